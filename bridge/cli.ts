@@ -1,0 +1,75 @@
+/**
+ * `listener bridge run --config <file>` and `listener bridge status --config <file>`.
+ * The lead wires {@link registerBridgeCommands} into the `listener` CLI (cli/main.ts).
+ */
+import type { Command } from 'commander';
+import { startBridge } from './bridge.js';
+import { BridgeConfigError, loadBridgeConfig } from './config.js';
+import { formatStatus, isStale, readStatus } from './status.js';
+
+export function registerBridgeCommands(program: Command): Command {
+  const bridge = program
+    .command('bridge')
+    .description(
+      'on-prem dial-in bridge: answers Logger modems, watches an import directory, relays to the Listener',
+    );
+
+  bridge
+    .command('run')
+    .description('run the bridge in the foreground (as a systemd unit or Windows service)')
+    .requiredOption('-c, --config <file>', 'bridge configuration file (JSON)')
+    .action(async (options: { config: string }) => {
+      const config = await loadOrExit(options.config);
+      if (!config) return;
+      const handle = await startBridge(config);
+      let stopping = false;
+      const stop = (signal: string): void => {
+        if (stopping) return;
+        stopping = true;
+        process.stderr.write(`received ${signal}, stopping the bridge\n`);
+        void handle.stop().then(() => process.exit(0));
+      };
+      process.once('SIGINT', () => stop('SIGINT'));
+      process.once('SIGTERM', () => stop('SIGTERM'));
+      // Keep running until a signal arrives: ports, timers and the drain loop hold the event loop open.
+      await new Promise<never>(() => undefined);
+    });
+
+  bridge
+    .command('status')
+    .description(
+      "print the bridge's last status (ports, calls, records, spool, relay); exit 1 if missing or stale",
+    )
+    .requiredOption('-c, --config <file>', 'bridge configuration file (JSON)')
+    .option('--json', 'print the raw status JSON')
+    .action(async (options: { config: string; json?: boolean }) => {
+      const config = await loadOrExit(options.config);
+      if (!config) return;
+      const status = await readStatus(config.stateDir);
+      if (!status) {
+        process.stderr.write(
+          `no status in ${config.stateDir}: has "listener bridge run" ever run with this config?\n`,
+        );
+        process.exitCode = 1;
+        return;
+      }
+      const now = Date.now();
+      process.stdout.write(
+        options.json ? `${JSON.stringify(status, null, 2)}\n` : `${formatStatus(status, now).join('\n')}\n`,
+      );
+      if (isStale(status, now)) process.exitCode = 1;
+    });
+
+  return bridge;
+}
+
+async function loadOrExit(file: string): Promise<Awaited<ReturnType<typeof loadBridgeConfig>> | undefined> {
+  try {
+    return await loadBridgeConfig(file);
+  } catch (error) {
+    if (!(error instanceof BridgeConfigError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exitCode = 2;
+    return undefined;
+  }
+}

@@ -1,0 +1,40 @@
+/**
+ * The bridge phones home itself, as the Logger `bridge-<site>/A`: `POST <apiUrl>/v1/heartbeat` with its own
+ * token, so a dead bridge raises the same alarm as any silent Logger. Self heartbeats are not spooled: a
+ * late one would claim the bridge was alive when it was not.
+ */
+import { relayUrl } from './relay-client.js';
+
+export interface SelfHeartbeatOptions {
+  readonly apiUrl: string;
+  readonly token: string;
+  readonly intervalMinutes: number;
+  readonly agent: string;
+  readonly timeoutMs: number;
+  readonly fetch?: typeof fetch;
+}
+
+export type SelfHeartbeatResult = { readonly ok: true } | { readonly ok: false; readonly reason: string };
+
+export async function sendSelfHeartbeat(o: SelfHeartbeatOptions): Promise<SelfHeartbeatResult> {
+  try {
+    const response = await (o.fetch ?? fetch)(relayUrl(o.apiUrl, '/v1/heartbeat'), {
+      method: 'POST',
+      headers: { authorization: `Bearer ${o.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ agent: o.agent, intervalMinutes: o.intervalMinutes }),
+      signal: AbortSignal.timeout(o.timeoutMs),
+    });
+    await response.arrayBuffer().catch(() => undefined);
+    if (response.ok) return { ok: true };
+    return {
+      ok: false,
+      reason:
+        response.status === 401
+          ? 'Listener refused the self-heartbeat token (401)'
+          : `Listener answered ${response.status}`,
+    };
+  } catch (error) {
+    const cause = (error as { cause?: { code?: string } }).cause?.code;
+    return { ok: false, reason: `Listener unreachable: ${cause ?? (error as Error).name}` };
+  }
+}

@@ -1,0 +1,19 @@
+#!/usr/bin/env node
+// `npx listener …` and `npm start`: runs the TypeScript CLI through tsx, so no build step is needed.
+import { register } from 'tsx/esm/api';
+
+// The AWS SDK warns on every start under Node 20 that its 2027 releases will need Node 22; that is for
+// whoever upgrades dependencies (see package.json engines), not for someone running the CLI.
+const emitWarning = process.emitWarning.bind(process);
+process.emitWarning = (warning, ...rest) => {
+  const text = typeof warning === 'string' ? warning : warning?.message;
+  if (
+    String(text).includes('AWS SDK for JavaScript') ||
+    rest.some((r) => r === 'NodeVersionSupportWarning' || r?.type === 'NodeVersionSupportWarning')
+  )
+    return;
+  emitWarning(warning, ...rest);
+};
+
+register();
+await import('./main.ts');

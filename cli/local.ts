@@ -1,0 +1,164 @@
+/**
+ * `listener local` (= `npm start`): the whole Listener on this machine. DynamoDB Local (started here), the
+ * same Lambda handlers behind a local HTTP server, the sweeper on a timer, and notifications written to
+ * `.listener/notifications.jsonl` and stdout instead of SNS/EventBridge.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import type { Server } from 'node:http';
+import { join, resolve } from 'node:path';
+import { formatDuration } from '../shared/domain/duration.js';
+import { ensureTable, startDynamoLocal } from './dynamo-local.js';
+import { type LambdaHandler, startLocalServer } from './local-server.js';
+
+export interface LocalOptions {
+  readonly port: number;
+  readonly sweepEveryMs: number;
+  readonly inMemory: boolean;
+  readonly dir: string;
+  readonly listenerName: string;
+  readonly verbose: boolean;
+}
+
+/** What `.listener/local.json` holds, so the CLI finds the running local Listener. */
+export interface LocalTarget {
+  readonly apiUrl: string;
+  readonly dynamodbEndpoint: string;
+  readonly tableName: string;
+  readonly listenerName: string;
+  readonly notificationsFile: string;
+  readonly pid: number;
+}
+
+export const LOCAL_TABLE = 'phone-home-local';
+export const LOCAL_FILE = 'local.json';
+
+/** Runs local mode until SIGINT/SIGTERM; resolves once everything (java included) has stopped. */
+export async function runLocal(options: LocalOptions): Promise<void> {
+  const dir = resolve(options.dir);
+  await mkdir(dir, { recursive: true });
+  await refuseSecondInstance(dir);
+  const dataDir = join(dir, 'dynamodb');
+  if (!options.inMemory) await mkdir(dataDir, { recursive: true });
+  const dynamo = await startDynamoLocal(options.inMemory ? {} : { path: dataDir });
+  let server: Server | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  const stop = async () => {
+    if (timer) clearInterval(timer);
+    await new Promise((done) => (server ? server.close(done) : done(undefined)));
+    await dynamo.stop();
+    await rm(join(dir, LOCAL_FILE), { force: true });
+  };
+  try {
+    const client = dynamo.client();
+    await ensureTable(client, LOCAL_TABLE);
+    client.destroy();
+    configureEnvironment(options, dir, dynamo.endpoint);
+    // Imported only now: the handlers read their configuration at load, as on a Lambda cold start.
+    const { http, sweep } = await loadHandlers();
+    server = await startLocalServer(http, options.port).catch((error: NodeJS.ErrnoException) => {
+      throw error.code === 'EADDRINUSE'
+        ? new Error(`port ${options.port} is already in use: stop what uses it or pass --port <another>`)
+        : error;
+    });
+    const apiUrl = `http://127.0.0.1:${options.port}`;
+    const target: LocalTarget = {
+      apiUrl,
+      dynamodbEndpoint: dynamo.endpoint,
+      tableName: LOCAL_TABLE,
+      listenerName: options.listenerName,
+      notificationsFile: join(dir, 'notifications.jsonl'),
+      pid: process.pid,
+    };
+    await writeFile(join(dir, LOCAL_FILE), `${JSON.stringify(target, null, 2)}\n`);
+    let sweeping = false;
+    timer = setInterval(() => {
+      if (sweeping) return; // a slow sweep is never overlapped by the next tick
+      sweeping = true;
+      sweep()
+        .catch((error: Error) => process.stderr.write(`sweep failed: ${error.message}\n`))
+        .finally(() => {
+          sweeping = false;
+        });
+    }, options.sweepEveryMs);
+    printBanner(options, apiUrl, dir);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  await new Promise<void>((resolveStop) => {
+    const onSignal = () => {
+      process.stdout.write('Stopping the local Listener…\n');
+      stop().then(resolveStop, resolveStop);
+    };
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+  });
+}
+
+async function refuseSecondInstance(dir: string): Promise<void> {
+  const file = join(dir, LOCAL_FILE);
+  if (!existsSync(file)) return;
+  const { pid } = JSON.parse(await readFile(file, 'utf8')) as LocalTarget;
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return; // a stale file from a Listener that was killed
+  }
+  throw new Error(
+    `a local Listener (pid ${pid}) is already running with ${dir}; stop it first or pass --dir`,
+  );
+}
+
+function configureEnvironment(options: LocalOptions, dir: string, endpoint: string): void {
+  Object.assign(process.env, {
+    AWS_ENDPOINT_URL_DYNAMODB: endpoint,
+    AWS_REGION: 'local',
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    TABLE_NAME: LOCAL_TABLE,
+    LISTENER_NAME: options.listenerName,
+    NOTIFICATIONS_FILE: join(dir, 'notifications.jsonl'),
+    POWERTOOLS_SERVICE_NAME: 'phone-home-listener-local',
+    POWERTOOLS_LOG_LEVEL: options.verbose ? 'INFO' : 'WARN',
+    POWERTOOLS_METRICS_DISABLED: 'true',
+    AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE: '1',
+  });
+  // Pending notices are retried no later than the next sweep.
+  process.env.OUTBOX_RETRY ??= `${Math.max(1, Math.round(Math.min(options.sweepEveryMs, 30_000) / 1000))}s`;
+}
+
+async function loadHandlers(): Promise<{
+  http: Record<'heartbeat' | 'events' | 'health', LambdaHandler>;
+  sweep: () => Promise<unknown>;
+}> {
+  const [heartbeat, events, health, sweeper] = await Promise.all([
+    import('../functions/heartbeat/handler.js'),
+    import('../functions/events/handler.js'),
+    import('../functions/health/handler.js'),
+    import('../functions/sweeper/handler.js'),
+  ]);
+  const context = { functionName: 'sweeper', awsRequestId: 'local-sweep' } as never;
+  return {
+    http: {
+      heartbeat: heartbeat.handler as LambdaHandler,
+      events: events.handler as LambdaHandler,
+      health: health.handler as LambdaHandler,
+    },
+    sweep: () => sweeper.handler({}, context),
+  };
+}
+
+function printBanner(options: LocalOptions, apiUrl: string, dir: string): void {
+  const storage = options.inMemory ? 'in memory (nothing kept)' : `kept in ${join(dir, 'dynamodb')}`;
+  process.stdout.write(
+    [
+      `Phone Home Listener ${options.listenerName} (local mode) on ${apiUrl}`,
+      `  DynamoDB Local: ${storage}`,
+      `  sweeping every ${formatDuration(options.sweepEveryMs)}; notifications → ${join(dir, 'notifications.jsonl')}`,
+      '  register a Logger:  npx listener logger add geocust1 A',
+      '  stop: Ctrl-C',
+      '',
+    ].join('\n'),
+  );
+}

@@ -1,0 +1,138 @@
+/**
+ * `listener logger add|list`: registering Loggers and seeing the fleet.
+ */
+import type { Command } from 'commander';
+import { parseDuration } from '../shared/domain/duration.js';
+import {
+  customerSchema,
+  displayState,
+  formatLoggerId,
+  sideSchema,
+  TRANSPORTS,
+  type Transport,
+} from '../shared/domain/logger.js';
+import { registerLogger } from '../shared/listener/register.js';
+import { table, when } from './format.js';
+import { resolveTarget, type TargetOptions, UsageError } from './target.js';
+
+/** Adds `--stage`, `--table`, `--region`, `--dir` to a command. */
+export function withTarget(command: Command): Command {
+  return command
+    .option('--stage <name>', 'talk to the deployed stage (resolved from its CloudFormation outputs)')
+    .option('--table <name>', 'talk to this DynamoDB table directly (default AWS credentials)')
+    .option('--region <region>', 'AWS region for --stage/--table')
+    .option('--dir <path>', 'local mode state directory', '.listener');
+}
+
+function durationOption(name: string, value: string): number {
+  try {
+    return parseDuration(value);
+  } catch (error) {
+    throw new UsageError(`${name}: ${(error as Error).message}`);
+  }
+}
+
+export function registerLoggerCommands(program: Command): void {
+  const logger = program.command('logger').description('register and list Loggers');
+
+  withTarget(
+    logger
+      .command('add <customer> <side>')
+      .description('register a Logger and print its token (shown once)')
+      .option('--timeout <duration>', 'event timeout: alarm when silent this long', '780m')
+      .option(
+        '--interval <duration>',
+        'expected heartbeat interval (default: 720m, kept 60m under the timeout)',
+      )
+      .option('--transport <transport>', `how it phones home: ${TRANSPORTS.join(' or ')}`, 'https')
+      .option('--json', 'print JSON')
+      .addHelpText('after', '\nExample:\n  listener logger add geocust1 A --timeout 780m --interval 720m\n'),
+  ).action(
+    async (customerArg: string, sideArg: string, opts: TargetOptions & Record<string, string | boolean>) => {
+      const customer = customerSchema.safeParse(customerArg);
+      if (!customer.success)
+        throw new UsageError(`customer "${customerArg}": ${customer.error.issues[0]?.message}`);
+      const side = sideSchema.safeParse(sideArg.toUpperCase());
+      if (!side.success) throw new UsageError(`side "${sideArg}": the side is A or B`);
+      const transport = String(opts.transport);
+      if (!TRANSPORTS.includes(transport as Transport)) {
+        throw new UsageError(`--transport "${transport}": use ${TRANSPORTS.join(' or ')}`);
+      }
+      const target = await resolveTarget(opts);
+      try {
+        const registration = await registerLogger(
+          target.store,
+          {
+            customer: customer.data,
+            side: side.data,
+            eventTimeoutMs: durationOption('--timeout', String(opts.timeout)),
+            ...(opts.interval
+              ? { heartbeatIntervalMs: durationOption('--interval', String(opts.interval)) }
+              : {}),
+            transport: transport as Transport,
+          },
+          Date.now(),
+        );
+        const id = formatLoggerId(registration.logger);
+        if (opts.json) {
+          console.log(
+            JSON.stringify({ logger: id, token: registration.token, warnings: registration.warnings }),
+          );
+          return;
+        }
+        for (const warning of registration.warnings) console.error(`warning: ${warning}`);
+        const url = target.apiUrl ?? '<api-url>';
+        console.log(`Registered Logger ${id} on ${target.description}.`);
+        console.log(`Token (shown once; only its hash is kept):\n  ${registration.token}`);
+        console.log(
+          `Phone home:\n  curl -X POST ${url}/v1/heartbeat -H "Authorization: Bearer ${registration.token}"`,
+        );
+      } finally {
+        target.close();
+      }
+    },
+  );
+
+  withTarget(
+    logger
+      .command('list')
+      .description('list Loggers with their state, last phone-home and deadline')
+      .option('--json', 'print JSON')
+      .addHelpText('after', '\nExample:\n  listener logger list --stage dev\n'),
+  ).action(async (opts: TargetOptions & { json?: boolean }) => {
+    const target = await resolveTarget(opts);
+    try {
+      const now = Date.now();
+      const loggers = await target.store.list();
+      if (opts.json) {
+        const rows = loggers.map((l) => ({
+          logger: formatLoggerId(l),
+          state: displayState(l, now),
+          transport: l.transport,
+          lastSeenAt: l.lastSeenAt === undefined ? null : new Date(l.lastSeenAt).toISOString(),
+          deadline: new Date(l.deadline).toISOString(),
+          eventTimeoutMinutes: l.eventTimeoutMs / 60_000,
+          heartbeatIntervalMinutes: l.heartbeatIntervalMs / 60_000,
+        }));
+        console.log(JSON.stringify(rows, null, 2));
+        return;
+      }
+      if (loggers.length === 0) {
+        console.log(
+          `No Loggers registered on ${target.description}. Add one: listener logger add <customer> <A|B>`,
+        );
+        return;
+      }
+      const rows = loggers.map((l) => [
+        formatLoggerId(l),
+        displayState(l, now),
+        l.transport,
+        when(l.lastSeenAt, now),
+        l.state === 'PAUSED' || l.state === 'DOWN' ? '-' : when(l.deadline, now),
+      ]);
+      console.log(table(['LOGGER', 'STATE', 'TRANSPORT', 'LAST SEEN', 'DEADLINE'], rows));
+    } finally {
+      target.close();
+    }
+  });
+}

@@ -1,0 +1,82 @@
+/**
+ * `listener … --stage <name>`: finds a deployed stage's table, API and topics from its CloudFormation
+ * outputs, so operators never copy resource names by hand.
+ */
+import { CloudFormationClient, DescribeStacksCommand, type Output } from '@aws-sdk/client-cloudformation';
+import { OUTPUT_KEYS, type OutputName, stackNameFor } from '../infra/stage-names.js';
+import { STAGES } from '../infra/stages.js';
+
+/** Where a deployed stage lives. */
+export interface StageTarget {
+  readonly stackName: string;
+  /** The region the stack was found in; undefined only when the SDK could not name it. */
+  readonly region?: string;
+  readonly tableName: string;
+  readonly apiUrl: string;
+  readonly alarmTopicArn: string;
+  readonly opsTopicArn: string;
+  readonly eventBusName: string;
+}
+
+/** Thrown when a stage's stack or one of its outputs cannot be found; the message says how to fix it. */
+export class StageNotDeployedError extends Error {
+  override readonly name = 'StageNotDeployedError';
+}
+
+/**
+ * Resolves a stage to its deployed resources with `DescribeStacks`.
+ *
+ * The region is, in order: `opts.region`, the stage's configured region (infra/stages.ts), the SDK default.
+ *
+ * @throws StageNotDeployedError when the stack does not exist or lacks an output (e.g. deployed by an
+ *   older version of the app).
+ */
+export async function resolveStage(
+  stage: string,
+  opts: { region?: string; client?: CloudFormationClient } = {},
+): Promise<StageTarget> {
+  const stackName = stackNameFor(stage);
+  const configuredRegion = Object.hasOwn(STAGES, stage) ? STAGES[stage]?.region : undefined;
+  const region = opts.region ?? configuredRegion;
+  const client = opts.client ?? new CloudFormationClient(region ? { region } : {});
+  // The client's own region (env, profile) when none was configured: it is where the stack was looked for.
+  const resolvedRegion = region ?? (await client.config.region().catch(() => undefined));
+  const where = resolvedRegion ?? 'the default region';
+  const deployHint = `deploy it with npx cdk deploy -c stage=${stage}`;
+
+  let outputs: Output[];
+  try {
+    const answer = await client.send(new DescribeStacksCommand({ StackName: stackName }));
+    const stack = answer.Stacks?.[0];
+    if (stack === undefined)
+      throw new StageNotDeployedError(`stack ${stackName} not found in ${where}: ${deployHint}`);
+    outputs = stack.Outputs ?? [];
+  } catch (error) {
+    // CloudFormation answers a missing stack with a ValidationError "Stack with id … does not exist".
+    if (error instanceof Error && /does not exist/i.test(error.message)) {
+      throw new StageNotDeployedError(`stack ${stackName} not found in ${where}: ${deployHint}`);
+    }
+    throw error;
+  }
+
+  const read = (name: OutputName): string => {
+    const key = OUTPUT_KEYS[name];
+    const value = outputs.find((output) => output.OutputKey === key)?.OutputValue;
+    if (!value) {
+      throw new StageNotDeployedError(
+        `stack ${stackName} in ${where} has no output ${key}: it was deployed by another version of the app; ${deployHint}`,
+      );
+    }
+    return value;
+  };
+
+  return {
+    stackName,
+    ...(resolvedRegion ? { region: resolvedRegion } : {}),
+    tableName: read('tableName'),
+    apiUrl: read('apiUrl'),
+    alarmTopicArn: read('alarmTopicArn'),
+    opsTopicArn: read('opsTopicArn'),
+    eventBusName: read('eventBusName'),
+  };
+}

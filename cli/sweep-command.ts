@@ -1,0 +1,55 @@
+/**
+ * `listener sweep`: one sweep now, against the local Listener or a deployed stage. The scheduled sweeper
+ * does this every minute; operators run it by hand after an outage, and several may run at once safely.
+ */
+import type { Command } from 'commander';
+import { noCounters } from '../shared/listener/deps.js';
+import { sweep } from '../shared/listener/sweep.js';
+import { withTarget } from './logger-commands.js';
+import { resolveTarget, type TargetOptions, UsageError } from './target.js';
+
+export function registerSweepCommand(program: Command): void {
+  withTarget(
+    program
+      .command('sweep')
+      .description('run one sweep now: raise alarms for silent Loggers, retry pending notifications')
+      .option('--json', 'print the sweep report as JSON')
+      .addHelpText('after', '\nExample:\n  listener sweep --stage prod\n'),
+  ).action(async (opts: TargetOptions & { json?: boolean }) => {
+    const target = await resolveTarget(opts);
+    try {
+      if (!target.publishing) {
+        throw new UsageError(
+          'a sweep publishes alarms, which needs --stage (or the local Listener), not a bare --table',
+        );
+      }
+      const log = {
+        info() {},
+        warn: (message: string) => console.error(`warning: ${message}`),
+        error: (message: string, extra?: Record<string, unknown>) =>
+          console.error(`error: ${message}${extra?.error ? ` (${String(extra.error)})` : ''}`),
+      };
+      const report = await sweep(
+        {
+          store: target.store,
+          notifier: target.publishing.notifier,
+          listenerName: target.publishing.listenerName,
+          outboxRetryMs: 30_000,
+          eventRetentionMs: 30 * 86_400_000,
+          log,
+          counters: noCounters,
+        },
+        Date.now(),
+      );
+      if (opts.json) console.log(JSON.stringify(report));
+      else {
+        console.log(
+          `Swept ${target.description}: ${report.due} due, ${report.raised} alarm(s) raised, ${report.published} notification(s) retried, ${report.skipped} skipped, ${report.failed} failed (${report.durationMs} ms).`,
+        );
+      }
+      if (report.failed > 0) process.exitCode = 1;
+    } finally {
+      target.close();
+    }
+  });
+}

@@ -1,0 +1,94 @@
+/**
+ * Which Listener a CLI command talks to: the running local one (default, found through
+ * `.listener/local.json`), a deployed stage (`--stage`, resolved from the stack's outputs), or an explicit
+ * table (`--table/--region`, default AWS credential chain).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { DynamoLoggerStore } from '../shared/adapters/dynamo-logger-store.js';
+import { EventBridgeNotifier } from '../shared/adapters/eventbridge-notifier.js';
+import { FanoutNotifier } from '../shared/adapters/fanout-notifier.js';
+import { FileNotifier } from '../shared/adapters/file-notifier.js';
+import { SnsNotifier } from '../shared/adapters/sns-notifier.js';
+import type { LoggerStore, Notifier } from '../shared/ports.js';
+import { localClient } from './dynamo-local.js';
+import { LOCAL_FILE, type LocalTarget } from './local.js';
+
+export interface TargetOptions {
+  readonly dir?: string;
+  readonly stage?: string;
+  readonly table?: string;
+  readonly region?: string;
+}
+
+export interface Target {
+  readonly store: LoggerStore;
+  /** Where heartbeats go (for the curl example); unknown for a bare `--table`. */
+  readonly apiUrl?: string;
+  /** For messages: "local Listener at …", "stage dev", "table X in eu-west-1". */
+  readonly description: string;
+  /** Where the target's notifications go, and the Listener name they carry (absent for a bare `--table`). */
+  readonly publishing?: { readonly notifier: Notifier; readonly listenerName: string };
+  close(): void;
+}
+
+/** A mistake in how the command was called (exit code 2). */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+export async function resolveTarget(options: TargetOptions): Promise<Target> {
+  if (options.stage && options.table) throw new UsageError('pass either --stage or --table, not both');
+  if (options.stage) {
+    const { resolveStage } = await import('./stage-target.js');
+    const { STAGES } = await import('../infra/stages.js');
+    const stage = await resolveStage(options.stage, options.region ? { region: options.region } : {});
+    const region = stage.region ?? options.region;
+    const clientConfig = region ? { region } : {};
+    const notifier = new FanoutNotifier([
+      new EventBridgeNotifier(new EventBridgeClient(clientConfig), stage.eventBusName),
+      new SnsNotifier(new SNSClient(clientConfig), stage.alarmTopicArn),
+    ]);
+    return {
+      ...awsTarget(stage.tableName, region, `stage ${options.stage}`, stage.apiUrl),
+      publishing: { notifier, listenerName: STAGES[options.stage]?.listenerName ?? options.stage },
+    };
+  }
+  if (options.table) return awsTarget(options.table, options.region, `table ${options.table}`);
+  return localTarget(options.dir ?? '.listener');
+}
+
+function awsTarget(table: string, region: string | undefined, description: string, apiUrl?: string): Target {
+  const client = new DynamoDBClient(region ? { region } : {});
+  return {
+    store: new DynamoLoggerStore(client, table),
+    ...(apiUrl ? { apiUrl } : {}),
+    description,
+    close: () => client.destroy(),
+  };
+}
+
+function localTarget(dir: string): Target {
+  const file = join(resolve(dir), LOCAL_FILE);
+  if (!existsSync(file)) {
+    throw new UsageError(
+      `no local Listener is running (${file} not found): start one with "npm start", or pass --stage <name> or --table <name> for AWS`,
+    );
+  }
+  const local = JSON.parse(readFileSync(file, 'utf8')) as LocalTarget;
+  const client = localClient(local.dynamodbEndpoint);
+  return {
+    store: new DynamoLoggerStore(client, local.tableName),
+    apiUrl: local.apiUrl,
+    description: `local Listener at ${local.apiUrl}`,
+    // The CLI's stdout is its command output (maybe --json): ALARM/CLEARED lines go to stderr.
+    publishing: {
+      notifier: new FileNotifier(local.notificationsFile, (line) => process.stderr.write(`${line}\n`)),
+      listenerName: local.listenerName,
+    },
+    close: () => client.destroy(),
+  };
+}

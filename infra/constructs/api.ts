@@ -1,0 +1,87 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { FALLBACK_FUNCTION, type FunctionName, ROUTES } from '../../shared/http/routes.js';
+import type { StageConfig } from '../stages.js';
+
+/** Properties of {@link Api}. */
+export interface ApiProps {
+  readonly config: StageConfig;
+  readonly functions: Readonly<Record<FunctionName, IFunction>>;
+}
+
+/**
+ * The HTTP API Loggers phone home to: the routes of shared/http/routes.ts, anything else to the fallback
+ * function (404/405 in the API's error format), one throttled `$default` stage with JSON access logs.
+ */
+export class Api extends Construct {
+  readonly httpApi: HttpApi;
+  readonly stage: HttpStage;
+
+  constructor(scope: Construct, id: string, props: ApiProps) {
+    super(scope, id);
+    const { config, functions } = props;
+    // One integration per function, shared by all its routes (fewer Lambda permissions).
+    const integrations = new Map<FunctionName, HttpLambdaIntegration>();
+    const integrationFor = (name: FunctionName) => {
+      let integration = integrations.get(name);
+      if (!integration) {
+        integration = new HttpLambdaIntegration(`${name}Integration`, functions[name]);
+        integrations.set(name, integration);
+      }
+      return integration;
+    };
+
+    this.httpApi = new HttpApi(this, 'HttpApi', {
+      apiName: `phone-home-listener-${config.stage}`,
+      description: `Phone Home Listener ${config.listenerName} (${config.stage})`,
+      defaultIntegration: integrationFor(FALLBACK_FUNCTION),
+      // The stage is created below, with throttling and access logs the default stage cannot take.
+      createDefaultStage: false,
+    });
+    for (const route of ROUTES) {
+      this.httpApi.addRoutes({
+        path: route.path,
+        methods: [HttpMethod[route.method]],
+        integration: integrationFor(route.function),
+      });
+    }
+
+    const accessLogs = new LogGroup(this, 'AccessLogs', {
+      retention: config.logRetentionDays as RetentionDays,
+      removalPolicy: config.removalPolicy === 'retain' ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    });
+    this.stage = new HttpStage(this, 'DefaultStage', {
+      httpApi: this.httpApi,
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: { rateLimit: config.throttling.rateLimit, burstLimit: config.throttling.burstLimit },
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(accessLogs),
+        format: AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            ip: '$context.identity.sourceIp',
+            requestTime: '$context.requestTime',
+            method: '$context.httpMethod',
+            path: '$context.path',
+            routeKey: '$context.routeKey',
+            status: '$context.status',
+            responseLength: '$context.responseLength',
+            latency: '$context.responseLatency',
+            integrationError: '$context.integrationErrorMessage',
+          }),
+        ),
+      },
+    });
+  }
+
+  /** The API's base URL, without a trailing slash: clients append `/v1/heartbeat`. */
+  get url(): string {
+    return this.httpApi.apiEndpoint;
+  }
+}

@@ -1,0 +1,191 @@
+import { fileURLToPath } from 'node:url';
+import { Aws, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import type { EventBus } from 'aws-cdk-lib/aws-events';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { Key } from 'aws-cdk-lib/aws-kms';
+import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { type BundlingOptions, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Topic } from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import { FUNCTION_NAMES, type FunctionName } from '../../shared/http/routes.js';
+import type { StageConfig } from '../stages.js';
+import { TOPIC_KEY_ACTIONS } from './notifications.js';
+import type { Store } from './store.js';
+
+/** DynamoDB actions a function may take on the table's items (named, never `dynamodb:*`). */
+export type ItemAction = 'dynamodb:GetItem' | 'dynamodb:PutItem' | 'dynamodb:UpdateItem';
+
+/** What one function is and may touch. Adding a function = adding its line to {@link FUNCTION_SPECS}. */
+export interface FunctionSpec {
+  /** Item actions on the table itself; empty = the function knows the table's name but cannot touch it. */
+  readonly table: readonly ItemAction[];
+  /** May `Query` the sparse `due` index (and no other index). */
+  readonly queriesDueIndex?: boolean;
+  /** Publishes notifications: pages on the alarm topic and domain events on the bus. */
+  readonly notifies: boolean;
+  readonly memoryMiB: number;
+  readonly timeout: Duration;
+}
+
+/**
+ * Every function and its least privilege. Typed by `FunctionName`, so a function added to
+ * shared/http/routes.ts does not compile until it gets its line here.
+ */
+export const FUNCTION_SPECS: Readonly<Record<FunctionName, FunctionSpec>> = {
+  // A heartbeat is one conditional UpdateItem; a recovering Logger's CLEARED notice is published here.
+  // GetItem: publishOutbox (shared/listener/outbox.ts) re-reads the Logger when a concurrent write beat
+  // its removal of the published notices.
+  heartbeat: {
+    table: ['dynamodb:UpdateItem', 'dynamodb:GetItem'],
+    notifies: true,
+    memoryMiB: 256,
+    timeout: Duration.seconds(10),
+  },
+  // Events authenticate through the same phone-home path (hence GetItem too), then PutItem each event.
+  events: {
+    table: ['dynamodb:UpdateItem', 'dynamodb:PutItem', 'dynamodb:GetItem'],
+    notifies: true,
+    memoryMiB: 256,
+    timeout: Duration.seconds(15),
+  },
+  // Health and the 404/405 fallback answer without touching data.
+  health: { table: [], notifies: false, memoryMiB: 128, timeout: Duration.seconds(5) },
+  // Below the 1-minute schedule so that one sweep ends before the next begins.
+  sweeper: {
+    table: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+    queriesDueIndex: true,
+    notifies: true,
+    memoryMiB: 512,
+    timeout: Duration.seconds(55),
+  },
+};
+
+/** Powertools metrics namespace; the sweeper's EMF metrics land here with a `service` dimension. */
+export const METRICS_NAMESPACE = 'PhoneHomeListener';
+
+/** The Powertools service name of a stage: the `service` metric dimension, distinct per stage. */
+export function serviceName(stage: string): string {
+  return `phone-home-listener-${stage}`;
+}
+
+const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/**
+ * Bundling for every function: the local esbuild (never Docker), ESM for Node 22, minified with source
+ * maps. The banner gives ESM bundles a `require` for CommonJS dependencies. The AWS SDK is bundled so the
+ * deployed code runs the SDK version the tests ran, not whatever the runtime ships.
+ */
+export const BUNDLING: BundlingOptions = {
+  format: OutputFormat.ESM,
+  target: 'node22',
+  minify: true,
+  sourceMap: true,
+  sourcesContent: false,
+  forceDockerBundling: false,
+  bundleAwsSDK: true,
+  externalModules: [],
+  mainFields: ['module', 'main'],
+  banner: "import { createRequire } from 'module';const require = createRequire(import.meta.url);",
+};
+
+/** Properties of {@link ListenerFunctions}. */
+export interface ListenerFunctionsProps {
+  readonly config: StageConfig;
+  readonly store: Store;
+  readonly alarmTopic: Topic;
+  readonly topicKey: Key;
+  readonly bus: EventBus;
+}
+
+/** The Lambda functions, one per entry of `FUNCTION_NAMES`, each granted exactly its {@link FunctionSpec}. */
+export class ListenerFunctions extends Construct {
+  readonly byName: Readonly<Record<FunctionName, NodejsFunction>>;
+
+  constructor(scope: Construct, id: string, props: ListenerFunctionsProps) {
+    super(scope, id);
+    const { config } = props;
+    const entries = FUNCTION_NAMES.map((name) => {
+      const spec = FUNCTION_SPECS[name];
+      const fn = this.createFunction(name, spec, config);
+      useTable(fn, props.store, spec);
+      if (spec.notifies) {
+        useAlarmTopic(fn, props.alarmTopic, props.topicKey);
+        useBus(fn, props.bus);
+      }
+      return [name, fn] as const;
+    });
+    this.byName = Object.fromEntries(entries) as Record<FunctionName, NodejsFunction>;
+  }
+
+  private createFunction(name: FunctionName, spec: FunctionSpec, config: StageConfig): NodejsFunction {
+    // An explicit log group: retention without the LogRetention custom resource, and deleted with a dev stack.
+    const logGroup = new LogGroup(this, `${name}Logs`, {
+      retention: config.logRetentionDays as RetentionDays,
+      removalPolicy: config.removalPolicy === 'retain' ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    });
+    return new NodejsFunction(this, name, {
+      entry: `${REPO_ROOT}functions/${name}/handler.ts`,
+      handler: 'handler',
+      projectRoot: REPO_ROOT,
+      depsLockFilePath: `${REPO_ROOT}package-lock.json`,
+      runtime: Runtime.NODEJS_22_X,
+      architecture: Architecture.ARM_64,
+      memorySize: spec.memoryMiB,
+      timeout: spec.timeout,
+      logGroup,
+      bundling: BUNDLING,
+      description: `Phone Home Listener ${config.stage}: ${name}`,
+      environment: {
+        LISTENER_NAME: config.listenerName,
+        DEFAULT_EVENT_TIMEOUT: config.eventTimeout,
+        DEFAULT_HEARTBEAT_INTERVAL: config.heartbeatInterval,
+        EVENT_RETENTION: config.eventRetention,
+        OUTBOX_RETRY: config.outboxRetry,
+        POWERTOOLS_SERVICE_NAME: serviceName(config.stage),
+        POWERTOOLS_LOG_LEVEL: config.logLevel,
+        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+        NODE_OPTIONS: '--enable-source-maps',
+      },
+    });
+  }
+}
+
+/**
+ * Gives `fn` the table: `TABLE_NAME`, the item actions of its spec on the table only, and `Query` on the
+ * `due` index only when the spec says so. Env var and grant are set together so neither goes without
+ * the other.
+ */
+export function useTable(
+  fn: NodejsFunction,
+  store: Store,
+  spec: Pick<FunctionSpec, 'table' | 'queriesDueIndex'>,
+) {
+  fn.addEnvironment('TABLE_NAME', store.table.tableName);
+  if (spec.table.length > 0) {
+    fn.addToRolePolicy(new PolicyStatement({ actions: [...spec.table], resources: [store.table.tableArn] }));
+  }
+  if (spec.queriesDueIndex) {
+    fn.addToRolePolicy(new PolicyStatement({ actions: ['dynamodb:Query'], resources: [store.dueIndexArn] }));
+  }
+}
+
+/** Gives `fn` the alarm topic: `ALARM_TOPIC_ARN`, `sns:Publish` on it, and the key actions its encryption needs. */
+export function useAlarmTopic(fn: NodejsFunction, topic: Topic, key: Key) {
+  fn.addEnvironment('ALARM_TOPIC_ARN', topic.topicArn);
+  fn.addToRolePolicy(new PolicyStatement({ actions: ['sns:Publish'], resources: [topic.topicArn] }));
+  // Only through SNS: the key cannot be used directly to decrypt anything else.
+  fn.addToRolePolicy(
+    new PolicyStatement({
+      actions: TOPIC_KEY_ACTIONS,
+      resources: [key.keyArn],
+      conditions: { StringEquals: { 'kms:ViaService': `sns.${Aws.REGION}.amazonaws.com` } },
+    }),
+  );
+}
+
+/** Gives `fn` the bus: `EVENT_BUS_NAME` and `events:PutEvents` on that bus only. */
+export function useBus(fn: NodejsFunction, bus: EventBus) {
+  fn.addEnvironment('EVENT_BUS_NAME', bus.eventBusName);
+  fn.addToRolePolicy(new PolicyStatement({ actions: ['events:PutEvents'], resources: [bus.eventBusArn] }));
+}

@@ -1,0 +1,160 @@
+import { Duration } from 'aws-cdk-lib';
+import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
+import {
+  Alarm,
+  type AlarmProps,
+  ComparisonOperator,
+  MathExpression,
+  Metric,
+  TreatMissingData,
+} from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type { Table } from 'aws-cdk-lib/aws-dynamodb';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { Topic } from 'aws-cdk-lib/aws-sns';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { DUE_INDEX } from '../../shared/adapters/table-schema.js';
+import { METRICS_NAMESPACE } from './functions.js';
+
+/** Properties of {@link Monitoring}. */
+export interface MonitoringProps {
+  readonly stage: string;
+  readonly sweeper: IFunction;
+  /** Sweep rate in minutes: "has not run" waits for two missed ticks, and at least 5 minutes. */
+  readonly sweepRateMinutes: number;
+  readonly deadLetterQueue: Queue;
+  readonly httpApi: HttpApi;
+  readonly table: Table;
+  readonly opsTopic: Topic;
+  /** The Powertools `service` dimension of the Listener's own metrics. */
+  readonly serviceName: string;
+}
+
+/** Percentage of API requests answered 5xx above which ops are alarmed. */
+export const API_5XX_PERCENT = 5;
+
+/**
+ * Watches the watcher. The reference note's worst case is a Listener failure that goes "unreported until
+ * the Phone Home feature is working": every alarm here goes to the ops topic, and back to OK.
+ */
+export class Monitoring extends Construct {
+  readonly alarms: Alarm[] = [];
+
+  constructor(scope: Construct, id: string, props: MonitoringProps) {
+    super(scope, id);
+    const five = Duration.minutes(5);
+    const prefix = `PhoneHomeListener-${props.stage}`;
+
+    this.add('SweeperErrors', {
+      alarmName: `${prefix}-sweeper-errors`,
+      alarmDescription: 'The sweeper failed: silent Loggers may not be paged.',
+      metric: props.sweeper.metricErrors({ period: five, statistic: 'Sum' }),
+      threshold: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+
+    // Missing data is the symptom here: a sweeper that never runs reports no Invocations at all.
+    const notRunWindow = Duration.minutes(Math.max(5, 2 * props.sweepRateMinutes));
+    this.add('SweeperNotRunning', {
+      alarmName: `${prefix}-sweeper-not-running`,
+      alarmDescription: `The sweeper has not run for ${notRunWindow.toMinutes()} minutes: nobody is watching the Loggers.`,
+      metric: props.sweeper.metricInvocations({ period: notRunWindow, statistic: 'Sum' }),
+      threshold: 1,
+      comparisonOperator: ComparisonOperator.LESS_THAN_THRESHOLD,
+      treatMissingData: TreatMissingData.BREACHING,
+    });
+
+    this.add('SweeperDeadLetters', {
+      alarmName: `${prefix}-sweeper-dead-letters`,
+      alarmDescription: 'Scheduled sweeps could not be delivered to the sweeper (see the dead-letter queue).',
+      metric: props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+        period: five,
+        statistic: 'Maximum',
+      }),
+      threshold: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+
+    this.add('NotificationsFailed', {
+      alarmName: `${prefix}-notifications-failed`,
+      alarmDescription: 'Publishing a page or a domain event failed: on-call may not have been told.',
+      metric: new Metric({
+        namespace: METRICS_NAMESPACE,
+        metricName: 'NotificationsFailed',
+        dimensionsMap: { service: props.serviceName },
+        period: five,
+        statistic: 'Sum',
+      }),
+      threshold: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+
+    // A rate, not a count: one 5xx among thousands of heartbeats is noise, 5 % is an outage.
+    const api5xxRate = new MathExpression({
+      label: 'API 5xx %',
+      expression: 'IF(FILL(requests, 0) > 0, 100 * FILL(errors, 0) / requests, 0)',
+      usingMetrics: {
+        errors: props.httpApi.metricServerError({ period: five, statistic: 'Sum' }),
+        requests: props.httpApi.metricCount({ period: five, statistic: 'Sum' }),
+      },
+      period: five,
+    });
+    this.add('Api5xxRate', {
+      alarmName: `${prefix}-api-5xx-rate`,
+      alarmDescription: `More than ${API_5XX_PERCENT} % of API requests failed with 5xx: Loggers cannot phone home.`,
+      metric: api5xxRate,
+      threshold: API_5XX_PERCENT,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+
+    // Throttled writes on the table or on the `due` index (which back-pressures the table) lose heartbeats.
+    const throttleMetric = (metricName: string, index?: string) =>
+      new Metric({
+        namespace: 'AWS/DynamoDB',
+        metricName,
+        dimensionsMap: {
+          TableName: props.table.tableName,
+          ...(index ? { GlobalSecondaryIndexName: index } : {}),
+        },
+        period: five,
+        statistic: 'Sum',
+      });
+    this.add('TableThrottles', {
+      alarmName: `${prefix}-dynamodb-throttles`,
+      alarmDescription: 'DynamoDB throttled Listener requests: heartbeats or sweeps may be lost.',
+      metric: new MathExpression({
+        label: 'DynamoDB throttle events',
+        // FILL: a series with no data (no throttling) would otherwise blank the whole sum.
+        expression: 'FILL(tableReads, 0) + FILL(tableWrites, 0) + FILL(indexReads, 0) + FILL(indexWrites, 0)',
+        usingMetrics: {
+          tableReads: throttleMetric('ReadThrottleEvents'),
+          tableWrites: throttleMetric('WriteThrottleEvents'),
+          indexReads: throttleMetric('ReadThrottleEvents', DUE_INDEX.name),
+          indexWrites: throttleMetric('WriteThrottleEvents', DUE_INDEX.name),
+        },
+        period: five,
+      }),
+      threshold: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+
+    const action = new SnsAction(props.opsTopic);
+    for (const alarm of this.alarms) {
+      alarm.addAlarmAction(action);
+      alarm.addOkAction(action);
+    }
+  }
+
+  /** One alarm, judged on a single period: every condition here is worth waking someone for at once. */
+  private add(id: string, props: Omit<AlarmProps, 'evaluationPeriods'>): Alarm {
+    const alarm = new Alarm(this, id, { ...props, evaluationPeriods: 1 });
+    this.alarms.push(alarm);
+    return alarm;
+  }
+}

@@ -1,0 +1,85 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { EventBus } from 'aws-cdk-lib/aws-events';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import { SubscriptionFilter as SnsFilter, Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription, SmsSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import { Construct } from 'constructs';
+import { type StageConfig, type SubscriptionFilter, severitiesFrom } from '../stages.js';
+
+/** KMS actions a publisher to an encrypted topic needs, named exactly: no `GenerateDataKey*`. */
+export const TOPIC_KEY_ACTIONS = ['kms:GenerateDataKey', 'kms:Decrypt'];
+
+/**
+ * Where the Listener's notifications go: the alarm topic (pages on-call, filtered per subscriber), the ops
+ * topic (alarms about the Listener itself) and the EventBridge bus for domain events.
+ */
+export class Notifications extends Construct {
+  /** Pages about Loggers: LOGGER_SILENT, LOGGER_RECOVERED, LOGGER_EVENT. */
+  readonly alarmTopic: Topic;
+  /** CloudWatch alarms about the Listener: kept apart so a noisy fleet never hides a broken sweeper. */
+  readonly opsTopic: Topic;
+  /** Encrypts both topics; publishers need {@link TOPIC_KEY_ACTIONS} on it. */
+  readonly key: Key;
+  readonly bus: EventBus;
+
+  constructor(scope: Construct, id: string, config: StageConfig) {
+    super(scope, id);
+    const retain = config.removalPolicy === 'retain';
+
+    // A customer-managed key, because the AWS-managed SNS key cannot grant CloudWatch alarms the right
+    // to publish to the encrypted ops topic.
+    this.key = new Key(this, 'TopicKey', {
+      description: `Phone Home Listener ${config.stage}: SNS topics`,
+      enableKeyRotation: true,
+      removalPolicy: retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+      pendingWindow: Duration.days(retain ? 30 : 7),
+    });
+    this.key.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'CloudWatchAlarmsPublishToOpsTopic',
+        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: TOPIC_KEY_ACTIONS,
+        resources: ['*'], // in a key policy `*` means this key
+      }),
+    );
+
+    this.alarmTopic = new Topic(this, 'AlarmTopic', {
+      displayName: `Phone Home ${config.listenerName}`,
+      masterKey: this.key,
+      enforceSSL: true,
+    });
+    this.opsTopic = new Topic(this, 'OpsTopic', {
+      displayName: `Phone Home ${config.listenerName} ops`,
+      masterKey: this.key,
+      enforceSSL: true,
+    });
+
+    for (const { address, filter } of config.alarmEmails) {
+      this.alarmTopic.addSubscription(new EmailSubscription(address, { filterPolicy: filterPolicy(filter) }));
+    }
+    for (const { number, filter } of config.alarmSms) {
+      this.alarmTopic.addSubscription(new SmsSubscription(number, { filterPolicy: filterPolicy(filter) }));
+    }
+    for (const address of config.opsEmails) {
+      this.opsTopic.addSubscription(new EmailSubscription(address));
+    }
+
+    this.bus = new EventBus(this, 'Bus', { eventBusName: `phone-home-listener-${config.stage}` });
+  }
+}
+
+/**
+ * The SNS filter policy for a subscriber, on the message attributes every publish carries (`kind`,
+ * `customer`, `side`, `severity`). Undefined = everything.
+ */
+export function filterPolicy(filter: SubscriptionFilter | undefined): Record<string, SnsFilter> | undefined {
+  if (filter === undefined) return undefined;
+  const policy: Record<string, SnsFilter> = {};
+  if (filter.customers) policy.customer = SnsFilter.stringFilter({ allowlist: filter.customers });
+  if (filter.minSeverity) {
+    policy.severity = SnsFilter.stringFilter({ allowlist: severitiesFrom(filter.minSeverity) });
+  }
+  if (filter.kinds) policy.kind = SnsFilter.stringFilter({ allowlist: filter.kinds });
+  return Object.keys(policy).length > 0 ? policy : undefined;
+}

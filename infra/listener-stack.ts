@@ -1,0 +1,95 @@
+import { CfnOutput, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import { FUNCTION_NAMES } from '../shared/http/routes.js';
+import { Api } from './constructs/api.js';
+import { ListenerFunctions, serviceName } from './constructs/functions.js';
+import { Monitoring } from './constructs/monitoring.js';
+import { Notifications } from './constructs/notifications.js';
+import { Store } from './constructs/store.js';
+import { SweeperSchedule } from './constructs/sweeper.js';
+import { OUTPUT_KEYS } from './stage-names.js';
+import { durationMs, type StageConfig } from './stages.js';
+
+/** Properties of {@link ListenerStack}. */
+export interface ListenerStackProps extends StackProps {
+  readonly config: StageConfig;
+}
+
+/** One deployed Listener: table, API, sweeper, notifications and the alarms that watch them. */
+export class ListenerStack extends Stack {
+  readonly store: Store;
+  readonly notifications: Notifications;
+  readonly functions: ListenerFunctions;
+  readonly api: Api;
+  readonly sweeper: SweeperSchedule;
+  readonly monitoring: Monitoring;
+
+  constructor(scope: Construct, id: string, props: ListenerStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+
+    this.store = new Store(this, 'Store', { retain: config.removalPolicy === 'retain' });
+    this.notifications = new Notifications(this, 'Notifications', config);
+    this.functions = new ListenerFunctions(this, 'Functions', {
+      config,
+      store: this.store,
+      alarmTopic: this.notifications.alarmTopic,
+      topicKey: this.notifications.key,
+      bus: this.notifications.bus,
+    });
+    this.api = new Api(this, 'Api', { config, functions: this.functions.byName });
+    this.sweeper = new SweeperSchedule(this, 'Sweeper', {
+      sweeper: this.functions.byName.sweeper,
+      rate: config.sweepRate,
+    });
+    this.monitoring = new Monitoring(this, 'Monitoring', {
+      stage: config.stage,
+      sweeper: this.functions.byName.sweeper,
+      sweepRateMinutes: durationMs(config.sweepRate) / 60_000,
+      deadLetterQueue: this.sweeper.deadLetterQueue,
+      httpApi: this.api.httpApi,
+      table: this.store.table,
+      opsTopic: this.notifications.opsTopic,
+      serviceName: serviceName(config.stage),
+    });
+
+    // Logical ids are the output keys (stage-names.ts): the CLI finds the stage's resources by them.
+    const outputs: Record<keyof typeof OUTPUT_KEYS, string> = {
+      apiUrl: this.api.url,
+      tableName: this.store.table.tableName,
+      alarmTopicArn: this.notifications.alarmTopic.topicArn,
+      opsTopicArn: this.notifications.opsTopic.topicArn,
+      eventBusName: this.notifications.bus.eventBusName,
+    };
+    for (const [name, value] of Object.entries(outputs) as [keyof typeof OUTPUT_KEYS, string][]) {
+      new CfnOutput(this, OUTPUT_KEYS[name], { value });
+    }
+
+    this.acknowledgeFindings();
+  }
+
+  /** cdk-nag findings accepted on purpose, each on the narrowest scope with the reason it is acceptable. */
+  private acknowledgeFindings() {
+    Validations.of(this.api.httpApi).acknowledge({
+      id: 'AwsSolutions-APIG4',
+      reason:
+        'Loggers authenticate with a per-Logger bearer token (phl.<customer>.<side>.<secret>) that the function ' +
+        'checks in the same conditional write that records the heartbeat; /v1/health and the 404 fallback are public.',
+    });
+    for (const name of FUNCTION_NAMES) {
+      const fn = this.functions.byName[name];
+      Validations.of(fn).acknowledge(
+        {
+          id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+          reason:
+            'AWSLambdaBasicExecutionRole only lets the function write its own CloudWatch logs; every data permission is an inline least-privilege statement.',
+        },
+        {
+          id: 'AwsSolutions-L1',
+          reason:
+            'Node.js 22 is deliberate: it is the runtime the handlers, Powertools and the ESM bundles are built and tested for (target node22).',
+        },
+      );
+    }
+  }
+}

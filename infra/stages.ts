@@ -1,0 +1,205 @@
+/**
+ * Stage configuration: every environment the Listener is deployed to, typed and validated in one place.
+ *
+ * Kept free of aws-cdk-lib so the CLI can read a stage's region without loading the CDK. Durations are
+ * written as operators write them (`780m`) because they reach the Lambdas as env vars in that form.
+ */
+import { z } from 'zod';
+import { parseDuration } from '../shared/domain/duration.js';
+import { SEVERITIES, type Severity } from '../shared/domain/event.js';
+import { customerSchema, MIN_TIMEOUT_MARGIN_MS } from '../shared/domain/logger.js';
+import { DETAIL_TYPES } from '../shared/domain/notification.js';
+
+/** Notification kinds, as sent in the `kind` SNS message attribute. */
+export type NotificationKind = keyof typeof DETAIL_TYPES;
+const KINDS = Object.keys(DETAIL_TYPES) as [NotificationKind, ...NotificationKind[]];
+
+/** Retention periods CloudWatch Logs accepts; anything else is rejected by CloudFormation at deploy time. */
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+
+const STAGE_NAME = /^[a-z][a-z0-9-]{1,15}$/;
+
+const duration = z.string().refine(
+  (text) => {
+    try {
+      parseDuration(text);
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: 'must be a whole number followed by s, m, h or d, e.g. 780m' },
+);
+
+/** Which notifications a subscriber receives; omitted fields do not filter. */
+const filterSchema = z.strictObject({
+  /** Only these customer instances: AlarmTracker paged the reps assigned to a customer, not everyone. */
+  customers: z.array(customerSchema).min(1).optional(),
+  /** This severity and above. */
+  minSeverity: z.enum(SEVERITIES).optional(),
+  kinds: z.array(z.enum(KINDS)).min(1).optional(),
+});
+
+const emailSchema = z.strictObject({ address: z.email(), filter: filterSchema.optional() });
+const smsSchema = z.strictObject({
+  number: z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 phone number, e.g. +447700900123'),
+  filter: filterSchema.optional(),
+});
+
+const stageSchema = z
+  .strictObject({
+    /** The name alarms give this Listener (AlarmTracker's Listener name), e.g. GEOCSCLNRA. */
+    listenerName: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9-]{0,31}$/, 'must be 1–32 letters, digits or "-", e.g. GEOCSCLNRA'),
+    /** Target account and region; omitted = the CLI's (CDK_DEFAULT_ACCOUNT / CDK_DEFAULT_REGION). */
+    account: z
+      .string()
+      .regex(/^\d{12}$/, 'must be a 12-digit AWS account id')
+      .optional(),
+    region: z
+      .string()
+      .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region such as eu-west-1')
+      .optional(),
+    /** Listener Event Timeout for Loggers registered without one. */
+    eventTimeout: duration.default('780m'),
+    /** The CSFS heartbeat interval Loggers are expected to use. */
+    heartbeatInterval: duration.default('720m'),
+    eventRetention: duration.default('30d'),
+    outboxRetry: duration.default('30s'),
+    /** How often the sweeper looks for silent Loggers: whole minutes (EventBridge's resolution). */
+    sweepRate: duration
+      .refine((text) => parseDuration(text) % 60_000 === 0, 'must be whole minutes, e.g. 1m')
+      .default('1m'),
+    /** API stage throttling: steady requests per second and burst. */
+    throttling: z
+      .strictObject({ rateLimit: z.number().int().positive(), burstLimit: z.number().int().positive() })
+      .default({ rateLimit: 50, burstLimit: 100 }),
+    alarmEmails: z.array(emailSchema).default([]),
+    alarmSms: z.array(smsSchema).default([]),
+    /** Who hears about the Listener itself failing (CloudWatch alarms). */
+    opsEmails: z.array(z.email()).default([]),
+    /** `retain` keeps the table (with deletion protection) when the stack is deleted: use it where data matters. */
+    removalPolicy: z.enum(['retain', 'destroy']),
+    logLevel: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO'),
+    logRetentionDays: z
+      .number()
+      .refine((days) => (LOG_RETENTION_DAYS as readonly number[]).includes(days), {
+        message: `must be one of ${LOG_RETENTION_DAYS.join(', ')}`,
+      })
+      .default(30),
+  })
+  .superRefine((stage, ctx) => {
+    // The reference note: the interval must be at least an hour below the timeout, or every Logger
+    // whose heartbeat is a little late raises a false alarm.
+    try {
+      if (
+        parseDuration(stage.heartbeatInterval) + MIN_TIMEOUT_MARGIN_MS >
+        parseDuration(stage.eventTimeout)
+      ) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['heartbeatInterval'],
+          message: 'must be at least 60 minutes below eventTimeout',
+        });
+      }
+    } catch {
+      // An unparseable duration is already reported by its own field.
+    }
+    if (stage.throttling.burstLimit < stage.throttling.rateLimit) {
+      ctx.addIssue({ code: 'custom', path: ['throttling', 'burstLimit'], message: 'must be ≥ rateLimit' });
+    }
+  });
+
+/** A stage as written below (defaults may be omitted). */
+export type StageInput = z.input<typeof stageSchema>;
+/** A subscriber's filter. */
+export type SubscriptionFilter = z.output<typeof filterSchema>;
+/** A validated stage, defaults applied. */
+export type StageConfig = z.output<typeof stageSchema> & { readonly stage: string };
+
+/**
+ * The environments. `dev` and `prod` are examples: replace the addresses, add stages freely (the stack
+ * name carries the stage, so several live side by side in one account).
+ */
+export const STAGES: Readonly<Record<string, StageInput>> = {
+  dev: {
+    listenerName: 'GEOCSCLNRA-DEV',
+    throttling: { rateLimit: 10, burstLimit: 20 },
+    alarmEmails: [{ address: 'listener-dev@example.com' }],
+    opsEmails: ['listener-dev@example.com'],
+    removalPolicy: 'destroy',
+    logLevel: 'DEBUG',
+    logRetentionDays: 7,
+  },
+  prod: {
+    listenerName: 'GEOCSCLNRA',
+    region: 'eu-west-1',
+    throttling: { rateLimit: 100, burstLimit: 200 },
+    alarmEmails: [
+      { address: 'icm-support@example.com' },
+      // The rep for two customers hears only about them, and not about informational events.
+      {
+        address: 'rep-geo@example.com',
+        filter: { customers: ['geocust1', 'geocust2'], minSeverity: 'warning' },
+      },
+    ],
+    alarmSms: [{ number: '+447700900123', filter: { kinds: ['LOGGER_SILENT'] } }],
+    opsEmails: ['listener-ops@example.com'],
+    removalPolicy: 'retain',
+    logRetentionDays: 90,
+  },
+};
+
+/** Thrown for an unknown or invalid stage; the message lists the valid stages or the bad fields. */
+export class StageConfigError extends Error {
+  override readonly name = 'StageConfigError';
+}
+
+/** Validates one stage's configuration. Exposed so that tests can check what a bad stage says. */
+export function parseStage(stage: string, input: unknown): StageConfig {
+  if (!STAGE_NAME.test(stage)) {
+    throw new StageConfigError(
+      `stage name "${stage}" must be 2–16 lower-case letters, digits or "-", starting with a letter`,
+    );
+  }
+  const parsed = stageSchema.safeParse(input);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map(
+      (issue) => `${issue.path.join('.') || '(stage)'} ${issue.message}`,
+    );
+    throw new StageConfigError(`stage "${stage}" is invalid: ${problems.join('; ')}`);
+  }
+  return { ...parsed.data, stage };
+}
+
+/** The validated configuration of a stage; unknown names fail listing the valid ones. */
+export function loadStage(
+  stage: string | undefined,
+  stages: Readonly<Record<string, StageInput>> = STAGES,
+): StageConfig {
+  const valid = Object.keys(stages).join(', ');
+  if (stage === undefined || stage === '') {
+    throw new StageConfigError(`no stage given: pass -c stage=<name>, one of ${valid}`);
+  }
+  const input = Object.hasOwn(stages, stage) ? stages[stage] : undefined;
+  if (input === undefined) {
+    throw new StageConfigError(`unknown stage "${stage}": valid stages are ${valid} (pass -c stage=<name>)`);
+  }
+  return parseStage(stage, input);
+}
+
+/**
+ * The severities at or above `min`: SNS filter policies match exact strings, so "minimum severity" becomes
+ * an allow-list.
+ */
+export function severitiesFrom(min: Severity): Severity[] {
+  return SEVERITIES.slice(SEVERITIES.indexOf(min));
+}
+
+/** Milliseconds of a duration already validated by the schema. */
+export function durationMs(text: string): number {
+  return parseDuration(text);
+}

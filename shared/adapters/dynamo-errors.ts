@@ -1,0 +1,23 @@
+/**
+ * How DynamoDB failures surface: a failed condition is an expected race; throttling, outages and network
+ * errors become {@link StoreUnavailableError} (HTTP 503 with Retry-After); anything else is our bug.
+ */
+import { StoreUnavailableError } from '../domain/errors.js';
+
+/** Errors that mean the request itself was wrong (a bug here), not that DynamoDB is unavailable. */
+const OUR_MISTAKES = new Set(['ValidationException', 'ResourceNotFoundException', 'SerializationException']);
+
+export function isConditionFailure(error: unknown): boolean {
+  return error instanceof Error && error.name === 'ConditionalCheckFailedException';
+}
+
+/** Awaits a DynamoDB call, mapping outages and throttling to {@link StoreUnavailableError}. */
+export async function guardStoreCall<T>(call: Promise<T>): Promise<T> {
+  try {
+    return await call;
+  } catch (error) {
+    if (!(error instanceof Error) || isConditionFailure(error) || OUR_MISTAKES.has(error.name)) throw error;
+    if (error.name === 'TransactionCanceledException') throw error;
+    throw new StoreUnavailableError(`DynamoDB is unavailable (${error.name})`, { cause: error });
+  }
+}

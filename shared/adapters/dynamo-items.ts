@@ -1,0 +1,159 @@
+/**
+ * Mapping between domain values and DynamoDB items (see table-schema.ts for the key design).
+ */
+import type { LoggerEvent, Severity } from '../domain/event.js';
+import {
+  formatLoggerId,
+  type Logger,
+  type LoggerId,
+  parseLoggerId,
+  type StateNotice,
+  type StoredState,
+  type Transport,
+} from '../domain/logger.js';
+import { DUE_SHARDS, FLEET_INDEX } from './table-schema.js';
+
+export const LOGGER_SK = 'LOGGER';
+export const EVENT_SK_PREFIX = 'EVENT#';
+const PK_PREFIX = 'LOGGER#';
+
+type Item = Record<string, unknown>;
+
+export function loggerKey(id: LoggerId): { pk: string; sk: string } {
+  return { pk: `${PK_PREFIX}${formatLoggerId(id)}`, sk: LOGGER_SK };
+}
+
+export function eventKey(id: LoggerId, eventId: string): { pk: string; sk: string } {
+  return { pk: `${PK_PREFIX}${formatLoggerId(id)}`, sk: `${EVENT_SK_PREFIX}${eventId}` };
+}
+
+export function loggerIdOfPk(pk: string): LoggerId {
+  return parseLoggerId(pk.slice(PK_PREFIX.length));
+}
+
+/** The `due` index shard of a Logger: a stable hash (FNV-1a) of its id, so its events land beside it. */
+export function shardOf(id: LoggerId): string {
+  let hash = 0x811c9dc5;
+  for (const char of formatLoggerId(id)) {
+    hash ^= char.charCodeAt(0);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return `due#${hash % DUE_SHARDS}`;
+}
+
+/** The attributes a transition may change; everything else is fixed at registration. */
+function mutableAttributes(logger: Logger): Item {
+  return {
+    state: logger.state,
+    deadline: logger.deadline,
+    revision: logger.revision,
+    lastSeenAt: logger.lastSeenAt,
+    downSince: logger.downSince,
+    outbox: logger.outbox.length > 0 ? logger.outbox : undefined,
+    dueAt: logger.dueAt,
+    dueShard: logger.dueAt === undefined ? undefined : shardOf(logger),
+    reportedIntervalMs: logger.reportedIntervalMs,
+    agent: logger.agent,
+  };
+}
+
+export function loggerItem(logger: Logger, tokenHash: string): Item {
+  return {
+    ...loggerKey(logger),
+    [FLEET_INDEX.partition]: LOGGER_SK,
+    [FLEET_INDEX.sort]: formatLoggerId(logger),
+    customer: logger.customer,
+    side: logger.side,
+    transport: logger.transport,
+    eventTimeoutMs: logger.eventTimeoutMs,
+    heartbeatIntervalMs: logger.heartbeatIntervalMs,
+    registeredAt: logger.registeredAt,
+    tokenHash,
+    ...mutableAttributes(logger),
+  };
+}
+
+/**
+ * The conditional update writing `after` over `before`: guarded by the revision and deadline read, so a
+ * heartbeat recorded meanwhile (which moves the deadline) or another worker's transition wins.
+ */
+export function transitionUpdate(before: Logger, after: Logger) {
+  const sets: string[] = [];
+  const removes: string[] = [];
+  const names: Record<string, string> = {};
+  const values: Item = { ':expectedRevision': before.revision, ':expectedDeadline': before.deadline };
+  for (const [attribute, value] of Object.entries(mutableAttributes(after))) {
+    names[`#${attribute}`] = attribute;
+    if (value === undefined) removes.push(`#${attribute}`);
+    else {
+      sets.push(`#${attribute} = :${attribute}`);
+      values[`:${attribute}`] = value;
+    }
+  }
+  names['#expectedRevision'] = 'revision';
+  names['#expectedDeadline'] = 'deadline';
+  return {
+    Key: loggerKey(after),
+    UpdateExpression: [
+      sets.length ? `SET ${sets.join(', ')}` : '',
+      removes.length ? `REMOVE ${removes.join(', ')}` : '',
+    ]
+      .join(' ')
+      .trim(),
+    ConditionExpression: '#expectedRevision = :expectedRevision AND #expectedDeadline = :expectedDeadline',
+    ExpressionAttributeNames: names,
+    ExpressionAttributeValues: values,
+  };
+}
+
+export function loggerFromItem(item: Item): Logger {
+  const optional = (name: string) => (typeof item[name] === 'number' ? { [name]: item[name] as number } : {});
+  return {
+    customer: String(item.customer),
+    side: item.side as 'A' | 'B',
+    transport: item.transport as Transport,
+    eventTimeoutMs: Number(item.eventTimeoutMs),
+    heartbeatIntervalMs: Number(item.heartbeatIntervalMs),
+    state: item.state as StoredState,
+    registeredAt: Number(item.registeredAt),
+    deadline: Number(item.deadline),
+    revision: Number(item.revision ?? 0),
+    outbox: Array.isArray(item.outbox) ? (item.outbox as StateNotice[]) : [],
+    ...optional('lastSeenAt'),
+    ...optional('downSince'),
+    ...optional('dueAt'),
+    ...optional('reportedIntervalMs'),
+    ...(typeof item.agent === 'string' ? { agent: item.agent } : {}),
+  };
+}
+
+export function eventItem(
+  id: LoggerId,
+  event: LoggerEvent,
+  options: { expiresAt: number; publishRetryAt: number },
+): Item {
+  return {
+    ...eventKey(id, event.id),
+    eventId: event.id,
+    occurredAt: event.occurredAt,
+    severity: event.severity,
+    source: event.source,
+    message: event.message,
+    receivedAt: event.receivedAt,
+    // TTL works in epoch seconds.
+    expiresAt: Math.floor(options.expiresAt / 1000),
+    dueShard: shardOf(id),
+    dueAt: options.publishRetryAt,
+  };
+}
+
+export function eventFromItem(item: Item): LoggerEvent {
+  return {
+    id: String(item.eventId),
+    occurredAt: String(item.occurredAt),
+    severity: item.severity as Severity,
+    message: String(item.message),
+    receivedAt: Number(item.receivedAt),
+    ...(typeof item.source === 'string' ? { source: item.source } : {}),
+  };
+}

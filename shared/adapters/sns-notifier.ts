@@ -1,0 +1,49 @@
+/**
+ * Pages on-call people through the alarm SNS topic: state changes and error/critical events. One
+ * `MessageStructure: 'json'` publish per notification carries the SMS and email texts, and string message
+ * attributes that subscription filter policies select on.
+ */
+import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
+import {
+  emailText,
+  messageAttributes,
+  type Notification,
+  pagesOnCall,
+  smsText,
+  subject,
+} from '../domain/notification.js';
+import type { Notifier } from '../ports.js';
+
+/** The SNS Publish input for a notification (exported for tests and for the infra filter policies). */
+export function snsPublishInput(topicArn: string, n: Notification) {
+  const attributes = messageAttributes(n);
+  return {
+    TopicArn: topicArn,
+    Subject: subject(n),
+    MessageStructure: 'json',
+    Message: JSON.stringify({ default: emailText(n), email: emailText(n), sms: smsText(n) }),
+    MessageAttributes: Object.fromEntries(
+      Object.entries(attributes).map(([name, value]) => [name, { DataType: 'String', StringValue: value }]),
+    ),
+  };
+}
+
+export class SnsNotifier implements Notifier {
+  constructor(
+    private readonly client: SNSClient,
+    private readonly topicArn: string,
+  ) {}
+
+  async publish(notifications: readonly Notification[]): Promise<void> {
+    const pages = notifications.filter(pagesOnCall);
+    const results = await Promise.allSettled(
+      pages.map((n) => this.client.send(new PublishCommand(snsPublishInput(this.topicArn, n)))),
+    );
+    const failed = results.filter((r) => r.status === 'rejected');
+    if (failed.length > 0) {
+      throw new Error(`SNS publish failed for ${failed.length} of ${pages.length} notification(s)`, {
+        cause: (failed[0] as PromiseRejectedResult).reason,
+      });
+    }
+  }
+}

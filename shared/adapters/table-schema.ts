@@ -1,0 +1,59 @@
+/**
+ * The Listener's single DynamoDB table, shared by the store, local mode, the tests and the CDK stack so
+ * that they can never disagree.
+ *
+ * - Logger item: `pk = LOGGER#<customer>/<side>`, `sk = LOGGER`.
+ * - Event item:  `pk = LOGGER#<customer>/<side>`, `sk = EVENT#<event id>`, expiring through TTL.
+ * - `due` GSI (sparse): `dueShard` + `dueAt`; only items the sweeper must look at some day are in it
+ *   (Loggers being watched, outbox retries, events not yet confirmed published). The partition key is
+ *   sharded so no partition grows hot; the sweeper queries each shard for `dueAt <= now`.
+ * - `fleet` GSI (sparse, keys only): one entry per Logger, written at registration, for admin listings.
+ */
+export const KEY = { partition: 'pk', sort: 'sk' } as const;
+export const DUE_INDEX = { name: 'due', partition: 'dueShard', sort: 'dueAt' } as const;
+export const FLEET_INDEX = { name: 'fleet', partition: 'fleet', sort: 'loggerId' } as const;
+export const TTL_ATTRIBUTE = 'expiresAt';
+
+/**
+ * Number of `due` index shards. Fixed forever for a table: changing it would hide items in shards the
+ * sweeper no longer queries. 8 shards keep any one partition far below its write limit at 10^5 Loggers.
+ */
+export const DUE_SHARDS = 8;
+
+/** The CreateTable input for local mode and tests (the CDK stack declares the same shape). */
+export function createTableInput(tableName: string) {
+  return {
+    TableName: tableName,
+    BillingMode: 'PAY_PER_REQUEST' as const,
+    AttributeDefinitions: [
+      { AttributeName: KEY.partition, AttributeType: 'S' as const },
+      { AttributeName: KEY.sort, AttributeType: 'S' as const },
+      { AttributeName: DUE_INDEX.partition, AttributeType: 'S' as const },
+      { AttributeName: DUE_INDEX.sort, AttributeType: 'N' as const },
+      { AttributeName: FLEET_INDEX.partition, AttributeType: 'S' as const },
+      { AttributeName: FLEET_INDEX.sort, AttributeType: 'S' as const },
+    ],
+    KeySchema: [
+      { AttributeName: KEY.partition, KeyType: 'HASH' as const },
+      { AttributeName: KEY.sort, KeyType: 'RANGE' as const },
+    ],
+    GlobalSecondaryIndexes: [
+      {
+        IndexName: DUE_INDEX.name,
+        KeySchema: [
+          { AttributeName: DUE_INDEX.partition, KeyType: 'HASH' as const },
+          { AttributeName: DUE_INDEX.sort, KeyType: 'RANGE' as const },
+        ],
+        Projection: { ProjectionType: 'ALL' as const },
+      },
+      {
+        IndexName: FLEET_INDEX.name,
+        KeySchema: [
+          { AttributeName: FLEET_INDEX.partition, KeyType: 'HASH' as const },
+          { AttributeName: FLEET_INDEX.sort, KeyType: 'RANGE' as const },
+        ],
+        Projection: { ProjectionType: 'KEYS_ONLY' as const },
+      },
+    ],
+  };
+}

@@ -1,0 +1,64 @@
+/**
+ * The Listener's configuration, read once at cold start from the environment and validated; a bad or
+ * missing value fails naming the variable.
+ */
+import { z } from 'zod';
+import { durationSchema as duration } from './duration-schema.js';
+
+const envSchema = z.object({
+  LISTENER_NAME: z
+    .string({ error: 'is required: the name alarms give this Listener, e.g. GEOCSCLNRA' })
+    .regex(/^[A-Za-z0-9][A-Za-z0-9-]{0,31}$/, 'must be 1–32 letters, digits or "-", e.g. GEOCSCLNRA'),
+  TABLE_NAME: z
+    .string({ error: 'is required: the DynamoDB table name' })
+    .min(3, 'must be at least 3 characters'),
+  ALARM_TOPIC_ARN: z.string().startsWith('arn:', 'must be an SNS topic ARN').optional(),
+  EVENT_BUS_NAME: z.string().min(1).optional(),
+  NOTIFICATIONS_FILE: z.string().min(1).optional(),
+  DEFAULT_EVENT_TIMEOUT: duration('780m'),
+  DEFAULT_HEARTBEAT_INTERVAL: duration('720m'),
+  EVENT_RETENTION: duration('30d'),
+  OUTBOX_RETRY: duration('30s'),
+});
+
+/** Validated configuration. Durations are milliseconds. */
+export interface ListenerConfig {
+  readonly listenerName: string;
+  readonly tableName: string;
+  /** SNS topic for pages; absent = no SNS (local mode writes notifications to a file instead). */
+  readonly alarmTopicArn?: string;
+  /** EventBridge bus for domain events; absent = none. */
+  readonly eventBusName?: string;
+  /** Local mode: append every notification as a JSON line here. */
+  readonly notificationsFile?: string;
+  readonly defaultEventTimeoutMs: number;
+  readonly defaultHeartbeatIntervalMs: number;
+  readonly eventRetentionMs: number;
+  readonly outboxRetryMs: number;
+}
+
+/** Thrown for invalid configuration; the message names every bad variable. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** Reads and validates the configuration from `env`. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): ListenerConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`);
+    throw new ConfigError(`invalid Listener configuration: ${problems.join('; ')}`);
+  }
+  const e = parsed.data;
+  return {
+    listenerName: e.LISTENER_NAME,
+    tableName: e.TABLE_NAME,
+    ...(e.ALARM_TOPIC_ARN ? { alarmTopicArn: e.ALARM_TOPIC_ARN } : {}),
+    ...(e.EVENT_BUS_NAME ? { eventBusName: e.EVENT_BUS_NAME } : {}),
+    ...(e.NOTIFICATIONS_FILE ? { notificationsFile: e.NOTIFICATIONS_FILE } : {}),
+    defaultEventTimeoutMs: e.DEFAULT_EVENT_TIMEOUT,
+    defaultHeartbeatIntervalMs: e.DEFAULT_HEARTBEAT_INTERVAL,
+    eventRetentionMs: e.EVENT_RETENTION,
+    outboxRetryMs: e.OUTBOX_RETRY,
+  };
+}

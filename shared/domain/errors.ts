@@ -1,0 +1,40 @@
+/**
+ * Typed errors of the Listener. One error middleware maps them to HTTP; anything else is a 5xx whose body
+ * stays generic.
+ */
+
+/** A request the client can fix: the message names the field and says what is expected. */
+export class ValidationError extends Error {
+  override readonly name = 'ValidationError';
+}
+
+/** Missing or unknown token. The same answer whether or not the Logger exists. */
+export class UnknownLoggerError extends Error {
+  override readonly name = 'UnknownLoggerError';
+  constructor() {
+    super(
+      'missing or unknown token: send "Authorization: Bearer <logger token>" with the token printed at registration',
+    );
+  }
+}
+
+/** Registering a Logger that already exists. */
+export class LoggerExistsError extends Error {
+  override readonly name = 'LoggerExistsError';
+  constructor(readonly loggerId: string) {
+    super(`Logger ${loggerId} is already registered`);
+  }
+}
+
+/** A Logger looked up by id that is not registered. */
+export class LoggerNotFoundError extends Error {
+  override readonly name = 'LoggerNotFoundError';
+  constructor(readonly loggerId: string) {
+    super(`Logger ${loggerId} is not registered`);
+  }
+}
+
+/** The store (DynamoDB) could not be reached or throttled us: the client should retry later. */
+export class StoreUnavailableError extends Error {
+  override readonly name = 'StoreUnavailableError';
+}

@@ -1,0 +1,128 @@
+/**
+ * The Logger: a customer's ICM Logger (side A or B of a duplexed customer instance) that phones home to
+ * this Listener. Plain data only; every function here is pure.
+ */
+import { z } from 'zod';
+import { ValidationError } from './errors.js';
+
+export const SIDES = ['A', 'B'] as const;
+export type Side = (typeof SIDES)[number];
+
+export const TRANSPORTS = ['https', 'modem'] as const;
+export type Transport = (typeof TRANSPORTS)[number];
+
+/**
+ * Stored states. `LATE` is never stored: it is derived from the clock by {@link displayState}, so a Logger
+ * that is merely late costs no write.
+ */
+export const STORED_STATES = ['NEW', 'UP', 'DOWN', 'PAUSED'] as const;
+export type StoredState = (typeof STORED_STATES)[number];
+export type LoggerState = StoredState | 'LATE';
+
+/** Customer instance names as ICM writes them: lower-case letters, digits and `-`. */
+export const customerSchema = z
+  .string()
+  .regex(
+    /^[a-z0-9][a-z0-9-]{0,62}$/,
+    'a customer instance is 1–63 lower-case letters, digits or "-" (e.g. geocust1)',
+  );
+export const sideSchema = z.enum(SIDES, { error: 'the side is A or B' });
+
+/** Identifies a Logger: `geocust1/A`. */
+export interface LoggerId {
+  readonly customer: string;
+  readonly side: Side;
+}
+
+/** `geocust1/A` */
+export function formatLoggerId(id: LoggerId): string {
+  return `${id.customer}/${id.side}`;
+}
+
+/** Parses `geocust1/A` (the side is case-insensitive); throws a {@link ValidationError} naming the rule. */
+export function parseLoggerId(text: string): LoggerId {
+  const [customer = '', side = '', ...rest] = text.split('/');
+  const parsedCustomer = customerSchema.safeParse(customer);
+  const parsedSide = sideSchema.safeParse(side.toUpperCase());
+  if (rest.length > 0 || !parsedCustomer.success || !parsedSide.success) {
+    throw new ValidationError(`"${text}" is not a Logger id: write <customer>/<side>, e.g. geocust1/A`);
+  }
+  return { customer: parsedCustomer.data, side: parsedSide.data };
+}
+
+/** Settings of a Logger, fixed at registration. Durations in milliseconds. */
+export interface LoggerSettings {
+  readonly eventTimeoutMs: number;
+  readonly heartbeatIntervalMs: number;
+  readonly transport: Transport;
+}
+
+/**
+ * A notice recorded atomically with a state change and kept until it is confirmed published (the outbox).
+ * It carries the facts as they were at the transition, so a late retry still tells the truth.
+ */
+export interface StateNotice {
+  readonly id: string;
+  readonly kind: 'LOGGER_SILENT' | 'LOGGER_RECOVERED';
+  /** When the transition happened (Listener clock). */
+  readonly at: number;
+  readonly lastSeenAt?: number;
+  readonly deadline: number;
+  /** For `LOGGER_RECOVERED`: how long the Logger had been silent (from its last phone-home, or registration). */
+  readonly silentForMs?: number;
+}
+
+/** A Logger as stored. Times are epoch milliseconds on the Listener's clock. */
+export interface Logger extends LoggerId, LoggerSettings {
+  readonly state: StoredState;
+  readonly registeredAt: number;
+  readonly lastSeenAt?: number;
+  /** When the Logger will be declared silent if it does not phone home: last phone-home + event timeout. */
+  readonly deadline: number;
+  /** Set while `DOWN`: when the alarm was raised. */
+  readonly downSince?: number;
+  /** Bumped by every state change (not by plain heartbeats); guards outbox and transition writes. */
+  readonly revision: number;
+  /** Notifications recorded with a state change and not yet published. */
+  readonly outbox: readonly StateNotice[];
+  /** When the sweeper should look at this Logger next (deadline, or an outbox retry); absent = never. */
+  readonly dueAt?: number;
+  /** Interval and agent the Logger itself reported in its last heartbeat, for diagnosis only. */
+  readonly reportedIntervalMs?: number;
+  readonly agent?: string;
+}
+
+/** The default interval of the reference note's CSFS heartbeat and the Listener Event Timeout. */
+export const DEFAULT_HEARTBEAT_INTERVAL_MS = 720 * 60_000;
+export const DEFAULT_EVENT_TIMEOUT_MS = 780 * 60_000;
+/** The reference note: a heartbeat interval at least one hour less than the event timeout is sufficient. */
+export const MIN_TIMEOUT_MARGIN_MS = 60 * 60_000;
+
+/**
+ * The state a person should see now: `UP` past its heartbeat interval shows `LATE` — also past its deadline
+ * until the next sweep declares it `DOWN`, since only the sweep pages.
+ */
+export function displayState(logger: Logger, now: number): LoggerState {
+  if (logger.state !== 'UP' || logger.lastSeenAt === undefined) return logger.state;
+  return now > logger.lastSeenAt + logger.heartbeatIntervalMs ? 'LATE' : 'UP';
+}
+
+/** The deadline a phone-home received at `receivedAt` (Listener clock) sets. */
+export function deadlineAfter(receivedAt: number, eventTimeoutMs: number): number {
+  return receivedAt + eventTimeoutMs;
+}
+
+/** A brand-new Logger: it alarms at `registeredAt + eventTimeout` if it never phones home. */
+export function newLogger(id: LoggerId, settings: LoggerSettings, registeredAt: number): Logger {
+  const deadline = deadlineAfter(registeredAt, settings.eventTimeoutMs);
+  return {
+    ...id,
+    ...settings,
+    state: 'NEW',
+    registeredAt,
+    deadline,
+    dueAt: deadline,
+    revision: 0,
+    outbox: [],
+  };
+}

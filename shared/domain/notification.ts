@@ -1,0 +1,204 @@
+/**
+ * What the Listener tells people and systems, and how it reads. Pure: rendering never looks at a clock.
+ */
+import { formatDuration, toMinutes } from './duration.js';
+import type { LoggerEvent, Severity } from './event.js';
+import { formatLoggerId, type Logger, type StateNotice } from './logger.js';
+
+/** The facts about a Logger a notification carries. */
+export interface LoggerFacts {
+  readonly customer: string;
+  readonly side: 'A' | 'B';
+  readonly transport: 'https' | 'modem';
+  readonly eventTimeoutMs: number;
+  readonly heartbeatIntervalMs: number;
+}
+
+interface NotificationBase {
+  /** Deterministic, so a retried publish can be recognised downstream. */
+  readonly id: string;
+  readonly listener: string;
+  readonly logger: LoggerFacts;
+  readonly severity: Severity;
+}
+
+/** A state change: the Logger went silent (alarm) or phoned home again (cleared). */
+export interface StateNotification extends NotificationBase {
+  readonly kind: StateNotice['kind'];
+  readonly notice: StateNotice;
+}
+
+/** An alarm event the Logger forwarded (ICM's own alarms, relayed to support). */
+export interface EventNotification extends NotificationBase {
+  readonly kind: 'LOGGER_EVENT';
+  readonly event: LoggerEvent;
+}
+
+export type Notification = StateNotification | EventNotification;
+
+/** The EventBridge source and detail-types of the Listener's domain events. */
+export const EVENT_SOURCE = 'phone-home.listener';
+export const DETAIL_TYPES = {
+  LOGGER_SILENT: 'Logger Silent',
+  LOGGER_RECOVERED: 'Logger Recovered',
+  LOGGER_EVENT: 'Logger Event',
+} as const;
+
+const SMS_MAX = 140;
+const SUBJECT_MAX = 100;
+
+function factsOf(logger: Logger): LoggerFacts {
+  const { customer, side, transport, eventTimeoutMs, heartbeatIntervalMs } = logger;
+  return { customer, side, transport, eventTimeoutMs, heartbeatIntervalMs };
+}
+
+/** The notification for a state notice from a Logger's outbox. */
+export function stateNotification(logger: Logger, notice: StateNotice, listener: string): StateNotification {
+  const severity: Severity = notice.kind === 'LOGGER_SILENT' ? 'error' : 'info';
+  return { id: notice.id, kind: notice.kind, listener, logger: factsOf(logger), severity, notice };
+}
+
+/** The notification for an event a Logger forwarded. */
+export function eventNotification(logger: Logger, event: LoggerEvent, listener: string): EventNotification {
+  const id = `${formatLoggerId(logger)}#LOGGER_EVENT#${event.id}`;
+  return { id, kind: 'LOGGER_EVENT', listener, logger: factsOf(logger), severity: event.severity, event };
+}
+
+/** Whether on-call people are paged (SNS): state changes, and forwarded events of severity error or critical. */
+export function pagesOnCall(notification: Notification): boolean {
+  if (notification.kind !== 'LOGGER_EVENT') return true;
+  return notification.severity === 'error' || notification.severity === 'critical';
+}
+
+/**
+ * The sentence operators know from AlarmTracker:
+ * `Side A Logger of geocust1 has not phoned home to Listener GEOCSCLNRA within configured timeout value (780 min).`
+ */
+export function headline(n: Notification): string {
+  const who = `Side ${n.logger.side} Logger of ${n.logger.customer}`;
+  switch (n.kind) {
+    case 'LOGGER_SILENT':
+      return `${who} has not phoned home to Listener ${n.listener} within configured timeout value (${timeoutText(n.logger.eventTimeoutMs)}).`;
+    case 'LOGGER_RECOVERED':
+      return `${who} phoned home to Listener ${n.listener} again after ${formatDuration(n.notice.silentForMs ?? 0)} of silence.`;
+    case 'LOGGER_EVENT':
+      return `${who} reported ${n.event.severity}: ${n.event.message}`;
+  }
+}
+
+/** The one-line form written to the local Listener's stdout: `ALARM …`, `CLEARED …`, `EVENT …`. */
+export function consoleLine(n: Notification): string {
+  return `${tag(n, 'EVENT')} ${formatLoggerId(n.logger)} ${headline(n)}`;
+}
+
+/** The tag people scan for: `ALARM`, `CLEARED`, or an event's severity. */
+function tag(n: Notification, eventTag?: string): string {
+  if (n.kind === 'LOGGER_SILENT') return 'ALARM';
+  if (n.kind === 'LOGGER_RECOVERED') return 'CLEARED';
+  return eventTag ?? n.severity.toUpperCase();
+}
+
+/** Subject line (≤ 100 characters) for email. */
+export function subject(n: Notification): string {
+  return truncate(
+    `[${tag(n)}] ${formatLoggerId(n.logger)} ${describeKind(n)} (Listener ${n.listener})`,
+    SUBJECT_MAX,
+  );
+}
+
+function describeKind(n: Notification): string {
+  if (n.kind === 'LOGGER_EVENT') return `event: ${n.event.message}`;
+  return n.kind === 'LOGGER_SILENT' ? 'has not phoned home' : 'phoned home again';
+}
+
+/** SMS text (≤ 140 characters): the headline, shortened if it must be. */
+export function smsText(n: Notification): string {
+  return truncate(`${tag(n)}: ${headline(n)}`, SMS_MAX);
+}
+
+/** What to check when a Logger goes silent, drawn from the Cisco troubleshooting note. */
+export const SILENT_RUNBOOK: readonly string[] = [
+  "Check the Logger's DTP log (dumplog) for 'Removed Remote Resource' during the timeout: if present, the CSFS process is not sending heartbeats.",
+  'Check the modem: powered on and not hung; reset it to clear hung connections.',
+  'Check RAS (modem transport): the service must be running; reboot the Logger if it will not start.',
+  'Check the CSFS heartbeatIntervalMinutes: it must be at least 60 minutes below the Listener event timeout.',
+  'Check the Phone Home configuration: each phone number must be paired with its own Listener (primary and backup).',
+];
+
+/** The email body: the headline, the facts, and for a silent Logger the runbook. */
+export function emailText(n: Notification): string {
+  const facts: [string, string | undefined][] = [
+    ['Logger', formatLoggerId(n.logger)],
+    ['Listener', n.listener],
+    ['Transport', n.logger.transport],
+    ['Event timeout', timeoutText(n.logger.eventTimeoutMs)],
+    ['Heartbeat interval', timeoutText(n.logger.heartbeatIntervalMs)],
+  ];
+  if (n.kind === 'LOGGER_EVENT') {
+    facts.push(['Severity', n.event.severity], ['Event id', n.event.id], ['Occurred at', n.event.occurredAt]);
+    facts.push(['Source', n.event.source], ['Received at', iso(n.event.receivedAt)]);
+  } else {
+    facts.push(['Last seen', n.notice.lastSeenAt === undefined ? 'never' : iso(n.notice.lastSeenAt)]);
+    facts.push([n.kind === 'LOGGER_SILENT' ? 'Deadline' : 'New deadline', iso(n.notice.deadline)]);
+    facts.push([n.kind === 'LOGGER_SILENT' ? 'Alarm raised' : 'Cleared at', iso(n.notice.at)]);
+  }
+  const lines = [headline(n), '', ...facts.filter(([, v]) => v !== undefined).map(([k, v]) => `${k}: ${v}`)];
+  if (n.kind === 'LOGGER_SILENT') {
+    lines.push('', 'While a Logger is silent its alarms do not reach support. What to check:');
+    lines.push(...SILENT_RUNBOOK.map((step, i) => `${i + 1}. ${step}`));
+  }
+  return lines.join('\n');
+}
+
+/** String message attributes for SNS subscription filter policies. */
+export function messageAttributes(
+  n: Notification,
+): Record<'kind' | 'customer' | 'side' | 'severity', string> {
+  return { kind: n.kind, customer: n.logger.customer, side: n.logger.side, severity: n.severity };
+}
+
+/** The EventBridge `detail` of a notification: plain JSON facts, ISO times. */
+export function eventDetail(n: Notification): Record<string, unknown> {
+  const base = {
+    id: n.id,
+    logger: formatLoggerId(n.logger),
+    customer: n.logger.customer,
+    side: n.logger.side,
+    transport: n.logger.transport,
+    listener: n.listener,
+    severity: n.severity,
+    eventTimeoutMinutes: toMinutes(n.logger.eventTimeoutMs),
+    message: headline(n),
+  };
+  if (n.kind === 'LOGGER_EVENT')
+    return { ...base, event: { ...n.event, receivedAt: iso(n.event.receivedAt) } };
+  return {
+    ...base,
+    at: iso(n.notice.at),
+    lastSeenAt: n.notice.lastSeenAt === undefined ? null : iso(n.notice.lastSeenAt),
+    deadline: iso(n.notice.deadline),
+    ...(n.notice.silentForMs === undefined
+      ? {}
+      : { silentForSeconds: Math.round(n.notice.silentForMs / 1000) }),
+  };
+}
+
+/** `780 min` as AlarmTracker wrote timeouts; durations under a whole minute (tests, demos) as `3s`. */
+export function timeoutText(ms: number): string {
+  return ms % 60_000 === 0 ? `${toMinutes(ms)} min` : formatDuration(ms);
+}
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+/** Shortens to at most `max` UTF-16 units without splitting a character (an emoji is two units). */
+function truncate(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let kept = '';
+  for (const char of text) {
+    if (kept.length + char.length > max - 1) break;
+    kept += char;
+  }
+  return `${kept}…`;
+}

@@ -1,0 +1,38 @@
+/**
+ * Logger tokens: `phl.<customer>.<side>.<secret>`. The Logger id travels in the token so that a heartbeat
+ * is authenticated by the same single conditional write that records it; the secret (32 random bytes) is
+ * what proves it. Only a SHA-256 hash of the whole token is stored; the token is shown once.
+ */
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { UnknownLoggerError } from './errors.js';
+import { customerSchema, type LoggerId, sideSchema } from './logger.js';
+
+const PREFIX = 'phl';
+
+/** A new token for a Logger (or any registered identity with a customer and side). */
+export function generateToken(id: LoggerId): string {
+  return `${PREFIX}.${id.customer}.${id.side}.${randomBytes(32).toString('base64url')}`;
+}
+
+/** The Logger a token claims to be; throws {@link UnknownLoggerError} for anything not shaped like a token. */
+export function loggerIdOfToken(token: string): LoggerId {
+  const [prefix, customer, side, secret, ...rest] = token.split('.');
+  const c = customerSchema.safeParse(customer);
+  const s = sideSchema.safeParse(side);
+  if (prefix !== PREFIX || rest.length > 0 || !c.success || !s.success || !secret || secret.length < 43) {
+    throw new UnknownLoggerError();
+  }
+  return { customer: c.data, side: s.data };
+}
+
+/** SHA-256 (hex) of a token: the only form in which tokens are stored. */
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token, 'utf8').digest('hex');
+}
+
+/** Compares two token hashes in constant time. */
+export function sameHash(a: string, b: string): boolean {
+  const x = Buffer.from(a, 'utf8');
+  const y = Buffer.from(b, 'utf8');
+  return x.length === y.length && timingSafeEqual(x, y);
+}

@@ -1,0 +1,22 @@
+/**
+ * The HTTP API's routes and the Lambda function serving each, shared by local mode's server and the CDK
+ * stack so both expose the same API.
+ */
+export const FUNCTION_NAMES = ['heartbeat', 'events', 'health', 'sweeper'] as const;
+export type FunctionName = (typeof FUNCTION_NAMES)[number];
+
+export interface Route {
+  readonly method: 'GET' | 'POST';
+  readonly path: string;
+  readonly function: FunctionName;
+}
+
+/** Routes of the HTTP API. Anything else is answered 404/405 by the `health` function (`$default`). */
+export const ROUTES: readonly Route[] = [
+  { method: 'POST', path: '/v1/heartbeat', function: 'heartbeat' },
+  { method: 'POST', path: '/v1/events', function: 'events' },
+  { method: 'GET', path: '/v1/health', function: 'health' },
+];
+
+/** The function answering unmatched requests (`$default` route): 404 or 405 in the API's error format. */
+export const FALLBACK_FUNCTION: FunctionName = 'health';

@@ -1,0 +1,59 @@
+/**
+ * The HTTP API's request bodies (zod) and size limits. Unknown fields are rejected, so a misspelt field is
+ * a clear 400 rather than silently ignored.
+ */
+import { z } from 'zod';
+import { MAX_EVENT_MESSAGE_BYTES, MAX_EVENTS_PER_BATCH, SEVERITIES } from '../domain/event.js';
+import { payloadTooLarge } from './http-error.js';
+
+export const HEARTBEAT_MAX_BYTES = 16 * 1024;
+export const EVENTS_MAX_BYTES = 256 * 1024;
+
+const isoTime = z.iso.datetime({
+  offset: true,
+  error: 'must be an ISO-8601 time, e.g. 2026-11-24T17:00:00Z',
+});
+
+/** `POST /v1/heartbeat` body (optional): what the Logger says about itself; never used for deadlines. */
+export const heartbeatBody = z.strictObject({
+  sentAt: isoTime.optional(),
+  intervalMinutes: z
+    .number({ error: 'must be a number of minutes' })
+    .positive('must be more than 0')
+    .max(7 * 24 * 60, 'must be at most 10080 (7 days)')
+    .optional(),
+  agent: z.string().min(1).max(200, 'must be at most 200 characters').optional(),
+});
+export type HeartbeatBody = z.output<typeof heartbeatBody>;
+
+const eventSchema = z.strictObject({
+  id: z
+    .string({ error: 'is required: a unique id for this event' })
+    .regex(/^[A-Za-z0-9._:-]{1,128}$/, 'must be 1–128 letters, digits or . _ : -'),
+  occurredAt: isoTime,
+  severity: z.enum(SEVERITIES, { error: `must be one of ${SEVERITIES.join(', ')}` }),
+  source: z.string().min(1).max(200, 'must be at most 200 characters').optional(),
+  message: z.string({ error: 'is required' }).min(1, 'must not be empty'),
+});
+
+/** `POST /v1/events` body: 1–100 events. */
+export const eventsBody = z.strictObject({
+  events: z
+    .array(eventSchema, { error: 'is required: a list of 1–100 events' })
+    .min(1, 'must hold at least one event')
+    .max(MAX_EVENTS_PER_BATCH, `must hold at most ${MAX_EVENTS_PER_BATCH} events; split the batch`),
+});
+export type EventsBody = z.output<typeof eventsBody>;
+
+/** A message over 2 KiB (UTF-8) is a 413 naming the event, not a 400. */
+export function checkMessageSizes(body: EventsBody): EventsBody {
+  body.events.forEach((event, index) => {
+    const bytes = Buffer.byteLength(event.message, 'utf8');
+    if (bytes > MAX_EVENT_MESSAGE_BYTES) {
+      throw payloadTooLarge(
+        `events.${index}.message is ${bytes} bytes; the limit is ${MAX_EVENT_MESSAGE_BYTES} bytes`,
+      );
+    }
+  });
+  return body;
+}

@@ -1,0 +1,34 @@
+/**
+ * What the Listener's use cases need: the ports, the Listener's name and timings, a clock-free log.
+ * Built once per Lambda container (shared/runtime.ts) or per test.
+ */
+import type { LoggerStore, Notifier } from '../ports.js';
+
+/** The subset of a structured logger the use cases write to (Powertools' Logger fits). */
+export interface Log {
+  info(message: string, extra?: Record<string, unknown>): void;
+  warn(message: string, extra?: Record<string, unknown>): void;
+  error(message: string, extra?: Record<string, unknown>): void;
+}
+
+/** Counters the use cases report (Powertools' Metrics fits through an adapter). */
+export interface Counters {
+  count(
+    name: 'Heartbeats' | 'Events' | 'AlarmsRaised' | 'AlarmsCleared' | 'NotificationsFailed',
+    value?: number,
+  ): void;
+}
+
+export interface ListenerDeps {
+  readonly store: LoggerStore;
+  readonly notifier: Notifier;
+  readonly listenerName: string;
+  readonly outboxRetryMs: number;
+  readonly eventRetentionMs: number;
+  readonly log: Log;
+  readonly counters: Counters;
+}
+
+/** A log and counters that drop everything, for tools and tests that do not care. */
+export const quietLog: Log = { info() {}, warn() {}, error() {} };
+export const noCounters: Counters = { count() {} };

@@ -1,0 +1,45 @@
+/**
+ * A Logger phoning home (heartbeat, or any event): authenticated and recorded by one conditional DynamoDB
+ * update in the common case; the state machine handles the rest (recovery, pause, pending notices).
+ */
+import { StoreUnavailableError, UnknownLoggerError } from '../domain/errors.js';
+import type { Logger } from '../domain/logger.js';
+import { hashToken, loggerIdOfToken, sameHash } from '../domain/token.js';
+import { type PhoneHomeReport, phoneHome as phoneHomeTransition } from '../domain/transitions.js';
+import type { ListenerDeps } from './deps.js';
+import { publishOutbox } from './outbox.js';
+
+export interface PhoneHomeResult {
+  readonly logger: Logger;
+  readonly receivedAt: number;
+  /** The Logger was DOWN and this phone-home cleared its alarm. */
+  readonly recovered: boolean;
+}
+
+/** Concurrent writers can only make the slow path lose a race a few times in a row. */
+const MAX_ATTEMPTS = 5;
+
+/**
+ * Records that the Logger owning `token` phoned home at `receivedAt` (Listener clock). Throws
+ * {@link UnknownLoggerError} for a missing, malformed or unknown token, without saying which.
+ */
+export async function phoneHome(
+  deps: ListenerDeps,
+  token: string,
+  receivedAt: number,
+  report: PhoneHomeReport = {},
+): Promise<PhoneHomeResult> {
+  const id = loggerIdOfToken(token);
+  const tokenHash = hashToken(token);
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    const fast = await deps.store.recordPhoneHome(id, tokenHash, receivedAt, report);
+    if (fast.recorded) return { logger: fast.logger, receivedAt, recovered: false };
+    if (!fast.current || !sameHash(fast.current.tokenHash, tokenHash)) throw new UnknownLoggerError();
+    const { next, notice } = phoneHomeTransition(fast.current.logger, receivedAt, report, deps.outboxRetryMs);
+    if (await deps.store.writeTransition(fast.current.logger, next)) {
+      if (notice) await publishOutbox(deps, next);
+      return { logger: next, receivedAt, recovered: notice !== undefined };
+    }
+  }
+  throw new StoreUnavailableError('the Logger is being updated by other requests; retry shortly');
+}

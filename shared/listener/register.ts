@@ -1,0 +1,81 @@
+/**
+ * Registering a Logger: its settings are validated against the reference note's rule and its token is
+ * generated (shown once, stored only as a hash).
+ */
+import { formatDuration } from '../domain/duration.js';
+import { ValidationError } from '../domain/errors.js';
+import {
+  DEFAULT_HEARTBEAT_INTERVAL_MS,
+  type Logger,
+  type LoggerId,
+  type LoggerSettings,
+  MIN_TIMEOUT_MARGIN_MS,
+  newLogger,
+  type Transport,
+} from '../domain/logger.js';
+import { generateToken, hashToken } from '../domain/token.js';
+import type { LoggerStore } from '../ports.js';
+
+export interface RegisterRequest extends LoggerId {
+  readonly eventTimeoutMs: number;
+  /** Absent: derived from the timeout (see {@link defaultInterval}). */
+  readonly heartbeatIntervalMs?: number;
+  readonly transport: Transport;
+}
+
+export interface Registration {
+  readonly logger: Logger;
+  /** Shown once; only its hash is stored. */
+  readonly token: string;
+  /** Advice a person should see (e.g. the interval breaks the note's 60-minute rule). */
+  readonly warnings: readonly string[];
+}
+
+/**
+ * The interval a Logger is expected to keep when none is given: the CSFS default of 720 minutes, or less
+ * when the timeout is short, keeping the reference note's margin (or 12/13 of the timeout — the note's
+ * 720/780 — for timeouts under two hours, as in tests and demos).
+ */
+export function defaultInterval(eventTimeoutMs: number): number {
+  if (eventTimeoutMs - MIN_TIMEOUT_MARGIN_MS >= MIN_TIMEOUT_MARGIN_MS) {
+    return Math.min(DEFAULT_HEARTBEAT_INTERVAL_MS, eventTimeoutMs - MIN_TIMEOUT_MARGIN_MS);
+  }
+  return Math.max(1, Math.floor((eventTimeoutMs * 12) / 13));
+}
+
+/** Checks settings; returns warnings for what works but breaks the reference note's advice. */
+export function checkSettings(settings: LoggerSettings): string[] {
+  const { eventTimeoutMs, heartbeatIntervalMs } = settings;
+  if (heartbeatIntervalMs >= eventTimeoutMs) {
+    throw new ValidationError(
+      `the heartbeat interval (${formatDuration(heartbeatIntervalMs)}) must be shorter than the event timeout (${formatDuration(eventTimeoutMs)}), or the Logger alarms between heartbeats`,
+    );
+  }
+  if (
+    eventTimeoutMs - heartbeatIntervalMs < MIN_TIMEOUT_MARGIN_MS &&
+    eventTimeoutMs >= 2 * MIN_TIMEOUT_MARGIN_MS
+  ) {
+    return [
+      `the heartbeat interval (${formatDuration(heartbeatIntervalMs)}) is less than 60 minutes under the event timeout (${formatDuration(eventTimeoutMs)}): one late or retried call raises an alarm`,
+    ];
+  }
+  return [];
+}
+
+/** Registers a new Logger at `now`; throws `LoggerExistsError` if it is already registered. */
+export async function registerLogger(
+  store: LoggerStore,
+  request: RegisterRequest,
+  now: number,
+): Promise<Registration> {
+  const settings: LoggerSettings = {
+    eventTimeoutMs: request.eventTimeoutMs,
+    heartbeatIntervalMs: request.heartbeatIntervalMs ?? defaultInterval(request.eventTimeoutMs),
+    transport: request.transport,
+  };
+  const warnings = checkSettings(settings);
+  const logger = newLogger({ customer: request.customer, side: request.side }, settings, now);
+  const token = generateToken(logger);
+  await store.register(logger, hashToken(token));
+  return { logger, token, warnings };
+}

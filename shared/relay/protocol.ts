@@ -1,0 +1,124 @@
+/**
+ * The relay HTTP contract between an on-prem dial-in bridge and the cloud Listener.
+ *
+ * `POST <apiUrl>/v1/relay` with `Authorization: Bearer <bridge token>` and `Content-Type: application/json`,
+ * body {@link RelayRequest}. A 200 answer carries one {@link RelayResult} per record, in order. The whole
+ * batch is refused with 400 (malformed), 413 (too large) or 415 (wrong content type) and a
+ * {@link RelayErrorBody}; 401 means the bridge token is unknown; 429/5xx mean "retry later" (503 may carry
+ * `Retry-After: <seconds>`).
+ *
+ * Shared by the bridge's relay client and the relay Lambda, so both validate the same shapes. Pure: zod
+ * schemas, types and constants only.
+ */
+import { z } from 'zod';
+import { MAX_EVENT_MESSAGE_BYTES, SEVERITIES } from '../domain/event.js';
+import { customerSchema, sideSchema } from '../domain/logger.js';
+
+/** The relay endpoint, relative to the API base URL. */
+export const RELAY_PATH = '/v1/relay';
+/** At most this many records per request. */
+export const MAX_RELAY_RECORDS = 100;
+/** At most this many bytes (UTF-8 JSON body) per request. */
+export const MAX_RELAY_BODY_BYTES = 256 * 1024;
+/** Record ids: what the Logger (or the bridge) chose; the relay deduplicates on `(customer, side, id)`. */
+export const RECORD_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
+
+const utf8Bytes = (text: string): number => Buffer.byteLength(text, 'utf8');
+
+export const recordIdSchema = z
+  .string()
+  .regex(RECORD_ID_PATTERN, 'a record id is 1–128 characters of A–Z, a–z, 0–9, ".", "_", ":" or "-"');
+export const severitySchema = z.enum(SEVERITIES, {
+  error: 'the severity is info, warning, error or critical',
+});
+/** ISO-8601 date-time with `Z` or an offset, as the Logger's clock wrote it. */
+export const loggerTimeSchema = z.iso.datetime({
+  offset: true,
+  error: 'an ISO-8601 date-time with Z or an offset, e.g. 2026-11-04T10:15:00Z',
+});
+export const messageSchema = z
+  .string()
+  .min(1, 'the message must not be empty')
+  .refine((text) => utf8Bytes(text) <= MAX_EVENT_MESSAGE_BYTES, {
+    message: `the message is at most ${MAX_EVENT_MESSAGE_BYTES} bytes (UTF-8)`,
+  });
+export const sourceSchema = z.string().min(1).max(256, 'the source is at most 256 characters');
+export const intervalMinutesSchema = z
+  .number()
+  .int('intervalMinutes is a whole number of minutes')
+  .min(1)
+  .max(7 * 24 * 60);
+
+const base = {
+  id: recordIdSchema,
+  customer: customerSchema,
+  side: sideSchema,
+  at: loggerTimeSchema,
+};
+
+export const relayHeartbeatSchema = z.strictObject({
+  ...base,
+  type: z.literal('heartbeat'),
+  intervalMinutes: intervalMinutesSchema.optional(),
+});
+
+export const relayEventSchema = z.strictObject({
+  ...base,
+  type: z.literal('event'),
+  severity: severitySchema,
+  source: sourceSchema.optional(),
+  message: messageSchema,
+});
+
+/** One phone-home record relayed by a bridge: a heartbeat, or an alarm event (which needs severity and message). */
+export const relayRecordSchema = z.discriminatedUnion('type', [relayHeartbeatSchema, relayEventSchema], {
+  error: 'type is "heartbeat" or "event"',
+});
+
+export const relayRequestSchema = z.strictObject({
+  /** The bridge's site name, for diagnosis only (the token identifies the bridge). */
+  bridge: z.string().min(1).max(64).optional(),
+  records: z
+    .array(relayRecordSchema)
+    .min(1, 'send at least one record')
+    .max(MAX_RELAY_RECORDS, `send at most ${MAX_RELAY_RECORDS} records per request`),
+});
+
+export const RELAY_STATUSES = ['accepted', 'duplicate', 'rejected'] as const;
+export type RelayStatus = (typeof RELAY_STATUSES)[number];
+
+export const relayResultSchema = z.object({
+  id: z.string(),
+  status: z.enum(RELAY_STATUSES),
+  /** Why a record was rejected (set for `rejected`). */
+  reason: z.string().optional(),
+});
+
+export const relayResponseSchema = z.object({ results: z.array(relayResultSchema) });
+
+/** The body of a 400/413/415 (and other error) answer. `recordId` names the offending record when known. */
+export const relayErrorBodySchema = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    recordId: z.string().optional(),
+  }),
+});
+
+export type RelayHeartbeat = z.infer<typeof relayHeartbeatSchema>;
+export type RelayEvent = z.infer<typeof relayEventSchema>;
+export type RelayRecord = z.infer<typeof relayRecordSchema>;
+export type RelayRequest = z.infer<typeof relayRequestSchema>;
+export type RelayResult = z.infer<typeof relayResultSchema>;
+export type RelayResponse = z.infer<typeof relayResponseSchema>;
+export type RelayErrorBody = z.infer<typeof relayErrorBodySchema>;
+
+/** Statuses after which the bridge may forget a record: the Listener has it. */
+export function isSettled(status: RelayStatus): boolean {
+  return status === 'accepted' || status === 'duplicate';
+}
+
+/** The UTF-8 size of a request body as the bridge will send it. */
+export function relayBodyBytes(request: RelayRequest): number {
+  return utf8Bytes(JSON.stringify(request));
+}

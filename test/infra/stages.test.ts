@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import { stackNameFor } from '../../infra/stage-names.js';
+import { loadStage, parseStage, STAGES, StageConfigError, severitiesFrom } from '../../infra/stages.js';
+
+const minimal = { listenerName: 'GEOCSCLNRA', removalPolicy: 'destroy' };
+
+describe('stage configuration', () => {
+  it('accepts the dev and prod examples', () => {
+    expect(Object.keys(STAGES)).toEqual(expect.arrayContaining(['dev', 'prod']));
+    for (const stage of Object.keys(STAGES)) expect(() => loadStage(stage)).not.toThrow();
+  });
+
+  it('fills the defaults: 780m timeout, 720m interval, a sweep every minute', () => {
+    expect(parseStage('qa', minimal)).toMatchObject({
+      stage: 'qa',
+      eventTimeout: '780m',
+      heartbeatInterval: '720m',
+      eventRetention: '30d',
+      outboxRetry: '30s',
+      sweepRate: '1m',
+      throttling: { rateLimit: 50, burstLimit: 100 },
+      logLevel: 'INFO',
+      logRetentionDays: 30,
+      alarmEmails: [],
+      alarmSms: [],
+    });
+  });
+
+  it('keeps prod data: retain removal policy', () => {
+    expect(loadStage('prod').removalPolicy).toBe('retain');
+  });
+
+  it('rejects an unknown stage, listing the valid ones', () => {
+    expect(() => loadStage('qa')).toThrow(StageConfigError);
+    expect(() => loadStage('qa')).toThrow(/unknown stage "qa": valid stages are dev, prod/);
+  });
+
+  it('rejects a missing stage, naming how to pass one and the valid ones', () => {
+    expect(() => loadStage(undefined)).toThrow(/pass -c stage=<name>, one of dev, prod/);
+  });
+
+  it('does not take inherited object keys for stages', () => {
+    expect(() => loadStage('toString')).toThrow(/unknown stage/);
+  });
+
+  it('rejects an invalid stage naming every bad field', () => {
+    const bad = { ...minimal, eventTimeout: '13 hours', alarmEmails: [{ address: 'not-an-email' }] };
+    expect(() => parseStage('qa', bad)).toThrow(
+      /stage "qa" is invalid: .*eventTimeout.*alarmEmails\.0\.address/,
+    );
+  });
+
+  it('rejects unknown fields, so a typo does not silently fall back to a default', () => {
+    expect(() => parseStage('qa', { ...minimal, sweepRat: '5m' })).toThrow(/sweepRat/);
+  });
+
+  it('requires the heartbeat interval to be at least an hour below the event timeout', () => {
+    expect(() => parseStage('qa', { ...minimal, eventTimeout: '60m', heartbeatInterval: '30m' })).toThrow(
+      /heartbeatInterval must be at least 60 minutes below eventTimeout/,
+    );
+    expect(() =>
+      parseStage('qa', { ...minimal, eventTimeout: '90m', heartbeatInterval: '30m' }),
+    ).not.toThrow();
+  });
+
+  it('requires a sweep rate of whole minutes', () => {
+    expect(() => parseStage('qa', { ...minimal, sweepRate: '90s' })).toThrow(
+      /sweepRate must be whole minutes/,
+    );
+  });
+
+  it('rejects SMS numbers not in E.164 form and unknown severities in filters', () => {
+    expect(() => parseStage('qa', { ...minimal, alarmSms: [{ number: '07700 900123' }] })).toThrow(/E\.164/);
+    expect(() =>
+      parseStage('qa', {
+        ...minimal,
+        alarmEmails: [{ address: 'a@example.com', filter: { minSeverity: 'fatal' } }],
+      }),
+    ).toThrow(/minSeverity/);
+  });
+
+  it('rejects a burst limit below the rate limit', () => {
+    expect(() => parseStage('qa', { ...minimal, throttling: { rateLimit: 10, burstLimit: 5 } })).toThrow(
+      /burstLimit/,
+    );
+  });
+
+  it('rejects a log retention CloudWatch does not offer', () => {
+    expect(() => parseStage('qa', { ...minimal, logRetentionDays: 10 })).toThrow(
+      /logRetentionDays must be one of/,
+    );
+  });
+
+  it('rejects stage names that cannot be part of a stack name', () => {
+    expect(() => parseStage('Prod_1', minimal)).toThrow(/stage name "Prod_1"/);
+  });
+
+  it('turns a minimum severity into the list of severities at or above it', () => {
+    expect(severitiesFrom('info')).toEqual(['info', 'warning', 'error', 'critical']);
+    expect(severitiesFrom('error')).toEqual(['error', 'critical']);
+    expect(severitiesFrom('critical')).toEqual(['critical']);
+  });
+
+  it('names the stack after the stage', () => {
+    expect(stackNameFor('dev')).toBe('PhoneHomeListener-dev');
+  });
+});

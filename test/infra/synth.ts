@@ -1,0 +1,56 @@
+/**
+ * Test helper: synthesizes a Listener stage exactly as `infra/app.ts` does (same stack, same cdk-nag
+ * plugin) but without bundling or the built-in CloudFormation validation, so that one synth costs well
+ * under a second. Every cloud assembly goes to a temp dir that {@link removeAssemblies} deletes.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App, CfnElement, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import type { IConstruct } from 'constructs';
+import { buildListener } from '../../infra/build.js';
+import type { ListenerStack } from '../../infra/listener-stack.js';
+import type { StageConfig, StageInput } from '../../infra/stages.js';
+
+const outdirs: string[] = [];
+
+/** A fresh test App: no bundling (the asset is a placeholder) and its assembly in a temp dir. */
+export function testApp(): App {
+  const outdir = mkdtempSync(join(tmpdir(), 'phl-infra-test-'));
+  outdirs.push(outdir);
+  return new App({
+    outdir,
+    builtinCloudFormationValidation: false,
+    // Bundle no stack: NodejsFunction then skips esbuild entirely.
+    context: { 'aws:cdk:bundling-stacks': [] },
+  });
+}
+
+/** A synthesized stage. */
+export interface Synthesized {
+  readonly app: App;
+  readonly stack: ListenerStack;
+  readonly config: StageConfig;
+  readonly template: Template;
+}
+
+/** Builds and synthesizes `stage` (from `stages`, default the real ones). Synth runs cdk-nag too. */
+export function synthStage(stage: string, stages?: Readonly<Record<string, StageInput>>): Synthesized {
+  const app = testApp();
+  const { stack, config } = buildListener(app, stage, stages);
+  return { app, stack, config, template: Template.fromStack(stack) };
+}
+
+/** Deletes every assembly written by this test file; call from `afterAll`. */
+export function removeAssemblies(): void {
+  for (const dir of outdirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
+
+/** The logical id of a construct's CloudFormation resource (its default child for L2 constructs). */
+export function logicalId(construct: IConstruct): string {
+  const element = CfnElement.isCfnElement(construct) ? construct : construct.node.defaultChild;
+  if (!element || !CfnElement.isCfnElement(element))
+    throw new Error(`${construct.node.path} has no CfnElement`);
+  return Stack.of(construct).getLogicalId(element);
+}

@@ -1,0 +1,83 @@
+/** Runs the `listener` CLI as a user does: `node cli/bin.js …` child processes. */
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { freePort } from '../../cli/dynamo-local.js';
+
+const BIN = resolve(import.meta.dirname, '../../cli/bin.js');
+
+export interface CliResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs `listener <args>` to completion. */
+export function runCli(args: readonly string[]): Promise<CliResult> {
+  return new Promise((done) => {
+    execFile(process.execPath, [BIN, ...args], { timeout: 60_000 }, (error, stdout, stderr) => {
+      const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+      done({ code, stdout, stderr });
+    });
+  });
+}
+
+export interface LocalListener {
+  readonly port: number;
+  readonly dir: string;
+  readonly apiUrl: string;
+  readonly process: ChildProcess;
+  /** Everything the Listener printed so far. */
+  output(): string;
+  /** Waits until `predicate(output)` holds, polling; fails after `timeoutMs`. */
+  waitFor(predicate: (output: string) => boolean, timeoutMs?: number): Promise<void>;
+  /** SIGTERM, as Ctrl-C would; resolves with the exit code. */
+  stop(): Promise<number | null>;
+}
+
+/** Starts `listener local` in a fresh state directory and waits until it serves. */
+export async function startLocalListener(extraArgs: readonly string[] = []): Promise<LocalListener> {
+  const dir = mkdtempSync(join(tmpdir(), 'listener-e2e-'));
+  const port = await freePort();
+  const child = spawn(process.execPath, [BIN, 'local', '--port', String(port), '--dir', dir, ...extraArgs], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+  const waitFor = async (predicate: (text: string) => boolean, timeoutMs = 30_000) => {
+    const started = Date.now();
+    while (!predicate(output)) {
+      if (child.exitCode !== null) throw new Error(`listener local exited (${child.exitCode}):\n${output}`);
+      if (Date.now() - started > timeoutMs)
+        throw new Error(`timed out after ${timeoutMs} ms; output:\n${output}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  };
+  await waitFor((text) => text.includes(`on http://127.0.0.1:${port}`), 60_000);
+  return {
+    port,
+    dir,
+    apiUrl: `http://127.0.0.1:${port}`,
+    process: child,
+    output: () => output,
+    waitFor,
+    stop: async () => {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      const code = await exited;
+      rmSync(dir, { recursive: true, force: true });
+      return code;
+    },
+  };
+}
+
+/** Counts lines of `output` starting with `prefix`. */
+export function countLines(output: string, prefix: string): number {
+  return output.split('\n').filter((line) => line.startsWith(prefix)).length;
+}

@@ -1,0 +1,58 @@
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { httpEvent } from '../fixtures.js';
+
+type Handler = (event: unknown, context: unknown) => Promise<APIGatewayProxyStructuredResultV2>;
+let handler: Handler;
+
+beforeAll(async () => {
+  vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'true');
+  vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'SILENT');
+  vi.stubEnv('POWERTOOLS_DEV', 'false');
+  ({ handler } = (await import('../../../functions/health/handler.js')) as unknown as { handler: Handler });
+});
+
+afterAll(() => {
+  vi.unstubAllEnvs();
+});
+
+const context = { awsRequestId: 'test', functionName: 'health' } as never;
+
+async function call(method: string, path: string) {
+  const response = await handler(httpEvent({ method, path }), context);
+  return { ...response, json: JSON.parse(String(response.body)) as unknown };
+}
+
+describe('health function', () => {
+  it('answers GET /v1/health with 200 {status: "ok"}', async () => {
+    const response = await call('GET', '/v1/health');
+    expect(response.statusCode).toBe(200);
+    expect(response.json).toEqual({ status: 'ok' });
+  });
+
+  it('answers POST /v1/health with 405 allowing GET', async () => {
+    const response = await call('POST', '/v1/health');
+    expect(response.statusCode).toBe(405);
+    expect(response.headers?.Allow).toBe('GET');
+  });
+
+  it('answers GET /v1/heartbeat (reached through $default) with 405 allowing POST', async () => {
+    const response = await call('GET', '/v1/heartbeat');
+    expect(response.statusCode).toBe(405);
+    expect(response.headers?.Allow).toBe('POST');
+    expect(response.json).toEqual({
+      error: { code: 'method_not_allowed', message: 'GET is not allowed on /v1/heartbeat; use POST' },
+    });
+  });
+
+  it('answers an unknown path with 404 naming the API’s routes', async () => {
+    const response = await call('GET', '/nope');
+    expect(response.statusCode).toBe(404);
+    expect(response.json).toEqual({
+      error: {
+        code: 'not_found',
+        message: 'no such route: /nope; the API serves /v1/heartbeat, /v1/events and /v1/health',
+      },
+    });
+  });
+});

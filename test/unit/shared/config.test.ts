@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../../shared/config.js';
+
+const REQUIRED = { LISTENER_NAME: 'GEOCSCLNRA', TABLE_NAME: 'phone-home-loggers' };
+
+function configError(env: Record<string, string | undefined>): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error('expected loadConfig to throw a ConfigError');
+}
+
+describe('loadConfig', () => {
+  it('applies the reference note’s defaults: 780m timeout, 720m interval, 30d retention, 30s outbox retry', () => {
+    expect(loadConfig(REQUIRED)).toEqual({
+      listenerName: 'GEOCSCLNRA',
+      tableName: 'phone-home-loggers',
+      defaultEventTimeoutMs: 780 * 60_000,
+      defaultHeartbeatIntervalMs: 720 * 60_000,
+      eventRetentionMs: 30 * 86_400_000,
+      outboxRetryMs: 30_000,
+    });
+  });
+
+  it('reads every variable when set', () => {
+    const config = loadConfig({
+      ...REQUIRED,
+      ALARM_TOPIC_ARN: 'arn:aws:sns:eu-west-1:123456789012:alarms',
+      EVENT_BUS_NAME: 'listener-bus',
+      NOTIFICATIONS_FILE: '/tmp/notifications.jsonl',
+      DEFAULT_EVENT_TIMEOUT: '3s',
+      DEFAULT_HEARTBEAT_INTERVAL: '2s',
+      EVENT_RETENTION: '7d',
+      OUTBOX_RETRY: '5s',
+    });
+    expect(config).toEqual({
+      listenerName: 'GEOCSCLNRA',
+      tableName: 'phone-home-loggers',
+      alarmTopicArn: 'arn:aws:sns:eu-west-1:123456789012:alarms',
+      eventBusName: 'listener-bus',
+      notificationsFile: '/tmp/notifications.jsonl',
+      defaultEventTimeoutMs: 3_000,
+      defaultHeartbeatIntervalMs: 2_000,
+      eventRetentionMs: 7 * 86_400_000,
+      outboxRetryMs: 5_000,
+    });
+  });
+
+  it('names LISTENER_NAME when it is missing', () => {
+    const { LISTENER_NAME: _, ...env } = REQUIRED;
+    expect(configError(env).message).toMatch(/LISTENER_NAME is required/);
+  });
+
+  it('names TABLE_NAME when it is missing', () => {
+    const { TABLE_NAME: _, ...env } = REQUIRED;
+    expect(configError(env).message).toMatch(/TABLE_NAME is required/);
+  });
+
+  it('names every missing variable at once', () => {
+    const message = configError({}).message;
+    expect(message).toContain('LISTENER_NAME');
+    expect(message).toContain('TABLE_NAME');
+  });
+
+  it('names a bad DEFAULT_EVENT_TIMEOUT and says what a duration looks like', () => {
+    const message = configError({ ...REQUIRED, DEFAULT_EVENT_TIMEOUT: '13 hours' }).message;
+    expect(message).toContain('DEFAULT_EVENT_TIMEOUT');
+    expect(message).toContain('"13 hours" is not a duration');
+    expect(message).not.toContain('LISTENER_NAME');
+  });
+
+  it.each(['DEFAULT_HEARTBEAT_INTERVAL', 'EVENT_RETENTION', 'OUTBOX_RETRY'])('names a bad %s', (name) => {
+    expect(configError({ ...REQUIRED, [name]: '0s' }).message).toContain(name);
+  });
+
+  it('rejects a Listener name with characters alarms cannot carry', () => {
+    expect(configError({ ...REQUIRED, LISTENER_NAME: 'GEO CSCL' }).message).toContain('LISTENER_NAME');
+  });
+
+  it('rejects an alarm topic that is not an ARN', () => {
+    expect(configError({ ...REQUIRED, ALARM_TOPIC_ARN: 'alarms' }).message).toContain('ALARM_TOPIC_ARN');
+  });
+
+  it('ignores variables it does not know', () => {
+    expect(loadConfig({ ...REQUIRED, PATH: '/usr/bin' }).listenerName).toBe('GEOCSCLNRA');
+  });
+});
