@@ -18,6 +18,8 @@ export interface LocalOptions {
   readonly dir: string;
   readonly listenerName: string;
   readonly verbose: boolean;
+  /** Reminders while DOWN and unacknowledged; absent = off. */
+  readonly renotifyEveryMs?: number;
 }
 
 /** What `.listener/local.json` holds, so the CLI finds the running local Listener. */
@@ -28,6 +30,10 @@ export interface LocalTarget {
   readonly listenerName: string;
   readonly notificationsFile: string;
   readonly pid: number;
+  /** Reminders while DOWN (for `alarm unack`); absent = off. */
+  readonly renotifyEveryMs?: number;
+  /** How often this Listener sweeps (for `listener doctor`). */
+  readonly sweepEveryMs?: number;
 }
 
 export const LOCAL_TABLE = 'phone-home-local';
@@ -69,6 +75,8 @@ export async function runLocal(options: LocalOptions): Promise<void> {
       listenerName: options.listenerName,
       notificationsFile: join(dir, 'notifications.jsonl'),
       pid: process.pid,
+      sweepEveryMs: options.sweepEveryMs,
+      ...(options.renotifyEveryMs === undefined ? {} : { renotifyEveryMs: options.renotifyEveryMs }),
     };
     await writeFile(join(dir, LOCAL_FILE), `${JSON.stringify(target, null, 2)}\n`);
     let sweeping = false;
@@ -123,18 +131,21 @@ function configureEnvironment(options: LocalOptions, dir: string, endpoint: stri
     POWERTOOLS_LOG_LEVEL: options.verbose ? 'INFO' : 'WARN',
     POWERTOOLS_METRICS_DISABLED: 'true',
     AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE: '1',
+    RENOTIFY_EVERY:
+      options.renotifyEveryMs === undefined ? 'off' : `${Math.round(options.renotifyEveryMs / 1000)}s`,
   });
   // Pending notices are retried no later than the next sweep.
   process.env.OUTBOX_RETRY ??= `${Math.max(1, Math.round(Math.min(options.sweepEveryMs, 30_000) / 1000))}s`;
 }
 
 async function loadHandlers(): Promise<{
-  http: Record<'heartbeat' | 'events' | 'health', LambdaHandler>;
+  http: Record<'heartbeat' | 'events' | 'relay' | 'health', LambdaHandler>;
   sweep: () => Promise<unknown>;
 }> {
-  const [heartbeat, events, health, sweeper] = await Promise.all([
+  const [heartbeat, events, relay, health, sweeper] = await Promise.all([
     import('../functions/heartbeat/handler.js'),
     import('../functions/events/handler.js'),
+    import('../functions/relay/handler.js'),
     import('../functions/health/handler.js'),
     import('../functions/sweeper/handler.js'),
   ]);
@@ -143,6 +154,7 @@ async function loadHandlers(): Promise<{
     http: {
       heartbeat: heartbeat.handler as LambdaHandler,
       events: events.handler as LambdaHandler,
+      relay: relay.handler as LambdaHandler,
       health: health.handler as LambdaHandler,
     },
     sweep: () => sweeper.handler({}, context),

@@ -7,12 +7,14 @@ import {
   customerSchema,
   displayState,
   formatLoggerId,
+  type PhoneHomeConfig,
   sideSchema,
   TRANSPORTS,
   type Transport,
 } from '../shared/domain/logger.js';
 import { registerLogger } from '../shared/listener/register.js';
 import { table, when } from './format.js';
+import { registerLifecycleCommands } from './lifecycle-commands.js';
 import { resolveTarget, type TargetOptions, UsageError } from './target.js';
 
 /** Adds `--stage`, `--table`, `--region`, `--dir` to a command. */
@@ -24,7 +26,8 @@ export function withTarget(command: Command): Command {
     .option('--dir <path>', 'local mode state directory', '.listener');
 }
 
-function durationOption(name: string, value: string): number {
+/** Parses a duration flag, as a usage error (exit 2) naming the flag. */
+export function durationOption(name: string, value: string): number {
   try {
     return parseDuration(value);
   } catch (error) {
@@ -32,8 +35,40 @@ function durationOption(name: string, value: string): number {
   }
 }
 
+/** `--phone/--listener` and `--backup-phone/--backup-listener`: both halves of a pair, modem only. */
+function phoneHomeOptions(opts: Record<string, unknown>, transport: Transport): PhoneHomeConfig | undefined {
+  const pair = (phoneFlag: string, listenerFlag: string, phone: unknown, listener: unknown) => {
+    if (phone === undefined && listener === undefined) return undefined;
+    if (phone === undefined || listener === undefined) {
+      throw new UsageError(
+        `${phone === undefined ? phoneFlag : listenerFlag} is missing: give ${phoneFlag} and ${listenerFlag} together`,
+      );
+    }
+    if (!/^[0-9,*#+ -]{3,32}$/.test(String(phone))) {
+      throw new UsageError(`${phoneFlag} "${phone}": write the number as dialled, e.g. 9,19191234567`);
+    }
+    if (!/^[A-Za-z0-9][A-Za-z0-9-]{0,31}$/.test(String(listener))) {
+      throw new UsageError(`${listenerFlag} "${listener}": write the Listener's name, e.g. GEOCSCLNRA`);
+    }
+    return { phone: String(phone), listener: String(listener) };
+  };
+  const primary = pair('--phone', '--listener', opts.phone, opts.listener);
+  const backup = pair('--backup-phone', '--backup-listener', opts.backupPhone, opts.backupListener);
+  if (!primary && !backup) return undefined;
+  if (transport !== 'modem') {
+    throw new UsageError("--phone/--listener describe a modem Logger's dialling: add --transport modem");
+  }
+  return { ...(primary ? { primary } : {}), ...(backup ? { backup } : {}) };
+}
+
 export function registerLoggerCommands(program: Command): void {
-  const logger = program.command('logger').description('register and list Loggers');
+  const logger = program
+    .command('logger')
+    .description('register, list, show, pause/resume, rotate the token of, and remove Loggers')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  listener logger add geocust1 A\n  listener logger show geocust1/A\n',
+    );
 
   withTarget(
     logger
@@ -45,8 +80,20 @@ export function registerLoggerCommands(program: Command): void {
         'expected heartbeat interval (default: 720m, kept 60m under the timeout)',
       )
       .option('--transport <transport>', `how it phones home: ${TRANSPORTS.join(' or ')}`, 'https')
+      .option('--phone <number>', 'modem: the primary number it dials (CSCPhoneNumber), e.g. 9,19191234567')
+      .option(
+        '--listener <name>',
+        'modem: the Listener expected there (CSCImportSystemName), e.g. GEOCSCLNRA',
+      )
+      .option('--backup-phone <number>', 'modem: the backup number (CSCBackupPhoneNumber)')
+      .option('--backup-listener <name>', 'modem: the backup Listener (CSCBackupImportSystemName)')
       .option('--json', 'print JSON')
-      .addHelpText('after', '\nExample:\n  listener logger add geocust1 A --timeout 780m --interval 720m\n'),
+      .addHelpText(
+        'after',
+        '\nExamples:\n  listener logger add geocust1 A --timeout 780m --interval 720m\n' +
+          '  listener logger add geocust1 B --transport modem --phone 9,19191234567 --listener GEOCSCLNRA \\\n' +
+          '      --backup-phone 9,14081234567 --backup-listener GEOCSCLNRB\n',
+      ),
   ).action(
     async (customerArg: string, sideArg: string, opts: TargetOptions & Record<string, string | boolean>) => {
       const customer = customerSchema.safeParse(customerArg);
@@ -58,6 +105,7 @@ export function registerLoggerCommands(program: Command): void {
       if (!TRANSPORTS.includes(transport as Transport)) {
         throw new UsageError(`--transport "${transport}": use ${TRANSPORTS.join(' or ')}`);
       }
+      const phoneHome = phoneHomeOptions(opts, transport as Transport);
       const target = await resolveTarget(opts);
       try {
         const registration = await registerLogger(
@@ -70,6 +118,7 @@ export function registerLoggerCommands(program: Command): void {
               ? { heartbeatIntervalMs: durationOption('--interval', String(opts.interval)) }
               : {}),
             transport: transport as Transport,
+            ...(phoneHome ? { phoneHome } : {}),
           },
           Date.now(),
         );
@@ -135,4 +184,6 @@ export function registerLoggerCommands(program: Command): void {
       target.close();
     }
   });
+
+  registerLifecycleCommands(logger);
 }

@@ -4,14 +4,23 @@
 import { Command, CommanderError } from 'commander';
 import { registerBridgeCommands } from '../bridge/cli.js';
 import { parseDuration } from '../shared/domain/duration.js';
+import { LoggerNotFoundError, StoreUnavailableError } from '../shared/domain/errors.js';
+import { registerAlarmCommands } from './alarm-commands.js';
+import { registerBridgeAdmin } from './bridge-admin.js';
+import { registerDoctorCommand } from './doctor-command.js';
 import { runLocal } from './local.js';
 import { registerLoggerCommands } from './logger-commands.js';
+import { registerStatusCommands } from './status-commands.js';
 import { registerSweepCommand } from './sweep-command.js';
 import { UsageError } from './target.js';
 
 const program = new Command('listener')
   .description('Phone Home Listener: watches Loggers phone home and raises an alarm when one goes silent')
   .showHelpAfterError('(run with --help for usage)')
+  .addHelpText(
+    'after',
+    '\nExit codes: 0 ok, 1 failure or findings (e.g. doctor warnings), 2 usage mistake.\n\nExamples:\n  listener status\n  listener doctor --all --stage prod\n',
+  )
   .exitOverride();
 
 program
@@ -23,6 +32,10 @@ program
   .option('--dir <path>', 'state directory (data, notifications.jsonl, local.json)', '.listener')
   .option('--listener-name <name>', 'the name alarms give this Listener', 'LOCAL')
   .option('--verbose', 'print the handlers’ structured logs')
+  .option(
+    '--renotify-every <duration>',
+    'remind about a DOWN, unacknowledged Logger this often (default: off)',
+  )
   .addHelpText('after', '\nExample:\n  listener local --port 3000 --sweep-every 10s --in-memory\n')
   .action(async (opts: Record<string, string | boolean | undefined>) => {
     const port = Number(opts.port);
@@ -41,12 +54,26 @@ program
       dir: String(opts.dir),
       listenerName: String(opts.listenerName),
       verbose: Boolean(opts.verbose),
+      ...(opts.renotifyEvery
+        ? { renotifyEveryMs: durationOrUsage('--renotify-every', String(opts.renotifyEvery)) }
+        : {}),
     });
   });
 
+function durationOrUsage(flag: string, text: string): number {
+  try {
+    return parseDuration(text);
+  } catch (error) {
+    throw new UsageError(`${flag}: ${(error as Error).message}`);
+  }
+}
+
 registerLoggerCommands(program);
+registerStatusCommands(program);
+registerAlarmCommands(program);
+registerDoctorCommand(program);
 registerSweepCommand(program);
-registerBridgeCommands(program);
+registerBridgeAdmin(registerBridgeCommands(program));
 
 try {
   await program.parseAsync(process.argv);
@@ -56,6 +83,12 @@ try {
   } else if (error instanceof UsageError) {
     console.error(`listener: ${error.message}`);
     process.exitCode = 2;
+  } else if (error instanceof LoggerNotFoundError) {
+    console.error(`listener: ${error.message}; see the registered ones with: listener logger list`);
+    process.exitCode = 1;
+  } else if (error instanceof StoreUnavailableError) {
+    console.error(`listener: ${error.message}`);
+    process.exitCode = 1;
   } else {
     console.error(`listener: ${(error as Error).message}`);
     process.exitCode = 1;

@@ -36,6 +36,7 @@ export function registerSweepCommand(program: Command): void {
           listenerName: target.publishing.listenerName,
           outboxRetryMs: 30_000,
           eventRetentionMs: 30 * 86_400_000,
+          ...(target.renotifyEveryMs === undefined ? {} : { renotifyEveryMs: target.renotifyEveryMs }),
           log,
           counters: noCounters,
         },

@@ -13,6 +13,7 @@ import { EventBridgeNotifier } from '../shared/adapters/eventbridge-notifier.js'
 import { FanoutNotifier } from '../shared/adapters/fanout-notifier.js';
 import { FileNotifier } from '../shared/adapters/file-notifier.js';
 import { SnsNotifier } from '../shared/adapters/sns-notifier.js';
+import { parseDuration } from '../shared/domain/duration.js';
 import type { LoggerStore, Notifier } from '../shared/ports.js';
 import { localClient } from './dynamo-local.js';
 import { LOCAL_FILE, type LocalTarget } from './local.js';
@@ -32,6 +33,12 @@ export interface Target {
   readonly description: string;
   /** Where the target's notifications go, and the Listener name they carry (absent for a bare `--table`). */
   readonly publishing?: { readonly notifier: Notifier; readonly listenerName: string };
+  /** The target's reminder period while DOWN (absent = off, or unknown for a bare --table). */
+  readonly renotifyEveryMs?: number;
+  /** The valid Phone Home pairs of a stage (infra/stages.ts); absent = not configured here. */
+  readonly phoneHomePairs?: readonly { readonly phone: string; readonly listener: string }[];
+  /** How often the target's sweeper runs (absent: unknown, assume every minute). */
+  readonly sweepEveryMs?: number;
   close(): void;
 }
 
@@ -52,9 +59,17 @@ export async function resolveTarget(options: TargetOptions): Promise<Target> {
       new EventBridgeNotifier(new EventBridgeClient(clientConfig), stage.eventBusName),
       new SnsNotifier(new SNSClient(clientConfig), stage.alarmTopicArn),
     ]);
+    const { loadStage } = await import('../infra/stages.js');
+    const config = Object.hasOwn(STAGES, options.stage) ? loadStage(options.stage) : undefined;
+    const renotify =
+      config && config.renotifyEvery !== 'off' ? parseDuration(config.renotifyEvery) : undefined;
     return {
       ...awsTarget(stage.tableName, region, `stage ${options.stage}`, stage.apiUrl),
       publishing: { notifier, listenerName: STAGES[options.stage]?.listenerName ?? options.stage },
+      ...(renotify === undefined ? {} : { renotifyEveryMs: renotify }),
+      ...(config
+        ? { phoneHomePairs: config.phoneHomePairs, sweepEveryMs: parseDuration(config.sweepRate) }
+        : {}),
     };
   }
   if (options.table) return awsTarget(options.table, options.region, `table ${options.table}`);
@@ -89,6 +104,8 @@ function localTarget(dir: string): Target {
       notifier: new FileNotifier(local.notificationsFile, (line) => process.stderr.write(`${line}\n`)),
       listenerName: local.listenerName,
     },
+    ...(local.renotifyEveryMs === undefined ? {} : { renotifyEveryMs: local.renotifyEveryMs }),
+    ...(local.sweepEveryMs === undefined ? {} : { sweepEveryMs: local.sweepEveryMs }),
     close: () => client.destroy(),
   };
 }

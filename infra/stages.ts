@@ -42,6 +42,18 @@ const filterSchema = z.strictObject({
   kinds: z.array(z.enum(KINDS)).min(1).optional(),
 });
 
+/** A valid (phone number ↔ Listener) pair, as in the reference note: `9,19191234567 ↔ GEOCSCLNRA`. */
+const pairSchema = z.strictObject({
+  phone: z.string().regex(/^[0-9,*#+ -]{3,32}$/, 'must be a phone number as dialled, e.g. 9,19191234567'),
+  listener: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9-]{0,31}$/, 'must be a Listener name, e.g. GEOCSCLNRA'),
+});
+
+/** The reference note's example pairs (its numbers are examples): local mode's default. */
+export const EXAMPLE_PHONE_HOME_PAIRS = [
+  { phone: '9,19191234567', listener: 'GEOCSCLNRA' },
+  { phone: '9,14081234567', listener: 'GEOCSCLNRB' },
+] as const;
+
 const emailSchema = z.strictObject({ address: z.email(), filter: filterSchema.optional() });
 const smsSchema = z.strictObject({
   number: z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 phone number, e.g. +447700900123'),
@@ -69,6 +81,13 @@ const stageSchema = z
     heartbeatInterval: duration.default('720m'),
     eventRetention: duration.default('30d'),
     outboxRetry: duration.default('30s'),
+    /** Remind about a DOWN, unacknowledged Logger this often (`off` = never) → `RENOTIFY_EVERY`. */
+    renotifyEvery: z.union([z.literal('off'), duration]).default('off'),
+    /**
+     * The valid Phone Home pairs (phone number ↔ Listener import system name) for `listener doctor`: a modem
+     * Logger dialling a number paired with another Listener fails to phone home.
+     */
+    phoneHomePairs: z.array(pairSchema).default([]),
     /** How often the sweeper looks for silent Loggers: whole minutes (EventBridge's resolution). */
     sweepRate: duration
       .refine((text) => parseDuration(text) % 60_000 === 0, 'must be whole minutes, e.g. 1m')
@@ -133,6 +152,7 @@ export const STAGES: Readonly<Record<string, StageInput>> = {
     removalPolicy: 'destroy',
     logLevel: 'DEBUG',
     logRetentionDays: 7,
+    phoneHomePairs: [...EXAMPLE_PHONE_HOME_PAIRS],
   },
   prod: {
     listenerName: 'GEOCSCLNRA',
@@ -150,6 +170,8 @@ export const STAGES: Readonly<Record<string, StageInput>> = {
     opsEmails: ['listener-ops@example.com'],
     removalPolicy: 'retain',
     logRetentionDays: 90,
+    renotifyEvery: '4h',
+    phoneHomePairs: [...EXAMPLE_PHONE_HOME_PAIRS],
   },
 };
 

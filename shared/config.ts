@@ -3,6 +3,7 @@
  * missing value fails naming the variable.
  */
 import { z } from 'zod';
+import { parseDuration } from './domain/duration.js';
 import { durationSchema as duration } from './duration-schema.js';
 
 const envSchema = z.object({
@@ -19,6 +20,19 @@ const envSchema = z.object({
   DEFAULT_HEARTBEAT_INTERVAL: duration('720m'),
   EVENT_RETENTION: duration('30d'),
   OUTBOX_RETRY: duration('30s'),
+  /** Reminders while DOWN and unacknowledged: a duration, or `off` / empty (the default). */
+  RENOTIFY_EVERY: z
+    .string()
+    .optional()
+    .transform((text, ctx) => {
+      if (text === undefined || text === '' || text === 'off') return undefined;
+      try {
+        return parseDuration(text);
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'must be off or a duration, e.g. 4h' });
+        return z.NEVER;
+      }
+    }),
 });
 
 /** Validated configuration. Durations are milliseconds. */
@@ -35,6 +49,8 @@ export interface ListenerConfig {
   readonly defaultHeartbeatIntervalMs: number;
   readonly eventRetentionMs: number;
   readonly outboxRetryMs: number;
+  /** Reminders while DOWN and unacknowledged; absent = off. */
+  readonly renotifyEveryMs?: number;
 }
 
 /** Thrown for invalid configuration; the message names every bad variable. */
@@ -60,5 +76,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     defaultHeartbeatIntervalMs: e.DEFAULT_HEARTBEAT_INTERVAL,
     eventRetentionMs: e.EVENT_RETENTION,
     outboxRetryMs: e.OUTBOX_RETRY,
+    ...(e.RENOTIFY_EVERY === undefined ? {} : { renotifyEveryMs: e.RENOTIFY_EVERY }),
   };
 }

@@ -3,15 +3,47 @@
  * (shared/adapters/).
  */
 import type { LoggerEvent } from './domain/event.js';
-import type { Logger, LoggerId } from './domain/logger.js';
+import type { Logger, LoggerId, Transport } from './domain/logger.js';
 import type { Notification } from './domain/notification.js';
 import type { PhoneHomeReport } from './domain/transitions.js';
+
+/**
+ * What lets a phone-home be recorded: the Logger's own token (its hash), or — for records relayed by an
+ * authenticated dial-in bridge — the Logger being registered with that transport.
+ */
+export type PhoneHomeProof = { readonly tokenHash: string } | { readonly transport: Transport };
 
 /** The answer of the one-request heartbeat path. */
 export type FastPhoneHome =
   | { readonly recorded: true; readonly logger: Logger }
   /** Not recorded: `current` is the stored Logger (absent if none) so the caller can decide what to do. */
   | { readonly recorded: false; readonly current?: { readonly logger: Logger; readonly tokenHash: string } };
+
+/** A registered dial-in bridge: its site name and token hash. */
+export interface Bridge {
+  readonly site: string;
+  readonly tokenHash: string;
+  readonly registeredAt: number;
+}
+
+/** Guards a transition on the Logger's twin being as read (`twin` absent = not registered). */
+export interface TwinGuard {
+  readonly twinId: LoggerId;
+  readonly twin?: Logger;
+}
+
+/** What the sweeper last recorded about itself (one write per sweep). */
+export interface SweeperStatus {
+  readonly lastRunAt: number;
+  readonly report: {
+    readonly due: number;
+    readonly raised: number;
+    readonly skipped: number;
+    readonly published: number;
+    readonly failed: number;
+    readonly durationMs: number;
+  };
+}
 
 /** Something the sweeper found due: a Logger, or an event whose publication was not confirmed. */
 export type DueItem =
@@ -43,12 +75,24 @@ export interface LoggerStore {
    */
   recordPhoneHome(
     id: LoggerId,
-    tokenHash: string,
+    proof: PhoneHomeProof,
     receivedAt: number,
     report: PhoneHomeReport,
   ): Promise<FastPhoneHome>;
-  /** Writes `after` if the stored Logger is still `before` (same revision and deadline). */
-  writeTransition(before: Logger, after: Logger): Promise<boolean>;
+  /**
+   * Writes `after` if the stored Logger is still `before` (same revision and deadline) — and, with a
+   * `guard`, only if its twin is still as read, in the same transaction.
+   */
+  writeTransition(before: Logger, after: Logger, guard?: TwinGuard): Promise<boolean>;
+  /** The Logger with its token hash (admin: token rotation). */
+  getWithToken(id: LoggerId): Promise<{ logger: Logger; tokenHash: string } | undefined>;
+  /** Replaces the token hash if it is still `oldHash`; false if another rotation got there first. */
+  replaceToken(id: LoggerId, oldHash: string, newHash: string): Promise<boolean>;
+  /** Deletes a Logger item (and so its due index entry) and every item under it; returns how many. */
+  remove(id: LoggerId): Promise<number>;
+  /** Records the sweeper's last run (one write per sweep). */
+  recordSweep(status: SweeperStatus): Promise<void>;
+  getSweeperStatus(): Promise<SweeperStatus | undefined>;
   /** Items due at `now`: reads grow with what is due, never with the fleet. */
   findDue(now: number): AsyncIterable<DueItem>;
   /** Stores events idempotently by (Logger, event id), each marked unpublished until {@link markEventsPublished}. */
@@ -60,6 +104,14 @@ export interface LoggerStore {
   markEventsPublished(id: LoggerId, eventIds: readonly string[]): Promise<void>;
   /** Claims an unpublished event for republication if it is still due at `seenDueAt`; false if another sweep has it. */
   claimEvent(id: LoggerId, eventId: string, seenDueAt: number, retryAt: number): Promise<boolean>;
+  /** Registers a dial-in bridge; throws `LoggerExistsError`-like `BridgeExistsError` if the site is taken. */
+  registerBridge(bridge: Bridge): Promise<void>;
+  getBridge(site: string): Promise<Bridge | undefined>;
+  /**
+   * Remembers that a relayed record was applied (kept until `expiresAt`); false if it already was, so a
+   * bridge resending a record after a lost answer changes nothing.
+   */
+  claimRelayedRecord(id: LoggerId, recordId: string, expiresAt: number): Promise<boolean>;
   /** Recent events of a Logger, newest first. */
   listEvents(id: LoggerId, limit: number): Promise<LoggerEvent[]>;
 }

@@ -36,6 +36,7 @@ export function createRuntime(config: ListenerConfig = loadConfig()): Runtime {
     listenerName: config.listenerName,
     outboxRetryMs: config.outboxRetryMs,
     eventRetentionMs: config.eventRetentionMs,
+    ...(config.renotifyEveryMs === undefined ? {} : { renotifyEveryMs: config.renotifyEveryMs }),
     log: listenerLog,
     counters: metricCounters,
     now: Date.now,

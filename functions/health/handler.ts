@@ -7,7 +7,11 @@ import { ROUTES } from '../../shared/http/routes.js';
 export const handler = httpHandler(async (event) => {
   const { method, path } = event.requestContext.http;
   const routes = ROUTES.filter((route) => route.path === path);
-  if (routes.length === 0) throw notFound(path);
+  if (routes.length === 0)
+    throw notFound(
+      path,
+      ROUTES.map((route) => route.path),
+    );
   if (path !== '/v1/health' || method !== 'GET') {
     throw methodNotAllowed(method, path, routes.map((route) => route.method).join(', '));
   }

@@ -14,7 +14,11 @@ import { TOPIC_KEY_ACTIONS } from './notifications.js';
 import type { Store } from './store.js';
 
 /** DynamoDB actions a function may take on the table's items (named, never `dynamodb:*`). */
-export type ItemAction = 'dynamodb:GetItem' | 'dynamodb:PutItem' | 'dynamodb:UpdateItem';
+export type ItemAction =
+  | 'dynamodb:GetItem'
+  | 'dynamodb:PutItem'
+  | 'dynamodb:UpdateItem'
+  | 'dynamodb:ConditionCheckItem';
 
 /** What one function is and may touch. Adding a function = adding its line to {@link FUNCTION_SPECS}. */
 export interface FunctionSpec {
@@ -49,11 +53,21 @@ export const FUNCTION_SPECS: Readonly<Record<FunctionName, FunctionSpec>> = {
     memoryMiB: 256,
     timeout: Duration.seconds(15),
   },
+  // Relayed modem records: the bridge's credential (GetItem), each record a phone-home (UpdateItem) plus
+  // its idempotency marker or event (PutItem); relayed error/critical events page like HTTPS ones.
+  relay: {
+    table: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:PutItem'],
+    notifies: true,
+    memoryMiB: 256,
+    timeout: Duration.seconds(29),
+  },
   // Health and the 404/405 fallback answer without touching data.
   health: { table: [], notifies: false, memoryMiB: 128, timeout: Duration.seconds(5) },
-  // Below the 1-minute schedule so that one sweep ends before the next begins.
+  // Below the 1-minute schedule so that one sweep ends before the next begins. UpdateItem also records
+  // the sweep's last run (LISTENER#SWEEPER); ConditionCheckItem guards a Logger going DOWN on its twin as
+  // read (one transaction), so a blind customer (both sides DOWN) is never missed nor paged twice.
   sweeper: {
-    table: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+    table: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'],
     queriesDueIndex: true,
     notifies: true,
     memoryMiB: 512,
@@ -142,6 +156,7 @@ export class ListenerFunctions extends Construct {
         DEFAULT_HEARTBEAT_INTERVAL: config.heartbeatInterval,
         EVENT_RETENTION: config.eventRetention,
         OUTBOX_RETRY: config.outboxRetry,
+        RENOTIFY_EVERY: config.renotifyEvery,
         POWERTOOLS_SERVICE_NAME: serviceName(config.stage),
         POWERTOOLS_LOG_LEVEL: config.logLevel,
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,

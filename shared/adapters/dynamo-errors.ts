@@ -11,6 +11,13 @@ export function isConditionFailure(error: unknown): boolean {
   return error instanceof Error && error.name === 'ConditionalCheckFailedException';
 }
 
+/** A transaction cancelled because one of its conditions failed or another transaction held an item. */
+export function isTransactionConflict(error: unknown): boolean {
+  if (!(error instanceof Error) || error.name !== 'TransactionCanceledException') return false;
+  const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
+  return reasons.some((r) => r.Code === 'ConditionalCheckFailed' || r.Code === 'TransactionConflict');
+}
+
 /** Awaits a DynamoDB call, mapping outages and throttling to {@link StoreUnavailableError}. */
 export async function guardStoreCall<T>(call: Promise<T>): Promise<T> {
   try {

@@ -3,9 +3,12 @@
  */
 import type { LoggerEvent, Severity } from '../domain/event.js';
 import {
+  type Acknowledgement,
   formatLoggerId,
   type Logger,
   type LoggerId,
+  type MaintenanceWindow,
+  type PhoneHomeConfig,
   parseLoggerId,
   type StateNotice,
   type StoredState,
@@ -25,6 +28,16 @@ export function loggerKey(id: LoggerId): { pk: string; sk: string } {
 
 export function eventKey(id: LoggerId, eventId: string): { pk: string; sk: string } {
   return { pk: `${PK_PREFIX}${formatLoggerId(id)}`, sk: `${EVENT_SK_PREFIX}${eventId}` };
+}
+
+/** A dial-in bridge's credential. */
+export function bridgeKey(site: string): { pk: string; sk: string } {
+  return { pk: `BRIDGE#${site}`, sk: 'BRIDGE' };
+}
+
+/** The marker that a relayed record (by its id) was applied to a Logger. */
+export function relayedRecordKey(id: LoggerId, recordId: string): { pk: string; sk: string } {
+  return { pk: `${PK_PREFIX}${formatLoggerId(id)}`, sk: `RELAYED#${recordId}` };
 }
 
 export function loggerIdOfPk(pk: string): LoggerId {
@@ -54,8 +67,16 @@ function mutableAttributes(logger: Logger): Item {
     dueShard: logger.dueAt === undefined ? undefined : shardOf(logger),
     reportedIntervalMs: logger.reportedIntervalMs,
     agent: logger.agent,
+    arrivals: logger.arrivals && logger.arrivals.length > 0 ? logger.arrivals : undefined,
+    ack: logger.ack,
+    maintenance: logger.maintenance && logger.maintenance.length > 0 ? logger.maintenance : undefined,
+    remindAt: logger.remindAt,
+    reminders: logger.reminders,
   };
 }
+
+/** The Listener's own record of its sweeper: `pk = LISTENER#SWEEPER`, `sk = SWEEPER`. */
+export const SWEEPER_KEY = { pk: 'LISTENER#SWEEPER', sk: 'SWEEPER' } as const;
 
 export function loggerItem(logger: Logger, tokenHash: string): Item {
   return {
@@ -68,6 +89,7 @@ export function loggerItem(logger: Logger, tokenHash: string): Item {
     eventTimeoutMs: logger.eventTimeoutMs,
     heartbeatIntervalMs: logger.heartbeatIntervalMs,
     registeredAt: logger.registeredAt,
+    phoneHome: logger.phoneHome,
     tokenHash,
     ...mutableAttributes(logger),
   };
@@ -124,7 +146,17 @@ export function loggerFromItem(item: Item): Logger {
     ...optional('dueAt'),
     ...optional('reportedIntervalMs'),
     ...(typeof item.agent === 'string' ? { agent: item.agent } : {}),
+    ...optional('remindAt'),
+    ...optional('reminders'),
+    ...(Array.isArray(item.arrivals) ? { arrivals: (item.arrivals as unknown[]).map(Number) } : {}),
+    ...(isObject(item.ack) ? { ack: item.ack as unknown as Acknowledgement } : {}),
+    ...(Array.isArray(item.maintenance) ? { maintenance: item.maintenance as MaintenanceWindow[] } : {}),
+    ...(isObject(item.phoneHome) ? { phoneHome: item.phoneHome as PhoneHomeConfig } : {}),
   };
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 export function eventItem(

@@ -6,21 +6,33 @@ import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/c
 import {
   BatchGetCommand,
   type BatchGetCommandOutput,
+  DeleteCommand,
   DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
   paginateQuery,
   QueryCommand,
+  TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { LoggerExistsError } from '../domain/errors.js';
+import { BridgeExistsError, LoggerExistsError } from '../domain/errors.js';
 import type { LoggerEvent } from '../domain/event.js';
-import type { Logger, LoggerId } from '../domain/logger.js';
+import { ARRIVALS_CAP, type Logger, type LoggerId } from '../domain/logger.js';
 import type { PhoneHomeReport } from '../domain/transitions.js';
-import type { DueItem, FastPhoneHome, LoggerStore, StoredEvents } from '../ports.js';
-import { guardStoreCall, isConditionFailure } from './dynamo-errors.js';
+import type {
+  Bridge,
+  DueItem,
+  FastPhoneHome,
+  LoggerStore,
+  PhoneHomeProof,
+  StoredEvents,
+  SweeperStatus,
+  TwinGuard,
+} from '../ports.js';
+import { guardStoreCall, isConditionFailure, isTransactionConflict } from './dynamo-errors.js';
 import {
+  bridgeKey,
   EVENT_SK_PREFIX,
   eventFromItem,
   eventItem,
@@ -30,10 +42,12 @@ import {
   loggerIdOfPk,
   loggerItem,
   loggerKey,
+  relayedRecordKey,
+  SWEEPER_KEY,
   shardOf,
   transitionUpdate,
 } from './dynamo-items.js';
-import { DUE_INDEX, DUE_SHARDS, FLEET_INDEX } from './table-schema.js';
+import { DUE_INDEX, DUE_SHARDS, FLEET_INDEX, TTL_ATTRIBUTE } from './table-schema.js';
 
 export class DynamoLoggerStore implements LoggerStore {
   private readonly doc: DynamoDBDocumentClient;
@@ -105,7 +119,7 @@ export class DynamoLoggerStore implements LoggerStore {
 
   async recordPhoneHome(
     id: LoggerId,
-    tokenHash: string,
+    proof: PhoneHomeProof,
     receivedAt: number,
     report: PhoneHomeReport,
   ): Promise<FastPhoneHome> {
@@ -115,6 +129,7 @@ export class DynamoLoggerStore implements LoggerStore {
       '#dueAt = :now + #eventTimeoutMs',
       '#dueShard = :shard',
       '#state = :up',
+      '#arrivals = list_append(if_not_exists(#arrivals, :noArrivals), :arrival)',
     ];
     const names: Record<string, string> = {
       '#lastSeenAt': 'lastSeenAt',
@@ -123,16 +138,21 @@ export class DynamoLoggerStore implements LoggerStore {
       '#dueAt': 'dueAt',
       '#dueShard': 'dueShard',
       '#state': 'state',
-      '#tokenHash': 'tokenHash',
       '#outbox': 'outbox',
+      '#arrivals': 'arrivals',
+      ...('tokenHash' in proof ? { '#tokenHash': 'tokenHash' } : { '#transport': 'transport' }),
     };
     const values: Record<string, unknown> = {
       ':now': receivedAt,
       ':shard': shardOf(id),
       ':up': 'UP',
       ':new': 'NEW',
-      ':hash': tokenHash,
+      ':noArrivals': [],
+      ':arrival': [receivedAt],
+      ':arrivalsCap': ARRIVALS_CAP,
     };
+    const proven = 'tokenHash' in proof ? '#tokenHash = :proof' : '#transport = :proof';
+    values[':proof'] = 'tokenHash' in proof ? proof.tokenHash : proof.transport;
     if (report.intervalMs !== undefined) {
       sets.push('#reportedIntervalMs = :interval');
       names['#reportedIntervalMs'] = 'reportedIntervalMs';
@@ -152,8 +172,9 @@ export class DynamoLoggerStore implements LoggerStore {
             UpdateExpression: `SET ${sets.join(', ')}`,
             // Only the plain case is done in one request; a DOWN, PAUSED or outbox-pending Logger needs the
             // state machine, so the condition fails and hands back the stored item in the same request.
-            ConditionExpression:
-              '#tokenHash = :hash AND #state IN (:new, :up) AND attribute_not_exists(#outbox)',
+            // The arrival history grows here until the cap; then the state machine's path trims it to the last
+            // 20 (one heartbeat in about 20), so the steady state stays one request.
+            ConditionExpression: `${proven} AND #state IN (:new, :up) AND attribute_not_exists(#outbox) AND (attribute_not_exists(#arrivals) OR size(#arrivals) < :arrivalsCap)`,
             ExpressionAttributeNames: names,
             ExpressionAttributeValues: values,
             ReturnValues: 'ALL_NEW',
@@ -173,16 +194,113 @@ export class DynamoLoggerStore implements LoggerStore {
     }
   }
 
-  async writeTransition(before: Logger, after: Logger): Promise<boolean> {
+  async writeTransition(before: Logger, after: Logger, guard?: TwinGuard): Promise<boolean> {
+    try {
+      if (!guard) {
+        await guardStoreCall(
+          this.doc.send(new UpdateCommand({ TableName: this.tableName, ...transitionUpdate(before, after) })),
+        );
+        return true;
+      }
+      // The twin must still be as read (same revision, or still absent): two sides going DOWN at once in
+      // two sweepers cannot both miss that the other is DOWN, so a blind customer is never missed.
+      const twinCheck = guard.twin
+        ? {
+            ConditionExpression: '#revision = :revision',
+            ExpressionAttributeNames: { '#revision': 'revision' },
+            ExpressionAttributeValues: { ':revision': guard.twin.revision },
+          }
+        : { ConditionExpression: 'attribute_not_exists(pk)' };
+      await guardStoreCall(
+        this.doc.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              { Update: { TableName: this.tableName, ...transitionUpdate(before, after) } },
+              { ConditionCheck: { TableName: this.tableName, Key: loggerKey(guard.twinId), ...twinCheck } },
+            ],
+          }),
+        ),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error) || isTransactionConflict(error)) return false;
+      throw error;
+    }
+  }
+
+  async getWithToken(id: LoggerId): Promise<{ logger: Logger; tokenHash: string } | undefined> {
+    const { Item } = await guardStoreCall(
+      this.doc.send(new GetCommand({ TableName: this.tableName, Key: loggerKey(id), ConsistentRead: true })),
+    );
+    return Item ? { logger: loggerFromItem(Item), tokenHash: String(Item.tokenHash) } : undefined;
+  }
+
+  async replaceToken(id: LoggerId, oldHash: string, newHash: string): Promise<boolean> {
     try {
       await guardStoreCall(
-        this.doc.send(new UpdateCommand({ TableName: this.tableName, ...transitionUpdate(before, after) })),
+        this.doc.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: loggerKey(id),
+            UpdateExpression: 'SET #tokenHash = :new',
+            ConditionExpression: '#tokenHash = :old',
+            ExpressionAttributeNames: { '#tokenHash': 'tokenHash' },
+            ExpressionAttributeValues: { ':new': newHash, ':old': oldHash },
+          }),
+        ),
       );
       return true;
     } catch (error) {
       if (isConditionFailure(error)) return false;
       throw error;
     }
+  }
+
+  async remove(id: LoggerId): Promise<number> {
+    const pk = loggerKey(id).pk;
+    const keys: Record<string, string>[] = [];
+    const pages = paginateQuery(
+      { client: this.doc },
+      {
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': pk },
+        ProjectionExpression: 'pk, sk',
+      },
+    );
+    for await (const page of guardPages(pages)) {
+      for (const item of page.Items ?? []) keys.push({ pk: String(item.pk), sk: String(item.sk) });
+    }
+    // The Logger item goes first, so that once it is gone nothing of it is left in the due index even if
+    // deleting its events is interrupted (they expire anyway).
+    const ordered = [...keys.filter((k) => k.sk === LOGGER_SK), ...keys.filter((k) => k.sk !== LOGGER_SK)];
+    for (const key of ordered) {
+      await guardStoreCall(this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: key })));
+    }
+    return ordered.length;
+  }
+
+  async recordSweep(status: SweeperStatus): Promise<void> {
+    await guardStoreCall(
+      this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: SWEEPER_KEY,
+          UpdateExpression: 'SET #lastRunAt = :at, #report = :report',
+          ExpressionAttributeNames: { '#lastRunAt': 'lastRunAt', '#report': 'report' },
+          ExpressionAttributeValues: { ':at': status.lastRunAt, ':report': status.report },
+        }),
+      ),
+    );
+  }
+
+  async getSweeperStatus(): Promise<SweeperStatus | undefined> {
+    const { Item } = await guardStoreCall(
+      this.doc.send(new GetCommand({ TableName: this.tableName, Key: SWEEPER_KEY })),
+    );
+    return Item
+      ? { lastRunAt: Number(Item.lastRunAt), report: (Item.report ?? {}) as SweeperStatus['report'] }
+      : undefined;
   }
 
   async *findDue(now: number): AsyncIterable<DueItem> {
@@ -272,6 +390,54 @@ export class DynamoLoggerStore implements LoggerStore {
             UpdateExpression: 'SET dueAt = :retryAt',
             ConditionExpression: 'dueAt = :seen',
             ExpressionAttributeValues: { ':retryAt': retryAt, ':seen': seenDueAt },
+          }),
+        ),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  async registerBridge(bridge: Bridge): Promise<void> {
+    try {
+      await guardStoreCall(
+        this.doc.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: { ...bridgeKey(bridge.site), ...bridge },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        ),
+      );
+    } catch (error) {
+      if (isConditionFailure(error)) throw new BridgeExistsError(bridge.site);
+      throw error;
+    }
+  }
+
+  async getBridge(site: string): Promise<Bridge | undefined> {
+    const { Item } = await guardStoreCall(
+      this.doc.send(new GetCommand({ TableName: this.tableName, Key: bridgeKey(site) })),
+    );
+    return Item
+      ? {
+          site: String(Item.site),
+          tokenHash: String(Item.tokenHash),
+          registeredAt: Number(Item.registeredAt),
+        }
+      : undefined;
+  }
+
+  async claimRelayedRecord(id: LoggerId, recordId: string, expiresAt: number): Promise<boolean> {
+    try {
+      await guardStoreCall(
+        this.doc.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: { ...relayedRecordKey(id, recordId), [TTL_ATTRIBUTE]: Math.floor(expiresAt / 1000) },
+            ConditionExpression: 'attribute_not_exists(pk)',
           }),
         ),
       );

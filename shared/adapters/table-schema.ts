@@ -4,6 +4,8 @@
  *
  * - Logger item: `pk = LOGGER#<customer>/<side>`, `sk = LOGGER`.
  * - Event item:  `pk = LOGGER#<customer>/<side>`, `sk = EVENT#<event id>`, expiring through TTL.
+ * - Relayed-record marker: `pk = LOGGER#<customer>/<side>`, `sk = RELAYED#<record id>`, expiring (TTL).
+ * - Bridge item: `pk = BRIDGE#<site>`, `sk = BRIDGE`: a dial-in bridge's token hash.
  * - `due` GSI (sparse): `dueShard` + `dueAt`; only items the sweeper must look at some day are in it
  *   (Loggers being watched, outbox retries, events not yet confirmed published). The partition key is
  *   sharded so no partition grows hot; the sweeper queries each shard for `dueAt <= now`.

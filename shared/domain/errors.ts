@@ -38,3 +38,21 @@ export class LoggerNotFoundError extends Error {
 export class StoreUnavailableError extends Error {
   override readonly name = 'StoreUnavailableError';
 }
+
+/** Registering a bridge whose site name is taken. */
+export class BridgeExistsError extends Error {
+  override readonly name = 'BridgeExistsError';
+  constructor(readonly site: string) {
+    super(`a bridge for site ${site} is already registered`);
+  }
+}
+
+/** Missing or unknown bridge token on the relay route. */
+export class UnknownBridgeError extends Error {
+  override readonly name = 'UnknownBridgeError';
+  constructor() {
+    super(
+      'missing or unknown bridge token: send "Authorization: Bearer <bridge token>" printed by listener bridge add',
+    );
+  }
+}

@@ -50,11 +50,27 @@ export function parseLoggerId(text: string): LoggerId {
   return { customer: parsedCustomer.data, side: parsedSide.data };
 }
 
+/** One Phone Home destination of a modem Logger: the number it dials and the Listener (import system name) it expects there. */
+export interface PhoneHomeTarget {
+  /** As ICM writes it, dialling prefix included: `9,19191234567`. */
+  readonly phone: string;
+  /** The Listener's import system name: `GEOCSCLNRA`. */
+  readonly listener: string;
+}
+
+/** A modem Logger's Phone Home configuration (CSCPhoneNumber/CSCImportSystemName and their backups). */
+export interface PhoneHomeConfig {
+  readonly primary?: PhoneHomeTarget;
+  readonly backup?: PhoneHomeTarget;
+}
+
 /** Settings of a Logger, fixed at registration. Durations in milliseconds. */
 export interface LoggerSettings {
   readonly eventTimeoutMs: number;
   readonly heartbeatIntervalMs: number;
   readonly transport: Transport;
+  /** Modem Loggers: what they were configured to dial, recorded at registration for `listener doctor`. */
+  readonly phoneHome?: PhoneHomeConfig;
 }
 
 /**
@@ -63,14 +79,53 @@ export interface LoggerSettings {
  */
 export interface StateNotice {
   readonly id: string;
-  readonly kind: 'LOGGER_SILENT' | 'LOGGER_RECOVERED';
+  /**
+   * `LOGGER_SILENT` (an alarm, or a reminder when `reminder` is set), `LOGGER_RECOVERED`, or
+   * `CUSTOMER_BLIND`: this Logger's twin was already DOWN, so none of the customer's alarms reach support.
+   */
+  readonly kind: 'LOGGER_SILENT' | 'LOGGER_RECOVERED' | 'CUSTOMER_BLIND';
   /** When the transition happened (Listener clock). */
   readonly at: number;
   readonly lastSeenAt?: number;
   readonly deadline: number;
   /** For `LOGGER_RECOVERED`: how long the Logger had been silent (from its last phone-home, or registration). */
   readonly silentForMs?: number;
+  /** The other side of the duplexed pair as the transition saw it (absent: no twin registered). */
+  readonly twin?: TwinFacts;
+  /** For a `LOGGER_SILENT` reminder: its number (1 = first reminder after the alarm). */
+  readonly reminder?: number;
 }
+
+/** What a notice says about a Logger's twin (the other side of its customer). */
+export interface TwinFacts {
+  readonly side: Side;
+  readonly state: LoggerState;
+  readonly lastSeenAt?: number;
+}
+
+/** Who owns an alarm (AlarmTracker's "assign"): set by `listener alarm ack`, cleared on recovery. */
+export interface Acknowledgement {
+  readonly by: string;
+  readonly at: number;
+  readonly ticket?: string;
+  readonly note?: string;
+}
+
+/** A planned-work window: while `from <= now < to` a silent Logger is not paged. */
+export interface MaintenanceWindow {
+  readonly id: string;
+  readonly from: number;
+  readonly to: number;
+  readonly reason?: string;
+}
+
+/** Arrival history: the last {@link ARRIVALS_KEPT} phone-home times are shown and diagnosed. */
+export const ARRIVALS_KEPT = 20;
+/**
+ * The one-request heartbeat path appends arrivals while fewer than this are stored; at the cap the next
+ * heartbeat takes the state machine's path, which trims to {@link ARRIVALS_KEPT} (about one in 20).
+ */
+export const ARRIVALS_CAP = 40;
 
 /** A Logger as stored. Times are epoch milliseconds on the Listener's clock. */
 export interface Logger extends LoggerId, LoggerSettings {
@@ -90,6 +145,39 @@ export interface Logger extends LoggerId, LoggerSettings {
   /** Interval and agent the Logger itself reported in its last heartbeat, for diagnosis only. */
   readonly reportedIntervalMs?: number;
   readonly agent?: string;
+  /** Recent phone-home times, oldest first (up to {@link ARRIVALS_CAP}; read through {@link recentArrivals}). */
+  readonly arrivals?: readonly number[];
+  /** Set while DOWN when someone owns the alarm; reminders stop. */
+  readonly ack?: Acknowledgement;
+  /** Planned-work windows (current and future). */
+  readonly maintenance?: readonly MaintenanceWindow[];
+  /** While DOWN with reminders on: when the next reminder is due (kept in the due index). */
+  readonly remindAt?: number;
+  /** Reminders sent in the current DOWN episode. */
+  readonly reminders?: number;
+}
+
+/** The last {@link ARRIVALS_KEPT} arrival times, oldest first. */
+export function recentArrivals(logger: Pick<Logger, 'arrivals'>): number[] {
+  return [...(logger.arrivals ?? [])].sort((a, b) => a - b).slice(-ARRIVALS_KEPT);
+}
+
+/** The real intervals between consecutive arrivals (ms), oldest first. */
+export function arrivalIntervals(arrivals: readonly number[]): number[] {
+  return arrivals.slice(1).map((at, i) => at - (arrivals[i] ?? at));
+}
+
+/** The other side of a Logger's customer: A ↔ B. */
+export function twinOf(id: LoggerId): LoggerId {
+  return { customer: id.customer, side: id.side === 'A' ? 'B' : 'A' };
+}
+
+/** The maintenance window covering `now`, if any. */
+export function activeWindow(
+  logger: Pick<Logger, 'maintenance'>,
+  now: number,
+): MaintenanceWindow | undefined {
+  return logger.maintenance?.find((w) => w.from <= now && now < w.to);
 }
 
 /** The default interval of the reference note's CSFS heartbeat and the Listener Event Timeout. */

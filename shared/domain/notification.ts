@@ -22,7 +22,10 @@ interface NotificationBase {
   readonly severity: Severity;
 }
 
-/** A state change: the Logger went silent (alarm) or phoned home again (cleared). */
+/**
+ * A state change: the Logger went silent (alarm, or a reminder), phoned home again (cleared), or went silent
+ * while its twin was already DOWN (the customer is blind).
+ */
 export interface StateNotification extends NotificationBase {
   readonly kind: StateNotice['kind'];
   readonly notice: StateNotice;
@@ -42,6 +45,7 @@ export const DETAIL_TYPES = {
   LOGGER_SILENT: 'Logger Silent',
   LOGGER_RECOVERED: 'Logger Recovered',
   LOGGER_EVENT: 'Logger Event',
+  CUSTOMER_BLIND: 'Customer Blind',
 } as const;
 
 const SMS_MAX = 140;
@@ -54,7 +58,8 @@ function factsOf(logger: Logger): LoggerFacts {
 
 /** The notification for a state notice from a Logger's outbox. */
 export function stateNotification(logger: Logger, notice: StateNotice, listener: string): StateNotification {
-  const severity: Severity = notice.kind === 'LOGGER_SILENT' ? 'error' : 'info';
+  const severity: Severity =
+    notice.kind === 'CUSTOMER_BLIND' ? 'critical' : notice.kind === 'LOGGER_SILENT' ? 'error' : 'info';
   return { id: notice.id, kind: notice.kind, listener, logger: factsOf(logger), severity, notice };
 }
 
@@ -77,13 +82,37 @@ export function pagesOnCall(notification: Notification): boolean {
 export function headline(n: Notification): string {
   const who = `Side ${n.logger.side} Logger of ${n.logger.customer}`;
   switch (n.kind) {
-    case 'LOGGER_SILENT':
-      return `${who} has not phoned home to Listener ${n.listener} within configured timeout value (${timeoutText(n.logger.eventTimeoutMs)}).`;
+    case 'LOGGER_SILENT': {
+      const still = n.notice.reminder ? 'still ' : '';
+      const reminder = n.notice.reminder
+        ? ` Reminder ${n.notice.reminder}: silent for ${formatDuration(n.notice.at - n.notice.deadline + n.logger.eventTimeoutMs)}, nobody has acknowledged it.`
+        : '';
+      return `${who} ${still}has not phoned home to Listener ${n.listener} within configured timeout value (${timeoutText(n.logger.eventTimeoutMs)}).${reminder}${twinSentence(n.notice)}`;
+    }
+    case 'CUSTOMER_BLIND':
+      return `Customer ${n.logger.customer} is blind: both Loggers (A and B) have stopped phoning home to Listener ${n.listener}, so none of its alarms reach support.`;
     case 'LOGGER_RECOVERED':
       return `${who} phoned home to Listener ${n.listener} again after ${formatDuration(n.notice.silentForMs ?? 0)} of silence.`;
     case 'LOGGER_EVENT':
       return `${who} reported ${n.event.severity}: ${n.event.message}`;
   }
+}
+
+/**
+ * What the twin tells about the cause: a twin that phones home means the site is fine and this Logger's own
+ * modem, RAS or Phone Home configuration is at fault; a silent twin points at the site or the Listener.
+ */
+function twinSentence(notice: StateNotice): string {
+  const twin = notice.twin;
+  if (!twin || notice.reminder) return '';
+  if (twin.state === 'UP') {
+    return ` Side ${twin.side} phones home normally: check this Logger's own modem, RAS and Phone Home configuration, not the site.`;
+  }
+  if (twin.state === 'DOWN') return ` Side ${twin.side} is silent too: the customer is blind.`;
+  if (twin.state === 'LATE') {
+    return ` Side ${twin.side} is late too: suspect what both share (the site, its lines, the bridge).`;
+  }
+  return '';
 }
 
 /** The one-line form written to the local Listener's stdout: `ALARM …`, `CLEARED …`, `EVENT …`. */
@@ -93,7 +122,8 @@ export function consoleLine(n: Notification): string {
 
 /** The tag people scan for: `ALARM`, `CLEARED`, or an event's severity. */
 function tag(n: Notification, eventTag?: string): string {
-  if (n.kind === 'LOGGER_SILENT') return 'ALARM';
+  if (n.kind === 'LOGGER_SILENT') return n.notice.reminder ? 'REMINDER' : 'ALARM';
+  if (n.kind === 'CUSTOMER_BLIND') return 'BLIND';
   if (n.kind === 'LOGGER_RECOVERED') return 'CLEARED';
   return eventTag ?? n.severity.toUpperCase();
 }
@@ -108,6 +138,7 @@ export function subject(n: Notification): string {
 
 function describeKind(n: Notification): string {
   if (n.kind === 'LOGGER_EVENT') return `event: ${n.event.message}`;
+  if (n.kind === 'CUSTOMER_BLIND') return `customer ${n.logger.customer} is blind (A and B silent)`;
   return n.kind === 'LOGGER_SILENT' ? 'has not phoned home' : 'phoned home again';
 }
 
@@ -125,6 +156,14 @@ export const SILENT_RUNBOOK: readonly string[] = [
   'Check the Phone Home configuration: each phone number must be paired with its own Listener (primary and backup).',
 ];
 
+/** When both sides are silent the cause is usually shared: the site, its lines, or this Listener. */
+export const BLIND_RUNBOOK: readonly string[] = [
+  'Call the customer: is the site (or its ICM) up? Both Loggers down means neither can phone home.',
+  'Check the shared path: the phone lines or network both Loggers use to reach the Listener, and the dial-in bridge if they dial by modem.',
+  'Check this Listener: listener doctor --all (sweeper, bridge, pending notifications).',
+  'Then check each Logger as for a single silent Logger (DTP log, modem, RAS, heartbeat interval, Phone Home configuration).',
+];
+
 /** The email body: the headline, the facts, and for a silent Logger the runbook. */
 export function emailText(n: Notification): string {
   const facts: [string, string | undefined][] = [
@@ -139,13 +178,23 @@ export function emailText(n: Notification): string {
     facts.push(['Source', n.event.source], ['Received at', iso(n.event.receivedAt)]);
   } else {
     facts.push(['Last seen', n.notice.lastSeenAt === undefined ? 'never' : iso(n.notice.lastSeenAt)]);
-    facts.push([n.kind === 'LOGGER_SILENT' ? 'Deadline' : 'New deadline', iso(n.notice.deadline)]);
-    facts.push([n.kind === 'LOGGER_SILENT' ? 'Alarm raised' : 'Cleared at', iso(n.notice.at)]);
+    const silent = n.kind !== 'LOGGER_RECOVERED';
+    facts.push([silent ? 'Deadline' : 'New deadline', iso(n.notice.deadline)]);
+    facts.push([silent ? 'Alarm raised' : 'Cleared at', iso(n.notice.at)]);
+    const twin = n.notice.twin;
+    if (twin) {
+      const seen = twin.lastSeenAt === undefined ? 'never seen' : `last seen ${iso(twin.lastSeenAt)}`;
+      facts.push([`Side ${twin.side}`, `${twin.state} (${seen})`]);
+    }
   }
   const lines = [headline(n), '', ...facts.filter(([, v]) => v !== undefined).map(([k, v]) => `${k}: ${v}`)];
   if (n.kind === 'LOGGER_SILENT') {
     lines.push('', 'While a Logger is silent its alarms do not reach support. What to check:');
     lines.push(...SILENT_RUNBOOK.map((step, i) => `${i + 1}. ${step}`));
+  }
+  if (n.kind === 'CUSTOMER_BLIND') {
+    lines.push('', 'Both sides are silent: failures in this ICM go unreported until Phone Home works again.');
+    lines.push(...BLIND_RUNBOOK.map((step, i) => `${i + 1}. ${step}`));
   }
   return lines.join('\n');
 }
@@ -177,6 +226,16 @@ export function eventDetail(n: Notification): Record<string, unknown> {
     at: iso(n.notice.at),
     lastSeenAt: n.notice.lastSeenAt === undefined ? null : iso(n.notice.lastSeenAt),
     deadline: iso(n.notice.deadline),
+    ...(n.notice.twin
+      ? {
+          twin: {
+            side: n.notice.twin.side,
+            state: n.notice.twin.state,
+            lastSeenAt: n.notice.twin.lastSeenAt === undefined ? null : iso(n.notice.twin.lastSeenAt),
+          },
+        }
+      : {}),
+    ...(n.notice.reminder === undefined ? {} : { reminder: n.notice.reminder }),
     ...(n.notice.silentForMs === undefined
       ? {}
       : { silentForSeconds: Math.round(n.notice.silentForMs / 1000) }),

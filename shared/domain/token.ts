@@ -4,7 +4,7 @@
  * what proves it. Only a SHA-256 hash of the whole token is stored; the token is shown once.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { UnknownLoggerError } from './errors.js';
+import { UnknownBridgeError, UnknownLoggerError } from './errors.js';
 import { customerSchema, type LoggerId, sideSchema } from './logger.js';
 
 const PREFIX = 'phl';
@@ -35,4 +35,21 @@ export function sameHash(a: string, b: string): boolean {
   const x = Buffer.from(a, 'utf8');
   const y = Buffer.from(b, 'utf8');
   return x.length === y.length && timingSafeEqual(x, y);
+}
+
+const BRIDGE_PREFIX = 'phb';
+
+/** A dial-in bridge's relay token: `phb.<site>.<secret>`. */
+export function generateBridgeToken(site: string): string {
+  return `${BRIDGE_PREFIX}.${site}.${randomBytes(32).toString('base64url')}`;
+}
+
+/** The site a bridge token claims; throws {@link UnknownBridgeError} for anything not shaped like one. */
+export function siteOfBridgeToken(token: string): string {
+  const [prefix, site, secret, ...rest] = token.split('.');
+  const parsed = customerSchema.safeParse(site);
+  if (prefix !== BRIDGE_PREFIX || rest.length > 0 || !parsed.success || !secret || secret.length < 43) {
+    throw new UnknownBridgeError();
+  }
+  return parsed.data;
 }

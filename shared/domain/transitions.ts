@@ -3,7 +3,18 @@
  * The store turns a transition into one conditional write guarded by what was read, so a heartbeat that
  * arrives meanwhile wins and two sweepers raise exactly one alarm.
  */
-import { deadlineAfter, formatLoggerId, type Logger, type StateNotice } from './logger.js';
+import {
+  type Acknowledgement,
+  ARRIVALS_KEPT,
+  activeWindow,
+  deadlineAfter,
+  displayState,
+  formatLoggerId,
+  type Logger,
+  type MaintenanceWindow,
+  type StateNotice,
+  type TwinFacts,
+} from './logger.js';
 
 /** What a Logger reported about itself in a heartbeat (kept for diagnosis; never used for deadlines). */
 export interface PhoneHomeReport {
@@ -20,8 +31,31 @@ export interface Transition {
 /** How long a claimed outbox entry is left alone before another sweep may retry it. */
 export const DEFAULT_OUTBOX_RETRY_MS = 30_000;
 
+/** What the sweeper knows beside the Logger and the clock. */
+export interface SweepOptions {
+  readonly outboxRetryMs?: number;
+  /** Remind while DOWN and unacknowledged this often; absent = no reminders. */
+  readonly renotifyEveryMs?: number;
+  /** The other side of the customer as read just before; `undefined` = none registered. */
+  readonly twin?: Logger;
+}
+
 function noticeId(logger: Logger, kind: StateNotice['kind'], at: number): string {
   return `${formatLoggerId(logger)}#${kind}#${at}`;
+}
+
+/** Appends an arrival to the history, keeping the last {@link ARRIVALS_KEPT}. */
+export function withArrival(arrivals: readonly number[] | undefined, at: number): number[] {
+  return [...(arrivals ?? []), at].sort((a, b) => a - b).slice(-ARRIVALS_KEPT);
+}
+
+/** How a notice describes the twin at `now`. */
+export function twinFacts(twin: Logger, now: number): TwinFacts {
+  return {
+    side: twin.side,
+    state: displayState(twin, now),
+    ...(twin.lastSeenAt === undefined ? {} : { lastSeenAt: twin.lastSeenAt }),
+  };
 }
 
 /**
@@ -39,6 +73,7 @@ export function phoneHome(
   const seen: Logger = {
     ...logger,
     lastSeenAt: receivedAt,
+    arrivals: withArrival(logger.arrivals, receivedAt),
     ...(report.intervalMs === undefined ? {} : { reportedIntervalMs: report.intervalMs }),
     ...(report.agent === undefined ? {} : { agent: report.agent }),
   };
@@ -56,7 +91,7 @@ export function phoneHome(
     ...(logger.lastSeenAt === undefined ? {} : { lastSeenAt: logger.lastSeenAt }),
     silentForMs: receivedAt - silentSince,
   };
-  const { downSince: _, ...rest } = seen;
+  const { downSince: _, ack: _ack, remindAt: _remind, reminders: _count, ...rest } = seen;
   const next: Logger = {
     ...rest,
     state: 'UP',
@@ -69,31 +104,135 @@ export function phoneHome(
 }
 
 /**
- * The sweeper's look at a Logger it found due: `NEW/UP → DOWN` once `now` has reached the deadline,
- * recording a `LOGGER_SILENT` notice. Anything else (a stale index entry, a paused Logger) is no transition.
+ * The sweeper's look at a Logger it found due.
+ *
+ * - `NEW/UP` past its deadline → `DOWN`, recording a `LOGGER_SILENT` notice (saying how its twin is), and
+ *   a critical `CUSTOMER_BLIND` notice when the twin is DOWN too: the customer's alarms reach nobody.
+ * - Inside a maintenance window nothing is raised: the Logger is looked at again when the window ends.
+ * - `DOWN`, unacknowledged, with reminders on and the reminder due → a `LOGGER_SILENT` reminder.
+ * - Anything else (a stale index entry, a paused Logger) is no transition.
  */
 export function sweepLogger(
   logger: Logger,
   now: number,
-  outboxRetryMs = DEFAULT_OUTBOX_RETRY_MS,
+  options: number | SweepOptions = {},
 ): Transition | undefined {
+  const opts: SweepOptions = typeof options === 'number' ? { outboxRetryMs: options } : options;
+  const retryMs = opts.outboxRetryMs ?? DEFAULT_OUTBOX_RETRY_MS;
+  if (logger.state === 'DOWN') return remind(logger, now, retryMs, opts.renotifyEveryMs);
   if ((logger.state !== 'NEW' && logger.state !== 'UP') || now < logger.deadline) return undefined;
+  const window = activeWindow(logger, now);
+  if (window) return { next: withDue({ ...logger, revision: logger.revision + 1 }, window.to) };
+  const twin = opts.twin ? twinFacts(opts.twin, now) : undefined;
   const notice: StateNotice = {
     id: noticeId(logger, 'LOGGER_SILENT', logger.deadline),
     kind: 'LOGGER_SILENT',
     at: now,
     deadline: logger.deadline,
     ...(logger.lastSeenAt === undefined ? {} : { lastSeenAt: logger.lastSeenAt }),
+    ...(twin ? { twin } : {}),
   };
+  const notices = [notice];
+  if (twin?.state === 'DOWN') {
+    notices.push({
+      ...notice,
+      id: noticeId(logger, 'CUSTOMER_BLIND', logger.deadline),
+      kind: 'CUSTOMER_BLIND',
+    });
+  }
+  const { ack: _ack, reminders: _count, remindAt: _remind, ...rest } = logger;
   const next: Logger = {
-    ...logger,
+    ...rest,
     state: 'DOWN',
     downSince: now,
     revision: logger.revision + 1,
-    outbox: [...logger.outbox, notice],
-    dueAt: now + outboxRetryMs,
+    outbox: [...logger.outbox, ...notices],
+    dueAt: now + retryMs,
+    ...(opts.renotifyEveryMs ? { remindAt: now + opts.renotifyEveryMs } : {}),
   };
   return { next, notice };
+}
+
+/** A reminder for a DOWN Logger nobody owns, when one is due (postponed to the end of maintenance). */
+function remind(
+  logger: Logger,
+  now: number,
+  retryMs: number,
+  renotifyEveryMs: number | undefined,
+): Transition | undefined {
+  if (logger.remindAt === undefined || now < logger.remindAt || logger.ack || !renotifyEveryMs) {
+    return undefined;
+  }
+  const window = activeWindow(logger, now);
+  if (window) {
+    return { next: withDue({ ...logger, remindAt: window.to, revision: logger.revision + 1 }, window.to) };
+  }
+  const reminder = (logger.reminders ?? 0) + 1;
+  const notice: StateNotice = {
+    id: `${noticeId(logger, 'LOGGER_SILENT', logger.deadline)}#R${reminder}`,
+    kind: 'LOGGER_SILENT',
+    at: now,
+    deadline: logger.deadline,
+    reminder,
+    ...(logger.lastSeenAt === undefined ? {} : { lastSeenAt: logger.lastSeenAt }),
+  };
+  const next: Logger = {
+    ...logger,
+    reminders: reminder,
+    remindAt: now + renotifyEveryMs,
+    revision: logger.revision + 1,
+    outbox: [...logger.outbox, notice],
+    dueAt: now + retryMs,
+  };
+  return { next, notice };
+}
+
+/**
+ * Takes ownership of a DOWN Logger's alarm: who, when, ticket, note. Reminders stop; the alarm stays
+ * (visible, owned) until the Logger phones home. Undefined when there is no alarm to own.
+ */
+export function acknowledge(logger: Logger, ack: Acknowledgement): Logger | undefined {
+  if (logger.state !== 'DOWN') return undefined;
+  const { remindAt: _, ...rest } = logger;
+  return withDue(
+    { ...rest, ack, revision: logger.revision + 1 },
+    logger.outbox.length > 0 ? logger.dueAt : undefined,
+  );
+}
+
+/** Gives an acknowledged alarm back: reminders (if on) resume from `now`. */
+export function unacknowledge(logger: Logger, now: number, renotifyEveryMs?: number): Logger | undefined {
+  if (!logger.ack) return undefined;
+  const { ack: _, ...rest } = logger;
+  const remindAt = logger.state === 'DOWN' && renotifyEveryMs ? now + renotifyEveryMs : undefined;
+  const next: Logger = {
+    ...rest,
+    revision: logger.revision + 1,
+    ...(remindAt === undefined ? {} : { remindAt }),
+  };
+  return withDue(next, logger.outbox.length > 0 ? logger.dueAt : (remindAt ?? next.dueAt));
+}
+
+/** Adds a maintenance window (dropping ones already over at `now`). */
+export function addMaintenance(logger: Logger, window: MaintenanceWindow, now: number): Logger {
+  const kept = (logger.maintenance ?? []).filter((w) => w.to > now && w.id !== window.id);
+  return { ...logger, maintenance: [...kept, window], revision: logger.revision + 1 };
+}
+
+/** Removes a maintenance window by id; undefined if the Logger has none by that id. */
+export function removeMaintenance(logger: Logger, id: string): Logger | undefined {
+  const windows = logger.maintenance ?? [];
+  if (!windows.some((w) => w.id === id)) return undefined;
+  const { maintenance: _, ...rest } = logger;
+  const kept = windows.filter((w) => w.id !== id);
+  const next: Logger = {
+    ...rest,
+    revision: logger.revision + 1,
+    ...(kept.length ? { maintenance: kept } : {}),
+  };
+  // A Logger waiting for the window's end is looked at again at its deadline.
+  const watching = next.state === 'NEW' || next.state === 'UP';
+  return watching && next.outbox.length === 0 ? withDue(next, next.deadline) : next;
 }
 
 /** Claims a Logger's outbox for publication: pushes `dueAt` out so a concurrent sweep leaves it alone. */
@@ -103,18 +242,19 @@ export function claimOutbox(logger: Logger, now: number, outboxRetryMs = DEFAULT
 
 /**
  * After notices were published: drop them from the outbox and, once it is empty, make the Logger due at its
- * deadline again (never while DOWN or PAUSED: nothing is left to look for).
+ * deadline again; while DOWN only at its next reminder (if any); never while PAUSED.
  */
 export function outboxPublished(logger: Logger, publishedIds: readonly string[]): Logger {
   const outbox = logger.outbox.filter((notice) => !publishedIds.includes(notice.id));
   if (outbox.length > 0) return { ...logger, outbox };
   const watching = logger.state === 'NEW' || logger.state === 'UP';
-  return withDue({ ...logger, outbox }, watching ? logger.deadline : undefined);
+  const reminding = logger.state === 'DOWN' && !logger.ack ? logger.remindAt : undefined;
+  return withDue({ ...logger, outbox }, watching ? logger.deadline : reminding);
 }
 
 /** Pauses watching: no deadline is enforced and nothing is paged until {@link resume}. */
 export function pause(logger: Logger): Logger {
-  const { dueAt: _, ...rest } = logger;
+  const { dueAt: _, remindAt: _remind, reminders: _count, ...rest } = logger;
   return withDue(
     { ...rest, state: 'PAUSED', revision: logger.revision + 1 },
     logger.outbox.length > 0 ? logger.dueAt : undefined,

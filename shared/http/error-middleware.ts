@@ -5,7 +5,12 @@
  */
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
-import { StoreUnavailableError, UnknownLoggerError, ValidationError } from '../domain/errors.js';
+import {
+  StoreUnavailableError,
+  UnknownBridgeError,
+  UnknownLoggerError,
+  ValidationError,
+} from '../domain/errors.js';
 import type { Log } from '../listener/deps.js';
 import { describe } from '../listener/outbox.js';
 import { HttpError } from './http-error.js';
@@ -19,7 +24,7 @@ export function errorToResponse(error: unknown, log: Log): APIGatewayProxyResult
   if (error instanceof HttpError)
     return errorResponse(error.statusCode, error.code, error.message, error.headers);
   if (error instanceof ValidationError) return errorResponse(400, 'invalid_request', error.message);
-  if (error instanceof UnknownLoggerError) {
+  if (error instanceof UnknownLoggerError || error instanceof UnknownBridgeError) {
     return errorResponse(401, 'unauthorized', error.message, { 'www-authenticate': 'Bearer' });
   }
   if (error instanceof StoreUnavailableError) {

@@ -2,7 +2,7 @@
  * The HTTP API's routes and the Lambda function serving each, shared by local mode's server and the CDK
  * stack so both expose the same API.
  */
-export const FUNCTION_NAMES = ['heartbeat', 'events', 'health', 'sweeper'] as const;
+export const FUNCTION_NAMES = ['heartbeat', 'events', 'relay', 'health', 'sweeper'] as const;
 export type FunctionName = (typeof FUNCTION_NAMES)[number];
 
 export interface Route {
@@ -15,6 +15,7 @@ export interface Route {
 export const ROUTES: readonly Route[] = [
   { method: 'POST', path: '/v1/heartbeat', function: 'heartbeat' },
   { method: 'POST', path: '/v1/events', function: 'events' },
+  { method: 'POST', path: '/v1/relay', function: 'relay' },
   { method: 'GET', path: '/v1/health', function: 'health' },
 ];
 

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { MAX_EVENT_MESSAGE_BYTES, MAX_EVENTS_PER_BATCH, SEVERITIES } from '../domain/event.js';
+import { MAX_RELAY_BODY_BYTES, MAX_RELAY_RECORDS } from '../relay/protocol.js';
 import { payloadTooLarge } from './http-error.js';
 
 export const HEARTBEAT_MAX_BYTES = 16 * 1024;
@@ -57,3 +58,16 @@ export function checkMessageSizes(body: EventsBody): EventsBody {
   });
   return body;
 }
+
+/**
+ * `POST /v1/relay` envelope. Each record is validated on its own (shared/listener/relay.ts), so one bad
+ * record is answered `rejected` instead of refusing its whole batch.
+ */
+export const relayBody = z.strictObject({
+  bridge: z.string().min(1).max(64).optional(),
+  records: z
+    .array(z.unknown(), { error: 'is required: a list of 1–100 records' })
+    .min(1, 'must hold at least one record')
+    .max(MAX_RELAY_RECORDS, `must hold at most ${MAX_RELAY_RECORDS} records; split the batch`),
+});
+export const RELAY_MAX_BYTES = MAX_RELAY_BODY_BYTES;

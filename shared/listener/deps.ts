@@ -25,6 +25,8 @@ export interface ListenerDeps {
   readonly listenerName: string;
   readonly outboxRetryMs: number;
   readonly eventRetentionMs: number;
+  /** Remind about a DOWN, unacknowledged Logger this often; absent = never (the default). */
+  readonly renotifyEveryMs?: number;
   readonly log: Log;
   readonly counters: Counters;
 }

@@ -30,7 +30,7 @@ export async function publishOutbox(deps: ListenerDeps, logger: Logger): Promise
     return false;
   }
   for (const n of notifications)
-    deps.counters.count(n.kind === 'LOGGER_SILENT' ? 'AlarmsRaised' : 'AlarmsCleared');
+    deps.counters.count(n.kind === 'LOGGER_RECOVERED' ? 'AlarmsCleared' : 'AlarmsRaised');
   const ids = notifications.map((n) => n.id);
   let current: Logger | undefined = logger;
   // A heartbeat landing meanwhile moves the deadline and makes the write fail: read again, remove only what

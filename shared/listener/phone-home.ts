@@ -3,9 +3,10 @@
  * update in the common case; the state machine handles the rest (recovery, pause, pending notices).
  */
 import { StoreUnavailableError, UnknownLoggerError } from '../domain/errors.js';
-import type { Logger } from '../domain/logger.js';
+import type { Logger, LoggerId } from '../domain/logger.js';
 import { hashToken, loggerIdOfToken, sameHash } from '../domain/token.js';
 import { type PhoneHomeReport, phoneHome as phoneHomeTransition } from '../domain/transitions.js';
+import type { PhoneHomeProof } from '../ports.js';
 import type { ListenerDeps } from './deps.js';
 import { publishOutbox } from './outbox.js';
 
@@ -29,12 +30,29 @@ export async function phoneHome(
   receivedAt: number,
   report: PhoneHomeReport = {},
 ): Promise<PhoneHomeResult> {
-  const id = loggerIdOfToken(token);
   const tokenHash = hashToken(token);
+  return phoneHomeAs(deps, loggerIdOfToken(token), { tokenHash }, receivedAt, report, (current) => {
+    if (!current || !sameHash(current.tokenHash, tokenHash)) throw new UnknownLoggerError();
+  });
+}
+
+/**
+ * Records a phone-home of Logger `id` given `proof`; `check` sees the stored Logger (absent if none) when
+ * the one-request path could not record it, and throws to refuse.
+ */
+export async function phoneHomeAs(
+  deps: ListenerDeps,
+  id: LoggerId,
+  proof: PhoneHomeProof,
+  receivedAt: number,
+  report: PhoneHomeReport,
+  check: (current: { logger: Logger; tokenHash: string } | undefined) => void,
+): Promise<PhoneHomeResult> {
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    const fast = await deps.store.recordPhoneHome(id, tokenHash, receivedAt, report);
+    const fast = await deps.store.recordPhoneHome(id, proof, receivedAt, report);
     if (fast.recorded) return { logger: fast.logger, receivedAt, recovered: false };
-    if (!fast.current || !sameHash(fast.current.tokenHash, tokenHash)) throw new UnknownLoggerError();
+    check(fast.current);
+    if (!fast.current) throw new UnknownLoggerError();
     const { next, notice } = phoneHomeTransition(fast.current.logger, receivedAt, report, deps.outboxRetryMs);
     if (await deps.store.writeTransition(fast.current.logger, next)) {
       if (notice) await publishOutbox(deps, next);

@@ -11,9 +11,10 @@ import {
   type LoggerSettings,
   MIN_TIMEOUT_MARGIN_MS,
   newLogger,
+  type PhoneHomeConfig,
   type Transport,
 } from '../domain/logger.js';
-import { generateToken, hashToken } from '../domain/token.js';
+import { generateBridgeToken, generateToken, hashToken } from '../domain/token.js';
 import type { LoggerStore } from '../ports.js';
 
 export interface RegisterRequest extends LoggerId {
@@ -21,6 +22,8 @@ export interface RegisterRequest extends LoggerId {
   /** Absent: derived from the timeout (see {@link defaultInterval}). */
   readonly heartbeatIntervalMs?: number;
   readonly transport: Transport;
+  /** Modem Loggers: the Phone Home configuration they dial (checked by `listener doctor`). */
+  readonly phoneHome?: PhoneHomeConfig;
 }
 
 export interface Registration {
@@ -72,10 +75,49 @@ export async function registerLogger(
     eventTimeoutMs: request.eventTimeoutMs,
     heartbeatIntervalMs: request.heartbeatIntervalMs ?? defaultInterval(request.eventTimeoutMs),
     transport: request.transport,
+    ...(request.phoneHome ? { phoneHome: request.phoneHome } : {}),
   };
+  if (request.phoneHome && request.transport !== 'modem') {
+    throw new ValidationError('a Phone Home configuration (phone numbers) applies to modem Loggers only');
+  }
   const warnings = checkSettings(settings);
   const logger = newLogger({ customer: request.customer, side: request.side }, settings, now);
   const token = generateToken(logger);
   await store.register(logger, hashToken(token));
   return { logger, token, warnings };
+}
+
+export interface BridgeRegistration {
+  readonly site: string;
+  /** Sent by the bridge to `/v1/relay`; shown once. */
+  readonly relayToken: string;
+  /** The bridge's own Logger (`bridge-<site>/A`), so a dead bridge alarms like any silent Logger. */
+  readonly self: Registration;
+}
+
+/**
+ * Registers a dial-in bridge: its relay credential and its own Logger `bridge-<site>/A`, which the bridge
+ * heartbeats every `heartbeatIntervalMs` and which alarms after `eventTimeoutMs` of silence.
+ */
+export async function registerBridge(
+  store: LoggerStore,
+  request: { site: string; eventTimeoutMs: number; heartbeatIntervalMs?: number },
+  now: number,
+): Promise<BridgeRegistration> {
+  const relayToken = generateBridgeToken(request.site);
+  const self = await registerLogger(
+    store,
+    {
+      customer: `bridge-${request.site}`,
+      side: 'A',
+      eventTimeoutMs: request.eventTimeoutMs,
+      ...(request.heartbeatIntervalMs === undefined
+        ? {}
+        : { heartbeatIntervalMs: request.heartbeatIntervalMs }),
+      transport: 'https',
+    },
+    now,
+  );
+  await store.registerBridge({ site: request.site, tokenHash: hashToken(relayToken), registeredAt: now });
+  return { site: request.site, relayToken, self };
 }

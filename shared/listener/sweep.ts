@@ -2,7 +2,7 @@
  * The sweep: find what is due (overdue Loggers, pending notices, unpublished events) through the `due`
  * index — never a Scan — and act on each. One bad item never stops a sweep.
  */
-import type { Logger } from '../domain/logger.js';
+import { type Logger, twinOf } from '../domain/logger.js';
 import { claimOutbox, sweepLogger } from '../domain/transitions.js';
 import type { DueItem } from '../ports.js';
 import type { ListenerDeps } from './deps.js';
@@ -46,20 +46,60 @@ export async function sweep(
       });
     }
   }
-  return { due, ...tally, durationMs: clock() - started };
+  const report = { due, ...tally, durationMs: clock() - started };
+  // The Listener's own heartbeat: `listener doctor` reports a sweeper that has stopped.
+  try {
+    await deps.store.recordSweep({ lastRunAt: now, report });
+  } catch (error) {
+    deps.log.error('recording the sweep failed', { error: describe(error) });
+  }
+  return report;
 }
+
+/** How often a transition may lose to its twin changing before the next sweep retries it. */
+const MAX_TWIN_ATTEMPTS = 3;
 
 async function handle(deps: ListenerDeps, item: DueItem, now: number): Promise<Outcome> {
   if (item.type === 'event') return republishEvent(deps, item, now);
-  const logger = item.logger;
-  const transition = sweepLogger(logger, now, deps.outboxRetryMs);
-  if (transition) {
-    if (!(await deps.store.writeTransition(logger, transition.next))) return 'skipped';
-    await publishOutbox(deps, transition.next);
-    return 'raised';
+  let logger: Logger | undefined = item.logger;
+  for (let attempt = 0; logger && attempt < MAX_TWIN_ATTEMPTS; attempt++) {
+    const outcome = await sweepOne(deps, logger, now);
+    if (outcome !== 'retry') return outcome;
+    logger = await deps.store.get(logger);
   }
-  if (logger.outbox.length > 0) return retryOutbox(deps, logger, now);
   return 'skipped';
+}
+
+/** One look at a due Logger; `retry` when only its twin changed under the write. */
+async function sweepOne(deps: ListenerDeps, logger: Logger, now: number): Promise<Outcome | 'retry'> {
+  const options = {
+    outboxRetryMs: deps.outboxRetryMs,
+    ...(deps.renotifyEveryMs === undefined ? {} : { renotifyEveryMs: deps.renotifyEveryMs }),
+  };
+  const plain = sweepLogger(logger, now, options);
+  if (!plain) return logger.outbox.length > 0 ? retryOutbox(deps, logger, now) : 'skipped';
+  if (plain.notice?.kind !== 'LOGGER_SILENT' || plain.notice.reminder) {
+    // A reminder, or a maintenance window postponing the look: nothing depends on the twin.
+    if (!(await deps.store.writeTransition(logger, plain.next))) return 'skipped';
+    if (!plain.notice) return 'skipped';
+    await publishOutbox(deps, plain.next);
+    return 'published';
+  }
+  // Going DOWN: the alarm says how the twin is, and both DOWN makes the customer blind. The write is
+  // guarded by the twin as read, so of two sides going DOWN at once the second always sees the first.
+  const twinId = twinOf(logger);
+  const twin = await deps.store.get(twinId);
+  const transition = sweepLogger(logger, now, { ...options, ...(twin ? { twin } : {}) });
+  if (!transition) return 'skipped';
+  if (!(await deps.store.writeTransition(logger, transition.next, { twinId, ...(twin ? { twin } : {}) }))) {
+    const current = await deps.store.get(logger);
+    // The Logger itself is unchanged: its twin moved under us; look again with the twin as it is now.
+    return current && current.revision === logger.revision && current.deadline === logger.deadline
+      ? 'retry'
+      : 'skipped';
+  }
+  await publishOutbox(deps, transition.next);
+  return 'raised';
 }
 
 async function retryOutbox(deps: ListenerDeps, logger: Logger, now: number): Promise<Outcome> {

@@ -6,7 +6,13 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { countLines, type LocalListener, runCli, startLocalListener } from '../support/cli.js';
+import {
+  countLines,
+  type LocalListener,
+  readNotifications,
+  runCli,
+  startLocalListener,
+} from '../support/cli.js';
 
 let listener: LocalListener | undefined;
 afterEach(async () => {
@@ -39,13 +45,8 @@ async function heartbeat(token: string) {
   return { status: res.status, body: (await res.json()) as Record<string, string> };
 }
 
-function notifications(kind: string): unknown[] {
-  const text = readFileSync(join(listener?.dir ?? '', 'notifications.jsonl'), 'utf8');
-  return text
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => JSON.parse(line) as { kind: string })
-    .filter((n) => n.kind === kind);
+function notifications(kind: string) {
+  return readNotifications(listener?.dir ?? '').filter((n) => n.kind === kind);
 }
 
 describe('listener local', () => {

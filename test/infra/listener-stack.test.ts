@@ -181,11 +181,16 @@ describe('the Lambda functions', () => {
       DEFAULT_HEARTBEAT_INTERVAL: '720m',
       EVENT_RETENTION: '30d',
       OUTBOX_RETRY: '30s',
+      RENOTIFY_EVERY: 'off',
       POWERTOOLS_SERVICE_NAME: 'phone-home-listener-dev',
       POWERTOOLS_LOG_LEVEL: 'DEBUG',
       POWERTOOLS_METRICS_NAMESPACE: 'PhoneHomeListener',
       NODE_OPTIONS: '--enable-source-maps',
     });
+  });
+
+  it('get the stage reminder period (prod reminds every 4h while DOWN and unacknowledged)', () => {
+    expect(envOf(prod, 'sweeper').RENOTIFY_EVERY).toBe('4h');
   });
 
   it('give the topic and bus env vars only to functions that may publish', () => {
@@ -236,10 +241,25 @@ describe('least privilege', () => {
     );
   });
 
-  it('lets the sweeper Query only the due index, GetItem/UpdateItem the table, publish and put events', () => {
+  it('lets relay read the bridge credential, UpdateItem Loggers and PutItem markers and events, publish and put events', () => {
+    expect(actionsOf(statementsOf(dev, 'relay'))).toEqual(
+      [
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+        'events:PutEvents',
+        'kms:Decrypt',
+        'kms:GenerateDataKey',
+        'sns:Publish',
+      ].sort(),
+    );
+  });
+
+  it('lets the sweeper Query only the due index, GetItem/UpdateItem/ConditionCheckItem the table, publish and put events', () => {
     const statements = statementsOf(dev, 'sweeper');
     expect(actionsOf(statements)).toEqual(
       [
+        'dynamodb:ConditionCheckItem',
         'dynamodb:GetItem',
         'dynamodb:Query',
         'dynamodb:UpdateItem',

@@ -17,6 +17,8 @@ describe('stage configuration', () => {
       heartbeatInterval: '720m',
       eventRetention: '30d',
       outboxRetry: '30s',
+      renotifyEvery: 'off',
+      phoneHomePairs: [],
       sweepRate: '1m',
       throttling: { rateLimit: 50, burstLimit: 100 },
       logLevel: 'INFO',
@@ -24,6 +26,25 @@ describe('stage configuration', () => {
       alarmEmails: [],
       alarmSms: [],
     });
+  });
+
+  it('takes reminders as off or a duration, and phone-home pairs as phone ↔ Listener', () => {
+    expect(parseStage('qa', { ...minimal, renotifyEvery: '4h' }).renotifyEvery).toBe('4h');
+    expect(() => parseStage('qa', { ...minimal, renotifyEvery: 'sometimes' })).toThrow(/renotifyEvery/);
+    expect(loadStage('prod').phoneHomePairs).toContainEqual({
+      phone: '9,19191234567',
+      listener: 'GEOCSCLNRA',
+    });
+    expect(() =>
+      parseStage('qa', { ...minimal, phoneHomePairs: [{ phone: 'call me', listener: 'GEOCSCLNRA' }] }),
+    ).toThrow(/phoneHomePairs\.0\.phone/);
+  });
+
+  it('lets a subscriber filter on the critical CUSTOMER_BLIND kind', () => {
+    const sms = { number: '+447700900123', filter: { kinds: ['CUSTOMER_BLIND'] } };
+    expect(parseStage('qa', { ...minimal, alarmSms: [sms] }).alarmSms[0]?.filter?.kinds).toEqual([
+      'CUSTOMER_BLIND',
+    ]);
   });
 
   it('keeps prod data: retain removal policy', () => {

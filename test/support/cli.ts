@@ -1,6 +1,6 @@
 /** Runs the `listener` CLI as a user does: `node cli/bin.js …` child processes. */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { freePort } from '../../cli/dynamo-local.js';
@@ -80,4 +80,18 @@ export async function startLocalListener(extraArgs: readonly string[] = []): Pro
 /** Counts lines of `output` starting with `prefix`. */
 export function countLines(output: string, prefix: string): number {
   return output.split('\n').filter((line) => line.startsWith(prefix)).length;
+}
+
+/** A line of a local Listener's `notifications.jsonl`. */
+export interface WrittenNotification {
+  readonly kind: string;
+  readonly detail: { readonly logger: string; readonly transport: string; readonly severity: string };
+}
+
+/** Every notification a local Listener (state directory `dir`) has written so far. */
+export function readNotifications(dir: string): WrittenNotification[] {
+  return readFileSync(join(dir, 'notifications.jsonl'), 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as WrittenNotification);
 }

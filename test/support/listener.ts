@@ -46,6 +46,7 @@ export interface TestListener {
 export async function createTestListener(
   endpoint: string,
   start = Date.UTC(2026, 10, 24, 12),
+  env: Record<string, string> = {},
 ): Promise<TestListener> {
   const tableName = `test-${randomUUID()}`;
   const dynamo = localClient(endpoint);
@@ -72,6 +73,7 @@ export async function createTestListener(
     TABLE_NAME: tableName,
     ALARM_TOPIC_ARN: TOPIC_ARN,
     EVENT_BUS_NAME: BUS_NAME,
+    ...env,
   });
   const runtime: Runtime = {
     config,
@@ -83,6 +85,7 @@ export async function createTestListener(
     listenerName: LISTENER_NAME,
     outboxRetryMs: config.outboxRetryMs,
     eventRetentionMs: config.eventRetentionMs,
+    ...(config.renotifyEveryMs === undefined ? {} : { renotifyEveryMs: config.renotifyEveryMs }),
     log: quietLog,
     counters: noCounters,
     now: () => clock.now,

@@ -51,7 +51,7 @@ describe('health function', () => {
     expect(response.json).toEqual({
       error: {
         code: 'not_found',
-        message: 'no such route: /nope; the API serves /v1/heartbeat, /v1/events and /v1/health',
+        message: 'no such route: /nope; the API serves /v1/heartbeat, /v1/events, /v1/relay, /v1/health',
       },
     });
   });

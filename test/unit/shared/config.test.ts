@@ -25,6 +25,15 @@ describe('loadConfig', () => {
     });
   });
 
+  it('turns reminders off by default and on with RENOTIFY_EVERY, naming the variable when it is wrong', () => {
+    expect(loadConfig(REQUIRED).renotifyEveryMs).toBeUndefined();
+    expect(loadConfig({ ...REQUIRED, RENOTIFY_EVERY: 'off' }).renotifyEveryMs).toBeUndefined();
+    expect(loadConfig({ ...REQUIRED, RENOTIFY_EVERY: '4h' }).renotifyEveryMs).toBe(4 * 3_600_000);
+    expect(configError({ ...REQUIRED, RENOTIFY_EVERY: 'hourly' }).message).toContain(
+      'RENOTIFY_EVERY must be off or a duration, e.g. 4h',
+    );
+  });
+
   it('reads every variable when set', () => {
     const config = loadConfig({
       ...REQUIRED,

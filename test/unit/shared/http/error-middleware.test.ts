@@ -59,7 +59,7 @@ describe('errorToResponse', () => {
   });
 
   it('passes 404 and 413 through', () => {
-    expect(respond(notFound('/nope')).response.statusCode).toBe(404);
+    expect(respond(notFound('/nope', ['/v1/health'])).response.statusCode).toBe(404);
     expect(respond(payloadTooLarge('too big')).body.error).toEqual({
       code: 'payload_too_large',
       message: 'too big',

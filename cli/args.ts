@@ -1,0 +1,127 @@
+/**
+ * Parsing and presenting what the operators' commands share: Logger ids, times, colour, confirmation,
+ * and a Logger as JSON.
+ */
+import { createInterface } from 'node:readline/promises';
+import { parseDuration } from '../shared/domain/duration.js';
+import {
+  customerSchema,
+  displayState,
+  formatLoggerId,
+  type Logger,
+  type LoggerId,
+  parseLoggerId,
+  recentArrivals,
+} from '../shared/domain/logger.js';
+import { UsageError } from './target.js';
+
+/** `geocust1/A` as a command argument (usage error naming the form otherwise). */
+export function loggerArg(text: string): LoggerId {
+  try {
+    return parseLoggerId(text);
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message}; see the ids with: listener logger list`);
+  }
+}
+
+/** `geocust1/A` (one Logger) or `geocust1` (both sides of the customer). */
+export function loggerOrCustomerArg(text: string): { customer: string; side?: 'A' | 'B' } {
+  if (text.includes('/')) return loggerArg(text);
+  const parsed = customerSchema.safeParse(text);
+  if (!parsed.success) {
+    throw new UsageError(
+      `"${text}" is neither a Logger (geocust1/A) nor a customer (geocust1): ${parsed.error.issues[0]?.message}`,
+    );
+  }
+  return { customer: parsed.data };
+}
+
+/**
+ * A point in time: `now`, an ISO 8601 time (`2026-11-24T22:00Z`, `2026-11-24 22:00`, UTC unless it says
+ * otherwise), or a duration from now (`+2h`, `2h`).
+ */
+export function timeArg(flag: string, text: string, now: number): number {
+  const trimmed = text.trim();
+  if (trimmed === 'now') return now;
+  const relative = /^\+?(\d+[smhd])$/.exec(trimmed);
+  if (relative?.[1]) return now + parseDuration(relative[1]);
+  const iso = trimmed.replace(' ', 'T');
+  const zoned = /[zZ]|[+-]\d\d:?\d\d$/.test(iso) ? iso : `${iso}Z`;
+  const ms = /^\d{4}-\d\d-\d\d/.test(iso) ? Date.parse(zoned) : Number.NaN;
+  if (Number.isNaN(ms)) {
+    throw new UsageError(
+      `${flag} "${text}" is not a time: write now, a time such as 2026-11-24T22:00Z, or a duration from now such as +2h`,
+    );
+  }
+  return ms;
+}
+
+/** A duration flag (`--since 24h`), as a usage error naming the flag. */
+export function durationArg(flag: string, text: string): number {
+  try {
+    return parseDuration(text);
+  } catch (error) {
+    throw new UsageError(`${flag}: ${(error as Error).message}`);
+  }
+}
+
+export function iso(ms: number | undefined): string | null {
+  return ms === undefined ? null : new Date(ms).toISOString();
+}
+
+/** Colours for a terminal; plain text when piped, with NO_COLOR, or with --no-color. */
+export function palette(enabled: boolean) {
+  const wrap = (code: number) => (text: string) => (enabled ? `\u001b[${code}m${text}\u001b[0m` : text);
+  return { red: wrap(31), yellow: wrap(33), green: wrap(32), dim: wrap(2), bold: wrap(1), cyan: wrap(36) };
+}
+
+export function colourWanted(opts: { color?: boolean }): boolean {
+  return opts.color !== false && Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
+}
+
+/**
+ * Asks before something that cannot be undone. `--yes` skips the question; with no terminal to ask on
+ * (CI, a pipe) it refuses as a usage error rather than wait or guess.
+ */
+export async function confirm(question: string, yes: boolean | undefined, hint: string): Promise<boolean> {
+  if (yes) return true;
+  if (!process.stdin.isTTY) {
+    throw new UsageError(
+      `${question.replace(/\?$/, '')}: refused without confirmation (no terminal to ask on); ${hint}`,
+    );
+  }
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    const answer = await rl.question(`${question} [y/N] `);
+    return /^y(es)?$/i.test(answer.trim());
+  } finally {
+    rl.close();
+  }
+}
+
+/** A Logger as the read commands print it with --json: ISO times, minutes, display state. */
+export function loggerJson(logger: Logger, now: number) {
+  return {
+    logger: formatLoggerId(logger),
+    customer: logger.customer,
+    side: logger.side,
+    state: displayState(logger, now),
+    transport: logger.transport,
+    eventTimeoutMinutes: logger.eventTimeoutMs / 60_000,
+    heartbeatIntervalMinutes: logger.heartbeatIntervalMs / 60_000,
+    registeredAt: iso(logger.registeredAt),
+    lastSeenAt: iso(logger.lastSeenAt),
+    deadline: iso(logger.deadline),
+    downSince: logger.state === 'DOWN' ? iso(logger.downSince) : null,
+    phoneHome: logger.phoneHome ?? null,
+    ack: logger.ack ? { ...logger.ack, at: iso(logger.ack.at) } : null,
+    maintenance: (logger.maintenance ?? [])
+      .filter((w) => w.to > now)
+      .map((w) => ({ ...w, from: iso(w.from), to: iso(w.to) })),
+    pendingNotifications: logger.outbox.length,
+    reportedIntervalMinutes:
+      logger.reportedIntervalMs === undefined ? null : logger.reportedIntervalMs / 60_000,
+    agent: logger.agent ?? null,
+    arrivals: recentArrivals(logger).map((at) => iso(at)),
+  };
+}

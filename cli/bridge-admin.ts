@@ -1,0 +1,62 @@
+/**
+ * `listener bridge add <site>`: the Listener side of a dial-in bridge — its relay token and its own
+ * Logger. (`bridge run` and `bridge status` run on the bridge host: bridge/cli.ts.)
+ */
+import type { Command } from 'commander';
+import { z } from 'zod';
+import { customerSchema } from '../shared/domain/logger.js';
+import { registerBridge } from '../shared/listener/register.js';
+import { durationOption, withTarget } from './logger-commands.js';
+import { resolveTarget, type TargetOptions, UsageError } from './target.js';
+
+const siteSchema = customerSchema.pipe(z.string().max(56, 'a site name is at most 56 characters'));
+
+export function registerBridgeAdmin(bridge: Command): void {
+  withTarget(
+    bridge
+      .command('add <site>')
+      .description(
+        "register a dial-in bridge: prints its relay token and its own Logger's token (shown once)",
+      )
+      .option('--timeout <duration>', "alarm when the bridge's own heartbeat is silent this long", '30m')
+      .option('--interval <duration>', "the bridge's self-heartbeat period", '10m')
+      .option('--json', 'print JSON')
+      .addHelpText('after', '\nExample:\n  listener bridge add acme-dc1 --stage prod\n'),
+  ).action(
+    async (siteArg: string, opts: TargetOptions & { timeout: string; interval: string; json?: boolean }) => {
+      const site = siteSchema.safeParse(siteArg);
+      if (!site.success) throw new UsageError(`site "${siteArg}": ${site.error.issues[0]?.message}`);
+      const target = await resolveTarget(opts);
+      try {
+        const registration = await registerBridge(
+          target.store,
+          {
+            site: site.data,
+            eventTimeoutMs: durationOption('--timeout', opts.timeout),
+            heartbeatIntervalMs: durationOption('--interval', opts.interval),
+          },
+          Date.now(),
+        );
+        const config = {
+          site: site.data,
+          apiUrl: target.apiUrl ?? '<api-url>',
+          token: registration.relayToken,
+          selfHeartbeat: { every: opts.interval, token: registration.self.token },
+        };
+        if (opts.json) {
+          console.log(JSON.stringify({ ...config, selfLogger: `bridge-${site.data}/A` }));
+          return;
+        }
+        console.log(
+          `Registered bridge ${site.data} on ${target.description}, and its own Logger bridge-${site.data}/A.`,
+        );
+        console.log(
+          'Tokens are shown once (only their hashes are kept). Put them in the bridge config file:',
+        );
+        console.log(JSON.stringify(config, null, 2));
+      } finally {
+        target.close();
+      }
+    },
+  );
+}

@@ -1,0 +1,146 @@
+/**
+ * `listener doctor [<logger>|--all]`: the reference note's troubleshooting as checks, each finding with a
+ * severity and the note's remedy. Exit 1 when any finding is a warning or worse.
+ */
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { z } from 'zod';
+import { EXAMPLE_PHONE_HOME_PAIRS } from '../infra/stages.js';
+import {
+  checkBridges,
+  diagnoseFleet,
+  diagnoseLogger,
+  FINDING_SEVERITIES,
+  type Finding,
+  failsCheck,
+  isBridgeLogger,
+  type PhoneHomePair,
+} from '../shared/domain/doctor.js';
+import { formatLoggerId, twinOf } from '../shared/domain/logger.js';
+import { colourWanted, loggerArg, palette } from './args.js';
+import { withTarget } from './logger-commands.js';
+import { resolveTarget, type TargetOptions, UsageError } from './target.js';
+
+const pairsFile = z.array(z.strictObject({ phone: z.string().min(3), listener: z.string().min(1) })).min(1);
+
+function readPairs(path: string): PhoneHomePair[] {
+  let data: unknown;
+  try {
+    data = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new UsageError(`--pairs ${path}: ${(error as Error).message}`);
+  }
+  const parsed = pairsFile.safeParse(data);
+  if (!parsed.success) {
+    throw new UsageError(
+      `--pairs ${path}: expected a JSON list like [{"phone":"9,19191234567","listener":"GEOCSCLNRA"}] (${parsed.error.issues[0]?.message})`,
+    );
+  }
+  return parsed.data;
+}
+
+export function registerDoctorCommand(program: Command): void {
+  withTarget(
+    program
+      .command('doctor [logger]')
+      .description(
+        'find why a Logger went silent (or will): interval vs timeout, observed intervals, Phone Home pairing, its twin, the bridge, the Listener itself',
+      )
+      .option('--all', 'every Logger and the Listener itself (the default without a Logger)')
+      .option(
+        '--pairs <file>',
+        'valid phone ↔ Listener pairs as JSON [{"phone","listener"}] (default: the stage’s phoneHomePairs, or the reference note’s examples)',
+      )
+      .option('--no-color', 'plain text even on a terminal')
+      .option('--json', 'print JSON')
+      .addHelpText(
+        'after',
+        '\nExit codes: 0 nothing worse than info, 1 a warning or worse, 2 usage.\n\nExamples:\n  listener doctor geocust1/A\n  listener doctor --all --stage prod --json\n',
+      ),
+  ).action(
+    async (
+      loggerText: string | undefined,
+      opts: TargetOptions & { all?: boolean; pairs?: string; json?: boolean; color?: boolean },
+    ) => {
+      if (loggerText !== undefined && opts.all) {
+        throw new UsageError(
+          'give a Logger or --all, not both: listener doctor geocust1/A, or listener doctor --all',
+        );
+      }
+      const id = loggerText === undefined ? undefined : loggerArg(loggerText);
+      const overridePairs = opts.pairs ? readPairs(opts.pairs) : undefined;
+      const target = await resolveTarget(opts);
+      try {
+        const now = Date.now();
+        const pairs = overridePairs ?? target.phoneHomePairs ?? EXAMPLE_PHONE_HOME_PAIRS;
+        let findings: Finding[];
+        let checked: string[];
+        if (id) {
+          const logger = await target.store.get(id);
+          if (!logger) {
+            throw new Error(
+              `Logger ${formatLoggerId(id)} is not registered; see the registered ones with: listener logger list`,
+            );
+          }
+          const twin = isBridgeLogger(logger) ? undefined : await target.store.get(twinOf(id));
+          findings = diagnoseLogger(logger, twin, pairs, now);
+          if (logger.transport === 'modem') {
+            findings.push(...checkBridges(await target.store.list(), now));
+          }
+          checked = [formatLoggerId(id)];
+        } else {
+          const loggers = await target.store.list();
+          findings = diagnoseFleet({
+            loggers,
+            sweeper: await target.store.getSweeperStatus(),
+            sweepEveryMs: target.sweepEveryMs ?? 60_000,
+            pairs,
+            now,
+          });
+          checked = ['listener', ...loggers.map(formatLoggerId)];
+        }
+        findings.sort(
+          (a, b) => FINDING_SEVERITIES.indexOf(b.severity) - FINDING_SEVERITIES.indexOf(a.severity),
+        );
+        const failing = findings.some((f) => failsCheck(f.severity));
+        if (opts.json) {
+          console.log(JSON.stringify({ ok: !failing, checked, findings }, null, 2));
+        } else {
+          console.log(renderFindings(findings, checked, target.description, colourWanted(opts)));
+        }
+        if (failing) process.exitCode = 1;
+      } finally {
+        target.close();
+      }
+    },
+  );
+}
+
+function renderFindings(
+  findings: readonly Finding[],
+  checked: readonly string[],
+  where: string,
+  colour: boolean,
+): string {
+  const c = palette(colour);
+  const paint = (f: Finding) =>
+    f.severity === 'critical' || f.severity === 'error'
+      ? c.red
+      : f.severity === 'warning'
+        ? c.yellow
+        : c.cyan;
+  const lines = [
+    `Checked ${checked.length === 1 ? checked[0] : `${checked.length - 1} Logger(s) and the Listener`} on ${where}.`,
+  ];
+  if (findings.length === 0) {
+    lines.push(c.green('No findings: nothing in the reference note’s checklist applies.'));
+    return lines.join('\n');
+  }
+  for (const f of findings) {
+    lines.push('', paint(f)(`${f.severity.toUpperCase()} ${f.subject} [${f.rule}]: ${f.message}`));
+    for (const step of f.remedy) lines.push(`  - ${step}`);
+  }
+  const bad = findings.filter((f) => failsCheck(f.severity)).length;
+  lines.push('', `${findings.length} finding(s), ${bad} warning or worse.`);
+  return lines.join('\n');
+}

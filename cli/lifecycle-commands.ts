@@ -1,0 +1,235 @@
+/**
+ * `listener logger show|rotate-token|pause|resume|remove`: the rest of a Logger's lifecycle.
+ */
+import type { Command } from 'commander';
+import { formatDuration } from '../shared/domain/duration.js';
+import {
+  activeWindow,
+  arrivalIntervals,
+  displayState,
+  formatLoggerId,
+  type Logger,
+  type LoggerId,
+  recentArrivals,
+} from '../shared/domain/logger.js';
+import { timeoutText } from '../shared/domain/notification.js';
+import { pause, resume } from '../shared/domain/transitions.js';
+import { removeLogger, rotateToken, updateLogger } from '../shared/listener/admin.js';
+import { confirm, iso, loggerArg, loggerJson } from './args.js';
+import { table, when } from './format.js';
+import { withTarget } from './logger-commands.js';
+import { resolveTarget, type TargetOptions, UsageError } from './target.js';
+
+type Opts = TargetOptions & { json?: boolean; yes?: boolean; events?: string };
+
+/** Runs `body` against the resolved target and closes it. */
+async function onTarget<T>(
+  opts: TargetOptions,
+  body: (t: Awaited<ReturnType<typeof resolveTarget>>) => Promise<T>,
+) {
+  const target = await resolveTarget(opts);
+  try {
+    return await body(target);
+  } finally {
+    target.close();
+  }
+}
+
+export function registerLifecycleCommands(logger: Command): void {
+  withTarget(
+    logger
+      .command('show <logger>')
+      .description(
+        'a Logger: settings, state, its last 20 phone-homes with the real interval between them, recent events',
+      )
+      .option('--events <n>', 'how many recent events to show', '10')
+      .option('--json', 'print JSON')
+      .addHelpText('after', '\nExample:\n  listener logger show geocust1/A\n'),
+  ).action(async (idArg: string, opts: Opts) => {
+    const id = loggerArg(idArg);
+    const limit = Number(opts.events);
+    if (!Number.isInteger(limit) || limit < 0 || limit > 100) {
+      throw new UsageError(`--events "${opts.events}": use a whole number from 0 to 100`);
+    }
+    await onTarget(opts, async (target) => {
+      const now = Date.now();
+      const found = await target.store.get(id);
+      if (!found) throw notRegistered(id);
+      const events = limit > 0 ? await target.store.listEvents(id, limit) : [];
+      const arrivals = recentArrivals(found);
+      const intervals = arrivalIntervals(arrivals);
+      if (opts.json) {
+        console.log(
+          JSON.stringify(
+            {
+              ...loggerJson(found, now),
+              intervalsMinutes: intervals.map((ms) => Math.round(ms / 6_000) / 10),
+              events: events.map((e) => ({ ...e, receivedAt: iso(e.receivedAt) })),
+            },
+            null,
+            2,
+          ),
+        );
+        return;
+      }
+      const state = displayState(found, now);
+      const lines: [string, string][] = [
+        ['State', state],
+        ['Transport', found.transport],
+        ['Event timeout', timeoutText(found.eventTimeoutMs)],
+        ['Heartbeat interval', timeoutText(found.heartbeatIntervalMs)],
+        ['Registered', when(found.registeredAt, now)],
+        ['Last seen', when(found.lastSeenAt, now)],
+        ['Deadline', found.state === 'PAUSED' ? '- (paused)' : when(found.deadline, now)],
+      ];
+      if (found.state === 'DOWN') lines.push(['Down since', when(found.downSince, now)]);
+      if (found.ack) {
+        const ticket = found.ack.ticket ? `, ticket ${found.ack.ticket}` : '';
+        const note = found.ack.note ? `: ${found.ack.note}` : '';
+        lines.push(['Owner', `${found.ack.by} (since ${when(found.ack.at, now)}${ticket})${note}`]);
+      }
+      const window = activeWindow(found, now);
+      if (window) lines.push(['Maintenance', `until ${when(window.to, now)} (${window.id})`]);
+      if (found.phoneHome?.primary) {
+        lines.push(['Phone Home', `${found.phoneHome.primary.phone} → ${found.phoneHome.primary.listener}`]);
+      }
+      if (found.phoneHome?.backup) {
+        lines.push(['Backup', `${found.phoneHome.backup.phone} → ${found.phoneHome.backup.listener}`]);
+      }
+      if (found.reportedIntervalMs !== undefined) {
+        lines.push(['Reported interval', timeoutText(found.reportedIntervalMs)]);
+      }
+      if (found.agent) lines.push(['Agent', found.agent]);
+      if (found.outbox.length > 0) lines.push(['Pending notices', String(found.outbox.length)]);
+      console.log(`Logger ${formatLoggerId(found)} on ${target.description}`);
+      const width = Math.max(...lines.map(([k]) => k.length));
+      for (const [k, v] of lines) console.log(`  ${`${k}:`.padEnd(width + 2)}${v}`);
+      console.log(`\nLast ${arrivals.length} phone-home(s):`);
+      if (arrivals.length === 0) console.log('  none yet');
+      else {
+        const rows = arrivals.map((at, i) => {
+          const interval = i === 0 ? '-' : formatDuration(intervals[i - 1] ?? 0);
+          const over =
+            i > 0 && (intervals[i - 1] ?? 0) > found.heartbeatIntervalMs ? '  (over the interval)' : '';
+          return [when(at, now), `${interval}${over}`];
+        });
+        console.log(indent(table(['ARRIVED', 'INTERVAL'], rows)));
+      }
+      if (limit > 0) {
+        console.log(`\nRecent events:`);
+        if (events.length === 0) console.log('  none');
+        else {
+          const rows = events.map((e) => [when(e.receivedAt, now), e.severity, e.source ?? '-', e.message]);
+          console.log(indent(table(['RECEIVED', 'SEVERITY', 'SOURCE', 'MESSAGE'], rows)));
+        }
+      }
+    });
+  });
+
+  withTarget(
+    logger
+      .command('rotate-token <logger>')
+      .description('give a Logger a new token (printed once); the old one stops working at once')
+      .option('--json', 'print JSON')
+      .addHelpText('after', '\nExample:\n  listener logger rotate-token geocust1/A --stage prod\n'),
+  ).action(async (idArg: string, opts: Opts) => {
+    const id = loggerArg(idArg);
+    await onTarget(opts, async (target) => {
+      const token = await rotateToken(target.store, id);
+      if (opts.json) {
+        console.log(JSON.stringify({ logger: formatLoggerId(id), token }));
+        return;
+      }
+      console.log(`New token for ${formatLoggerId(id)} (shown once; the old token no longer works):`);
+      console.log(`  ${token}`);
+    });
+  });
+
+  withTarget(
+    logger
+      .command('pause <logger>')
+      .description('stop watching a Logger (no deadline, no page) until resume: the open-ended maintenance')
+      .option('--json', 'print JSON')
+      .addHelpText('after', '\nExample:\n  listener logger pause geocust1/B\n'),
+  ).action(async (idArg: string, opts: Opts) => {
+    const id = loggerArg(idArg);
+    await onTarget(opts, async (target) => {
+      const { before, after } = await updateLogger(target.store, id, (l) =>
+        l.state === 'PAUSED' ? undefined : pause(l),
+      );
+      report(
+        opts,
+        id,
+        after ?? before,
+        after ? 'paused: nothing is paged until listener logger resume' : 'was already paused',
+      );
+    });
+  });
+
+  withTarget(
+    logger
+      .command('resume <logger>')
+      .description('watch a paused Logger again; it gets a full event timeout from now')
+      .option('--json', 'print JSON')
+      .addHelpText('after', '\nExample:\n  listener logger resume geocust1/B\n'),
+  ).action(async (idArg: string, opts: Opts) => {
+    const id = loggerArg(idArg);
+    await onTarget(opts, async (target) => {
+      const now = Date.now();
+      const { before, after } = await updateLogger(target.store, id, (l) =>
+        l.state === 'PAUSED' ? resume(l, now) : undefined,
+      );
+      report(
+        opts,
+        id,
+        after ?? before,
+        after ? `resumed: next deadline ${when(after.deadline, now)}` : 'was not paused',
+      );
+    });
+  });
+
+  withTarget(
+    logger
+      .command('remove <logger>')
+      .description('delete a Logger, its events and markers (asks first; --yes to skip)')
+      .option('--yes', 'do not ask for confirmation (needed without a terminal, e.g. in CI)')
+      .option('--json', 'print JSON')
+      .addHelpText('after', '\nExample:\n  listener logger remove geocust1/B --yes\n'),
+  ).action(async (idArg: string, opts: Opts) => {
+    const id = loggerArg(idArg);
+    const name = formatLoggerId(id);
+    const sure = await confirm(
+      `Remove Logger ${name} and its events?`,
+      opts.yes,
+      `pass --yes: listener logger remove ${name} --yes`,
+    );
+    if (!sure) {
+      console.error('Nothing removed.');
+      process.exitCode = 1;
+      return;
+    }
+    await onTarget(opts, async (target) => {
+      const items = await removeLogger(target.store, id);
+      if (opts.json) console.log(JSON.stringify({ logger: name, removed: true, items }));
+      else console.log(`Removed Logger ${name} (${items} item(s): the Logger, its events and markers).`);
+    });
+  });
+}
+
+function report(opts: Opts, id: LoggerId, logger: Logger, message: string) {
+  if (opts.json) console.log(JSON.stringify(loggerJson(logger, Date.now())));
+  else console.log(`Logger ${formatLoggerId(id)} ${message}.`);
+}
+
+export function notRegistered(id: LoggerId): Error {
+  return new Error(
+    `Logger ${formatLoggerId(id)} is not registered; see the registered ones with: listener logger list`,
+  );
+}
+
+function indent(text: string): string {
+  return text
+    .split('\n')
+    .map((line) => `  ${line}`)
+    .join('\n');
+}

@@ -1,0 +1,205 @@
+/**
+ * `listener status` (the AlarmTracker view) and `listener events` (recent forwarded alarm events).
+ */
+import type { Command } from 'commander';
+import { formatDuration } from '../shared/domain/duration.js';
+import { type LoggerEvent, SEVERITIES, type Severity } from '../shared/domain/event.js';
+import { formatLoggerId, type LoggerId } from '../shared/domain/logger.js';
+import { type CustomerStatus, fleetStatus, type Rollup } from '../shared/domain/status.js';
+import { colourWanted, durationArg, iso, loggerArg, palette } from './args.js';
+import { table, when } from './format.js';
+import { withTarget } from './logger-commands.js';
+import { resolveTarget, type TargetOptions, UsageError } from './target.js';
+
+type StatusOpts = TargetOptions & { json?: boolean; watch?: string | boolean; color?: boolean };
+
+export function registerStatusCommands(program: Command): void {
+  withTarget(
+    program
+      .command('status')
+      .description(
+        'the AlarmTracker view: customers with both sides, DOWN first, then LATE, with how long each has been silent',
+      )
+      .option('--watch [interval]', 'refresh every interval until Ctrl-C (default 10s)')
+      .option('--no-color', 'plain text even on a terminal (also NO_COLOR=1)')
+      .option('--json', 'print JSON')
+      .addHelpText(
+        'after',
+        '\nRollup: one side DOWN = Partial Impaired, both = Down.\n\nExamples:\n  listener status\n  listener status --watch 30s --stage prod\n  listener status --json | jq \'.[] | select(.rollup != "OK")\'\n',
+      ),
+  ).action(async (opts: StatusOpts) => {
+    const watchMs =
+      opts.watch === undefined || opts.watch === false
+        ? undefined
+        : durationArg('--watch', opts.watch === true ? '10s' : opts.watch);
+    if (watchMs !== undefined && opts.json) throw new UsageError('--watch draws a screen: leave out --json');
+    const target = await resolveTarget(opts);
+    try {
+      for (;;) {
+        const now = Date.now();
+        const customers = fleetStatus(await target.store.list(), now);
+        if (opts.json) {
+          console.log(JSON.stringify(statusJson(customers), null, 2));
+          return;
+        }
+        const text = renderStatus(customers, now, target.description, colourWanted(opts));
+        if (watchMs === undefined) {
+          console.log(text);
+          return;
+        }
+        // On a terminal redraw in place; piped, each refresh is appended (a log of the fleet).
+        process.stdout.write(`${process.stdout.isTTY ? '\u001b[2J\u001b[H' : ''}${text}\n`);
+        if (!process.stdout.isTTY) process.stdout.write('\n');
+        await new Promise((done) => setTimeout(done, watchMs));
+      }
+    } finally {
+      target.close();
+    }
+  });
+
+  withTarget(
+    program
+      .command('events [logger]')
+      .description('recent alarm events forwarded by Loggers (all, or one), newest first')
+      .option('--severity <level>', `this severity and above: ${SEVERITIES.join(', ')}`, 'info')
+      .option('--since <duration>', 'how far back', '24h')
+      .option('--limit <n>', 'at most this many', '50')
+      .option('--json', 'print JSON')
+      .addHelpText(
+        'after',
+        '\nExamples:\n  listener events --severity error --since 2h\n  listener events geocust1/A --json\n',
+      ),
+  ).action(
+    async (
+      loggerText: string | undefined,
+      opts: TargetOptions & { severity: string; since: string; limit: string; json?: boolean },
+    ) => {
+      const id = loggerText === undefined ? undefined : loggerArg(loggerText);
+      if (!SEVERITIES.includes(opts.severity as Severity)) {
+        throw new UsageError(`--severity "${opts.severity}": use one of ${SEVERITIES.join(', ')}`);
+      }
+      const sinceMs = durationArg('--since', opts.since);
+      const limit = Number(opts.limit);
+      if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
+        throw new UsageError(`--limit "${opts.limit}": use a whole number from 1 to 1000`);
+      }
+      const target = await resolveTarget(opts);
+      try {
+        const now = Date.now();
+        const ids: LoggerId[] = id ? [id] : await target.store.list();
+        if (id && !(await target.store.get(id))) {
+          throw new Error(
+            `Logger ${formatLoggerId(id)} is not registered; see the registered ones with: listener logger list`,
+          );
+        }
+        const min = SEVERITIES.indexOf(opts.severity as Severity);
+        const found: (LoggerEvent & { logger: string })[] = [];
+        for (const each of ids) {
+          for (const event of await target.store.listEvents(each, limit)) {
+            if (event.receivedAt >= now - sinceMs && SEVERITIES.indexOf(event.severity) >= min) {
+              found.push({ ...event, logger: formatLoggerId(each) });
+            }
+          }
+        }
+        const events = found.sort((a, b) => b.receivedAt - a.receivedAt).slice(0, limit);
+        if (opts.json) {
+          console.log(
+            JSON.stringify(
+              events.map((e) => ({ ...e, receivedAt: iso(e.receivedAt) })),
+              null,
+              2,
+            ),
+          );
+          return;
+        }
+        if (events.length === 0) {
+          console.log(
+            `No ${opts.severity === 'info' ? '' : `${opts.severity}+ `}events in the last ${formatDuration(sinceMs)}${id ? ` from ${formatLoggerId(id)}` : ''}.`,
+          );
+          return;
+        }
+        const rows = events.map((e) => [
+          when(e.receivedAt, now),
+          e.logger,
+          e.severity,
+          e.source ?? '-',
+          e.message,
+        ]);
+        console.log(table(['RECEIVED', 'LOGGER', 'SEVERITY', 'SOURCE', 'MESSAGE'], rows));
+      } finally {
+        target.close();
+      }
+    },
+  );
+}
+
+function statusJson(customers: readonly CustomerStatus[]) {
+  return customers.map((c) => ({
+    customer: c.customer,
+    rollup: c.rollup,
+    sides: c.sides.map((s) => ({
+      side: s.side,
+      logger: `${c.customer}/${s.side}`,
+      state: s.state,
+      lastSeenAt: iso(s.lastSeenAt),
+      silentForSeconds: Math.round(s.silentForMs / 1000),
+      downSince: iso(s.downSince),
+      ack: s.ack ? { ...s.ack, at: iso(s.ack.at) } : null,
+      maintenanceUntil: iso(s.maintenanceUntil),
+    })),
+  }));
+}
+
+/** The AlarmTracker-like screen: one line per side, the customer's rollup on its first line. */
+export function renderStatus(
+  customers: readonly CustomerStatus[],
+  now: number,
+  where: string,
+  colour: boolean,
+): string {
+  if (customers.length === 0) {
+    return `No Loggers registered on ${where}. Add one: listener logger add <customer> <A|B>`;
+  }
+  const c = palette(colour);
+  const paintRollup = (r: Rollup) =>
+    r === 'Down' || r === 'Partial Impaired' ? c.red : r === 'Late' ? c.yellow : r === 'OK' ? c.green : c.dim;
+  const rows: string[][] = [];
+  const paints: ((text: string) => string)[] = [];
+  for (const customer of customers) {
+    customer.sides.forEach((side, i) => {
+      const owner = side.ack ? `${side.ack.by}${side.ack.ticket ? ` (${side.ack.ticket})` : ''}` : '';
+      const maintenance = side.maintenanceUntil
+        ? `maintenance until ${when(side.maintenanceUntil, now)}`
+        : '';
+      rows.push([
+        i === 0 ? customer.customer : '',
+        i === 0 ? customer.rollup : '',
+        side.side,
+        side.state,
+        side.lastSeenAt === undefined
+          ? `never (${formatDuration(side.silentForMs)})`
+          : formatDuration(side.silentForMs),
+        [owner, maintenance].filter(Boolean).join('; ') || '-',
+      ]);
+      paints.push(
+        side.state === 'DOWN'
+          ? c.red
+          : side.state === 'LATE'
+            ? c.yellow
+            : i === 0
+              ? paintRollup(customer.rollup)
+              : (t) => t,
+      );
+    });
+  }
+  const lines = table(['CUSTOMER', 'STATUS', 'SIDE', 'STATE', 'SILENT FOR', 'OWNER / NOTE'], rows).split(
+    '\n',
+  );
+  const body = lines.map((line, i) => (i === 0 ? c.bold(line) : (paints[i - 1] ?? ((t: string) => t))(line)));
+  const count = (r: Rollup) => customers.filter((x) => x.rollup === r).length;
+  const summary = (['Down', 'Partial Impaired', 'Late', 'Maintenance'] as const)
+    .filter((r) => count(r) > 0)
+    .map((r) => `${count(r)} ${r}`);
+  const header = `${customers.length} customer(s) on ${where} at ${new Date(now).toISOString().replace(/\.\d+Z$/, 'Z')}: ${summary.length > 0 ? summary.join(', ') : 'all OK'}`;
+  return [header, ...body].join('\n');
+}

@@ -1,0 +1,29 @@
+/** `POST /v1/relay`: a dial-in bridge relays its modem Loggers' records. */
+
+import { httpHandler } from '../../shared/http/middy.js';
+import { bearerToken, readJsonBody } from '../../shared/http/request.js';
+import { jsonResponse } from '../../shared/http/responses.js';
+import { RELAY_MAX_BYTES, relayBody } from '../../shared/http/schemas.js';
+import { relayRecords } from '../../shared/listener/relay.js';
+import { log } from '../../shared/observability.js';
+import { type Runtime, runtime } from '../../shared/runtime.js';
+
+/** The handler over a given runtime (tests and local mode pass their own). */
+export function createHandler(getRuntime: () => Runtime = runtime) {
+  return httpHandler(async (event) => {
+    const deps = getRuntime();
+    const body = readJsonBody(event, relayBody, { maxBytes: RELAY_MAX_BYTES });
+    const token = bearerToken(event);
+    const { site, results } = await relayRecords(deps, token, deps.now(), body.records);
+    const count = (status: string) => results.filter((r) => r.status === status).length;
+    log.appendKeys({ bridge: site });
+    log.info('relay', {
+      accepted: count('accepted'),
+      duplicates: count('duplicate'),
+      rejected: count('rejected'),
+    });
+    return jsonResponse(200, { results });
+  });
+}
+
+export const handler = createHandler();

@@ -1,0 +1,397 @@
+/**
+ * `listener doctor`: the reference note's troubleshooting ("AlarmTracker Reports the Logger has not Phoned
+ * Home to the Listener", Cisco document 24290) as rules. Each rule is pure — data and `now` in, findings
+ * out — and a rule that passes returns no finding.
+ */
+import { formatDuration } from './duration.js';
+import {
+  arrivalIntervals,
+  displayState,
+  formatLoggerId,
+  type Logger,
+  MIN_TIMEOUT_MARGIN_MS,
+  type PhoneHomeTarget,
+  recentArrivals,
+  twinOf,
+} from './logger.js';
+import { timeoutText } from './notification.js';
+
+export const FINDING_SEVERITIES = ['info', 'warning', 'error', 'critical'] as const;
+export type FindingSeverity = (typeof FINDING_SEVERITIES)[number];
+
+export const RULES = [
+  'interval-margin',
+  'observed-interval',
+  'phone-home-config',
+  'duplex',
+  'bridge',
+  'sweeper',
+  'outbox',
+] as const;
+export type RuleId = (typeof RULES)[number];
+
+export interface Finding {
+  readonly rule: RuleId;
+  readonly severity: FindingSeverity;
+  /** `geocust1/A`, `bridge-dc1/A`, or `listener`. */
+  readonly subject: string;
+  readonly message: string;
+  /** What to do, from the reference note. */
+  readonly remedy: readonly string[];
+}
+
+/** A valid Phone Home pair: the number that reaches a Listener, and that Listener's import system name. */
+export interface PhoneHomePair {
+  readonly phone: string;
+  readonly listener: string;
+}
+
+/** Whether findings of this severity make `listener doctor` exit 1 (warning or worse). */
+export function failsCheck(severity: FindingSeverity): boolean {
+  return FINDING_SEVERITIES.indexOf(severity) >= FINDING_SEVERITIES.indexOf('warning');
+}
+
+const REMEDY = {
+  registry:
+    'Compare the CSFS heartbeat interval (registry: HKLM\\SOFTWARE\\GeoTel\\ICR\\<cust_inst>\\LoggerA|B\\CSFS\\CurrentVersion\\heartbeatIntervalMinutes) with the Listener Event Timeout: it must be at least one hour less (default 720 minutes against 780).',
+  dtp: "Dump the last hours of the Logger's DTP log (dumplog) and look for successive 'Removed Remote Resource' messages: busy signals and no answers now and then are normal; none during the timeout means no connection was made.",
+  modem: 'Check the modem: turned on and not hung; reset it to clear any hung connection.',
+  ras: 'Check RAS (Services applet or ICM Service Control): a stopped RAS cannot dial out; if it will not start, reboot the Logger. A hung RAS port on the Logger has the same effect.',
+  config:
+    'Check the Phone Home configuration (ICM Phone Home Setup, or the registry for the backup): CSCPhoneNumber with CSCImportSystemName, CSCBackupPhoneNumber with CSCBackupImportSystemName.',
+  pairing:
+    'Each phone number must always be matched with its own Listener (in the note: 9,19191234567 with GEOCSCLNRA, 9,14081234567 with GEOCSCLNRB); a Phone Home attempt with any other number fails.',
+  site: 'Both sides silent: check what they share — the site itself (is the ICM up?), its phone lines or network to the Listener, the dial-in bridge, and this Listener.',
+} as const;
+
+/**
+ * The note's rule: a heartbeat interval at least one hour less than the event timeout is sufficient
+ * (720 / 780 passes, 760 / 780 fails). Timeouts under two hours (tests, demos) need only interval < timeout.
+ * The interval the Logger itself reported is held to the same rule.
+ */
+export function checkIntervalMargin(logger: Logger): Finding[] {
+  const findings: Finding[] = [];
+  const check = (intervalMs: number, what: string) => {
+    const margin = logger.eventTimeoutMs - intervalMs;
+    const subject = formatLoggerId(logger);
+    const pair = `${what} ${timeoutText(intervalMs)} against the event timeout ${timeoutText(logger.eventTimeoutMs)}`;
+    if (margin <= 0) {
+      findings.push({
+        rule: 'interval-margin',
+        severity: 'error',
+        subject,
+        message: `${pair}: the Logger is declared silent between two heartbeats`,
+        remedy: [REMEDY.registry],
+      });
+    } else if (margin < MIN_TIMEOUT_MARGIN_MS && logger.eventTimeoutMs >= 2 * MIN_TIMEOUT_MARGIN_MS) {
+      findings.push({
+        rule: 'interval-margin',
+        severity: 'warning',
+        subject,
+        message: `${pair} is less than 60 minutes under it: one late or retried call raises an alarm`,
+        remedy: [REMEDY.registry],
+      });
+    }
+  };
+  check(logger.heartbeatIntervalMs, 'heartbeat interval');
+  if (logger.reportedIntervalMs !== undefined && logger.reportedIntervalMs !== logger.heartbeatIntervalMs) {
+    check(logger.reportedIntervalMs, 'reported CSFS interval');
+  }
+  return findings;
+}
+
+/** Jitter a heartbeat may show without being "late" (dialling, retries on busy lines). */
+export const OBSERVED_SLACK_MS = 2 * 60_000;
+
+/** Observed intervals (arrival history) longer than the configured heartbeat interval. */
+export function checkObservedIntervals(logger: Logger): Finding[] {
+  const intervals = arrivalIntervals(recentArrivals(logger));
+  const long = intervals.filter((ms) => ms > logger.heartbeatIntervalMs + OBSERVED_SLACK_MS);
+  if (long.length === 0) return [];
+  const longest = Math.max(...long);
+  const close = longest > logger.eventTimeoutMs - MIN_TIMEOUT_MARGIN_MS;
+  return [
+    {
+      rule: 'observed-interval',
+      severity: 'warning',
+      subject: formatLoggerId(logger),
+      message: `${long.length} of the last ${intervals.length} phone-home intervals were longer than the configured ${timeoutText(logger.heartbeatIntervalMs)} (longest ${formatDuration(longest)}${close ? `, within an hour of the ${timeoutText(logger.eventTimeoutMs)} timeout` : ''})`,
+      remedy: [REMEDY.dtp, REMEDY.registry],
+    },
+  ];
+}
+
+/**
+ * A modem Logger's Phone Home configuration against the valid pairs: a number paired with the wrong
+ * Listener (or unknown), no backup, or primary and backup to the same Listener.
+ */
+export function checkPhoneHomeConfig(logger: Logger, pairs: readonly PhoneHomePair[]): Finding[] {
+  if (logger.transport !== 'modem') return [];
+  const subject = formatLoggerId(logger);
+  const config = logger.phoneHome;
+  if (!config?.primary && !config?.backup) {
+    return [
+      {
+        rule: 'phone-home-config',
+        severity: 'info',
+        subject,
+        message: 'no Phone Home configuration recorded, so it cannot be checked',
+        remedy: [
+          `Record it when registering: listener logger add ${logger.customer} ${logger.side} --transport modem --phone <number> --listener <name> --backup-phone <number> --backup-listener <name>`,
+        ],
+      },
+    ];
+  }
+  const findings: Finding[] = [];
+  const checkPair = (target: PhoneHomeTarget, which: 'primary' | 'backup') => {
+    if (pairs.length === 0) return;
+    const byPhone = pairs.find((p) => samePhone(p.phone, target.phone));
+    if (byPhone && byPhone.listener.toUpperCase() === target.listener.toUpperCase()) return;
+    const expected = byPhone
+      ? `${target.phone} reaches ${byPhone.listener}`
+      : `${target.phone} is not a number of any known Listener (valid: ${pairs.map((p) => `${p.phone} ↔ ${p.listener}`).join(', ')})`;
+    findings.push({
+      rule: 'phone-home-config',
+      severity: 'error',
+      subject,
+      message: `the ${which} phone number ${target.phone} is paired with Listener ${target.listener}, but ${expected}: this Phone Home attempt fails`,
+      remedy: [REMEDY.pairing, REMEDY.config],
+    });
+  };
+  if (config.primary) checkPair(config.primary, 'primary');
+  if (config.backup) checkPair(config.backup, 'backup');
+  if (!config.primary) {
+    findings.push({
+      rule: 'phone-home-config',
+      severity: 'error',
+      subject,
+      message: 'no primary Phone Home destination recorded (only a backup)',
+      remedy: [REMEDY.config],
+    });
+  }
+  if (!config.backup) {
+    findings.push({
+      rule: 'phone-home-config',
+      severity: 'warning',
+      subject,
+      message:
+        'no backup Phone Home destination: when the primary Listener cannot be reached, nothing is tried',
+      remedy: [`${REMEDY.config} Configure the other Listener as the backup.`, REMEDY.pairing],
+    });
+  } else if (
+    config.primary &&
+    config.primary.listener.toUpperCase() === config.backup.listener.toUpperCase()
+  ) {
+    findings.push({
+      rule: 'phone-home-config',
+      severity: 'warning',
+      subject,
+      message: `primary and backup both point to Listener ${config.primary.listener}: the backup adds nothing when that Listener is unreachable`,
+      remedy: [`${REMEDY.config} Point the backup at the other Listener.`, REMEDY.pairing],
+    });
+  }
+  return findings;
+}
+
+function samePhone(a: string, b: string): boolean {
+  const digits = (s: string) => s.replace(/[^0-9,*#+]/g, '');
+  return digits(a) === digits(b);
+}
+
+/**
+ * One side silent while its twin phones home points at the Logger itself (modem, RAS, configuration);
+ * both silent points at what they share (site, lines, bridge, Listener).
+ */
+export function checkDuplex(logger: Logger, twin: Logger | undefined, now: number): Finding[] {
+  const state = displayState(logger, now);
+  if (state !== 'DOWN' && state !== 'LATE') return [];
+  const subject = formatLoggerId(logger);
+  const silentFor = formatDuration(now - (logger.lastSeenAt ?? logger.registeredAt));
+  const twinState = twin ? displayState(twin, now) : undefined;
+  if (twin && (twinState === 'UP' || twinState === 'NEW' || twinState === 'PAUSED')) {
+    const twinName = formatLoggerId(twinOf(logger));
+    return [
+      {
+        rule: 'duplex',
+        severity: state === 'DOWN' ? 'error' : 'warning',
+        subject,
+        message: `${state}, silent for ${silentFor}, while its twin ${twinName} is ${twinState}: the site is fine, this Logger is not phoning home`,
+        remedy: [REMEDY.modem, REMEDY.ras, REMEDY.config, REMEDY.dtp],
+      },
+    ];
+  }
+  if (twin && (twinState === 'DOWN' || twinState === 'LATE')) {
+    const blind = state === 'DOWN' && twinState === 'DOWN';
+    return [
+      {
+        rule: 'duplex',
+        severity: blind ? 'critical' : 'error',
+        subject,
+        message: `${state}, silent for ${silentFor}, and its twin ${formatLoggerId(twin)} is ${twinState} too${blind ? ': the customer is blind, none of its alarms reach support' : ''}`,
+        remedy: [REMEDY.site, REMEDY.dtp],
+      },
+    ];
+  }
+  return [
+    {
+      rule: 'duplex',
+      severity: state === 'DOWN' ? 'error' : 'warning',
+      subject,
+      message: `${state}, silent for ${silentFor} (no twin registered to compare with)`,
+      remedy: [REMEDY.dtp, REMEDY.modem, REMEDY.ras, REMEDY.config],
+    },
+  ];
+}
+
+/** The bridge's own Logger: `bridge-<site>/A` (shared/listener/register.ts). */
+export function isBridgeLogger(logger: Pick<Logger, 'customer'>): boolean {
+  return logger.customer.startsWith('bridge-');
+}
+
+/** Modem Loggers reach the Listener only through a dial-in bridge: it must have phoned home recently. */
+export function checkBridges(loggers: readonly Logger[], now: number): Finding[] {
+  const modems = loggers.filter((l) => l.transport === 'modem');
+  if (modems.length === 0) return [];
+  const bridges = loggers.filter(isBridgeLogger);
+  if (bridges.length === 0) {
+    return [
+      {
+        rule: 'bridge',
+        severity: 'warning',
+        subject: 'listener',
+        message: `${modems.length} modem Logger(s) but no dial-in bridge registered: their calls cannot reach this Listener`,
+        remedy: [
+          'Register and run a bridge on the site taking the calls: listener bridge add <site> (see docs/bridge.md).',
+        ],
+      },
+    ];
+  }
+  const findings: Finding[] = [];
+  for (const bridge of bridges) {
+    const state = displayState(bridge, now);
+    if (state === 'UP' || state === 'PAUSED') continue;
+    const seen =
+      bridge.lastSeenAt === undefined
+        ? 'has never phoned home'
+        : `last phoned home ${formatDuration(now - bridge.lastSeenAt)} ago`;
+    findings.push({
+      rule: 'bridge',
+      severity: state === 'DOWN' ? 'error' : 'warning',
+      subject: formatLoggerId(bridge),
+      message: `the dial-in bridge ${bridge.customer.slice('bridge-'.length)} ${seen} (${state}): modem Loggers relayed by it look silent`,
+      remedy: [
+        'Check the bridge host: `listener bridge status` there, its modem line, its connection to the Listener API, and its spool of unsent records.',
+      ],
+    });
+  }
+  return findings;
+}
+
+/** How long without a sweep before the Listener itself is a finding. */
+export function sweeperGraceMs(sweepEveryMs: number): number {
+  return Math.max(5 * 60_000, 3 * sweepEveryMs);
+}
+
+/** The sweeper raises every alarm: it must have run recently, and without failures. */
+export function checkSweeper(
+  status: { lastRunAt: number; report: { failed: number } } | undefined,
+  now: number,
+  sweepEveryMs: number,
+): Finding[] {
+  const remedy = [
+    'Deployed: check the sweeper function (CloudWatch errors, the schedule rule, its dead-letter queue). Local: is `listener local` running?',
+  ];
+  if (!status) {
+    return [
+      {
+        rule: 'sweeper',
+        severity: 'error',
+        subject: 'listener',
+        message: 'the sweeper has never run: no alarm can be raised',
+        remedy,
+      },
+    ];
+  }
+  const since = now - status.lastRunAt;
+  if (since > sweeperGraceMs(sweepEveryMs)) {
+    return [
+      {
+        rule: 'sweeper',
+        severity: 'critical',
+        subject: 'listener',
+        message: `the sweeper last ran ${formatDuration(since)} ago (it should run every ${formatDuration(sweepEveryMs)}): silent Loggers are not being alarmed`,
+        remedy,
+      },
+    ];
+  }
+  if (status.report.failed > 0) {
+    return [
+      {
+        rule: 'sweeper',
+        severity: 'warning',
+        subject: 'listener',
+        message: `the last sweep failed on ${status.report.failed} item(s); they stay due and are retried`,
+        remedy: ['See the sweeper logs for "sweeping an item failed".'],
+      },
+    ];
+  }
+  return [];
+}
+
+/** Notices waiting in outboxes: normal for seconds, a finding once older than `staleMs`. */
+export function checkOutboxes(loggers: readonly Logger[], now: number, staleMs = 5 * 60_000): Finding[] {
+  const stale = loggers.flatMap((l) =>
+    l.outbox
+      .filter((n) => now - n.at > staleMs)
+      .map((n) => ({ logger: formatLoggerId(l), kind: n.kind, at: n.at })),
+  );
+  if (stale.length === 0) return [];
+  const oldest = Math.min(...stale.map((s) => s.at));
+  return [
+    {
+      rule: 'outbox',
+      severity: 'error',
+      subject: 'listener',
+      message: `${stale.length} notification(s) pending for more than ${formatDuration(staleMs)} (oldest ${formatDuration(now - oldest)}: ${stale
+        .slice(0, 3)
+        .map((s) => `${s.logger} ${s.kind}`)
+        .join(', ')}${stale.length > 3 ? ', …' : ''}): publishing is failing`,
+      remedy: [
+        'Check that the alarm topic and event bus exist and the functions may publish (NotificationsFailed metric, function logs); pending notices are retried every sweep.',
+      ],
+    },
+  ];
+}
+
+/** Every per-Logger rule for one Logger. */
+export function diagnoseLogger(
+  logger: Logger,
+  twin: Logger | undefined,
+  pairs: readonly PhoneHomePair[],
+  now: number,
+): Finding[] {
+  return [
+    ...checkIntervalMargin(logger),
+    ...checkObservedIntervals(logger),
+    ...checkPhoneHomeConfig(logger, pairs),
+    ...(isBridgeLogger(logger) ? [] : checkDuplex(logger, twin, now)),
+  ];
+}
+
+/** The whole fleet and the Listener itself. */
+export function diagnoseFleet(input: {
+  readonly loggers: readonly Logger[];
+  readonly sweeper: { lastRunAt: number; report: { failed: number } } | undefined;
+  readonly sweepEveryMs: number;
+  readonly pairs: readonly PhoneHomePair[];
+  readonly now: number;
+}): Finding[] {
+  const { loggers, now } = input;
+  const byId = new Map(loggers.map((l) => [formatLoggerId(l), l]));
+  return [
+    ...checkSweeper(input.sweeper, now, input.sweepEveryMs),
+    ...checkOutboxes(loggers, now),
+    ...checkBridges(loggers, now),
+    ...loggers.flatMap((l) => diagnoseLogger(l, byId.get(formatLoggerId(twinOf(l))), input.pairs, now)),
+  ];
+}

@@ -1,0 +1,443 @@
+/**
+ * The operators' commands as a user runs them: `listener …` child processes against one `listener local`
+ * (started once: each start costs seconds), checking what they print, their --json and their exit codes.
+ */
+import { spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type LocalListener, runCli, startLocalListener } from '../support/cli.js';
+
+let listener: LocalListener;
+beforeAll(async () => {
+  listener = await startLocalListener([
+    '--sweep-every',
+    '1s',
+    '--in-memory',
+    '--listener-name',
+    'GEOCSCLNRA',
+  ]);
+});
+afterAll(() => listener?.stop());
+
+const cli = (...args: string[]) => runCli([...args, '--dir', listener.dir]);
+const json = <T = Record<string, unknown>>(text: string) => JSON.parse(text) as T;
+
+async function add(customer: string, side: string, ...flags: string[]): Promise<string> {
+  const added = await cli('logger', 'add', customer, side, ...flags, '--json');
+  expect(added.stderr, added.stderr).toBe('');
+  expect(added.code).toBe(0);
+  return json<{ token: string }>(added.stdout).token;
+}
+
+async function post(path: string, token: string, body?: unknown): Promise<number> {
+  const res = await fetch(`${listener.apiUrl}${path}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+    ...(body ? { body: JSON.stringify(body) } : {}),
+  });
+  await res.arrayBuffer();
+  return res.status;
+}
+
+const beat = (token: string) => post('/v1/heartbeat', token);
+
+function notifications(kind: string): unknown[] {
+  return readFileSync(join(listener.dir, 'notifications.jsonl'), 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as { kind: string })
+    .filter((n) => n.kind === kind);
+}
+
+describe('listener logger show | rotate-token | pause | resume | remove', () => {
+  it('shows settings, the Phone Home configuration and the last phone-homes with the interval between them', async () => {
+    const token = await add(
+      'showco',
+      'A',
+      '--transport',
+      'modem',
+      '--phone',
+      '9,19191234567',
+      '--listener',
+      'GEOCSCLNRA',
+      '--backup-phone',
+      '9,14081234567',
+      '--backup-listener',
+      'GEOCSCLNRB',
+    );
+    // Modem Loggers phone home through a bridge; a token works the same for this test.
+    for (let i = 0; i < 3; i++) {
+      expect(await beat(token)).toBe(200);
+      await new Promise((r) => setTimeout(r, 120));
+    }
+    const shown = await cli('logger', 'show', 'showco/A', '--json');
+    expect(shown.code).toBe(0);
+    const body = json<{
+      state: string;
+      phoneHome: unknown;
+      arrivals: string[];
+      intervalsMinutes: number[];
+      events: unknown[];
+    }>(shown.stdout);
+    expect(body.state).toBe('UP');
+    expect(body.phoneHome).toEqual({
+      primary: { phone: '9,19191234567', listener: 'GEOCSCLNRA' },
+      backup: { phone: '9,14081234567', listener: 'GEOCSCLNRB' },
+    });
+    expect(body.arrivals).toHaveLength(3);
+    expect(body.intervalsMinutes).toHaveLength(2);
+    const text = await cli('logger', 'show', 'showco/A');
+    expect(text.stdout).toContain('Logger showco/A on local Listener');
+    expect(text.stdout).toMatch(/Phone Home:\s+9,19191234567 → GEOCSCLNRA/);
+    expect(text.stdout).toContain('Last 3 phone-home(s):');
+    expect(text.stdout).toMatch(/ARRIVED\s+INTERVAL/);
+  });
+
+  it('refuses phone numbers for an HTTPS Logger, and half a pair, saying what to type', async () => {
+    const https = await cli(
+      'logger',
+      'add',
+      'nophone',
+      'A',
+      '--phone',
+      '9,19191234567',
+      '--listener',
+      'GEOCSCLNRA',
+    );
+    expect(https.code).toBe(2);
+    expect(https.stderr).toContain('add --transport modem');
+    const half = await cli(
+      'logger',
+      'add',
+      'nophone',
+      'A',
+      '--transport',
+      'modem',
+      '--phone',
+      '9,19191234567',
+    );
+    expect(half.code).toBe(2);
+    expect(half.stderr).toContain('--listener is missing: give --phone and --listener together');
+  });
+
+  it('rotates a token: the new one is printed once and works, the old one stops working', async () => {
+    const old = await add('rotco', 'A');
+    const rotated = await cli('logger', 'rotate-token', 'rotco/A', '--json');
+    expect(rotated.code).toBe(0);
+    const { token } = json<{ token: string }>(rotated.stdout);
+    expect(token).toMatch(/^phl\.rotco\.A\./);
+    expect(token).not.toBe(old);
+    expect(await beat(old)).toBe(401);
+    expect(await beat(token)).toBe(200);
+    const shown = await cli('logger', 'show', 'rotco/A', '--json');
+    expect(shown.stdout).not.toContain(token);
+  });
+
+  it('pauses and resumes a Logger', async () => {
+    await add('pauseco', 'B');
+    const paused = await cli('logger', 'pause', 'pauseco/B', '--json');
+    expect(json(paused.stdout).state).toBe('PAUSED');
+    const again = await cli('logger', 'pause', 'pauseco/B');
+    expect(again.stdout).toContain('was already paused');
+    const resumed = await cli('logger', 'resume', 'pauseco/B');
+    expect(resumed.code).toBe(0);
+    expect(resumed.stdout).toContain('resumed: next deadline');
+  });
+
+  it('removes a Logger only with confirmation (--yes without a terminal), leaving nothing behind', async () => {
+    const registered = Date.now();
+    const token = await add('rmco', 'A', '--timeout', '8s');
+    const refused = await cli('logger', 'remove', 'rmco/A');
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('pass --yes: listener logger remove rmco/A --yes');
+    const removed = await cli('logger', 'remove', 'rmco/A', '--yes', '--json');
+    expect(removed.code).toBe(0);
+    expect(json(removed.stdout)).toMatchObject({ logger: 'rmco/A', removed: true });
+    // Past its deadline: anything left in the due index would now be swept and alarmed.
+    await new Promise((r) => setTimeout(r, Math.max(0, registered + 9_500 - Date.now())));
+    expect(listener.output()).not.toContain('ALARM rmco/A');
+    expect(await beat(token)).toBe(401);
+    const gone = await cli('logger', 'show', 'rmco/A');
+    expect(gone.code).toBe(1);
+    expect(gone.stderr).toContain(
+      'rmco/A is not registered; see the registered ones with: listener logger list',
+    );
+  });
+
+  it('answers a malformed Logger id with exit 2 and the form to use', async () => {
+    const bad = await cli('logger', 'show', 'geocust1');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('write <customer>/<side>, e.g. geocust1/A');
+  });
+});
+
+describe('listener status | alarm | events', () => {
+  let eventsToken = '';
+  beforeAll(async () => {
+    // blind: both sides silent; half: A silent, B phones home; fine: both phone home.
+    let halfB: string;
+    let fineA: string;
+    [halfB, fineA, , eventsToken] = await Promise.all([
+      add('half', 'B', '--timeout', '10m'),
+      add('fine', 'A'),
+      add('fine', 'B'),
+      add('evco', 'A'),
+    ]);
+    await Promise.all([beat(halfB), beat(fineA)]);
+    await Promise.all([
+      add('blind', 'A', '--timeout', '2s'),
+      add('blind', 'B', '--timeout', '2s'),
+      add('half', 'A', '--timeout', '2s'),
+    ]);
+    await listener.waitFor((out) => out.includes('BLIND blind/') && out.includes('ALARM half/A'), 20_000);
+  });
+
+  it('groups customers with both sides, Down first, then Partial Impaired, plain text when piped', async () => {
+    const status = await cli('status', '--json');
+    expect(status.code).toBe(0);
+    const customers = json<{ customer: string; rollup: string; sides: { side: string; state: string }[] }[]>(
+      status.stdout,
+    );
+    const order = customers.map((c) => c.customer);
+    expect(order.indexOf('blind')).toBeLessThan(order.indexOf('half'));
+    expect(customers.find((c) => c.customer === 'blind')).toMatchObject({
+      rollup: 'Down',
+      sides: [
+        { side: 'A', state: 'DOWN' },
+        { side: 'B', state: 'DOWN' },
+      ],
+    });
+    expect(customers.find((c) => c.customer === 'half')?.rollup).toBe('Partial Impaired');
+    const text = await cli('status');
+    expect(text.stdout).toMatch(/^blind\s+Down\s+A\s+DOWN/m);
+    expect(text.stdout).toMatch(/^half\s+Partial Impaired\s+A\s+DOWN/m);
+    expect(text.stdout).not.toContain('\u001b[');
+  });
+
+  it('pages the blind customer once, critical, and says a half-silent customer’s twin phones home', () => {
+    expect(notifications('CUSTOMER_BLIND')).toHaveLength(1);
+    expect(listener.output()).toContain(
+      "ALARM half/A Side A Logger of half has not phoned home to Listener GEOCSCLNRA within configured timeout value (2s). Side B phones home normally: check this Logger's own modem, RAS and Phone Home configuration, not the site.",
+    );
+  });
+
+  it('refreshes with --watch until stopped', async () => {
+    const child = spawn(process.execPath, [
+      resolve('cli/bin.js'),
+      'status',
+      '--watch',
+      '1s',
+      '--dir',
+      listener.dir,
+    ]);
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+    });
+    const started = Date.now();
+    while ((out.match(/customer\(s\) on/g) ?? []).length < 2 && Date.now() - started < 20_000) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    child.kill('SIGTERM');
+    expect((out.match(/customer\(s\) on/g) ?? []).length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('acknowledges an alarm: the owner shows in alarm list and status, until the Logger is back', async () => {
+    const acked = await cli(
+      'alarm',
+      'ack',
+      'half/A',
+      '--by',
+      'alice',
+      '--ticket',
+      'INC-4711',
+      '--note',
+      'modem reset',
+    );
+    expect(acked.code).toBe(0);
+    expect(acked.stdout).toContain('acknowledged by alice (INC-4711)');
+    const list = json<{ logger: string; owner: { by: string; ticket: string } | null }[]>(
+      (await cli('alarm', 'list', '--json')).stdout,
+    );
+    expect(list.find((a) => a.logger === 'half/A')?.owner).toMatchObject({ by: 'alice', ticket: 'INC-4711' });
+    expect(list.find((a) => a.logger === 'blind/A')?.owner).toBeNull();
+    expect((await cli('alarm', 'list')).stdout).toMatch(/^half\/A\s+\S+.*alice\s+INC-4711\s+modem reset/m);
+    const unacked = await cli('alarm', 'unack', 'half/A');
+    expect(unacked.code).toBe(0);
+  });
+
+  it('refuses to acknowledge what has no alarm, and an ack without --by', async () => {
+    const up = await cli('alarm', 'ack', 'fine/A', '--by', 'alice');
+    expect(up.code).toBe(1);
+    expect(up.stderr).toContain(
+      'fine/A has no open alarm (it is UP); see the open ones with: listener alarm list',
+    );
+    const noBy = await cli('alarm', 'ack', 'half/A');
+    expect(noBy.code).toBe(2);
+    expect(noBy.stderr).toContain("required option '--by <name>' not specified");
+  });
+
+  it('lists forwarded events, filtered by severity and time', async () => {
+    const token = eventsToken;
+    const events = [
+      { id: 'e1', occurredAt: '2026-11-24T16:59:00Z', severity: 'info', message: 'Logger started' },
+      {
+        id: 'e2',
+        occurredAt: '2026-11-24T17:00:00Z',
+        severity: 'critical',
+        source: 'router-a',
+        message: 'Router A failed',
+      },
+    ];
+    expect(await post('/v1/events', token, { events })).toBe(200);
+    const all = json<{ id: string }[]>((await cli('events', 'evco/A', '--json')).stdout);
+    expect(all.map((e) => e.id).sort()).toEqual(['e1', 'e2']);
+    const severe = json<{ id: string; logger: string }[]>(
+      (await cli('events', '--severity', 'error', '--since', '1h', '--json')).stdout,
+    );
+    expect(severe).toEqual([expect.objectContaining({ id: 'e2', logger: 'evco/A' })]);
+    const text = await cli('events', '--severity', 'critical');
+    expect(text.stdout).toMatch(/evco\/A\s+critical\s+router-a\s+Router A failed/);
+    const [bad, badSince] = await Promise.all([
+      cli('events', '--severity', 'fatal'),
+      cli('events', '--since', 'yesterday'),
+    ]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--severity "fatal": use one of info, warning, error, critical');
+    expect(badSince.code).toBe(2);
+    expect(badSince.stderr).toContain('--since: "yesterday" is not a duration');
+  });
+});
+
+describe('listener maintenance', () => {
+  it('adds a window for both sides of a customer, lists it and removes it', async () => {
+    await Promise.all([add('mco', 'A'), add('mco', 'B')]);
+    const added = await cli('maintenance', 'add', 'mco', '--to', '+2h', '--reason', 'PBX upgrade', '--json');
+    expect(added.code).toBe(0);
+    const window = json<{ id: string; loggers: string[] }>(added.stdout);
+    expect(window.loggers).toEqual(['mco/A', 'mco/B']);
+    const listed = json<{ id: string; loggers: string[]; reason: string; active: boolean }[]>(
+      (await cli('maintenance', 'list', '--json')).stdout,
+    );
+    expect(listed).toContainEqual(
+      expect.objectContaining({
+        id: window.id,
+        loggers: ['mco/A', 'mco/B'],
+        reason: 'PBX upgrade',
+        active: true,
+      }),
+    );
+    const removed = await cli('maintenance', 'remove', window.id);
+    expect(removed.stdout).toContain(`Removed maintenance ${window.id} (mco/A, mco/B).`);
+    const after = json<{ id: string }[]>((await cli('maintenance', 'list', '--json')).stdout);
+    expect(after.map((w) => w.id)).not.toContain(window.id);
+  });
+
+  it('answers bad times and unknown windows saying what to type', async () => {
+    const badTime = await cli('maintenance', 'add', 'mco', '--to', 'tomorrow');
+    expect(badTime.code).toBe(2);
+    expect(badTime.stderr).toContain(
+      '--to "tomorrow" is not a time: write now, a time such as 2026-11-24T22:00Z',
+    );
+    const past = await cli(
+      'maintenance',
+      'add',
+      'mco',
+      '--from',
+      '2020-01-01T00:00Z',
+      '--to',
+      '2020-01-02T00:00Z',
+    );
+    expect(past.code).toBe(2);
+    expect(past.stderr).toContain('--to is in the past');
+    const unknown = await cli('maintenance', 'remove', 'mw-000000');
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('see them with: listener maintenance list');
+  });
+});
+
+describe('listener doctor', () => {
+  it('passes a healthy Logger with exit 0', async () => {
+    await add('docok', 'A');
+    const ok = await cli('doctor', 'docok/A');
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toContain('No findings');
+  });
+
+  it('reports the 60-minute rule and a crossed Phone Home pair with remedies, exit 1', async () => {
+    await add(
+      'docbad',
+      'A',
+      '--timeout',
+      '780m',
+      '--interval',
+      '760m',
+      '--transport',
+      'modem',
+      '--phone',
+      '9,14081234567',
+      '--listener',
+      'GEOCSCLNRA',
+    );
+    const bad = await cli('doctor', 'docbad/A', '--json');
+    expect(bad.code).toBe(1);
+    const report = json<{ ok: boolean; findings: { rule: string; severity: string; remedy: string[] }[] }>(
+      bad.stdout,
+    );
+    expect(report.ok).toBe(false);
+    expect(report.findings.map((f) => f.rule)).toEqual(
+      expect.arrayContaining(['interval-margin', 'phone-home-config', 'bridge']),
+    );
+    const text = await cli('doctor', 'docbad/A');
+    expect(text.stdout).toContain(
+      'ERROR docbad/A [phone-home-config]: the primary phone number 9,14081234567 is paired with Listener GEOCSCLNRA, but 9,14081234567 reaches GEOCSCLNRB',
+    );
+    expect(text.stdout).toContain('heartbeatIntervalMinutes');
+  });
+
+  it('takes the valid pairs from a file, and checks the whole fleet and the Listener with --all', async () => {
+    const pairs = join(listener.dir, 'pairs.json');
+    writeFileSync(pairs, JSON.stringify([{ phone: '9,14081234567', listener: 'GEOCSCLNRA' }]));
+    const withPairs = json<{ findings: { rule: string; subject: string }[] }>(
+      (await cli('doctor', 'docbad/A', '--pairs', pairs, '--json')).stdout,
+    );
+    expect(withPairs.findings.filter((f) => f.rule === 'phone-home-config').map((f) => f.subject)).toEqual([
+      'docbad/A',
+    ]); // only the missing backup is left
+    const all = await cli('doctor', '--all', '--json');
+    expect(all.code).toBe(1);
+    const fleet = json<{
+      checked: string[];
+      findings: { rule: string; subject: string; severity: string }[];
+    }>(all.stdout);
+    expect(fleet.checked).toContain('listener');
+    expect(fleet.findings.some((f) => f.rule === 'sweeper')).toBe(false); // it sweeps every second
+    expect(fleet.findings).toContainEqual(
+      expect.objectContaining({ rule: 'duplex', subject: 'blind/A', severity: 'critical' }),
+    );
+    const usage = await cli('doctor', 'docok/A', '--all');
+    expect(usage.code).toBe(2);
+  });
+});
+
+describe('--help', () => {
+  it('gives every operators’ command an example', async () => {
+    const commands = [
+      ['logger', 'show'],
+      ['logger', 'rotate-token'],
+      ['logger', 'remove'],
+      ['status'],
+      ['events'],
+      ['alarm', 'ack'],
+      ['alarm', 'list'],
+      ['maintenance', 'add'],
+      ['doctor'],
+    ];
+    const helps = await Promise.all(commands.map((c) => runCli([...c, '--help'])));
+    for (const [i, help] of helps.entries()) {
+      expect(help.code, commands[i]?.join(' ')).toBe(0);
+      expect(help.stdout, commands[i]?.join(' ')).toMatch(/Examples?:\n {2}listener /);
+    }
+  });
+});

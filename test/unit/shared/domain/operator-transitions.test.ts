@@ -1,0 +1,182 @@
+/**
+ * The state machine's operator features: arrival history, maintenance windows, acknowledgement, reminders
+ * and the duplex pair (a twin's state in the alarm, the customer going blind).
+ */
+import { describe, expect, it } from 'vitest';
+import {
+  ARRIVALS_KEPT,
+  arrivalIntervals,
+  type Logger,
+  recentArrivals,
+  twinOf,
+} from '../../../../shared/domain/logger.js';
+import { headline, stateNotification } from '../../../../shared/domain/notification.js';
+import {
+  acknowledge,
+  addMaintenance,
+  outboxPublished,
+  phoneHome,
+  removeMaintenance,
+  sweepLogger,
+  unacknowledge,
+} from '../../../../shared/domain/transitions.js';
+import { aLogger, HOUR, LISTENER, MINUTE, T0 } from '../../fixtures.js';
+
+const TIMEOUT = 780 * MINUTE;
+
+function upLogger(lastSeenAt = T0, overrides: Partial<Logger> = {}): Logger {
+  return aLogger({
+    state: 'UP',
+    lastSeenAt,
+    deadline: lastSeenAt + TIMEOUT,
+    dueAt: lastSeenAt + TIMEOUT,
+    ...overrides,
+  });
+}
+
+/** DOWN with its notices published (as the sweeper leaves it). */
+function downPublished(logger: Logger, now: number, renotifyEveryMs?: number): Logger {
+  const swept = sweepLogger(logger, now, renotifyEveryMs ? { renotifyEveryMs } : {});
+  if (!swept) throw new Error('fixture: expected an alarm');
+  return outboxPublished(
+    swept.next,
+    swept.next.outbox.map((n) => n.id),
+  );
+}
+
+describe('arrival history', () => {
+  it('records each phone-home and keeps only the last 20', () => {
+    let logger = aLogger();
+    for (let i = 0; i < 25; i++) logger = phoneHome(logger, T0 + i * 720 * MINUTE).next;
+    expect(logger.arrivals).toHaveLength(ARRIVALS_KEPT);
+    expect(logger.arrivals?.[0]).toBe(T0 + 5 * 720 * MINUTE);
+    expect(logger.arrivals?.at(-1)).toBe(T0 + 24 * 720 * MINUTE);
+  });
+
+  it('reads the last 20 of a longer stored history (the one-request path appends up to 40)', () => {
+    const arrivals = Array.from({ length: 37 }, (_, i) => T0 + i * HOUR);
+    expect(recentArrivals({ arrivals })).toEqual(arrivals.slice(-20));
+  });
+
+  it('gives the real interval between consecutive arrivals', () => {
+    expect(arrivalIntervals([T0, T0 + 720 * MINUTE, T0 + 1500 * MINUTE])).toEqual([
+      720 * MINUTE,
+      780 * MINUTE,
+    ]);
+    expect(arrivalIntervals([T0])).toEqual([]);
+  });
+});
+
+describe('maintenance windows', () => {
+  const window = { id: 'mw-1', from: T0 + 700 * MINUTE, to: T0 + 900 * MINUTE, reason: 'line work' };
+
+  it('suppress the alarm at a deadline inside the window and look again at its end', () => {
+    const logger = addMaintenance(upLogger(T0), window, T0);
+    const transition = sweepLogger(logger, logger.deadline);
+    expect(transition?.notice).toBeUndefined();
+    expect(transition?.next.state).toBe('UP');
+    expect(transition?.next.dueAt).toBe(window.to);
+  });
+
+  it('let the alarm through at the window end when the Logger is still silent', () => {
+    const logger = addMaintenance(upLogger(T0), window, T0);
+    const atEnd = sweepLogger(logger, window.to);
+    expect(atEnd?.notice?.kind).toBe('LOGGER_SILENT');
+    expect(atEnd?.next.state).toBe('DOWN');
+  });
+
+  it('change nothing for a Logger that phoned home during the window', () => {
+    const logger = addMaintenance(upLogger(T0), window, T0);
+    const seen = phoneHome(logger, T0 + 800 * MINUTE).next;
+    expect(sweepLogger(seen, window.to)).toBeUndefined();
+    expect(seen.dueAt).toBe(T0 + 800 * MINUTE + TIMEOUT);
+  });
+
+  it('are dropped once over, and removing one makes a waiting Logger due at its deadline', () => {
+    const old = { id: 'old', from: T0 - 2 * HOUR, to: T0 - HOUR };
+    const logger = addMaintenance(addMaintenance(upLogger(T0), old, T0 - 3 * HOUR), window, T0);
+    expect(logger.maintenance?.map((w) => w.id)).toEqual(['mw-1']);
+    const waiting = { ...logger, dueAt: window.to };
+    expect(removeMaintenance(waiting, 'mw-1')).toMatchObject({ dueAt: logger.deadline });
+    expect(removeMaintenance(waiting, 'mw-1')?.maintenance).toBeUndefined();
+    expect(removeMaintenance(waiting, 'nope')).toBeUndefined();
+  });
+});
+
+describe('acknowledgement and reminders', () => {
+  const renotify = 4 * HOUR;
+
+  it('keep a DOWN Logger due at its next reminder when reminders are on, and never when off', () => {
+    expect(downPublished(upLogger(T0), T0 + TIMEOUT, renotify).dueAt).toBe(T0 + TIMEOUT + renotify);
+    expect(downPublished(upLogger(T0), T0 + TIMEOUT).dueAt).toBeUndefined();
+  });
+
+  it('remind once per period while unacknowledged, numbering the reminders', () => {
+    const down = downPublished(upLogger(T0), T0 + TIMEOUT, renotify);
+    const early = sweepLogger(down, T0 + TIMEOUT + renotify - 1, { renotifyEveryMs: renotify });
+    expect(early).toBeUndefined();
+    const first = sweepLogger(down, T0 + TIMEOUT + renotify, { renotifyEveryMs: renotify });
+    expect(first?.notice).toMatchObject({ kind: 'LOGGER_SILENT', reminder: 1 });
+    expect(first?.next.remindAt).toBe(T0 + TIMEOUT + 2 * renotify);
+    const n = first?.notice && stateNotification(first.next, first.notice, LISTENER);
+    expect(n && headline(n)).toMatch(/still has not phoned home .* Reminder 1: silent for 17h/);
+  });
+
+  it('stop reminding once someone owns the alarm, and resume after unack', () => {
+    const down = downPublished(upLogger(T0), T0 + TIMEOUT, renotify);
+    const acked = acknowledge(down, { by: 'alice', at: T0 + TIMEOUT + HOUR, ticket: 'INC-1' });
+    expect(acked?.ack?.by).toBe('alice');
+    expect(acked?.dueAt).toBeUndefined();
+    expect(acked && sweepLogger(acked, T0 + 10 * TIMEOUT, { renotifyEveryMs: renotify })).toBeUndefined();
+    const given = acked && unacknowledge(acked, T0 + TIMEOUT + 2 * HOUR, renotify);
+    expect(given?.ack).toBeUndefined();
+    expect(given?.dueAt).toBe(T0 + TIMEOUT + 2 * HOUR + renotify);
+  });
+
+  it('only acknowledge a Logger that has an alarm (DOWN)', () => {
+    expect(acknowledge(upLogger(T0), { by: 'alice', at: T0 })).toBeUndefined();
+  });
+
+  it('clear the acknowledgement and reminders when the Logger is back UP', () => {
+    const down = downPublished(upLogger(T0), T0 + TIMEOUT, renotify);
+    const acked = acknowledge(down, { by: 'alice', at: T0 + TIMEOUT });
+    const back = acked && phoneHome(acked, T0 + TIMEOUT + HOUR).next;
+    expect(back?.state).toBe('UP');
+    expect(back?.ack).toBeUndefined();
+    expect(back?.remindAt).toBeUndefined();
+  });
+});
+
+describe('the duplex pair', () => {
+  const twinUp = upLogger(T0 + 600 * MINUTE, { side: 'B' });
+
+  it('pairs A with B', () => {
+    expect(twinOf({ customer: 'geocust1', side: 'A' })).toEqual({ customer: 'geocust1', side: 'B' });
+  });
+
+  it('says a twin that phones home points at this Logger’s own modem, RAS or configuration', () => {
+    const transition = sweepLogger(upLogger(T0), T0 + TIMEOUT, { twin: twinUp });
+    expect(transition?.next.outbox.map((n) => n.kind)).toEqual(['LOGGER_SILENT']);
+    const n = transition?.notice && stateNotification(transition.next, transition.notice, LISTENER);
+    expect(n && headline(n)).toContain(
+      "Side B phones home normally: check this Logger's own modem, RAS and Phone Home configuration, not the site.",
+    );
+  });
+
+  it('records one critical CUSTOMER_BLIND notice when the twin is DOWN too', () => {
+    const twinDown = downPublished(upLogger(T0, { side: 'B' }), T0 + TIMEOUT);
+    const transition = sweepLogger(upLogger(T0 + MINUTE), T0 + MINUTE + TIMEOUT, { twin: twinDown });
+    const blind = transition?.next.outbox.find((n) => n.kind === 'CUSTOMER_BLIND');
+    expect(transition?.next.outbox.map((n) => n.kind)).toEqual(['LOGGER_SILENT', 'CUSTOMER_BLIND']);
+    const n = transition && blind && stateNotification(transition.next, blind, LISTENER);
+    expect(n?.severity).toBe('critical');
+    expect(n && headline(n)).toBe(
+      'Customer geocust1 is blind: both Loggers (A and B) have stopped phoning home to Listener GEOCSCLNRA, so none of its alarms reach support.',
+    );
+  });
+
+  it('does not call a customer blind when only one side is DOWN', () => {
+    const transition = sweepLogger(upLogger(T0), T0 + TIMEOUT, { twin: twinUp });
+    expect(transition?.next.outbox.some((n) => n.kind === 'CUSTOMER_BLIND')).toBe(false);
+  });
+});
