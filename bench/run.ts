@@ -70,8 +70,8 @@ function percentile(sorted: number[], p: number): number {
 
 async function benchHeartbeats(endpointClient: () => DynamoDBClient): Promise<void> {
   const { deps, requests } = await setUp(endpointClient);
-  const tokens = await register(deps, 200, 'hb');
-  const rounds = 10;
+  const tokens = await register(deps, 100, 'hb');
+  const rounds = 50;
   const latencies: number[] = [];
   requests.count = 0;
   const started = performance.now();
@@ -89,7 +89,7 @@ async function benchHeartbeats(endpointClient: () => DynamoDBClient): Promise<vo
   const elapsed = (performance.now() - started) / 1000;
   latencies.sort((a, b) => a - b);
   const total = tokens.length * rounds;
-  console.log(`## Heartbeats (use case + DynamoDB Local, 200 Loggers × 10 rounds, ${IN_FLIGHT} in flight)`);
+  console.log(`## Heartbeats (use case + DynamoDB Local, 100 Loggers × 50 rounds, ${IN_FLIGHT} in flight)`);
   console.log(`heartbeats:                   ${total}`);
   console.log(`DynamoDB requests/heartbeat:  ${(requests.count / total).toFixed(2)}`);
   console.log(`throughput:                   ${Math.round(total / elapsed)} heartbeats/s`);

@@ -6,6 +6,10 @@
  * - Event item:  `pk = LOGGER#<customer>/<side>`, `sk = EVENT#<event id>`, expiring through TTL.
  * - Relayed-record marker: `pk = LOGGER#<customer>/<side>`, `sk = RELAYED#<record id>`, expiring (TTL).
  * - Bridge item: `pk = BRIDGE#<site>`, `sk = BRIDGE`: a dial-in bridge's token hash.
+ * - Sweeper item: `pk = LISTENER#SWEEPER`, `sk = SWEEPER`: the sweeper's last run and report (one write per
+ *   sweep), read by `listener doctor`.
+ * - A Logger item also carries its arrival history (`arrivals`), acknowledgement (`ack`), maintenance
+ *   windows (`maintenance`) and reminder state (`remindAt`, `reminders`).
  * - `due` GSI (sparse): `dueShard` + `dueAt`; only items the sweeper must look at some day are in it
  *   (Loggers being watched, outbox retries, events not yet confirmed published). The partition key is
  *   sharded so no partition grows hot; the sweeper queries each shard for `dueAt <= now`.

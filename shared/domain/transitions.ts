@@ -122,7 +122,11 @@ export function sweepLogger(
   if (logger.state === 'DOWN') return remind(logger, now, retryMs, opts.renotifyEveryMs);
   if ((logger.state !== 'NEW' && logger.state !== 'UP') || now < logger.deadline) return undefined;
   const window = activeWindow(logger, now);
-  if (window) return { next: withDue({ ...logger, revision: logger.revision + 1 }, window.to) };
+  if (window) {
+    // Pending notices are published first (their retry keeps the Logger due); then it waits for the end.
+    if (logger.outbox.length > 0) return undefined;
+    return { next: withDue({ ...logger, revision: logger.revision + 1 }, window.to) };
+  }
   const twin = opts.twin ? twinFacts(opts.twin, now) : undefined;
   const notice: StateNotice = {
     id: noticeId(logger, 'LOGGER_SILENT', logger.deadline),
@@ -163,6 +167,8 @@ function remind(
   if (logger.remindAt === undefined || now < logger.remindAt || logger.ack || !renotifyEveryMs) {
     return undefined;
   }
+  // Pending notices first: once published, the Logger is due at its reminder again.
+  if (logger.outbox.length > 0) return undefined;
   const window = activeWindow(logger, now);
   if (window) {
     return { next: withDue({ ...logger, remindAt: window.to, revision: logger.revision + 1 }, window.to) };

@@ -180,3 +180,16 @@ describe('the duplex pair', () => {
     expect(transition?.next.outbox.some((n) => n.kind === 'CUSTOMER_BLIND')).toBe(false);
   });
 });
+
+describe('pending notices', () => {
+  it('are retried before a maintenance window or a reminder reschedules the Logger', () => {
+    const window = { id: 'mw-1', from: T0, to: T0 + 2 * TIMEOUT };
+    const pending = {
+      ...addMaintenance(upLogger(T0), window, T0),
+      outbox: [{ id: 'n', kind: 'LOGGER_RECOVERED' as const, at: T0, deadline: T0 + TIMEOUT }],
+    };
+    expect(sweepLogger(pending, T0 + TIMEOUT)).toBeUndefined();
+    const down = sweepLogger(upLogger(T0), T0 + TIMEOUT, { renotifyEveryMs: HOUR });
+    expect(down && sweepLogger(down.next, T0 + TIMEOUT + HOUR, { renotifyEveryMs: HOUR })).toBeUndefined();
+  });
+});
