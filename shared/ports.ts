@@ -33,16 +33,25 @@ export interface TwinGuard {
 }
 
 /** What the sweeper last recorded about itself (one write per sweep). */
+/** What one sweep did. */
+export interface SweepReport {
+  /** Items the due index returned (its reads grow with this, not with the fleet). */
+  readonly due: number;
+  /** Loggers this sweep declared DOWN. */
+  readonly raised: number;
+  /** Items another worker (a heartbeat, another sweeper) got to first, or stale index entries. */
+  readonly skipped: number;
+  /** Notifications (pending notices or events) this sweep published. */
+  readonly published: number;
+  /** Items whose handling failed; they stay due and are retried. */
+  readonly failed: number;
+  readonly durationMs: number;
+}
+
+/** The sweeper's record of its last run (for `listener doctor`). */
 export interface SweeperStatus {
   readonly lastRunAt: number;
-  readonly report: {
-    readonly due: number;
-    readonly raised: number;
-    readonly skipped: number;
-    readonly published: number;
-    readonly failed: number;
-    readonly durationMs: number;
-  };
+  readonly report: SweepReport;
 }
 
 /** Something the sweeper found due: a Logger, or an event whose publication was not confirmed. */

@@ -4,24 +4,12 @@
  */
 import { type Logger, twinOf } from '../domain/logger.js';
 import { claimOutbox, sweepLogger } from '../domain/transitions.js';
-import type { DueItem } from '../ports.js';
+import type { DueItem, SweepReport } from '../ports.js';
 import type { ListenerDeps } from './deps.js';
 import { publishEvents } from './events.js';
 import { describe, publishOutbox } from './outbox.js';
 
-export interface SweepReport {
-  /** Items the due index returned (its reads grow with this, not with the fleet). */
-  readonly due: number;
-  /** Loggers this sweep declared DOWN. */
-  readonly raised: number;
-  /** Items another worker (a heartbeat, another sweeper) got to first, or stale index entries. */
-  readonly skipped: number;
-  /** Notifications (pending notices or events) this sweep published. */
-  readonly published: number;
-  /** Items whose handling failed; they stay due and are retried. */
-  readonly failed: number;
-  readonly durationMs: number;
-}
+export type { SweepReport } from '../ports.js';
 
 type Outcome = 'raised' | 'published' | 'skipped' | 'failed';
 
