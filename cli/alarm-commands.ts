@@ -21,16 +21,7 @@ import { updateLogger } from '../shared/listener/admin.js';
 import { iso, loggerArg, loggerOrCustomerArg, timeArg } from './args.js';
 import { table, when } from './format.js';
 import { withTarget } from './logger-commands.js';
-import { resolveTarget, type Target, type TargetOptions, UsageError } from './target.js';
-
-async function onTarget<T>(opts: TargetOptions, body: (t: Target) => Promise<T>): Promise<T> {
-  const target = await resolveTarget(opts);
-  try {
-    return await body(target);
-  } finally {
-    target.close();
-  }
-}
+import { onTarget, type Target, type TargetOptions, UsageError } from './target.js';
 
 /** Names and notes people type: printable, bounded. */
 function textOption(flag: string, value: string | undefined, max: number): string | undefined {

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { customerSchema } from '../shared/domain/logger.js';
 import { registerBridge } from '../shared/listener/register.js';
 import { durationOption, withTarget } from './logger-commands.js';
-import { resolveTarget, type TargetOptions, UsageError } from './target.js';
+import { onTarget, type TargetOptions, UsageError } from './target.js';
 
 const siteSchema = customerSchema.pipe(z.string().max(56, 'a site name is at most 56 characters'));
 
@@ -26,8 +26,7 @@ export function registerBridgeAdmin(bridge: Command): void {
     async (siteArg: string, opts: TargetOptions & { timeout: string; interval: string; json?: boolean }) => {
       const site = siteSchema.safeParse(siteArg);
       if (!site.success) throw new UsageError(`site "${siteArg}": ${site.error.issues[0]?.message}`);
-      const target = await resolveTarget(opts);
-      try {
+      await onTarget(opts, async (target) => {
         const registration = await registerBridge(
           target.store,
           {
@@ -54,9 +53,7 @@ export function registerBridgeAdmin(bridge: Command): void {
           'Tokens are shown once (only their hashes are kept). Put them in the bridge config file:',
         );
         console.log(JSON.stringify(config, null, 2));
-      } finally {
-        target.close();
-      }
+      });
     },
   );
 }

@@ -19,7 +19,7 @@ import {
 import { formatLoggerId, twinOf } from '../shared/domain/logger.js';
 import { colourWanted, loggerArg, palette } from './args.js';
 import { withTarget } from './logger-commands.js';
-import { resolveTarget, type TargetOptions, UsageError } from './target.js';
+import { onTarget, type TargetOptions, UsageError } from './target.js';
 
 const pairsFile = z.array(z.strictObject({ phone: z.string().min(3), listener: z.string().min(1) })).min(1);
 
@@ -69,8 +69,7 @@ export function registerDoctorCommand(program: Command): void {
       }
       const id = loggerText === undefined ? undefined : loggerArg(loggerText);
       const overridePairs = opts.pairs ? readPairs(opts.pairs) : undefined;
-      const target = await resolveTarget(opts);
-      try {
+      await onTarget(opts, async (target) => {
         const now = Date.now();
         const pairs = overridePairs ?? target.phoneHomePairs ?? EXAMPLE_PHONE_HOME_PAIRS;
         let findings: Finding[];
@@ -109,9 +108,7 @@ export function registerDoctorCommand(program: Command): void {
           console.log(renderFindings(findings, checked, target.description, colourWanted(opts)));
         }
         if (failing) process.exitCode = 1;
-      } finally {
-        target.close();
-      }
+      });
     },
   );
 }

@@ -18,22 +18,9 @@ import { removeLogger, rotateToken, updateLogger } from '../shared/listener/admi
 import { confirm, iso, loggerArg, loggerJson } from './args.js';
 import { table, when } from './format.js';
 import { withTarget } from './logger-commands.js';
-import { resolveTarget, type TargetOptions, UsageError } from './target.js';
+import { onTarget, type TargetOptions, UsageError } from './target.js';
 
 type Opts = TargetOptions & { json?: boolean; yes?: boolean; events?: string };
-
-/** Runs `body` against the resolved target and closes it. */
-async function onTarget<T>(
-  opts: TargetOptions,
-  body: (t: Awaited<ReturnType<typeof resolveTarget>>) => Promise<T>,
-) {
-  const target = await resolveTarget(opts);
-  try {
-    return await body(target);
-  } finally {
-    target.close();
-  }
-}
 
 export function registerLifecycleCommands(logger: Command): void {
   withTarget(

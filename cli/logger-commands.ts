@@ -15,7 +15,7 @@ import {
 import { registerLogger } from '../shared/listener/register.js';
 import { table, when } from './format.js';
 import { registerLifecycleCommands } from './lifecycle-commands.js';
-import { resolveTarget, type TargetOptions, UsageError } from './target.js';
+import { onTarget, type TargetOptions, UsageError } from './target.js';
 
 /** Adds `--stage`, `--table`, `--region`, `--dir` to a command. */
 export function withTarget(command: Command): Command {
@@ -106,8 +106,7 @@ export function registerLoggerCommands(program: Command): void {
         throw new UsageError(`--transport "${transport}": use ${TRANSPORTS.join(' or ')}`);
       }
       const phoneHome = phoneHomeOptions(opts, transport as Transport);
-      const target = await resolveTarget(opts);
-      try {
+      await onTarget(opts, async (target) => {
         const registration = await registerLogger(
           target.store,
           {
@@ -136,9 +135,7 @@ export function registerLoggerCommands(program: Command): void {
         console.log(
           `Phone home:\n  curl -X POST ${url}/v1/heartbeat -H "Authorization: Bearer ${registration.token}"`,
         );
-      } finally {
-        target.close();
-      }
+      });
     },
   );
 
@@ -149,8 +146,7 @@ export function registerLoggerCommands(program: Command): void {
       .option('--json', 'print JSON')
       .addHelpText('after', '\nExample:\n  listener logger list --stage dev\n'),
   ).action(async (opts: TargetOptions & { json?: boolean }) => {
-    const target = await resolveTarget(opts);
-    try {
+    await onTarget(opts, async (target) => {
       const now = Date.now();
       const loggers = await target.store.list();
       if (opts.json) {
@@ -180,9 +176,7 @@ export function registerLoggerCommands(program: Command): void {
         l.state === 'PAUSED' || l.state === 'DOWN' ? '-' : when(l.deadline, now),
       ]);
       console.log(table(['LOGGER', 'STATE', 'TRANSPORT', 'LAST SEEN', 'DEADLINE'], rows));
-    } finally {
-      target.close();
-    }
+    });
   });
 
   registerLifecycleCommands(logger);

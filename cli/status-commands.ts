@@ -9,7 +9,7 @@ import { type CustomerStatus, fleetStatus, type Rollup } from '../shared/domain/
 import { colourWanted, durationArg, iso, loggerArg, palette } from './args.js';
 import { table, when } from './format.js';
 import { withTarget } from './logger-commands.js';
-import { resolveTarget, type TargetOptions, UsageError } from './target.js';
+import { onTarget, type TargetOptions, UsageError } from './target.js';
 
 type StatusOpts = TargetOptions & { json?: boolean; watch?: string | boolean; color?: boolean };
 
@@ -33,8 +33,7 @@ export function registerStatusCommands(program: Command): void {
         ? undefined
         : durationArg('--watch', opts.watch === true ? '10s' : opts.watch);
     if (watchMs !== undefined && opts.json) throw new UsageError('--watch draws a screen: leave out --json');
-    const target = await resolveTarget(opts);
-    try {
+    await onTarget(opts, async (target) => {
       for (;;) {
         const now = Date.now();
         const customers = fleetStatus(await target.store.list(), now);
@@ -52,9 +51,7 @@ export function registerStatusCommands(program: Command): void {
         if (!process.stdout.isTTY) process.stdout.write('\n');
         await new Promise((done) => setTimeout(done, watchMs));
       }
-    } finally {
-      target.close();
-    }
+    });
   });
 
   withTarget(
@@ -83,8 +80,7 @@ export function registerStatusCommands(program: Command): void {
       if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
         throw new UsageError(`--limit "${opts.limit}": use a whole number from 1 to 1000`);
       }
-      const target = await resolveTarget(opts);
-      try {
+      await onTarget(opts, async (target) => {
         const now = Date.now();
         const ids: LoggerId[] = id ? [id] : await target.store.list();
         if (id && !(await target.store.get(id))) {
@@ -126,9 +122,7 @@ export function registerStatusCommands(program: Command): void {
           e.message,
         ]);
         console.log(table(['RECEIVED', 'LOGGER', 'SEVERITY', 'SOURCE', 'MESSAGE'], rows));
-      } finally {
-        target.close();
-      }
+      });
     },
   );
 }

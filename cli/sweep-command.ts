@@ -3,10 +3,12 @@
  * does this every minute; operators run it by hand after an outage, and several may run at once safely.
  */
 import type { Command } from 'commander';
+import { DEFAULT_EVENT_RETENTION_MS } from '../shared/domain/event.js';
+import { DEFAULT_OUTBOX_RETRY_MS } from '../shared/domain/transitions.js';
 import { noCounters } from '../shared/listener/deps.js';
 import { sweep } from '../shared/listener/sweep.js';
 import { withTarget } from './logger-commands.js';
-import { resolveTarget, type TargetOptions, UsageError } from './target.js';
+import { onTarget, type TargetOptions, UsageError } from './target.js';
 
 export function registerSweepCommand(program: Command): void {
   withTarget(
@@ -16,8 +18,7 @@ export function registerSweepCommand(program: Command): void {
       .option('--json', 'print the sweep report as JSON')
       .addHelpText('after', '\nExample:\n  listener sweep --stage prod\n'),
   ).action(async (opts: TargetOptions & { json?: boolean }) => {
-    const target = await resolveTarget(opts);
-    try {
+    await onTarget(opts, async (target) => {
       if (!target.publishing) {
         throw new UsageError(
           'a sweep publishes alarms, which needs --stage (or the local Listener), not a bare --table',
@@ -34,8 +35,8 @@ export function registerSweepCommand(program: Command): void {
           store: target.store,
           notifier: target.publishing.notifier,
           listenerName: target.publishing.listenerName,
-          outboxRetryMs: 30_000,
-          eventRetentionMs: 30 * 86_400_000,
+          outboxRetryMs: DEFAULT_OUTBOX_RETRY_MS,
+          eventRetentionMs: DEFAULT_EVENT_RETENTION_MS,
           ...(target.renotifyEveryMs === undefined ? {} : { renotifyEveryMs: target.renotifyEveryMs }),
           log,
           counters: noCounters,
@@ -49,8 +50,6 @@ export function registerSweepCommand(program: Command): void {
         );
       }
       if (report.failed > 0) process.exitCode = 1;
-    } finally {
-      target.close();
-    }
+    });
   });
 }

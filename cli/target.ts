@@ -47,6 +47,16 @@ export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
 
+/** Runs `body` against the resolved target, and closes the target's clients whatever happens. */
+export async function onTarget<T>(opts: TargetOptions, body: (target: Target) => Promise<T>): Promise<T> {
+  const target = await resolveTarget(opts);
+  try {
+    return await body(target);
+  } finally {
+    target.close();
+  }
+}
+
 export async function resolveTarget(options: TargetOptions): Promise<Target> {
   if (options.stage && options.table) throw new UsageError('pass either --stage or --table, not both');
   if (options.stage) {

@@ -18,3 +18,6 @@ export interface LoggerEvent {
 /** How many events one request may carry, and how long one message may be (bytes, UTF-8). */
 export const MAX_EVENTS_PER_BATCH = 100;
 export const MAX_EVENT_MESSAGE_BYTES = 2 * 1024;
+
+/** How long forwarded events are kept by default (config `EVENT_RETENTION`, `30d`). */
+export const DEFAULT_EVENT_RETENTION_MS = 30 * 86_400_000;

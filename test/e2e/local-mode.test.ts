@@ -7,7 +7,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
+  addLogger,
   countLines,
+  FAST_LOCAL,
   type LocalListener,
   readNotifications,
   runCli,
@@ -19,23 +21,6 @@ afterEach(async () => {
   await listener?.stop();
   listener = undefined;
 });
-
-async function addLogger(customer: string, side: string, timeout: string): Promise<string> {
-  const added = await runCli([
-    'logger',
-    'add',
-    customer,
-    side,
-    '--timeout',
-    timeout,
-    '--dir',
-    listener?.dir ?? '',
-    '--json',
-  ]);
-  expect(added.stderr).toBe('');
-  expect(added.code).toBe(0);
-  return (JSON.parse(added.stdout) as { token: string }).token;
-}
 
 async function heartbeat(token: string) {
   const res = await fetch(`${listener?.apiUrl}/v1/heartbeat`, {
@@ -51,14 +36,8 @@ function notifications(kind: string) {
 
 describe('listener local', () => {
   it('raises exactly one ALARM for a silent Logger and one CLEARED when it phones home again', async () => {
-    listener = await startLocalListener([
-      '--sweep-every',
-      '1s',
-      '--in-memory',
-      '--listener-name',
-      'GEOCSCLNRA',
-    ]);
-    const token = await addLogger('geocust1', 'A', '3s');
+    listener = await startLocalListener(FAST_LOCAL);
+    const token = await addLogger(listener, 'geocust1', 'A', '--timeout', '3s');
     const first = await heartbeat(token);
     expect(first).toMatchObject({ status: 200, body: { logger: 'geocust1/A', state: 'UP' } });
 
@@ -82,7 +61,7 @@ describe('listener local', () => {
 
   it('raises one alarm when several sweepers run at once', async () => {
     listener = await startLocalListener(['--sweep-every', '1d', '--in-memory']);
-    await addLogger('geocust2', 'B', '1s');
+    await addLogger(listener, 'geocust2', 'B', '--timeout', '1s');
     await new Promise((r) => setTimeout(r, 1_200));
     const sweeps = await Promise.all(
       [1, 2, 3, 4].map(() => runCli(['sweep', '--dir', listener?.dir ?? '', '--json'])),

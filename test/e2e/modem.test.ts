@@ -11,7 +11,9 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { formatRecord } from '../../bridge/record.js';
 import { FakeModem, type PtyPair, startPtyPair, waitFor } from '../integration/bridge/harness.js';
 import {
+  addLogger,
   countLines,
+  FAST_LOCAL,
   type LocalListener,
   readNotifications,
   runCli,
@@ -27,30 +29,12 @@ let dir: string;
 let bridgeOutput = '';
 
 beforeAll(async () => {
-  listener = await startLocalListener([
-    '--sweep-every',
-    '1s',
-    '--in-memory',
-    '--listener-name',
-    'GEOCSCLNRA',
-  ]);
+  listener = await startLocalListener(FAST_LOCAL);
   dir = mkdtempSync(join(tmpdir(), 'listener-modem-'));
   const added = await runCli(['bridge', 'add', 'acme-dc1', '--dir', listener.dir, '--json']);
   expect(added.code).toBe(0);
   const tokens = JSON.parse(added.stdout) as { token: string; selfHeartbeat: { token: string } };
-  const logger = await runCli([
-    'logger',
-    'add',
-    'geocust3',
-    'A',
-    '--timeout',
-    '4s',
-    '--transport',
-    'modem',
-    '--dir',
-    listener.dir,
-  ]);
-  expect(logger.code).toBe(0);
+  await addLogger(listener, 'geocust3', 'A', '--timeout', '4s', '--transport', 'modem');
   pty = await startPtyPair(dir);
   const config = {
     site: 'acme-dc1',

@@ -6,29 +6,19 @@ import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalListener, runCli, startLocalListener } from '../support/cli.js';
+import { addLogger, FAST_LOCAL, type LocalListener, runCli, startLocalListener } from '../support/cli.js';
 
 let listener: LocalListener;
 beforeAll(async () => {
-  listener = await startLocalListener([
-    '--sweep-every',
-    '1s',
-    '--in-memory',
-    '--listener-name',
-    'GEOCSCLNRA',
-  ]);
+  listener = await startLocalListener(FAST_LOCAL);
 });
 afterAll(() => listener?.stop());
 
 const cli = (...args: string[]) => runCli([...args, '--dir', listener.dir]);
 const json = <T = Record<string, unknown>>(text: string) => JSON.parse(text) as T;
 
-async function add(customer: string, side: string, ...flags: string[]): Promise<string> {
-  const added = await cli('logger', 'add', customer, side, ...flags, '--json');
-  expect(added.stderr, added.stderr).toBe('');
-  expect(added.code).toBe(0);
-  return json<{ token: string }>(added.stdout).token;
-}
+const add = (customer: string, side: string, ...flags: string[]) =>
+  addLogger(listener, customer, side, ...flags);
 
 async function post(path: string, token: string, body?: unknown): Promise<number> {
   const res = await fetch(`${listener.apiUrl}${path}`, {

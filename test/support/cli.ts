@@ -95,3 +95,26 @@ export function readNotifications(dir: string): WrittenNotification[] {
     .filter(Boolean)
     .map((line) => JSON.parse(line) as WrittenNotification);
 }
+
+/** Local mode as the end-to-end tests run it: a sweep every second, nothing kept, Listener GEOCSCLNRA. */
+export const FAST_LOCAL: readonly string[] = [
+  '--sweep-every',
+  '1s',
+  '--in-memory',
+  '--listener-name',
+  'GEOCSCLNRA',
+];
+
+/** `listener logger add <customer> <side> <flags> --json` against `listener`; returns the token. */
+export async function addLogger(
+  listener: LocalListener,
+  customer: string,
+  side: string,
+  ...flags: string[]
+): Promise<string> {
+  const added = await runCli(['logger', 'add', customer, side, ...flags, '--dir', listener.dir, '--json']);
+  if (added.code !== 0 || added.stderr !== '') {
+    throw new Error(`logger add ${customer} ${side} failed (${added.code}): ${added.stderr}`);
+  }
+  return (JSON.parse(added.stdout) as { token: string }).token;
+}

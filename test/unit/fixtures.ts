@@ -4,6 +4,7 @@
  */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { type Logger, type LoggerId, type LoggerSettings, newLogger } from '../../shared/domain/logger.js';
+import { httpEvent as apiEvent } from '../support/http.js';
 
 export const MINUTE = 60_000;
 export const HOUR = 60 * MINUTE;
@@ -26,7 +27,16 @@ export function aLogger(overrides: Partial<Logger> = {}, registeredAt = T0): Log
   return { ...newLogger(GEOCUST1_A, DEFAULT_SETTINGS, registeredAt), ...overrides };
 }
 
-/** A minimal API Gateway HTTP API (v2) event. */
+/** A Logger that phoned home at `lastSeenAt` (default {@link T0}) and is UP, then overridden. */
+export function upLogger(lastSeenAt = T0, overrides: Partial<Logger> = {}): Logger {
+  const deadline = lastSeenAt + DEFAULT_SETTINGS.eventTimeoutMs;
+  return aLogger({ state: 'UP', lastSeenAt, deadline, dueAt: deadline, ...overrides });
+}
+
+/**
+ * A minimal API Gateway HTTP API (v2) event with exactly the given headers and raw body (no content type
+ * is added), for testing how requests are read.
+ */
 export function httpEvent(
   options: {
     method?: string;
@@ -36,27 +46,14 @@ export function httpEvent(
     isBase64Encoded?: boolean;
   } = {},
 ): APIGatewayProxyEventV2 {
-  const method = options.method ?? 'POST';
-  const path = options.path ?? '/v1/events';
+  const event = apiEvent({
+    method: options.method ?? 'POST',
+    path: options.path ?? '/v1/events',
+    ...(options.headers ? { headers: options.headers } : {}),
+  });
   return {
-    version: '2.0',
-    routeKey: '$default',
-    rawPath: path,
-    rawQueryString: '',
-    headers: options.headers ?? {},
+    ...event,
     isBase64Encoded: options.isBase64Encoded ?? false,
     ...(options.body === undefined ? {} : { body: options.body }),
-    requestContext: {
-      accountId: '123456789012',
-      apiId: 'api',
-      domainName: 'listener.example.com',
-      domainPrefix: 'listener',
-      requestId: 'req-1',
-      routeKey: '$default',
-      stage: '$default',
-      time: '24/Nov/2026:17:00:00 +0000',
-      timeEpoch: T0,
-      http: { method, path, protocol: 'HTTP/1.1', sourceIp: '192.0.2.1', userAgent: 'test' },
-    },
   };
 }

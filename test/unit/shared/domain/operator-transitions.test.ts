@@ -20,19 +20,9 @@ import {
   sweepLogger,
   unacknowledge,
 } from '../../../../shared/domain/transitions.js';
-import { aLogger, HOUR, LISTENER, MINUTE, T0 } from '../../fixtures.js';
+import { aLogger, HOUR, LISTENER, MINUTE, T0, upLogger } from '../../fixtures.js';
 
 const TIMEOUT = 780 * MINUTE;
-
-function upLogger(lastSeenAt = T0, overrides: Partial<Logger> = {}): Logger {
-  return aLogger({
-    state: 'UP',
-    lastSeenAt,
-    deadline: lastSeenAt + TIMEOUT,
-    dueAt: lastSeenAt + TIMEOUT,
-    ...overrides,
-  });
-}
 
 /** DOWN with its notices published (as the sweeper leaves it). */
 function downPublished(logger: Logger, now: number, renotifyEveryMs?: number): Logger {

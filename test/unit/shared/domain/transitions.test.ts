@@ -10,20 +10,9 @@ import {
   resume,
   sweepLogger,
 } from '../../../../shared/domain/transitions.js';
-import { aLogger, MINUTE, T0 } from '../../fixtures.js';
+import { aLogger, MINUTE, T0, upLogger } from '../../fixtures.js';
 
 const TIMEOUT = 780 * MINUTE;
-
-/** A Logger that phoned home at `lastSeenAt` and is UP. */
-function upLogger(lastSeenAt = T0, overrides: Partial<Logger> = {}): Logger {
-  return aLogger({
-    state: 'UP',
-    lastSeenAt,
-    deadline: lastSeenAt + TIMEOUT,
-    dueAt: lastSeenAt + TIMEOUT,
-    ...overrides,
-  });
-}
 
 /** A Logger the sweeper declared silent at its deadline, its LOGGER_SILENT notice still pending. */
 function downLogger(lastSeenAt: number | 'never' = T0): Logger {
