@@ -123,7 +123,8 @@ describe('relay', () => {
 
   it('applies a spooled record when the bridge received it, never earlier than the timeout allows', async () => {
     const modem = { customer: 'geocust1', side: 'A' } as const;
-    const now = (listener.clock.now += 800 * MINUTE);
+    listener.clock.now += 800 * MINUTE;
+    const now = listener.clock.now;
     const at = (ms: number) => new Date(ms).toISOString();
     await send([{ ...heartbeatRecord('old'), receivedAt: at(now - 2 * 780 * MINUTE) }]);
     // Received before the timeout's reach: applied at now − timeout, so its deadline is not already past.
