@@ -16,6 +16,7 @@ import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { DUE_INDEX } from '../../shared/adapters/table-schema.js';
 import { METRICS_NAMESPACE } from './functions.js';
+import { alarmNamePrefix } from './notifications.js';
 
 /** Properties of {@link Monitoring}. */
 export interface MonitoringProps {
@@ -44,7 +45,7 @@ export class Monitoring extends Construct {
   constructor(scope: Construct, id: string, props: MonitoringProps) {
     super(scope, id);
     const five = Duration.minutes(5);
-    const prefix = `PhoneHomeListener-${props.stage}`;
+    const prefix = alarmNamePrefix(props.stage);
 
     this.add('SweeperErrors', {
       alarmName: `${prefix}-sweeper-errors`,

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Aws, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { EventBus } from 'aws-cdk-lib/aws-events';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
@@ -35,12 +35,15 @@ export class Notifications extends Construct {
       removalPolicy: retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
       pendingWindow: Duration.days(retain ? 30 : 7),
     });
+    // Only this stage's alarms, in this account, may use the key (no confused deputy).
+    const fromOwnAlarms = ownAlarmsCondition(config.stage);
     this.key.addToResourcePolicy(
       new PolicyStatement({
         sid: 'CloudWatchAlarmsPublishToOpsTopic',
         principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
         actions: TOPIC_KEY_ACTIONS,
         resources: ['*'], // in a key policy `*` means this key
+        conditions: fromOwnAlarms,
       }),
     );
 
@@ -54,6 +57,16 @@ export class Notifications extends Construct {
       masterKey: this.key,
       enforceSSL: true,
     });
+    // enforceSSL alone leaves the policy with a Deny only: CloudWatch needs an explicit Allow to publish.
+    this.opsTopic.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'CloudWatchAlarmsPublish',
+        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [this.opsTopic.topicArn],
+        conditions: fromOwnAlarms,
+      }),
+    );
 
     for (const { address, filter } of config.alarmEmails) {
       this.alarmTopic.addSubscription(new EmailSubscription(address, { filterPolicy: filterPolicy(filter) }));
@@ -67,6 +80,21 @@ export class Notifications extends Construct {
 
     this.bus = new EventBus(this, 'Bus', { eventBusName: `phone-home-listener-${config.stage}` });
   }
+}
+
+/** The alarm-name prefix of a stage: every alarm of `Monitoring` is named `<prefix>-<what>`. */
+export function alarmNamePrefix(stage: string): string {
+  return `PhoneHomeListener-${stage}`;
+}
+
+/** Conditions limiting a CloudWatch service-principal grant to this account's alarms of this stage. */
+function ownAlarmsCondition(stage: string) {
+  return {
+    StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
+    ArnLike: {
+      'aws:SourceArn': `arn:${Aws.PARTITION}:cloudwatch:${Aws.REGION}:${Aws.ACCOUNT_ID}:alarm:${alarmNamePrefix(stage)}-*`,
+    },
+  };
 }
 
 /**

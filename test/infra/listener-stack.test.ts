@@ -359,19 +359,6 @@ describe('notifications', () => {
     dev.template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
   });
 
-  it('lets CloudWatch alarms use the key to publish to the encrypted ops topic', () => {
-    dev.template.hasResourceProperties('AWS::KMS::Key', {
-      KeyPolicy: {
-        Statement: Match.arrayWith([
-          Match.objectLike({
-            Principal: { Service: 'cloudwatch.amazonaws.com' },
-            Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
-          }),
-        ]),
-      },
-    });
-  });
-
   it('denies publishing to either topic without SSL', () => {
     const policies = Object.values(dev.template.findResources('AWS::SNS::TopicPolicy')) as Resource[];
     const covered = policies.flatMap((p) => {
