@@ -2,7 +2,7 @@ import { CfnOutput, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { FUNCTION_NAMES } from '../shared/http/routes.js';
 import { Api } from './constructs/api.js';
-import { ListenerFunctions, serviceName } from './constructs/functions.js';
+import { INGEST_FUNCTIONS, ListenerFunctions, serviceName } from './constructs/functions.js';
 import { Monitoring } from './constructs/monitoring.js';
 import { Notifications } from './constructs/notifications.js';
 import { Store } from './constructs/store.js';
@@ -51,6 +51,9 @@ export class ListenerStack extends Stack {
       table: this.store.table,
       opsTopic: this.notifications.opsTopic,
       serviceName: serviceName(config.stage),
+      ingestFunctions: INGEST_FUNCTIONS.map((name) => this.functions.byName[name]),
+      accessLogs: this.api.accessLogs,
+      heartbeatSilenceMinutes: durationMs(config.heartbeatSilenceWindow) / 60_000,
     });
 
     // Logical ids are the output keys (stage-names.ts): the CLI finds the stage's resources by them.

@@ -33,6 +33,15 @@ const duration = z.string().refine(
   { message: 'must be a whole number followed by s, m, h or d, e.g. 780m' },
 );
 
+/** Milliseconds of a duration, NaN when it does not parse (its own refinement reports that). */
+function msOrNaN(text: string): number {
+  try {
+    return parseDuration(text);
+  } catch {
+    return Number.NaN;
+  }
+}
+
 /** Which notifications a subscriber receives; omitted fields do not filter. */
 const filterSchema = z.strictObject({
   /** Only these customer instances: AlarmTracker paged the reps assigned to a customer, not everyone. */
@@ -92,6 +101,17 @@ const stageSchema = z
     sweepRate: duration
       .refine((text) => parseDuration(text) % 60_000 === 0, 'must be whole minutes, e.g. 1m')
       .default('1m'),
+    /**
+     * Ops are paged when no heartbeat at all arrives for this long while Loggers are watched. Pick it well
+     * above the usual gap between any two heartbeats of the fleet (interval ÷ fleet size): 60m suits a fleet
+     * of 100+ Loggers at 720m. Whole minutes, 5m to 1d (a CloudWatch alarm looks back at most a day).
+     */
+    heartbeatSilenceWindow: duration
+      .refine((text) => {
+        const ms = msOrNaN(text);
+        return ms % 60_000 === 0 && ms >= 5 * 60_000 && ms <= 24 * 60 * 60_000;
+      }, 'must be whole minutes between 5m and 1d, e.g. 60m')
+      .default('60m'),
     /** API stage throttling: steady requests per second and burst. */
     throttling: z
       .strictObject({ rateLimit: z.number().int().positive(), burstLimit: z.number().int().positive() })
@@ -146,6 +166,8 @@ export type StageConfig = z.output<typeof stageSchema> & { readonly stage: strin
 export const STAGES: Readonly<Record<string, StageInput>> = {
   dev: {
     listenerName: 'GEOCSCLNRA-DEV',
+    // A handful of test Loggers: hours can pass between two heartbeats.
+    heartbeatSilenceWindow: '1d',
     throttling: { rateLimit: 10, burstLimit: 20 },
     alarmEmails: [{ address: 'listener-dev@example.com' }],
     opsEmails: ['listener-dev@example.com'],

@@ -21,6 +21,8 @@ export interface ApiProps {
 export class Api extends Construct {
   readonly httpApi: HttpApi;
   readonly stage: HttpStage;
+  /** The JSON access logs (one line per request, with `status` and `apiId`). */
+  readonly accessLogs: LogGroup;
 
   constructor(scope: Construct, id: string, props: ApiProps) {
     super(scope, id);
@@ -55,6 +57,7 @@ export class Api extends Construct {
       retention: config.logRetentionDays as RetentionDays,
       removalPolicy: config.removalPolicy === 'retain' ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     });
+    this.accessLogs = accessLogs;
     this.stage = new HttpStage(this, 'DefaultStage', {
       httpApi: this.httpApi,
       stageName: '$default',
@@ -65,6 +68,7 @@ export class Api extends Construct {
         format: AccessLogFormat.custom(
           JSON.stringify({
             requestId: '$context.requestId',
+            apiId: '$context.apiId',
             ip: '$context.identity.sourceIp',
             requestTime: '$context.requestTime',
             method: '$context.httpMethod',

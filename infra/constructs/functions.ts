@@ -75,6 +75,9 @@ export const FUNCTION_SPECS: Readonly<Record<FunctionName, FunctionSpec>> = {
   },
 };
 
+/** The functions Loggers and bridges call (throttled and capped together). */
+export const INGEST_FUNCTIONS = ['heartbeat', 'events', 'relay'] as const satisfies readonly FunctionName[];
+
 /** Powertools metrics namespace; the sweeper's EMF metrics land here with a `service` dimension. */
 export const METRICS_NAMESPACE = 'PhoneHomeListener';
 

@@ -482,10 +482,97 @@ describe('monitoring', () => {
     });
   });
 
+  it('alarms when a sweep fails to process any item (SweepItemsFailed)', () => {
+    expect(alarm('sweep-items-failed')).toMatchObject({
+      Namespace: 'PhoneHomeListener',
+      MetricName: 'SweepItemsFailed',
+      Dimensions: [{ Name: 'service', Value: 'phone-home-listener-dev' }],
+      Statistic: 'Sum',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+    });
+  });
+
+  it('alarms when a pending notification is older than two sweep periods', () => {
+    expect(alarm('notifications-stuck')).toMatchObject({
+      MetricName: 'PendingNotificationMaxAgeSeconds',
+      Statistic: 'Maximum',
+      Threshold: 120, // sweepRate 1m × 2
+      ComparisonOperator: 'GreaterThanThreshold',
+    });
+    const slow = synthStage('slow', { slow: { ...STAGES.dev, sweepRate: '5m' } as StageInput });
+    const stuck = (Object.values(slow.template.findResources('AWS::CloudWatch::Alarm')) as Resource[]).find(
+      (a) => a.Properties.AlarmName === 'PhoneHomeListener-slow-notifications-stuck',
+    );
+    expect(stuck?.Properties.Threshold).toBe(600);
+  });
+
+  it('alarms on refused Logger requests: API 429s counted from the access logs, and ingest Lambda throttles', () => {
+    const props = alarm('requests-refused');
+    expect(props).toMatchObject({ Threshold: 10, ComparisonOperator: 'GreaterThanThreshold' });
+    const metrics = props.Metrics as { Id: string; Expression?: string; MetricStat?: { Metric: unknown } }[];
+    const stats = metrics.flatMap((m) => (m.MetricStat ? [m.MetricStat.Metric] : []));
+    expect(stats).toContainEqual({
+      Namespace: 'PhoneHomeListener',
+      MetricName: 'ApiThrottled',
+      Dimensions: [{ Name: 'ApiId', Value: { Ref: logicalId(dev.stack.api.httpApi) } }],
+    });
+    for (const name of ['heartbeat', 'events', 'relay'] as const) {
+      expect(stats).toContainEqual({
+        Namespace: 'AWS/Lambda',
+        MetricName: 'Throttles',
+        Dimensions: [{ Name: 'FunctionName', Value: { Ref: logicalId(dev.stack.functions.byName[name]) } }],
+      });
+    }
+    dev.template.hasResourceProperties('AWS::Logs::MetricFilter', {
+      LogGroupName: { Ref: logicalId(dev.stack.api.accessLogs) },
+      FilterPattern: '{ $.status = 429 }',
+      MetricTransformations: [
+        {
+          MetricNamespace: 'PhoneHomeListener',
+          MetricName: 'ApiThrottled',
+          MetricValue: '1',
+          Dimensions: [{ Key: 'ApiId', Value: '$.apiId' }],
+        },
+      ],
+    });
+  });
+
+  it('alarms when no heartbeat arrives for the stage window while Loggers are watched', () => {
+    for (const [s, seconds] of [
+      [dev, 86_400],
+      [prod, 3_600],
+    ] as const) {
+      const found = (Object.values(s.template.findResources('AWS::CloudWatch::Alarm')) as Resource[]).find(
+        (a) => a.Properties.AlarmName === `PhoneHomeListener-${s.config.stage}-heartbeats-stopped`,
+      );
+      const props = found?.Properties as Record<string, unknown>;
+      expect(props).toMatchObject({
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        EvaluationPeriods: 1,
+        TreatMissingData: 'notBreaching',
+      });
+      const metrics = props.Metrics as {
+        Id: string;
+        Expression?: string;
+        MetricStat?: { Metric: { MetricName: string }; Period: number; Stat: string };
+      }[];
+      const byName = (name: string) => metrics.find((m) => m.MetricStat?.Metric.MetricName === name);
+      expect(byName('Heartbeats')?.MetricStat).toMatchObject({ Period: seconds, Stat: 'Sum' });
+      expect(byName('WatchedLoggers')?.MetricStat).toMatchObject({ Period: seconds, Stat: 'Maximum' });
+      const expression = metrics.find((m) => m.Expression)?.Expression;
+      expect(expression).toBe(
+        `IF(${byName('WatchedLoggers')?.Id} > 0 AND FILL(${byName('Heartbeats')?.Id}, 0) == 0, 1, 0)`,
+      );
+    }
+  });
+
   it('sends every alarm, and its recovery, to the ops topic', () => {
     const ops = [{ Ref: logicalId(dev.stack.notifications.opsTopic) }];
     const alarms = Object.values(dev.template.findResources('AWS::CloudWatch::Alarm')) as Resource[];
-    expect(alarms).toHaveLength(6);
+    expect(alarms).toHaveLength(10);
     for (const a of alarms) {
       expect(a.Properties.AlarmActions, String(a.Properties.AlarmName)).toEqual(ops);
       expect(a.Properties.OKActions, String(a.Properties.AlarmName)).toEqual(ops);
