@@ -23,10 +23,12 @@ export class ListenerStack extends Stack {
   readonly api: Api;
   readonly sweeper: SweeperSchedule;
   readonly monitoring: Monitoring;
+  readonly config: StageConfig;
 
   constructor(scope: Construct, id: string, props: ListenerStackProps) {
     super(scope, id, props);
     const { config } = props;
+    this.config = config;
 
     this.store = new Store(this, 'Store', { retain: config.removalPolicy === 'retain' });
     this.notifications = new Notifications(this, 'Notifications', config);
@@ -81,18 +83,18 @@ export class ListenerStack extends Stack {
     });
     for (const name of FUNCTION_NAMES) {
       const fn = this.functions.byName[name];
-      Validations.of(fn).acknowledge(
-        {
-          id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+      Validations.of(fn).acknowledge({
+        id: 'AwsSolutions-L1',
+        reason:
+          'Node.js 22 is deliberate: it is the runtime the handlers, Powertools and the ESM bundles are built and tested for (target node22).',
+      });
+      if (this.config.tracing && fn.role) {
+        Validations.of(fn.role).acknowledge({
+          id: 'AwsSolutions-IAM5[Resource::*]',
           reason:
-            'AWSLambdaBasicExecutionRole only lets the function write its own CloudWatch logs; every data permission is an inline least-privilege statement.',
-        },
-        {
-          id: 'AwsSolutions-L1',
-          reason:
-            'Node.js 22 is deliberate: it is the runtime the handlers, Powertools and the ESM bundles are built and tested for (target node22).',
-        },
-      );
+            'Only xray:PutTraceSegments and xray:PutTelemetryRecords (added by active tracing) are on "*": X-Ray defines no resource types for them, so AWS accepts no other resource.',
+        });
+      }
     }
   }
 }

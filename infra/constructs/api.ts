@@ -1,12 +1,22 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { CfnOutput, RemovalPolicy } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
-import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import {
+  type CfnStage,
+  DomainName,
+  HttpApi,
+  HttpMethod,
+  type HttpRoute,
+  HttpStage,
+  LogGroupLogDestination,
+} from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { FALLBACK_FUNCTION, type FunctionName, ROUTES } from '../../shared/http/routes.js';
 import type { StageConfig } from '../stages.js';
+import { INGEST_FUNCTIONS } from './functions.js';
 
 /** Properties of {@link Api}. */
 export interface ApiProps {
@@ -23,6 +33,8 @@ export class Api extends Construct {
   readonly stage: HttpStage;
   /** The JSON access logs (one line per request, with `status` and `apiId`). */
   readonly accessLogs: LogGroup;
+  /** The custom domain, when the stage has one. */
+  readonly domain?: DomainName;
 
   constructor(scope: Construct, id: string, props: ApiProps) {
     super(scope, id);
@@ -45,11 +57,27 @@ export class Api extends Construct {
       // The stage is created below, with throttling and access logs the default stage cannot take.
       createDefaultStage: false,
     });
+    const routes: HttpRoute[] = [];
     for (const route of ROUTES) {
-      this.httpApi.addRoutes({
-        path: route.path,
-        methods: [HttpMethod[route.method]],
-        integration: integrationFor(route.function),
+      routes.push(
+        ...this.httpApi.addRoutes({
+          path: route.path,
+          methods: [HttpMethod[route.method]],
+          integration: integrationFor(route.function),
+        }),
+      );
+    }
+
+    if (config.domainName && config.certificateArn) {
+      this.domain = new DomainName(this, 'Domain', {
+        domainName: config.domainName,
+        certificate: Certificate.fromCertificateArn(this, 'Certificate', config.certificateArn),
+      });
+      // Point DNS here (CNAME, or a Route 53 alias to this name).
+      new CfnOutput(this, 'CustomDomainTarget', {
+        key: 'CustomDomainTarget',
+        value: this.domain.regionalDomainName,
+        description: `DNS target for ${config.domainName}`,
       });
     }
 
@@ -63,6 +91,7 @@ export class Api extends Construct {
       stageName: '$default',
       autoDeploy: true,
       throttle: { rateLimit: config.throttling.rateLimit, burstLimit: config.throttling.burstLimit },
+      ...(this.domain ? { domainMapping: { domainName: this.domain } } : {}),
       accessLogSettings: {
         destination: new LogGroupLogDestination(accessLogs),
         format: AccessLogFormat.custom(
@@ -82,10 +111,29 @@ export class Api extends Construct {
         ),
       },
     });
+    this.throttleRoutes(config, routes);
+  }
+
+  /** Per-route throttles of the Logger routes (the L2 stage sets only the stage-wide default). */
+  private throttleRoutes(config: StageConfig, routes: readonly HttpRoute[]) {
+    // RouteSettings is raw JSON in CloudFormation's own casing (CDK does not convert it).
+    const settings: Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }> = {};
+    for (const name of INGEST_FUNCTIONS) {
+      const limits = config.throttling.routes[name];
+      for (const route of ROUTES.filter((r) => r.function === name)) {
+        settings[`${route.method} ${route.path}`] = {
+          ThrottlingRateLimit: limits.rateLimit,
+          ThrottlingBurstLimit: limits.burstLimit,
+        };
+      }
+    }
+    (this.stage.node.defaultChild as CfnStage).routeSettings = settings;
+    // Route settings name routes by key: the routes must exist before the stage refers to them.
+    for (const route of routes) this.stage.node.addDependency(route);
   }
 
   /** The API's base URL, without a trailing slash: clients append `/v1/heartbeat`. */
   get url(): string {
-    return this.httpApi.apiEndpoint;
+    return this.domain ? `https://${this.domain.name}` : this.httpApi.apiEndpoint;
   }
 }
