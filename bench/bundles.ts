@@ -12,9 +12,23 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
+import { ensureTable, localClient, startDynamoLocal } from '../cli/dynamo-local.js';
 import { BUNDLING } from '../infra/constructs/functions.js';
+import { DynamoLoggerStore } from '../shared/adapters/dynamo-logger-store.js';
 import { FUNCTION_NAMES } from '../shared/http/routes.js';
-import { bytes, NODE22, REPO_ROOT, synthesizeArtifacts, unpack } from '../test/support/lambda-bundles.js';
+import { registerLogger } from '../shared/listener/register.js';
+import { startAwsStubs } from '../test/support/aws-stubs.js';
+import { httpEvent } from '../test/support/http.js';
+import { TemplateNames } from '../test/support/iam.js';
+import {
+  bytes,
+  NODE22,
+  REPO_ROOT,
+  type SynthesizedArtifacts,
+  synthesizeArtifacts,
+  unpack,
+} from '../test/support/lambda-bundles.js';
+import { startLambda } from '../test/support/lambda-process.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 11);
 const work = mkdtempSync(join(tmpdir(), 'phl-bench-bundles-'));
@@ -63,6 +77,86 @@ const median = (values: number[]) => {
 };
 const kb = (n: number) => `${Math.round(n / 1024)} KB`;
 
+/**
+ * What one heartbeat and one idle sweep cost in log bytes and DynamoDB requests, run from the zips under
+ * Node 22 at the production log level (INFO) against DynamoDB Local: the inputs of the cost arithmetic in
+ * docs/deploy.md. The API's access-log line is the stage's format filled with typical values.
+ */
+async function measureLogs(artifacts: SynthesizedArtifacts) {
+  const HEARTBEATS = 50;
+  const SWEEPS = 10;
+  const dynamo = await startDynamoLocal();
+  const stubs = await startAwsStubs(dynamo.endpoint);
+  try {
+    const names = new TemplateNames(artifacts.template);
+    const table = names.resolve({
+      Ref: artifacts.stack.getLogicalId(artifacts.stack.store.table.node.defaultChild as never),
+    }) as string;
+    await ensureTable(localClient(dynamo.endpoint), table);
+    const env = (name: 'heartbeat' | 'sweeper') => ({
+      ...(names.resolve(artifacts.functions[name].environment) as Record<string, string>),
+      POWERTOOLS_LOG_LEVEL: 'INFO',
+      AWS_REGION: names.region,
+      AWS_LAMBDA_FUNCTION_NAME: name,
+      AWS_ACCESS_KEY_ID: 'bench',
+      AWS_SECRET_ACCESS_KEY: 'bench',
+      AWS_ENDPOINT_URL_DYNAMODB: stubs.dynamodbEndpoint,
+      AWS_ENDPOINT_URL_SNS: stubs.snsEndpoint,
+      AWS_ENDPOINT_URL_EVENTBRIDGE: stubs.eventsEndpoint,
+    });
+    const { token } = await registerLogger(
+      new DynamoLoggerStore(dynamo.client(), table),
+      { customer: 'benchcust', side: 'A', eventTimeoutMs: 780 * 60_000, transport: 'https' },
+      Date.now(),
+    );
+    const heartbeat = await startLambda(unpack(artifacts.functions.heartbeat.zipPath), env('heartbeat'));
+    const sweeper = await startLambda(unpack(artifacts.functions.sweeper.zipPath), env('sweeper'));
+    try {
+      const logs0 = heartbeat.logs().length;
+      const calls0 = stubs.calls.length;
+      for (let i = 0; i < HEARTBEATS; i++) {
+        await heartbeat.invoke(httpEvent({ path: '/v1/heartbeat', token, body: { intervalMinutes: 720 } }));
+      }
+      const hbLog = Buffer.byteLength(heartbeat.logs().slice(logs0)) / HEARTBEATS;
+      const hbCalls = (stubs.calls.length - calls0) / HEARTBEATS;
+      const sweep0 = sweeper.logs().length;
+      const sweepCalls0 = stubs.calls.length;
+      for (let i = 0; i < SWEEPS; i++) await sweeper.invoke({});
+      const sweepLog = Buffer.byteLength(sweeper.logs().slice(sweep0)) / SWEEPS;
+      const sweepCalls = (stubs.calls.length - sweepCalls0) / SWEEPS;
+      const stage = Object.values(artifacts.template.Resources).find(
+        (r) => r.Type === 'AWS::ApiGatewayV2::Stage',
+      );
+      const settings = stage?.Properties.AccessLogSettings as { Format: string } | undefined;
+      const format = settings?.Format ?? '';
+      const accessLine = format
+        .replace('$context.requestId', 'Jx3-1gYsoAMEb7Q=')
+        .replace('$context.apiId', 'a1b2c3d4e5')
+        .replace('$context.identity.sourceIp', '203.0.113.17')
+        .replace('$context.requestTime', '27/Nov/2026:22:20:00 +0000')
+        .replace('$context.httpMethod', 'POST')
+        .replace('$context.path', '/v1/heartbeat')
+        .replace('$context.routeKey', 'POST /v1/heartbeat')
+        .replace('$context.status', '200')
+        .replace('$context.responseLength', '131')
+        .replace('$context.responseLatency', '41')
+        .replace('$context.integrationErrorMessage', '-');
+      console.log('## Logs and DynamoDB requests per invocation (from the zips, Node 22, log level INFO)');
+      console.log('| invocation | function log bytes | DynamoDB requests |');
+      console.log('| --- | ---: | ---: |');
+      console.log(`| heartbeat (${HEARTBEATS} runs) | ${Math.round(hbLog)} | ${hbCalls.toFixed(2)} |`);
+      console.log(`| idle sweep (${SWEEPS} runs) | ${Math.round(sweepLog)} | ${sweepCalls.toFixed(2)} |`);
+      console.log(`| API access-log line (per request) | ${Buffer.byteLength(accessLine) + 1} | – |`);
+    } finally {
+      await heartbeat.stop();
+      await sweeper.stop();
+    }
+  } finally {
+    await stubs.close();
+    await dynamo.stop();
+  }
+}
+
 try {
   const artifacts = synthesizeArtifacts('dev');
   const baseline = await buildBaseline();
@@ -93,6 +187,8 @@ try {
       `| ${bundle.name} | ${kb(size)} | ${kb(bytes(bundle.zip))} | ${(size / baseSize).toFixed(2)} | ${ms.toFixed(1)} ms | ${(ms / baseMs).toFixed(2)} |`,
     );
   }
+  console.log('');
+  await measureLogs(artifacts);
   artifacts.dispose();
 } finally {
   rmSync(work, { recursive: true, force: true });
