@@ -8,13 +8,14 @@ import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SNSClient } from '@aws-sdk/client-sns';
+import { DynamoFleet } from '../shared/adapters/dynamo-fleet.js';
 import { DynamoLoggerStore } from '../shared/adapters/dynamo-logger-store.js';
 import { EventBridgeNotifier } from '../shared/adapters/eventbridge-notifier.js';
 import { FanoutNotifier } from '../shared/adapters/fanout-notifier.js';
 import { FileNotifier } from '../shared/adapters/file-notifier.js';
 import { SnsNotifier } from '../shared/adapters/sns-notifier.js';
 import { parseDuration } from '../shared/domain/duration.js';
-import type { LoggerStore, Notifier } from '../shared/ports.js';
+import type { Fleet, LoggerStore, Notifier } from '../shared/ports.js';
 import { localClient } from './dynamo-local.js';
 import { LOCAL_FILE, type LocalTarget } from './local.js';
 
@@ -27,6 +28,8 @@ export interface TargetOptions {
 
 export interface Target {
   readonly store: LoggerStore;
+  /** The fleet as a whole: counts, the status view, bulk import/export. */
+  readonly fleet: Fleet;
   /** Where heartbeats go (for the curl example); unknown for a bare `--table`. */
   readonly apiUrl?: string;
   /** For messages: "local Listener at …", "stage dev", "table X in eu-west-1". */
@@ -90,6 +93,7 @@ function awsTarget(table: string, region: string | undefined, description: strin
   const client = new DynamoDBClient(region ? { region } : {});
   return {
     store: new DynamoLoggerStore(client, table),
+    fleet: new DynamoFleet(client, table),
     ...(apiUrl ? { apiUrl } : {}),
     description,
     close: () => client.destroy(),
@@ -107,6 +111,7 @@ function localTarget(dir: string): Target {
   const client = localClient(local.dynamodbEndpoint);
   return {
     store: new DynamoLoggerStore(client, local.tableName),
+    fleet: new DynamoFleet(client, local.tableName),
     apiUrl: local.apiUrl,
     description: `local Listener at ${local.apiUrl}`,
     // The CLI's stdout is its command output (maybe --json): ALARM/CLEARED lines go to stderr.
