@@ -112,6 +112,10 @@ async function writeLoggers(
   });
 }
 
+/** A steady fleet: last phone-homes spread over the past 10 hours, so none is LATE or due for 2 hours. */
+const steadySeenAt = (i: number) => NOW - ((i * 7919) % 600) * MINUTE;
+const progress = (text: string) => console.error(`${new Date().toISOString()} ${text}`);
+
 const range = (from: number, to: number) =>
   Array.from({ length: Math.max(0, to - from) }, (_, k) => from + k);
 /** The 10 overdue Loggers of the sweep-time figures: side A of customers spread over the fleet. */
@@ -196,7 +200,7 @@ async function timeStatusCli(
       timed(
         () =>
           new Promise<string>((done, fail) =>
-            execFile(process.execPath, [bin, ...cliArgs], { timeout: 120_000 }, (error, stdout) =>
+            execFile(process.execPath, [bin, ...cliArgs], { timeout: 300_000 }, (error, stdout) =>
               error ? fail(error) : done(stdout),
             ),
           ),
@@ -223,7 +227,7 @@ export async function runScaleBench(): Promise<void> {
     const countRows: string[] = [];
     let written = 0;
     for (const size of FLEETS) {
-      const write = await timed(() => writeLoggers(doc, table, range(written, size), () => T0));
+      const write = await timed(() => writeLoggers(doc, table, range(written, size), steadySeenAt));
       console.error(`fleet ${size}: wrote ${size - written} Loggers in ${(write.ms / 1000).toFixed(1)} s`);
       written = size;
       const ten = overdueTen(size);
@@ -235,6 +239,7 @@ export async function runScaleBench(): Promise<void> {
       ] as const) {
         await reset();
         requests.count = 0;
+        progress(`fleet ${size}: sweep (${name})`);
         const run = await timed(() => sweep(depsFor(sweepStore, recordingNotifier()), NOW));
         results[name] = { ms: run.ms, requests: requests.count, raised: run.value.raised };
       }
@@ -245,7 +250,9 @@ export async function runScaleBench(): Promise<void> {
       sweepRows.push(
         `| ${size} | 10 | ${index.raised} | ${index.ms.toFixed(0)} ms | ${index.requests} | ${scan.raised} | ${scan.ms.toFixed(0)} ms | ${scan.requests} | ${(scan.ms / index.ms).toFixed(1)}× |`,
       );
+      progress(`fleet ${size}: ${sweepRows.at(-1)}; counts and status`);
       countRows.push(await countsRow(size, fleet, doc, table, dynamo.endpoint));
+      progress(`fleet ${size}: ${countRows.at(-1)}`);
     }
     console.log('## Sweep of 10 overdue Loggers: `due` index vs the same sweep over a Scan\n');
     console.log(
@@ -260,8 +267,11 @@ export async function runScaleBench(): Promise<void> {
     console.log('| ---: | ---: | ---: | ---: | ---: | ---: | --- |');
     for (const row of countRows) console.log(row);
     console.log('');
+    progress('counter write cost');
     await counterWriteCost(doc, client);
+    progress('mass overdue');
     await massOverdue(store, fleet, doc, table, requests);
+    progress('ingest ratio');
     await ingestRatio(client, dynamo.endpoint);
   } finally {
     await dynamo.stop();
