@@ -16,6 +16,7 @@ import type { Store } from './store.js';
 /** DynamoDB actions a function may take on the table's items (named, never `dynamodb:*`). */
 export type ItemAction =
   | 'dynamodb:GetItem'
+  | 'dynamodb:BatchGetItem'
   | 'dynamodb:PutItem'
   | 'dynamodb:UpdateItem'
   | 'dynamodb:ConditionCheckItem';
@@ -56,7 +57,8 @@ export const FUNCTION_SPECS: Readonly<Record<FunctionName, FunctionSpec>> = {
   // Relayed modem records: the bridge's credential (GetItem), each record a phone-home (UpdateItem) plus
   // its idempotency marker or event (PutItem); relayed error/critical events page like HTTPS ones.
   relay: {
-    table: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:PutItem'],
+    // BatchGetItem: which records of a batch were applied before (one read per Logger, not per record).
+    table: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:UpdateItem', 'dynamodb:PutItem'],
     notifies: true,
     memoryMiB: 256,
     timeout: Duration.seconds(29),

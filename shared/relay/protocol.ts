@@ -55,6 +55,13 @@ const base = {
   customer: customerSchema,
   side: sideSchema,
   at: loggerTimeSchema,
+  /**
+   * When the bridge received the record (its clock, ISO-8601). A record spooled through an outage is
+   * applied at this time (bounded to the Logger's timeout before the Listener's now), not at delivery.
+   */
+  receivedAt: z.iso
+    .datetime({ offset: true, error: 'receivedAt is an ISO-8601 date-time, e.g. 2026-11-04T10:15:00Z' })
+    .optional(),
 };
 
 export const relayHeartbeatSchema = strictObject({
