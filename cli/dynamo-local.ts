@@ -119,9 +119,11 @@ export async function startDynamoLocal(options: DynamoLocalOptions = {}): Promis
       await client.send(new ListTablesCommand({}));
       break;
     } catch {
-      if (Date.now() - started > 30_000) {
+      if (Date.now() - started > 60_000) {
         child.kill('SIGKILL');
-        throw new Error(`DynamoDB Local did not answer on ${endpoint} within 30 s`);
+        throw new Error(
+          `DynamoDB Local did not answer on ${endpoint} within 60 s (a very busy machine?): try again`,
+        );
       }
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
