@@ -5,9 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { SNSClient } from '@aws-sdk/client-sns';
+import { ADMIN_LIMITS, dynamoClient, eventBridgeClient, snsClient } from '../shared/adapters/aws-clients.js';
 import { DynamoLoggerStore } from '../shared/adapters/dynamo-logger-store.js';
 import { EventBridgeNotifier } from '../shared/adapters/eventbridge-notifier.js';
 import { FileNotifier } from '../shared/adapters/file-notifier.js';
@@ -68,8 +66,8 @@ export async function resolveTarget(options: TargetOptions): Promise<Target> {
     const region = stage.region ?? options.region;
     const clientConfig = region ? { region } : {};
     const channels = [
-      new EventBridgeNotifier(new EventBridgeClient(clientConfig), stage.eventBusName),
-      new SnsNotifier(new SNSClient(clientConfig), stage.alarmTopicArn),
+      new EventBridgeNotifier(eventBridgeClient(clientConfig, ADMIN_LIMITS), stage.eventBusName),
+      new SnsNotifier(snsClient(clientConfig, ADMIN_LIMITS), stage.alarmTopicArn),
     ];
     const { loadStage } = await import('../infra/stages.js');
     const config = Object.hasOwn(STAGES, options.stage) ? loadStage(options.stage) : undefined;
@@ -89,7 +87,7 @@ export async function resolveTarget(options: TargetOptions): Promise<Target> {
 }
 
 function awsTarget(table: string, region: string | undefined, description: string, apiUrl?: string): Target {
-  const client = new DynamoDBClient(region ? { region } : {});
+  const client = dynamoClient(region ? { region } : {}, ADMIN_LIMITS);
   return {
     store: new DynamoLoggerStore(client, table),
     ...(apiUrl ? { apiUrl } : {}),

@@ -2,9 +2,7 @@
  * Wires the ports to their AWS (or local) adapters from the validated configuration. Clients are built
  * once per Lambda container, on first use, and reused by every invocation.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { SNSClient } from '@aws-sdk/client-sns';
+import { dynamoClient, eventBridgeClient, snsClient } from './adapters/aws-clients.js';
 import { DynamoLoggerStore } from './adapters/dynamo-logger-store.js';
 import { EventBridgeNotifier } from './adapters/eventbridge-notifier.js';
 import { FileNotifier } from './adapters/file-notifier.js';
@@ -25,12 +23,11 @@ export function createRuntime(config: ListenerConfig = loadConfig()): Runtime {
   // Each channel delivers on its own (see shared/listener/delivery.ts): order does not matter.
   const channels: NotificationChannel[] = [];
   if (config.notificationsFile) channels.push(new FileNotifier(config.notificationsFile));
-  if (config.eventBusName)
-    channels.push(new EventBridgeNotifier(new EventBridgeClient({}), config.eventBusName));
-  if (config.alarmTopicArn) channels.push(new SnsNotifier(new SNSClient({}), config.alarmTopicArn));
+  if (config.eventBusName) channels.push(new EventBridgeNotifier(eventBridgeClient(), config.eventBusName));
+  if (config.alarmTopicArn) channels.push(new SnsNotifier(snsClient(), config.alarmTopicArn));
   return {
     config,
-    store: new DynamoLoggerStore(new DynamoDBClient({}), config.tableName),
+    store: new DynamoLoggerStore(dynamoClient(), config.tableName),
     channels,
     listenerName: config.listenerName,
     outboxRetryMs: config.outboxRetryMs,
