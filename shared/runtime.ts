@@ -2,11 +2,10 @@
  * Wires the ports to their AWS (or local) adapters from the validated configuration. Clients are built
  * once per Lambda container, on first use, and reused by every invocation.
  */
-import { dynamoClient, eventBridgeClient, snsClient } from './adapters/aws-clients.js';
+import { dynamoClient } from './adapters/aws-clients.js';
 import { DynamoLoggerStore } from './adapters/dynamo-logger-store.js';
-import { EventBridgeNotifier } from './adapters/eventbridge-notifier.js';
 import { FileNotifier } from './adapters/file-notifier.js';
-import { SnsNotifier } from './adapters/sns-notifier.js';
+import { LazyChannel } from './adapters/lazy-channel.js';
 import { type ListenerConfig, loadConfig } from './config.js';
 import type { ListenerDeps } from './listener/deps.js';
 import { listenerLog, metricCounters } from './observability.js';
@@ -23,8 +22,14 @@ export function createRuntime(config: ListenerConfig = loadConfig()): Runtime {
   // Each channel delivers on its own (see shared/listener/delivery.ts): order does not matter.
   const channels: NotificationChannel[] = [];
   if (config.notificationsFile) channels.push(new FileNotifier(config.notificationsFile));
-  if (config.eventBusName) channels.push(new EventBridgeNotifier(eventBridgeClient(), config.eventBusName));
-  if (config.alarmTopicArn) channels.push(new SnsNotifier(snsClient(), config.alarmTopicArn));
+  // The SNS and EventBridge clients load on first publish (LazyChannel): most invocations never publish.
+  const { eventBusName, alarmTopicArn } = config;
+  const aws = () => import('./adapters/aws-channels.js');
+  if (eventBusName) {
+    channels.push(new LazyChannel('eventbridge', async () => (await aws()).eventBridgeChannel(eventBusName)));
+  }
+  if (alarmTopicArn)
+    channels.push(new LazyChannel('sns', async () => (await aws()).snsChannel(alarmTopicArn)));
   return {
     config,
     store: new DynamoLoggerStore(dynamoClient(), config.tableName),
