@@ -68,7 +68,9 @@ async function loadOrExit(file: string): Promise<Awaited<ReturnType<typeof loadB
     return await loadBridgeConfig(file);
   } catch (error) {
     if (!(error instanceof BridgeConfigError)) throw error;
-    process.stderr.write(`${error.message}\n`);
+    process.stderr.write(
+      `listener: ${error.message} — fix ${file} (see docs/bridge.md, Configuration file)\n`,
+    );
     process.exitCode = 2;
     return undefined;
   }
