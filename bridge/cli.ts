@@ -48,7 +48,7 @@ export function registerBridgeCommands(program: Command): Command {
       const status = await readStatus(config.stateDir);
       if (!status) {
         process.stderr.write(
-          `no status in ${config.stateDir}: has "listener bridge run" ever run with this config?\n`,
+          `listener: no bridge status in ${config.stateDir} — start the bridge with: npx listener bridge run --config ${options.config}\n`,
         );
         process.exitCode = 1;
         return;
