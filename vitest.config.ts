@@ -33,6 +33,8 @@ export default defineConfig({
           include: ['test/docs/**/*.test.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
+          // The tour and the contract tests each run a whole local Listener: one at a time.
+          fileParallelism: false,
         },
       },
       {
