@@ -29,6 +29,16 @@ export default defineConfig({
       {
         extends: true,
         test: {
+          name: 'artifact',
+          include: ['test/artifact/**/*.test.ts'],
+          testTimeout: 60_000,
+          // Synthesizing with bundling (esbuild, five functions) and starting DynamoDB Local on a busy machine.
+          hookTimeout: 600_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
           name: 'docs',
           include: ['test/docs/**/*.test.ts'],
           testTimeout: 120_000,

@@ -17,7 +17,7 @@ import { ROOT } from './markdown.js';
  * Issue 8 (authentication before the body, duplicate ids in a batch, malformed targets, 503 on a slow
  * store) lands from another branch; until it is merged here its cases are `it.todo`.
  */
-const ISSUE_8_MERGED = false;
+const ISSUE_8_MERGED = true;
 const issue8 = ISSUE_8_MERGED ? it : it.todo;
 
 type Method = 'get' | 'post';
@@ -383,7 +383,7 @@ describe.each(['post /v1/heartbeat', 'post /v1/events', 'post /v1/relay', 'get /
 
 describe('the whole contract', () => {
   issue8('a malformed request target is a 400 in the error format', async () => {
-    const answer = await send('GET', '/v1/%zz');
+    const answer = await send('GET', '//[');
     expect(answer.status).toBe(400);
     expectDocumented('get', '/v1/health', { ...answer, status: 404 }); // same error body as any unserved target
   });
