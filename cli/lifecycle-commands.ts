@@ -16,6 +16,7 @@ import { timeoutText } from '../shared/domain/notification.js';
 import { pause, resume } from '../shared/domain/transitions.js';
 import { removeLogger, rotateToken, updateLogger } from '../shared/listener/admin.js';
 import { confirm, iso, loggerArg, loggerJson } from './args.js';
+import { notRegistered } from './errors.js';
 import { table, when } from './format.js';
 import { withTarget } from './logger-commands.js';
 import { onTarget, type TargetOptions, UsageError } from './target.js';
@@ -36,7 +37,10 @@ export function registerLifecycleCommands(logger: Command): void {
     const id = loggerArg(idArg);
     const limit = Number(opts.events);
     if (!Number.isInteger(limit) || limit < 0 || limit > 100) {
-      throw new UsageError(`--events "${opts.events}": use a whole number from 0 to 100`);
+      throw new UsageError(
+        `--events "${opts.events}" is not a whole number from 0 to 100`,
+        'e.g. --events 10',
+      );
     }
     await onTarget(opts, async (target) => {
       const now = Date.now();
@@ -206,12 +210,6 @@ export function registerLifecycleCommands(logger: Command): void {
 function report(opts: Opts, id: LoggerId, logger: Logger, message: string) {
   if (opts.json) console.log(JSON.stringify(loggerJson(logger, Date.now())));
   else console.log(`Logger ${formatLoggerId(id)} ${message}.`);
-}
-
-export function notRegistered(id: LoggerId): Error {
-  return new Error(
-    `Logger ${formatLoggerId(id)} is not registered; see the registered ones with: listener logger list`,
-  );
 }
 
 function indent(text: string): string {

@@ -9,6 +9,7 @@ import type { Server } from 'node:http';
 import { join, resolve } from 'node:path';
 import { formatDuration } from '../shared/domain/duration.js';
 import { ensureTable, startDynamoLocal, stopStaleDynamoLocal } from './dynamo-local.js';
+import { FailedError } from './errors.js';
 import { type LambdaHandler, startLocalServer } from './local-server.js';
 
 export interface LocalOptions {
@@ -71,7 +72,10 @@ export async function runLocal(options: LocalOptions): Promise<void> {
     const { http, sweep } = await loadHandlers();
     server = await startLocalServer(http, options.port).catch((error: NodeJS.ErrnoException) => {
       throw error.code === 'EADDRINUSE'
-        ? new Error(`port ${options.port} is already in use: stop what uses it or pass --port <another>`)
+        ? new FailedError(
+            `port ${options.port} is already in use`,
+            'stop what uses it, or pass --port <another>',
+          )
         : error;
     });
     const apiUrl = `http://127.0.0.1:${options.port}`;
@@ -144,8 +148,9 @@ async function refuseSecondInstance(dir: string): Promise<void> {
   } catch {
     return; // a stale file from a Listener that was killed
   }
-  throw new Error(
-    `a local Listener (pid ${pid}) is already running with ${dir}; stop it first or pass --dir`,
+  throw new FailedError(
+    `a local Listener (pid ${pid}) is already running with ${dir}`,
+    'stop it first, or pass --dir <another directory>',
   );
 }
 

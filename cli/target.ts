@@ -14,6 +14,7 @@ import { SnsNotifier } from '../shared/adapters/sns-notifier.js';
 import { parseDuration } from '../shared/domain/duration.js';
 import type { Fleet, LoggerStore, NotificationChannel } from '../shared/ports.js';
 import { localClient } from './dynamo-local.js';
+import { UnreachableError, UsageError } from './errors.js';
 import { LOCAL_FILE, type LocalTarget } from './local.js';
 
 export interface TargetOptions {
@@ -45,10 +46,7 @@ export interface Target {
   close(): void;
 }
 
-/** A mistake in how the command was called (exit code 2). */
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
+export { UsageError } from './errors.js';
 
 /** Runs `body` against the resolved target, and closes the target's clients whatever happens. */
 export async function onTarget<T>(opts: TargetOptions, body: (target: Target) => Promise<T>): Promise<T> {
@@ -61,10 +59,18 @@ export async function onTarget<T>(opts: TargetOptions, body: (target: Target) =>
 }
 
 export async function resolveTarget(options: TargetOptions): Promise<Target> {
-  if (options.stage && options.table) throw new UsageError('pass either --stage or --table, not both');
+  if (options.stage && options.table) {
+    throw new UsageError('--stage and --table given together', 'pass one of them');
+  }
   if (options.stage) {
     const { resolveStage } = await import('./stage-target.js');
     const { STAGES } = await import('../infra/stages.js');
+    if (!Object.hasOwn(STAGES, options.stage)) {
+      throw new UsageError(
+        `there is no stage "${options.stage}"`,
+        `use one of ${Object.keys(STAGES).join(', ')} (defined in infra/stages.ts)`,
+      );
+    }
     const stage = await resolveStage(options.stage, options.region ? { region: options.region } : {});
     const region = stage.region ?? options.region;
     const clientConfig = region ? { region } : {};
@@ -102,12 +108,16 @@ function awsTarget(table: string, region: string | undefined, description: strin
 
 function localTarget(dir: string): Target {
   const file = join(resolve(dir), LOCAL_FILE);
-  if (!existsSync(file)) {
-    throw new UsageError(
-      `no local Listener is running (${file} not found): start one with "npm start", or pass --stage <name> or --table <name> for AWS`,
+  const start = 'start one with "npm start", or pass --stage <name> or --table <name> for AWS';
+  if (!existsSync(file))
+    throw new UnreachableError(`no local Listener is running (${file} not found)`, start);
+  const local = JSON.parse(readFileSync(file, 'utf8')) as LocalTarget;
+  if (!isRunning(local.pid)) {
+    throw new UnreachableError(
+      `no local Listener is running (${file} is left from pid ${local.pid}, which has stopped)`,
+      start,
     );
   }
-  const local = JSON.parse(readFileSync(file, 'utf8')) as LocalTarget;
   const client = localClient(local.dynamodbEndpoint);
   return {
     store: new DynamoLoggerStore(client, local.tableName),
@@ -123,4 +133,13 @@ function localTarget(dir: string): Target {
     ...(local.sweepEveryMs === undefined ? {} : { sweepEveryMs: local.sweepEveryMs }),
     close: () => client.destroy(),
   };
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'; // alive, someone else's
+  }
 }
