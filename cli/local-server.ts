@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
+import { isConsolePath } from '../shared/console/routes.js';
 import { errorResponse } from '../shared/http/responses.js';
 import { FALLBACK_FUNCTION, type FunctionName, ROUTES } from '../shared/http/routes.js';
 
@@ -18,7 +19,7 @@ const MAX_READ_BYTES = 1024 * 1024;
 
 /** Serves the API with `handlers` (one per function name) on 127.0.0.1:`port`. */
 export async function startLocalServer(
-  handlers: Partial<Record<FunctionName, LambdaHandler>>,
+  handlers: Partial<Record<FunctionName | 'console', LambdaHandler>>,
   port: number,
   host = '127.0.0.1',
 ): Promise<Server> {
@@ -35,7 +36,7 @@ export async function startLocalServer(
 }
 
 async function serve(
-  handlers: Partial<Record<FunctionName, LambdaHandler>>,
+  handlers: Partial<Record<FunctionName | 'console', LambdaHandler>>,
   req: IncomingMessage,
   res: ServerResponse,
 ): Promise<void> {
@@ -44,6 +45,11 @@ async function serve(
   const body = await readBody(req);
   if (body === undefined) {
     send(res, errorResponse(413, 'payload_too_large', `the body is larger than ${MAX_READ_BYTES} bytes`));
+    return;
+  }
+  if (handlers.console && isConsolePath(url.pathname)) {
+    const event = toEvent(req, url, method, body, 'ANY /console/{proxy+}');
+    send(res, await handlers.console(event, lambdaContext('console')));
     return;
   }
   const route = ROUTES.find((r) => r.method === method && r.path === url.pathname);

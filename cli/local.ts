@@ -131,6 +131,7 @@ function configureEnvironment(options: LocalOptions, dir: string, endpoint: stri
     POWERTOOLS_LOG_LEVEL: options.verbose ? 'INFO' : 'WARN',
     POWERTOOLS_METRICS_DISABLED: 'true',
     AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE: '1',
+    CONSOLE_AUTH: 'local',
     RENOTIFY_EVERY:
       options.renotifyEveryMs === undefined ? 'off' : `${Math.round(options.renotifyEveryMs / 1000)}s`,
   });
@@ -139,15 +140,16 @@ function configureEnvironment(options: LocalOptions, dir: string, endpoint: stri
 }
 
 async function loadHandlers(): Promise<{
-  http: Record<'heartbeat' | 'events' | 'relay' | 'health', LambdaHandler>;
+  http: Record<'heartbeat' | 'events' | 'relay' | 'health' | 'console', LambdaHandler>;
   sweep: () => Promise<unknown>;
 }> {
-  const [heartbeat, events, relay, health, sweeper] = await Promise.all([
+  const [heartbeat, events, relay, health, sweeper, webConsole] = await Promise.all([
     import('../functions/heartbeat/handler.js'),
     import('../functions/events/handler.js'),
     import('../functions/relay/handler.js'),
     import('../functions/health/handler.js'),
     import('../functions/sweeper/handler.js'),
+    import('../functions/console/handler.js'),
   ]);
   const context = { functionName: 'sweeper', awsRequestId: 'local-sweep' } as never;
   return {
@@ -156,6 +158,7 @@ async function loadHandlers(): Promise<{
       events: events.handler as LambdaHandler,
       relay: relay.handler as LambdaHandler,
       health: health.handler as LambdaHandler,
+      console: webConsole.handler as LambdaHandler,
     },
     sweep: () => sweeper.handler({}, context),
   };
@@ -169,6 +172,7 @@ function printBanner(options: LocalOptions, apiUrl: string, dir: string): void {
       `  DynamoDB Local: ${storage}`,
       `  sweeping every ${formatDuration(options.sweepEveryMs)}; notifications → ${join(dir, 'notifications.jsonl')}`,
       '  register a Logger:  npx listener logger add geocust1 A',
+      `  web console:        npx listener console-url${dir === resolve('.listener') ? '' : ` --dir ${dir}`}`,
       '  stop: Ctrl-C',
       '',
     ].join('\n'),

@@ -7,6 +7,7 @@ import { parseDuration } from '../shared/domain/duration.js';
 import { LoggerNotFoundError, StoreUnavailableError } from '../shared/domain/errors.js';
 import { registerAlarmCommands } from './alarm-commands.js';
 import { registerBridgeAdmin } from './bridge-admin.js';
+import { registerConsoleCommand } from './console-command.js';
 import { registerDoctorCommand } from './doctor-command.js';
 import { runLocal } from './local.js';
 import { registerLoggerCommands } from './logger-commands.js';
@@ -73,6 +74,7 @@ registerStatusCommands(program);
 registerAlarmCommands(program);
 registerDoctorCommand(program);
 registerSweepCommand(program);
+registerConsoleCommand(program);
 registerBridgeAdmin(registerBridgeCommands(program));
 
 try {

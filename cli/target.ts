@@ -8,13 +8,15 @@ import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SNSClient } from '@aws-sdk/client-sns';
+import { DynamoAuditLog } from '../shared/adapters/dynamo-audit-log.js';
 import { DynamoLoggerStore } from '../shared/adapters/dynamo-logger-store.js';
 import { EventBridgeNotifier } from '../shared/adapters/eventbridge-notifier.js';
 import { FanoutNotifier } from '../shared/adapters/fanout-notifier.js';
 import { FileNotifier } from '../shared/adapters/file-notifier.js';
 import { SnsNotifier } from '../shared/adapters/sns-notifier.js';
 import { parseDuration } from '../shared/domain/duration.js';
-import type { LoggerStore, Notifier } from '../shared/ports.js';
+import { DEFAULT_EVENT_RETENTION_MS } from '../shared/domain/event.js';
+import type { AuditLog, LoggerStore, Notifier } from '../shared/ports.js';
 import { localClient } from './dynamo-local.js';
 import { LOCAL_FILE, type LocalTarget } from './local.js';
 
@@ -27,6 +29,8 @@ export interface TargetOptions {
 
 export interface Target {
   readonly store: LoggerStore;
+  /** The audit record operators' actions are written to (shared/listener/admin.ts). */
+  readonly audit: AuditLog;
   /** Where heartbeats go (for the curl example); unknown for a bare `--table`. */
   readonly apiUrl?: string;
   /** For messages: "local Listener at …", "stage dev", "table X in eu-west-1". */
@@ -90,6 +94,7 @@ function awsTarget(table: string, region: string | undefined, description: strin
   const client = new DynamoDBClient(region ? { region } : {});
   return {
     store: new DynamoLoggerStore(client, table),
+    audit: new DynamoAuditLog(client, table, DEFAULT_EVENT_RETENTION_MS),
     ...(apiUrl ? { apiUrl } : {}),
     description,
     close: () => client.destroy(),
@@ -107,6 +112,7 @@ function localTarget(dir: string): Target {
   const client = localClient(local.dynamodbEndpoint);
   return {
     store: new DynamoLoggerStore(client, local.tableName),
+    audit: new DynamoAuditLog(client, local.tableName, DEFAULT_EVENT_RETENTION_MS),
     apiUrl: local.apiUrl,
     description: `local Listener at ${local.apiUrl}`,
     // The CLI's stdout is its command output (maybe --json): ALARM/CLEARED lines go to stderr.
