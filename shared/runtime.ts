@@ -5,12 +5,15 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SNSClient } from '@aws-sdk/client-sns';
+import { DynamoConsoleKeys } from './adapters/dynamo-console-items.js';
 import { DynamoLoggerStore } from './adapters/dynamo-logger-store.js';
 import { EventBridgeNotifier } from './adapters/eventbridge-notifier.js';
 import { FanoutNotifier } from './adapters/fanout-notifier.js';
 import { FileNotifier } from './adapters/file-notifier.js';
 import { SnsNotifier } from './adapters/sns-notifier.js';
 import { type ListenerConfig, loadConfig } from './config.js';
+import { emailLinks } from './console/links.js';
+import type { Notification } from './domain/notification.js';
 import type { ListenerDeps } from './listener/deps.js';
 import { listenerLog, metricCounters } from './observability.js';
 import type { Notifier } from './ports.js';
@@ -23,15 +26,19 @@ export interface Runtime extends ListenerDeps {
 
 /** Builds the runtime for `config`. DynamoDB's endpoint follows the SDK's AWS_ENDPOINT_URL_DYNAMODB (local mode). */
 export function createRuntime(config: ListenerConfig = loadConfig()): Runtime {
+  const dynamo = new DynamoDBClient({});
   const notifiers: Notifier[] = [];
   if (config.notificationsFile) notifiers.push(new FileNotifier(config.notificationsFile));
   // EventBridge before SNS: see FanoutNotifier.
   if (config.eventBusName)
     notifiers.push(new EventBridgeNotifier(new EventBridgeClient({}), config.eventBusName));
-  if (config.alarmTopicArn) notifiers.push(new SnsNotifier(new SNSClient({}), config.alarmTopicArn));
+  if (config.alarmTopicArn) {
+    const links = consoleLinks(config, dynamo);
+    notifiers.push(new SnsNotifier(new SNSClient({}), config.alarmTopicArn, links));
+  }
   return {
     config,
-    store: new DynamoLoggerStore(new DynamoDBClient({}), config.tableName),
+    store: new DynamoLoggerStore(dynamo, config.tableName),
     notifier: new FanoutNotifier(notifiers),
     listenerName: config.listenerName,
     outboxRetryMs: config.outboxRetryMs,
@@ -40,6 +47,20 @@ export function createRuntime(config: ListenerConfig = loadConfig()): Runtime {
     log: listenerLog,
     counters: metricCounters,
     now: Date.now,
+  };
+}
+
+/**
+ * The console links an email carries: the Logger's page and, for an alarm, a signed one-time acknowledge
+ * link — signed with the console's key when the console has created it (read only, never created here).
+ */
+function consoleLinks(config: ListenerConfig, dynamo: DynamoDBClient) {
+  const { consoleUrl } = config;
+  if (!consoleUrl) return undefined;
+  const keys = new DynamoConsoleKeys(dynamo, config.tableName);
+  return async (n: Notification) => {
+    const key = await keys.key(false).catch(() => undefined);
+    return emailLinks(n, consoleUrl, key, Date.now());
   };
 }
 

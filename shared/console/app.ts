@@ -29,7 +29,7 @@ import { page, type Section, type Viewer } from './pages/layout.js';
 import { loggerBody, WINDOW_HOURS } from './pages/logger.js';
 import { refusedBody } from './pages/messages.js';
 import type { ConsoleRequest } from './request.js';
-import { assetResponse, type ConsoleResponse, htmlResponse, redirect } from './responses.js';
+import { assetResponse, type ConsoleResponse, htmlResponse, jsonResponse, redirect } from './responses.js';
 import { CONSOLE_PATH, loggerPath } from './routes.js';
 import { clearedSessionCookie, csrfToken, readSession, type Session, validCsrf } from './session.js';
 
@@ -63,6 +63,7 @@ async function route(req: ConsoleRequest, deps: ConsoleDeps): Promise<ConsoleRes
   const key = await deps.keys.key(true);
   if (!key) throw new StoreUnavailableError('the console key could not be created');
   const now = deps.now();
+  if (req.path === `${CONSOLE_PATH}/api/fleet`) return fleetJson(req, deps, now);
   const public_ = (await signInRoutes(req, deps, key, now)) ?? (await ackRoutes(req, deps, key, now));
   if (public_) return public_;
 
@@ -82,6 +83,22 @@ async function route(req: ConsoleRequest, deps: ConsoleDeps): Promise<ConsoleRes
   }
   if (req.method !== 'GET') return message(deps, 405, 'Not allowed', 'Use the console’s pages and forms.');
   return show(req, deps, viewer, now);
+}
+
+/**
+ * The fleet as JSON for tools, behind API Gateway's JWT authorizer of the console's user pool; without
+ * its claims (no authorizer ran: local mode, or a misrouted request) nothing is answered.
+ */
+async function fleetJson(req: ConsoleRequest, deps: ConsoleDeps, now: number): Promise<ConsoleResponse> {
+  if (!req.jwtUser || req.method !== 'GET') {
+    return jsonResponse(401, { error: { code: 'unauthorized', message: 'send a console access token' } });
+  }
+  const view = fleetView(await deps.store.list(), now, parseFilter(req.query));
+  return jsonResponse(200, {
+    at: new Date(now).toISOString(),
+    counts: view.counts,
+    customers: view.customers,
+  });
 }
 
 /** A browser sends Origin with a POST; when it does, it must be this host. */

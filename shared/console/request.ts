@@ -13,6 +13,8 @@ export interface ConsoleRequest {
   readonly cookies: ReadonlyMap<string, string>;
   /** The urlencoded form of a POST; undefined if absent, too large or of another type. */
   readonly form?: URLSearchParams;
+  /** Set only behind API Gateway's JWT authorizer (the console API route): who the token names. */
+  readonly jwtUser?: string;
 }
 
 export function consoleRequest(event: APIGatewayProxyEventV2): ConsoleRequest {
@@ -24,7 +26,11 @@ export function consoleRequest(event: APIGatewayProxyEventV2): ConsoleRequest {
   const isForm = /^application\/x-www-form-urlencoded\b/i.test(headers['content-type'] ?? '');
   const form =
     raw && isForm && raw.length <= MAX_FORM_BYTES ? new URLSearchParams(raw.toString('utf8')) : undefined;
+  const claims = (event.requestContext as { authorizer?: { jwt?: { claims?: Record<string, unknown> } } })
+    .authorizer?.jwt?.claims;
+  const jwtUser = claims ? String(claims.email ?? claims.username ?? claims.sub ?? '') : '';
   return {
+    ...(jwtUser ? { jwtUser } : {}),
     method: event.requestContext.http.method,
     path: event.requestContext.http.path ?? event.rawPath,
     query: new URLSearchParams(event.rawQueryString ?? ''),

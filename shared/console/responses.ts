@@ -16,7 +16,7 @@ const SECURITY_HEADERS = {
   'content-security-policy': CONTENT_SECURITY_POLICY,
   'x-frame-options': 'DENY',
   'x-content-type-options': 'nosniff',
-  'referrer-policy': 'no-referrer',
+  'referrer-policy': 'same-origin',
   'strict-transport-security': 'max-age=31536000; includeSubDomains',
   'cross-origin-opener-policy': 'same-origin',
   'cross-origin-resource-policy': 'same-origin',
@@ -57,5 +57,17 @@ export function assetResponse(asset: Asset): ConsoleResponse {
       'cache-control': 'public, max-age=31536000, immutable',
     },
     body: asset.body,
+  };
+}
+
+export function jsonResponse(status: number, body: unknown): ConsoleResponse {
+  return {
+    status,
+    headers: {
+      ...SECURITY_HEADERS,
+      'content-type': 'application/json; charset=utf-8',
+      'cache-control': 'no-store',
+    },
+    body: JSON.stringify(body),
   };
 }

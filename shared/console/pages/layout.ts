@@ -28,7 +28,7 @@ export function page(options: {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
+<meta name="referrer" content="same-origin">
 <title>${title} · Listener ${listener}</title>
 <link rel="stylesheet" href="${ASSETS.css.url}">
 <script src="${ASSETS.js.url}" defer></script>

@@ -46,6 +46,21 @@ describe('the console without a session', () => {
     expect((await handleConsole(request('/console', { cookie: forged }), deps)).status).toBe(303);
   });
 
+  it('never takes a Logger token (or any bearer token) for a console session', async () => {
+    const { deps } = consoleDeps([down()]);
+    const req = request('/console');
+    const withToken = { ...req, headers: { ...req.headers, authorization: 'Bearer phl.geocust1.A.secret' } };
+    expect((await handleConsole(withToken, deps)).status).toBe(303);
+    const api = await handleConsole({ ...request('/console/api/fleet'), headers: withToken.headers }, deps);
+    expect(api.status).toBe(401);
+    expect(api.body).not.toContain('geocust1');
+    const authorized = await handleConsole(
+      { ...request('/console/api/fleet'), jwtUser: 'alice@example.com' },
+      deps,
+    );
+    expect(JSON.parse(authorized.body).counts.DOWN).toBe(1);
+  });
+
   it('shows the sign-in page without any fleet data, under the strict CSP', async () => {
     const { deps } = consoleDeps([down()]);
     const res = await handleConsole(request('/console/sign-in'), deps);
