@@ -7,7 +7,7 @@ import { userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { DynamoConsoleKeys } from '../shared/adapters/dynamo-console-items.js';
-import { signInLink } from '../shared/console/links.js';
+import { signInLink } from '../shared/console/auth/links.js';
 import { localClient } from './dynamo-local.js';
 import { LOCAL_FILE, type LocalTarget } from './local.js';
 import { UsageError } from './target.js';

@@ -12,7 +12,7 @@ import { FanoutNotifier } from './adapters/fanout-notifier.js';
 import { FileNotifier } from './adapters/file-notifier.js';
 import { SnsNotifier } from './adapters/sns-notifier.js';
 import { type ListenerConfig, loadConfig } from './config.js';
-import { emailLinks } from './console/links.js';
+import { emailLinks } from './console/auth/links.js';
 import type { Notification } from './domain/notification.js';
 import type { ListenerDeps } from './listener/deps.js';
 import { listenerLog, metricCounters } from './observability.js';

@@ -17,9 +17,10 @@ import {
   resumeLogger,
   unacknowledgeAlarm,
 } from '../listener/admin.js';
-import { ackRoutes } from './ack-link.js';
 import { assetAt } from './assets.js';
-import { signInRoutes } from './auth.js';
+import { ackRoutes } from './auth/ack-link.js';
+import { clearedSessionCookie, csrfToken, readSession, type Session, validCsrf } from './auth/session.js';
+import { signInRoutes } from './auth/sign-in.js';
 import type { ConsoleDeps } from './deps.js';
 import { fleetView, parseFilter } from './fleet-view.js';
 import { type Html, html } from './html.js';
@@ -31,7 +32,6 @@ import { refusedBody } from './pages/messages.js';
 import type { ConsoleRequest } from './request.js';
 import { assetResponse, type ConsoleResponse, htmlResponse, jsonResponse, redirect } from './responses.js';
 import { CONSOLE_PATH, loggerPath } from './routes.js';
-import { clearedSessionCookie, csrfToken, readSession, type Session, validCsrf } from './session.js';
 
 /** Fixed texts shown after an action (`?done=`): input is never echoed. */
 const DONE: Record<string, string> = {

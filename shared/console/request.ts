@@ -1,6 +1,6 @@
 /** A console request, read from an HTTP API (v2) event: method, path, query, cookies, and a small form body. */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { parseCookies } from './session.js';
+import { parseCookies } from './auth/session.js';
 
 /** Forms are a few fields; anything larger is not one of ours. */
 export const MAX_FORM_BYTES = 16 * 1024;

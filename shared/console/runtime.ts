@@ -8,7 +8,7 @@ import { DynamoAuditLog } from '../adapters/dynamo-audit-log.js';
 import { DynamoConsoleKeys, DynamoUsedLinks } from '../adapters/dynamo-console-items.js';
 import { DynamoLoggerStore } from '../adapters/dynamo-logger-store.js';
 import { ConfigError, loadConfig } from '../config.js';
-import { cognitoSignIn } from './cognito.js';
+import { cognitoSignIn } from './auth/cognito.js';
 import type { ConsoleDeps } from './deps.js';
 
 const consoleEnv = z.discriminatedUnion('CONSOLE_AUTH', [

@@ -5,10 +5,15 @@
 import { describe, expect, it } from 'vitest';
 import { handleConsole } from '../../../../shared/console/app.js';
 import { ASSETS } from '../../../../shared/console/assets.js';
-import { ackToken, signInLink } from '../../../../shared/console/links.js';
+import { ackToken, signInLink } from '../../../../shared/console/auth/links.js';
+import {
+  csrfToken,
+  newSession,
+  parseCookies,
+  sessionCookie,
+} from '../../../../shared/console/auth/session.js';
 import type { ConsoleRequest } from '../../../../shared/console/request.js';
 import { CONTENT_SECURITY_POLICY } from '../../../../shared/console/responses.js';
-import { csrfToken, newSession, parseCookies, sessionCookie } from '../../../../shared/console/session.js';
 import { aLogger, GEOCUST1_A, HOUR, T0 } from '../../fixtures.js';
 import { consoleDeps, KEY } from './fakes.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { snsPublishInput } from '../../../../shared/adapters/sns-notifier.js';
-import { emailLinks } from '../../../../shared/console/links.js';
+import { emailLinks } from '../../../../shared/console/auth/links.js';
 import { stateNotification } from '../../../../shared/domain/notification.js';
 import { aLogger, T0 } from '../../fixtures.js';
 import { KEY } from './fakes.js';

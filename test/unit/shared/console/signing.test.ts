@@ -5,7 +5,7 @@ import {
   readAckToken,
   readSignInLink,
   signInLink,
-} from '../../../../shared/console/links.js';
+} from '../../../../shared/console/auth/links.js';
 import {
   csrfToken,
   newSession,
@@ -14,8 +14,8 @@ import {
   SESSION_COOKIE,
   sessionCookie,
   validCsrf,
-} from '../../../../shared/console/session.js';
-import { signToken, verifyToken } from '../../../../shared/console/signing.js';
+} from '../../../../shared/console/auth/session.js';
+import { signToken, verifyToken } from '../../../../shared/console/auth/signing.js';
 import { type Notification, stateNotification } from '../../../../shared/domain/notification.js';
 import { aLogger, GEOCUST1_A, MINUTE, T0 } from '../../fixtures.js';
 import { KEY } from './fakes.js';

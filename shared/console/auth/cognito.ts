@@ -4,7 +4,7 @@
  * token use, expiry) before anyone is signed in. Every call has a timeout.
  */
 import { createPublicKey, createVerify, type JsonWebKey } from 'node:crypto';
-import type { CognitoSignIn } from './deps.js';
+import type { CognitoSignIn } from '../deps.js';
 
 export interface CognitoSettings {
   /** The managed login domain, e.g. `listener-prod-123456789012.auth.eu-west-1.amazoncognito.com`. */

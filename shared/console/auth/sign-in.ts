@@ -4,13 +4,13 @@
  * console keeps its own signed session cookie.
  */
 import { createHash } from 'node:crypto';
-import type { ConsoleDeps } from './deps.js';
+import type { ConsoleDeps } from '../deps.js';
+import { page } from '../pages/layout.js';
+import { refusedBody, signInBody } from '../pages/messages.js';
+import type { ConsoleRequest } from '../request.js';
+import { type ConsoleResponse, htmlResponse, redirect } from '../responses.js';
+import { CONSOLE_PATH } from '../routes.js';
 import { readSignInLink } from './links.js';
-import { page } from './pages/layout.js';
-import { refusedBody, signInBody } from './pages/messages.js';
-import type { ConsoleRequest } from './request.js';
-import { type ConsoleResponse, htmlResponse, redirect } from './responses.js';
-import { CONSOLE_PATH } from './routes.js';
 import { newSession, readSession, sessionCookie } from './session.js';
 import { randomId, signToken, verifyToken } from './signing.js';
 

@@ -3,17 +3,17 @@
  * changes nothing); the page's button POSTs with a CSRF token bound to the link, and the link is used up
  * then — once. Whoever presses the button types their name (prefilled when signed in).
  */
-import { formatLoggerId } from '../domain/logger.js';
-import { acknowledgeAlarm } from '../listener/admin.js';
-import type { ConsoleDeps } from './deps.js';
-import { consoleState } from './fleet-view.js';
-import { html } from './html.js';
+import { formatLoggerId } from '../../domain/logger.js';
+import { acknowledgeAlarm } from '../../listener/admin.js';
+import type { ConsoleDeps } from '../deps.js';
+import { consoleState } from '../fleet-view.js';
+import { html } from '../html.js';
+import { page } from '../pages/layout.js';
+import { ackConfirmBody, refusedBody } from '../pages/messages.js';
+import type { ConsoleRequest } from '../request.js';
+import { type ConsoleResponse, htmlResponse } from '../responses.js';
+import { CONSOLE_PATH, loggerPath } from '../routes.js';
 import { readAckToken } from './links.js';
-import { page } from './pages/layout.js';
-import { ackConfirmBody, refusedBody } from './pages/messages.js';
-import type { ConsoleRequest } from './request.js';
-import { type ConsoleResponse, htmlResponse } from './responses.js';
-import { CONSOLE_PATH, loggerPath } from './routes.js';
 import { csrfToken, readSession, validCsrf } from './session.js';
 
 const INVALID = 'It was already used, has expired or was altered. Open the Logger in the console instead.';

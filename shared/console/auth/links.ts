@@ -3,9 +3,9 @@
  * notification carries. Both are signed and expiring; each is accepted once (see {@link UsedLinks}). The
  * acknowledge link only opens a confirmation page: a mail scanner following it acknowledges nothing.
  */
-import { formatLoggerId, type LoggerId, parseLoggerId } from '../domain/logger.js';
-import type { Notification } from '../domain/notification.js';
-import { CONSOLE_PATH, loggerPath } from './routes.js';
+import { formatLoggerId, type LoggerId, parseLoggerId } from '../../domain/logger.js';
+import type { Notification } from '../../domain/notification.js';
+import { CONSOLE_PATH, loggerPath } from '../routes.js';
 import { randomId, signToken, verifyToken } from './signing.js';
 
 /** How long a sign-in link printed by `listener console-url` works. */
