@@ -13,7 +13,7 @@ import {
   type UserPoolClient,
   type UserPoolDomain,
 } from 'aws-cdk-lib/aws-cognito';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -28,6 +28,8 @@ export interface ConsoleProps {
   readonly config: StageConfig;
   readonly store: Store;
   readonly httpApi: HttpApi;
+  /** The API's base URL (its custom domain when the stage has one). */
+  readonly apiUrl: string;
 }
 
 /** The console's JSON fleet route for tools, behind the user pool's JWT authorizer (Bearer access token). */
@@ -51,7 +53,7 @@ export class Console extends Construct {
     super(scope, id);
     const { config, store, httpApi } = props;
     const retain = config.removalPolicy === 'retain';
-    this.url = `${httpApi.apiEndpoint}${CONSOLE_PATH}`;
+    this.url = `${props.apiUrl}${CONSOLE_PATH}`;
 
     this.userPool = new UserPool(this, 'Users', {
       userPoolName: `phone-home-console-${config.stage}`,
@@ -122,7 +124,19 @@ export class Console extends Construct {
       retention: config.logRetentionDays as RetentionDays,
       removalPolicy: config.removalPolicy === 'retain' ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     });
+    // Its own role (not AWSLambdaBasicExecutionRole): logs to its own log group only.
+    const role = new Role(this, 'consoleRole', {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `Phone Home Listener ${config.stage}: console function`,
+    });
+    role.addToPolicy(
+      new PolicyStatement({
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        resources: [logGroup.logGroupArn],
+      }),
+    );
     return new NodejsFunction(this, 'console', {
+      role,
       entry: `${root}functions/console/handler.ts`,
       handler: 'handler',
       projectRoot: root,
@@ -145,7 +159,6 @@ export class Console extends Construct {
         POWERTOOLS_SERVICE_NAME: serviceName(config.stage),
         POWERTOOLS_LOG_LEVEL: config.logLevel,
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
-        NODE_OPTIONS: '--enable-source-maps',
       },
     });
   }
@@ -169,17 +182,10 @@ export class Console extends Construct {
   }
 
   private acknowledgeFindings() {
-    Validations.of(this.fn).acknowledge(
-      {
-        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-        reason:
-          'AWSLambdaBasicExecutionRole only lets the console function write its own CloudWatch logs; its table access is an inline least-privilege statement.',
-      },
-      {
-        id: 'AwsSolutions-L1',
-        reason:
-          'Node.js 22 is deliberate: it is the runtime the handlers, Powertools and the ESM bundles are built and tested for (target node22).',
-      },
-    );
+    Validations.of(this.fn).acknowledge({
+      id: 'AwsSolutions-L1',
+      reason:
+        'Node.js 22 is deliberate: it is the runtime the handlers, Powertools and the ESM bundles are built and tested for (target node22).',
+    });
   }
 }

@@ -69,7 +69,9 @@ describe('the console in the stack', () => {
     );
     expect(actions.length).toBeGreaterThan(0);
     for (const action of actions)
-      expect(action).toMatch(/^dynamodb:(GetItem|BatchGetItem|PutItem|UpdateItem|Query)$/);
+      expect(action).toMatch(
+        /^(dynamodb:(GetItem|BatchGetItem|PutItem|UpdateItem|Query)|logs:(CreateLogStream|PutLogEvents))$/,
+      );
   });
 
   it('gives the notifying functions the console URL for email links', () => {
