@@ -2,8 +2,9 @@
  * The console function's dependencies, built once per container from the environment: the Listener's
  * configuration plus how people sign in (`CONSOLE_AUTH`: `local` links, or `cognito` with its settings).
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+
 import { z } from 'zod';
+import { dynamoClient } from '../adapters/aws-clients.js';
 import { DynamoAuditLog } from '../adapters/dynamo-audit-log.js';
 import { DynamoConsoleKeys, DynamoUsedLinks } from '../adapters/dynamo-console-items.js';
 import { DynamoLoggerStore } from '../adapters/dynamo-logger-store.js';
@@ -29,7 +30,7 @@ export function createConsoleDeps(env: Record<string, string | undefined> = proc
     throw new ConfigError(`invalid console configuration: ${problems.join('; ')}`);
   }
   const e = parsed.data;
-  const client = new DynamoDBClient({});
+  const client = dynamoClient();
   return {
     store: new DynamoLoggerStore(client, config.tableName),
     audit: new DynamoAuditLog(client, config.tableName, config.eventRetentionMs),
