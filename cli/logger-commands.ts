@@ -13,6 +13,7 @@ import {
   type Transport,
 } from '../shared/domain/logger.js';
 import { registerLogger } from '../shared/listener/register.js';
+import { registerFleetCommands } from './fleet-commands.js';
 import { table, when } from './format.js';
 import { registerLifecycleCommands } from './lifecycle-commands.js';
 import { onTarget, type TargetOptions, UsageError } from './target.js';
@@ -180,4 +181,5 @@ export function registerLoggerCommands(program: Command): void {
   });
 
   registerLifecycleCommands(logger);
+  registerFleetCommands(logger);
 }

@@ -169,6 +169,37 @@ export class PartialDelivery extends Error {
   }
 }
 
+/** How many Loggers are in each condition, read from indexes (never a Scan). */
+export interface FleetCounts {
+  /** Registered Loggers. */
+  readonly total: number;
+  /** Loggers whose silence pages: every one not paused (DOWN ones included: their alarm is open). */
+  readonly watched: number;
+  /** Watched, past their deadline, not yet declared DOWN (the next sweep raises them). */
+  readonly overdue: number;
+  readonly down: number;
+  readonly paused: number;
+}
+
+/** The settings a bulk import may change on an existing Logger (its token and history stay). */
+export type ImportedSettings = Pick<Logger, 'eventTimeoutMs' | 'heartbeatIntervalMs' | 'transport'>;
+
+/** The fleet as a whole: counts, what needs attention, bulk reads and settings updates for import/export. */
+export interface Fleet {
+  counts(now: number): Promise<FleetCounts>;
+  /**
+   * Loggers needing a look at `now`: DOWN, PAUSED, overdue, or due within `lookaheadMs` (so a LATE one can
+   * be shown) — with their twins, so each customer shows both sides. Reads grow with these, not the fleet.
+   */
+  attention(now: number, lookaheadMs: number): Promise<Logger[]>;
+  /** The Loggers among `ids` that are registered (any order). */
+  getMany(ids: readonly LoggerId[]): Promise<Logger[]>;
+  /** Every Logger, a page at a time, ordered by id. */
+  pages(pageSize?: number): AsyncIterable<Logger[]>;
+  /** Writes `after`'s settings, deadline and due time if the Logger is still `before`; false if it moved. */
+  updateSettings(before: Logger, after: Logger): Promise<boolean>;
+}
+
 /** What an operator did to a Logger (console or CLI), as the audit record keeps it. */
 export const AUDIT_ACTIONS = [
   'ack',

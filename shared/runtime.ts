@@ -3,12 +3,11 @@
  * once per Lambda container, on first use, and reused by every invocation.
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { dynamoClient, eventBridgeClient, snsClient } from './adapters/aws-clients.js';
+import { dynamoClient } from './adapters/aws-clients.js';
 import { DynamoConsoleKeys } from './adapters/dynamo-console-items.js';
 import { DynamoLoggerStore } from './adapters/dynamo-logger-store.js';
-import { EventBridgeNotifier } from './adapters/eventbridge-notifier.js';
 import { FileNotifier } from './adapters/file-notifier.js';
-import { SnsNotifier } from './adapters/sns-notifier.js';
+import { LazyChannel } from './adapters/lazy-channel.js';
 import { type ListenerConfig, loadConfig } from './config.js';
 import { emailLinks } from './console/auth/links.js';
 import type { Notification } from './domain/notification.js';
@@ -28,9 +27,15 @@ export function createRuntime(config: ListenerConfig = loadConfig()): Runtime {
   // Each channel delivers on its own (see shared/listener/delivery.ts): order does not matter.
   const channels: NotificationChannel[] = [];
   if (config.notificationsFile) channels.push(new FileNotifier(config.notificationsFile));
-  if (config.eventBusName) channels.push(new EventBridgeNotifier(eventBridgeClient(), config.eventBusName));
-  if (config.alarmTopicArn) {
-    channels.push(new SnsNotifier(snsClient(), config.alarmTopicArn, consoleLinks(config, dynamo)));
+  // The SNS and EventBridge clients load on first publish (LazyChannel): most invocations never publish.
+  const { eventBusName, alarmTopicArn } = config;
+  const aws = () => import('./adapters/aws-channels.js');
+  if (eventBusName) {
+    channels.push(new LazyChannel('eventbridge', async () => (await aws()).eventBridgeChannel(eventBusName)));
+  }
+  if (alarmTopicArn) {
+    const links = consoleLinks(config, dynamo);
+    channels.push(new LazyChannel('sns', async () => (await aws()).snsChannel(alarmTopicArn, links)));
   }
   return {
     config,

@@ -322,9 +322,10 @@ describe('least privilege', () => {
     );
   });
 
-  it('lets relay read the bridge credential, UpdateItem Loggers and PutItem markers and events, publish and put events', () => {
+  it('lets relay read the bridge credential and which records it had, UpdateItem Loggers and PutItem markers and events, publish and put events', () => {
     expect(actionsOf(statementsOf(dev, 'relay'))).toEqual(
       [
+        'dynamodb:BatchGetItem',
         'dynamodb:GetItem',
         'dynamodb:PutItem',
         'dynamodb:UpdateItem',
