@@ -167,6 +167,7 @@ function configureEnvironment(options: LocalOptions, dir: string, endpoint: stri
     POWERTOOLS_LOG_LEVEL: options.verbose ? 'INFO' : 'WARN',
     POWERTOOLS_METRICS_DISABLED: 'true',
     AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE: '1',
+    CONSOLE_AUTH: 'local',
     RENOTIFY_EVERY:
       options.renotifyEveryMs === undefined ? 'off' : `${Math.round(options.renotifyEveryMs / 1000)}s`,
   });
@@ -175,16 +176,17 @@ function configureEnvironment(options: LocalOptions, dir: string, endpoint: stri
 }
 
 async function loadHandlers(): Promise<{
-  http: Record<'heartbeat' | 'events' | 'relay' | 'health', LambdaHandler>;
+  http: Record<'heartbeat' | 'events' | 'relay' | 'health' | 'console', LambdaHandler>;
   sweep: () => Promise<unknown>;
 }> {
-  const [heartbeat, events, relay, health, sweeper, { runtime }] = await Promise.all([
+  const [heartbeat, events, relay, health, sweeper, { runtime }, webConsole] = await Promise.all([
     import('../functions/heartbeat/handler.js'),
     import('../functions/events/handler.js'),
     import('../functions/relay/handler.js'),
     import('../functions/health/handler.js'),
     import('../functions/sweeper/handler.js'),
     import('../shared/runtime.js'),
+    import('../functions/console/handler.js'),
   ]);
   // As in AWS (a 55 s function timeout): the sweep keeps to its time budget and leaves the rest for the next run.
   const context = {
@@ -199,6 +201,7 @@ async function loadHandlers(): Promise<{
       relay: relay.handler as LambdaHandler,
       // Locally, /v1/health also reads the store: a stalled or dead DynamoDB Local makes it 503.
       health: health.createHandler(() => runtime().store.getSweeperStatus()) as LambdaHandler,
+      console: webConsole.handler as LambdaHandler,
     },
     sweep: () => sweeper.handler({}, context),
   };
@@ -212,6 +215,7 @@ function printBanner(options: LocalOptions, apiUrl: string, dir: string): void {
       `  DynamoDB Local: ${storage}`,
       `  sweeping every ${formatDuration(options.sweepEveryMs)}; notifications → ${join(dir, 'notifications.jsonl')}`,
       '  register a Logger:  npx listener logger add geocust1 A',
+      `  web console:        npx listener console-url${dir === resolve('.listener') ? '' : ` --dir ${dir}`}`,
       '  stop: Ctrl-C',
       '',
     ].join('\n'),
