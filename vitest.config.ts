@@ -22,6 +22,16 @@ export default defineConfig({
       {
         extends: true,
         test: {
+          name: 'artifact',
+          include: ['test/artifact/**/*.test.ts'],
+          testTimeout: 60_000,
+          // Synthesizing with bundling (esbuild, five functions) and starting DynamoDB Local on a busy machine.
+          hookTimeout: 600_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
           testTimeout: 120_000,

@@ -12,7 +12,7 @@ import { type ListenerDeps, noCounters, quietLog } from '../shared/listener/deps
 import { phoneHome } from '../shared/listener/phone-home.js';
 import { registerLogger } from '../shared/listener/register.js';
 import { sweep } from '../shared/listener/sweep.js';
-import type { Notifier } from '../shared/ports.js';
+import type { NotificationChannel } from '../shared/ports.js';
 
 const MINUTE = 60_000;
 const T0 = Date.UTC(2026, 10, 24, 12);
@@ -31,7 +31,7 @@ function countRequests(client: DynamoDBClient): { count: number } {
   return counter;
 }
 
-const nullNotifier: Notifier = { publish: async () => {} };
+const nullChannel: NotificationChannel = { name: 'null', publish: async () => {} };
 
 async function setUp(endpointClient: () => DynamoDBClient) {
   const client = endpointClient();
@@ -40,7 +40,7 @@ async function setUp(endpointClient: () => DynamoDBClient) {
   const requests = countRequests(client);
   const deps: ListenerDeps = {
     store: new DynamoLoggerStore(client, table),
-    notifier: nullNotifier,
+    channels: [nullChannel],
     listenerName: 'BENCH',
     outboxRetryMs: 30_000,
     eventRetentionMs: 30 * 24 * 60 * MINUTE,

@@ -34,7 +34,7 @@ import type { Notification } from '../shared/domain/notification.js';
 import { generateToken, hashToken } from '../shared/domain/token.js';
 import { type ListenerDeps, noCounters, quietLog } from '../shared/listener/deps.js';
 import { sweep } from '../shared/listener/sweep.js';
-import type { DueItem, LoggerStore, Notifier } from '../shared/ports.js';
+import type { DueItem, LoggerStore, NotificationChannel } from '../shared/ports.js';
 import type { Runtime } from '../shared/runtime.js';
 
 const MINUTE = 60_000;
@@ -144,9 +144,10 @@ function scanningStore(store: LoggerStore, doc: DynamoDBDocumentClient, table: s
 }
 
 /** Remembers every Logger paged LOGGER_SILENT, to check none is paged twice and none is missed. */
-function recordingNotifier(): Notifier & { silent: Map<string, number> } {
+function recordingNotifier(): NotificationChannel & { silent: Map<string, number> } {
   const silent = new Map<string, number>();
   return {
+    name: 'bench',
     silent,
     publish: async (notifications: readonly Notification[]) => {
       for (const n of notifications) {
@@ -158,10 +159,10 @@ function recordingNotifier(): Notifier & { silent: Map<string, number> } {
   };
 }
 
-function depsFor(store: LoggerStore, notifier: Notifier): ListenerDeps {
+function depsFor(store: LoggerStore, channel: NotificationChannel): ListenerDeps {
   return {
     store,
-    notifier,
+    channels: [channel],
     listenerName: 'BENCH',
     outboxRetryMs: 30_000,
     eventRetentionMs: 30 * 24 * 60 * MINUTE,
@@ -409,7 +410,7 @@ export async function ingestRatio(client: DynamoDBClient, endpoint: string): Pro
   const handlerClient = (await import('../cli/dynamo-local.js')).localClient(endpoint);
   const handlerRequests = countRequests(handlerClient);
   const runtime: Runtime = {
-    ...depsFor(new DynamoLoggerStore(handlerClient, table), { publish: async () => {} }),
+    ...depsFor(new DynamoLoggerStore(handlerClient, table), { name: 'null', publish: async () => {} }),
     config: loadConfig({ LISTENER_NAME: 'BENCH', TABLE_NAME: table }),
     now: Date.now,
   };

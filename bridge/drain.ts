@@ -39,6 +39,8 @@ export interface RelayStatusInfo {
   nextAttemptAt?: number;
   consecutiveFailures: number;
   delivered: number;
+  /** Records the Listener already had (a resend after a lost answer): settled, not counted as delivered. */
+  duplicates: number;
   deadLettered: number;
 }
 
@@ -48,7 +50,7 @@ type Failure = { readonly reason: string; readonly retryAfterMs?: number; readon
 const ENVELOPE_BYTES = 256;
 
 export class Drainer {
-  readonly info: RelayStatusInfo = { consecutiveFailures: 0, delivered: 0, deadLettered: 0 };
+  readonly info: RelayStatusInfo = { consecutiveFailures: 0, delivered: 0, duplicates: 0, deadLettered: 0 };
   private readonly batchSize: number;
   private readonly now: () => number;
   private readonly random: () => number;
@@ -108,16 +110,24 @@ export class Drainer {
     tally: { delivered: number; duplicates: number; deadLettered: number },
   ): Promise<Failure | undefined> {
     if (batch.length === 0) return undefined;
-    const outcome = await this.o.send(batch.map((e) => e.record));
+    // Each record says when this bridge received it: the Listener applies it then, not at delivery.
+    const outcome = await this.o.send(
+      batch.map((e) => ({ ...e.record, receivedAt: new Date(e.receivedAt).toISOString() })),
+    );
     switch (outcome.kind) {
       case 'results': {
         for (const [i, result] of outcome.results.entries()) {
           const entry = batch[i] as SpoolEntry;
           if (isSettled(result.status)) {
             await this.o.spool.remove(entry.name);
-            if (result.status === 'duplicate') tally.duplicates += 1;
-            else tally.delivered += 1;
-            this.info.delivered += 1;
+            // A duplicate was delivered before: counting it again would overstate what this bridge relayed.
+            if (result.status === 'duplicate') {
+              tally.duplicates += 1;
+              this.info.duplicates += 1;
+            } else {
+              tally.delivered += 1;
+              this.info.delivered += 1;
+            }
           } else {
             await this.bury(entry, `rejected by the relay: ${result.reason ?? 'no reason given'}`, tally);
           }

@@ -165,9 +165,10 @@ export function parseRecord(rawLine: string): ParseResult {
       }
       intervalMinutes = Number(interval);
     }
-    if (severity !== '' || decodedMessage !== '' || decodedSource !== '') {
-      return fail('field', 'heartbeat carries no severity, source or message');
-    }
+    // NAK names the field (README: `NAK field <name>`): a heartbeat carries no severity, source or message.
+    if (severity !== '') return fail('field', 'severity (a heartbeat carries none)');
+    if (decodedSource !== '') return fail('field', 'source (a heartbeat carries none)');
+    if (decodedMessage !== '') return fail('field', 'message (a heartbeat carries none)');
     return {
       ok: true,
       record: { id, type, customer, side: side as Side, at, ...(intervalMinutes ? { intervalMinutes } : {}) },

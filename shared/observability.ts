@@ -38,6 +38,9 @@ export const metricCounters: Counters = {
   count(name, value = 1) {
     if (value > 0) metrics.addMetric(name, MetricUnit.Count, value);
   },
+  gauge(name, value) {
+    metrics.addMetric(name, name.endsWith('Seconds') ? MetricUnit.Seconds : MetricUnit.Count, value);
+  },
 };
 
 export { MetricUnit };

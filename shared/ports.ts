@@ -32,7 +32,6 @@ export interface TwinGuard {
   readonly twin?: Logger;
 }
 
-/** What the sweeper last recorded about itself (one write per sweep). */
 /** What one sweep did. */
 export interface SweepReport {
   /** Items the due index returned (its reads grow with this, not with the fleet). */
@@ -43,8 +42,15 @@ export interface SweepReport {
   readonly skipped: number;
   /** Notifications (pending notices or events) this sweep published. */
   readonly published: number;
-  /** Items whose handling failed; they stay due and are retried. */
+  /**
+   * Items whose handling failed, including alarms written but not yet delivered on every channel; they
+   * stay due and are retried.
+   */
   readonly failed: number;
+  /** The sweep stopped starting new items at its time budget; the next run continues with the rest. */
+  readonly cutShort?: boolean;
+  /** Age of the oldest undelivered notification the sweep saw (ms; 0 if none). */
+  readonly oldestPendingMs?: number;
   readonly durationMs: number;
 }
 
@@ -62,6 +68,8 @@ export type DueItem =
       readonly loggerId: LoggerId;
       readonly event: LoggerEvent;
       readonly dueAt: number;
+      /** Channels that already delivered it. */
+      readonly sent: readonly string[];
     };
 
 /** Whether each event of a batch was new or already known (a replay). */
@@ -87,6 +95,8 @@ export interface LoggerStore {
     proof: PhoneHomeProof,
     receivedAt: number,
     report: PhoneHomeReport,
+    /** `now` when `receivedAt` is in the past (a relayed record): recorded only within the Logger's timeout. */
+    options?: { readonly now?: number },
   ): Promise<FastPhoneHome>;
   /**
    * Writes `after` if the stored Logger is still `before` (same revision and deadline) — and, with a
@@ -104,13 +114,23 @@ export interface LoggerStore {
   getSweeperStatus(): Promise<SweeperStatus | undefined>;
   /** Items due at `now`: reads grow with what is due, never with the fleet. */
   findDue(now: number): AsyncIterable<DueItem>;
-  /** Stores events idempotently by (Logger, event id), each marked unpublished until {@link markEventsPublished}. */
+  /** Stores events idempotently by (Logger, event id), each due for publication until {@link recordEventDelivery} completes it. */
   putEvents(
     id: LoggerId,
     events: readonly LoggerEvent[],
     options: { expiresAt: number; publishRetryAt: number },
   ): Promise<StoredEvents>;
-  markEventsPublished(id: LoggerId, eventIds: readonly string[]): Promise<void>;
+  /**
+   * Records which channels delivered an event (added to those recorded before); `complete` takes it out of
+   * the due index, `failed` counts a failed attempt.
+   */
+  recordEventDelivery(
+    id: LoggerId,
+    eventId: string,
+    delivery: { readonly sent: readonly string[]; readonly complete: boolean; readonly failed: boolean },
+  ): Promise<void>;
+  /** Which of these relayed record ids were already applied to the Logger (a resend after a lost answer). */
+  relayedRecordsSeen(id: LoggerId, recordIds: readonly string[]): Promise<ReadonlySet<string>>;
   /** Claims an unpublished event for republication if it is still due at `seenDueAt`; false if another sweep has it. */
   claimEvent(id: LoggerId, eventId: string, seenDueAt: number, retryAt: number): Promise<boolean>;
   /** Registers a dial-in bridge; throws `LoggerExistsError`-like `BridgeExistsError` if the site is taken. */
@@ -125,9 +145,28 @@ export interface LoggerStore {
   listEvents(id: LoggerId, limit: number): Promise<LoggerEvent[]>;
 }
 
-/** Publishes notifications (SNS pages, EventBridge events, or the local file). Throws if any was not published. */
-export interface Notifier {
+/**
+ * One way notifications leave the Listener: SNS pages, the EventBridge bus, or local mode's file. Each
+ * channel delivers on its own and records what it delivered, so one failing channel never blocks another
+ * and a retry never repeats what a channel already sent.
+ */
+export interface NotificationChannel {
+  /** Recorded on each notice and event it delivered: `sns`, `eventbridge`, `file`. Stable across deploys. */
+  readonly name: string;
+  /** Delivers all, or throws; a {@link PartialDelivery} says which ids did go out. */
   publish(notifications: readonly Notification[]): Promise<void>;
+}
+
+/** Thrown by a channel that delivered some notifications of a call but not all. */
+export class PartialDelivery extends Error {
+  override readonly name = 'PartialDelivery';
+  constructor(
+    readonly deliveredIds: readonly string[],
+    message: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
 }
 
 /** How many Loggers are in each condition, read from indexes (never a Scan). */
@@ -141,9 +180,6 @@ export interface FleetCounts {
   readonly down: number;
   readonly paused: number;
 }
-
-/** The settings a bulk import may change on an existing Logger (its token and history stay). */
-export type ImportedSettings = Pick<Logger, 'eventTimeoutMs' | 'heartbeatIntervalMs' | 'transport'>;
 
 /** The fleet as a whole: counts, what needs attention, bulk reads and settings updates for import/export. */
 export interface Fleet {

@@ -2,18 +2,15 @@
  * Wires the ports to their AWS (or local) adapters from the validated configuration. Clients are built
  * once per Lambda container, on first use, and reused by every invocation.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { SNSClient } from '@aws-sdk/client-sns';
+import { dynamoClient, eventBridgeClient, snsClient } from './adapters/aws-clients.js';
 import { DynamoLoggerStore } from './adapters/dynamo-logger-store.js';
 import { EventBridgeNotifier } from './adapters/eventbridge-notifier.js';
-import { FanoutNotifier } from './adapters/fanout-notifier.js';
 import { FileNotifier } from './adapters/file-notifier.js';
 import { SnsNotifier } from './adapters/sns-notifier.js';
 import { type ListenerConfig, loadConfig } from './config.js';
 import type { ListenerDeps } from './listener/deps.js';
 import { listenerLog, metricCounters } from './observability.js';
-import type { Notifier } from './ports.js';
+import type { NotificationChannel } from './ports.js';
 
 /** Everything a handler needs: the use cases' dependencies, the configuration and the clock. */
 export interface Runtime extends ListenerDeps {
@@ -23,16 +20,15 @@ export interface Runtime extends ListenerDeps {
 
 /** Builds the runtime for `config`. DynamoDB's endpoint follows the SDK's AWS_ENDPOINT_URL_DYNAMODB (local mode). */
 export function createRuntime(config: ListenerConfig = loadConfig()): Runtime {
-  const notifiers: Notifier[] = [];
-  if (config.notificationsFile) notifiers.push(new FileNotifier(config.notificationsFile));
-  // EventBridge before SNS: see FanoutNotifier.
-  if (config.eventBusName)
-    notifiers.push(new EventBridgeNotifier(new EventBridgeClient({}), config.eventBusName));
-  if (config.alarmTopicArn) notifiers.push(new SnsNotifier(new SNSClient({}), config.alarmTopicArn));
+  // Each channel delivers on its own (see shared/listener/delivery.ts): order does not matter.
+  const channels: NotificationChannel[] = [];
+  if (config.notificationsFile) channels.push(new FileNotifier(config.notificationsFile));
+  if (config.eventBusName) channels.push(new EventBridgeNotifier(eventBridgeClient(), config.eventBusName));
+  if (config.alarmTopicArn) channels.push(new SnsNotifier(snsClient(), config.alarmTopicArn));
   return {
     config,
-    store: new DynamoLoggerStore(new DynamoDBClient({}), config.tableName),
-    notifier: new FanoutNotifier(notifiers),
+    store: new DynamoLoggerStore(dynamoClient(), config.tableName),
+    channels,
     listenerName: config.listenerName,
     outboxRetryMs: config.outboxRetryMs,
     eventRetentionMs: config.eventRetentionMs,

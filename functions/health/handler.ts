@@ -6,14 +6,11 @@ import { ROUTES } from '../../shared/http/routes.js';
 
 export const handler = httpHandler(async (event) => {
   const { method, path } = event.requestContext.http;
-  const routes = ROUTES.filter((route) => route.path === path);
-  if (routes.length === 0)
-    throw notFound(
-      path,
-      ROUTES.map((route) => route.path),
-    );
+  const route = ROUTES.find((r) => r.path === path);
+  if (!route) throw notFound(ROUTES.map((r) => r.path));
   if (path !== '/v1/health' || method !== 'GET') {
-    throw methodNotAllowed(method, path, routes.map((route) => route.method).join(', '));
+    const allowed = ROUTES.filter((r) => r.path === path).map((r) => r.method);
+    throw methodNotAllowed(route.path, allowed.join(', '));
   }
   return jsonResponse(200, { status: 'ok' });
 });

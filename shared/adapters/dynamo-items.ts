@@ -18,6 +18,7 @@ import { DUE_SHARDS, FLEET_INDEX } from './table-schema.js';
 
 export const LOGGER_SK = 'LOGGER';
 export const EVENT_SK_PREFIX = 'EVENT#';
+export const RELAYED_SK_PREFIX = 'RELAYED#';
 const PK_PREFIX = 'LOGGER#';
 
 type Item = Record<string, unknown>;
@@ -37,7 +38,7 @@ export function bridgeKey(site: string): { pk: string; sk: string } {
 
 /** The marker that a relayed record (by its id) was applied to a Logger. */
 export function relayedRecordKey(id: LoggerId, recordId: string): { pk: string; sk: string } {
-  return { pk: `${PK_PREFIX}${formatLoggerId(id)}`, sk: `RELAYED#${recordId}` };
+  return { pk: `${PK_PREFIX}${formatLoggerId(id)}`, sk: `${RELAYED_SK_PREFIX}${recordId}` };
 }
 
 export function loggerIdOfPk(pk: string): LoggerId {

@@ -42,6 +42,7 @@ import {
   loggerIdOfPk,
   loggerItem,
   loggerKey,
+  RELAYED_SK_PREFIX,
   relayedRecordKey,
   SWEEPER_KEY,
   shardOf,
@@ -122,6 +123,7 @@ export class DynamoLoggerStore implements LoggerStore {
     proof: PhoneHomeProof,
     receivedAt: number,
     report: PhoneHomeReport,
+    options: { readonly now?: number } = {},
   ): Promise<FastPhoneHome> {
     const sets = [
       '#lastSeenAt = :now',
@@ -163,6 +165,10 @@ export class DynamoLoggerStore implements LoggerStore {
       names['#agent'] = 'agent';
       values[':agent'] = report.agent;
     }
+    // A relayed record applied at its (past) receipt time must still be within the Logger's timeout.
+    const ageMs = (options.now ?? receivedAt) - receivedAt;
+    const ageCheck = ageMs > 0 ? ' AND #eventTimeoutMs >= :age' : '';
+    if (ageMs > 0) values[':age'] = ageMs;
     try {
       const { Attributes } = await guardStoreCall(
         this.doc.send(
@@ -174,7 +180,9 @@ export class DynamoLoggerStore implements LoggerStore {
             // state machine, so the condition fails and hands back the stored item in the same request.
             // The arrival history grows here until the cap; then the state machine's path trims it to the last
             // 20 (one heartbeat in about 20), so the steady state stays one request.
-            ConditionExpression: `${proven} AND #state IN (:new, :up) AND attribute_not_exists(#outbox) AND (attribute_not_exists(#arrivals) OR size(#arrivals) < :arrivalsCap)`,
+            // A phone-home older than the last one (a late relayed record), or older than the timeout, also
+            // takes the state machine's path, which keeps the deadline from moving backwards.
+            ConditionExpression: `${proven} AND #state IN (:new, :up) AND attribute_not_exists(#outbox) AND (attribute_not_exists(#arrivals) OR size(#arrivals) < :arrivalsCap) AND (attribute_not_exists(#lastSeenAt) OR #lastSeenAt <= :now)${ageCheck}`,
             ExpressionAttributeNames: names,
             ExpressionAttributeValues: values,
             ReturnValues: 'ALL_NEW',
@@ -323,6 +331,7 @@ export class DynamoLoggerStore implements LoggerStore {
               loggerId: loggerIdOfPk(String(item.pk)),
               event: eventFromItem(item),
               dueAt: Number(item.dueAt),
+              sent: Array.isArray(item.sent) ? item.sent.map(String) : [],
             };
           }
         }
@@ -360,24 +369,69 @@ export class DynamoLoggerStore implements LoggerStore {
     };
   }
 
-  async markEventsPublished(id: LoggerId, eventIds: readonly string[]): Promise<void> {
-    await Promise.all(
-      eventIds.map((eventId) =>
-        guardStoreCall(
+  async recordEventDelivery(
+    id: LoggerId,
+    eventId: string,
+    delivery: { readonly sent: readonly string[]; readonly complete: boolean; readonly failed: boolean },
+  ): Promise<void> {
+    const sets: string[] = [];
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = {};
+    if (delivery.sent.length > 0) {
+      sets.push('#sent = :sent');
+      names['#sent'] = 'sent';
+      values[':sent'] = [...delivery.sent];
+    }
+    if (delivery.failed) {
+      sets.push('#failedAttempts = if_not_exists(#failedAttempts, :zero) + :one');
+      names['#failedAttempts'] = 'failedAttempts';
+      values[':zero'] = 0;
+      values[':one'] = 1;
+    }
+    if (delivery.complete) Object.assign(names, { '#dueShard': 'dueShard', '#dueAt': 'dueAt' });
+    const update = [
+      sets.length ? `SET ${sets.join(', ')}` : '',
+      delivery.complete ? 'REMOVE #dueShard, #dueAt' : '',
+    ].join(' ');
+    if (!update.trim()) return;
+    try {
+      await guardStoreCall(
+        this.doc.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: eventKey(id, eventId),
+            UpdateExpression: update.trim(),
+            ConditionExpression: 'attribute_exists(pk)',
+            ExpressionAttributeNames: names,
+            ...(Object.keys(values).length ? { ExpressionAttributeValues: values } : {}),
+          }),
+        ),
+      );
+    } catch (error) {
+      // The event expired (TTL) meanwhile: nothing left to record.
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+
+  async relayedRecordsSeen(id: LoggerId, recordIds: readonly string[]): Promise<ReadonlySet<string>> {
+    const seen = new Set<string>();
+    const keys = [...new Set(recordIds)].map((recordId) => relayedRecordKey(id, recordId));
+    for (let i = 0; i < keys.length; i += 100) {
+      let pending: Record<string, unknown>[] | undefined = keys.slice(i, i + 100);
+      for (let attempt = 0; pending && pending.length > 0 && attempt < 8; attempt++) {
+        const out: BatchGetCommandOutput = await guardStoreCall(
           this.doc.send(
-            new UpdateCommand({
-              TableName: this.tableName,
-              Key: eventKey(id, eventId),
-              UpdateExpression: 'REMOVE dueShard, dueAt',
-              ConditionExpression: 'attribute_exists(pk)',
+            new BatchGetCommand({
+              RequestItems: { [this.tableName]: { Keys: pending, ProjectionExpression: 'sk' } },
             }),
           ),
-        ).catch((error: unknown) => {
-          // The event expired (TTL) meanwhile: nothing left to mark.
-          if (!isConditionFailure(error)) throw error;
-        }),
-      ),
-    );
+        );
+        for (const item of out.Responses?.[this.tableName] ?? [])
+          seen.add(String(item.sk).slice(RELAYED_SK_PREFIX.length));
+        pending = out.UnprocessedKeys?.[this.tableName]?.Keys;
+      }
+    }
+    return seen;
   }
 
   async claimEvent(id: LoggerId, eventId: string, seenDueAt: number, retryAt: number): Promise<boolean> {

@@ -11,9 +11,12 @@ import {
   smsText,
   subject,
 } from '../domain/notification.js';
-import type { Notifier } from '../ports.js';
+import type { NotificationChannel } from '../ports.js';
 
-export class FileNotifier implements Notifier {
+/** Local mode's `file` channel. */
+export class FileNotifier implements NotificationChannel {
+  readonly name = 'file';
+
   constructor(
     private readonly path: string,
     private readonly print: (line: string) => void = (line) => process.stdout.write(`${line}\n`),

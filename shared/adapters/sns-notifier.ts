@@ -12,7 +12,7 @@ import {
   smsText,
   subject,
 } from '../domain/notification.js';
-import type { Notifier } from '../ports.js';
+import { type NotificationChannel, PartialDelivery } from '../ports.js';
 
 /** The SNS Publish input for a notification (exported for tests and for the infra filter policies). */
 export function snsPublishInput(topicArn: string, n: Notification) {
@@ -28,7 +28,10 @@ export function snsPublishInput(topicArn: string, n: Notification) {
   };
 }
 
-export class SnsNotifier implements Notifier {
+/** The `sns` channel: pages (state changes, error/critical events); other notifications need no page. */
+export class SnsNotifier implements NotificationChannel {
+  readonly name = 'sns';
+
   constructor(
     private readonly client: SNSClient,
     private readonly topicArn: string,
@@ -39,11 +42,15 @@ export class SnsNotifier implements Notifier {
     const results = await Promise.allSettled(
       pages.map((n) => this.client.send(new PublishCommand(snsPublishInput(this.topicArn, n)))),
     );
-    const failed = results.filter((r) => r.status === 'rejected');
-    if (failed.length > 0) {
-      throw new Error(`SNS publish failed for ${failed.length} of ${pages.length} notification(s)`, {
-        cause: (failed[0] as PromiseRejectedResult).reason,
-      });
-    }
+    const failed = results.flatMap((r, i) =>
+      r.status === 'rejected' ? [{ index: i, reason: r.reason }] : [],
+    );
+    if (failed.length === 0) return;
+    const failedIds = new Set(failed.map((f) => pages[f.index]?.id));
+    throw new PartialDelivery(
+      notifications.map((n) => n.id).filter((id) => !failedIds.has(id)),
+      `SNS publish failed for ${failed.length} of ${pages.length} notification(s)`,
+      { cause: failed[0]?.reason },
+    );
   }
 }

@@ -94,6 +94,10 @@ export interface StateNotice {
   readonly twin?: TwinFacts;
   /** For a `LOGGER_SILENT` reminder: its number (1 = first reminder after the alarm). */
   readonly reminder?: number;
+  /** Channels that delivered this notice (it stays in the outbox until every channel has). */
+  readonly sent?: readonly string[];
+  /** Publication attempts per channel, successful or not. */
+  readonly attempts?: Readonly<Record<string, number>>;
 }
 
 /** What a notice says about a Logger's twin (the other side of its customer). */

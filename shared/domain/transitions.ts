@@ -59,8 +59,8 @@ export function twinFacts(twin: Logger, now: number): TwinFacts {
 }
 
 /**
- * A heartbeat or event received at `receivedAt` (Listener clock): the deadline moves to
- * `receivedAt + eventTimeout`. `DOWN → UP` records a `LOGGER_RECOVERED` notice; a `PAUSED` Logger stays
+ * A heartbeat or event received at `receivedAt` (Listener clock; for a relayed record, when the bridge
+ * received it): the deadline moves to `receivedAt + eventTimeout`. `DOWN → UP` records a `LOGGER_RECOVERED` notice; a `PAUSED` Logger stays
  * paused (its arrival is still recorded). Pending notices keep the Logger due for their publication.
  */
 export function phoneHome(
@@ -69,6 +69,11 @@ export function phoneHome(
   report: PhoneHomeReport = {},
   outboxRetryMs = DEFAULT_OUTBOX_RETRY_MS,
 ): Transition {
+  if (logger.lastSeenAt !== undefined && receivedAt < logger.lastSeenAt) {
+    // An older phone-home relayed late (a bridge's spool): it joins the history, but says nothing newer
+    // about the Logger, so neither its deadline nor its state moves.
+    return { next: { ...logger, arrivals: withArrival(logger.arrivals, receivedAt) } };
+  }
   const deadline = deadlineAfter(receivedAt, logger.eventTimeoutMs);
   const seen: Logger = {
     ...logger,
@@ -246,16 +251,55 @@ export function claimOutbox(logger: Logger, now: number, outboxRetryMs = DEFAULT
   return { ...logger, dueAt: now + outboxRetryMs };
 }
 
+/** What one channel did with the notices it was given: delivered these ids, failed those. */
+export interface ChannelDelivery {
+  readonly channel: string;
+  readonly deliveredIds: readonly string[];
+  readonly failedIds: readonly string[];
+}
+
+/** The channels (of `channels`) a notice has not been delivered on yet. */
+export function pendingChannels(notice: StateNotice, channels: readonly string[]): string[] {
+  return channels.filter((channel) => !notice.sent?.includes(channel));
+}
+
 /**
- * After notices were published: drop them from the outbox and, once it is empty, make the Logger due at its
- * deadline again; while DOWN only at its next reminder (if any); never while PAUSED.
+ * After a publication attempt: each notice records the channels that delivered it and counts every
+ * channel's attempts; a notice delivered on every one of `channels` leaves the outbox. The revision moves,
+ * so a writer that read the notice as pending can no longer write it back (which once made a second
+ * all-clear). Once the outbox is empty the Logger is due at its deadline again; while DOWN only at its next
+ * reminder (if any); never while PAUSED. While notices remain, the claim's `dueAt` stands (the retry).
  */
-export function outboxPublished(logger: Logger, publishedIds: readonly string[]): Logger {
-  const outbox = logger.outbox.filter((notice) => !publishedIds.includes(notice.id));
-  if (outbox.length > 0) return { ...logger, outbox };
+export function outboxDelivered(
+  logger: Logger,
+  deliveries: readonly ChannelDelivery[],
+  channels: readonly string[],
+): Logger {
+  const outbox = logger.outbox
+    .map((notice) => withDeliveries(notice, deliveries))
+    .filter((notice) => pendingChannels(notice, channels).length > 0);
+  const next = { ...logger, outbox, revision: logger.revision + 1 };
+  if (outbox.length > 0) return next;
   const watching = logger.state === 'NEW' || logger.state === 'UP';
   const reminding = logger.state === 'DOWN' && !logger.ack ? logger.remindAt : undefined;
-  return withDue({ ...logger, outbox }, watching ? logger.deadline : reminding);
+  return withDue(next, watching ? logger.deadline : reminding);
+}
+
+function withDeliveries(notice: StateNotice, deliveries: readonly ChannelDelivery[]): StateNotice {
+  let { sent = [], attempts = {} } = notice;
+  for (const { channel, deliveredIds, failedIds } of deliveries) {
+    const delivered = deliveredIds.includes(notice.id);
+    if (!delivered && !failedIds.includes(notice.id)) continue;
+    attempts = { ...attempts, [channel]: (attempts[channel] ?? 0) + 1 };
+    if (delivered && !sent.includes(channel)) sent = [...sent, channel];
+  }
+  return sent.length === 0 && Object.keys(attempts).length === 0 ? notice : { ...notice, sent, attempts };
+}
+
+/** Notices published on every channel at once (tools and fixtures): they leave the outbox. */
+export function outboxPublished(logger: Logger, publishedIds: readonly string[]): Logger {
+  const delivery = { channel: 'all', deliveredIds: publishedIds, failedIds: [] };
+  return outboxDelivered(logger, [delivery], ['all']);
 }
 
 /** Pauses watching: no deadline is enforced and nothing is paged until {@link resume}. */

@@ -2,7 +2,7 @@
  * What the Listener's use cases need: the ports, the Listener's name and timings, a clock-free log.
  * Built once per Lambda container (shared/runtime.ts) or per test.
  */
-import type { LoggerStore, Notifier } from '../ports.js';
+import type { LoggerStore, NotificationChannel } from '../ports.js';
 
 /** The subset of a structured logger the use cases write to (Powertools' Logger fits). */
 export interface Log {
@@ -14,14 +14,23 @@ export interface Log {
 /** Counters the use cases report (Powertools' Metrics fits through an adapter). */
 export interface Counters {
   count(
-    name: 'Heartbeats' | 'Events' | 'AlarmsRaised' | 'AlarmsCleared' | 'NotificationsFailed',
+    name:
+      | 'Heartbeats'
+      | 'Events'
+      | 'AlarmsRaised'
+      | 'AlarmsCleared'
+      | 'NotificationsFailed'
+      | 'SweepItemsFailed',
     value?: number,
   ): void;
+  /** A level rather than a count (seconds, or a number of Loggers), recorded as is. */
+  gauge?(name: 'PendingNotificationMaxAgeSeconds' | 'WatchedLoggers', value: number): void;
 }
 
 export interface ListenerDeps {
   readonly store: LoggerStore;
-  readonly notifier: Notifier;
+  /** Every channel a notification goes out on; each delivers (and is retried) on its own. */
+  readonly channels: readonly NotificationChannel[];
   readonly listenerName: string;
   readonly outboxRetryMs: number;
   readonly eventRetentionMs: number;

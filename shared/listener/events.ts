@@ -5,8 +5,8 @@
 import type { LoggerEvent } from '../domain/event.js';
 import { formatLoggerId, type Logger } from '../domain/logger.js';
 import { eventNotification } from '../domain/notification.js';
+import { deliver, deliveredEverywhere, sentAfter } from './delivery.js';
 import type { ListenerDeps } from './deps.js';
-import { describe } from './outbox.js';
 import { phoneHome } from './phone-home.js';
 
 /** An event as the Logger sent it (before the Listener stamps its arrival). */
@@ -39,27 +39,34 @@ export async function ingestEvents(
   return { logger, receivedAt, accepted: stored.map((e) => e.id), duplicates: duplicates.map((e) => e.id) };
 }
 
-/** Publishes stored events and marks them published; on failure they stay due and the sweeper retries. */
+/**
+ * Publishes events on the channels that have not delivered them (`sent`: those that already did) and
+ * records each channel's delivery on the event; an event leaves the due index once every channel has it.
+ * A failing channel is retried alone by the sweeper. True when every event is delivered everywhere.
+ */
 export async function publishEvents(
   deps: ListenerDeps,
   logger: Logger,
   events: readonly LoggerEvent[],
+  sent: ReadonlyMap<string, readonly string[]> = new Map(),
 ): Promise<boolean> {
   if (events.length === 0) return true;
-  try {
-    await deps.notifier.publish(events.map((event) => eventNotification(logger, event, deps.listenerName)));
-  } catch (error) {
-    deps.counters.count('NotificationsFailed', events.length);
-    deps.log.error('publishing events failed; the sweeper retries them', {
-      logger: formatLoggerId(logger),
-      events: events.map((e) => e.id),
-      error: describe(error),
-    });
-    return false;
-  }
-  await deps.store.markEventsPublished(
-    logger,
-    events.map((e) => e.id),
+  const items = events.map((event) => ({
+    notification: eventNotification(logger, event, deps.listenerName),
+    sent: sent.get(event.id) ?? [],
+  }));
+  const deliveries = await deliver(deps, items, formatLoggerId(logger));
+  const channels = deps.channels.map((c) => c.name);
+  await Promise.all(
+    events.map((event, i) => {
+      const id = items[i]?.notification.id ?? '';
+      const delivered = sentAfter(id, sent.get(event.id) ?? [], deliveries);
+      return deps.store.recordEventDelivery(logger, event.id, {
+        sent: delivered,
+        complete: channels.every((c) => delivered.includes(c)),
+        failed: deliveries.some((d) => d.failedIds.includes(id)),
+      });
+    }),
   );
-  return true;
+  return deliveredEverywhere(deliveries);
 }

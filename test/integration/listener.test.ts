@@ -159,7 +159,8 @@ describe('sweeper', () => {
     listener.failNextPage();
     advance(780 * MINUTE);
     const first = await sweep();
-    expect(first.raised).toBe(1);
+    // The alarm is written, but it counts as raised only once its page is out: now it is a failed item.
+    expect(first).toMatchObject({ raised: 0, failed: 1 });
     expect(listener.sns.commandCalls(PublishCommand)).toHaveLength(1);
     await sweep(); // before the retry delay: the claimed notice is left alone
     expect(listener.sns.commandCalls(PublishCommand)).toHaveLength(1);
@@ -170,6 +171,23 @@ describe('sweeper', () => {
     await sweep();
     expect(listener.sns.commandCalls(PublishCommand)).toHaveLength(2);
     expect(listener.published().map((p) => p.kind)).toEqual(['LOGGER_SILENT', 'LOGGER_SILENT']);
+    // EventBridge delivered at the first try and is never repeated by the SNS retry.
+    expect(listener.bus.commandCalls(PutEventsCommand)).toHaveLength(1);
+  });
+
+  it('pages over SNS even while EventBridge is down, and retries EventBridge alone until it is sent', async () => {
+    await register();
+    listener.failNextPutEvents();
+    advance(780 * MINUTE);
+    expect(await sweep()).toMatchObject({ raised: 0, failed: 1 });
+    expect(listener.published().map((p) => p.kind)).toEqual(['LOGGER_SILENT']);
+    advance(listener.runtime.outboxRetryMs);
+    expect(await sweep()).toMatchObject({ published: 1, failed: 0 });
+    expect(listener.bus.commandCalls(PutEventsCommand)).toHaveLength(2);
+    // The page went out once: the EventBridge retry did not repeat it.
+    expect(listener.sns.commandCalls(PublishCommand)).toHaveLength(1);
+    const [stored] = await listener.runtime.store.list();
+    expect(stored?.outbox).toEqual([]);
   });
 
   it('reads only what is due: Loggers that phoned home cost the sweep nothing', async () => {
@@ -284,20 +302,35 @@ describe('events', () => {
     expect(listener.published()).toHaveLength(0);
   });
 
-  it('republishes events whose publication failed, from the sweeper', async () => {
+  it('pages an event even while EventBridge is down, and the sweeper republishes it to EventBridge alone', async () => {
     const token = await register();
     listener.failNextPutEvents();
     const res = parsed(
       await events(httpEvent({ path: '/v1/events', token, body: { events: [event('e9')] } }), lambdaContext),
     );
     expect(res.statusCode).toBe(200);
-    expect(listener.published()).toHaveLength(0);
-    advance(listener.runtime.outboxRetryMs);
-    expect((await sweep()).published).toBe(1);
     expect(listener.published().map((p) => p.kind)).toEqual(['LOGGER_EVENT']);
     advance(listener.runtime.outboxRetryMs);
-    await sweep();
+    expect((await sweep()).published).toBe(1);
+    expect(listener.bus.commandCalls(PutEventsCommand)).toHaveLength(2);
+    advance(listener.runtime.outboxRetryMs);
+    expect((await sweep()).due).toBe(0);
     expect(listener.published()).toHaveLength(1);
+  });
+
+  it('republishes an event no channel could send, on every channel, once', async () => {
+    const token = await register();
+    listener.failNextPutEvents();
+    listener.failNextPage();
+    await events(httpEvent({ path: '/v1/events', token, body: { events: [event('e10')] } }), lambdaContext);
+    // (Calls are counted whether they failed or not: one failed try of each channel so far.)
+    expect(listener.sns.commandCalls(PublishCommand)).toHaveLength(1);
+    advance(listener.runtime.outboxRetryMs);
+    expect((await sweep()).published).toBe(1);
+    advance(listener.runtime.outboxRetryMs);
+    expect((await sweep()).due).toBe(0);
+    expect(listener.sns.commandCalls(PublishCommand)).toHaveLength(2);
+    expect(listener.bus.commandCalls(PutEventsCommand)).toHaveLength(2);
   });
 
   it('rejects a bad batch with a 400 naming the field and stores nothing', async () => {
@@ -313,7 +346,7 @@ describe('events', () => {
       ),
     );
     expect(res.statusCode).toBe(400);
-    expect(String((res.body.error as { message: string }).message)).toMatch(/^events\.1\.severity: /);
+    expect(String((res.body.error as { message: string }).message)).toMatch(/^events\[1\]\.severity: /);
     expect(await listener.runtime.store.listEvents({ customer: 'geocust1', side: 'A' }, 10)).toEqual([]);
   });
 });

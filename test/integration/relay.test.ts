@@ -98,10 +98,69 @@ describe('relay', () => {
     const pages = listener
       .published()
       .filter((p) => p.attributes.customer === 'geocust1' && p.attributes.side === 'A');
-    expect(pages.map((p) => p.kind)).toEqual(['LOGGER_SILENT', 'LOGGER_RECOVERED']);
+    // Side B (never heard) goes DOWN in the same sweep; whichever side the sweep reaches second also
+    // carries the customer's one CUSTOMER_BLIND page, so that page is not this test's concern.
+    expect(pages.map((p) => p.kind).filter((k) => k !== 'CUSTOMER_BLIND')).toEqual([
+      'LOGGER_SILENT',
+      'LOGGER_RECOVERED',
+    ]);
     // The bridge's own Logger, silent too in this test, alarms like any other.
     expect(listener.published().filter((p) => p.attributes.customer === 'bridge-acme-dc1')).toHaveLength(1);
     expect(pages[0]?.email).toContain('Transport: modem');
+  });
+
+  it('counts one relayed batch as one phone-home per Logger, and a resent batch as none', async () => {
+    const modem = { customer: 'geocust1', side: 'A' } as const;
+    listener.clock.now += 10 * MINUTE;
+    const batch = ['s1', 's2', 's3', 's4', 's5'].map((id) => heartbeatRecord(id));
+    const first = await send(batch);
+    expect((first.body.results as { status: string }[]).map((r) => r.status)).toEqual(
+      Array(5).fill('accepted'),
+    );
+    expect((await listener.runtime.store.get(modem))?.arrivals).toEqual([listener.clock.now]);
+    listener.clock.now += MINUTE;
+    const again = await send(batch);
+    expect((again.body.results as { status: string }[]).map((r) => r.status)).toEqual(
+      Array(5).fill('duplicate'),
+    );
+    expect((await listener.runtime.store.get(modem))?.arrivals).toHaveLength(1);
+  });
+
+  it('applies a spooled record when the bridge received it, never earlier than the timeout allows', async () => {
+    const modem = { customer: 'geocust1', side: 'A' } as const;
+    listener.clock.now += 800 * MINUTE;
+    const now = listener.clock.now;
+    const at = (ms: number) => new Date(ms).toISOString();
+    await send([{ ...heartbeatRecord('old'), receivedAt: at(now - 2 * 780 * MINUTE) }]);
+    // Received before the timeout's reach: applied at now − timeout, so its deadline is not already past.
+    expect(await listener.runtime.store.get(modem)).toMatchObject({
+      lastSeenAt: now - 780 * MINUTE,
+      deadline: now,
+    });
+    await send([{ ...heartbeatRecord('recent'), receivedAt: at(now - 10 * MINUTE) }]);
+    expect(await listener.runtime.store.get(modem)).toMatchObject({ lastSeenAt: now - 10 * MINUTE });
+    // A record received before the last phone-home joins the history but does not move the deadline back.
+    await send([{ ...heartbeatRecord('older'), receivedAt: at(now - 20 * MINUTE) }]);
+    expect(await listener.runtime.store.get(modem)).toMatchObject({
+      lastSeenAt: now - 10 * MINUTE,
+      deadline: now - 10 * MINUTE + 780 * MINUTE,
+    });
+    // A bridge clock ahead of the Listener's is capped at the Listener's now.
+    await send([{ ...heartbeatRecord('ahead'), receivedAt: at(now + 60 * MINUTE) }]);
+    expect(await listener.runtime.store.get(modem)).toMatchObject({ lastSeenAt: now });
+  });
+
+  it('states in the all-clear when the Logger really came back, for a record spooled through an outage', async () => {
+    await send([heartbeatRecord('before')]);
+    listener.clock.now += 781 * MINUTE;
+    await createSweeper(() => listener.runtime)({}, lambdaContext);
+    const cameBack = listener.clock.now + 2 * MINUTE;
+    listener.clock.now += 30 * MINUTE; // the bridge could not reach the Listener meanwhile
+    await send([{ ...heartbeatRecord('spooled'), receivedAt: new Date(cameBack).toISOString() }]);
+    const cleared = listener.published().find((p) => p.kind === 'LOGGER_RECOVERED');
+    expect(cleared?.email).toContain(new Date(cameBack).toISOString().slice(11, 16));
+    const logger = await listener.runtime.store.get({ customer: 'geocust1', side: 'A' });
+    expect(logger).toMatchObject({ state: 'UP', lastSeenAt: cameBack });
   });
 
   it('answers 401 to an unknown bridge token, and to a Logger token', async () => {

@@ -10,7 +10,6 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { ensureTable, localClient } from '../../cli/dynamo-local.js';
 import { DynamoLoggerStore } from '../../shared/adapters/dynamo-logger-store.js';
 import { EventBridgeNotifier } from '../../shared/adapters/eventbridge-notifier.js';
-import { FanoutNotifier } from '../../shared/adapters/fanout-notifier.js';
 import { SnsNotifier } from '../../shared/adapters/sns-notifier.js';
 import { loadConfig } from '../../shared/config.js';
 import { noCounters, quietLog } from '../../shared/listener/deps.js';
@@ -78,10 +77,7 @@ export async function createTestListener(
   const runtime: Runtime = {
     config,
     store: new DynamoLoggerStore(dynamo, tableName),
-    notifier: new FanoutNotifier([
-      new EventBridgeNotifier(busClient, BUS_NAME),
-      new SnsNotifier(snsClient, TOPIC_ARN),
-    ]),
+    channels: [new EventBridgeNotifier(busClient, BUS_NAME), new SnsNotifier(snsClient, TOPIC_ARN)],
     listenerName: LISTENER_NAME,
     outboxRetryMs: config.outboxRetryMs,
     eventRetentionMs: config.eventRetentionMs,

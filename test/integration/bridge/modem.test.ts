@@ -117,6 +117,8 @@ describe('bridge on a dial-in modem', () => {
       severity: 'critical',
       source: 'Router A',
       message: 'Router A is down',
+      // When this bridge received it: the Listener applies it then, even if delivered much later.
+      receivedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
     });
     const relayCall = relay.requests.find((r) => r.path === '/v1/relay');
     expect(relayCall?.authorization).toBe(`Bearer ${BRIDGE_TOKEN}`);

@@ -41,18 +41,24 @@ describe('health function', () => {
     expect(response.statusCode).toBe(405);
     expect(response.headers?.Allow).toBe('POST');
     expect(response.json).toEqual({
-      error: { code: 'method_not_allowed', message: 'GET is not allowed on /v1/heartbeat; use POST' },
+      error: { code: 'method_not_allowed', message: '/v1/heartbeat accepts only POST' },
     });
   });
 
-  it('answers an unknown path with 404 naming the API’s routes', async () => {
-    const response = await call('GET', '/nope');
+  it('answers an unknown path with 404 naming the API’s routes, never the path asked for', async () => {
+    const response = await call('GET', '/phl.geocust1.A.s3cr3t');
     expect(response.statusCode).toBe(404);
     expect(response.json).toEqual({
       error: {
         code: 'not_found',
-        message: 'no such route: /nope; the API serves /v1/heartbeat, /v1/events, /v1/relay, /v1/health',
+        message: 'no such route; the API serves /v1/heartbeat, /v1/events, /v1/relay, /v1/health',
       },
     });
+  });
+
+  it('answers a made-up method on a route with 405, without repeating the method', async () => {
+    const response = await call('S3CR3T', '/v1/events');
+    expect(response.statusCode).toBe(405);
+    expect(String(response.body)).not.toContain('S3CR3T');
   });
 });

@@ -4,8 +4,10 @@ import type { Logger, StateNotice } from '../../../../shared/domain/logger.js';
 import {
   claimOutbox,
   DEFAULT_OUTBOX_RETRY_MS,
+  outboxDelivered,
   outboxPublished,
   pause,
+  pendingChannels,
   phoneHome,
   resume,
   sweepLogger,
@@ -27,6 +29,21 @@ function silentNotice(at: number): StateNotice {
 }
 
 describe('phoneHome', () => {
+  it('takes an older phone-home relayed late into the history without moving the deadline or the state back', () => {
+    const up = upLogger(T0 + 60 * MINUTE);
+    const down = sweepLogger(up, up.deadline)?.next as Logger;
+    for (const logger of [up, down]) {
+      const { next, notice } = phoneHome(logger, T0 + 30 * MINUTE);
+      expect(notice).toBeUndefined();
+      expect(next).toMatchObject({
+        state: logger.state,
+        deadline: logger.deadline,
+        lastSeenAt: logger.lastSeenAt,
+      });
+      expect(next.arrivals).toContain(T0 + 30 * MINUTE);
+    }
+  });
+
   it('turns a NEW Logger UP with deadline = receivedAt + event timeout', () => {
     const receivedAt = T0 + 5 * MINUTE;
     const { next, notice } = phoneHome(aLogger(), receivedAt);
@@ -263,14 +280,59 @@ describe('outboxPublished', () => {
     expect(next).not.toHaveProperty('dueAt');
   });
 
-  it('does not change the revision', () => {
+  it('moves the revision, so a writer that read the notice as pending cannot write it back', () => {
     const down = downLogger(T0);
-    expect(
-      outboxPublished(
-        down,
-        down.outbox.map((n) => n.id),
-      ).revision,
-    ).toBe(down.revision);
+    const next = outboxPublished(
+      down,
+      down.outbox.map((n) => n.id),
+    );
+    expect(next.revision).toBe(down.revision + 1);
+  });
+});
+
+describe('outboxDelivered (each channel on its own)', () => {
+  const channels = ['sns', 'eventbridge'];
+  const delivered = (channel: string, ids: string[], failedIds: string[] = []) => ({
+    channel,
+    deliveredIds: ids,
+    failedIds,
+  });
+
+  it('keeps a notice until every channel has delivered it, recording who did', () => {
+    const down = downLogger(T0);
+    const [notice] = down.outbox;
+    const id = notice?.id ?? '';
+    const once = outboxDelivered(
+      down,
+      [delivered('sns', [id]), delivered('eventbridge', [], [id])],
+      channels,
+    );
+    expect(once.outbox).toHaveLength(1);
+    expect(once.outbox[0]?.sent).toEqual(['sns']);
+    expect(pendingChannels(once.outbox[0] as StateNotice, channels)).toEqual(['eventbridge']);
+    expect(once.dueAt).toBe(down.dueAt);
+    const twice = outboxDelivered(once, [delivered('eventbridge', [id])], channels);
+    expect(twice.outbox).toEqual([]);
+  });
+
+  it('counts every attempt per channel, failed or not', () => {
+    const down = downLogger(T0);
+    const id = down.outbox[0]?.id ?? '';
+    let logger = outboxDelivered(
+      down,
+      [delivered('sns', [id]), delivered('eventbridge', [], [id])],
+      channels,
+    );
+    // Later retries go only to the channel still missing.
+    for (let i = 0; i < 2; i++)
+      logger = outboxDelivered(logger, [delivered('eventbridge', [], [id])], channels);
+    expect(logger.outbox[0]?.attempts).toEqual({ sns: 1, eventbridge: 3 });
+  });
+
+  it('ignores deliveries of notices no longer in the outbox', () => {
+    const up = upLogger(T0, { outbox: [silentNotice(1)], dueAt: T0 + 30_000 });
+    const next = outboxDelivered(up, [delivered('sns', ['elsewhere#1'])], ['sns']);
+    expect(next.outbox).toEqual(up.outbox);
   });
 });
 

@@ -1,0 +1,89 @@
+/**
+ * The sweep at scale, against DynamoDB Local: it keeps to its time budget, leaves the rest due for the
+ * next run, and over any number of cut-short and concurrent runs pages each overdue Logger exactly once.
+ */
+
+import { PublishCommand } from '@aws-sdk/client-sns';
+import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
+import { localClient } from '../../cli/dynamo-local.js';
+import { loggerItem } from '../../shared/adapters/dynamo-items.js';
+import { newLogger } from '../../shared/domain/logger.js';
+import { sweep } from '../../shared/listener/sweep.js';
+import { createTestListener, type TestListener } from '../support/listener.js';
+
+const MINUTE = 60_000;
+const TIMEOUT = 780 * MINUTE;
+let listener: TestListener;
+
+beforeEach(async () => {
+  listener = await createTestListener(inject('dynamoEndpoint'));
+});
+afterEach(() => listener.dispose());
+
+/** Registers `count` Loggers (both sides of count/2 customers) in batches, as a fleet import would. */
+async function fleet(count: number): Promise<void> {
+  const doc = DynamoDBDocumentClient.from(localClient(inject('dynamoEndpoint')));
+  const items = Array.from({ length: count }, (_, i) =>
+    loggerItem(
+      newLogger(
+        { customer: `fleet${Math.floor(i / 2)}`, side: i % 2 ? 'B' : 'A' },
+        { eventTimeoutMs: TIMEOUT, heartbeatIntervalMs: 720 * MINUTE, transport: 'https' },
+        listener.clock.now,
+      ),
+      'unused-token-hash',
+    ),
+  );
+  for (let i = 0; i < items.length; i += 25) {
+    const batch = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
+    await doc.send(new BatchWriteCommand({ RequestItems: { [listener.tableName]: batch } }));
+  }
+  doc.destroy();
+}
+
+/** A clock that moves 1 ms each time it is read: budgets cut sweeps short deterministically. */
+function tickingClock(start: number): () => number {
+  let now = start;
+  return () => now++;
+}
+
+describe('sweep time budget', () => {
+  it('stops starting new items at its budget, says so, and leaves the rest due', async () => {
+    await fleet(40);
+    listener.clock.now += TIMEOUT + MINUTE;
+    const now = listener.clock.now;
+    const report = await sweep(listener.runtime, now, tickingClock(now), { budgetMs: 10, concurrency: 2 });
+    expect(report.cutShort).toBe(true);
+    expect(report.due).toBeLessThan(40);
+    const rest = await sweep(listener.runtime, now, tickingClock(now));
+    expect(rest.cutShort).toBeUndefined();
+    expect(report.raised + rest.raised).toBe(40);
+  });
+
+  it('pages 1,000 overdue Loggers exactly once across concurrent, cut-short sweeps', async () => {
+    await fleet(1_000);
+    listener.clock.now += TIMEOUT + MINUTE;
+    let runs = 0;
+    let cut = 0;
+    // Two sweepers at a time, each cut short after ~300 reads of its clock, until nothing is left.
+    for (let round = 0; round < 40; round++) {
+      const now = listener.clock.now;
+      const reports = await Promise.all(
+        [1, 2].map(() => sweep(listener.runtime, now, tickingClock(now), { budgetMs: 300 })),
+      );
+      runs += reports.length;
+      cut += reports.filter((r) => r.cutShort).length;
+      if (reports.every((r) => r.due === 0)) break;
+      listener.clock.now += listener.runtime.outboxRetryMs;
+    }
+    const pages = listener.sns
+      .commandCalls(PublishCommand)
+      .map((c) => c.args[0].input.MessageAttributes ?? {})
+      .filter((a) => a.kind?.StringValue === 'LOGGER_SILENT')
+      .map((a) => `${a.customer?.StringValue}/${a.side?.StringValue}`);
+    expect(cut).toBeGreaterThan(0);
+    expect(runs).toBeGreaterThan(2);
+    expect(pages).toHaveLength(1_000);
+    expect(new Set(pages).size).toBe(1_000);
+  }, 180_000);
+});
