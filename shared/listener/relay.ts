@@ -8,7 +8,12 @@
  */
 import type { LoggerEvent } from '../domain/event.js';
 import { formatLoggerId, type LoggerId } from '../domain/logger.js';
-import { type RelayRecord, type RelayResult, relayRecordSchema } from '../relay/protocol.js';
+import {
+  RECORD_ID_PATTERN,
+  type RelayRecord,
+  type RelayResult,
+  relayRecordSchema,
+} from '../relay/protocol.js';
 import type { ListenerDeps } from './deps.js';
 import { publishEvents } from './events.js';
 import { phoneHomeAs } from './phone-home.js';
@@ -55,9 +60,10 @@ export async function relayRecords(
   return results;
 }
 
+/** The record's id, to answer by; a malformed one is never repeated back: the record's position is. */
 function recordId(raw: unknown, index: number): string {
   const id = (raw as { id?: unknown } | null)?.id;
-  return typeof id === 'string' ? id : `#${index}`;
+  return typeof id === 'string' && RECORD_ID_PATTERN.test(id) ? id : `#${index}`;
 }
 
 /** Applies one Logger's records of a batch; a store failure fails the whole batch (503, retried). */
