@@ -86,14 +86,22 @@ export async function startDynamoLocal(options: { port?: number; path?: string }
   const client = localClient(endpoint);
   const started = Date.now();
   while (true) {
-    if (exited) throw new Error(`DynamoDB Local exited during start-up: ${output.trim() || 'no output'}`);
+    if (exited) {
+      throw new FailedError(
+        `DynamoDB Local exited during start-up (${output.trim() || 'no output'})`,
+        'check that java -version shows 17 or newer and that the disk is not full, then run it again',
+      );
+    }
     try {
       await client.send(new ListTablesCommand({}));
       break;
     } catch {
       if (Date.now() - started > 30_000) {
         child.kill('SIGKILL');
-        throw new Error(`DynamoDB Local did not answer on ${endpoint} within 30 s`);
+        throw new FailedError(
+          `DynamoDB Local did not answer on ${endpoint} within 30 s`,
+          'the machine may be too busy to start Java: run it again when it is quieter',
+        );
       }
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
