@@ -2,7 +2,6 @@
  * `listener alarm ack|unack|list` (AlarmTracker's "assign": who owns an open alarm) and
  * `listener maintenance add|list|remove` (planned-work windows that suppress pages).
  */
-import { randomBytes } from 'node:crypto';
 import type { Command } from 'commander';
 import { formatDuration } from '../shared/domain/duration.js';
 import {
@@ -12,16 +11,17 @@ import {
   type MaintenanceWindow,
 } from '../shared/domain/logger.js';
 import {
-  acknowledge,
-  addMaintenance,
-  removeMaintenance,
-  unacknowledge,
-} from '../shared/domain/transitions.js';
-import { updateLogger } from '../shared/listener/admin.js';
+  acknowledgeAlarm,
+  addMaintenanceWindow,
+  endMaintenanceWindow,
+  newWindowId,
+  unacknowledgeAlarm,
+} from '../shared/listener/admin.js';
 import { iso, loggerArg, loggerOrCustomerArg, timeArg } from './args.js';
 import { FailedError } from './errors.js';
 import { table, when } from './format.js';
 import { withTarget } from './logger-commands.js';
+import { operator } from './operator.js';
 import { onTarget, type Target, type TargetOptions, UsageError } from './target.js';
 
 /** Names and notes people type: printable, bounded. */
@@ -70,9 +70,10 @@ export function registerAlarmCommands(program: Command): void {
       const note = textOption('--note', opts.note, 500);
       await onTarget(opts, async (target) => {
         const now = Date.now();
-        const { before, after } = await updateLogger(target.store, id, (l) =>
-          acknowledge(l, { by, at: now, ...(ticket ? { ticket } : {}), ...(note ? { note } : {}) }),
-        );
+        const { before, after } = await acknowledgeAlarm(operator(target, now, by), id, {
+          ...(ticket ? { ticket } : {}),
+          ...(note ? { note } : {}),
+        });
         if (!after) {
           throw new FailedError(
             `${formatLoggerId(id)} has no open alarm (it is ${before.state})`,
@@ -98,9 +99,7 @@ export function registerAlarmCommands(program: Command): void {
     const id = loggerArg(idArg);
     await onTarget(opts, async (target) => {
       const now = Date.now();
-      const { before, after } = await updateLogger(target.store, id, (l) =>
-        unacknowledge(l, now, target.renotifyEveryMs),
-      );
+      const { before, after } = await unacknowledgeAlarm(operator(target, now), id, target.renotifyEveryMs);
       if (!after)
         throw new FailedError(
           `${formatLoggerId(id)}'s alarm is not acknowledged (it is ${before.state})`,
@@ -198,14 +197,14 @@ function registerMaintenanceCommands(program: Command): void {
         throw new UsageError('--to is in the past', 'a window must end in the future, e.g. --to +2h');
       const reason = textOption('--reason', opts.reason, 200);
       const window: MaintenanceWindow = {
-        id: `mw-${randomBytes(3).toString('hex')}`,
+        id: newWindowId(),
         from,
         to,
         ...(reason ? { reason } : {}),
       };
       await onTarget(opts, async (target) => {
         const ids = await scopeIds(target, scope);
-        for (const id of ids) await updateLogger(target.store, id, (l) => addMaintenance(l, window, now));
+        await addMaintenanceWindow(operator(target, now), ids, window);
         const loggers = ids.map(formatLoggerId);
         if (opts.json) {
           console.log(JSON.stringify({ ...window, from: iso(from), to: iso(to), loggers }));
@@ -268,17 +267,13 @@ function registerMaintenanceCommands(program: Command): void {
       );
     }
     await onTarget(opts, async (target) => {
-      const holders = (await target.store.list()).filter((l) =>
-        l.maintenance?.some((w) => w.id === windowId),
-      );
+      const holders = await endMaintenanceWindow(operator(target, Date.now()), windowId);
       if (holders.length === 0) {
         throw new UsageError(
           `there is no maintenance window ${windowId}`,
           'see them with: listener maintenance list',
         );
       }
-      for (const l of holders)
-        await updateLogger(target.store, l, (current) => removeMaintenance(current, windowId));
       const loggers = holders.map(formatLoggerId);
       if (opts.json) console.log(JSON.stringify({ id: windowId, removed: true, loggers }));
       else console.log(`Removed maintenance ${windowId} (${loggers.join(', ')}).`);

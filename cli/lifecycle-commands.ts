@@ -13,12 +13,12 @@ import {
   recentArrivals,
 } from '../shared/domain/logger.js';
 import { timeoutText } from '../shared/domain/notification.js';
-import { pause, resume } from '../shared/domain/transitions.js';
-import { removeLogger, rotateToken, updateLogger } from '../shared/listener/admin.js';
+import { pauseLogger, removeLogger, resumeLogger, rotateToken } from '../shared/listener/admin.js';
 import { confirm, iso, loggerArg, loggerJson } from './args.js';
 import { notRegistered } from './errors.js';
 import { table, when } from './format.js';
 import { withTarget } from './logger-commands.js';
+import { operator } from './operator.js';
 import { onTarget, type TargetOptions, UsageError } from './target.js';
 
 type Opts = TargetOptions & { json?: boolean; yes?: boolean; events?: string };
@@ -145,9 +145,7 @@ export function registerLifecycleCommands(logger: Command): void {
   ).action(async (idArg: string, opts: Opts) => {
     const id = loggerArg(idArg);
     await onTarget(opts, async (target) => {
-      const { before, after } = await updateLogger(target.store, id, (l) =>
-        l.state === 'PAUSED' ? undefined : pause(l),
-      );
+      const { before, after } = await pauseLogger(operator(target, Date.now()), id);
       report(
         opts,
         id,
@@ -167,9 +165,7 @@ export function registerLifecycleCommands(logger: Command): void {
     const id = loggerArg(idArg);
     await onTarget(opts, async (target) => {
       const now = Date.now();
-      const { before, after } = await updateLogger(target.store, id, (l) =>
-        l.state === 'PAUSED' ? resume(l, now) : undefined,
-      );
+      const { before, after } = await resumeLogger(operator(target, now), id);
       report(
         opts,
         id,

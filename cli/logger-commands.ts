@@ -13,6 +13,7 @@ import {
 } from '../shared/domain/logger.js';
 import { defaultInterval, registerLogger } from '../shared/listener/register.js';
 import { durationArg } from './args.js';
+import { registerFleetCommands } from './fleet-commands.js';
 import { table, when } from './format.js';
 import { registerLifecycleCommands } from './lifecycle-commands.js';
 import { onTarget, type TargetOptions, UsageError } from './target.js';
@@ -199,4 +200,5 @@ export function registerLoggerCommands(program: Command): void {
   });
 
   registerLifecycleCommands(logger);
+  registerFleetCommands(logger);
 }

@@ -8,6 +8,7 @@ import { registerBridgeCommands } from '../bridge/cli.js';
 import { registerAlarmCommands } from './alarm-commands.js';
 import { durationArg } from './args.js';
 import { registerBridgeAdmin } from './bridge-admin.js';
+import { registerConsoleCommand } from './console-command.js';
 import { registerDoctorCommand } from './doctor-command.js';
 import { EXIT, explain } from './errors.js';
 import { runLocal } from './local.js';
@@ -69,6 +70,7 @@ registerStatusCommands(program);
 registerAlarmCommands(program);
 registerDoctorCommand(program);
 registerSweepCommand(program);
+registerConsoleCommand(program);
 registerBridgeAdmin(registerBridgeCommands(program));
 
 /**

@@ -6,12 +6,15 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ADMIN_LIMITS, dynamoClient, eventBridgeClient, snsClient } from '../shared/adapters/aws-clients.js';
+import { DynamoAuditLog } from '../shared/adapters/dynamo-audit-log.js';
+import { DynamoFleet } from '../shared/adapters/dynamo-fleet.js';
 import { DynamoLoggerStore } from '../shared/adapters/dynamo-logger-store.js';
 import { EventBridgeNotifier } from '../shared/adapters/eventbridge-notifier.js';
 import { FileNotifier } from '../shared/adapters/file-notifier.js';
 import { SnsNotifier } from '../shared/adapters/sns-notifier.js';
 import { parseDuration } from '../shared/domain/duration.js';
-import type { LoggerStore, NotificationChannel } from '../shared/ports.js';
+import { DEFAULT_EVENT_RETENTION_MS } from '../shared/domain/event.js';
+import type { AuditLog, Fleet, LoggerStore, NotificationChannel } from '../shared/ports.js';
 import { localClient } from './dynamo-local.js';
 import { UnreachableError, UsageError } from './errors.js';
 import { LOCAL_FILE, type LocalTarget } from './local.js';
@@ -25,6 +28,10 @@ export interface TargetOptions {
 
 export interface Target {
   readonly store: LoggerStore;
+  /** The fleet as a whole: counts, the status view, bulk import/export. */
+  readonly fleet: Fleet;
+  /** The audit record operators' actions are written to (shared/listener/admin.ts). */
+  readonly audit: AuditLog;
   /** Where heartbeats go (for the curl example); unknown for a bare `--table`. */
   readonly apiUrl?: string;
   /** For messages: "local Listener at …", "stage dev", "table X in eu-west-1". */
@@ -96,6 +103,8 @@ function awsTarget(table: string, region: string | undefined, description: strin
   const client = dynamoClient(region ? { region } : {}, ADMIN_LIMITS);
   return {
     store: new DynamoLoggerStore(client, table),
+    fleet: new DynamoFleet(client, table),
+    audit: new DynamoAuditLog(client, table, DEFAULT_EVENT_RETENTION_MS),
     ...(apiUrl ? { apiUrl } : {}),
     description,
     close: () => client.destroy(),
@@ -117,6 +126,8 @@ function localTarget(dir: string): Target {
   const client = localClient(local.dynamodbEndpoint);
   return {
     store: new DynamoLoggerStore(client, local.tableName),
+    fleet: new DynamoFleet(client, local.tableName),
+    audit: new DynamoAuditLog(client, local.tableName, DEFAULT_EVENT_RETENTION_MS),
     apiUrl: local.apiUrl,
     description: `local Listener at ${local.apiUrl}`,
     // The CLI's stdout is its command output (maybe --json): ALARM/CLEARED lines go to stderr.
