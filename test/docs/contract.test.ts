@@ -392,12 +392,13 @@ describe('the whole contract', () => {
         send('POST', '/v1/heartbeat', { token }),
         send('POST', '/v1/events', { token, ...json({ events: [event('evt-503')] }) }),
         send('POST', '/v1/relay', { token: bridgeToken, ...json({ records: [record('rec-503')] }) }),
+        send('GET', '/v1/health'),
       ]);
       answers.forEach((answer, i) => {
-        const path = ['/v1/heartbeat', '/v1/events', '/v1/relay'][i] as string;
+        const path = ['/v1/heartbeat', '/v1/events', '/v1/relay', '/v1/health'][i] as string;
         expect(answer.status).toBe(503);
         expect(answer.headers['retry-after']).toMatch(/^\d+$/);
-        expectDocumented('post', path, answer);
+        expectDocumented(path === '/v1/health' ? 'get' : 'post', path, answer);
       });
     } finally {
       process.kill(java, 'SIGCONT');
