@@ -116,15 +116,21 @@ export async function startDynamoLocal(options: DynamoLocalOptions = {}): Promis
   const client = localClient(endpoint);
   const started = Date.now();
   while (true) {
-    if (exited) throw new Error(`DynamoDB Local exited during start-up: ${output.trim() || 'no output'}`);
+    if (exited) {
+      throw new FailedError(
+        `DynamoDB Local exited during start-up (${output.trim() || 'no output'})`,
+        'check that java -version shows 17 or newer and that the disk is not full, then run it again',
+      );
+    }
     try {
       await client.send(new ListTablesCommand({}));
       break;
     } catch {
       if (Date.now() - started > 60_000) {
         child.kill('SIGKILL');
-        throw new Error(
-          `DynamoDB Local did not answer on ${endpoint} within 60 s (a very busy machine?): try again`,
+        throw new FailedError(
+          `DynamoDB Local did not answer on ${endpoint} within 60 s`,
+          'the machine may be too busy to start Java: run it again when it is quieter',
         );
       }
       await new Promise((resolve) => setTimeout(resolve, 100));

@@ -72,6 +72,9 @@ function classify(error: unknown): CliError {
   const aws = awsProblem(error);
   if (aws) return aws;
   const message = error instanceof Error ? error.message : String(error);
+  // An error already written as "what — what to do" keeps its advice.
+  const [what, ...todo] = message.split(' — ');
+  if (what && todo.length > 0) return new FailedError(what, todo.join(' — '));
   return new FailedError(message, 'run it again; if it keeps failing, report it with the command you ran');
 }
 

@@ -6,6 +6,7 @@ import { closeSync, fchmodSync, fstatSync, openSync, readFileSync, writeSync } f
 import type { Command } from 'commander';
 import { formatLoggerId } from '../shared/domain/logger.js';
 import { applyImport, ImportInterruptedError, planImport } from '../shared/listener/fleet-import.js';
+import { FailedError } from './errors.js';
 import { CSV_HEADER, csvLine, type FleetRow, parseFleetCsv } from './fleet-csv.js';
 import { withTarget } from './logger-commands.js';
 import { progressBar } from './progress.js';
@@ -109,8 +110,9 @@ export function registerFleetCommands(logger: Command): void {
           error.written.registered > 0
             ? ` The tokens of the ${error.written.registered} new Logger(s) are in ${opts.tokensOut}.`
             : '';
-        throw new Error(
-          `${error.message}.${kept} What was written stays; run the same import again to finish (it skips what is done)`,
+        throw new FailedError(
+          `${error.message}.${kept} What was written stays`,
+          'run the same import again to finish (it skips what is done)',
         );
       } finally {
         if (tokens !== undefined) closeSync(tokens);
