@@ -64,7 +64,13 @@ export function localClient(endpoint: string): DynamoDBClient {
 }
 
 /** Starts DynamoDB Local on `port` (a free one by default), persisting under `path` or in memory. */
-export async function startDynamoLocal(options: { port?: number; path?: string } = {}): Promise<DynamoLocal> {
+export async function startDynamoLocal(
+  options: {
+    port?: number;
+    path?: string /** How long to wait for java to answer (default 30 s). */;
+    readyTimeoutMs?: number;
+  } = {},
+): Promise<DynamoLocal> {
   requireJava17();
   const port = options.port ?? (await freePort());
   const child = spawn({ port, sharedDb: true, ...(options.path ? { path: options.path } : {}) });
@@ -89,9 +95,10 @@ export async function startDynamoLocal(options: { port?: number; path?: string }
       await client.send(new ListTablesCommand({}));
       break;
     } catch {
-      if (Date.now() - started > 30_000) {
+      const limitMs = options.readyTimeoutMs ?? 30_000;
+      if (Date.now() - started > limitMs) {
         child.kill('SIGKILL');
-        throw new Error(`DynamoDB Local did not answer on ${endpoint} within 30 s`);
+        throw new Error(`DynamoDB Local did not answer on ${endpoint} within ${limitMs / 1000} s`);
       }
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
