@@ -45,6 +45,8 @@ export interface DynamoLocalOptions {
    * `<owner>/dynamodb.pid`, so the next start with the same directory can stop one left running.
    */
   readonly owner?: string;
+  /** How long to wait for java to answer (default 60 s). */
+  readonly readyTimeoutMs?: number;
 }
 
 /** Where a local Listener keeps its DynamoDB Local's pid. */
@@ -126,10 +128,11 @@ export async function startDynamoLocal(options: DynamoLocalOptions = {}): Promis
       await client.send(new ListTablesCommand({}));
       break;
     } catch {
-      if (Date.now() - started > 60_000) {
+      const limitMs = options.readyTimeoutMs ?? 60_000;
+      if (Date.now() - started > limitMs) {
         child.kill('SIGKILL');
         throw new FailedError(
-          `DynamoDB Local did not answer on ${endpoint} within 60 s`,
+          `DynamoDB Local did not answer on ${endpoint} within ${limitMs / 1000} s`,
           'the machine may be too busy to start Java: run it again when it is quieter',
         );
       }

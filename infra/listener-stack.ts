@@ -86,8 +86,9 @@ export class ListenerStack extends Stack {
     Validations.of(this.api.httpApi).acknowledge({
       id: 'AwsSolutions-APIG4',
       reason:
-        'Loggers authenticate with a per-Logger bearer token (phl.<customer>.<side>.<secret>) that the function ' +
-        'checks in the same conditional write that records the heartbeat; /v1/health and the 404 fallback are public.',
+        'Loggers and dial-in bridges authenticate with their own bearer tokens, checked by the functions against ' +
+        'the hash kept in the table (heartbeats in the conditional write itself, events and relay before the body ' +
+        'is read); /v1/health and the 404 fallback are public by design.',
     });
     for (const name of FUNCTION_NAMES) {
       const fn = this.functions.byName[name];

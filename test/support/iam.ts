@@ -67,6 +67,14 @@ export class TemplateNames {
         case 'AWS::Lambda::Function':
           this.set(id, name, { Arn: arn('lambda', `function:${name}`) });
           break;
+        case 'AWS::ApiGatewayV2::Api': {
+          const apiId = id.toLowerCase().slice(0, 10);
+          this.set(id, apiId, {
+            ApiEndpoint: `https://${apiId}.execute-api.${region}.amazonaws.com`,
+            ApiId: apiId,
+          });
+          break;
+        }
         case 'AWS::SQS::Queue':
           this.set(id, `https://sqs.${region}.amazonaws.com/${account}/${name}`, {
             Arn: arn('sqs', name),
