@@ -25,7 +25,6 @@ import {
 import { ensureTable, freePort, startDynamoLocal } from '../cli/dynamo-local.js';
 import { LOCAL_FILE } from '../cli/local.js';
 import { startLocalServer } from '../cli/local-server.js';
-import { type CallLimits, dynamoClient } from '../shared/adapters/aws-clients.js';
 import { DynamoFleet } from '../shared/adapters/dynamo-fleet.js';
 import { LOGGER_SK, loggerFromItem, loggerItem } from '../shared/adapters/dynamo-items.js';
 import { DynamoLoggerStore } from '../shared/adapters/dynamo-logger-store.js';
@@ -46,18 +45,6 @@ const NOW = Date.now();
 const T0 = NOW - 700 * MINUTE;
 const OVERDUE_SEEN = T0 - 100 * MINUTE; // deadline T0 + 680 min: overdue at NOW
 const WRITE_CONCURRENCY = 8;
-/** Measuring, not serving: a loaded 2-core machine must not turn a slow Scan page into a failure. */
-const BENCH_LIMITS: CallLimits = {
-  connectionTimeoutMs: 10_000,
-  requestTimeoutMs: 300_000,
-  maxAttempts: 3,
-  deadlineMs: 600_000,
-};
-const benchClient = (endpoint: string) =>
-  dynamoClient(
-    { endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } },
-    BENCH_LIMITS,
-  );
 
 const args = process.argv.slice(2);
 const fleetsArg = args[args.indexOf('--fleets') + 1];
@@ -172,10 +159,10 @@ function recordingNotifier(): NotificationChannel & { silent: Map<string, number
   };
 }
 
-function depsFor(store: LoggerStore, channel: NotificationChannel): ListenerDeps {
+function depsFor(store: LoggerStore, notifier: NotificationChannel): ListenerDeps {
   return {
     store,
-    channels: [channel],
+    channels: [notifier],
     listenerName: 'BENCH',
     outboxRetryMs: 30_000,
     eventRetentionMs: 30 * 24 * 60 * MINUTE,
@@ -230,7 +217,7 @@ async function timeStatusCli(
 export async function runScaleBench(): Promise<void> {
   const dynamo = await startDynamoLocal();
   try {
-    const client = benchClient(dynamo.endpoint);
+    const client = dynamo.client();
     const requests = countRequests(client);
     const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
     const table = `scale-${randomUUID()}`;
@@ -310,11 +297,7 @@ async function countsRow(
   const view = await timed(() =>
     Promise.all([fleet.counts(Date.now()), fleet.attention(Date.now(), 60 * MINUTE)]),
   );
-  const cli = await timeStatusCli(endpoint, table).catch((error: Error) => ({
-    ms: Number.NaN,
-    startupMs: Number.NaN,
-    firstLine: `failed: ${error.message.split('\n').slice(1).join(' ').trim()}`,
-  }));
+  const cli = await timeStatusCli(endpoint, table);
   return `| ${size} | ${counts.ms.toFixed(0)} ms | ${total.ms.toFixed(0)} ms (${total.value}) | ${counter.ms.toFixed(1)} ms | ${view.ms.toFixed(0)} ms (${view.value[1].length} Loggers) | ${cli.ms.toFixed(0)} ms (start-up alone ${cli.startupMs.toFixed(0)} ms) | ${cli.firstLine.replace(/^Fleet on [^:]+: /, '')} |`;
 }
 
@@ -424,7 +407,7 @@ export async function ingestRatio(client: DynamoDBClient, endpoint: string): Pro
     }));
     await doc.send(new BatchWriteCommand({ RequestItems: { [table]: items } }));
   });
-  const handlerClient = benchClient(endpoint);
+  const handlerClient = (await import('../cli/dynamo-local.js')).localClient(endpoint);
   const handlerRequests = countRequests(handlerClient);
   const runtime: Runtime = {
     ...depsFor(new DynamoLoggerStore(handlerClient, table), { name: 'null', publish: async () => {} }),

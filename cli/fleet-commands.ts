@@ -40,13 +40,17 @@ export function registerFleetCommands(logger: Command): void {
   ).action(async (file: string, opts: ImportOpts) => {
     const concurrency = Number(opts.concurrency);
     if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) {
-      throw new UsageError(`--concurrency "${opts.concurrency}": use a whole number from 1 to 64`);
+      throw new UsageError(
+        `--concurrency "${opts.concurrency}" is not a usable number`,
+        'use a whole number from 1 to 64',
+      );
     }
     const parsed = parseFleetCsv(readText(file));
     if (parsed.errors.length > 0) {
       for (const { line, reason } of parsed.errors) console.error(`${file}:${line}: ${reason}`);
       throw new UsageError(
-        `${file} has ${parsed.errors.length} bad row(s) (above); nothing was written — fix them and run the import again`,
+        `${file} has ${parsed.errors.length} bad row(s) (above); nothing was written`,
+        'fix them and run the import again',
       );
     }
     for (const { line, reason } of parsed.warnings) console.error(`warning: ${file}:${line}: ${reason}`);
@@ -79,7 +83,8 @@ export function registerFleetCommands(logger: Command): void {
       }
       if (plan.register.length > 0 && !opts.tokensOut) {
         throw new UsageError(
-          `${plan.register.length} new Logger(s) would get a token that is shown only once: pass --tokens-out <file> (written with mode 0600)`,
+          `${plan.register.length} new Logger(s) would get a token that is shown only once`,
+          'pass --tokens-out <file> (written with mode 0600)',
         );
       }
       const tokens = opts.tokensOut ? openTokensFile(opts.tokensOut) : undefined;
@@ -152,7 +157,8 @@ function readText(file: string): string {
     return readFileSync(file, 'utf8');
   } catch (error) {
     throw new UsageError(
-      `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+      `cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+      'check the path and that the file is readable',
     );
   }
 }
@@ -164,7 +170,8 @@ function openTokensFile(path: string): number {
     fd = openSync(path, 'a', 0o600);
   } catch (error) {
     throw new UsageError(
-      `--tokens-out ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+      `cannot open --tokens-out ${path} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+      'choose a file in a writable directory',
     );
   }
   fchmodSync(fd, 0o600);

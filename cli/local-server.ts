@@ -9,6 +9,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
+import { isConsolePath } from '../shared/console/routes.js';
 import { badRequestTarget } from '../shared/http/http-error.js';
 import { errorResponse } from '../shared/http/responses.js';
 import { FALLBACK_FUNCTION, type FunctionName, ROUTES } from '../shared/http/routes.js';
@@ -32,7 +33,7 @@ type Invocation = Record<symbol | string, unknown>;
 
 /** Serves the API with `handlers` (one per function name) on 127.0.0.1:`port`. */
 export async function startLocalServer(
-  handlers: Partial<Record<FunctionName, LambdaHandler>>,
+  handlers: Partial<Record<FunctionName | 'console', LambdaHandler>>,
   port: number,
   host = '127.0.0.1',
 ): Promise<Server> {
@@ -96,7 +97,7 @@ function installInvokeStore() {
 }
 
 async function serve(
-  handlers: Partial<Record<FunctionName, LambdaHandler>>,
+  handlers: Partial<Record<FunctionName | 'console', LambdaHandler>>,
   req: IncomingMessage,
   res: ServerResponse,
   requestId: string,
@@ -110,6 +111,11 @@ async function serve(
   }
   const method = req.method ?? 'GET';
   const body = await readBody(req);
+  if (handlers.console && isConsolePath(url.pathname)) {
+    const event = toEvent(req, url, method, body, 'ANY /console/{proxy+}', requestId);
+    send(res, requestId, await handlers.console(event, lambdaContext('console', requestId)));
+    return;
+  }
   const route = ROUTES.find((r) => r.method === method && r.path === url.pathname);
   const name = route?.function ?? FALLBACK_FUNCTION;
   const handler = handlers[name];

@@ -8,6 +8,7 @@ import { formatLoggerId, type LoggerId, MIN_TIMEOUT_MARGIN_MS } from '../shared/
 import { type CustomerStatus, fleetStatus, type Rollup } from '../shared/domain/status.js';
 import type { FleetCounts } from '../shared/ports.js';
 import { colourWanted, durationArg, iso, loggerArg, palette } from './args.js';
+import { notRegistered } from './errors.js';
 import { table, when } from './format.js';
 import { withTarget } from './logger-commands.js';
 import { onTarget, type Target, type TargetOptions, UsageError } from './target.js';
@@ -56,7 +57,9 @@ export function registerStatusCommands(program: Command): void {
       opts.watch === undefined || opts.watch === false
         ? undefined
         : durationArg('--watch', opts.watch === true ? '10s' : opts.watch);
-    if (watchMs !== undefined && opts.json) throw new UsageError('--watch draws a screen: leave out --json');
+    if (watchMs !== undefined && opts.json) {
+      throw new UsageError('--watch and --json given together', '--watch draws a screen: leave out --json');
+    }
     await onTarget(opts, async (target) => {
       for (;;) {
         const now = Date.now();
@@ -102,23 +105,33 @@ export function registerStatusCommands(program: Command): void {
       loggerText: string | undefined,
       opts: TargetOptions & { severity: string; since: string; limit: string; json?: boolean },
     ) => {
+      // `--since 2 hours` (unquoted): commander hands "hours" over as the Logger id.
+      const unit = /^(s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?)$/i.exec(loggerText ?? '');
+      if (unit && /^\d+$/.test(opts.since.trim())) {
+        throw new UsageError(
+          `--since "${opts.since}" has no unit, and "${loggerText}" is not a Logger id`,
+          `write the duration in one word: --since ${opts.since.trim()}${unit[1]?.[0]?.toLowerCase()}`,
+        );
+      }
       const id = loggerText === undefined ? undefined : loggerArg(loggerText);
       if (!SEVERITIES.includes(opts.severity as Severity)) {
-        throw new UsageError(`--severity "${opts.severity}": use one of ${SEVERITIES.join(', ')}`);
+        throw new UsageError(
+          `--severity "${opts.severity}" is not a severity`,
+          `use one of ${SEVERITIES.join(', ')}`,
+        );
       }
       const sinceMs = durationArg('--since', opts.since);
       const limit = Number(opts.limit);
       if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
-        throw new UsageError(`--limit "${opts.limit}": use a whole number from 1 to 1000`);
+        throw new UsageError(
+          `--limit "${opts.limit}" is not a whole number from 1 to 1000`,
+          'e.g. --limit 50',
+        );
       }
       await onTarget(opts, async (target) => {
         const now = Date.now();
         const ids: LoggerId[] = id ? [id] : await target.store.list();
-        if (id && !(await target.store.get(id))) {
-          throw new Error(
-            `Logger ${formatLoggerId(id)} is not registered; see the registered ones with: listener logger list`,
-          );
-        }
+        if (id && !(await target.store.get(id))) throw notRegistered(id);
         const min = SEVERITIES.indexOf(opts.severity as Severity);
         const found: (LoggerEvent & { logger: string })[] = [];
         for (const each of ids) {

@@ -2,6 +2,7 @@ import { CfnOutput, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { FUNCTION_NAMES } from '../shared/http/routes.js';
 import { Api } from './constructs/api.js';
+import { Console } from './constructs/console.js';
 import { INGEST_FUNCTIONS, ListenerFunctions, serviceName } from './constructs/functions.js';
 import { Monitoring } from './constructs/monitoring.js';
 import { Notifications } from './constructs/notifications.js';
@@ -40,6 +41,13 @@ export class ListenerStack extends Stack {
       bus: this.notifications.bus,
     });
     this.api = new Api(this, 'Api', { config, functions: this.functions.byName });
+    const webConsole = new Console(this, 'Console', {
+      config,
+      store: this.store,
+      httpApi: this.api.httpApi,
+      apiUrl: this.api.url,
+    });
+    for (const fn of Object.values(this.functions.byName)) fn.addEnvironment('CONSOLE_URL', webConsole.url);
     this.sweeper = new SweeperSchedule(this, 'Sweeper', {
       sweeper: this.functions.byName.sweeper,
       rate: config.sweepRate,

@@ -115,6 +115,10 @@ export const BUNDLING: BundlingOptions = {
   bundleAwsSDK: true,
   externalModules: [],
   mainFields: ['module', 'main'],
+  // A Lambda gets its credentials from the environment only: drop the rest of the default chain.
+  esbuildArgs: {
+    '--alias': '@aws-sdk/credential-provider-node=./shared/adapters/lambda-credentials.ts',
+  },
   banner: "import { createRequire } from 'module';const require = createRequire(import.meta.url);",
 };
 

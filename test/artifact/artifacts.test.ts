@@ -28,10 +28,6 @@ const NEEDED_BUT_NOT_EXERCISED: Partial<Record<FunctionName, Record<string, stri
     'dynamodb:GetItem':
       'publishOutbox (shared/listener/outbox.ts) re-reads the Logger only when a concurrent write beat its removal of the published notices, a race these scenarios do not stage',
   },
-  events: {
-    'dynamodb:GetItem':
-      'the outbox re-read after a lost race (as heartbeat), and reading an existing Logger on a duplicate phone-home',
-  },
 };
 
 let artifacts: SynthesizedArtifacts;

@@ -281,7 +281,7 @@ describe('listener logger import | export (CLI on DynamoDB Local)', () => {
     const refused = await cli('logger', 'import', file);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain(
-      '2 new Logger(s) would get a token that is shown only once: pass --tokens-out',
+      '2 new Logger(s) would get a token that is shown only once — pass --tokens-out',
     );
     expect((await t.fleet.counts(t.listener.clock.now)).total).toBe(0);
     const tokensFile = join(dir, 'tokens.csv');
@@ -322,5 +322,5 @@ describe('listener logger import | export (CLI on DynamoDB Local)', () => {
       `Exported 3 Logger(s) from local Listener at http://127.0.0.1:9 to ${outFile}.`,
     );
     expect(readFileSync(outFile, 'utf8')).toBe(exported.stdout);
-  });
+  }, 90_000);
 });

@@ -1,6 +1,7 @@
 /**
  * What IAM authorizes for each recorded AWS call: the action(s), the resource ARN and the condition keys
- * AWS sets. A transaction is authorized per item (there is no `TransactWriteItems` action); a publish to
+ * AWS sets. A transaction is authorized per item (its items' PutItem, UpdateItem…); a batch by its own
+ * action (`dynamodb:BatchGetItem`) on each table it names; a publish to
  * an encrypted topic also needs the caller's `kms:GenerateDataKey` and `kms:Decrypt` on the topic's key,
  * requested by SNS on its behalf (`kms:ViaService`).
  */
@@ -58,17 +59,10 @@ export function iamRequests(call: RecordedCall, ctx: IamContext): Request[] {
           })),
         );
       }
-      if (call.operation === 'BatchWriteItem') {
-        const items = p.RequestItems as Record<string, { PutRequest?: unknown; DeleteRequest?: unknown }[]>;
-        return Object.entries(items).flatMap(([name, writes]) =>
-          [...new Set(writes.map((w) => (w.PutRequest ? 'dynamodb:PutItem' : 'dynamodb:DeleteItem')))].map(
-            (action) => ({ action, resource: table(name) }),
-          ),
-        );
-      }
-      if (call.operation === 'BatchGetItem') {
+      // Batch operations have their own IAM actions (unlike transactions), checked per table.
+      if (call.operation === 'BatchWriteItem' || call.operation === 'BatchGetItem') {
         return Object.keys(p.RequestItems as object).map((name) => ({
-          action: 'dynamodb:GetItem',
+          action: `dynamodb:${call.operation}`,
           resource: table(name),
         }));
       }
