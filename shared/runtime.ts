@@ -24,14 +24,21 @@ export interface Runtime extends ListenerDeps {
 export function createRuntime(config: ListenerConfig = loadConfig()): Runtime {
   // Each channel delivers on its own (see shared/listener/delivery.ts): order does not matter.
   const channels: NotificationChannel[] = [];
+  // Ops notices (MASS_SILENCE) share the file and the bus, and have their own topic: never the reps' one.
+  const opsChannels: NotificationChannel[] = [];
   if (config.notificationsFile) channels.push(new FileNotifier(config.notificationsFile));
   if (config.eventBusName)
     channels.push(new EventBridgeNotifier(new EventBridgeClient({}), config.eventBusName));
-  if (config.alarmTopicArn) channels.push(new SnsNotifier(new SNSClient({}), config.alarmTopicArn));
+  opsChannels.push(...channels);
+  const sns = config.alarmTopicArn || config.opsTopicArn ? new SNSClient({}) : undefined;
+  if (sns && config.alarmTopicArn) channels.push(new SnsNotifier(sns, config.alarmTopicArn));
+  if (sns && config.opsTopicArn) opsChannels.push(new SnsNotifier(sns, config.opsTopicArn));
   return {
     config,
     store: new DynamoLoggerStore(new DynamoDBClient({}), config.tableName),
     channels,
+    opsChannels,
+    massSilence: config.massSilence,
     listenerName: config.listenerName,
     outboxRetryMs: config.outboxRetryMs,
     eventRetentionMs: config.eventRetentionMs,
