@@ -1,7 +1,8 @@
 /**
  * Benchmarks against a real DynamoDB Local (started here): DynamoDB requests and latency per heartbeat,
  * and what a sweep reads as the fleet grows while the overdue count stays fixed (and the reverse).
- * Prints figures; asserts nothing. Run: `npm run bench`.
+ * Prints figures; asserts nothing. Run: `npm run bench`; the fleet-scale figures (1k/10k/100k Loggers,
+ * minutes): `npm run bench -- --scale` (bench/scale.ts).
  */
 import { randomUUID } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -116,6 +117,12 @@ async function benchSweep(
   const report = await sweep(deps, T0 + 781 * MINUTE);
   const ms = performance.now() - t;
   return `| ${fleet} | ${overdue} | ${report.due} | ${report.raised} | ${requests.count} | ${ms.toFixed(0)} ms |`;
+}
+
+if (process.argv.includes('--scale')) {
+  const { runScaleBench } = await import('./scale.js');
+  await runScaleBench();
+  process.exit(0);
 }
 
 const dynamo = await startDynamoLocal();

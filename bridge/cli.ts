@@ -48,7 +48,7 @@ export function registerBridgeCommands(program: Command): Command {
       const status = await readStatus(config.stateDir);
       if (!status) {
         process.stderr.write(
-          `no status in ${config.stateDir}: has "listener bridge run" ever run with this config?\n`,
+          `listener: no bridge status in ${config.stateDir} — start the bridge with: npx listener bridge run --config ${options.config}\n`,
         );
         process.exitCode = 1;
         return;
@@ -68,7 +68,9 @@ async function loadOrExit(file: string): Promise<Awaited<ReturnType<typeof loadB
     return await loadBridgeConfig(file);
   } catch (error) {
     if (!(error instanceof BridgeConfigError)) throw error;
-    process.stderr.write(`${error.message}\n`);
+    process.stderr.write(
+      `listener: ${error.message} — fix ${file} (see docs/bridge.md, Configuration file)\n`,
+    );
     process.exitCode = 2;
     return undefined;
   }

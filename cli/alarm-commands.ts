@@ -2,7 +2,6 @@
  * `listener alarm ack|unack|list` (AlarmTracker's "assign": who owns an open alarm) and
  * `listener maintenance add|list|remove` (planned-work windows that suppress pages).
  */
-import { randomBytes } from 'node:crypto';
 import type { Command } from 'commander';
 import { formatDuration } from '../shared/domain/duration.js';
 import {
@@ -12,15 +11,17 @@ import {
   type MaintenanceWindow,
 } from '../shared/domain/logger.js';
 import {
-  acknowledge,
-  addMaintenance,
-  removeMaintenance,
-  unacknowledge,
-} from '../shared/domain/transitions.js';
-import { updateLogger } from '../shared/listener/admin.js';
+  acknowledgeAlarm,
+  addMaintenanceWindow,
+  endMaintenanceWindow,
+  newWindowId,
+  unacknowledgeAlarm,
+} from '../shared/listener/admin.js';
 import { iso, loggerArg, loggerOrCustomerArg, timeArg } from './args.js';
+import { FailedError } from './errors.js';
 import { table, when } from './format.js';
 import { withTarget } from './logger-commands.js';
+import { operator } from './operator.js';
 import { onTarget, type Target, type TargetOptions, UsageError } from './target.js';
 
 /** Names and notes people type: printable, bounded. */
@@ -29,7 +30,10 @@ function textOption(flag: string, value: string | undefined, max: number): strin
   const trimmed = value.trim();
   const control = [...trimmed].some((ch) => (ch.codePointAt(0) ?? 0) < 0x20);
   if (trimmed === '' || trimmed.length > max || control) {
-    throw new UsageError(`${flag}: write 1–${max} printable characters`);
+    throw new UsageError(
+      `${flag} is empty, longer than ${max} characters or holds control characters`,
+      `write 1–${max} printable characters`,
+    );
   }
   return trimmed;
 }
@@ -66,12 +70,14 @@ export function registerAlarmCommands(program: Command): void {
       const note = textOption('--note', opts.note, 500);
       await onTarget(opts, async (target) => {
         const now = Date.now();
-        const { before, after } = await updateLogger(target.store, id, (l) =>
-          acknowledge(l, { by, at: now, ...(ticket ? { ticket } : {}), ...(note ? { note } : {}) }),
-        );
+        const { before, after } = await acknowledgeAlarm(operator(target, now, by), id, {
+          ...(ticket ? { ticket } : {}),
+          ...(note ? { note } : {}),
+        });
         if (!after) {
-          throw new Error(
-            `${formatLoggerId(id)} has no open alarm (it is ${before.state}); see the open ones with: listener alarm list`,
+          throw new FailedError(
+            `${formatLoggerId(id)} has no open alarm (it is ${before.state})`,
+            'see the open ones with: listener alarm list',
           );
         }
         if (opts.json) console.log(JSON.stringify(alarmJson(after, now)));
@@ -93,11 +99,12 @@ export function registerAlarmCommands(program: Command): void {
     const id = loggerArg(idArg);
     await onTarget(opts, async (target) => {
       const now = Date.now();
-      const { before, after } = await updateLogger(target.store, id, (l) =>
-        unacknowledge(l, now, target.renotifyEveryMs),
-      );
+      const { before, after } = await unacknowledgeAlarm(operator(target, now), id, target.renotifyEveryMs);
       if (!after)
-        throw new Error(`${formatLoggerId(id)}'s alarm is not acknowledged (it is ${before.state})`);
+        throw new FailedError(
+          `${formatLoggerId(id)}'s alarm is not acknowledged (it is ${before.state})`,
+          'see who owns what with: listener alarm list',
+        );
       if (opts.json) console.log(JSON.stringify(alarmJson(after, now)));
       else console.log(`Alarm of ${formatLoggerId(id)} is unowned again.`);
     });
@@ -184,18 +191,20 @@ function registerMaintenanceCommands(program: Command): void {
       const now = Date.now();
       const from = timeArg('--from', opts.from, now);
       const to = timeArg('--to', opts.to, now);
-      if (to <= from) throw new UsageError('--to must be after --from');
-      if (to <= now) throw new UsageError('--to is in the past: a window must end in the future');
+      if (to <= from)
+        throw new UsageError('--to is not after --from', 'give a window that ends after it starts');
+      if (to <= now)
+        throw new UsageError('--to is in the past', 'a window must end in the future, e.g. --to +2h');
       const reason = textOption('--reason', opts.reason, 200);
       const window: MaintenanceWindow = {
-        id: `mw-${randomBytes(3).toString('hex')}`,
+        id: newWindowId(),
         from,
         to,
         ...(reason ? { reason } : {}),
       };
       await onTarget(opts, async (target) => {
         const ids = await scopeIds(target, scope);
-        for (const id of ids) await updateLogger(target.store, id, (l) => addMaintenance(l, window, now));
+        await addMaintenanceWindow(operator(target, now), ids, window);
         const loggers = ids.map(formatLoggerId);
         if (opts.json) {
           console.log(JSON.stringify({ ...window, from: iso(from), to: iso(to), loggers }));
@@ -253,18 +262,18 @@ function registerMaintenanceCommands(program: Command): void {
   ).action(async (windowId: string, opts: TargetOptions & { json?: boolean }) => {
     if (!/^mw-[0-9a-f]{6}$/.test(windowId)) {
       throw new UsageError(
-        `"${windowId}" is not a window id (mw-xxxxxx); see them with: listener maintenance list`,
+        `"${windowId}" is not a window id (mw-xxxxxx)`,
+        'see them with: listener maintenance list',
       );
     }
     await onTarget(opts, async (target) => {
-      const holders = (await target.store.list()).filter((l) =>
-        l.maintenance?.some((w) => w.id === windowId),
-      );
+      const holders = await endMaintenanceWindow(operator(target, Date.now()), windowId);
       if (holders.length === 0) {
-        throw new Error(`no maintenance window ${windowId}; see them with: listener maintenance list`);
+        throw new UsageError(
+          `there is no maintenance window ${windowId}`,
+          'see them with: listener maintenance list',
+        );
       }
-      for (const l of holders)
-        await updateLogger(target.store, l, (current) => removeMaintenance(current, windowId));
       const loggers = holders.map(formatLoggerId);
       if (opts.json) console.log(JSON.stringify({ id: windowId, removed: true, loggers }));
       else console.log(`Removed maintenance ${windowId} (${loggers.join(', ')}).`);
@@ -286,7 +295,7 @@ async function scopeIds(target: Target, scope: { customer: string; side?: 'A' | 
     const what = scope.side
       ? `Logger ${scope.customer}/${scope.side}`
       : `customer ${scope.customer} (no Logger A or B)`;
-    throw new Error(`${what} is not registered; see the registered ones with: listener logger list`);
+    throw new UsageError(`${what} is not registered`, 'see the registered ones with: listener logger list');
   }
   return found;
 }

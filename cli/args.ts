@@ -19,8 +19,11 @@ import { UsageError } from './target.js';
 export function loggerArg(text: string): LoggerId {
   try {
     return parseLoggerId(text);
-  } catch (error) {
-    throw new UsageError(`${(error as Error).message}; see the ids with: listener logger list`);
+  } catch {
+    throw new UsageError(
+      `"${text}" is not a Logger id`,
+      'write <customer>/<side>, e.g. geocust1/A; see the ids with: listener logger list',
+    );
   }
 }
 
@@ -30,7 +33,8 @@ export function loggerOrCustomerArg(text: string): { customer: string; side?: 'A
   const parsed = customerSchema.safeParse(text);
   if (!parsed.success) {
     throw new UsageError(
-      `"${text}" is neither a Logger (geocust1/A) nor a customer (geocust1): ${parsed.error.issues[0]?.message}`,
+      `"${text}" is neither a Logger (geocust1/A) nor a customer (geocust1)`,
+      'write one of those; see them with: listener logger list',
     );
   }
   return { customer: parsed.data };
@@ -50,18 +54,41 @@ export function timeArg(flag: string, text: string, now: number): number {
   const ms = /^\d{4}-\d\d-\d\d/.test(iso) ? Date.parse(zoned) : Number.NaN;
   if (Number.isNaN(ms)) {
     throw new UsageError(
-      `${flag} "${text}" is not a time: write now, a time such as 2026-11-24T22:00Z, or a duration from now such as +2h`,
+      `${flag} "${text}" is not a time`,
+      'write now, a time such as 2026-11-24T22:00Z, or a duration from now such as +2h',
     );
   }
   return ms;
 }
 
-/** A duration flag (`--since 24h`), as a usage error naming the flag. */
+/**
+ * A duration flag (`--since 24h`). A mistake is a usage error naming the flag and saying what was probably
+ * meant: a missing unit, zero, a negative or an over-long value each get their own answer.
+ */
 export function durationArg(flag: string, text: string): number {
   try {
     return parseDuration(text);
-  } catch (error) {
-    throw new UsageError(`${flag}: ${(error as Error).message}`);
+  } catch {
+    const trimmed = text.trim();
+    if (/^\d+$/.test(trimmed)) {
+      throw new UsageError(
+        `${flag} "${text}" has no unit`,
+        `write the number and its unit in one word, e.g. ${flag} ${trimmed}m (s, m, h or d)`,
+      );
+    }
+    if (/^-\s*\d/.test(trimmed)) {
+      throw new UsageError(`${flag} "${text}" is negative`, `write a positive duration, e.g. ${flag} 10s`);
+    }
+    if (/^0+[smhd]$/.test(trimmed)) {
+      throw new UsageError(`${flag} "${text}" is too short`, `the shortest is 1s, e.g. ${flag} 30s`);
+    }
+    if (/^\d+[smhd]$/.test(trimmed)) {
+      throw new UsageError(`${flag} "${text}" is too long`, `the longest is 366d`);
+    }
+    throw new UsageError(
+      `${flag} "${text}" is not a duration`,
+      'write a whole number followed by s, m, h or d, e.g. 45s, 780m, 13h, 2d',
+    );
   }
 }
 
@@ -87,7 +114,8 @@ export async function confirm(question: string, yes: boolean | undefined, hint: 
   if (yes) return true;
   if (!process.stdin.isTTY) {
     throw new UsageError(
-      `${question.replace(/\?$/, '')}: refused without confirmation (no terminal to ask on); ${hint}`,
+      `${question.replace(/\?$/, '')}: refused without confirmation (no terminal to ask on)`,
+      hint,
     );
   }
   const rl = createInterface({ input: process.stdin, output: process.stderr });

@@ -6,7 +6,8 @@ import type { Command } from 'commander';
 import { z } from 'zod';
 import { customerSchema } from '../shared/domain/logger.js';
 import { registerBridge } from '../shared/listener/register.js';
-import { durationOption, withTarget } from './logger-commands.js';
+import { durationArg } from './args.js';
+import { withTarget } from './logger-commands.js';
 import { onTarget, type TargetOptions, UsageError } from './target.js';
 
 const siteSchema = customerSchema.pipe(z.string().max(56, 'a site name is at most 56 characters'));
@@ -25,14 +26,19 @@ export function registerBridgeAdmin(bridge: Command): void {
   ).action(
     async (siteArg: string, opts: TargetOptions & { timeout: string; interval: string; json?: boolean }) => {
       const site = siteSchema.safeParse(siteArg);
-      if (!site.success) throw new UsageError(`site "${siteArg}": ${site.error.issues[0]?.message}`);
+      if (!site.success) {
+        throw new UsageError(
+          `site "${siteArg}" is not a site name (${site.error.issues[0]?.message})`,
+          'use 1–56 lower-case letters, digits and -, e.g. acme-dc1',
+        );
+      }
       await onTarget(opts, async (target) => {
         const registration = await registerBridge(
           target.store,
           {
             site: site.data,
-            eventTimeoutMs: durationOption('--timeout', opts.timeout),
-            heartbeatIntervalMs: durationOption('--interval', opts.interval),
+            eventTimeoutMs: durationArg('--timeout', opts.timeout),
+            heartbeatIntervalMs: durationArg('--interval', opts.interval),
           },
           Date.now(),
         );

@@ -18,6 +18,7 @@ import {
 } from '../shared/domain/doctor.js';
 import { formatLoggerId, twinOf } from '../shared/domain/logger.js';
 import { colourWanted, loggerArg, palette } from './args.js';
+import { notRegistered } from './errors.js';
 import { withTarget } from './logger-commands.js';
 import { onTarget, type TargetOptions, UsageError } from './target.js';
 
@@ -28,12 +29,16 @@ function readPairs(path: string): PhoneHomePair[] {
   try {
     data = JSON.parse(readFileSync(path, 'utf8'));
   } catch (error) {
-    throw new UsageError(`--pairs ${path}: ${(error as Error).message}`);
+    throw new UsageError(
+      `--pairs ${path} cannot be read as JSON (${(error as Error).message})`,
+      'give a JSON file like [{"phone":"9,19191234567","listener":"GEOCSCLNRA"}]',
+    );
   }
   const parsed = pairsFile.safeParse(data);
   if (!parsed.success) {
     throw new UsageError(
-      `--pairs ${path}: expected a JSON list like [{"phone":"9,19191234567","listener":"GEOCSCLNRA"}] (${parsed.error.issues[0]?.message})`,
+      `--pairs ${path} is not a list of phone ↔ Listener pairs (${parsed.error.issues[0]?.message})`,
+      'write it like [{"phone":"9,19191234567","listener":"GEOCSCLNRA"}]',
     );
   }
   return parsed.data;
@@ -64,7 +69,8 @@ export function registerDoctorCommand(program: Command): void {
     ) => {
       if (loggerText !== undefined && opts.all) {
         throw new UsageError(
-          'give a Logger or --all, not both: listener doctor geocust1/A, or listener doctor --all',
+          'a Logger and --all given together',
+          'give one: listener doctor geocust1/A, or listener doctor --all',
         );
       }
       const id = loggerText === undefined ? undefined : loggerArg(loggerText);
@@ -76,11 +82,7 @@ export function registerDoctorCommand(program: Command): void {
         let checked: string[];
         if (id) {
           const logger = await target.store.get(id);
-          if (!logger) {
-            throw new Error(
-              `Logger ${formatLoggerId(id)} is not registered; see the registered ones with: listener logger list`,
-            );
-          }
+          if (!logger) throw notRegistered(id);
           const twin = isBridgeLogger(logger) ? undefined : await target.store.get(twinOf(id));
           findings = diagnoseLogger(logger, twin, pairs, now);
           if (logger.transport === 'modem') {

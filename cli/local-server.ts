@@ -1,31 +1,62 @@
 /**
  * Local mode's HTTP server: turns each request into an API Gateway HTTP API (v2) event and hands it to
- * the same Lambda handlers AWS runs, chosen by the same route table.
+ * the same Lambda handlers AWS runs, chosen by the same route table. It plays API Gateway and the Lambda
+ * runtime: one request id per request (the event's, the context's and the `x-request-id` answer header),
+ * and each invocation runs in its own Lambda InvokeStore context, as on a Lambda serving concurrent
+ * invocations, so Powertools' log keys (request id, Logger) never leak from one request into another.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
+import { isConsolePath } from '../shared/console/routes.js';
+import { badRequestTarget } from '../shared/http/http-error.js';
 import { errorResponse } from '../shared/http/responses.js';
 import { FALLBACK_FUNCTION, type FunctionName, ROUTES } from '../shared/http/routes.js';
+import { describe } from '../shared/listener/outbox.js';
 
 export type LambdaHandler = (
   event: APIGatewayProxyEventV2,
   context: Context,
 ) => Promise<APIGatewayProxyResultV2>;
 
-/** API Gateway refuses bodies over 10 MB; locally we stop reading far earlier, every route's limit being lower. */
+/**
+ * API Gateway refuses bodies over 10 MB; locally we stop reading far earlier, every route's limit being
+ * lower. A longer body still reaches the handler (cut here), so it authenticates before answering 413.
+ */
 const MAX_READ_BYTES = 1024 * 1024;
+
+/** The InvokeStore key of the invocation's request id (InvokeStoreBase.PROTECTED_KEYS.REQUEST_ID). */
+const REQUEST_ID_KEY = Symbol.for('_AWS_LAMBDA_REQUEST_ID');
+
+type Invocation = Record<symbol | string, unknown>;
 
 /** Serves the API with `handlers` (one per function name) on 127.0.0.1:`port`. */
 export async function startLocalServer(
-  handlers: Partial<Record<FunctionName, LambdaHandler>>,
+  handlers: Partial<Record<FunctionName | 'console', LambdaHandler>>,
   port: number,
   host = '127.0.0.1',
 ): Promise<Server> {
+  const store = installInvokeStore();
   const server = createServer((req, res) => {
-    serve(handlers, req, res).catch(() =>
-      send(res, errorResponse(500, 'internal_error', 'the local Listener failed')),
-    );
+    const requestId = randomUUID();
+    store
+      .run({ [REQUEST_ID_KEY]: requestId }, () => serve(handlers, req, res, requestId))
+      .catch((error: unknown) => {
+        process.stderr.write(`local server: request ${requestId} failed: ${describe(error)}\n`);
+        send(res, requestId, errorResponse(500, 'internal_error', 'the local Listener failed'));
+      });
+  });
+  // What Node's parser refuses (a made-up method, a malformed header) is answered in the API's format.
+  server.on('clientError', (_error, socket) => {
+    const body = JSON.stringify({
+      error: { code: 'bad_request', message: 'the request is not valid HTTP/1.1' },
+    });
+    if (socket.writable) {
+      socket.end(
+        `HTTP/1.1 400 Bad Request\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+      );
+    } else socket.destroy();
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -34,37 +65,92 @@ export async function startLocalServer(
   return server;
 }
 
+/**
+ * Installs what the Lambda runtime provides when one environment serves concurrent invocations: a
+ * per-invocation store (AsyncLocalStorage) at `globalThis.awslambda.InvokeStore`, with
+ * AWS_LAMBDA_MAX_CONCURRENCY set. Powertools then keeps its log keys and Lambda context per invocation.
+ * (It replaces any store already there: without this one, requests served at once would share them.)
+ */
+function installInvokeStore() {
+  const als = new AsyncLocalStorage<Invocation>();
+  const store = {
+    getContext: () => als.getStore(),
+    hasContext: () => als.getStore() !== undefined,
+    get: (key: symbol | string) => als.getStore()?.[key],
+    set: (key: symbol | string, value: unknown) => {
+      const invocation = als.getStore();
+      if (invocation && key !== REQUEST_ID_KEY) invocation[key] = value;
+    },
+    run: <T>(invocation: Invocation, fn: () => T): T => als.run(invocation, fn),
+    getRequestId: () => String(als.getStore()?.[REQUEST_ID_KEY] ?? '-'),
+    getXRayTraceId: () => undefined,
+    getTenantId: () => undefined,
+    getTraceparent: () => undefined,
+    getTracestate: () => undefined,
+    getBaggage: () => undefined,
+  };
+  const global = globalThis as unknown as { awslambda?: { InvokeStore?: unknown } };
+  global.awslambda ??= {};
+  global.awslambda.InvokeStore = store;
+  process.env.AWS_LAMBDA_MAX_CONCURRENCY ??= '64';
+  return store;
+}
+
 async function serve(
-  handlers: Partial<Record<FunctionName, LambdaHandler>>,
+  handlers: Partial<Record<FunctionName | 'console', LambdaHandler>>,
   req: IncomingMessage,
   res: ServerResponse,
+  requestId: string,
 ): Promise<void> {
-  const url = new URL(req.url ?? '/', 'http://localhost');
+  const url = targetUrl(req.url);
+  if (!url) {
+    req.resume();
+    const error = badRequestTarget();
+    send(res, requestId, errorResponse(error.statusCode, error.code, error.message));
+    return;
+  }
   const method = req.method ?? 'GET';
   const body = await readBody(req);
-  if (body === undefined) {
-    send(res, errorResponse(413, 'payload_too_large', `the body is larger than ${MAX_READ_BYTES} bytes`));
+  if (handlers.console && isConsolePath(url.pathname)) {
+    const event = toEvent(req, url, method, body, 'ANY /console/{proxy+}', requestId);
+    send(res, requestId, await handlers.console(event, lambdaContext('console', requestId)));
     return;
   }
   const route = ROUTES.find((r) => r.method === method && r.path === url.pathname);
-  const handler = handlers[route?.function ?? FALLBACK_FUNCTION];
+  const name = route?.function ?? FALLBACK_FUNCTION;
+  const handler = handlers[name];
   if (!handler) {
-    send(res, errorResponse(404, 'not_found', `no handler for ${url.pathname}`));
+    send(res, requestId, errorResponse(404, 'not_found', 'no such route in this local server'));
     return;
   }
-  const event = toEvent(req, url, method, body, route ? `${method} ${route.path}` : '$default');
-  send(res, await handler(event, lambdaContext(route?.function ?? FALLBACK_FUNCTION)));
+  const event = toEvent(req, url, method, body, route ? `${method} ${route.path}` : '$default', requestId);
+  send(res, requestId, await handler(event, lambdaContext(name, requestId)));
 }
 
-async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_READ_BYTES) return undefined;
-    chunks.push(chunk as Buffer);
+/** The request target as a URL, or undefined when it is not one (`//[`, `http://x:99999/`): a 400. */
+function targetUrl(target: string | undefined): URL | undefined {
+  try {
+    return new URL(target ?? '/', 'http://localhost');
+  } catch {
+    return undefined;
   }
-  return Buffer.concat(chunks);
+}
+
+/** The body, cut after MAX_READ_BYTES (+1, so it is still over every route's limit); the rest is dropped. */
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      if (size > MAX_READ_BYTES) return; // past the cut: read and dropped
+      chunks.push(chunk);
+      size += chunk.length;
+      if (size > MAX_READ_BYTES) resolve(Buffer.concat(chunks).subarray(0, MAX_READ_BYTES + 1));
+    };
+    req.on('data', onData);
+    req.once('end', () => resolve(Buffer.concat(chunks)));
+    req.once('error', reject);
+  });
 }
 
 function toEvent(
@@ -73,6 +159,7 @@ function toEvent(
   method: string,
   body: Buffer,
   routeKey: string,
+  requestId: string,
 ): APIGatewayProxyEventV2 {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(req.headers)) {
@@ -97,7 +184,7 @@ function toEvent(
         sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
         userAgent: headers['user-agent'] ?? '',
       },
-      requestId: randomUUID(),
+      requestId,
       routeKey,
       stage: '$default',
       time: now.toISOString(),
@@ -110,14 +197,14 @@ function toEvent(
   };
 }
 
-function lambdaContext(functionName: string): Context {
+function lambdaContext(functionName: string, requestId: string): Context {
   return {
     callbackWaitsForEmptyEventLoop: false,
     functionName,
     functionVersion: '$LATEST',
     invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${functionName}`,
     memoryLimitInMB: '256',
-    awsRequestId: randomUUID(),
+    awsRequestId: requestId,
     logGroupName: `/local/${functionName}`,
     logStreamName: 'local',
     getRemainingTimeInMillis: () => 30_000,
@@ -127,8 +214,12 @@ function lambdaContext(functionName: string): Context {
   };
 }
 
-function send(res: ServerResponse, result: APIGatewayProxyResultV2): void {
+function send(res: ServerResponse, requestId: string, result: APIGatewayProxyResultV2): void {
+  if (res.headersSent) return;
   const structured = typeof result === 'string' ? { statusCode: 200, body: result } : result;
-  res.writeHead(structured.statusCode ?? 200, structured.headers as Record<string, string> | undefined);
+  res.writeHead(structured.statusCode ?? 200, {
+    ...(structured.headers as Record<string, string> | undefined),
+    'x-request-id': requestId,
+  });
   res.end(structured.body ?? '');
 }

@@ -8,7 +8,8 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import { join, resolve } from 'node:path';
 import { formatDuration } from '../shared/domain/duration.js';
-import { ensureTable, startDynamoLocal } from './dynamo-local.js';
+import { ensureTable, startDynamoLocal, stopStaleDynamoLocal } from './dynamo-local.js';
+import { FailedError } from './errors.js';
 import { type LambdaHandler, startLocalServer } from './local-server.js';
 
 export interface LocalOptions {
@@ -39,18 +40,25 @@ export interface LocalTarget {
 export const LOCAL_TABLE = 'phone-home-local';
 export const LOCAL_FILE = 'local.json';
 
-/** Runs local mode until SIGINT/SIGTERM; resolves once everything (java included) has stopped. */
+/**
+ * Runs local mode until SIGINT/SIGTERM; resolves once everything (java included) has stopped. If DynamoDB
+ * Local dies under it, stops and rejects with one line saying so ({@link dynamoStopped}).
+ */
 export async function runLocal(options: LocalOptions): Promise<void> {
   const dir = resolve(options.dir);
   await mkdir(dir, { recursive: true });
   await refuseSecondInstance(dir);
+  const stale = await stopStaleDynamoLocal(dir);
+  if (stale)
+    process.stdout.write(`Stopped DynamoDB Local (pid ${stale}) left running by a killed Listener\n`);
   const dataDir = join(dir, 'dynamodb');
   if (!options.inMemory) await mkdir(dataDir, { recursive: true });
-  const dynamo = await startDynamoLocal(options.inMemory ? {} : { path: dataDir });
+  const dynamo = await startDynamoLocal({ owner: dir, ...(options.inMemory ? {} : { path: dataDir }) });
   let server: Server | undefined;
   let timer: NodeJS.Timeout | undefined;
   const stop = async () => {
     if (timer) clearInterval(timer);
+    server?.closeIdleConnections();
     await new Promise((done) => (server ? server.close(done) : done(undefined)));
     await dynamo.stop();
     await rm(join(dir, LOCAL_FILE), { force: true });
@@ -64,7 +72,10 @@ export async function runLocal(options: LocalOptions): Promise<void> {
     const { http, sweep } = await loadHandlers();
     server = await startLocalServer(http, options.port).catch((error: NodeJS.ErrnoException) => {
       throw error.code === 'EADDRINUSE'
-        ? new Error(`port ${options.port} is already in use: stop what uses it or pass --port <another>`)
+        ? new FailedError(
+            `port ${options.port} is already in use`,
+            'stop what uses it, or pass --port <another>',
+          )
         : error;
     });
     const apiUrl = `http://127.0.0.1:${options.port}`;
@@ -79,29 +90,53 @@ export async function runLocal(options: LocalOptions): Promise<void> {
       ...(options.renotifyEveryMs === undefined ? {} : { renotifyEveryMs: options.renotifyEveryMs }),
     };
     await writeFile(join(dir, LOCAL_FILE), `${JSON.stringify(target, null, 2)}\n`);
-    let sweeping = false;
-    timer = setInterval(() => {
-      if (sweeping) return; // a slow sweep is never overlapped by the next tick
-      sweeping = true;
-      sweep()
-        .catch((error: Error) => process.stderr.write(`sweep failed: ${error.message}\n`))
-        .finally(() => {
-          sweeping = false;
-        });
-    }, options.sweepEveryMs);
+    timer = sweepEvery(options.sweepEveryMs, sweep);
     printBanner(options, apiUrl, dir);
   } catch (error) {
     await stop();
     throw error;
   }
-  await new Promise<void>((resolveStop) => {
-    const onSignal = () => {
-      process.stdout.write('Stopping the local Listener…\n');
-      stop().then(resolveStop, resolveStop);
-    };
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
+  const ended = await new Promise<string | undefined>((resolveEnd) => {
+    process.once('SIGINT', () => resolveEnd(undefined));
+    process.once('SIGTERM', () => resolveEnd(undefined));
+    dynamo.died.then(resolveEnd);
   });
+  if (ended === undefined) process.stdout.write('Stopping the local Listener…\n');
+  await stop();
+  if (ended !== undefined) throw dynamoStopped(ended, options.inMemory ? undefined : dataDir);
+}
+
+/** The one line local mode ends with when DynamoDB Local dies under it (main prints it `listener: …`). */
+export function dynamoStopped(how: string, dataDir: string | undefined): Error {
+  const data = dataDir ? `its data in ${dataDir} is kept` : 'its in-memory data is gone';
+  return new Error(
+    `DynamoDB Local stopped — start the Listener again with "npm start" (java was ${how}; ${data})`,
+  );
+}
+
+/**
+ * Runs the sweep every `ms`, never overlapping a slow one. A failing sweep is reported once, when it starts
+ * failing, and once more when it works again — not on every tick of an outage.
+ */
+function sweepEvery(ms: number, sweep: () => Promise<unknown>): NodeJS.Timeout {
+  let sweeping = false;
+  let failing = false;
+  return setInterval(() => {
+    if (sweeping) return;
+    sweeping = true;
+    sweep()
+      .then(() => {
+        if (failing) process.stderr.write('sweep: working again\n');
+        failing = false;
+      })
+      .catch((error: Error) => {
+        if (!failing) process.stderr.write(`sweep failed: ${error.message}; retrying every tick, quietly\n`);
+        failing = true;
+      })
+      .finally(() => {
+        sweeping = false;
+      });
+  }, ms);
 }
 
 async function refuseSecondInstance(dir: string): Promise<void> {
@@ -113,8 +148,9 @@ async function refuseSecondInstance(dir: string): Promise<void> {
   } catch {
     return; // a stale file from a Listener that was killed
   }
-  throw new Error(
-    `a local Listener (pid ${pid}) is already running with ${dir}; stop it first or pass --dir`,
+  throw new FailedError(
+    `a local Listener (pid ${pid}) is already running with ${dir}`,
+    'stop it first, or pass --dir <another directory>',
   );
 }
 
@@ -131,6 +167,7 @@ function configureEnvironment(options: LocalOptions, dir: string, endpoint: stri
     POWERTOOLS_LOG_LEVEL: options.verbose ? 'INFO' : 'WARN',
     POWERTOOLS_METRICS_DISABLED: 'true',
     AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE: '1',
+    CONSOLE_AUTH: 'local',
     RENOTIFY_EVERY:
       options.renotifyEveryMs === undefined ? 'off' : `${Math.round(options.renotifyEveryMs / 1000)}s`,
   });
@@ -139,15 +176,17 @@ function configureEnvironment(options: LocalOptions, dir: string, endpoint: stri
 }
 
 async function loadHandlers(): Promise<{
-  http: Record<'heartbeat' | 'events' | 'relay' | 'health', LambdaHandler>;
+  http: Record<'heartbeat' | 'events' | 'relay' | 'health' | 'console', LambdaHandler>;
   sweep: () => Promise<unknown>;
 }> {
-  const [heartbeat, events, relay, health, sweeper] = await Promise.all([
+  const [heartbeat, events, relay, health, sweeper, { runtime }, webConsole] = await Promise.all([
     import('../functions/heartbeat/handler.js'),
     import('../functions/events/handler.js'),
     import('../functions/relay/handler.js'),
     import('../functions/health/handler.js'),
     import('../functions/sweeper/handler.js'),
+    import('../shared/runtime.js'),
+    import('../functions/console/handler.js'),
   ]);
   // As in AWS (a 55 s function timeout): the sweep keeps to its time budget and leaves the rest for the next run.
   const context = {
@@ -160,7 +199,9 @@ async function loadHandlers(): Promise<{
       heartbeat: heartbeat.handler as LambdaHandler,
       events: events.handler as LambdaHandler,
       relay: relay.handler as LambdaHandler,
-      health: health.handler as LambdaHandler,
+      // Locally, /v1/health also reads the store: a stalled or dead DynamoDB Local makes it 503.
+      health: health.createHandler(() => runtime().store.getSweeperStatus()) as LambdaHandler,
+      console: webConsole.handler as LambdaHandler,
     },
     sweep: () => sweeper.handler({}, context),
   };
@@ -174,6 +215,7 @@ function printBanner(options: LocalOptions, apiUrl: string, dir: string): void {
       `  DynamoDB Local: ${storage}`,
       `  sweeping every ${formatDuration(options.sweepEveryMs)}; notifications → ${join(dir, 'notifications.jsonl')}`,
       '  register a Logger:  npx listener logger add geocust1 A',
+      `  web console:        npx listener console-url${dir === resolve('.listener') ? '' : ` --dir ${dir}`}`,
       '  stop: Ctrl-C',
       '',
     ].join('\n'),

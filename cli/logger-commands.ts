@@ -2,7 +2,6 @@
  * `listener logger add|list`: registering Loggers and seeing the fleet.
  */
 import type { Command } from 'commander';
-import { parseDuration } from '../shared/domain/duration.js';
 import {
   customerSchema,
   displayState,
@@ -12,7 +11,9 @@ import {
   TRANSPORTS,
   type Transport,
 } from '../shared/domain/logger.js';
-import { registerLogger } from '../shared/listener/register.js';
+import { defaultInterval, registerLogger } from '../shared/listener/register.js';
+import { durationArg } from './args.js';
+import { registerFleetCommands } from './fleet-commands.js';
 import { table, when } from './format.js';
 import { registerLifecycleCommands } from './lifecycle-commands.js';
 import { onTarget, type TargetOptions, UsageError } from './target.js';
@@ -26,29 +27,27 @@ export function withTarget(command: Command): Command {
     .option('--dir <path>', 'local mode state directory', '.listener');
 }
 
-/** Parses a duration flag, as a usage error (exit 2) naming the flag. */
-export function durationOption(name: string, value: string): number {
-  try {
-    return parseDuration(value);
-  } catch (error) {
-    throw new UsageError(`${name}: ${(error as Error).message}`);
-  }
-}
-
 /** `--phone/--listener` and `--backup-phone/--backup-listener`: both halves of a pair, modem only. */
 function phoneHomeOptions(opts: Record<string, unknown>, transport: Transport): PhoneHomeConfig | undefined {
   const pair = (phoneFlag: string, listenerFlag: string, phone: unknown, listener: unknown) => {
     if (phone === undefined && listener === undefined) return undefined;
     if (phone === undefined || listener === undefined) {
       throw new UsageError(
-        `${phone === undefined ? phoneFlag : listenerFlag} is missing: give ${phoneFlag} and ${listenerFlag} together`,
+        `${phone === undefined ? phoneFlag : listenerFlag} is missing`,
+        `give ${phoneFlag} and ${listenerFlag} together`,
       );
     }
     if (!/^[0-9,*#+ -]{3,32}$/.test(String(phone))) {
-      throw new UsageError(`${phoneFlag} "${phone}": write the number as dialled, e.g. 9,19191234567`);
+      throw new UsageError(
+        `${phoneFlag} "${phone}" is not a phone number`,
+        'write it as dialled, e.g. 9,19191234567',
+      );
     }
     if (!/^[A-Za-z0-9][A-Za-z0-9-]{0,31}$/.test(String(listener))) {
-      throw new UsageError(`${listenerFlag} "${listener}": write the Listener's name, e.g. GEOCSCLNRA`);
+      throw new UsageError(
+        `${listenerFlag} "${listener}" is not a Listener name`,
+        "write the Listener's name, e.g. GEOCSCLNRA",
+      );
     }
     return { phone: String(phone), listener: String(listener) };
   };
@@ -56,9 +55,17 @@ function phoneHomeOptions(opts: Record<string, unknown>, transport: Transport): 
   const backup = pair('--backup-phone', '--backup-listener', opts.backupPhone, opts.backupListener);
   if (!primary && !backup) return undefined;
   if (transport !== 'modem') {
-    throw new UsageError("--phone/--listener describe a modem Logger's dialling: add --transport modem");
+    throw new UsageError(
+      "--phone/--listener describe a modem Logger's dialling, and this Logger is https",
+      'add --transport modem',
+    );
   }
   return { ...(primary ? { primary } : {}), ...(backup ? { backup } : {}) };
+}
+
+/** A duration as one flag value, rounded down: `720m`, `55m`, `1s`. */
+function wholeDuration(ms: number): string {
+  return ms >= 60_000 ? `${Math.floor(ms / 60_000)}m` : `${Math.max(1, Math.floor(ms / 1000))}s`;
 }
 
 export function registerLoggerCommands(program: Command): void {
@@ -97,25 +104,38 @@ export function registerLoggerCommands(program: Command): void {
   ).action(
     async (customerArg: string, sideArg: string, opts: TargetOptions & Record<string, string | boolean>) => {
       const customer = customerSchema.safeParse(customerArg);
-      if (!customer.success)
-        throw new UsageError(`customer "${customerArg}": ${customer.error.issues[0]?.message}`);
+      if (!customer.success) {
+        throw new UsageError(
+          `customer "${customerArg}" is not a customer name (${customer.error.issues[0]?.message})`,
+          'use lower-case letters, digits and -, e.g. geocust1',
+        );
+      }
       const side = sideSchema.safeParse(sideArg.toUpperCase());
-      if (!side.success) throw new UsageError(`side "${sideArg}": the side is A or B`);
+      if (!side.success) throw new UsageError(`side "${sideArg}" is not a side`, 'the side is A or B');
       const transport = String(opts.transport);
       if (!TRANSPORTS.includes(transport as Transport)) {
-        throw new UsageError(`--transport "${transport}": use ${TRANSPORTS.join(' or ')}`);
+        throw new UsageError(
+          `--transport "${transport}" is not a transport`,
+          `use ${TRANSPORTS.join(' or ')}`,
+        );
       }
       const phoneHome = phoneHomeOptions(opts, transport as Transport);
+      const eventTimeoutMs = durationArg('--timeout', String(opts.timeout));
+      const intervalMs = opts.interval ? durationArg('--interval', String(opts.interval)) : undefined;
+      if (intervalMs !== undefined && intervalMs >= eventTimeoutMs) {
+        throw new UsageError(
+          `--interval ${opts.interval} is not shorter than --timeout ${opts.timeout}: the Logger would alarm between heartbeats`,
+          `keep the interval at least 60m under the timeout, e.g. --timeout ${opts.timeout} --interval ${wholeDuration(defaultInterval(eventTimeoutMs))}`,
+        );
+      }
       await onTarget(opts, async (target) => {
         const registration = await registerLogger(
           target.store,
           {
             customer: customer.data,
             side: side.data,
-            eventTimeoutMs: durationOption('--timeout', String(opts.timeout)),
-            ...(opts.interval
-              ? { heartbeatIntervalMs: durationOption('--interval', String(opts.interval)) }
-              : {}),
+            eventTimeoutMs,
+            ...(intervalMs === undefined ? {} : { heartbeatIntervalMs: intervalMs }),
             transport: transport as Transport,
             ...(phoneHome ? { phoneHome } : {}),
           },
@@ -180,4 +200,5 @@ export function registerLoggerCommands(program: Command): void {
   });
 
   registerLifecycleCommands(logger);
+  registerFleetCommands(logger);
 }

@@ -1,25 +1,35 @@
 /**
- * The `listener` command: local mode and the admin CLI. Exit codes: 0 ok, 1 failure, 2 usage.
+ * The `listener` command: local mode and the admin CLI. Errors are one line on stderr,
+ * `listener: <what went wrong> — <what to do>`; exit codes: 0 ok, 1 findings or a failed operation,
+ * 2 usage mistake, 3 cannot reach the Listener or AWS (cli/errors.ts).
  */
 import { Command, CommanderError } from 'commander';
 import { registerBridgeCommands } from '../bridge/cli.js';
-import { parseDuration } from '../shared/domain/duration.js';
-import { LoggerNotFoundError, StoreUnavailableError } from '../shared/domain/errors.js';
 import { registerAlarmCommands } from './alarm-commands.js';
+import { durationArg } from './args.js';
 import { registerBridgeAdmin } from './bridge-admin.js';
+import { registerConsoleCommand } from './console-command.js';
 import { registerDoctorCommand } from './doctor-command.js';
+import { EXIT, explain } from './errors.js';
 import { runLocal } from './local.js';
 import { registerLoggerCommands } from './logger-commands.js';
 import { registerStatusCommands } from './status-commands.js';
 import { registerSweepCommand } from './sweep-command.js';
 import { UsageError } from './target.js';
 
+/** Commander's own complaints (unknown option, missing argument) are printed by the catch below. */
+let commanderComplaint = '';
+
 const program = new Command('listener')
   .description('Phone Home Listener: watches Loggers phone home and raises an alarm when one goes silent')
-  .showHelpAfterError('(run with --help for usage)')
+  .configureOutput({
+    outputError: (text) => {
+      commanderComplaint = text.replace(/^error: /, '').trim();
+    },
+  })
   .addHelpText(
     'after',
-    '\nExit codes: 0 ok, 1 failure or findings (e.g. doctor warnings), 2 usage mistake.\n\nExamples:\n  listener status\n  listener doctor --all --stage prod\n',
+    '\nErrors read "listener: <what went wrong> — <what to do>".\nExit codes: 0 ok, 1 findings or a failed operation, 2 usage mistake, 3 cannot reach the Listener or AWS.\n\nExamples:\n  listener status\n  listener doctor --all --stage prod\n',
   )
   .exitOverride();
 
@@ -40,13 +50,8 @@ program
   .action(async (opts: Record<string, string | boolean | undefined>) => {
     const port = Number(opts.port);
     if (!Number.isInteger(port) || port < 1 || port > 65535)
-      throw new UsageError(`--port "${opts.port}": use 1–65535`);
-    let sweepEveryMs: number;
-    try {
-      sweepEveryMs = parseDuration(String(opts.sweepEvery));
-    } catch (error) {
-      throw new UsageError(`--sweep-every: ${(error as Error).message}`);
-    }
+      throw new UsageError(`--port "${opts.port}" is not a port`, 'use a whole number from 1 to 65535');
+    const sweepEveryMs = durationArg('--sweep-every', String(opts.sweepEvery));
     await runLocal({
       port,
       sweepEveryMs,
@@ -55,42 +60,60 @@ program
       listenerName: String(opts.listenerName),
       verbose: Boolean(opts.verbose),
       ...(opts.renotifyEvery
-        ? { renotifyEveryMs: durationOrUsage('--renotify-every', String(opts.renotifyEvery)) }
+        ? { renotifyEveryMs: durationArg('--renotify-every', String(opts.renotifyEvery)) }
         : {}),
     });
   });
-
-function durationOrUsage(flag: string, text: string): number {
-  try {
-    return parseDuration(text);
-  } catch (error) {
-    throw new UsageError(`${flag}: ${(error as Error).message}`);
-  }
-}
 
 registerLoggerCommands(program);
 registerStatusCommands(program);
 registerAlarmCommands(program);
 registerDoctorCommand(program);
 registerSweepCommand(program);
+registerConsoleCommand(program);
 registerBridgeAdmin(registerBridgeCommands(program));
 
+/**
+ * `--watch -5s`: commander takes a value starting with "-" for an optional option-argument as another
+ * option ("unknown option '-5s'"); joined as `--watch=-5s` it reaches the command, which says what is wrong.
+ */
+function joinDashValues(argv: readonly string[]): string[] {
+  const joined: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const next = argv[i + 1];
+    if (argv[i] === '--watch' && next !== undefined && /^-\d/.test(next)) {
+      joined.push(`--watch=${next}`);
+      i++;
+    } else joined.push(argv[i] as string);
+  }
+  return joined;
+}
+
+/** The words of the command being run (`logger add`), for "see: listener logger add --help". */
+function commandWords(argv: readonly string[]): string {
+  const words: string[] = [];
+  let command: Command | undefined = program;
+  for (const arg of argv.slice(2)) {
+    command = command?.commands.find((c) => c.name() === arg);
+    if (!command) break;
+    words.push(arg);
+  }
+  return ['listener', ...words].join(' ');
+}
+
 try {
-  await program.parseAsync(process.argv);
+  await program.parseAsync(joinDashValues(process.argv));
 } catch (error) {
   if (error instanceof CommanderError) {
-    process.exitCode = error.exitCode === 0 ? 0 : 2;
-  } else if (error instanceof UsageError) {
-    console.error(`listener: ${error.message}`);
-    process.exitCode = 2;
-  } else if (error instanceof LoggerNotFoundError) {
-    console.error(`listener: ${error.message}; see the registered ones with: listener logger list`);
-    process.exitCode = 1;
-  } else if (error instanceof StoreUnavailableError) {
-    console.error(`listener: ${error.message}`);
-    process.exitCode = 1;
+    if (error.exitCode !== 0) {
+      console.error(
+        `listener: ${commanderComplaint || error.message} — see: ${commandWords(process.argv)} --help`,
+      );
+    }
+    process.exitCode = error.exitCode === 0 ? EXIT.ok : EXIT.usage;
   } else {
-    console.error(`listener: ${(error as Error).message}`);
-    process.exitCode = 1;
+    const { line, exitCode } = explain(error);
+    console.error(line);
+    process.exitCode = exitCode;
   }
 }

@@ -5,6 +5,8 @@
 import { CloudFormationClient, DescribeStacksCommand, type Output } from '@aws-sdk/client-cloudformation';
 import { OUTPUT_KEYS, type OutputName, stackNameFor } from '../infra/stage-names.js';
 import { STAGES } from '../infra/stages.js';
+import { ADMIN_LIMITS, limited } from '../shared/adapters/aws-clients.js';
+import { UnreachableError } from './errors.js';
 
 /** Where a deployed stage lives. */
 export interface StageTarget {
@@ -19,7 +21,7 @@ export interface StageTarget {
 }
 
 /** Thrown when a stage's stack or one of its outputs cannot be found; the message says how to fix it. */
-export class StageNotDeployedError extends Error {
+export class StageNotDeployedError extends UnreachableError {
   override readonly name = 'StageNotDeployedError';
 }
 
@@ -38,23 +40,24 @@ export async function resolveStage(
   const stackName = stackNameFor(stage);
   const configuredRegion = Object.hasOwn(STAGES, stage) ? STAGES[stage]?.region : undefined;
   const region = opts.region ?? configuredRegion;
-  const client = opts.client ?? new CloudFormationClient(region ? { region } : {});
+  const client =
+    opts.client ?? new CloudFormationClient({ ...limited(ADMIN_LIMITS), ...(region ? { region } : {}) });
   // The client's own region (env, profile) when none was configured: it is where the stack was looked for.
   const resolvedRegion = region ?? (await client.config.region().catch(() => undefined));
   const where = resolvedRegion ?? 'the default region';
-  const deployHint = `deploy it with npx cdk deploy -c stage=${stage}`;
+  const deployHint = `deploy it with npx cdk deploy -c stage=${stage}, or check --region`;
 
   let outputs: Output[];
   try {
     const answer = await client.send(new DescribeStacksCommand({ StackName: stackName }));
     const stack = answer.Stacks?.[0];
     if (stack === undefined)
-      throw new StageNotDeployedError(`stack ${stackName} not found in ${where}: ${deployHint}`);
+      throw new StageNotDeployedError(`stack ${stackName} not found in ${where}`, deployHint);
     outputs = stack.Outputs ?? [];
   } catch (error) {
     // CloudFormation answers a missing stack with a ValidationError "Stack with id … does not exist".
     if (error instanceof Error && /does not exist/i.test(error.message)) {
-      throw new StageNotDeployedError(`stack ${stackName} not found in ${where}: ${deployHint}`);
+      throw new StageNotDeployedError(`stack ${stackName} not found in ${where}`, deployHint);
     }
     throw error;
   }
@@ -64,7 +67,8 @@ export async function resolveStage(
     const value = outputs.find((output) => output.OutputKey === key)?.OutputValue;
     if (!value) {
       throw new StageNotDeployedError(
-        `stack ${stackName} in ${where} has no output ${key}: it was deployed by another version of the app; ${deployHint}`,
+        `stack ${stackName} in ${where} has no output ${key} (deployed by another version of the app)`,
+        deployHint,
       );
     }
     return value;

@@ -4,14 +4,37 @@
 import type { Command } from 'commander';
 import { formatDuration } from '../shared/domain/duration.js';
 import { type LoggerEvent, SEVERITIES, type Severity } from '../shared/domain/event.js';
-import { formatLoggerId, type LoggerId } from '../shared/domain/logger.js';
+import { formatLoggerId, type LoggerId, MIN_TIMEOUT_MARGIN_MS } from '../shared/domain/logger.js';
 import { type CustomerStatus, fleetStatus, type Rollup } from '../shared/domain/status.js';
+import type { FleetCounts } from '../shared/ports.js';
 import { colourWanted, durationArg, iso, loggerArg, palette } from './args.js';
+import { notRegistered } from './errors.js';
 import { table, when } from './format.js';
 import { withTarget } from './logger-commands.js';
-import { onTarget, type TargetOptions, UsageError } from './target.js';
+import { onTarget, type Target, type TargetOptions, UsageError } from './target.js';
 
-type StatusOpts = TargetOptions & { json?: boolean; watch?: string | boolean; color?: boolean };
+type StatusOpts = TargetOptions & {
+  json?: boolean;
+  watch?: string | boolean;
+  color?: boolean;
+  all?: boolean;
+  counts?: boolean;
+};
+
+/**
+ * LATE is shown for Loggers within this long of their deadline: the reference note's margin, so a Logger
+ * keeping the note's rule (interval ≥ 60 min under the timeout) is shown LATE for its last hour at least.
+ */
+const LATE_LOOKAHEAD_MS = MIN_TIMEOUT_MARGIN_MS;
+
+/** What one refresh of the status view reads: counts from indexes, then only the customers needing a look. */
+async function readStatus(target: Target, now: number, all: boolean) {
+  const [counts, loggers] = await Promise.all([
+    target.fleet.counts(now),
+    all ? target.store.list() : target.fleet.attention(now, LATE_LOOKAHEAD_MS),
+  ]);
+  return { counts, customers: fleetStatus(loggers, now) };
+}
 
 export function registerStatusCommands(program: Command): void {
   withTarget(
@@ -21,27 +44,38 @@ export function registerStatusCommands(program: Command): void {
         'the AlarmTracker view: customers with both sides, DOWN first, then LATE, with how long each has been silent',
       )
       .option('--watch [interval]', 'refresh every interval until Ctrl-C (default 10s)')
+      .option('--all', 'list every customer, OK ones too (reads the whole fleet)')
+      .option('--counts', 'print only the fleet counts (watched, overdue, DOWN, paused)')
       .option('--no-color', 'plain text even on a terminal (also NO_COLOR=1)')
       .option('--json', 'print JSON')
       .addHelpText(
         'after',
-        '\nRollup: one side DOWN = Partial Impaired, both = Down.\n\nExamples:\n  listener status\n  listener status --watch 30s --stage prod\n  listener status --json | jq \'.[] | select(.rollup != "OK")\'\n',
+        '\nRollup: one side DOWN = Partial Impaired, both = Down. Without --all only customers needing a look\nare listed (DOWN, overdue, LATE within an hour of the deadline, paused); the counts cover the fleet.\n\nExamples:\n  listener status\n  listener status --watch 30s --stage prod\n  listener status --json | jq \'.[] | select(.rollup != "OK")\'\n',
       ),
   ).action(async (opts: StatusOpts) => {
     const watchMs =
       opts.watch === undefined || opts.watch === false
         ? undefined
         : durationArg('--watch', opts.watch === true ? '10s' : opts.watch);
-    if (watchMs !== undefined && opts.json) throw new UsageError('--watch draws a screen: leave out --json');
+    if (watchMs !== undefined && opts.json) {
+      throw new UsageError('--watch and --json given together', '--watch draws a screen: leave out --json');
+    }
     await onTarget(opts, async (target) => {
       for (;;) {
         const now = Date.now();
-        const customers = fleetStatus(await target.store.list(), now);
+        if (opts.counts) {
+          const counts = await target.fleet.counts(now);
+          console.log(opts.json ? JSON.stringify(counts) : countsLine(counts, target.description));
+          if (watchMs === undefined) return;
+          await new Promise((done) => setTimeout(done, watchMs));
+          continue;
+        }
+        const { counts, customers } = await readStatus(target, now, Boolean(opts.all));
         if (opts.json) {
           console.log(JSON.stringify(statusJson(customers), null, 2));
           return;
         }
-        const text = renderStatus(customers, now, target.description, colourWanted(opts));
+        const text = renderFleet(counts, customers, now, target.description, colourWanted(opts), opts.all);
         if (watchMs === undefined) {
           console.log(text);
           return;
@@ -71,23 +105,33 @@ export function registerStatusCommands(program: Command): void {
       loggerText: string | undefined,
       opts: TargetOptions & { severity: string; since: string; limit: string; json?: boolean },
     ) => {
+      // `--since 2 hours` (unquoted): commander hands "hours" over as the Logger id.
+      const unit = /^(s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?)$/i.exec(loggerText ?? '');
+      if (unit && /^\d+$/.test(opts.since.trim())) {
+        throw new UsageError(
+          `--since "${opts.since}" has no unit, and "${loggerText}" is not a Logger id`,
+          `write the duration in one word: --since ${opts.since.trim()}${unit[1]?.[0]?.toLowerCase()}`,
+        );
+      }
       const id = loggerText === undefined ? undefined : loggerArg(loggerText);
       if (!SEVERITIES.includes(opts.severity as Severity)) {
-        throw new UsageError(`--severity "${opts.severity}": use one of ${SEVERITIES.join(', ')}`);
+        throw new UsageError(
+          `--severity "${opts.severity}" is not a severity`,
+          `use one of ${SEVERITIES.join(', ')}`,
+        );
       }
       const sinceMs = durationArg('--since', opts.since);
       const limit = Number(opts.limit);
       if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
-        throw new UsageError(`--limit "${opts.limit}": use a whole number from 1 to 1000`);
+        throw new UsageError(
+          `--limit "${opts.limit}" is not a whole number from 1 to 1000`,
+          'e.g. --limit 50',
+        );
       }
       await onTarget(opts, async (target) => {
         const now = Date.now();
         const ids: LoggerId[] = id ? [id] : await target.store.list();
-        if (id && !(await target.store.get(id))) {
-          throw new Error(
-            `Logger ${formatLoggerId(id)} is not registered; see the registered ones with: listener logger list`,
-          );
-        }
+        if (id && !(await target.store.get(id))) throw notRegistered(id);
         const min = SEVERITIES.indexOf(opts.severity as Severity);
         const found: (LoggerEvent & { logger: string })[] = [];
         for (const each of ids) {
@@ -127,6 +171,11 @@ export function registerStatusCommands(program: Command): void {
   );
 }
 
+/** `Fleet on …: 100000 Logger(s): 99993 watched (10 overdue, 3 DOWN), 7 paused` */
+export function countsLine(counts: FleetCounts, where: string): string {
+  return `Fleet on ${where}: ${counts.total} Logger(s): ${counts.watched} watched (${counts.overdue} overdue, ${counts.down} DOWN), ${counts.paused} paused`;
+}
+
 function statusJson(customers: readonly CustomerStatus[]) {
   return customers.map((c) => ({
     customer: c.customer,
@@ -142,6 +191,26 @@ function statusJson(customers: readonly CustomerStatus[]) {
       maintenanceUntil: iso(s.maintenanceUntil),
     })),
   }));
+}
+
+/** The counts line, then the customers needing a look (or every customer with `all`). */
+export function renderFleet(
+  counts: FleetCounts,
+  customers: readonly CustomerStatus[],
+  now: number,
+  where: string,
+  colour: boolean,
+  all = false,
+): string {
+  if (counts.total === 0) return renderStatus([], now, where, colour);
+  const stamp = new Date(now).toISOString().replace(/\.\d+Z$/, 'Z');
+  return [
+    countsLine(counts, where),
+    customers.length === 0
+      ? `0 customer(s) on ${where} at ${stamp} need a look: all OK`
+      : renderStatus(customers, now, where, colour),
+    ...(all ? [] : ['Customers not listed are OK or new: listener status --all lists every one.']),
+  ].join('\n');
 }
 
 /** The AlarmTracker-like screen: one line per side, the customer's rollup on its first line. */

@@ -21,7 +21,8 @@ export function registerSweepCommand(program: Command): void {
     await onTarget(opts, async (target) => {
       if (!target.publishing) {
         throw new UsageError(
-          'a sweep publishes alarms, which needs --stage (or the local Listener), not a bare --table',
+          'a sweep publishes alarms, which a bare --table cannot',
+          'pass --stage <name>, or run it against the local Listener',
         );
       }
       const log = {

@@ -5,16 +5,18 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { SNSClient } from '@aws-sdk/client-sns';
+import { ADMIN_LIMITS, dynamoClient, eventBridgeClient, snsClient } from '../shared/adapters/aws-clients.js';
+import { DynamoAuditLog } from '../shared/adapters/dynamo-audit-log.js';
+import { DynamoFleet } from '../shared/adapters/dynamo-fleet.js';
 import { DynamoLoggerStore } from '../shared/adapters/dynamo-logger-store.js';
 import { EventBridgeNotifier } from '../shared/adapters/eventbridge-notifier.js';
 import { FileNotifier } from '../shared/adapters/file-notifier.js';
 import { SnsNotifier } from '../shared/adapters/sns-notifier.js';
 import { parseDuration } from '../shared/domain/duration.js';
-import type { LoggerStore, NotificationChannel } from '../shared/ports.js';
+import { DEFAULT_EVENT_RETENTION_MS } from '../shared/domain/event.js';
+import type { AuditLog, Fleet, LoggerStore, NotificationChannel } from '../shared/ports.js';
 import { localClient } from './dynamo-local.js';
+import { UnreachableError, UsageError } from './errors.js';
 import { LOCAL_FILE, type LocalTarget } from './local.js';
 
 export interface TargetOptions {
@@ -26,6 +28,10 @@ export interface TargetOptions {
 
 export interface Target {
   readonly store: LoggerStore;
+  /** The fleet as a whole: counts, the status view, bulk import/export. */
+  readonly fleet: Fleet;
+  /** The audit record operators' actions are written to (shared/listener/admin.ts). */
+  readonly audit: AuditLog;
   /** Where heartbeats go (for the curl example); unknown for a bare `--table`. */
   readonly apiUrl?: string;
   /** For messages: "local Listener at …", "stage dev", "table X in eu-west-1". */
@@ -44,10 +50,7 @@ export interface Target {
   close(): void;
 }
 
-/** A mistake in how the command was called (exit code 2). */
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
+export { UsageError } from './errors.js';
 
 /** Runs `body` against the resolved target, and closes the target's clients whatever happens. */
 export async function onTarget<T>(opts: TargetOptions, body: (target: Target) => Promise<T>): Promise<T> {
@@ -60,16 +63,24 @@ export async function onTarget<T>(opts: TargetOptions, body: (target: Target) =>
 }
 
 export async function resolveTarget(options: TargetOptions): Promise<Target> {
-  if (options.stage && options.table) throw new UsageError('pass either --stage or --table, not both');
+  if (options.stage && options.table) {
+    throw new UsageError('--stage and --table given together', 'pass one of them');
+  }
   if (options.stage) {
     const { resolveStage } = await import('./stage-target.js');
     const { STAGES } = await import('../infra/stages.js');
+    if (!Object.hasOwn(STAGES, options.stage)) {
+      throw new UsageError(
+        `there is no stage "${options.stage}"`,
+        `use one of ${Object.keys(STAGES).join(', ')} (defined in infra/stages.ts)`,
+      );
+    }
     const stage = await resolveStage(options.stage, options.region ? { region: options.region } : {});
     const region = stage.region ?? options.region;
     const clientConfig = region ? { region } : {};
     const channels = [
-      new EventBridgeNotifier(new EventBridgeClient(clientConfig), stage.eventBusName),
-      new SnsNotifier(new SNSClient(clientConfig), stage.alarmTopicArn),
+      new EventBridgeNotifier(eventBridgeClient(clientConfig, ADMIN_LIMITS), stage.eventBusName),
+      new SnsNotifier(snsClient(clientConfig, ADMIN_LIMITS), stage.alarmTopicArn),
     ];
     const { loadStage } = await import('../infra/stages.js');
     const config = Object.hasOwn(STAGES, options.stage) ? loadStage(options.stage) : undefined;
@@ -89,9 +100,11 @@ export async function resolveTarget(options: TargetOptions): Promise<Target> {
 }
 
 function awsTarget(table: string, region: string | undefined, description: string, apiUrl?: string): Target {
-  const client = new DynamoDBClient(region ? { region } : {});
+  const client = dynamoClient(region ? { region } : {}, ADMIN_LIMITS);
   return {
     store: new DynamoLoggerStore(client, table),
+    fleet: new DynamoFleet(client, table),
+    audit: new DynamoAuditLog(client, table, DEFAULT_EVENT_RETENTION_MS),
     ...(apiUrl ? { apiUrl } : {}),
     description,
     close: () => client.destroy(),
@@ -100,15 +113,21 @@ function awsTarget(table: string, region: string | undefined, description: strin
 
 function localTarget(dir: string): Target {
   const file = join(resolve(dir), LOCAL_FILE);
-  if (!existsSync(file)) {
-    throw new UsageError(
-      `no local Listener is running (${file} not found): start one with "npm start", or pass --stage <name> or --table <name> for AWS`,
+  const start = 'start one with "npm start", or pass --stage <name> or --table <name> for AWS';
+  if (!existsSync(file))
+    throw new UnreachableError(`no local Listener is running (${file} not found)`, start);
+  const local = JSON.parse(readFileSync(file, 'utf8')) as LocalTarget;
+  if (!isRunning(local.pid)) {
+    throw new UnreachableError(
+      `no local Listener is running (${file} is left from pid ${local.pid}, which has stopped)`,
+      start,
     );
   }
-  const local = JSON.parse(readFileSync(file, 'utf8')) as LocalTarget;
   const client = localClient(local.dynamodbEndpoint);
   return {
     store: new DynamoLoggerStore(client, local.tableName),
+    fleet: new DynamoFleet(client, local.tableName),
+    audit: new DynamoAuditLog(client, local.tableName, DEFAULT_EVENT_RETENTION_MS),
     apiUrl: local.apiUrl,
     description: `local Listener at ${local.apiUrl}`,
     // The CLI's stdout is its command output (maybe --json): ALARM/CLEARED lines go to stderr.
@@ -120,4 +139,13 @@ function localTarget(dir: string): Target {
     ...(local.sweepEveryMs === undefined ? {} : { sweepEveryMs: local.sweepEveryMs }),
     close: () => client.destroy(),
   };
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'; // alive, someone else's
+  }
 }

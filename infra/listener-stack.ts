@@ -2,7 +2,8 @@ import { CfnOutput, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { FUNCTION_NAMES } from '../shared/http/routes.js';
 import { Api } from './constructs/api.js';
-import { ListenerFunctions, serviceName } from './constructs/functions.js';
+import { Console } from './constructs/console.js';
+import { INGEST_FUNCTIONS, ListenerFunctions, serviceName } from './constructs/functions.js';
 import { Monitoring } from './constructs/monitoring.js';
 import { Notifications } from './constructs/notifications.js';
 import { Store } from './constructs/store.js';
@@ -23,10 +24,12 @@ export class ListenerStack extends Stack {
   readonly api: Api;
   readonly sweeper: SweeperSchedule;
   readonly monitoring: Monitoring;
+  readonly config: StageConfig;
 
   constructor(scope: Construct, id: string, props: ListenerStackProps) {
     super(scope, id, props);
     const { config } = props;
+    this.config = config;
 
     this.store = new Store(this, 'Store', { retain: config.removalPolicy === 'retain' });
     this.notifications = new Notifications(this, 'Notifications', config);
@@ -38,6 +41,13 @@ export class ListenerStack extends Stack {
       bus: this.notifications.bus,
     });
     this.api = new Api(this, 'Api', { config, functions: this.functions.byName });
+    const webConsole = new Console(this, 'Console', {
+      config,
+      store: this.store,
+      httpApi: this.api.httpApi,
+      apiUrl: this.api.url,
+    });
+    for (const fn of Object.values(this.functions.byName)) fn.addEnvironment('CONSOLE_URL', webConsole.url);
     this.sweeper = new SweeperSchedule(this, 'Sweeper', {
       sweeper: this.functions.byName.sweeper,
       rate: config.sweepRate,
@@ -51,6 +61,9 @@ export class ListenerStack extends Stack {
       table: this.store.table,
       opsTopic: this.notifications.opsTopic,
       serviceName: serviceName(config.stage),
+      ingestFunctions: INGEST_FUNCTIONS.map((name) => this.functions.byName[name]),
+      accessLogs: this.api.accessLogs,
+      heartbeatSilenceMinutes: durationMs(config.heartbeatSilenceWindow) / 60_000,
     });
 
     // Logical ids are the output keys (stage-names.ts): the CLI finds the stage's resources by them.
@@ -78,18 +91,18 @@ export class ListenerStack extends Stack {
     });
     for (const name of FUNCTION_NAMES) {
       const fn = this.functions.byName[name];
-      Validations.of(fn).acknowledge(
-        {
-          id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+      Validations.of(fn).acknowledge({
+        id: 'AwsSolutions-L1',
+        reason:
+          'Node.js 22 is deliberate: it is the runtime the handlers, Powertools and the ESM bundles are built and tested for (target node22).',
+      });
+      if (this.config.tracing && fn.role) {
+        Validations.of(fn.role).acknowledge({
+          id: 'AwsSolutions-IAM5[Resource::*]',
           reason:
-            'AWSLambdaBasicExecutionRole only lets the function write its own CloudWatch logs; every data permission is an inline least-privilege statement.',
-        },
-        {
-          id: 'AwsSolutions-L1',
-          reason:
-            'Node.js 22 is deliberate: it is the runtime the handlers, Powertools and the ESM bundles are built and tested for (target node22).',
-        },
-      );
+            'Only xray:PutTraceSegments and xray:PutTelemetryRecords (added by active tracing) are on "*": X-Ray defines no resource types for them, so AWS accepts no other resource.',
+        });
+      }
     }
   }
 }

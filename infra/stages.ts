@@ -33,14 +33,44 @@ const duration = z.string().refine(
   { message: 'must be a whole number followed by s, m, h or d, e.g. 780m' },
 );
 
-/** Which notifications a subscriber receives; omitted fields do not filter. */
-const filterSchema = z.strictObject({
-  /** Only these customer instances: AlarmTracker paged the reps assigned to a customer, not everyone. */
-  customers: z.array(customerSchema).min(1).optional(),
-  /** This severity and above. */
-  minSeverity: z.enum(SEVERITIES).optional(),
-  kinds: z.array(z.enum(KINDS)).min(1).optional(),
-});
+/** Milliseconds of a duration, NaN when it does not parse (its own refinement reports that). */
+function msOrNaN(text: string): number {
+  try {
+    return parseDuration(text);
+  } catch {
+    return Number.NaN;
+  }
+}
+
+const throttleShape = { rateLimit: z.number().int().positive(), burstLimit: z.number().int().positive() };
+const throttleSchema = z.strictObject(throttleShape);
+
+/**
+ * Which notifications a subscriber receives; omitted fields do not filter. Two promises hold whatever the
+ * filter: whoever gets a Logger's silence page also gets its all-clear and the customer-blind page (the most
+ * urgent page there is), so `kinds` with LOGGER_SILENT must list both, and `minSeverity` filters forwarded
+ * events only, never state changes.
+ */
+const filterSchema = z
+  .strictObject({
+    /** Only these customer instances: AlarmTracker paged the reps assigned to a customer, not everyone. */
+    customers: z.array(customerSchema).min(1).optional(),
+    /** Forwarded events (LOGGER_EVENT) of this severity and above; state changes always pass. */
+    minSeverity: z.enum(SEVERITIES).optional(),
+    kinds: z.array(z.enum(KINDS)).min(1).optional(),
+  })
+  .superRefine((filter, ctx) => {
+    if (!filter.kinds?.includes('LOGGER_SILENT')) return;
+    for (const needed of ['LOGGER_RECOVERED', 'CUSTOMER_BLIND'] as const) {
+      if (!filter.kinds.includes(needed)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['kinds'],
+          message: `must include ${needed} with LOGGER_SILENT: ${needed === 'LOGGER_RECOVERED' ? 'whoever is paged must get the all-clear' : 'a blind customer is the most urgent page there is'}`,
+        });
+      }
+    }
+  });
 
 /** A valid (phone number ↔ Listener) pair, as in the reference note: `9,19191234567 ↔ GEOCSCLNRA`. */
 const pairSchema = z.strictObject({
@@ -92,10 +122,68 @@ const stageSchema = z
     sweepRate: duration
       .refine((text) => parseDuration(text) % 60_000 === 0, 'must be whole minutes, e.g. 1m')
       .default('1m'),
-    /** API stage throttling: steady requests per second and burst. */
+    /**
+     * Ops are paged when no heartbeat at all arrives for this long while Loggers are watched. Pick it well
+     * above the usual gap between any two heartbeats of the fleet (interval ÷ fleet size): 60m suits a fleet
+     * of 100+ Loggers at 720m. Whole minutes, 5m to 1d (a CloudWatch alarm looks back at most a day).
+     */
+    heartbeatSilenceWindow: duration
+      .refine((text) => {
+        const ms = msOrNaN(text);
+        return ms % 60_000 === 0 && ms >= 5 * 60_000 && ms <= 24 * 60 * 60_000;
+      }, 'must be whole minutes between 5m and 1d, e.g. 60m')
+      .default('60m'),
+    /**
+     * API throttling, requests per second and burst: the stage as a whole, and each Logger route on its own
+     * so that a flood of events or relayed records cannot starve heartbeats.
+     */
     throttling: z
-      .strictObject({ rateLimit: z.number().int().positive(), burstLimit: z.number().int().positive() })
-      .default({ rateLimit: 50, burstLimit: 100 }),
+      .strictObject({
+        ...throttleShape,
+        routes: z
+          .strictObject({ heartbeat: throttleSchema, events: throttleSchema, relay: throttleSchema })
+          .default({
+            heartbeat: { rateLimit: 50, burstLimit: 100 },
+            events: { rateLimit: 20, burstLimit: 40 },
+            relay: { rateLimit: 10, burstLimit: 20 },
+          }),
+      })
+      .default({
+        rateLimit: 50,
+        burstLimit: 100,
+        routes: {
+          heartbeat: { rateLimit: 50, burstLimit: 100 },
+          events: { rateLimit: 20, burstLimit: 40 },
+          relay: { rateLimit: 10, burstLimit: 20 },
+        },
+      }),
+    /**
+     * Reserved concurrency of each function Loggers call (heartbeat, events, relay): a flood cannot take
+     * the account's whole concurrency. The sweeper always has 1. The account must keep 10 unreserved: a
+     * new account's default quota of 10 cannot deploy any cap (ask for the 1 000 quota first).
+     */
+    ingestConcurrency: z.number().int().min(1).max(1000).default(10),
+    /** AWS X-Ray active tracing of the functions (costs per trace; off by default). */
+    tracing: z.boolean().default(false),
+    /**
+     * Optional custom domain for the API, e.g. `listener.example.com`, with an ACM certificate for it in
+     * the stage's region. Loggers then phone home to `https://<domainName>`; point DNS at the
+     * `CustomDomainTarget` output.
+     */
+    domainName: z
+      .string()
+      .regex(
+        /^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/,
+        'must be a DNS name, e.g. listener.example.com',
+      )
+      .optional(),
+    certificateArn: z
+      .string()
+      .regex(
+        /^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]{36}$/,
+        'must be an ACM certificate ARN, e.g. arn:aws:acm:eu-west-1:123456789012:certificate/…',
+      )
+      .optional(),
     alarmEmails: z.array(emailSchema).default([]),
     alarmSms: z.array(smsSchema).default([]),
     /** Who hears about the Listener itself failing (CloudWatch alarms). */
@@ -130,6 +218,30 @@ const stageSchema = z
     if (stage.throttling.burstLimit < stage.throttling.rateLimit) {
       ctx.addIssue({ code: 'custom', path: ['throttling', 'burstLimit'], message: 'must be ≥ rateLimit' });
     }
+    for (const [route, limits] of Object.entries(stage.throttling.routes)) {
+      if (limits.burstLimit < limits.rateLimit) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['throttling', 'routes', route, 'burstLimit'],
+          message: 'must be ≥ rateLimit',
+        });
+      }
+    }
+    if ((stage.domainName === undefined) !== (stage.certificateArn === undefined)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [stage.domainName === undefined ? 'domainName' : 'certificateArn'],
+        message: 'domainName and certificateArn go together: give both or neither',
+      });
+    }
+    const certificateRegion = stage.certificateArn?.split(':')[3];
+    if (certificateRegion && stage.region && certificateRegion !== stage.region) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['certificateArn'],
+        message: `must be a certificate in the stage's region ${stage.region} (a regional API needs one there)`,
+      });
+    }
   });
 
 /** A stage as written below (defaults may be omitted). */
@@ -146,7 +258,19 @@ export type StageConfig = z.output<typeof stageSchema> & { readonly stage: strin
 export const STAGES: Readonly<Record<string, StageInput>> = {
   dev: {
     listenerName: 'GEOCSCLNRA-DEV',
-    throttling: { rateLimit: 10, burstLimit: 20 },
+    // A handful of test Loggers: hours can pass between two heartbeats.
+    heartbeatSilenceWindow: '1d',
+    throttling: {
+      rateLimit: 10,
+      burstLimit: 20,
+      routes: {
+        heartbeat: { rateLimit: 10, burstLimit: 20 },
+        events: { rateLimit: 5, burstLimit: 10 },
+        relay: { rateLimit: 5, burstLimit: 10 },
+      },
+    },
+    ingestConcurrency: 5,
+    tracing: true,
     alarmEmails: [{ address: 'listener-dev@example.com' }],
     opsEmails: ['listener-dev@example.com'],
     removalPolicy: 'destroy',
@@ -157,7 +281,17 @@ export const STAGES: Readonly<Record<string, StageInput>> = {
   prod: {
     listenerName: 'GEOCSCLNRA',
     region: 'eu-west-1',
-    throttling: { rateLimit: 100, burstLimit: 200 },
+    // 10 000 Loggers at 720m average 0.23 heartbeats/s; the limits leave room for a fleet restarting at once.
+    throttling: {
+      rateLimit: 100,
+      burstLimit: 200,
+      routes: {
+        heartbeat: { rateLimit: 100, burstLimit: 200 },
+        events: { rateLimit: 50, burstLimit: 100 },
+        relay: { rateLimit: 20, burstLimit: 40 },
+      },
+    },
+    ingestConcurrency: 50,
     alarmEmails: [
       { address: 'icm-support@example.com' },
       // The rep for two customers hears only about them, and not about informational events.
@@ -166,7 +300,13 @@ export const STAGES: Readonly<Record<string, StageInput>> = {
         filter: { customers: ['geocust1', 'geocust2'], minSeverity: 'warning' },
       },
     ],
-    alarmSms: [{ number: '+447700900123', filter: { kinds: ['LOGGER_SILENT'] } }],
+    // On-call's phone: silences, the customer-blind page and their all-clears; not forwarded events.
+    alarmSms: [
+      {
+        number: '+447700900123',
+        filter: { kinds: ['LOGGER_SILENT', 'CUSTOMER_BLIND', 'LOGGER_RECOVERED'] },
+      },
+    ],
     opsEmails: ['listener-ops@example.com'],
     removalPolicy: 'retain',
     logRetentionDays: 90,

@@ -31,6 +31,8 @@ const envSchema = z.object({
   MASS_SILENCE_HOLD: duration('15m'),
   EVENT_BUS_NAME: z.string().min(1).optional(),
   NOTIFICATIONS_FILE: z.string().min(1).optional(),
+  /** The web console's base URL: email notifications link to it (absent: no links). */
+  CONSOLE_URL: z.string().url('must be the console URL, e.g. https://…/console').optional(),
   DEFAULT_EVENT_TIMEOUT: duration('780m'),
   DEFAULT_HEARTBEAT_INTERVAL: duration('720m'),
   EVENT_RETENTION: duration('30d'),
@@ -64,6 +66,8 @@ export interface ListenerConfig {
   readonly eventBusName?: string;
   /** Local mode: append every notification as a JSON line here. */
   readonly notificationsFile?: string;
+  /** The web console's base URL, for links in email notifications. */
+  readonly consoleUrl?: string;
   readonly defaultEventTimeoutMs: number;
   readonly defaultHeartbeatIntervalMs: number;
   readonly eventRetentionMs: number;
@@ -98,6 +102,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     ...(e.EVENT_BUS_NAME ? { eventBusName: e.EVENT_BUS_NAME } : {}),
     ...(e.NOTIFICATIONS_FILE ? { notificationsFile: e.NOTIFICATIONS_FILE } : {}),
+    ...(e.CONSOLE_URL ? { consoleUrl: e.CONSOLE_URL } : {}),
     defaultEventTimeoutMs: e.DEFAULT_EVENT_TIMEOUT,
     defaultHeartbeatIntervalMs: e.DEFAULT_HEARTBEAT_INTERVAL,
     eventRetentionMs: e.EVENT_RETENTION,

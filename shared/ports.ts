@@ -183,3 +183,78 @@ export class PartialDelivery extends Error {
     super(message, options);
   }
 }
+
+/** How many Loggers are in each condition, read from indexes (never a Scan). */
+export interface FleetCounts {
+  /** Registered Loggers. */
+  readonly total: number;
+  /** Loggers whose silence pages: every one not paused (DOWN ones included: their alarm is open). */
+  readonly watched: number;
+  /** Watched, past their deadline, not yet declared DOWN (the next sweep raises them). */
+  readonly overdue: number;
+  readonly down: number;
+  readonly paused: number;
+}
+
+/** The settings a bulk import may change on an existing Logger (its token and history stay). */
+export type ImportedSettings = Pick<Logger, 'eventTimeoutMs' | 'heartbeatIntervalMs' | 'transport'>;
+
+/** The fleet as a whole: counts, what needs attention, bulk reads and settings updates for import/export. */
+export interface Fleet {
+  counts(now: number): Promise<FleetCounts>;
+  /**
+   * Loggers needing a look at `now`: DOWN, PAUSED, overdue, or due within `lookaheadMs` (so a LATE one can
+   * be shown) — with their twins, so each customer shows both sides. Reads grow with these, not the fleet.
+   */
+  attention(now: number, lookaheadMs: number): Promise<Logger[]>;
+  /** The Loggers among `ids` that are registered (any order). */
+  getMany(ids: readonly LoggerId[]): Promise<Logger[]>;
+  /** Every Logger, a page at a time, ordered by id. */
+  pages(pageSize?: number): AsyncIterable<Logger[]>;
+  /** Writes `after`'s settings, deadline and due time if the Logger is still `before`; false if it moved. */
+  updateSettings(before: Logger, after: Logger): Promise<boolean>;
+}
+
+/** What an operator did to a Logger (console or CLI), as the audit record keeps it. */
+export const AUDIT_ACTIONS = [
+  'ack',
+  'unack',
+  'pause',
+  'resume',
+  'maintenance-add',
+  'maintenance-remove',
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+/** One line of the audit record: who did what to which Logger, when, and through what. */
+export interface AuditEntry {
+  readonly id: string;
+  readonly at: number;
+  readonly loggerId: LoggerId;
+  readonly action: AuditAction;
+  /** The person: a CLI `--by`/login name, a console user, or the name typed on an email link's page. */
+  readonly actor: string;
+  /** Where the action came from. */
+  readonly via: 'cli' | 'console' | 'email-link';
+  /** Ticket, note, window id and times… in a short human sentence. */
+  readonly detail?: string;
+}
+
+/** The audit record of operators' actions, kept beside each Logger. */
+export interface AuditLog {
+  append(entry: AuditEntry): Promise<void>;
+  /** The Logger's most recent entries, newest first. */
+  list(loggerId: LoggerId, limit: number): Promise<AuditEntry[]>;
+}
+
+/** One-time links (console sign-in, email acknowledge): each link id is accepted once. */
+export interface UsedLinks {
+  /** Marks the link used; false if it already was (kept until `expiresAt`, the link's own expiry). */
+  claim(linkId: string, expiresAt: number): Promise<boolean>;
+}
+
+/** The console's signing key (sessions, CSRF, one-time links); created once, shared by every function. */
+export interface ConsoleKeys {
+  /** The key, creating it first if `create` and none exists; undefined if none exists and `create` is false. */
+  key(create: boolean): Promise<Buffer | undefined>;
+}

@@ -2,14 +2,15 @@
  * Wires the ports to their AWS (or local) adapters from the validated configuration. Clients are built
  * once per Lambda container, on first use, and reused by every invocation.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { SNSClient } from '@aws-sdk/client-sns';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { dynamoClient } from './adapters/aws-clients.js';
+import { DynamoConsoleKeys } from './adapters/dynamo-console-items.js';
 import { DynamoLoggerStore } from './adapters/dynamo-logger-store.js';
-import { EventBridgeNotifier } from './adapters/eventbridge-notifier.js';
 import { FileNotifier } from './adapters/file-notifier.js';
-import { SnsNotifier } from './adapters/sns-notifier.js';
+import { LazyChannel } from './adapters/lazy-channel.js';
 import { type ListenerConfig, loadConfig } from './config.js';
+import { emailLinks } from './console/auth/links.js';
+import type { Notification } from './domain/notification.js';
 import type { ListenerDeps } from './listener/deps.js';
 import { listenerLog, metricCounters } from './observability.js';
 import type { NotificationChannel } from './ports.js';
@@ -22,20 +23,30 @@ export interface Runtime extends ListenerDeps {
 
 /** Builds the runtime for `config`. DynamoDB's endpoint follows the SDK's AWS_ENDPOINT_URL_DYNAMODB (local mode). */
 export function createRuntime(config: ListenerConfig = loadConfig()): Runtime {
+  const dynamo = dynamoClient();
   // Each channel delivers on its own (see shared/listener/delivery.ts): order does not matter.
   const channels: NotificationChannel[] = [];
-  // Ops notices (MASS_SILENCE) share the file and the bus, and have their own topic: never the reps' one.
   const opsChannels: NotificationChannel[] = [];
   if (config.notificationsFile) channels.push(new FileNotifier(config.notificationsFile));
-  if (config.eventBusName)
-    channels.push(new EventBridgeNotifier(new EventBridgeClient({}), config.eventBusName));
-  opsChannels.push(...channels);
-  const sns = config.alarmTopicArn || config.opsTopicArn ? new SNSClient({}) : undefined;
-  if (sns && config.alarmTopicArn) channels.push(new SnsNotifier(sns, config.alarmTopicArn));
-  if (sns && config.opsTopicArn) opsChannels.push(new SnsNotifier(sns, config.opsTopicArn));
+  // The SNS and EventBridge clients load on first publish (LazyChannel): most invocations never publish.
+  const { eventBusName, alarmTopicArn } = config;
+  const aws = () => import('./adapters/aws-channels.js');
+  if (eventBusName) {
+    channels.push(new LazyChannel('eventbridge', async () => (await aws()).eventBridgeChannel(eventBusName)));
+  }
+  if (alarmTopicArn) {
+    const links = consoleLinks(config, dynamo);
+    channels.push(new LazyChannel('sns', async () => (await aws()).snsChannel(alarmTopicArn, links)));
+  }
+  // Ops notices (MASS_SILENCE) share the file and the bus, and have their own topic: never the reps' one.
+  opsChannels.push(...channels.filter((c) => c.name !== 'sns'));
+  const { opsTopicArn } = config;
+  if (opsTopicArn) {
+    opsChannels.push(new LazyChannel('sns', async () => (await aws()).snsChannel(opsTopicArn)));
+  }
   return {
     config,
-    store: new DynamoLoggerStore(new DynamoDBClient({}), config.tableName),
+    store: new DynamoLoggerStore(dynamo, config.tableName),
     channels,
     opsChannels,
     massSilence: config.massSilence,
@@ -46,6 +57,20 @@ export function createRuntime(config: ListenerConfig = loadConfig()): Runtime {
     log: listenerLog,
     counters: metricCounters,
     now: Date.now,
+  };
+}
+
+/**
+ * The console links an email carries: the Logger's page and, for an alarm, a signed one-time acknowledge
+ * link — signed with the console's key when the console has created it (read only, never created here).
+ */
+function consoleLinks(config: ListenerConfig, dynamo: DynamoDBClient) {
+  const { consoleUrl } = config;
+  if (!consoleUrl) return undefined;
+  const keys = new DynamoConsoleKeys(dynamo, config.tableName);
+  return async (n: Notification) => {
+    const key = await keys.key(false).catch(() => undefined);
+    return emailLinks(n, consoleUrl, key, Date.now());
   };
 }
 

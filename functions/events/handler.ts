@@ -3,7 +3,8 @@ import { formatLoggerId } from '../../shared/domain/logger.js';
 import { httpHandler } from '../../shared/http/middy.js';
 import { bearerToken, readJsonBody } from '../../shared/http/request.js';
 import { jsonResponse } from '../../shared/http/responses.js';
-import { checkMessageSizes, EVENTS_MAX_BYTES, eventsBody } from '../../shared/http/schemas.js';
+import { checkEventsBatch, EVENTS_MAX_BYTES, eventsBody } from '../../shared/http/schemas.js';
+import { authenticateLogger } from '../../shared/listener/authenticate.js';
 import { ingestEvents } from '../../shared/listener/events.js';
 import { log } from '../../shared/observability.js';
 import { type Runtime, runtime } from '../../shared/runtime.js';
@@ -11,9 +12,11 @@ import { type Runtime, runtime } from '../../shared/runtime.js';
 /** The handler over a given runtime (tests and local mode pass their own). */
 export function createHandler(getRuntime: () => Runtime = runtime) {
   return httpHandler(async (event) => {
-    const deps = getRuntime();
-    const body = checkMessageSizes(readJsonBody(event, eventsBody, { maxBytes: EVENTS_MAX_BYTES }));
+    // Not the hot path: the token is checked with a read before the body is looked at (401 whatever it is).
     const token = bearerToken(event);
+    const deps = getRuntime();
+    await authenticateLogger(deps, token);
+    const body = checkEventsBatch(readJsonBody(event, eventsBody, { maxBytes: EVENTS_MAX_BYTES }));
     const result = await ingestEvents(deps, token, deps.now(), body.events);
     log.appendKeys({ logger: formatLoggerId(result.logger) });
     log.info('events', { accepted: result.accepted.length, duplicates: result.duplicates.length });

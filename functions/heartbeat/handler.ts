@@ -1,9 +1,11 @@
 /** `POST /v1/heartbeat`: a Logger phones home. */
 import { displayState, formatLoggerId } from '../../shared/domain/logger.js';
+import { loggerIdOfToken } from '../../shared/domain/token.js';
 import { httpHandler } from '../../shared/http/middy.js';
-import { bearerToken, readJsonBody } from '../../shared/http/request.js';
+import { bearerToken, readJsonBodyOnceAuthenticated } from '../../shared/http/request.js';
 import { jsonResponse } from '../../shared/http/responses.js';
-import { HEARTBEAT_MAX_BYTES, heartbeatBody } from '../../shared/http/schemas.js';
+import { HEARTBEAT_MAX_BYTES, heartbeatBody, heartbeatReport } from '../../shared/http/schemas.js';
+import { authenticateLogger } from '../../shared/listener/authenticate.js';
 import { phoneHome } from '../../shared/listener/phone-home.js';
 import { log } from '../../shared/observability.js';
 import { type Runtime, runtime } from '../../shared/runtime.js';
@@ -11,16 +13,17 @@ import { type Runtime, runtime } from '../../shared/runtime.js';
 /** The handler over a given runtime (tests and local mode pass their own). */
 export function createHandler(getRuntime: () => Runtime = runtime) {
   return httpHandler(async (event) => {
-    const deps = getRuntime();
-    const body = readJsonBody(event, heartbeatBody, { maxBytes: HEARTBEAT_MAX_BYTES, optional: true });
+    // Authenticate first, in ONE DynamoDB request on the happy path: a missing or malformed token is 401
+    // before the body is touched; a good body goes to phoneHome, whose conditional write checks the token;
+    // a body with any problem is answered only after a read has checked the token (401 if it fails).
     const token = bearerToken(event);
-    const report = {
-      ...(body.intervalMinutes === undefined
-        ? {}
-        : { intervalMs: Math.round(body.intervalMinutes * 60_000) }),
-      ...(body.agent === undefined ? {} : { agent: body.agent }),
-    };
-    const { logger, receivedAt, recovered } = await phoneHome(deps, token, deps.now(), report);
+    loggerIdOfToken(token);
+    const deps = getRuntime();
+    const options = { maxBytes: HEARTBEAT_MAX_BYTES, optional: true };
+    const body = await readJsonBodyOnceAuthenticated(event, heartbeatBody, options, () =>
+      authenticateLogger(deps, token),
+    );
+    const { logger, receivedAt, recovered } = await phoneHome(deps, token, deps.now(), heartbeatReport(body));
     deps.counters.count('Heartbeats');
     log.appendKeys({ logger: formatLoggerId(logger) });
     log.info(recovered ? 'heartbeat: Logger recovered' : 'heartbeat');

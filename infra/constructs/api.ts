@@ -1,12 +1,22 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { CfnOutput, RemovalPolicy } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
-import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import {
+  type CfnStage,
+  DomainName,
+  HttpApi,
+  HttpMethod,
+  type HttpRoute,
+  HttpStage,
+  LogGroupLogDestination,
+} from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { FALLBACK_FUNCTION, type FunctionName, ROUTES } from '../../shared/http/routes.js';
 import type { StageConfig } from '../stages.js';
+import { INGEST_FUNCTIONS } from './functions.js';
 
 /** Properties of {@link Api}. */
 export interface ApiProps {
@@ -21,6 +31,10 @@ export interface ApiProps {
 export class Api extends Construct {
   readonly httpApi: HttpApi;
   readonly stage: HttpStage;
+  /** The JSON access logs (one line per request, with `status` and `apiId`). */
+  readonly accessLogs: LogGroup;
+  /** The custom domain, when the stage has one. */
+  readonly domain?: DomainName;
 
   constructor(scope: Construct, id: string, props: ApiProps) {
     super(scope, id);
@@ -43,11 +57,27 @@ export class Api extends Construct {
       // The stage is created below, with throttling and access logs the default stage cannot take.
       createDefaultStage: false,
     });
+    const routes: HttpRoute[] = [];
     for (const route of ROUTES) {
-      this.httpApi.addRoutes({
-        path: route.path,
-        methods: [HttpMethod[route.method]],
-        integration: integrationFor(route.function),
+      routes.push(
+        ...this.httpApi.addRoutes({
+          path: route.path,
+          methods: [HttpMethod[route.method]],
+          integration: integrationFor(route.function),
+        }),
+      );
+    }
+
+    if (config.domainName && config.certificateArn) {
+      this.domain = new DomainName(this, 'Domain', {
+        domainName: config.domainName,
+        certificate: Certificate.fromCertificateArn(this, 'Certificate', config.certificateArn),
+      });
+      // Point DNS here (CNAME, or a Route 53 alias to this name).
+      new CfnOutput(this, 'CustomDomainTarget', {
+        key: 'CustomDomainTarget',
+        value: this.domain.regionalDomainName,
+        description: `DNS target for ${config.domainName}`,
       });
     }
 
@@ -55,16 +85,19 @@ export class Api extends Construct {
       retention: config.logRetentionDays as RetentionDays,
       removalPolicy: config.removalPolicy === 'retain' ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     });
+    this.accessLogs = accessLogs;
     this.stage = new HttpStage(this, 'DefaultStage', {
       httpApi: this.httpApi,
       stageName: '$default',
       autoDeploy: true,
       throttle: { rateLimit: config.throttling.rateLimit, burstLimit: config.throttling.burstLimit },
+      ...(this.domain ? { domainMapping: { domainName: this.domain } } : {}),
       accessLogSettings: {
         destination: new LogGroupLogDestination(accessLogs),
         format: AccessLogFormat.custom(
           JSON.stringify({
             requestId: '$context.requestId',
+            apiId: '$context.apiId',
             ip: '$context.identity.sourceIp',
             requestTime: '$context.requestTime',
             method: '$context.httpMethod',
@@ -78,10 +111,29 @@ export class Api extends Construct {
         ),
       },
     });
+    this.throttleRoutes(config, routes);
+  }
+
+  /** Per-route throttles of the Logger routes (the L2 stage sets only the stage-wide default). */
+  private throttleRoutes(config: StageConfig, routes: readonly HttpRoute[]) {
+    // RouteSettings is raw JSON in CloudFormation's own casing (CDK does not convert it).
+    const settings: Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }> = {};
+    for (const name of INGEST_FUNCTIONS) {
+      const limits = config.throttling.routes[name];
+      for (const route of ROUTES.filter((r) => r.function === name)) {
+        settings[`${route.method} ${route.path}`] = {
+          ThrottlingRateLimit: limits.rateLimit,
+          ThrottlingBurstLimit: limits.burstLimit,
+        };
+      }
+    }
+    (this.stage.node.defaultChild as CfnStage).routeSettings = settings;
+    // Route settings name routes by key: the routes must exist before the stage refers to them.
+    for (const route of routes) this.stage.node.addDependency(route);
   }
 
   /** The API's base URL, without a trailing slash: clients append `/v1/heartbeat`. */
   get url(): string {
-    return this.httpApi.apiEndpoint;
+    return this.domain ? `https://${this.domain.name}` : this.httpApi.apiEndpoint;
   }
 }

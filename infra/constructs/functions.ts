@@ -1,9 +1,9 @@
 import { fileURLToPath } from 'node:url';
 import { Aws, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type { EventBus } from 'aws-cdk-lib/aws-events';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { Key } from 'aws-cdk-lib/aws-kms';
-import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { type BundlingOptions, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Topic } from 'aws-cdk-lib/aws-sns';
@@ -31,6 +31,11 @@ export interface FunctionSpec {
   readonly notifies: boolean;
   readonly memoryMiB: number;
   readonly timeout: Duration;
+  /**
+   * Reserved concurrency: a number, `ingest` for the stage's `ingestConcurrency` cap (functions Loggers
+   * call), or absent for none (health: cheap, and it must answer even when ingest is saturated).
+   */
+  readonly concurrency?: number | 'ingest';
 }
 
 /**
@@ -46,6 +51,7 @@ export const FUNCTION_SPECS: Readonly<Record<FunctionName, FunctionSpec>> = {
     notifies: true,
     memoryMiB: 256,
     timeout: Duration.seconds(10),
+    concurrency: 'ingest',
   },
   // Events authenticate through the same phone-home path (hence GetItem too), then PutItem each event.
   events: {
@@ -53,6 +59,7 @@ export const FUNCTION_SPECS: Readonly<Record<FunctionName, FunctionSpec>> = {
     notifies: true,
     memoryMiB: 256,
     timeout: Duration.seconds(15),
+    concurrency: 'ingest',
   },
   // Relayed modem records: the bridge's credential (GetItem), each record a phone-home (UpdateItem) plus
   // its idempotency marker or event (PutItem); relayed error/critical events page like HTTPS ones.
@@ -62,6 +69,7 @@ export const FUNCTION_SPECS: Readonly<Record<FunctionName, FunctionSpec>> = {
     notifies: true,
     memoryMiB: 256,
     timeout: Duration.seconds(29),
+    concurrency: 'ingest',
   },
   // Health and the 404/405 fallback answer without touching data.
   health: { table: [], notifies: false, memoryMiB: 128, timeout: Duration.seconds(5) },
@@ -74,8 +82,13 @@ export const FUNCTION_SPECS: Readonly<Record<FunctionName, FunctionSpec>> = {
     notifies: true,
     memoryMiB: 512,
     timeout: Duration.seconds(55),
+    // One sweep at a time: a second concurrent sweep would only race the first for the same Loggers.
+    concurrency: 1,
   },
 };
+
+/** The functions Loggers and bridges call (throttled and capped together). */
+export const INGEST_FUNCTIONS = ['heartbeat', 'events', 'relay'] as const satisfies readonly FunctionName[];
 
 /** Powertools metrics namespace; the sweeper's EMF metrics land here with a `service` dimension. */
 export const METRICS_NAMESPACE = 'PhoneHomeListener';
@@ -88,20 +101,24 @@ export function serviceName(stage: string): string {
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /**
- * Bundling for every function: the local esbuild (never Docker), ESM for Node 22, minified with source
- * maps. The banner gives ESM bundles a `require` for CommonJS dependencies. The AWS SDK is bundled so the
+ * Bundling for every function: the local esbuild (never Docker), ESM for Node 22, minified. No source
+ * maps: they doubled the zip and `--enable-source-maps` slows every cold start; errors are logged by
+ * their (explicit, unminified) `name` and message. The banner gives ESM bundles a `require` for CommonJS dependencies. The AWS SDK is bundled so the
  * deployed code runs the SDK version the tests ran, not whatever the runtime ships.
  */
 export const BUNDLING: BundlingOptions = {
   format: OutputFormat.ESM,
   target: 'node22',
   minify: true,
-  sourceMap: true,
-  sourcesContent: false,
+  sourceMap: false,
   forceDockerBundling: false,
   bundleAwsSDK: true,
   externalModules: [],
   mainFields: ['module', 'main'],
+  // A Lambda gets its credentials from the environment only: drop the rest of the default chain.
+  esbuildArgs: {
+    '--alias': '@aws-sdk/credential-provider-node=./shared/adapters/lambda-credentials.ts',
+  },
   banner: "import { createRequire } from 'module';const require = createRequire(import.meta.url);",
 };
 
@@ -117,13 +134,22 @@ export interface ListenerFunctionsProps {
 /** The Lambda functions, one per entry of `FUNCTION_NAMES`, each granted exactly its {@link FunctionSpec}. */
 export class ListenerFunctions extends Construct {
   readonly byName: Readonly<Record<FunctionName, NodejsFunction>>;
+  /** Each function's own log group. */
+  readonly logGroups: Readonly<Record<FunctionName, LogGroup>>;
 
   constructor(scope: Construct, id: string, props: ListenerFunctionsProps) {
     super(scope, id);
     const { config } = props;
+    const logGroups: Partial<Record<FunctionName, LogGroup>> = {};
     const entries = FUNCTION_NAMES.map((name) => {
       const spec = FUNCTION_SPECS[name];
-      const fn = this.createFunction(name, spec, config);
+      // An explicit log group: retention without the LogRetention custom resource, and deleted with a dev stack.
+      const logGroup = new LogGroup(this, `${name}Logs`, {
+        retention: config.logRetentionDays as RetentionDays,
+        removalPolicy: config.removalPolicy === 'retain' ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+      });
+      logGroups[name] = logGroup;
+      const fn = this.createFunction(name, spec, config, logGroup);
       useTable(fn, props.store, spec);
       if (spec.notifies) {
         useAlarmTopic(fn, props.alarmTopic, props.topicKey);
@@ -132,15 +158,32 @@ export class ListenerFunctions extends Construct {
       return [name, fn] as const;
     });
     this.byName = Object.fromEntries(entries) as Record<FunctionName, NodejsFunction>;
+    this.logGroups = logGroups as Record<FunctionName, LogGroup>;
   }
 
-  private createFunction(name: FunctionName, spec: FunctionSpec, config: StageConfig): NodejsFunction {
-    // An explicit log group: retention without the LogRetention custom resource, and deleted with a dev stack.
-    const logGroup = new LogGroup(this, `${name}Logs`, {
-      retention: config.logRetentionDays as RetentionDays,
-      removalPolicy: config.removalPolicy === 'retain' ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+  private createFunction(
+    name: FunctionName,
+    spec: FunctionSpec,
+    config: StageConfig,
+    logGroup: LogGroup,
+  ): NodejsFunction {
+    // Our own role instead of AWSLambdaBasicExecutionRole, whose logs actions reach every log group in
+    // the account: this one writes to the function's own log group only.
+    const role = new Role(this, `${name}Role`, {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `Phone Home Listener ${config.stage}: ${name} function`,
     });
+    role.addToPolicy(
+      new PolicyStatement({
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        resources: [logGroup.logGroupArn],
+      }),
+    );
+    const concurrency = spec.concurrency === 'ingest' ? config.ingestConcurrency : spec.concurrency;
     return new NodejsFunction(this, name, {
+      role,
+      ...(concurrency === undefined ? {} : { reservedConcurrentExecutions: concurrency }),
+      ...(config.tracing ? { tracing: Tracing.ACTIVE } : {}),
       entry: `${REPO_ROOT}functions/${name}/handler.ts`,
       handler: 'handler',
       projectRoot: REPO_ROOT,
@@ -162,7 +205,6 @@ export class ListenerFunctions extends Construct {
         POWERTOOLS_SERVICE_NAME: serviceName(config.stage),
         POWERTOOLS_LOG_LEVEL: config.logLevel,
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
-        NODE_OPTIONS: '--enable-source-maps',
       },
     });
   }

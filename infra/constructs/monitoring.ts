@@ -11,11 +11,13 @@ import {
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { FilterPattern, type LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { DUE_INDEX } from '../../shared/adapters/table-schema.js';
 import { METRICS_NAMESPACE } from './functions.js';
+import { alarmNamePrefix } from './notifications.js';
 
 /** Properties of {@link Monitoring}. */
 export interface MonitoringProps {
@@ -29,10 +31,22 @@ export interface MonitoringProps {
   readonly opsTopic: Topic;
   /** The Powertools `service` dimension of the Listener's own metrics. */
   readonly serviceName: string;
+  /** The functions Loggers and bridges call: their Lambda throttles count as refused requests. */
+  readonly ingestFunctions: readonly IFunction[];
+  /** The API's JSON access logs: a metric filter counts the 429s in them. */
+  readonly accessLogs: LogGroup;
+  /** No heartbeat at all for this long while Loggers are watched = the Listener hears nobody. */
+  readonly heartbeatSilenceMinutes: number;
 }
 
 /** Percentage of API requests answered 5xx above which ops are alarmed. */
 export const API_5XX_PERCENT = 5;
+
+/** Refused Logger requests (API 429 + ingest Lambda throttles) in 5 minutes that are more than a stray. */
+export const REFUSED_REQUESTS_THRESHOLD = 10;
+
+/** Metric the access-log filter writes: one per request the API answered 429 (throttled). */
+export const API_THROTTLED_METRIC = 'ApiThrottled';
 
 /**
  * Watches the watcher. The reference note's worst case is a Listener failure that goes "unreported until
@@ -44,7 +58,7 @@ export class Monitoring extends Construct {
   constructor(scope: Construct, id: string, props: MonitoringProps) {
     super(scope, id);
     const five = Duration.minutes(5);
-    const prefix = `PhoneHomeListener-${props.stage}`;
+    const prefix = alarmNamePrefix(props.stage);
 
     this.add('SweeperErrors', {
       alarmName: `${prefix}-sweeper-errors`,
@@ -144,11 +158,104 @@ export class Monitoring extends Construct {
       treatMissingData: TreatMissingData.NOT_BREACHING,
     });
 
+    this.addListenerHealthAlarms(props, prefix);
+
     const action = new SnsAction(props.opsTopic);
     for (const alarm of this.alarms) {
       alarm.addAlarmAction(action);
       alarm.addOkAction(action);
     }
+  }
+
+  /** The alarms on what the Listener reports about itself: sweep failures, stuck pages, refused and missing heartbeats. */
+  private addListenerHealthAlarms(props: MonitoringProps, prefix: string) {
+    const five = Duration.minutes(5);
+    const own = (metricName: string, statistic: string, period: Duration = five) =>
+      new Metric({
+        namespace: METRICS_NAMESPACE,
+        metricName,
+        dimensionsMap: { service: props.serviceName },
+        period,
+        statistic,
+      });
+
+    this.add('SweepItemsFailed', {
+      alarmName: `${prefix}-sweep-items-failed`,
+      alarmDescription:
+        'The sweeper could not process some overdue Loggers or pending notices (they stay due and are retried): pages may be late.',
+      metric: own('SweepItemsFailed', 'Sum'),
+      threshold: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      // No sweep = no data: "sweeper not running" covers that.
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+
+    const maxPendingSeconds = 2 * props.sweepRateMinutes * 60;
+    this.add('NotificationsStuck', {
+      alarmName: `${prefix}-notifications-stuck`,
+      alarmDescription: `A page or all-clear has waited more than ${maxPendingSeconds} s (two sweeps) to be sent on one of its channels.`,
+      metric: own('PendingNotificationMaxAgeSeconds', 'Maximum'),
+      threshold: maxPendingSeconds,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+
+    // API Gateway has no 429 metric of its own: count them in the access logs.
+    props.accessLogs.addMetricFilter('ThrottledRequests', {
+      filterPattern: FilterPattern.numberValue('$.status', '=', 429),
+      metricNamespace: METRICS_NAMESPACE,
+      metricName: API_THROTTLED_METRIC,
+      metricValue: '1',
+      dimensions: { ApiId: '$.apiId' },
+    });
+    const refused: Record<string, Metric> = {
+      api429: new Metric({
+        namespace: METRICS_NAMESPACE,
+        metricName: API_THROTTLED_METRIC,
+        dimensionsMap: { ApiId: props.httpApi.apiId },
+        period: five,
+        statistic: 'Sum',
+      }),
+    };
+    props.ingestFunctions.forEach((fn, i) => {
+      refused[`lambda${i}`] = fn.metricThrottles({ period: five, statistic: 'Sum' });
+    });
+    this.add('RequestsRefused', {
+      alarmName: `${prefix}-requests-refused`,
+      alarmDescription: `More than ${REFUSED_REQUESTS_THRESHOLD} Logger or bridge requests in 5 minutes were refused (API 429 or Lambda throttling): heartbeats are being lost.`,
+      metric: new MathExpression({
+        label: 'Refused requests',
+        expression: Object.keys(refused)
+          .map((id) => `FILL(${id}, 0)`)
+          .join(' + '),
+        usingMetrics: refused,
+        period: five,
+      }),
+      threshold: REFUSED_REQUESTS_THRESHOLD,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+
+    // Every Logger silent at once is more likely the Listener (DNS, API, certificate, auth) than the fleet.
+    const window = Duration.minutes(props.heartbeatSilenceMinutes);
+    this.add('HeartbeatsStopped', {
+      alarmName: `${prefix}-heartbeats-stopped`,
+      alarmDescription: `No heartbeat arrived for ${window.toMinutes()} minutes while Loggers are watched: the Listener has stopped hearing anyone.`,
+      metric: new MathExpression({
+        label: 'Watched but unheard',
+        // No Heartbeats datapoint = none arrived (FILL 0). No WatchedLoggers = no sweep: missing, see below.
+        expression: 'IF(watched > 0 AND FILL(heartbeats, 0) == 0, 1, 0)',
+        usingMetrics: {
+          heartbeats: own('Heartbeats', 'Sum', window),
+          watched: own('WatchedLoggers', 'Maximum', window),
+        },
+        period: window,
+      }),
+      threshold: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      // Missing = the sweeper reported nothing: "sweeper not running" pages for that, not this alarm.
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
   }
 
   /** One alarm, judged on a single period: every condition here is worth waking someone for at once. */

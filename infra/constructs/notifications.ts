@@ -1,11 +1,17 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Aws, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { EventBus } from 'aws-cdk-lib/aws-events';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
-import { SubscriptionFilter as SnsFilter, Topic } from 'aws-cdk-lib/aws-sns';
+import { type CfnSubscription, type ITopicSubscription, Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription, SmsSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
-import { type StageConfig, type SubscriptionFilter, severitiesFrom } from '../stages.js';
+import { DETAIL_TYPES } from '../../shared/domain/notification.js';
+import {
+  type NotificationKind,
+  type StageConfig,
+  type SubscriptionFilter,
+  severitiesFrom,
+} from '../stages.js';
 
 /** KMS actions a publisher to an encrypted topic needs, named exactly: no `GenerateDataKey*`. */
 export const TOPIC_KEY_ACTIONS = ['kms:GenerateDataKey', 'kms:Decrypt'];
@@ -35,12 +41,15 @@ export class Notifications extends Construct {
       removalPolicy: retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
       pendingWindow: Duration.days(retain ? 30 : 7),
     });
+    // Only this stage's alarms, in this account, may use the key (no confused deputy).
+    const fromOwnAlarms = ownAlarmsCondition(config.stage);
     this.key.addToResourcePolicy(
       new PolicyStatement({
         sid: 'CloudWatchAlarmsPublishToOpsTopic',
         principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
         actions: TOPIC_KEY_ACTIONS,
         resources: ['*'], // in a key policy `*` means this key
+        conditions: fromOwnAlarms,
       }),
     );
 
@@ -54,13 +63,25 @@ export class Notifications extends Construct {
       masterKey: this.key,
       enforceSSL: true,
     });
+    // enforceSSL alone leaves the policy with a Deny only: CloudWatch needs an explicit Allow to publish.
+    this.opsTopic.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'CloudWatchAlarmsPublish',
+        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [this.opsTopic.topicArn],
+        conditions: fromOwnAlarms,
+      }),
+    );
 
-    for (const { address, filter } of config.alarmEmails) {
-      this.alarmTopic.addSubscription(new EmailSubscription(address, { filterPolicy: filterPolicy(filter) }));
-    }
-    for (const { number, filter } of config.alarmSms) {
-      this.alarmTopic.addSubscription(new SmsSubscription(number, { filterPolicy: filterPolicy(filter) }));
-    }
+    const subscribe = (subscription: ITopicSubscription, filter: SubscriptionFilter | undefined) => {
+      const created = this.alarmTopic.addSubscription(subscription);
+      // Written raw: the L2 filter type cannot express `$or`, which minSeverity needs (see filterPolicy).
+      const policy = filterPolicy(filter);
+      if (policy) (created.node.defaultChild as CfnSubscription).filterPolicy = policy;
+    };
+    for (const { address, filter } of config.alarmEmails) subscribe(new EmailSubscription(address), filter);
+    for (const { number, filter } of config.alarmSms) subscribe(new SmsSubscription(number), filter);
     for (const address of config.opsEmails) {
       this.opsTopic.addSubscription(new EmailSubscription(address));
     }
@@ -69,17 +90,43 @@ export class Notifications extends Construct {
   }
 }
 
+/** The alarm-name prefix of a stage: every alarm of `Monitoring` is named `<prefix>-<what>`. */
+export function alarmNamePrefix(stage: string): string {
+  return `PhoneHomeListener-${stage}`;
+}
+
+/** Conditions limiting a CloudWatch service-principal grant to this account's alarms of this stage. */
+function ownAlarmsCondition(stage: string) {
+  return {
+    StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
+    ArnLike: {
+      'aws:SourceArn': `arn:${Aws.PARTITION}:cloudwatch:${Aws.REGION}:${Aws.ACCOUNT_ID}:alarm:${alarmNamePrefix(stage)}-*`,
+    },
+  };
+}
+
+/** Kinds that are state changes of a Logger (everything but forwarded events). */
+const STATE_KINDS = (Object.keys(DETAIL_TYPES) as NotificationKind[]).filter(
+  (kind) => kind !== 'LOGGER_EVENT',
+);
+
 /**
  * The SNS filter policy for a subscriber, on the message attributes every publish carries (`kind`,
- * `customer`, `side`, `severity`). Undefined = everything.
+ * `customer`, `side`, `severity`). Undefined = everything. `minSeverity` selects forwarded events only:
+ * state changes (silent, blind, recovered) pass whatever their severity, so a paged rep always gets the
+ * all-clear (severity info).
  */
-export function filterPolicy(filter: SubscriptionFilter | undefined): Record<string, SnsFilter> | undefined {
+export function filterPolicy(filter: SubscriptionFilter | undefined): Record<string, unknown> | undefined {
   if (filter === undefined) return undefined;
-  const policy: Record<string, SnsFilter> = {};
-  if (filter.customers) policy.customer = SnsFilter.stringFilter({ allowlist: filter.customers });
-  if (filter.minSeverity) {
-    policy.severity = SnsFilter.stringFilter({ allowlist: severitiesFrom(filter.minSeverity) });
+  const policy: Record<string, unknown> = {};
+  if (filter.customers) policy.customer = [...filter.customers];
+  const kinds = filter.kinds ?? (Object.keys(DETAIL_TYPES) as NotificationKind[]);
+  if (filter.minSeverity && kinds.includes('LOGGER_EVENT')) {
+    const states = STATE_KINDS.filter((kind) => kinds.includes(kind));
+    const events = { kind: ['LOGGER_EVENT'], severity: severitiesFrom(filter.minSeverity) };
+    policy.$or = states.length > 0 ? [{ kind: states }, events] : [events];
+  } else if (filter.kinds) {
+    policy.kind = [...filter.kinds];
   }
-  if (filter.kinds) policy.kind = SnsFilter.stringFilter({ allowlist: filter.kinds });
   return Object.keys(policy).length > 0 ? policy : undefined;
 }

@@ -4,6 +4,23 @@
  */
 import { StoreUnavailableError } from '../domain/errors.js';
 
+/**
+ * Errors that mean DynamoDB (or the way to it) is slow or gone: client-side timeouts (aws-clients.ts),
+ * aborted calls, refused or reset connections, throttling, 5xx. Listed for the reader and the tests: every
+ * error that is not a condition failure or one of {@link OUR_MISTAKES} is treated the same way — 503.
+ */
+export const UNAVAILABLE_EXAMPLES = [
+  'TimeoutError',
+  'RequestTimeout',
+  'RequestTimeoutException',
+  'AbortError',
+  'ECONNREFUSED',
+  'ThrottlingException',
+  'ProvisionedThroughputExceededException',
+  'InternalServerError',
+  'ServiceUnavailable',
+] as const;
+
 /** Errors that mean the request itself was wrong (a bug here), not that DynamoDB is unavailable. */
 const OUR_MISTAKES = new Set(['ValidationException', 'ResourceNotFoundException', 'SerializationException']);
 

@@ -75,7 +75,14 @@ function mutableAttributes(logger: Logger): Item {
     remindAt: logger.remindAt,
     reminders: logger.reminders,
     held: logger.held,
+    stateShard: stateShardOf(logger),
   };
+}
+
+/** The `state` index key of a DOWN or PAUSED Logger (`DOWN#3`); absent otherwise, so the index stays sparse. */
+export function stateShardOf(logger: Logger): string | undefined {
+  if (logger.state !== 'DOWN' && logger.state !== 'PAUSED') return undefined;
+  return `${logger.state}#${shardOf(logger).slice('due#'.length)}`;
 }
 
 /** The Listener's own record of its sweeper: `pk = LISTENER#SWEEPER`, `sk = SWEEPER`. */

@@ -15,13 +15,14 @@ import {
 import { type NotificationChannel, PartialDelivery } from '../ports.js';
 
 /** The SNS Publish input for a notification (exported for tests and for the infra filter policies). */
-export function snsPublishInput(topicArn: string, n: Notification) {
+export function snsPublishInput(topicArn: string, n: Notification, links: readonly string[] = []) {
   const attributes = messageAttributes(n);
+  const email = emailText(n, links);
   return {
     TopicArn: topicArn,
     Subject: subject(n),
     MessageStructure: 'json',
-    Message: JSON.stringify({ default: emailText(n), email: emailText(n), sms: smsText(n) }),
+    Message: JSON.stringify({ default: email, email, sms: smsText(n) }),
     MessageAttributes: Object.fromEntries(
       Object.entries(attributes).map(([name, value]) => [name, { DataType: 'String', StringValue: value }]),
     ),
@@ -35,12 +36,17 @@ export class SnsNotifier implements NotificationChannel {
   constructor(
     private readonly client: SNSClient,
     private readonly topicArn: string,
+    /** Lines the email adds (the console's Logger page and acknowledge links); never fails a page. */
+    private readonly emailLinks: (n: Notification) => Promise<string[]> = async () => [],
   ) {}
 
   async publish(notifications: readonly Notification[]): Promise<void> {
     const pages = notifications.filter(pagesOnCall);
     const results = await Promise.allSettled(
-      pages.map((n) => this.client.send(new PublishCommand(snsPublishInput(this.topicArn, n)))),
+      pages.map(async (n) => {
+        const links = await this.emailLinks(n).catch(() => []);
+        return this.client.send(new PublishCommand(snsPublishInput(this.topicArn, n, links)));
+      }),
     );
     const failed = results.flatMap((r, i) =>
       r.status === 'rejected' ? [{ index: i, reason: r.reason }] : [],

@@ -13,11 +13,16 @@
  * - `due` GSI (sparse): `dueShard` + `dueAt`; only items the sweeper must look at some day are in it
  *   (Loggers being watched, outbox retries, events not yet confirmed published). The partition key is
  *   sharded so no partition grows hot; the sweeper queries each shard for `dueAt <= now`.
- * - `fleet` GSI (sparse, keys only): one entry per Logger, written at registration, for admin listings.
+ * - `fleet` GSI (sparse, keys only): one entry per Logger, written at registration, for admin listings and
+ *   the fleet total (a `Select: COUNT` query; see docs/scale.md).
+ * - `state` GSI (sparse): `stateShard` (`DOWN#<n>` / `PAUSED#<n>`, the Logger's `due` shard number) +
+ *   `loggerId`; only DOWN and PAUSED Loggers are in it, so fleet counts and the status view read what needs
+ *   attention, never the whole fleet. Written by transitions only (rare), never by the heartbeat fast path.
  */
 export const KEY = { partition: 'pk', sort: 'sk' } as const;
 export const DUE_INDEX = { name: 'due', partition: 'dueShard', sort: 'dueAt' } as const;
 export const FLEET_INDEX = { name: 'fleet', partition: 'fleet', sort: 'loggerId' } as const;
+export const STATE_INDEX = { name: 'state', partition: 'stateShard', sort: FLEET_INDEX.sort } as const;
 export const TTL_ATTRIBUTE = 'expiresAt';
 
 /**
@@ -38,6 +43,7 @@ export function createTableInput(tableName: string) {
       { AttributeName: DUE_INDEX.sort, AttributeType: 'N' as const },
       { AttributeName: FLEET_INDEX.partition, AttributeType: 'S' as const },
       { AttributeName: FLEET_INDEX.sort, AttributeType: 'S' as const },
+      { AttributeName: STATE_INDEX.partition, AttributeType: 'S' as const },
     ],
     KeySchema: [
       { AttributeName: KEY.partition, KeyType: 'HASH' as const },
@@ -59,6 +65,14 @@ export function createTableInput(tableName: string) {
           { AttributeName: FLEET_INDEX.sort, KeyType: 'RANGE' as const },
         ],
         Projection: { ProjectionType: 'KEYS_ONLY' as const },
+      },
+      {
+        IndexName: STATE_INDEX.name,
+        KeySchema: [
+          { AttributeName: STATE_INDEX.partition, KeyType: 'HASH' as const },
+          { AttributeName: STATE_INDEX.sort, KeyType: 'RANGE' as const },
+        ],
+        Projection: { ProjectionType: 'ALL' as const },
       },
     ],
   };

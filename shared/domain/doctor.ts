@@ -62,7 +62,20 @@ const REMEDY = {
   pairing:
     'Each phone number must always be matched with its own Listener (in the note: 9,19191234567 with GEOCSCLNRA, 9,14081234567 with GEOCSCLNRB); a Phone Home attempt with any other number fails.',
   site: 'Both sides silent: check what they share — the site itself (is the ICM up?), its phone lines or network to the Listener, the dial-in bridge, and this Listener.',
+  sender:
+    'Check that the process phoning home on the Logger (its heartbeat job or CSFS) is running: nothing sent is nothing received.',
+  network:
+    "Check the Logger's HTTPS path to the Listener API: DNS, proxy and firewall; connections refused or timing out in its log mean its heartbeats never arrive.",
+  token:
+    "Check its token: 401 answers in the Logger's log mean a wrong or rotated token (listener logger rotate-token gives a new one; put it in the Logger's configuration).",
 } as const;
+
+/** Where a silent Logger's own trouble usually is, by how it phones home: the note's checks are for modems. */
+function ownRemedies(logger: Logger): string[] {
+  return logger.transport === 'modem'
+    ? [REMEDY.modem, REMEDY.ras, REMEDY.config, REMEDY.dtp]
+    : [REMEDY.sender, REMEDY.network, REMEDY.token];
+}
 
 /**
  * The note's rule: a heartbeat interval at least one hour less than the event timeout is sufficient
@@ -216,7 +229,7 @@ export function checkDuplex(logger: Logger, twin: Logger | undefined, now: numbe
         severity: state === 'DOWN' ? 'error' : 'warning',
         subject,
         message: `${state}, silent for ${silentFor}, while its twin ${twinName} is ${twinState}: the site is fine, this Logger is not phoning home`,
-        remedy: [REMEDY.modem, REMEDY.ras, REMEDY.config, REMEDY.dtp],
+        remedy: ownRemedies(logger),
       },
     ];
   }
@@ -228,7 +241,7 @@ export function checkDuplex(logger: Logger, twin: Logger | undefined, now: numbe
         severity: blind ? 'critical' : 'error',
         subject,
         message: `${state}, silent for ${silentFor}, and its twin ${formatLoggerId(twin)} is ${twinState} too${blind ? ': the customer is blind, none of its alarms reach support' : ''}`,
-        remedy: [REMEDY.site, REMEDY.dtp],
+        remedy: logger.transport === 'modem' ? [REMEDY.site, REMEDY.dtp] : [REMEDY.site, REMEDY.network],
       },
     ];
   }
@@ -238,7 +251,7 @@ export function checkDuplex(logger: Logger, twin: Logger | undefined, now: numbe
       severity: state === 'DOWN' ? 'error' : 'warning',
       subject,
       message: `${state}, silent for ${silentFor} (no twin registered to compare with)`,
-      remedy: [REMEDY.dtp, REMEDY.modem, REMEDY.ras, REMEDY.config],
+      remedy: ownRemedies(logger),
     },
   ];
 }

@@ -208,8 +208,8 @@ export const BLIND_RUNBOOK: readonly string[] = [
   'Then check each Logger as for a single silent Logger (DTP log, modem, RAS, heartbeat interval, Phone Home configuration).',
 ];
 
-/** The email body: the headline, the facts, and for a silent Logger the runbook. */
-export function emailText(n: Notification): string {
+/** The email body: the headline, the facts, `links` (the console's, if any), and for a silent Logger the runbook. */
+export function emailText(n: Notification, links: readonly string[] = []): string {
   if (isMassSilence(n)) return massSilenceEmail(n);
   const facts: [string, string | undefined][] = [
     ['Logger', formatLoggerId(n.logger)],
@@ -233,6 +233,7 @@ export function emailText(n: Notification): string {
     }
   }
   const lines = [headline(n), '', ...facts.filter(([, v]) => v !== undefined).map(([k, v]) => `${k}: ${v}`)];
+  if (links.length > 0) lines.push('', ...links);
   if (n.kind === 'LOGGER_SILENT') {
     lines.push('', 'While a Logger is silent its alarms do not reach support. What to check:');
     lines.push(...SILENT_RUNBOOK.map((step, i) => `${i + 1}. ${step}`));

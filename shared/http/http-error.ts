@@ -16,9 +16,12 @@ export class HttpError extends Error {
 export const payloadTooLarge = (message: string) => new HttpError(413, 'payload_too_large', message);
 export const unsupportedMediaType = (message: string) =>
   new HttpError(415, 'unsupported_media_type', message);
-export const notFound = (path: string, paths: readonly string[]) =>
-  new HttpError(404, 'not_found', `no such route: ${path}; the API serves ${paths.join(', ')}`);
-export const methodNotAllowed = (method: string, path: string, allowed: string) =>
-  new HttpError(405, 'method_not_allowed', `${method} is not allowed on ${path}; use ${allowed}`, {
-    Allow: allowed,
-  });
+/** 404: lists the routes there are; never repeats the path asked for (it could carry a token). */
+export const notFound = (paths: readonly string[]) =>
+  new HttpError(404, 'not_found', `no such route; the API serves ${paths.join(', ')}`);
+/** 405 for `route` (one of the API's own paths, not the caller's text): says which methods it takes. */
+export const methodNotAllowed = (route: string, allowed: string) =>
+  new HttpError(405, 'method_not_allowed', `${route} accepts only ${allowed}`, { Allow: allowed });
+/** 400 for a request target that is not a path at all (local server; API Gateway answers those itself). */
+export const badRequestTarget = () =>
+  new HttpError(400, 'bad_request', 'the request target is not a valid path; send e.g. POST /v1/heartbeat');

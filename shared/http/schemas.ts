@@ -1,10 +1,13 @@
 /**
  * The HTTP API's request bodies (zod) and size limits. Unknown fields are rejected, so a misspelt field is
- * a clear 400 rather than silently ignored.
+ * a clear 400 (listing the allowed fields) rather than silently ignored.
  */
 import { z } from 'zod';
+import { ValidationError } from '../domain/errors.js';
 import { MAX_EVENT_MESSAGE_BYTES, MAX_EVENTS_PER_BATCH, SEVERITIES } from '../domain/event.js';
+import type { PhoneHomeReport } from '../domain/transitions.js';
 import { MAX_RELAY_BODY_BYTES, MAX_RELAY_RECORDS } from '../relay/protocol.js';
+import { strictObject } from '../strict-schema.js';
 import { payloadTooLarge } from './http-error.js';
 
 export const HEARTBEAT_MAX_BYTES = 16 * 1024;
@@ -16,7 +19,7 @@ const isoTime = z.iso.datetime({
 });
 
 /** `POST /v1/heartbeat` body (optional): what the Logger says about itself; never used for deadlines. */
-export const heartbeatBody = z.strictObject({
+export const heartbeatBody = strictObject({
   sentAt: isoTime.optional(),
   intervalMinutes: z
     .number({ error: 'must be a number of minutes' })
@@ -27,7 +30,15 @@ export const heartbeatBody = z.strictObject({
 });
 export type HeartbeatBody = z.output<typeof heartbeatBody>;
 
-const eventSchema = z.strictObject({
+/** What a heartbeat body reports to the state machine (the interval in ms; `sentAt` is never used). */
+export function heartbeatReport(body: HeartbeatBody): PhoneHomeReport {
+  return {
+    ...(body.intervalMinutes === undefined ? {} : { intervalMs: Math.round(body.intervalMinutes * 60_000) }),
+    ...(body.agent === undefined ? {} : { agent: body.agent }),
+  };
+}
+
+const eventSchema = strictObject({
   id: z
     .string({ error: 'is required: a unique id for this event' })
     .regex(/^[A-Za-z0-9._:-]{1,128}$/, 'must be 1–128 letters, digits or . _ : -'),
@@ -38,7 +49,7 @@ const eventSchema = z.strictObject({
 });
 
 /** `POST /v1/events` body: 1–100 events. */
-export const eventsBody = z.strictObject({
+export const eventsBody = strictObject({
   events: z
     .array(eventSchema, { error: 'is required: a list of 1–100 events' })
     .min(1, 'must hold at least one event')
@@ -46,15 +57,27 @@ export const eventsBody = z.strictObject({
 });
 export type EventsBody = z.output<typeof eventsBody>;
 
-/** A message over 2 KiB (UTF-8) is a 413 naming the event, not a 400. */
-export function checkMessageSizes(body: EventsBody): EventsBody {
+/**
+ * What the schema cannot say about a batch: each message fits 2 KiB (UTF-8; else 413 naming the event) and
+ * each event has its own id (else 400 naming both positions). The first problem in batch order is answered,
+ * so the same batch always gets the same answer. (The same id in a LATER batch is a replay: "duplicate".)
+ */
+export function checkEventsBatch(body: EventsBody): EventsBody {
+  const firstIndexOf = new Map<string, number>();
   body.events.forEach((event, index) => {
     const bytes = Buffer.byteLength(event.message, 'utf8');
     if (bytes > MAX_EVENT_MESSAGE_BYTES) {
       throw payloadTooLarge(
-        `events.${index}.message is ${bytes} bytes; the limit is ${MAX_EVENT_MESSAGE_BYTES} bytes`,
+        `events[${index}].message is ${bytes} bytes; the limit is ${MAX_EVENT_MESSAGE_BYTES} bytes`,
       );
     }
+    const first = firstIndexOf.get(event.id);
+    if (first !== undefined) {
+      throw new ValidationError(
+        `events[${index}].id repeats events[${first}].id; each event in a batch needs its own id`,
+      );
+    }
+    firstIndexOf.set(event.id, index);
   });
   return body;
 }
@@ -63,7 +86,7 @@ export function checkMessageSizes(body: EventsBody): EventsBody {
  * `POST /v1/relay` envelope. Each record is validated on its own (shared/listener/relay.ts), so one bad
  * record is answered `rejected` instead of refusing its whole batch.
  */
-export const relayBody = z.strictObject({
+export const relayBody = strictObject({
   bridge: z.string().min(1).max(64).optional(),
   records: z
     .array(z.unknown(), { error: 'is required: a list of 1–100 records' })

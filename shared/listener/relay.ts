@@ -6,10 +6,8 @@
  * it: a batch of 30 spooled heartbeats does not count as 30 arrivals, and a batch the Listener already had
  * (a resend after a lost answer) counts as none.
  */
-import { UnknownBridgeError } from '../domain/errors.js';
 import type { LoggerEvent } from '../domain/event.js';
 import { formatLoggerId, type LoggerId } from '../domain/logger.js';
-import { hashToken, sameHash, siteOfBridgeToken } from '../domain/token.js';
 import { type RelayRecord, type RelayResult, relayRecordSchema } from '../relay/protocol.js';
 import type { ListenerDeps } from './deps.js';
 import { publishEvents } from './events.js';
@@ -25,16 +23,15 @@ interface Valid {
   readonly record: RelayRecord;
 }
 
-/** Authenticates the bridge, then applies each Logger's records together (in order, one phone-home). */
+/**
+ * Applies the records of an authenticated bridge (see authenticate.ts): each Logger's records together,
+ * in order, as one phone-home.
+ */
 export async function relayRecords(
   deps: ListenerDeps,
-  bridgeToken: string,
   now: number,
   records: readonly unknown[],
-): Promise<{ site: string; results: RelayResult[] }> {
-  const site = siteOfBridgeToken(bridgeToken);
-  const bridge = await deps.store.getBridge(site);
-  if (!bridge || !sameHash(bridge.tokenHash, hashToken(bridgeToken))) throw new UnknownBridgeError();
+): Promise<RelayResult[]> {
   const results: RelayResult[] = [];
   const byLogger = new Map<string, Valid[]>();
   for (const [index, raw] of records.entries()) {
@@ -55,7 +52,7 @@ export async function relayRecords(
   for (const group of byLogger.values()) {
     for (const [index, result] of await applyGroup(deps, group, now)) results[index] = result;
   }
-  return { site, results };
+  return results;
 }
 
 function recordId(raw: unknown, index: number): string {

@@ -13,6 +13,7 @@
 import { z } from 'zod';
 import { MAX_EVENT_MESSAGE_BYTES, SEVERITIES } from '../domain/event.js';
 import { customerSchema, sideSchema } from '../domain/logger.js';
+import { strictObject } from '../strict-schema.js';
 
 /** The relay endpoint, relative to the API base URL. */
 export const RELAY_PATH = '/v1/relay';
@@ -63,13 +64,13 @@ const base = {
     .optional(),
 };
 
-export const relayHeartbeatSchema = z.strictObject({
+export const relayHeartbeatSchema = strictObject({
   ...base,
   type: z.literal('heartbeat'),
   intervalMinutes: intervalMinutesSchema.optional(),
 });
 
-export const relayEventSchema = z.strictObject({
+export const relayEventSchema = strictObject({
   ...base,
   type: z.literal('event'),
   severity: severitySchema,
@@ -82,7 +83,7 @@ export const relayRecordSchema = z.discriminatedUnion('type', [relayHeartbeatSch
   error: 'type is "heartbeat" or "event"',
 });
 
-export const relayRequestSchema = z.strictObject({
+export const relayRequestSchema = strictObject({
   /** The bridge's site name, for diagnosis only (the token identifies the bridge). */
   bridge: z.string().min(1).max(64).optional(),
   records: z

@@ -99,7 +99,7 @@ describe('listener local', () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('customer "GEOCUST1"');
     const noListener = await runCli(['logger', 'list', '--dir', '/nonexistent']);
-    expect(noListener.code).toBe(2);
+    expect(noListener.code).toBe(3);
     expect(noListener.stderr).toContain('start one with "npm start"');
   });
 });

@@ -108,7 +108,7 @@ describe('listener logger show | rotate-token | pause | resume | remove', () => 
       '9,19191234567',
     );
     expect(half.code).toBe(2);
-    expect(half.stderr).toContain('--listener is missing: give --phone and --listener together');
+    expect(half.stderr).toContain('--listener is missing — give --phone and --listener together');
   });
 
   it('rotates a token: the new one is printed once and works, the old one stops working', async () => {
@@ -144,9 +144,9 @@ describe('listener logger show | rotate-token | pause | resume | remove', () => 
     expect(removed.code).toBe(0);
     expect(json(removed.stdout)).toMatchObject({ logger: 'rmco/A', removed: true });
     const gone = await cli('logger', 'show', 'rmco/A');
-    expect(gone.code).toBe(1);
+    expect(gone.code).toBe(2);
     expect(gone.stderr).toContain(
-      'rmco/A is not registered; see the registered ones with: listener logger list',
+      'rmco/A is not registered — see the registered ones with: listener logger list',
     );
     // Past its deadline: anything left in the due index would now be swept and alarmed.
     await new Promise((r) => setTimeout(r, Math.max(0, registered + 9_500 - Date.now())));
@@ -260,7 +260,7 @@ describe('listener status | alarm | events', () => {
     const up = await cli('alarm', 'ack', 'fine/A', '--by', 'alice');
     expect(up.code).toBe(1);
     expect(up.stderr).toContain(
-      'fine/A has no open alarm (it is UP); see the open ones with: listener alarm list',
+      'fine/A has no open alarm (it is UP) — see the open ones with: listener alarm list',
     );
     const noBy = await cli('alarm', 'ack', 'half/A');
     expect(noBy.code).toBe(2);
@@ -293,9 +293,11 @@ describe('listener status | alarm | events', () => {
       cli('events', '--since', 'yesterday'),
     ]);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain('--severity "fatal": use one of info, warning, error, critical');
+    expect(bad.stderr).toContain(
+      '--severity "fatal" is not a severity — use one of info, warning, error, critical',
+    );
     expect(badSince.code).toBe(2);
-    expect(badSince.stderr).toContain('--since: "yesterday" is not a duration');
+    expect(badSince.stderr).toContain('--since "yesterday" is not a duration');
   });
 });
 
@@ -327,7 +329,7 @@ describe('listener maintenance', () => {
     const badTime = await cli('maintenance', 'add', 'mco', '--to', 'tomorrow');
     expect(badTime.code).toBe(2);
     expect(badTime.stderr).toContain(
-      '--to "tomorrow" is not a time: write now, a time such as 2026-11-24T22:00Z',
+      '--to "tomorrow" is not a time — write now, a time such as 2026-11-24T22:00Z',
     );
     const past = await cli(
       'maintenance',
@@ -341,7 +343,7 @@ describe('listener maintenance', () => {
     expect(past.code).toBe(2);
     expect(past.stderr).toContain('--to is in the past');
     const unknown = await cli('maintenance', 'remove', 'mw-000000');
-    expect(unknown.code).toBe(1);
+    expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('see them with: listener maintenance list');
   });
 });

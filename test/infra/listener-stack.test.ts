@@ -5,7 +5,9 @@ import { BUNDLING, FUNCTION_SPECS } from '../../infra/constructs/functions.js';
 import { OUTPUT_KEYS } from '../../infra/stage-names.js';
 import { STAGES, type StageInput } from '../../infra/stages.js';
 import { createTableInput, DUE_INDEX } from '../../shared/adapters/table-schema.js';
+import { SEVERITIES } from '../../shared/domain/event.js';
 import { FALLBACK_FUNCTION, FUNCTION_NAMES, type FunctionName, ROUTES } from '../../shared/http/routes.js';
+import { type FilterPolicy, filterAccepts } from '../support/sns-filter.js';
 import { logicalId, removeAssemblies, type Synthesized, synthStage } from './synth.js';
 
 type Resource = { Type: string; Properties: Record<string, unknown>; DeletionPolicy?: string };
@@ -46,7 +48,12 @@ function functionProps(s: Synthesized, name: FunctionName): Record<string, unkno
 const envOf = (s: Synthesized, name: FunctionName) =>
   (functionProps(s, name).Environment as { Variables: Record<string, unknown> }).Variables;
 
-const actionsOf = (statements: Statement[]) => statements.flatMap((s) => [s.Action].flat()).sort();
+/** Actions on the Listener's data and notifications (the logs and X-Ray statements every function has aside). */
+const actionsOf = (statements: Statement[]) =>
+  statements
+    .flatMap((s) => [s.Action].flat())
+    .filter((a) => !a.startsWith('logs:') && !a.startsWith('xray:'))
+    .sort();
 
 describe('the table', () => {
   it('is on-demand with point-in-time recovery and TTL on the events expiry attribute', () => {
@@ -85,7 +92,9 @@ describe('the HTTP API', () => {
     const keys = Object.values(dev.template.findResources('AWS::ApiGatewayV2::Route')).map(
       (r) => (r as Resource).Properties.RouteKey,
     );
-    expect(keys.sort()).toEqual([...ROUTES.map((r) => `${r.method} ${r.path}`), '$default'].sort());
+    // The console's routes are its own construct's (test/infra/console.test.ts).
+    const api = keys.filter((key) => !String(key).includes(' /console'));
+    expect(api.sort()).toEqual([...ROUTES.map((r) => `${r.method} ${r.path}`), '$default'].sort());
   });
 
   it('sends each route, and $default, to its function', () => {
@@ -118,7 +127,29 @@ describe('the HTTP API', () => {
         },
       });
     }
-    expect(prod.config.throttling).toEqual({ rateLimit: 100, burstLimit: 200 });
+    expect(prod.config.throttling).toMatchObject({ rateLimit: 100, burstLimit: 200 });
+  });
+
+  it('throttles each Logger route on its own, at the limits of the stage config', () => {
+    for (const s of [dev, prod]) {
+      const stage = only(s.template, 'AWS::ApiGatewayV2::Stage').Properties;
+      const { routes } = s.config.throttling;
+      expect(stage.RouteSettings).toEqual({
+        'POST /v1/heartbeat': {
+          ThrottlingRateLimit: routes.heartbeat.rateLimit,
+          ThrottlingBurstLimit: routes.heartbeat.burstLimit,
+        },
+        'POST /v1/events': {
+          ThrottlingRateLimit: routes.events.rateLimit,
+          ThrottlingBurstLimit: routes.events.burstLimit,
+        },
+        'POST /v1/relay': {
+          ThrottlingRateLimit: routes.relay.rateLimit,
+          ThrottlingBurstLimit: routes.relay.burstLimit,
+        },
+      });
+    }
+    expect(prod.config.throttling.routes.events).toEqual({ rateLimit: 50, burstLimit: 100 });
   });
 
   it('writes JSON access logs with the request id to a log group with retention', () => {
@@ -142,8 +173,9 @@ describe('the HTTP API', () => {
 
 describe('the Lambda functions', () => {
   it('are exactly FUNCTION_NAMES, each with a spec', () => {
+    // Plus the console's own function (test/infra/console.test.ts).
     expect(Object.keys(dev.template.findResources('AWS::Lambda::Function'))).toHaveLength(
-      FUNCTION_NAMES.length,
+      FUNCTION_NAMES.length + 1,
     );
     expect(Object.keys(FUNCTION_SPECS).sort()).toEqual([...FUNCTION_NAMES].sort());
   });
@@ -185,8 +217,9 @@ describe('the Lambda functions', () => {
       POWERTOOLS_SERVICE_NAME: 'phone-home-listener-dev',
       POWERTOOLS_LOG_LEVEL: 'DEBUG',
       POWERTOOLS_METRICS_NAMESPACE: 'PhoneHomeListener',
-      NODE_OPTIONS: '--enable-source-maps',
     });
+    // No source maps are shipped, so nothing to enable.
+    expect(envOf(dev, 'sweeper')).not.toHaveProperty('NODE_OPTIONS');
   });
 
   it('get the stage reminder period (prod reminds every 4h while DOWN and unacknowledged)', () => {
@@ -201,15 +234,63 @@ describe('the Lambda functions', () => {
     expect(env('events')).toHaveProperty('EVENT_BUS_NAME');
   });
 
-  it('are bundled by the local esbuild as minified ESM for Node 22 with source maps', () => {
+  it('are bundled by the local esbuild as minified ESM for Node 22 without source maps', () => {
     expect(BUNDLING).toMatchObject({
       format: 'esm',
       target: 'node22',
       minify: true,
-      sourceMap: true,
+      sourceMap: false,
       forceDockerBundling: false,
     });
     expect(BUNDLING.banner).toContain('createRequire(import.meta.url)');
+  });
+});
+
+describe('production settings', () => {
+  it('reserves one sweeper, caps each ingest function at the stage ingestConcurrency, and leaves health free', () => {
+    for (const s of [dev, prod]) {
+      expect(functionProps(s, 'sweeper').ReservedConcurrentExecutions).toBe(1);
+      for (const name of ['heartbeat', 'events', 'relay'] as const) {
+        expect(functionProps(s, name).ReservedConcurrentExecutions, name).toBe(s.config.ingestConcurrency);
+      }
+      expect(functionProps(s, 'health').ReservedConcurrentExecutions).toBeUndefined();
+    }
+    expect([dev.config.ingestConcurrency, prod.config.ingestConcurrency]).toEqual([5, 50]);
+  });
+
+  it('traces with X-Ray only where the stage asks for it', () => {
+    expect(dev.config.tracing).toBe(true);
+    expect(prod.config.tracing).toBe(false);
+    for (const name of FUNCTION_NAMES) {
+      expect(functionProps(dev, name).TracingConfig).toEqual({ Mode: 'Active' });
+      expect(functionProps(prod, name).TracingConfig).toBeUndefined();
+    }
+  });
+
+  it('serves the API on the custom domain with its ACM certificate when the stage has one', () => {
+    const certificateArn =
+      'arn:aws:acm:eu-west-1:123456789012:certificate/0b6e5b3c-6a7d-4f0e-9a1c-2f3e4d5c6b7a';
+    const custom = synthStage('custom', {
+      custom: { ...STAGES.prod, domainName: 'listener.example.com', certificateArn } as StageInput,
+    });
+    custom.template.hasResourceProperties('AWS::ApiGatewayV2::DomainName', {
+      DomainName: 'listener.example.com',
+      DomainNameConfigurations: [
+        Match.objectLike({ CertificateArn: certificateArn, EndpointType: 'REGIONAL' }),
+      ],
+    });
+    custom.template.hasResourceProperties('AWS::ApiGatewayV2::ApiMapping', {
+      ApiId: { Ref: logicalId(custom.stack.api.httpApi) },
+      Stage: '$default',
+    });
+    const outputs = custom.template.toJSON().Outputs as Record<string, { Value: unknown }>;
+    expect(outputs[OUTPUT_KEYS.apiUrl]?.Value).toEqual({
+      'Fn::Join': ['', ['https://', { Ref: logicalId(custom.stack.api.domain as never) }]],
+    });
+    expect(outputs.CustomDomainTarget?.Value).toEqual({
+      'Fn::GetAtt': [logicalId(custom.stack.api.domain as never), 'RegionalDomainName'],
+    });
+    expect(dev.template.findResources('AWS::ApiGatewayV2::DomainName')).toEqual({});
   });
 });
 
@@ -241,9 +322,10 @@ describe('least privilege', () => {
     );
   });
 
-  it('lets relay read the bridge credential, UpdateItem Loggers and PutItem markers and events, publish and put events', () => {
+  it('lets relay read the bridge credential and which records it had, UpdateItem Loggers and PutItem markers and events, publish and put events', () => {
     expect(actionsOf(statementsOf(dev, 'relay'))).toEqual(
       [
+        'dynamodb:BatchGetItem',
         'dynamodb:GetItem',
         'dynamodb:PutItem',
         'dynamodb:UpdateItem',
@@ -276,19 +358,41 @@ describe('least privilege', () => {
   });
 
   it('gives health no data access at all', () => {
-    expect(statementsOf(dev, 'health')).toEqual([]);
+    expect(actionsOf(statementsOf(dev, 'health'))).toEqual([]);
   });
 
-  it('grants no wildcard action and no wildcard resource in any policy', () => {
+  it('grants no wildcard action, and no wildcard resource but the X-Ray actions AWS allows only on "*"', () => {
+    const xray = ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'];
     for (const s of [dev, prod]) {
       const policies = Object.values(s.template.findResources('AWS::IAM::Policy')) as Resource[];
       expect(policies.length).toBeGreaterThan(0);
       for (const policy of policies) {
         for (const st of (policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement) {
           for (const action of [st.Action].flat()) expect(action).not.toContain('*');
-          expect(JSON.stringify(st.Resource)).not.toMatch(/"\*"|\/\*"/);
+          if (st.Resource === '*') expect([st.Action].flat().sort()).toEqual(xray);
+          else expect(JSON.stringify(st.Resource)).not.toMatch(/\*/);
         }
       }
+    }
+  });
+
+  it('uses no AWS managed policy: each role writes only to its own log group', () => {
+    expect(
+      Object.values(dev.template.findResources('AWS::IAM::Role')).map(
+        (r) => (r as Resource).Properties.ManagedPolicyArns,
+      ),
+    ).toEqual(Object.values(dev.template.findResources('AWS::IAM::Role')).map(() => undefined));
+    for (const name of FUNCTION_NAMES) {
+      const logs = statementsOf(dev, name).filter((st) =>
+        [st.Action].flat().some((a) => a.startsWith('logs:')),
+      );
+      expect(logs).toEqual([
+        {
+          Effect: 'Allow',
+          Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+          Resource: { 'Fn::GetAtt': [logicalId(dev.stack.functions.logGroups[name]), 'Arn'] },
+        },
+      ]);
     }
   });
 
@@ -359,19 +463,6 @@ describe('notifications', () => {
     dev.template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
   });
 
-  it('lets CloudWatch alarms use the key to publish to the encrypted ops topic', () => {
-    dev.template.hasResourceProperties('AWS::KMS::Key', {
-      KeyPolicy: {
-        Statement: Match.arrayWith([
-          Match.objectLike({
-            Principal: { Service: 'cloudwatch.amazonaws.com' },
-            Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
-          }),
-        ]),
-      },
-    });
-  });
-
   it('denies publishing to either topic without SSL', () => {
     const policies = Object.values(dev.template.findResources('AWS::SNS::TopicPolicy')) as Resource[];
     const covered = policies.flatMap((p) => {
@@ -390,31 +481,67 @@ describe('notifications', () => {
     );
   });
 
-  it("subscribes the stage's emails and SMS numbers with their filter policies", () => {
+  it("subscribes the stage's emails and SMS numbers to the right topics", () => {
     const alarmTopic = { Ref: logicalId(prod.stack.notifications.alarmTopic) };
-    prod.template.hasResourceProperties('AWS::SNS::Subscription', {
-      Protocol: 'email',
-      Endpoint: 'icm-support@example.com',
-      TopicArn: alarmTopic,
-      FilterPolicy: Match.absent(),
+    const endpoints = (topic: unknown) =>
+      (Object.values(prod.template.findResources('AWS::SNS::Subscription')) as Resource[])
+        .filter((sub) => JSON.stringify(sub.Properties.TopicArn) === JSON.stringify(topic))
+        .map((sub) => `${sub.Properties.Protocol}:${sub.Properties.Endpoint}`)
+        .sort();
+    expect(endpoints(alarmTopic)).toEqual([
+      'email:icm-support@example.com',
+      'email:rep-geo@example.com',
+      'sms:+447700900123',
+    ]);
+    expect(endpoints({ Ref: logicalId(prod.stack.notifications.opsTopic) })).toEqual([
+      'email:listener-ops@example.com',
+    ]);
+  });
+
+  describe('prod subscribers get every kind they need (filter policies evaluated as SNS does)', () => {
+    const policyOf = (endpoint: string) => {
+      const sub = (Object.values(prod.template.findResources('AWS::SNS::Subscription')) as Resource[]).find(
+        (s) => s.Properties.Endpoint === endpoint,
+      );
+      expect(sub, endpoint).toBeDefined();
+      return sub?.Properties.FilterPolicy as FilterPolicy | undefined;
+    };
+    /** The attributes the Listener publishes (shared/domain/notification.ts messageAttributes). */
+    const page = (kind: string, customer: string, severity?: string) => {
+      const states: Record<string, string> = {
+        LOGGER_SILENT: 'error',
+        CUSTOMER_BLIND: 'critical',
+        LOGGER_RECOVERED: 'info',
+      };
+      return { kind, customer, side: 'A', severity: severity ?? states[kind] ?? 'info' };
+    };
+    const STATE_KINDS = ['LOGGER_SILENT', 'CUSTOMER_BLIND', 'LOGGER_RECOVERED'];
+
+    it('icm-support gets everything', () => {
+      const policy = policyOf('icm-support@example.com');
+      for (const kind of STATE_KINDS) expect(filterAccepts(policy, page(kind, 'anyone'))).toBe(true);
+      for (const severity of SEVERITIES) {
+        expect(filterAccepts(policy, page('LOGGER_EVENT', 'anyone', severity))).toBe(true);
+      }
     });
-    prod.template.hasResourceProperties('AWS::SNS::Subscription', {
-      Protocol: 'email',
-      Endpoint: 'rep-geo@example.com',
-      TopicArn: alarmTopic,
-      // Minimum severity "warning" = warning and everything above it.
-      FilterPolicy: { customer: ['geocust1', 'geocust2'], severity: ['warning', 'error', 'critical'] },
+
+    it('the rep gets the page, the blind page and the all-clear of their customers, and their warning+ events', () => {
+      const policy = policyOf('rep-geo@example.com');
+      for (const customer of ['geocust1', 'geocust2']) {
+        for (const kind of STATE_KINDS) expect(filterAccepts(policy, page(kind, customer)), kind).toBe(true);
+        expect(filterAccepts(policy, page('LOGGER_EVENT', customer, 'warning'))).toBe(true);
+        expect(filterAccepts(policy, page('LOGGER_EVENT', customer, 'critical'))).toBe(true);
+        expect(filterAccepts(policy, page('LOGGER_EVENT', customer, 'info'))).toBe(false);
+      }
+      for (const kind of [...STATE_KINDS, 'LOGGER_EVENT']) {
+        expect(filterAccepts(policy, page(kind, 'othercust', 'critical')), kind).toBe(false);
+      }
     });
-    prod.template.hasResourceProperties('AWS::SNS::Subscription', {
-      Protocol: 'sms',
-      Endpoint: '+447700900123',
-      TopicArn: alarmTopic,
-      FilterPolicy: { kind: ['LOGGER_SILENT'] },
-    });
-    prod.template.hasResourceProperties('AWS::SNS::Subscription', {
-      Protocol: 'email',
-      Endpoint: 'listener-ops@example.com',
-      TopicArn: { Ref: logicalId(prod.stack.notifications.opsTopic) },
+
+    it('the on-call phone gets silences, blind customers and their all-clears, not forwarded events', () => {
+      const policy = policyOf('+447700900123');
+      for (const kind of STATE_KINDS) expect(filterAccepts(policy, page(kind, 'anyone')), kind).toBe(true);
+      expect(filterAccepts(policy, page('LOGGER_EVENT', 'anyone', 'critical'))).toBe(false);
     });
   });
 
@@ -495,10 +622,97 @@ describe('monitoring', () => {
     });
   });
 
+  it('alarms when a sweep fails to process any item (SweepItemsFailed)', () => {
+    expect(alarm('sweep-items-failed')).toMatchObject({
+      Namespace: 'PhoneHomeListener',
+      MetricName: 'SweepItemsFailed',
+      Dimensions: [{ Name: 'service', Value: 'phone-home-listener-dev' }],
+      Statistic: 'Sum',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+    });
+  });
+
+  it('alarms when a pending notification is older than two sweep periods', () => {
+    expect(alarm('notifications-stuck')).toMatchObject({
+      MetricName: 'PendingNotificationMaxAgeSeconds',
+      Statistic: 'Maximum',
+      Threshold: 120, // sweepRate 1m × 2
+      ComparisonOperator: 'GreaterThanThreshold',
+    });
+    const slow = synthStage('slow', { slow: { ...STAGES.dev, sweepRate: '5m' } as StageInput });
+    const stuck = (Object.values(slow.template.findResources('AWS::CloudWatch::Alarm')) as Resource[]).find(
+      (a) => a.Properties.AlarmName === 'PhoneHomeListener-slow-notifications-stuck',
+    );
+    expect(stuck?.Properties.Threshold).toBe(600);
+  });
+
+  it('alarms on refused Logger requests: API 429s counted from the access logs, and ingest Lambda throttles', () => {
+    const props = alarm('requests-refused');
+    expect(props).toMatchObject({ Threshold: 10, ComparisonOperator: 'GreaterThanThreshold' });
+    const metrics = props.Metrics as { Id: string; Expression?: string; MetricStat?: { Metric: unknown } }[];
+    const stats = metrics.flatMap((m) => (m.MetricStat ? [m.MetricStat.Metric] : []));
+    expect(stats).toContainEqual({
+      Namespace: 'PhoneHomeListener',
+      MetricName: 'ApiThrottled',
+      Dimensions: [{ Name: 'ApiId', Value: { Ref: logicalId(dev.stack.api.httpApi) } }],
+    });
+    for (const name of ['heartbeat', 'events', 'relay'] as const) {
+      expect(stats).toContainEqual({
+        Namespace: 'AWS/Lambda',
+        MetricName: 'Throttles',
+        Dimensions: [{ Name: 'FunctionName', Value: { Ref: logicalId(dev.stack.functions.byName[name]) } }],
+      });
+    }
+    dev.template.hasResourceProperties('AWS::Logs::MetricFilter', {
+      LogGroupName: { Ref: logicalId(dev.stack.api.accessLogs) },
+      FilterPattern: '{ $.status = 429 }',
+      MetricTransformations: [
+        {
+          MetricNamespace: 'PhoneHomeListener',
+          MetricName: 'ApiThrottled',
+          MetricValue: '1',
+          Dimensions: [{ Key: 'ApiId', Value: '$.apiId' }],
+        },
+      ],
+    });
+  });
+
+  it('alarms when no heartbeat arrives for the stage window while Loggers are watched', () => {
+    for (const [s, seconds] of [
+      [dev, 86_400],
+      [prod, 3_600],
+    ] as const) {
+      const found = (Object.values(s.template.findResources('AWS::CloudWatch::Alarm')) as Resource[]).find(
+        (a) => a.Properties.AlarmName === `PhoneHomeListener-${s.config.stage}-heartbeats-stopped`,
+      );
+      const props = found?.Properties as Record<string, unknown>;
+      expect(props).toMatchObject({
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        EvaluationPeriods: 1,
+        TreatMissingData: 'notBreaching',
+      });
+      const metrics = props.Metrics as {
+        Id: string;
+        Expression?: string;
+        MetricStat?: { Metric: { MetricName: string }; Period: number; Stat: string };
+      }[];
+      const byName = (name: string) => metrics.find((m) => m.MetricStat?.Metric.MetricName === name);
+      expect(byName('Heartbeats')?.MetricStat).toMatchObject({ Period: seconds, Stat: 'Sum' });
+      expect(byName('WatchedLoggers')?.MetricStat).toMatchObject({ Period: seconds, Stat: 'Maximum' });
+      const expression = metrics.find((m) => m.Expression)?.Expression;
+      expect(expression).toBe(
+        `IF(${byName('WatchedLoggers')?.Id} > 0 AND FILL(${byName('Heartbeats')?.Id}, 0) == 0, 1, 0)`,
+      );
+    }
+  });
+
   it('sends every alarm, and its recovery, to the ops topic', () => {
     const ops = [{ Ref: logicalId(dev.stack.notifications.opsTopic) }];
     const alarms = Object.values(dev.template.findResources('AWS::CloudWatch::Alarm')) as Resource[];
-    expect(alarms).toHaveLength(6);
+    expect(alarms).toHaveLength(10);
     for (const a of alarms) {
       expect(a.Properties.AlarmActions, String(a.Properties.AlarmName)).toEqual(ops);
       expect(a.Properties.OKActions, String(a.Properties.AlarmName)).toEqual(ops);

@@ -51,7 +51,7 @@ describe('resolveStage', () => {
     const attempt = resolveStage('dev', { client: client() });
     await expect(attempt).rejects.toThrow(StageNotDeployedError);
     await expect(resolveStage('dev', { client: client() })).rejects.toThrow(
-      'stack PhoneHomeListener-dev not found in eu-west-1: deploy it with npx cdk deploy -c stage=dev',
+      'stack PhoneHomeListener-dev not found in eu-west-1 — deploy it with npx cdk deploy -c stage=dev',
     );
   });
 

@@ -20,7 +20,14 @@ describe('stage configuration', () => {
       renotifyEvery: 'off',
       phoneHomePairs: [],
       sweepRate: '1m',
-      throttling: { rateLimit: 50, burstLimit: 100 },
+      throttling: {
+        rateLimit: 50,
+        burstLimit: 100,
+        routes: { heartbeat: { rateLimit: 50, burstLimit: 100 } },
+      },
+      ingestConcurrency: 10,
+      tracing: false,
+      heartbeatSilenceWindow: '60m',
       logLevel: 'INFO',
       logRetentionDays: 30,
       alarmEmails: [],
@@ -38,6 +45,56 @@ describe('stage configuration', () => {
     expect(() =>
       parseStage('qa', { ...minimal, phoneHomePairs: [{ phone: 'call me', listener: 'GEOCSCLNRA' }] }),
     ).toThrow(/phoneHomePairs\.0\.phone/);
+  });
+
+  it('refuses a filter that pages LOGGER_SILENT without its all-clear or the customer-blind page', () => {
+    const sms = (kinds: string[]) => ({
+      ...minimal,
+      alarmSms: [{ number: '+447700900123', filter: { kinds } }],
+    });
+    expect(() => parseStage('qa', sms(['LOGGER_SILENT']))).toThrow(
+      /alarmSms\.0\.filter\.kinds must include LOGGER_RECOVERED with LOGGER_SILENT: whoever is paged must get the all-clear/,
+    );
+    expect(() => parseStage('qa', sms(['LOGGER_SILENT', 'LOGGER_RECOVERED']))).toThrow(
+      /must include CUSTOMER_BLIND with LOGGER_SILENT: a blind customer is the most urgent page/,
+    );
+    expect(() =>
+      parseStage('qa', sms(['LOGGER_SILENT', 'LOGGER_RECOVERED', 'CUSTOMER_BLIND'])),
+    ).not.toThrow();
+  });
+
+  it('takes a custom domain only with its certificate, in the stage region', () => {
+    const cert = 'arn:aws:acm:eu-west-1:123456789012:certificate/0b6e5b3c-6a7d-4f0e-9a1c-2f3e4d5c6b7a';
+    expect(() => parseStage('qa', { ...minimal, domainName: 'listener.example.com' })).toThrow(
+      /certificateArn domainName and certificateArn go together/,
+    );
+    expect(() =>
+      parseStage('qa', {
+        ...minimal,
+        region: 'us-east-1',
+        domainName: 'listener.example.com',
+        certificateArn: cert,
+      }),
+    ).toThrow(/certificateArn must be a certificate in the stage's region us-east-1/);
+    expect(
+      parseStage('qa', {
+        ...minimal,
+        region: 'eu-west-1',
+        domainName: 'listener.example.com',
+        certificateArn: cert,
+      }).domainName,
+    ).toBe('listener.example.com');
+  });
+
+  it('sizes each Logger route, refusing a burst below its rate', () => {
+    const routes = {
+      heartbeat: { rateLimit: 10, burstLimit: 5 },
+      events: { rateLimit: 1, burstLimit: 1 },
+      relay: { rateLimit: 1, burstLimit: 1 },
+    };
+    expect(() =>
+      parseStage('qa', { ...minimal, throttling: { rateLimit: 10, burstLimit: 20, routes } }),
+    ).toThrow(/throttling\.routes\.heartbeat\.burstLimit must be ≥ rateLimit/);
   });
 
   it('lets a subscriber filter on the critical CUSTOMER_BLIND kind', () => {

@@ -3,7 +3,7 @@
  * plugin) but without bundling or the built-in CloudFormation validation, so that one synth costs well
  * under a second. Every cloud assembly goes to a temp dir that {@link removeAssemblies} deletes.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, CfnElement, Stack } from 'aws-cdk-lib';
@@ -15,6 +15,13 @@ import type { StageConfig, StageInput } from '../../infra/stages.js';
 
 const outdirs: string[] = [];
 
+/** cdk.json's context (the feature flags): the CLI gives it to the app, so tests must too. */
+export const CDK_JSON_CONTEXT = (
+  JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as {
+    context: Record<string, unknown>;
+  }
+).context;
+
 /** A fresh test App: no bundling (the asset is a placeholder) and its assembly in a temp dir. */
 export function testApp(): App {
   const outdir = mkdtempSync(join(tmpdir(), 'phl-infra-test-'));
@@ -23,7 +30,7 @@ export function testApp(): App {
     outdir,
     builtinCloudFormationValidation: false,
     // Bundle no stack: NodejsFunction then skips esbuild entirely.
-    context: { 'aws:cdk:bundling-stacks': [] },
+    context: { ...CDK_JSON_CONTEXT, 'aws:cdk:bundling-stacks': [] },
   });
 }
 

@@ -346,7 +346,7 @@ describe('events', () => {
       ),
     );
     expect(res.statusCode).toBe(400);
-    expect(String((res.body.error as { message: string }).message)).toMatch(/^events\.1\.severity: /);
+    expect(String((res.body.error as { message: string }).message)).toMatch(/^events\[1\]\.severity: /);
     expect(await listener.runtime.store.listEvents({ customer: 'geocust1', side: 'A' }, 10)).toEqual([]);
   });
 });

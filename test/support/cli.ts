@@ -36,9 +36,11 @@ export interface LocalListener {
   stop(): Promise<number | null>;
 }
 
-/** Starts `listener local` in a fresh state directory and waits until it serves. */
-export async function startLocalListener(extraArgs: readonly string[] = []): Promise<LocalListener> {
-  const dir = mkdtempSync(join(tmpdir(), 'listener-e2e-'));
+/** Starts `listener local` in a fresh state directory (or `dir`) and waits until it serves. */
+export async function startLocalListener(
+  extraArgs: readonly string[] = [],
+  dir = mkdtempSync(join(tmpdir(), 'listener-e2e-')),
+): Promise<LocalListener> {
   const port = await freePort();
   const child = spawn(process.execPath, [BIN, 'local', '--port', String(port), '--dir', dir, ...extraArgs], {
     stdio: ['ignore', 'pipe', 'pipe'],

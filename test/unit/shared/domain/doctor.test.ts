@@ -135,6 +135,16 @@ describe('duplex: one side silent vs both', () => {
     expect(finding?.remedy.join(' ')).toMatch(/modem.*RAS/s);
   });
 
+  it('gives an HTTPS Logger advice for its transport (process, network, token), never modem checks', () => {
+    const [alone] = checkDuplex(down({ transport: 'https' }), up(now - HOUR, { side: 'B' }), now);
+    const advice = alone?.remedy.join(' ') ?? '';
+    expect(advice).toContain('HTTPS path to the Listener API');
+    expect(advice).toContain('401 answers');
+    expect(advice).not.toMatch(/modem|RAS|CSCPhoneNumber|dumplog/);
+    const [noTwin] = checkDuplex(down({ transport: 'https' }), undefined, now);
+    expect(noTwin?.remedy.join(' ')).not.toMatch(/modem|RAS|CSCPhoneNumber|dumplog/);
+  });
+
   it('points at what both share when both are silent: the customer is blind', () => {
     const [finding] = checkDuplex(down(), down({ side: 'B' }), now);
     expect(finding).toMatchObject({

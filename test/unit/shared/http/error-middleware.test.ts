@@ -49,17 +49,17 @@ describe('errorToResponse', () => {
   });
 
   it('passes an HttpError through with its status, code and headers', () => {
-    const { response, body } = respond(methodNotAllowed('GET', '/v1/heartbeat', 'POST'));
+    const { response, body } = respond(methodNotAllowed('/v1/heartbeat', 'POST'));
     expect(response.statusCode).toBe(405);
     expect(response.headers?.Allow).toBe('POST');
     expect(body.error).toEqual({
       code: 'method_not_allowed',
-      message: 'GET is not allowed on /v1/heartbeat; use POST',
+      message: '/v1/heartbeat accepts only POST',
     });
   });
 
   it('passes 404 and 413 through', () => {
-    expect(respond(notFound('/nope', ['/v1/health'])).response.statusCode).toBe(404);
+    expect(respond(notFound(['/v1/health'])).response.statusCode).toBe(404);
     expect(respond(payloadTooLarge('too big')).body.error).toEqual({
       code: 'payload_too_large',
       message: 'too big',

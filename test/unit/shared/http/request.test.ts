@@ -1,9 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { UnknownLoggerError, ValidationError } from '../../../../shared/domain/errors.js';
 import { HttpError } from '../../../../shared/http/http-error.js';
-import { bearerToken, readJsonBody } from '../../../../shared/http/request.js';
 import {
-  checkMessageSizes,
+  bearerToken,
+  fieldPath,
+  readJsonBody,
+  readJsonBodyOnceAuthenticated,
+} from '../../../../shared/http/request.js';
+import {
+  checkEventsBatch,
   EVENTS_MAX_BYTES,
   eventsBody,
   heartbeatBody,
@@ -51,7 +56,7 @@ describe('readJsonBody', () => {
     );
     expect(error).toBeInstanceOf(HttpError);
     expect((error as HttpError).statusCode).toBe(413);
-    expect((error as HttpError).message).toContain('30 bytes');
+    expect((error as HttpError).message).toBe('the body is over 30 bytes, the limit for this route');
   });
 
   it('accepts a body of exactly the limit', () => {
@@ -86,7 +91,16 @@ describe('readJsonBody', () => {
     );
     expect(error).toBeInstanceOf(HttpError);
     expect((error as HttpError).statusCode).toBe(415);
-    expect((error as HttpError).message).toContain('application/json');
+    expect((error as HttpError).message).toContain('"Content-Type: application/json"');
+  });
+
+  it('says a wrong content type is not JSON without repeating it', () => {
+    const error = thrown(() =>
+      readJsonBody(jsonEvent({}, { 'content-type': 'text/x-MARKER' }), heartbeatBody, { maxBytes: 1e6 }),
+    ) as HttpError;
+    expect(error.message).toBe(
+      'the Content-Type header is not JSON; send the body as JSON with "Content-Type: application/json"',
+    );
   });
 
   it.each(['application/json; charset=utf-8', 'Application/JSON'])(
@@ -118,6 +132,12 @@ describe('readJsonBody', () => {
     ).toMatch(/^events: /);
   });
 
+  it('answers an empty required body with 400 saying what to send', () => {
+    expect(validationMessage(() => readJsonBody(httpEvent({}), eventsBody, { maxBytes: 1e6 }))).toBe(
+      'the body is empty; send a JSON object with "Content-Type: application/json"',
+    );
+  });
+
   it('decodes a base64 body', () => {
     const body = Buffer.from(JSON.stringify({ events: [anEvent({ message: 'Grüße' })] }), 'utf8').toString(
       'base64',
@@ -143,34 +163,53 @@ describe('readJsonBody', () => {
   it('names the field of a schema error', () => {
     const event = jsonEvent({ events: [anEvent({ severity: 'fatal' })] });
     expect(validationMessage(() => readJsonBody(event, eventsBody, { maxBytes: 1e6 }))).toBe(
-      'events.0.severity: must be one of info, warning, error, critical',
+      'events[0].severity: must be one of info, warning, error, critical',
     );
   });
 
   it('names the index of the bad event', () => {
     const event = jsonEvent({ events: [anEvent(), anEvent({ occurredAt: 'yesterday' })] });
     expect(validationMessage(() => readJsonBody(event, eventsBody, { maxBytes: 1e6 }))).toMatch(
-      /^events\.1\.occurredAt: must be an ISO-8601 time/,
+      /^events\[1\]\.occurredAt: must be an ISO-8601 time/,
     );
   });
 
-  it('rejects an unknown top-level field, naming it', () => {
+  it('rejects an unknown top-level field by listing the allowed ones, not naming it', () => {
     const event = jsonEvent({ events: [anEvent()], colour: 'red' });
-    expect(validationMessage(() => readJsonBody(event, eventsBody, { maxBytes: 1e6 }))).toContain('colour');
+    const message = validationMessage(() => readJsonBody(event, eventsBody, { maxBytes: 1e6 }));
+    expect(message).toBe('body: has a field it does not know; the allowed fields are events');
   });
 
-  it('rejects an unknown field inside an event, naming the event', () => {
+  it('rejects an unknown field inside an event, naming the event and the allowed fields', () => {
     const event = jsonEvent({ events: [anEvent({ sevrity: 'error' })] });
     const message = validationMessage(() => readJsonBody(event, eventsBody, { maxBytes: 1e6 }));
-    expect(message).toMatch(/^events\.0: /);
-    expect(message).toContain('sevrity');
+    expect(message).toBe(
+      'events[0]: has a field it does not know; the allowed fields are id, occurredAt, severity, source, message',
+    );
   });
 
-  it('rejects a misspelt heartbeat field', () => {
+  it('rejects a misspelt heartbeat field without repeating it', () => {
     const event = jsonEvent({ intervalMinute: 720 });
-    expect(validationMessage(() => readJsonBody(event, heartbeatBody, { maxBytes: 1e6 }))).toContain(
-      'intervalMinute',
+    const message = validationMessage(() => readJsonBody(event, heartbeatBody, { maxBytes: 1e6 }));
+    expect(message).toBe(
+      'body: has a field it does not know; the allowed fields are sentAt, intervalMinutes, agent',
     );
+  });
+
+  it('describes a bad value by its rule, never repeating the value', () => {
+    const marker = 'MARKER-9f2c';
+    const bodies = [
+      { events: [anEvent({ severity: marker })] },
+      { events: [anEvent({ occurredAt: marker })] },
+      { events: [anEvent({ id: `${marker}!` })] },
+      { events: [anEvent({ message: 7 })] },
+      { events: marker },
+    ];
+    for (const body of bodies) {
+      expect(
+        validationMessage(() => readJsonBody(jsonEvent(body), eventsBody, { maxBytes: 1e6 })),
+      ).not.toContain(marker);
+    }
   });
 
   it('rejects a batch of 0 events', () => {
@@ -198,7 +237,7 @@ describe('readJsonBody', () => {
   });
 });
 
-describe('checkMessageSizes', () => {
+describe('checkEventsBatch', () => {
   const body = (...messages: string[]) => ({
     events: messages.map((message, i) => ({
       ...anEvent({ id: `evt-${i}` }),
@@ -209,23 +248,85 @@ describe('checkMessageSizes', () => {
 
   it('accepts messages of up to 2048 UTF-8 bytes', () => {
     const ok = body('a'.repeat(2_048), 'é'.repeat(1_024));
-    expect(checkMessageSizes(ok)).toBe(ok);
+    expect(checkEventsBatch(ok)).toBe(ok);
   });
 
   it('answers 413 naming events.N.message for a message over 2048 bytes', () => {
-    const error = thrown(() => checkMessageSizes(body('short', 'a'.repeat(2_049))));
+    const error = thrown(() => checkEventsBatch(body('short', 'a'.repeat(2_049))));
     expect(error).toBeInstanceOf(HttpError);
     expect((error as HttpError).statusCode).toBe(413);
-    expect((error as HttpError).message).toMatch(/^events\.1\.message is 2049 bytes/);
+    expect((error as HttpError).message).toMatch(/^events\[1\]\.message is 2049 bytes/);
   });
 
   it('counts multi-byte characters by their UTF-8 bytes, not their length', () => {
     const euros = '€'.repeat(683); // 683 characters, 2049 bytes
-    const error = thrown(() => checkMessageSizes(body(euros)));
+    const error = thrown(() => checkEventsBatch(body(euros)));
     expect((error as HttpError).statusCode).toBe(413);
-    expect((error as HttpError).message).toContain('events.0.message is 2049 bytes');
+    expect((error as HttpError).message).toContain('events[0].message is 2049 bytes');
     const emoji = '😀'.repeat(513); // 1026 UTF-16 units, 2052 bytes
-    expect((thrown(() => checkMessageSizes(body(emoji))) as HttpError).message).toContain('events.0.message');
+    expect((thrown(() => checkEventsBatch(body(emoji))) as HttpError).message).toContain('events[0].message');
+  });
+
+  it('answers 400 naming both positions when an id repeats inside a batch, the same way every time', () => {
+    const batch = {
+      events: ['a', 'b', 'c', 'b', 'a'].map((id) => ({ ...anEvent({ id }), severity: 'info' as const })),
+    };
+    const message = validationMessage(() => checkEventsBatch(batch));
+    expect(message).toBe('events[3].id repeats events[1].id; each event in a batch needs its own id');
+    expect(validationMessage(() => checkEventsBatch(batch))).toBe(message);
+  });
+
+  it('accepts a batch whose ids are all different', () => {
+    const batch = { events: ['a', 'b'].map((id) => ({ ...anEvent({ id }), severity: 'info' as const })) };
+    expect(checkEventsBatch(batch)).toBe(batch);
+  });
+});
+
+describe('fieldPath', () => {
+  it.each([
+    [[], 'body'],
+    [['events'], 'events'],
+    [['events', 3, 'id'], 'events[3].id'],
+    [['records', 0], 'records[0]'],
+  ])('writes %j as %s', (path, text) => {
+    expect(fieldPath(path)).toBe(text);
+  });
+});
+
+describe('readJsonBodyOnceAuthenticated', () => {
+  const refuse = async () => {
+    throw new UnknownLoggerError();
+  };
+  const accept = async () => undefined;
+
+  it('does not authenticate a good body (the one conditional write will)', async () => {
+    let calls = 0;
+    const body = await readJsonBodyOnceAuthenticated(
+      jsonEvent({ agent: 'x' }),
+      heartbeatBody,
+      { maxBytes: 1e6 },
+      async () => {
+        calls++;
+      },
+    );
+    expect(body).toEqual({ agent: 'x' });
+    expect(calls).toBe(0);
+  });
+
+  it.each([
+    ['bad JSON', httpEvent({ headers: JSON_HEADERS, body: '{' }), 400],
+    ['a wrong content type', httpEvent({ headers: { 'content-type': 'text/plain' }, body: '{}' }), 415],
+    ['an oversized body', httpEvent({ headers: JSON_HEADERS, body: `{"agent":"${'a'.repeat(100)}"}` }), 413],
+    ['a schema-invalid body', jsonEvent({ intervalMinutes: -1 }), 400],
+  ])('answers 401 for %s when the token fails, else its 4xx', async (_what, event, status) => {
+    const options = { maxBytes: 64 };
+    await expect(readJsonBodyOnceAuthenticated(event, heartbeatBody, options, refuse)).rejects.toBeInstanceOf(
+      UnknownLoggerError,
+    );
+    const error = await readJsonBodyOnceAuthenticated(event, heartbeatBody, options, accept).catch((e) => e);
+    expect(error instanceof HttpError ? error.statusCode : error instanceof ValidationError ? 400 : 0).toBe(
+      status,
+    );
   });
 });
 

@@ -1,0 +1,195 @@
+/**
+ * Lean cold starts, measured: each function's bundle exactly as `cdk synth` builds it (size, zip size) and
+ * the time Node 22 (the Lambda runtime) takes to import it, against a baseline built in the same run with
+ * the same esbuild options: a bundle of the DynamoDB client alone, the least a Listener function needs.
+ * Import times are medians of RUNS interleaved runs (every bundle once per round, so machine load hits
+ * all alike), each in a fresh process. Prints a Markdown table; asserts nothing.
+ * Run: `npm run bench:bundles` (the table goes in docs/bundles.md).
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
+import { ensureTable, localClient, startDynamoLocal } from '../cli/dynamo-local.js';
+import { BUNDLING } from '../infra/constructs/functions.js';
+import { DynamoLoggerStore } from '../shared/adapters/dynamo-logger-store.js';
+import { FUNCTION_NAMES } from '../shared/http/routes.js';
+import { registerLogger } from '../shared/listener/register.js';
+import { startAwsStubs } from '../test/support/aws-stubs.js';
+import { httpEvent } from '../test/support/http.js';
+import { TemplateNames } from '../test/support/iam.js';
+import {
+  bytes,
+  NODE22,
+  REPO_ROOT,
+  type SynthesizedArtifacts,
+  synthesizeArtifacts,
+  unpack,
+} from '../test/support/lambda-bundles.js';
+import { startLambda } from '../test/support/lambda-process.js';
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 11);
+const work = mkdtempSync(join(tmpdir(), 'phl-bench-bundles-'));
+
+/** The baseline: what importing the DynamoDB client alone costs, bundled like the functions. */
+async function buildBaseline(): Promise<{ dir: string; zip: string }> {
+  const dir = join(work, 'baseline');
+  await build({
+    stdin: {
+      contents:
+        "import { DynamoDBClient } from '@aws-sdk/client-dynamodb';\nexport const handler = async () => new DynamoDBClient({});\n",
+      resolveDir: REPO_ROOT,
+      loader: 'ts',
+    },
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: BUNDLING.target,
+    minify: BUNDLING.minify,
+    sourcemap: false,
+    mainFields: BUNDLING.mainFields,
+    banner: { js: BUNDLING.banner ?? '' },
+    outfile: join(dir, 'index.mjs'),
+    logLevel: 'warning',
+  });
+  const zip = join(work, 'baseline.zip');
+  execFileSync('zip', ['-q', '-r', '-X', '-D', zip, '.'], { cwd: dir });
+  return { dir, zip };
+}
+
+/** Milliseconds Node 22 takes to import `dir/index.mjs`, in a fresh process with a Lambda-like env. */
+function importMs(dir: string): number {
+  const script = `const t = performance.now(); await import(${JSON.stringify(pathToFileURL(join(dir, 'index.mjs')).href)}); process.stdout.write(String(performance.now() - t));`;
+  const out = spawnSync(NODE22, ['--input-type=module', '-e', script], {
+    cwd: dir,
+    env: { AWS_REGION: 'eu-west-1', AWS_LAMBDA_FUNCTION_NAME: 'bench', TZ: ':UTC' },
+    encoding: 'utf8',
+  });
+  if (out.status !== 0) throw new Error(`import of ${dir} failed: ${out.stderr}`);
+  return Number(out.stdout);
+}
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+};
+const kb = (n: number) => `${Math.round(n / 1024)} KB`;
+
+/**
+ * What one heartbeat and one idle sweep cost in log bytes and DynamoDB requests, run from the zips under
+ * Node 22 at the production log level (INFO) against DynamoDB Local: the inputs of the cost arithmetic in
+ * docs/deploy.md. The API's access-log line is the stage's format filled with typical values.
+ */
+async function measureLogs(artifacts: SynthesizedArtifacts) {
+  const HEARTBEATS = 50;
+  const SWEEPS = 10;
+  const dynamo = await startDynamoLocal();
+  const stubs = await startAwsStubs(dynamo.endpoint);
+  try {
+    const names = new TemplateNames(artifacts.template);
+    const table = names.resolve({
+      Ref: artifacts.stack.getLogicalId(artifacts.stack.store.table.node.defaultChild as never),
+    }) as string;
+    await ensureTable(localClient(dynamo.endpoint), table);
+    const env = (name: 'heartbeat' | 'sweeper') => ({
+      ...(names.resolve(artifacts.functions[name].environment) as Record<string, string>),
+      POWERTOOLS_LOG_LEVEL: 'INFO',
+      AWS_REGION: names.region,
+      AWS_LAMBDA_FUNCTION_NAME: name,
+      AWS_ACCESS_KEY_ID: 'bench',
+      AWS_SECRET_ACCESS_KEY: 'bench',
+      AWS_ENDPOINT_URL_DYNAMODB: stubs.dynamodbEndpoint,
+      AWS_ENDPOINT_URL_SNS: stubs.snsEndpoint,
+      AWS_ENDPOINT_URL_EVENTBRIDGE: stubs.eventsEndpoint,
+    });
+    const { token } = await registerLogger(
+      new DynamoLoggerStore(dynamo.client(), table),
+      { customer: 'benchcust', side: 'A', eventTimeoutMs: 780 * 60_000, transport: 'https' },
+      Date.now(),
+    );
+    const heartbeat = await startLambda(unpack(artifacts.functions.heartbeat.zipPath), env('heartbeat'));
+    const sweeper = await startLambda(unpack(artifacts.functions.sweeper.zipPath), env('sweeper'));
+    try {
+      const logs0 = heartbeat.logs().length;
+      const calls0 = stubs.calls.length;
+      for (let i = 0; i < HEARTBEATS; i++) {
+        await heartbeat.invoke(httpEvent({ path: '/v1/heartbeat', token, body: { intervalMinutes: 720 } }));
+      }
+      const hbLog = Buffer.byteLength(heartbeat.logs().slice(logs0)) / HEARTBEATS;
+      const hbCalls = (stubs.calls.length - calls0) / HEARTBEATS;
+      const sweep0 = sweeper.logs().length;
+      const sweepCalls0 = stubs.calls.length;
+      for (let i = 0; i < SWEEPS; i++) await sweeper.invoke({});
+      const sweepLog = Buffer.byteLength(sweeper.logs().slice(sweep0)) / SWEEPS;
+      const sweepCalls = (stubs.calls.length - sweepCalls0) / SWEEPS;
+      const stage = Object.values(artifacts.template.Resources).find(
+        (r) => r.Type === 'AWS::ApiGatewayV2::Stage',
+      );
+      const settings = stage?.Properties.AccessLogSettings as { Format: string } | undefined;
+      const format = settings?.Format ?? '';
+      const accessLine = format
+        .replace('$context.requestId', 'Jx3-1gYsoAMEb7Q=')
+        .replace('$context.apiId', 'a1b2c3d4e5')
+        .replace('$context.identity.sourceIp', '203.0.113.17')
+        .replace('$context.requestTime', '27/Nov/2026:22:20:00 +0000')
+        .replace('$context.httpMethod', 'POST')
+        .replace('$context.path', '/v1/heartbeat')
+        .replace('$context.routeKey', 'POST /v1/heartbeat')
+        .replace('$context.status', '200')
+        .replace('$context.responseLength', '131')
+        .replace('$context.responseLatency', '41')
+        .replace('$context.integrationErrorMessage', '-');
+      console.log('## Logs and DynamoDB requests per invocation (from the zips, Node 22, log level INFO)');
+      console.log('| invocation | function log bytes | DynamoDB requests |');
+      console.log('| --- | ---: | ---: |');
+      console.log(`| heartbeat (${HEARTBEATS} runs) | ${Math.round(hbLog)} | ${hbCalls.toFixed(2)} |`);
+      console.log(`| idle sweep (${SWEEPS} runs) | ${Math.round(sweepLog)} | ${sweepCalls.toFixed(2)} |`);
+      console.log(`| API access-log line (per request) | ${Buffer.byteLength(accessLine) + 1} | – |`);
+    } finally {
+      await heartbeat.stop();
+      await sweeper.stop();
+    }
+  } finally {
+    await stubs.close();
+    await dynamo.stop();
+  }
+}
+
+try {
+  const artifacts = synthesizeArtifacts('dev');
+  const baseline = await buildBaseline();
+  const bundles = [
+    { name: 'baseline (DynamoDB client only)', dir: baseline.dir, zip: baseline.zip },
+    ...FUNCTION_NAMES.map((name) => {
+      const zip = artifacts.functions[name].zipPath;
+      return { name, dir: unpack(zip, mkdtempSync(join(work, `${name}-`))), zip };
+    }),
+  ];
+  const times = new Map<string, number[]>(bundles.map((b) => [b.name, []]));
+  for (let run = 0; run < RUNS; run++) {
+    for (const bundle of bundles) times.get(bundle.name)?.push(importMs(bundle.dir));
+  }
+  const base = bundles[0];
+  if (!base) throw new Error('no baseline');
+  const baseSize = bytes(join(base.dir, 'index.mjs'));
+  const baseMs = median(times.get(base.name) ?? []);
+  console.log(
+    `## Bundles vs the DynamoDB-client-only baseline (Node ${execFileSync(NODE22, ['--version']).toString().trim()}, medians of ${RUNS} interleaved imports)`,
+  );
+  console.log('| bundle | size | zip | size × baseline | import (median) | import × baseline |');
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
+  for (const bundle of bundles) {
+    const size = bytes(join(bundle.dir, 'index.mjs'));
+    const ms = median(times.get(bundle.name) ?? []);
+    console.log(
+      `| ${bundle.name} | ${kb(size)} | ${kb(bytes(bundle.zip))} | ${(size / baseSize).toFixed(2)} | ${ms.toFixed(1)} ms | ${(ms / baseMs).toFixed(2)} |`,
+    );
+  }
+  console.log('');
+  await measureLogs(artifacts);
+  artifacts.dispose();
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}

@@ -1,0 +1,498 @@
+/**
+ * Scale benchmarks against a real DynamoDB Local (started here), each figure beside a baseline measured in
+ * the same run: fleets of 1k/10k/100k Loggers written with BatchWriteItem; a sweep of 10 overdue Loggers
+ * through the `due` index vs the same sweep over a Scan; fleet counts and `listener status` (the real CLI);
+ * raising 10,000 overdue Loggers in scheduled runs (each paged once, none missed); heartbeat ingest through
+ * the full local HTTP stack vs a raw conditional UpdateItem, in alternating rounds.
+ * Heavy (minutes): kept out of `npm test`. Run: `npm run bench -- --scale [--fleets 1000,10000,100000]`.
+ */
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { type DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import {
+  BatchWriteCommand,
+  type BatchWriteCommandOutput,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  paginateScan,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { ensureTable, freePort, startDynamoLocal } from '../cli/dynamo-local.js';
+import { LOCAL_FILE } from '../cli/local.js';
+import { startLocalServer } from '../cli/local-server.js';
+import { DynamoFleet } from '../shared/adapters/dynamo-fleet.js';
+import { LOGGER_SK, loggerFromItem, loggerItem } from '../shared/adapters/dynamo-items.js';
+import { DynamoLoggerStore } from '../shared/adapters/dynamo-logger-store.js';
+import { loadConfig } from '../shared/config.js';
+import { type Logger, type LoggerId, newLogger } from '../shared/domain/logger.js';
+import type { Notification } from '../shared/domain/notification.js';
+import { generateToken, hashToken } from '../shared/domain/token.js';
+import { type ListenerDeps, noCounters, quietLog } from '../shared/listener/deps.js';
+import { sweep } from '../shared/listener/sweep.js';
+import type { DueItem, LoggerStore, NotificationChannel } from '../shared/ports.js';
+import type { Runtime } from '../shared/runtime.js';
+
+const MINUTE = 60_000;
+const TIMEOUT = 780 * MINUTE;
+const INTERVAL = 720 * MINUTE;
+/** The bench clock: the fleet last phoned home at T0; the sweeps run at NOW. */
+const NOW = Date.now();
+const T0 = NOW - 700 * MINUTE;
+const OVERDUE_SEEN = T0 - 100 * MINUTE; // deadline T0 + 680 min: overdue at NOW
+const WRITE_CONCURRENCY = 8;
+
+const args = process.argv.slice(2);
+const fleetsArg = args[args.indexOf('--fleets') + 1];
+const FLEETS = (args.includes('--fleets') && fleetsArg ? fleetsArg : '1000,10000,100000')
+  .split(',')
+  .map(Number);
+const MASS_OVERDUE = Math.min(10_000, Math.floor((FLEETS.at(-1) ?? 0) / 2));
+
+/** Logger `i`: customer `c<i div 2>`, side A for even `i`, B for odd (both sides of every customer). */
+function idOf(i: number): LoggerId {
+  return { customer: `c${Math.floor(i / 2)}`, side: i % 2 === 0 ? 'A' : 'B' };
+}
+
+function benchLogger(i: number, seenAt: number): Logger {
+  const logger = newLogger(
+    idOf(i),
+    { eventTimeoutMs: TIMEOUT, heartbeatIntervalMs: INTERVAL, transport: 'https' },
+    T0 - 1000 * MINUTE,
+  );
+  return { ...logger, state: 'UP', lastSeenAt: seenAt, deadline: seenAt + TIMEOUT, dueAt: seenAt + TIMEOUT };
+}
+
+/** Counts every request a client sends. */
+function countRequests(client: DynamoDBClient): { count: number } {
+  const counter = { count: 0 };
+  client.middlewareStack.add(
+    (next) => async (input) => {
+      counter.count++;
+      return next(input);
+    },
+    { step: 'initialize', name: 'benchRequestCounter' },
+  );
+  return counter;
+}
+
+/** Runs `task(i)` for i in [0, n) with `concurrency` in flight. */
+async function pool(n: number, concurrency: number, task: (i: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < n; i = next++) await task(i);
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, n) }, worker));
+}
+
+/** Writes Loggers `indexes` (seen at `seenAt(i)`) with BatchWriteItem, 25 at a time. */
+async function writeLoggers(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  indexes: readonly number[],
+  seenAt: (i: number) => number,
+): Promise<void> {
+  const hash = hashToken('phl.bench');
+  const batches = Math.ceil(indexes.length / 25);
+  await pool(batches, WRITE_CONCURRENCY, async (b) => {
+    let requests: Record<string, unknown>[] | undefined = indexes
+      .slice(b * 25, b * 25 + 25)
+      .map((i) => ({ PutRequest: { Item: loggerItem(benchLogger(i, seenAt(i)), hash) } }));
+    for (let attempt = 0; requests && requests.length > 0; attempt++) {
+      if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 20 * 2 ** attempt)));
+      const out: BatchWriteCommandOutput = await doc.send(
+        new BatchWriteCommand({ RequestItems: { [table]: requests as never } }),
+      );
+      requests = out.UnprocessedItems?.[table] as Record<string, unknown>[] | undefined;
+    }
+  });
+}
+
+/** A steady fleet: last phone-homes spread over the past 10 hours, so none is LATE or due for 2 hours. */
+const steadySeenAt = (i: number) => NOW - ((i * 7919) % 600) * MINUTE;
+const progress = (text: string) => console.error(`${new Date().toISOString()} ${text}`);
+
+const range = (from: number, to: number) =>
+  Array.from({ length: Math.max(0, to - from) }, (_, k) => from + k);
+/** The 10 overdue Loggers of the sweep-time figures: side A of customers spread over the fleet. */
+const overdueTen = (fleet: number) => range(0, 10).map((k) => 2 * Math.floor((k * fleet) / 20));
+
+/** The same sweep, finding its work with a Scan of the whole table: the baseline the `due` index replaces. */
+function scanningStore(store: LoggerStore, doc: DynamoDBDocumentClient, table: string): LoggerStore {
+  return new Proxy(store, {
+    get(target, name, receiver) {
+      if (name !== 'findDue') return Reflect.get(target, name, receiver);
+      return async function* (now: number): AsyncIterable<DueItem> {
+        const pages = paginateScan(
+          { client: doc },
+          {
+            TableName: table,
+            FilterExpression: 'sk = :logger AND dueAt <= :now',
+            ExpressionAttributeValues: { ':logger': LOGGER_SK, ':now': now },
+          },
+        );
+        for await (const page of pages) {
+          for (const item of page.Items ?? []) yield { type: 'logger', logger: loggerFromItem(item) };
+        }
+      };
+    },
+  });
+}
+
+/** Remembers every Logger paged LOGGER_SILENT, to check none is paged twice and none is missed. */
+function recordingNotifier(): NotificationChannel & { silent: Map<string, number> } {
+  const silent = new Map<string, number>();
+  return {
+    name: 'bench',
+    silent,
+    publish: async (notifications: readonly Notification[]) => {
+      for (const n of notifications) {
+        if (n.kind !== 'LOGGER_SILENT') continue;
+        const id = `${n.logger.customer}/${n.logger.side}`;
+        silent.set(id, (silent.get(id) ?? 0) + 1);
+      }
+    },
+  };
+}
+
+function depsFor(store: LoggerStore, notifier: NotificationChannel): ListenerDeps {
+  return {
+    store,
+    channels: [notifier],
+    listenerName: 'BENCH',
+    outboxRetryMs: 30_000,
+    eventRetentionMs: 30 * 24 * 60 * MINUTE,
+    log: quietLog,
+    counters: noCounters,
+  };
+}
+
+async function timed<T>(body: () => Promise<T>): Promise<{ value: T; ms: number }> {
+  const started = performance.now();
+  const value = await body();
+  return { value, ms: performance.now() - started };
+}
+
+/** `listener status` as a user runs it (a child process), pointed at the bench table by a local.json. */
+async function timeStatusCli(
+  endpoint: string,
+  table: string,
+): Promise<{ ms: number; startupMs: number; firstLine: string }> {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-status-'));
+  try {
+    writeFileSync(
+      join(dir, LOCAL_FILE),
+      JSON.stringify({
+        apiUrl: 'http://127.0.0.1:9',
+        dynamodbEndpoint: endpoint,
+        tableName: table,
+        listenerName: 'BENCH',
+        notificationsFile: join(dir, 'n.jsonl'),
+        pid: process.pid,
+      }),
+    );
+    const bin = resolve(import.meta.dirname, '../cli/bin.js');
+    // Node and tsx start-up alone, for reference: `listener --help`.
+    const run = (cliArgs: string[]) =>
+      timed(
+        () =>
+          new Promise<string>((done, fail) =>
+            execFile(process.execPath, [bin, ...cliArgs], { timeout: 300_000 }, (error, stdout) =>
+              error ? fail(error) : done(stdout),
+            ),
+          ),
+      );
+    const startup = await run(['--help']);
+    const status = await run(['status', '--dir', dir]);
+    return { ms: status.ms, startupMs: startup.ms, firstLine: status.value.split('\n')[0] ?? '' };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export async function runScaleBench(): Promise<void> {
+  const dynamo = await startDynamoLocal();
+  try {
+    const client = dynamo.client();
+    const requests = countRequests(client);
+    const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+    const table = `scale-${randomUUID()}`;
+    await ensureTable(client, table);
+    const store = new DynamoLoggerStore(client, table);
+    const fleet = new DynamoFleet(client, table);
+    const sweepRows: string[] = [];
+    const countRows: string[] = [];
+    let written = 0;
+    for (const size of FLEETS) {
+      const write = await timed(() => writeLoggers(doc, table, range(written, size), steadySeenAt));
+      console.error(`fleet ${size}: wrote ${size - written} Loggers in ${(write.ms / 1000).toFixed(1)} s`);
+      written = size;
+      const ten = overdueTen(size);
+      const reset = () => writeLoggers(doc, table, ten, () => OVERDUE_SEEN);
+      const results: Record<string, { ms: number; requests: number; raised: number }> = {};
+      for (const [name, sweepStore] of [
+        ['scan', scanningStore(store, doc, table)],
+        ['index', store],
+      ] as const) {
+        await reset();
+        requests.count = 0;
+        progress(`fleet ${size}: sweep (${name})`);
+        const run = await timed(() => sweep(depsFor(sweepStore, recordingNotifier()), NOW));
+        results[name] = { ms: run.ms, requests: requests.count, raised: run.value.raised };
+      }
+      const { index, scan } = results as Record<
+        'index' | 'scan',
+        { ms: number; requests: number; raised: number }
+      >;
+      sweepRows.push(
+        `| ${size} | 10 | ${index.raised} | ${index.ms.toFixed(0)} ms | ${index.requests} | ${scan.raised} | ${scan.ms.toFixed(0)} ms | ${scan.requests} | ${(scan.ms / index.ms).toFixed(1)}× |`,
+      );
+      progress(`fleet ${size}: ${sweepRows.at(-1)}; counts and status`);
+      countRows.push(await countsRow(size, fleet, doc, table, dynamo.endpoint));
+      progress(`fleet ${size}: ${countRows.at(-1)}`);
+    }
+    console.log('## Sweep of 10 overdue Loggers: `due` index vs the same sweep over a Scan\n');
+    console.log(
+      '| fleet | overdue | raised (index) | sweep (index) | requests (index) | raised (Scan) | sweep (Scan) | requests (Scan) | Scan ÷ index |',
+    );
+    console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+    for (const row of sweepRows) console.log(row);
+    console.log('\n## Fleet counts and `listener status`\n');
+    console.log(
+      '| fleet | counts() | of which fleet total (COUNT query) | a counter item instead (GetItem) | status data: counts + attention | `listener status` (CLI child process) | its first line |',
+    );
+    console.log('| ---: | ---: | ---: | ---: | ---: | ---: | --- |');
+    for (const row of countRows) console.log(row);
+    console.log('');
+    progress('counter write cost');
+    await counterWriteCost(doc, client);
+    progress('mass overdue');
+    await massOverdue(store, fleet, doc, table, requests);
+    progress('ingest ratio');
+    await ingestRatio(client, dynamo.endpoint);
+  } finally {
+    await dynamo.stop();
+  }
+}
+
+async function countsRow(
+  size: number,
+  fleet: DynamoFleet,
+  doc: DynamoDBDocumentClient,
+  table: string,
+  endpoint: string,
+): Promise<string> {
+  const counts = await timed(() => fleet.counts(NOW));
+  const total = await timed(() => fleet.total());
+  await doc.send(
+    new PutCommand({ TableName: table, Item: { pk: 'LISTENER#COUNTS', sk: 'COUNTS', total: size } }),
+  );
+  const counter = await timed(() =>
+    doc.send(new GetCommand({ TableName: table, Key: { pk: 'LISTENER#COUNTS', sk: 'COUNTS' } })),
+  );
+  const view = await timed(() =>
+    Promise.all([fleet.counts(Date.now()), fleet.attention(Date.now(), 60 * MINUTE)]),
+  );
+  const cli = await timeStatusCli(endpoint, table);
+  return `| ${size} | ${counts.ms.toFixed(0)} ms | ${total.ms.toFixed(0)} ms (${total.value}) | ${counter.ms.toFixed(1)} ms | ${view.ms.toFixed(0)} ms (${view.value[1].length} Loggers) | ${cli.ms.toFixed(0)} ms (start-up alone ${cli.startupMs.toFixed(0)} ms) | ${cli.firstLine.replace(/^Fleet on [^:]+: /, '')} |`;
+}
+
+/** What a maintained counter would cost: each registration a transaction (Put + counter Update) instead of one Put. */
+async function counterWriteCost(doc: DynamoDBDocumentClient, client: DynamoDBClient) {
+  const table = `counter-${randomUUID()}`;
+  await ensureTable(client, table);
+  const n = 500;
+  const hash = hashToken('phl.bench');
+  const plain = await timed(() =>
+    pool(n, WRITE_CONCURRENCY, async (i) => {
+      await doc.send(
+        new PutCommand({
+          TableName: table,
+          Item: loggerItem(benchLogger(i, T0), hash),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    }),
+  );
+  const failures = new Map<string, number>();
+  const counted = await timed(() =>
+    pool(n, WRITE_CONCURRENCY, async (i) => {
+      await doc
+        .send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Put: {
+                  TableName: table,
+                  Item: loggerItem(benchLogger(n + i, T0), hash),
+                  ConditionExpression: 'attribute_not_exists(pk)',
+                },
+              },
+              {
+                Update: {
+                  TableName: table,
+                  Key: { pk: 'LISTENER#COUNTS', sk: 'COUNTS' },
+                  UpdateExpression: 'ADD total :one',
+                  ExpressionAttributeValues: { ':one': 1 },
+                },
+              },
+            ],
+          }),
+        )
+        .catch((error: Error) => {
+          // A hot counter item makes concurrent transactions conflict: counted below.
+          failures.set(error.name, (failures.get(error.name) ?? 0) + 1);
+        });
+    }),
+  );
+  const total = (
+    await doc.send(new GetCommand({ TableName: table, Key: { pk: 'LISTENER#COUNTS', sk: 'COUNTS' } }))
+  ).Item?.total;
+  console.log('## A maintained counter instead of a COUNT query: what registration would pay\n');
+  console.log(
+    `registrations: ${n} plain conditional Puts in ${plain.ms.toFixed(0)} ms; ${n} Put + counter transactions (${WRITE_CONCURRENCY} in flight) in ${counted.ms.toFixed(0)} ms (${(counted.ms / plain.ms).toFixed(1)}×), ${n - Number(total ?? 0)} not counted (${[...failures].map(([name, k]) => `${k} × ${name}`).join(', ') || 'no failures'})\n`,
+  );
+}
+
+/** Raises MASS_OVERDUE overdue Loggers in the largest fleet with repeated (scheduled) sweeps. */
+async function massOverdue(
+  store: DynamoLoggerStore,
+  fleet: DynamoFleet,
+  doc: DynamoDBDocumentClient,
+  table: string,
+  requests: { count: number },
+): Promise<void> {
+  const size = FLEETS.at(-1) ?? 0;
+  const overdue = range(0, MASS_OVERDUE).map((k) => 2 * k); // side A of the first customers: no blind pages
+  await writeLoggers(doc, table, overdue, () => OVERDUE_SEEN);
+  const before = await fleet.counts(NOW);
+  const notifier = recordingNotifier();
+  const deps = depsFor(store, notifier);
+  const runs: string[] = [];
+  requests.count = 0;
+  const started = performance.now();
+  for (let run = 1; run <= 20; run++) {
+    const report = await sweep(deps, NOW + run * MINUTE);
+    runs.push(`${report.raised} in ${(report.durationMs / 1000).toFixed(1)} s`);
+    if (report.raised === 0 && report.failed === 0) break;
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const after = await fleet.counts(NOW + 30 * MINUTE);
+  const twice = [...notifier.silent.values()].filter((n) => n > 1).length;
+  const missed = overdue.filter((i) => !notifier.silent.has(`${idOf(i).customer}/${idOf(i).side}`)).length;
+  console.log(`## Raising ${MASS_OVERDUE} overdue Loggers in a ${size} fleet (goal ≤ 60 s)\n`);
+  console.log(`overdue before: ${before.overdue}; scheduled runs: ${runs.join(', ')}`);
+  console.log(
+    `total: ${seconds.toFixed(1)} s, ${requests.count} DynamoDB requests (${(requests.count / MASS_OVERDUE).toFixed(1)} per alarm)`,
+  );
+  console.log(
+    `paged: ${notifier.silent.size}; paged twice: ${twice}; missed: ${missed}; DOWN after: ${after.down}, overdue after: ${after.overdue}\n`,
+  );
+}
+
+/** Heartbeats through the full local HTTP stack ÷ raw conditional UpdateItems, alternating rounds. */
+export async function ingestRatio(client: DynamoDBClient, endpoint: string): Promise<void> {
+  const table = `ingest-${randomUUID()}`;
+  await ensureTable(client, table);
+  const doc = DynamoDBDocumentClient.from(client);
+  const loggers = 1000;
+  const tokens = range(0, loggers).map((i) => generateToken(idOf(i)));
+  await pool(Math.ceil(loggers / 25), WRITE_CONCURRENCY, async (b) => {
+    const items = range(b * 25, Math.min(loggers, b * 25 + 25)).map((i) => ({
+      PutRequest: { Item: loggerItem(benchLogger(i, T0), hashToken(tokens[i] ?? '')) },
+    }));
+    await doc.send(new BatchWriteCommand({ RequestItems: { [table]: items } }));
+  });
+  const handlerClient = (await import('../cli/dynamo-local.js')).localClient(endpoint);
+  const handlerRequests = countRequests(handlerClient);
+  const runtime: Runtime = {
+    ...depsFor(new DynamoLoggerStore(handlerClient, table), { name: 'null', publish: async () => {} }),
+    config: loadConfig({ LISTENER_NAME: 'BENCH', TABLE_NAME: table }),
+    now: Date.now,
+  };
+  // As local mode runs the handlers (cli/local.ts): warnings only, no EMF metrics. Set before the import.
+  Object.assign(process.env, { POWERTOOLS_LOG_LEVEL: 'WARN', POWERTOOLS_METRICS_DISABLED: 'true' });
+  const { createHandler } = await import('../functions/heartbeat/handler.js');
+  const port = await freePort();
+  const server = await startLocalServer({ heartbeat: createHandler(() => runtime) as never }, port);
+  const agent = new Agent({ keepAlive: true, maxSockets: 16 });
+  const post = (token: string) =>
+    new Promise<number>((done, fail) => {
+      const req = request(
+        {
+          host: '127.0.0.1',
+          port,
+          path: '/v1/heartbeat',
+          method: 'POST',
+          agent,
+          headers: { authorization: `Bearer ${token}`, 'content-length': 0 },
+        },
+        (res) => {
+          res.resume();
+          res.on('end', () => done(res.statusCode ?? 0));
+        },
+      );
+      req.on('error', fail);
+      req.end();
+    });
+  const raw = (i: number) =>
+    client.send(
+      new UpdateItemCommand({
+        TableName: table,
+        Key: { pk: { S: `LOGGER#${idOf(i).customer}/${idOf(i).side}` }, sk: { S: LOGGER_SK } },
+        UpdateExpression:
+          'SET lastSeenAt = :now, deadline = :now + eventTimeoutMs, dueAt = :now + eventTimeoutMs',
+        ConditionExpression: 'tokenHash = :hash AND #state IN (:new, :up)',
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: {
+          ':now': { N: String(Date.now()) },
+          ':hash': { S: hashToken(tokens[i] ?? '') },
+          ':new': { S: 'NEW' },
+          ':up': { S: 'UP' },
+        },
+      }),
+    );
+  const perRound = 2000;
+  const inFlight = 16;
+  const rounds: { http: number; raw: number }[] = [];
+  let failures = 0;
+  try {
+    for (let round = 0; round < 6; round++) {
+      handlerRequests.count = 0;
+      const http = await timed(() =>
+        pool(perRound, inFlight, async (k) => {
+          if ((await post(tokens[k % loggers] ?? '')) !== 200) failures++;
+        }),
+      );
+      const perHeartbeat = handlerRequests.count / perRound;
+      const direct = await timed(() =>
+        pool(perRound, inFlight, async (k) => {
+          await raw(k % loggers);
+        }),
+      );
+      rounds.push({ http: perRound / (http.ms / 1000), raw: perRound / (direct.ms / 1000) });
+      console.error(`ingest round ${round + 1}: ${perHeartbeat.toFixed(3)} DynamoDB requests per heartbeat`);
+    }
+  } finally {
+    agent.destroy();
+    server.close();
+    handlerClient.destroy();
+  }
+  const ratios = rounds.map((r) => r.http / r.raw);
+  const median = [...ratios].sort((a, b) => a - b)[Math.floor(ratios.length / 2)] ?? 0;
+  console.log(
+    `## Heartbeat ingest: full local HTTP stack ÷ raw conditional UpdateItem (${perRound} per round, ${inFlight} in flight, alternating)\n`,
+  );
+  console.log('| round | HTTP heartbeats/s | raw UpdateItem/s | ratio |');
+  console.log('| ---: | ---: | ---: | ---: |');
+  for (const [i, r] of rounds.entries()) {
+    console.log(`| ${i + 1} | ${r.http.toFixed(0)} | ${r.raw.toFixed(0)} | ${(r.http / r.raw).toFixed(2)} |`);
+  }
+  console.log(
+    `\nmedian ratio: ${median.toFixed(2)} (min ${Math.min(...ratios).toFixed(2)}, max ${Math.max(...ratios).toFixed(2)}); non-200 answers: ${failures}; DynamoDB requests per heartbeat: ${(handlerRequests.count / perRound).toFixed(3)}\n`,
+  );
+}

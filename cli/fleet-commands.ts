@@ -1,0 +1,180 @@
+/**
+ * `listener logger import|export`: the fleet as a CSV file (`customer,side,timeout,interval,transport`).
+ * Import checks the whole file before writing anything; export writes what import reads back.
+ */
+import { closeSync, fchmodSync, fstatSync, openSync, readFileSync, writeSync } from 'node:fs';
+import type { Command } from 'commander';
+import { formatLoggerId } from '../shared/domain/logger.js';
+import { applyImport, ImportInterruptedError, planImport } from '../shared/listener/fleet-import.js';
+import { CSV_HEADER, csvLine, type FleetRow, parseFleetCsv } from './fleet-csv.js';
+import { withTarget } from './logger-commands.js';
+import { progressBar } from './progress.js';
+import { onTarget, type TargetOptions, UsageError } from './target.js';
+
+type ImportOpts = TargetOptions & {
+  tokensOut?: string;
+  dryRun?: boolean;
+  concurrency: string;
+  json?: boolean;
+};
+
+export function registerFleetCommands(logger: Command): void {
+  withTarget(
+    logger
+      .command('import <file>')
+      .description(
+        'register and update Loggers from a CSV file (customer,side,timeout,interval,transport); all rows are checked before anything is written',
+      )
+      .option('--tokens-out <file>', 'append "customer/side,token" for each new Logger here (mode 0600)')
+      .option('--dry-run', 'check the file and say what would change; write nothing')
+      .option('--concurrency <n>', 'writes in flight at once', '16')
+      .option('--json', 'print the outcome as JSON')
+      .addHelpText(
+        'after',
+        '\nThe header line is required; an empty interval means the default (720m, kept 60m under the\n' +
+          "timeout), an empty timeout 780m, an empty transport https. Existing Loggers get the file's\n" +
+          'settings; their tokens stay. Running the same import twice changes nothing.\n\n' +
+          'Examples:\n  listener logger import fleet.csv --tokens-out tokens.csv\n' +
+          '  listener logger export --stage prod > fleet.csv && listener logger import fleet.csv --stage dev --dry-run\n',
+      ),
+  ).action(async (file: string, opts: ImportOpts) => {
+    const concurrency = Number(opts.concurrency);
+    if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) {
+      throw new UsageError(
+        `--concurrency "${opts.concurrency}" is not a usable number`,
+        'use a whole number from 1 to 64',
+      );
+    }
+    const parsed = parseFleetCsv(readText(file));
+    if (parsed.errors.length > 0) {
+      for (const { line, reason } of parsed.errors) console.error(`${file}:${line}: ${reason}`);
+      throw new UsageError(
+        `${file} has ${parsed.errors.length} bad row(s) (above); nothing was written`,
+        'fix them and run the import again',
+      );
+    }
+    for (const { line, reason } of parsed.warnings) console.error(`warning: ${file}:${line}: ${reason}`);
+    await onTarget(opts, async (target) => {
+      const plan = await planImport(target.fleet, parsed.rows);
+      const summary = (counts: { registered: number; updated: number; unchanged: number }) =>
+        opts.json
+          ? JSON.stringify({ ...counts, ...(opts.tokensOut ? { tokensFile: opts.tokensOut } : {}) })
+          : `${counts.registered} registered${counts.registered > 0 ? ` (tokens in ${opts.tokensOut})` : ''}, ${counts.updated} updated, ${counts.unchanged} unchanged`;
+      if (plan.register.length === 0 && plan.update.length === 0) {
+        console.log(
+          opts.json
+            ? summary({ registered: 0, updated: 0, unchanged: plan.unchanged })
+            : `Nothing to change: the ${plan.unchanged} Logger(s) in ${file} are registered on ${target.description} with these settings.`,
+        );
+        return;
+      }
+      if (opts.dryRun) {
+        console.log(
+          opts.json
+            ? JSON.stringify({
+                dryRun: true,
+                register: plan.register.length,
+                update: plan.update.length,
+                unchanged: plan.unchanged,
+              })
+            : `Dry run on ${target.description}: would register ${plan.register.length}, update ${plan.update.length}, leave ${plan.unchanged} unchanged. Nothing was written.`,
+        );
+        return;
+      }
+      if (plan.register.length > 0 && !opts.tokensOut) {
+        throw new UsageError(
+          `${plan.register.length} new Logger(s) would get a token that is shown only once`,
+          'pass --tokens-out <file> (written with mode 0600)',
+        );
+      }
+      const tokens = opts.tokensOut ? openTokensFile(opts.tokensOut) : undefined;
+      const bar = progressBar('Importing', plan.register.length + plan.update.length);
+      try {
+        const counts = await applyImport(target.store, target.fleet, plan, {
+          now: Date.now(),
+          concurrency,
+          onRegistered: (row: FleetRow, token) => {
+            if (tokens !== undefined) writeSync(tokens, `${formatLoggerId(row.id)},${token}\n`);
+          },
+          onProgress: (done) => bar.update(done),
+        });
+        bar.finish();
+        console.log(
+          opts.json ? summary(counts) : `Imported ${file} into ${target.description}: ${summary(counts)}.`,
+        );
+      } catch (error) {
+        bar.finish();
+        if (!(error instanceof ImportInterruptedError)) throw error;
+        const kept =
+          error.written.registered > 0
+            ? ` The tokens of the ${error.written.registered} new Logger(s) are in ${opts.tokensOut}.`
+            : '';
+        throw new Error(
+          `${error.message}.${kept} What was written stays; run the same import again to finish (it skips what is done)`,
+        );
+      } finally {
+        if (tokens !== undefined) closeSync(tokens);
+      }
+    });
+  });
+
+  withTarget(
+    logger
+      .command('export')
+      .description('write every Logger as CSV (customer,side,timeout,interval,transport), no tokens')
+      .option('--out <file>', 'write to this file instead of standard output')
+      .addHelpText(
+        'after',
+        '\nWhat import reads back: export → import round-trips (tokens stay where they are).\n\n' +
+          'Examples:\n  listener logger export > fleet.csv\n  listener logger export --stage prod --out prod-fleet.csv\n',
+      ),
+  ).action(async (opts: TargetOptions & { out?: string }) => {
+    await onTarget(opts, async (target) => {
+      const fd = opts.out ? openSync(opts.out, 'w') : 1;
+      const bar = progressBar(
+        'Exporting',
+        process.stderr.isTTY ? (await target.fleet.counts(Date.now())).total : 0,
+      );
+      let written = 0;
+      try {
+        writeSync(fd, `${CSV_HEADER}\n`);
+        for await (const page of target.fleet.pages()) {
+          if (page.length > 0) writeSync(fd, `${page.map(csvLine).join('\n')}\n`);
+          written += page.length;
+          bar.update(written);
+        }
+      } finally {
+        bar.finish();
+        if (opts.out) closeSync(fd);
+      }
+      if (opts.out) console.error(`Exported ${written} Logger(s) from ${target.description} to ${opts.out}.`);
+    });
+  });
+}
+
+function readText(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new UsageError(
+      `cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+      'check the path and that the file is readable',
+    );
+  }
+}
+
+/** Opens the tokens file for appending, readable by its owner only; a new file starts with a header. */
+function openTokensFile(path: string): number {
+  let fd: number;
+  try {
+    fd = openSync(path, 'a', 0o600);
+  } catch (error) {
+    throw new UsageError(
+      `cannot open --tokens-out ${path} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+      'choose a file in a writable directory',
+    );
+  }
+  fchmodSync(fd, 0o600);
+  if (fstatSync(fd).size === 0) writeSync(fd, 'logger,token\n');
+  return fd;
+}

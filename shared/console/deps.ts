@@ -1,0 +1,28 @@
+/** What the console needs: the same ports and use cases as the CLI, its key, and how people sign in. */
+import type { Finding } from '../domain/doctor.js';
+import type { AuditLog, ConsoleKeys, LoggerStore, UsedLinks } from '../ports.js';
+import type { MassSilence } from './fleet-view.js';
+
+/** Signing in through Cognito's managed login (AWS); see shared/console/cognito.ts. */
+export interface CognitoSignIn {
+  /** Where to send the browser to sign in (state and PKCE challenge included). */
+  authorizeUrl(redirectUri: string, state: string, codeChallenge: string): string;
+  /** Exchanges the authorization code and returns the verified user (email or username). */
+  userFromCode(code: string, redirectUri: string, codeVerifier: string): Promise<string>;
+}
+
+export interface ConsoleDeps {
+  readonly store: LoggerStore;
+  readonly audit: AuditLog;
+  readonly usedLinks: UsedLinks;
+  readonly keys: ConsoleKeys;
+  readonly listenerName: string;
+  readonly renotifyEveryMs?: number;
+  readonly now: () => number;
+  /** `local`: one-time links from `listener console-url`; `cognito`: the stack's user pool. */
+  readonly auth: { readonly mode: 'local' } | { readonly mode: 'cognito'; readonly cognito: CognitoSignIn };
+  /** Findings beyond the pure per-Logger rules (none today). */
+  readonly extraFindings?: (loggerId: string) => Finding[];
+  /** An active mass silence, once that exists (another issue); absent today. */
+  readonly massSilence?: () => Promise<MassSilence | undefined>;
+}

@@ -1,0 +1,328 @@
+/**
+ * What `cdk deploy` ships works: each function's zip, built as `cdk synth` builds it, unpacked into an
+ * empty directory and run under Node 22 (the Lambda runtime) with exactly the environment variables the
+ * template gives that function, against DynamoDB Local and local SNS / EventBridge stubs. Every AWS call
+ * the bundles make is recorded and checked against the function's IAM role in the same template, and
+ * every permission a role has must be used by its function (or be acknowledged below with the reason).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type DynamoLocal, ensureTable, localClient, startDynamoLocal } from '../../cli/dynamo-local.js';
+import { DynamoLoggerStore } from '../../shared/adapters/dynamo-logger-store.js';
+import { FUNCTION_NAMES, type FunctionName } from '../../shared/http/routes.js';
+import { registerBridge, registerLogger } from '../../shared/listener/register.js';
+import { type AwsStubs, startAwsStubs } from '../support/aws-stubs.js';
+import { httpEvent } from '../support/http.js';
+import { evaluate, type Request, resolvedStatements, type Statement, TemplateNames } from '../support/iam.js';
+import { iamRequests } from '../support/iam-calls.js';
+import { type SynthesizedArtifacts, synthesizeArtifacts, unpack } from '../support/lambda-bundles.js';
+import { type LambdaProcess, startLambda } from '../support/lambda-process.js';
+
+const MINUTE = 60_000;
+
+/**
+ * Permissions a function needs that these scenarios do not exercise, each with why it is needed. Anything
+ * else a role allows and its bundle never calls fails the test as over-broad.
+ */
+const NEEDED_BUT_NOT_EXERCISED: Partial<Record<FunctionName, Record<string, string>>> = {
+  heartbeat: {
+    'dynamodb:GetItem':
+      'publishOutbox (shared/listener/outbox.ts) re-reads the Logger only when a concurrent write beat its removal of the published notices, a race these scenarios do not stage',
+  },
+};
+
+let artifacts: SynthesizedArtifacts;
+let names: TemplateNames;
+let dynamo: DynamoLocal;
+let stubs: AwsStubs;
+let tableName: string;
+const lambdas = new Map<FunctionName, LambdaProcess>();
+
+/** The function's environment: the template's variables resolved to this test's names, plus what Lambda sets. */
+function lambdaEnv(name: FunctionName): Record<string, string> {
+  const fromTemplate = names.resolve(artifacts.functions[name].environment) as Record<string, string>;
+  return {
+    ...fromTemplate,
+    AWS_REGION: names.region,
+    AWS_DEFAULT_REGION: names.region,
+    AWS_LAMBDA_FUNCTION_NAME: `phl-test-${name}`,
+    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '256',
+    AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+    AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x',
+    TZ: ':UTC',
+    // The role's session credentials; the key id tells the stubs which function called.
+    AWS_ACCESS_KEY_ID: `ASIA${name.toUpperCase()}`,
+    AWS_SECRET_ACCESS_KEY: 'test-secret',
+    AWS_SESSION_TOKEN: 'test-session',
+    AWS_ENDPOINT_URL_DYNAMODB: stubs.dynamodbEndpoint,
+    AWS_ENDPOINT_URL_SNS: stubs.snsEndpoint,
+    AWS_ENDPOINT_URL_EVENTBRIDGE: stubs.eventsEndpoint,
+  };
+}
+
+const callerOf = (name: FunctionName) => `ASIA${name.toUpperCase()}`;
+
+async function invoke(name: FunctionName, event: unknown) {
+  const lambda = lambdas.get(name);
+  if (!lambda) throw new Error(`${name} not started`);
+  return (await lambda.invoke(event)) as {
+    statusCode: number;
+    body?: string;
+    headers?: Record<string, string>;
+  };
+}
+
+const store = () => new DynamoLoggerStore(dynamo.client(), tableName);
+
+/** DynamoDB Local, started again if a loaded machine keeps java from answering within its 30 s. */
+async function startDynamoLocalPatiently(attempts = 3): Promise<DynamoLocal> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startDynamoLocal();
+    } catch (error) {
+      if (attempt >= attempts || !/did not answer/.test(String(error))) throw error;
+    }
+  }
+}
+
+beforeAll(async () => {
+  // One after the other: synth is synchronous and would starve DynamoDB Local's readiness polling.
+  dynamo = await startDynamoLocalPatiently();
+  artifacts = synthesizeArtifacts('dev');
+  names = new TemplateNames(artifacts.template);
+  tableName = names.resolve({
+    Ref: artifacts.stack.getLogicalId(artifacts.stack.store.table.node.defaultChild as never),
+  }) as string;
+  await ensureTable(localClient(dynamo.endpoint), tableName);
+  stubs = await startAwsStubs(dynamo.endpoint);
+  await Promise.all(
+    FUNCTION_NAMES.map(async (name) => {
+      lambdas.set(name, await startLambda(unpack(artifacts.functions[name].zipPath), lambdaEnv(name)));
+    }),
+  );
+}, 600_000);
+
+afterAll(async () => {
+  await Promise.all([...lambdas.values()].map((l) => l.stop()));
+  await stubs?.close();
+  await dynamo?.stop();
+  artifacts?.dispose();
+});
+
+describe('the deployed bundles, run from their zips under Node 22', () => {
+  it('run on Node 22 from a directory holding only the unpacked zip', async () => {
+    const health = await invoke('health', httpEvent({ method: 'GET', path: '/v1/health' }));
+    expect(health.statusCode).toBe(200);
+    expect(lambdas.get('health')?.logs()).not.toMatch(/Cannot find (module|package)/);
+  });
+
+  it('heartbeat: 200 for a registered Logger, 401 for a wrong token', async () => {
+    const { token } = await registerLogger(
+      store(),
+      { customer: 'artcust1', side: 'A', eventTimeoutMs: 780 * MINUTE, transport: 'https' },
+      Date.now(),
+    );
+    const ok = await invoke(
+      'heartbeat',
+      httpEvent({ path: '/v1/heartbeat', token, body: { intervalMinutes: 720 } }),
+    );
+    expect(ok.statusCode).toBe(200);
+    expect(JSON.parse(ok.body ?? '{}')).toMatchObject({ logger: 'artcust1/A', state: 'UP' });
+    const wrong = await invoke(
+      'heartbeat',
+      httpEvent({ path: '/v1/heartbeat', token: `${token.slice(0, -4)}AAAA`, body: {} }),
+    );
+    expect(wrong.statusCode).toBe(401);
+  });
+
+  it('events: accepts an error event, pages it on the alarm topic and puts it on the bus', async () => {
+    const { token } = await registerLogger(
+      store(),
+      { customer: 'artcust2', side: 'B', eventTimeoutMs: 780 * MINUTE, transport: 'https' },
+      Date.now(),
+    );
+    const before = stubs.calls.length;
+    const answer = await invoke(
+      'events',
+      httpEvent({
+        path: '/v1/events',
+        token,
+        body: {
+          events: [
+            { id: 'e-1', occurredAt: new Date().toISOString(), severity: 'error', message: 'Router down' },
+          ],
+        },
+      }),
+    );
+    expect(answer.statusCode).toBe(200);
+    expect(JSON.parse(answer.body ?? '{}')).toMatchObject({ accepted: 1, duplicates: 0 });
+    const made = stubs.calls.slice(before).filter((c) => c.caller === callerOf('events'));
+    expect(made.find((c) => c.operation === 'Publish')?.params).toMatchObject({
+      'MessageAttributes.entry.1.Name': expect.any(String),
+    });
+    expect(made.some((c) => c.operation === 'PutEvents')).toBe(true);
+  });
+
+  it('relay: applies a relayed heartbeat, and pages a relayed error event', async () => {
+    const bridge = await registerBridge(
+      store(),
+      { site: 'artsite', eventTimeoutMs: 30 * MINUTE },
+      Date.now(),
+    );
+    await registerLogger(
+      store(),
+      { customer: 'artcust3', side: 'A', eventTimeoutMs: 780 * MINUTE, transport: 'modem' },
+      Date.now(),
+    );
+    const at = new Date().toISOString();
+    const before = stubs.calls.length;
+    const answer = await invoke(
+      'relay',
+      httpEvent({
+        path: '/v1/relay',
+        token: bridge.relayToken,
+        body: {
+          bridge: 'artsite',
+          records: [
+            { id: 'r-1', type: 'heartbeat', customer: 'artcust3', side: 'A', at },
+            {
+              id: 'r-2',
+              type: 'event',
+              customer: 'artcust3',
+              side: 'A',
+              at,
+              severity: 'error',
+              message: 'Disk full',
+            },
+          ],
+        },
+      }),
+    );
+    expect(answer.statusCode).toBe(200);
+    expect(JSON.parse(answer.body ?? '{}')).toEqual({
+      results: [
+        expect.objectContaining({ id: 'r-1', status: 'accepted' }),
+        expect.objectContaining({ id: 'r-2', status: 'accepted' }),
+      ],
+    });
+    const made = stubs.calls.slice(before).filter((c) => c.caller === callerOf('relay'));
+    expect(made.map((c) => c.operation)).toEqual(expect.arrayContaining(['Publish', 'PutEvents']));
+  });
+
+  it('health: 200 on /v1/health, 404 elsewhere', async () => {
+    expect((await invoke('health', httpEvent({ method: 'GET', path: '/v1/health' }))).statusCode).toBe(200);
+    expect((await invoke('health', httpEvent({ method: 'GET', path: '/v1/nope' }))).statusCode).toBe(404);
+  });
+
+  it('sweeper: pages a silent Logger on SNS and EventBridge; its next heartbeat sends the all-clear', async () => {
+    const silent = await registerLogger(
+      store(),
+      { customer: 'artcust4', side: 'A', eventTimeoutMs: 60 * MINUTE, transport: 'https' },
+      Date.now() - 2 * 60 * MINUTE,
+    );
+    // Its twin phones home: the sweep checks it in the same transaction.
+    const twin = await registerLogger(
+      store(),
+      { customer: 'artcust4', side: 'B', eventTimeoutMs: 780 * MINUTE, transport: 'https' },
+      Date.now(),
+    );
+    await invoke('heartbeat', httpEvent({ path: '/v1/heartbeat', token: twin.token }));
+    const before = stubs.calls.length;
+    const report = (await lambdas
+      .get('sweeper')
+      ?.invoke({ source: 'aws.events', 'detail-type': 'Scheduled Event' })) as {
+      raised: number;
+    };
+    expect(report.raised).toBeGreaterThanOrEqual(1);
+    const swept = stubs.calls.slice(before).filter((c) => c.caller === callerOf('sweeper'));
+    const page = swept.find(
+      (c) => c.operation === 'Publish' && String(c.params.Subject).includes('artcust4/A'),
+    );
+    expect(page?.params).toMatchObject({
+      TopicArn: names.resolve({
+        Ref: artifacts.stack.getLogicalId(
+          artifacts.stack.notifications.alarmTopic.node.defaultChild as never,
+        ),
+      }),
+    });
+    expect(String(page?.params.Subject)).toMatch(/^\[ALARM\]/);
+    const event = swept.find(
+      (c) => c.operation === 'PutEvents' && JSON.stringify(c.params).includes('artcust4/A'),
+    );
+    const entries = (event?.params.Entries ?? []) as { DetailType: string }[];
+    expect(entries[0]?.DetailType).toBe('Logger Silent');
+
+    const back = stubs.calls.length;
+    const answer = await invoke('heartbeat', httpEvent({ path: '/v1/heartbeat', token: silent.token }));
+    expect(answer.statusCode).toBe(200);
+    const cleared = stubs.calls
+      .slice(back)
+      .find((c) => c.caller === callerOf('heartbeat') && c.operation === 'Publish');
+    expect(String(cleared?.params.Subject)).toMatch(/^\[CLEARED\] artcust4\/A/);
+  });
+});
+
+describe("every AWS call against the function's role in the template", () => {
+  const keyOfTopic = (topicArn: string) => {
+    for (const [id, resource] of Object.entries(artifacts.template.Resources)) {
+      if (resource.Type === 'AWS::SNS::Topic' && names.resolve({ Ref: id }) === topicArn) {
+        return names.resolve(resource.Properties.KmsMasterKeyId) as string | undefined;
+      }
+    }
+    return undefined;
+  };
+  const requestsOf = (name: FunctionName): Request[] =>
+    stubs.calls
+      .filter((c) => c.caller === callerOf(name))
+      .flatMap((c) => iamRequests(c, { account: names.account, region: names.region, keyOfTopic }));
+  const roleOf = (name: FunctionName): Statement[] =>
+    resolvedStatements(names, { Statement: artifacts.functions[name].statements });
+
+  it('records calls from every function that touches AWS, and none unsigned', () => {
+    for (const name of ['heartbeat', 'events', 'relay', 'sweeper'] as const) {
+      expect(requestsOf(name).length, name).toBeGreaterThan(0);
+    }
+    expect(stubs.calls.filter((c) => c.caller === 'unsigned')).toEqual([]);
+  });
+
+  it.each(FUNCTION_NAMES)('%s: the role allows every call its bundle made', (name) => {
+    const denied = requestsOf(name).filter((request) => evaluate(roleOf(name), request) !== 'allowed');
+    expect(denied).toEqual([]);
+  });
+
+  it.each(FUNCTION_NAMES)('%s: the role allows nothing its bundle does not need', (name) => {
+    const made = requestsOf(name);
+    const acknowledged = NEEDED_BUT_NOT_EXERCISED[name] ?? {};
+    const unused: string[] = [];
+    for (const statement of roleOf(name)) {
+      if (statement.Effect !== 'Allow') continue;
+      for (const action of [statement.Action ?? []].flat()) {
+        // Lambda itself writes the logs and X-Ray segments, not the bundle.
+        if (action.startsWith('logs:') || action.startsWith('xray:')) continue;
+        const used = made.some(
+          (request) => request.action === action && evaluate([statement], request) === 'allowed',
+        );
+        if (!used && !(action in acknowledged))
+          unused.push(`${action} on ${JSON.stringify(statement.Resource)}`);
+      }
+    }
+    expect(unused).toEqual([]);
+  });
+
+  it('acknowledges only permissions that really go unexercised (each acknowledgement can fail)', () => {
+    for (const [name, actions] of Object.entries(NEEDED_BUT_NOT_EXERCISED) as [
+      FunctionName,
+      Record<string, string>,
+    ][]) {
+      for (const action of Object.keys(actions)) {
+        expect(
+          requestsOf(name).some((r) => r.action === action),
+          `${name} ${action} is exercised: drop its acknowledgement`,
+        ).toBe(false);
+        expect(
+          roleOf(name).some((s) => [s.Action].flat().includes(action)),
+          `${name} ${action} granted`,
+        ).toBe(true);
+      }
+    }
+  });
+});

@@ -1,0 +1,326 @@
+/**
+ * The fleet as a whole on DynamoDB Local: counts and the status view from indexes (never a Scan), and bulk
+ * import/export — through the use cases, and through the real CLI (child processes) pointed at the test
+ * table by a local.json, as a running local Listener would point it.
+ */
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { afterEach, describe, expect, inject, it } from 'vitest';
+import { CSV_HEADER, parseFleetCsv } from '../../cli/fleet-csv.js';
+import { LOCAL_FILE, type LocalTarget } from '../../cli/local.js';
+import { DynamoFleet } from '../../shared/adapters/dynamo-fleet.js';
+import type { Logger, LoggerId } from '../../shared/domain/logger.js';
+import { pause } from '../../shared/domain/transitions.js';
+import { applyImport, ImportInterruptedError, planImport } from '../../shared/listener/fleet-import.js';
+import { phoneHome } from '../../shared/listener/phone-home.js';
+import { registerLogger } from '../../shared/listener/register.js';
+import { sweep } from '../../shared/listener/sweep.js';
+import type { LoggerStore } from '../../shared/ports.js';
+import { runCli } from '../support/cli.js';
+import { createTestListener, type TestListener } from '../support/listener.js';
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const TIMEOUT = 780 * MINUTE;
+
+const opened: TestListener[] = [];
+const dirs: string[] = [];
+afterEach(async () => {
+  await Promise.all(opened.splice(0).map((l) => l.dispose()));
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+async function setUp() {
+  const listener = await createTestListener(inject('dynamoEndpoint'));
+  opened.push(listener);
+  const client = (listener.runtime.store as unknown as { doc: DynamoDBClient }).doc;
+  const fleet = new DynamoFleet(client as unknown as DynamoDBClient, listener.tableName);
+  const register = async (customer: string, side: 'A' | 'B', timeout = TIMEOUT) =>
+    (
+      await registerLogger(
+        listener.runtime.store,
+        { customer, side, eventTimeoutMs: timeout, transport: 'https' },
+        listener.clock.now,
+      )
+    ).token;
+  const beat = (token: string) => phoneHome(listener.runtime, token, listener.clock.now);
+  return { listener, fleet, register, beat, store: listener.runtime.store };
+}
+
+/** Every DynamoDB command the client sends from now on, by name. */
+function recordCommands(fleet: DynamoFleet): string[] {
+  const names: string[] = [];
+  const doc = (fleet as unknown as { doc: DynamoDBClient }).doc;
+  doc.middlewareStack.add(
+    (next, context) => async (args) => {
+      names.push(String(context.commandName));
+      return next(args);
+    },
+    { step: 'initialize', name: 'recordCommands' },
+  );
+  return names;
+}
+
+describe('fleet counts and the status view', () => {
+  async function mixedFleet() {
+    const t = await setUp();
+    const tokens = {
+      okA: await t.register('okco', 'A'),
+      okB: await t.register('okco', 'B'),
+      late: await t.register('lateco', 'A'),
+      down: await t.register('downco', 'A'),
+      pause: await t.register('pauseco', 'A'),
+    };
+    await t.register('downco', 'B');
+    await t.beat(tokens.down);
+    t.listener.clock.now += 60 * MINUTE;
+    for (const token of [tokens.okA, tokens.okB, tokens.late, tokens.pause]) await t.beat(token);
+    t.listener.clock.now += TIMEOUT - 60 * MINUTE; // downco/A and downco/B (never heard) reach their deadline
+    expect((await sweep(t.listener.runtime, t.listener.clock.now)).raised).toBe(2);
+    const pausable = await t.store.get({ customer: 'pauseco', side: 'A' });
+    if (!pausable) throw new Error('fixture');
+    expect(await t.store.writeTransition(pausable, pause(pausable))).toBe(true);
+    await t.register('overco', 'A', 10 * MINUTE); // overdue in 10 minutes, before any sweep
+    t.listener.clock.now += 11 * MINUTE; // lateco/A is past its interval (LATE), 49 minutes from its deadline
+    await t.beat(tokens.okA);
+    await t.beat(tokens.okB);
+    return t;
+  }
+
+  it('counts watched, overdue, DOWN and paused Loggers without a Scan', async () => {
+    const t = await mixedFleet();
+    const commands = recordCommands(t.fleet);
+    expect(await t.fleet.counts(t.listener.clock.now)).toEqual({
+      total: 7,
+      watched: 6,
+      overdue: 1,
+      down: 2,
+      paused: 1,
+    });
+    expect(commands.length).toBeGreaterThan(0);
+    expect(commands.every((name) => name === 'QueryCommand')).toBe(true);
+  });
+
+  it('lists only the customers needing a look — DOWN, overdue, LATE, paused — each with both sides', async () => {
+    const t = await mixedFleet();
+    const commands = recordCommands(t.fleet);
+    const found = await t.fleet.attention(t.listener.clock.now, 60 * MINUTE);
+    const ids = found.map((l: Logger) => `${l.customer}/${l.side}`).sort();
+    expect(ids).toEqual(['downco/A', 'downco/B', 'lateco/A', 'overco/A', 'pauseco/A']);
+    expect(commands).not.toContain('ScanCommand');
+  });
+
+  it('moves a Logger out of the DOWN count when it phones home again', async () => {
+    const t = await setUp();
+    const token = await t.register('backco', 'A');
+    t.listener.clock.now += TIMEOUT;
+    await sweep(t.listener.runtime, t.listener.clock.now);
+    expect((await t.fleet.counts(t.listener.clock.now)).down).toBe(1);
+    await t.beat(token);
+    expect(await t.fleet.counts(t.listener.clock.now)).toMatchObject({ down: 0, overdue: 0, watched: 1 });
+  });
+});
+
+const rows = (...lines: string[]) => `${[CSV_HEADER, ...lines].join('\n')}\n`;
+
+describe('bulk import (use case)', () => {
+  it('registers new Loggers, updates the settings of existing ones keeping their token, and is idempotent', async () => {
+    const t = await setUp();
+    const token = await t.register('geocust1', 'A');
+    const parsed = parseFleetCsv(rows('geocust1,A,120m,60m,https', 'geocust1,B,780m,720m,modem'));
+    const tokens: string[] = [];
+    const options = {
+      now: t.listener.clock.now,
+      concurrency: 4,
+      onRegistered: (_: unknown, tk: string) => tokens.push(tk),
+    };
+    const plan = await planImport(t.fleet, parsed.rows);
+    expect([plan.register.length, plan.update.length, plan.unchanged]).toEqual([1, 1, 0]);
+    expect(await applyImport(t.store, t.fleet, plan, options)).toEqual({
+      registered: 1,
+      updated: 1,
+      unchanged: 0,
+    });
+    expect(tokens).toHaveLength(1);
+    expect((await t.beat(token)).logger).toMatchObject({
+      eventTimeoutMs: 120 * MINUTE,
+      heartbeatIntervalMs: 60 * MINUTE,
+    });
+    expect((await t.beat(tokens[0] ?? '')).logger).toMatchObject({
+      customer: 'geocust1',
+      side: 'B',
+      transport: 'modem',
+    });
+    const again = await planImport(t.fleet, parsed.rows);
+    expect([again.register.length, again.update.length, again.unchanged]).toEqual([0, 0, 2]);
+  });
+
+  it('moves a watched Logger’s deadline with a new timeout, so a shorter one is overdue at once', async () => {
+    const t = await setUp();
+    const token = await t.register('geocust1', 'A');
+    await t.beat(token);
+    t.listener.clock.now += 3 * HOUR;
+    const plan = await planImport(t.fleet, parseFleetCsv(rows('geocust1,A,2h,1h,https')).rows);
+    await applyImport(t.store, t.fleet, plan, {
+      now: t.listener.clock.now,
+      concurrency: 1,
+      onRegistered: () => {},
+    });
+    expect((await t.fleet.counts(t.listener.clock.now)).overdue).toBe(1);
+    expect((await sweep(t.listener.runtime, t.listener.clock.now)).raised).toBe(1);
+  });
+
+  it('loses a settings write to a heartbeat landing meanwhile, then reads again and wins', async () => {
+    const t = await setUp();
+    const token = await t.register('geocust1', 'A');
+    const id: LoggerId = { customer: 'geocust1', side: 'A' };
+    const before = await t.store.get(id);
+    if (!before) throw new Error('fixture');
+    t.listener.clock.now += MINUTE;
+    await t.beat(token);
+    expect(await t.fleet.updateSettings(before, { ...before, eventTimeoutMs: 2 * HOUR, deadline: 1 })).toBe(
+      false,
+    );
+    const plan = await planImport(t.fleet, parseFleetCsv(rows('geocust1,A,2h,1h,https')).rows);
+    expect(
+      await applyImport(
+        t.store,
+        t.fleet,
+        { ...plan, update: plan.update.map((u) => ({ ...u, before })) },
+        {
+          now: t.listener.clock.now,
+          concurrency: 1,
+          onRegistered: () => {},
+        },
+      ),
+    ).toMatchObject({ updated: 1 });
+    expect(await t.store.get(id)).toMatchObject({
+      eventTimeoutMs: 2 * HOUR,
+      deadline: t.listener.clock.now + 2 * HOUR,
+    });
+  });
+
+  it('stops at a failed write saying how much was written; re-running finishes the rest', async () => {
+    const t = await setUp();
+    let registrations = 0;
+    const failing: LoggerStore = new Proxy(t.store, {
+      get(target, name, receiver) {
+        if (name === 'register') {
+          return (...args: Parameters<LoggerStore['register']>) =>
+            ++registrations === 3 ? Promise.reject(new Error('DynamoDB is down')) : target.register(...args);
+        }
+        return Reflect.get(target, name, receiver);
+      },
+    });
+    const parsed = parseFleetCsv(rows(...Array.from({ length: 6 }, (_, i) => `cust${i},A,780m,720m,https`)));
+    const tokens = new Map<string, string>();
+    const options = {
+      now: t.listener.clock.now,
+      concurrency: 1,
+      onRegistered: (row: { id: LoggerId }, token: string) => tokens.set(row.id.customer, token),
+    };
+    const error = await applyImport(failing, t.fleet, await planImport(t.fleet, parsed.rows), options).catch(
+      (e) => e,
+    );
+    expect(error).toBeInstanceOf(ImportInterruptedError);
+    expect(error.written).toEqual({ registered: 2, updated: 0, unchanged: 0 });
+    expect(error.message).toContain(
+      'stopped after 2 registration(s) and 0 update(s) of 6 planned: DynamoDB is down',
+    );
+    const rest = await applyImport(t.store, t.fleet, await planImport(t.fleet, parsed.rows), options);
+    expect(rest).toEqual({ registered: 4, updated: 0, unchanged: 2 });
+    expect(tokens.size).toBe(6);
+    expect((await t.fleet.counts(t.listener.clock.now)).total).toBe(6);
+  });
+});
+
+describe('listener logger import | export (CLI on DynamoDB Local)', () => {
+  async function cliOn(t: Awaited<ReturnType<typeof setUp>>) {
+    const dir = mkdtempSync(join(tmpdir(), 'fleet-cli-'));
+    dirs.push(dir);
+    const local: LocalTarget = {
+      apiUrl: 'http://127.0.0.1:9',
+      dynamodbEndpoint: inject('dynamoEndpoint'),
+      tableName: t.listener.tableName,
+      listenerName: 'TEST',
+      notificationsFile: join(dir, 'notifications.jsonl'),
+      pid: process.pid,
+    };
+    writeFileSync(join(dir, LOCAL_FILE), JSON.stringify(local));
+    const write = (name: string, text: string) => {
+      writeFileSync(join(dir, name), text);
+      return join(dir, name);
+    };
+    return { dir, write, cli: (...args: string[]) => runCli([...args, '--dir', dir]) };
+  }
+
+  it('refuses a file with bad rows, naming each line and reason, and writes nothing', async () => {
+    const t = await setUp();
+    const { cli, write } = await cliOn(t);
+    const file = write(
+      'bad.csv',
+      rows('good,A,780m,720m,https', 'bad!,A,780m,720m,https', 'good,B,780m,900m,https', 'good,A,1h,,https'),
+    );
+    const result = await cli('logger', 'import', file, '--tokens-out', `${file}.tokens`);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`${file}:3: customer "bad!"`);
+    expect(result.stderr).toContain(
+      `${file}:4: good/B: the heartbeat interval (15h) must be shorter than the event timeout (13h)`,
+    );
+    expect(result.stderr).toContain(`${file}:5: good/A is already on line 2`);
+    expect(result.stderr).toContain(`listener: ${file} has 3 bad row(s) (above); nothing was written`);
+    expect((await t.fleet.counts(t.listener.clock.now)).total).toBe(0);
+  });
+
+  it('needs --tokens-out for new Loggers, writes the tokens file 0600, and says when there is nothing to do', async () => {
+    const t = await setUp();
+    const { cli, write, dir } = await cliOn(t);
+    const file = write('fleet.csv', rows('geocust1,A,780m,720m,https', 'geocust1,B,780m,720m,modem'));
+    const refused = await cli('logger', 'import', file);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(
+      '2 new Logger(s) would get a token that is shown only once — pass --tokens-out',
+    );
+    expect((await t.fleet.counts(t.listener.clock.now)).total).toBe(0);
+    const tokensFile = join(dir, 'tokens.csv');
+    const imported = await cli('logger', 'import', file, '--tokens-out', tokensFile);
+    expect(imported.stderr).toBe('');
+    expect(imported.stdout).toContain(`2 registered (tokens in ${tokensFile}), 0 updated, 0 unchanged`);
+    expect(statSync(tokensFile).mode & 0o777).toBe(0o600);
+    const lines = readFileSync(tokensFile, 'utf8').trim().split('\n');
+    expect(lines[0]).toBe('logger,token');
+    const token = lines.find((l) => l.startsWith('geocust1/B,'))?.split(',')[1] ?? '';
+    expect((await t.beat(token)).logger.transport).toBe('modem');
+    const again = await cli('logger', 'import', file, '--tokens-out', tokensFile);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain('Nothing to change: the 2 Logger(s) in');
+    expect(readFileSync(tokensFile, 'utf8').trim().split('\n')).toHaveLength(3);
+  });
+
+  it('exports what import reads back: export → import into another Listener → the same export', async () => {
+    const t = await setUp();
+    const { cli, write, dir } = await cliOn(t);
+    const source = rows('zed,A,45s,30s,https', 'geocust1,B,2h,,modem', 'geocust1,A,780m,720m,https');
+    const imported = await cli('logger', 'import', write('in.csv', source), '--tokens-out', join(dir, 't1'));
+    expect(imported.code).toBe(0);
+    const exported = await cli('logger', 'export');
+    expect(exported.code).toBe(0);
+    expect(exported.stdout).toBe(
+      rows('geocust1,A,780m,720m,https', 'geocust1,B,120m,60m,modem', 'zed,A,45s,30s,https'),
+    );
+    const unchanged = await cli('logger', 'import', write('out.csv', exported.stdout), '--json');
+    expect(JSON.parse(unchanged.stdout)).toEqual({ registered: 0, updated: 0, unchanged: 3 });
+
+    const other = await cliOn(await setUp());
+    const copied = await other.cli('logger', 'import', join(dir, 'out.csv'), '--tokens-out', join(dir, 't2'));
+    expect(copied.stdout).toContain('3 registered');
+    const outFile = join(dir, 'again.csv');
+    const again = await other.cli('logger', 'export', '--out', outFile);
+    expect(again.stderr).toContain(
+      `Exported 3 Logger(s) from local Listener at http://127.0.0.1:9 to ${outFile}.`,
+    );
+    expect(readFileSync(outFile, 'utf8')).toBe(exported.stdout);
+  }, 90_000);
+});
