@@ -223,6 +223,9 @@ export const AUDIT_ACTIONS = [
   'resume',
   'maintenance-add',
   'maintenance-remove',
+  /** `listener alarm release-mass-silence`: the held page went out now; with `--drop`, it was discarded. */
+  'mass-silence-release',
+  'mass-silence-drop',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

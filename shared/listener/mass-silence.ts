@@ -5,6 +5,7 @@
  * record is a conditional write on its revision, so concurrent sweepers raise and clear it once.
  */
 
+import { randomBytes } from 'node:crypto';
 import { StoreUnavailableError } from '../domain/errors.js';
 import { formatLoggerId } from '../domain/logger.js';
 import {
@@ -21,6 +22,7 @@ import {
 } from '../domain/mass-silence.js';
 import { massSilenceNotification } from '../domain/notification.js';
 import { dropHeld, releaseHeld } from '../domain/transitions.js';
+import type { AuditLog } from '../ports.js';
 import { updateLogger } from './admin.js';
 import { deliver, describe } from './delivery.js';
 import type { ListenerDeps } from './deps.js';
@@ -157,7 +159,7 @@ export interface ReleaseOutcome {
  */
 export async function releaseHold(
   deps: ListenerDeps,
-  request: { by: string; drop: boolean; reason?: string },
+  request: { by: string; drop: boolean; reason?: string; audit?: AuditLog },
   now: number,
 ): Promise<ReleaseOutcome | undefined> {
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
@@ -186,6 +188,15 @@ export async function releaseHold(
       );
       if (!after) continue;
       loggers.push(formatLoggerId(after));
+      await request.audit?.append({
+        id: randomBytes(6).toString('hex'),
+        at: now,
+        loggerId: { customer: after.customer, side: after.side },
+        action: request.drop ? 'mass-silence-drop' : 'mass-silence-release',
+        actor: request.by,
+        via: 'cli',
+        ...(request.reason ? { detail: request.reason } : {}),
+      });
       if (!request.drop) await publishOutbox(deps, after);
     }
     return { silence: next, loggers };
