@@ -9,8 +9,8 @@ import type { Command } from 'commander';
 import { DynamoConsoleKeys } from '../shared/adapters/dynamo-console-items.js';
 import { signInLink } from '../shared/console/auth/links.js';
 import { localClient } from './dynamo-local.js';
+import { UnreachableError, UsageError } from './errors.js';
 import { LOCAL_FILE, type LocalTarget } from './local.js';
-import { UsageError } from './target.js';
 
 /** Exit code when the Listener cannot be reached. */
 const UNREACHABLE = 3;
@@ -28,11 +28,17 @@ export function registerConsoleCommand(program: Command): void {
     .action(async (opts: { dir: string; as?: string }) => {
       const name = (opts.as ?? userInfo().username).trim();
       if (!/^[\p{L}\p{N} ._@-]{1,64}$/u.test(name)) {
-        throw new UsageError('--as: write 1–64 letters, digits, spaces or . _ @ -');
+        throw new UsageError(
+          '--as is not a name the audit can record',
+          'write 1–64 letters, digits, spaces or . _ @ -',
+        );
       }
       const file = join(resolve(opts.dir), LOCAL_FILE);
       if (!existsSync(file)) {
-        throw new UsageError(`no local Listener is running (${file} not found): start one with "npm start"`);
+        throw new UnreachableError(
+          `no local Listener is running (${file} not found)`,
+          'start one with "npm start"',
+        );
       }
       const local = JSON.parse(readFileSync(file, 'utf8')) as LocalTarget;
       const healthy = await fetch(`${local.apiUrl}/v1/health`, { signal: AbortSignal.timeout(5_000) })
