@@ -17,6 +17,8 @@ import {
   newWindowId,
   unacknowledgeAlarm,
 } from '../shared/listener/admin.js';
+import { noCounters, quietLog } from '../shared/listener/deps.js';
+import { releaseHold } from '../shared/listener/mass-silence.js';
 import { iso, loggerArg, loggerOrCustomerArg, timeArg } from './args.js';
 import { FailedError } from './errors.js';
 import { table, when } from './format.js';
@@ -107,6 +109,42 @@ export function registerAlarmCommands(program: Command): void {
         );
       if (opts.json) console.log(JSON.stringify(alarmJson(after, now)));
       else console.log(`Alarm of ${formatLoggerId(id)} is unowned again.`);
+    });
+  });
+
+  withTarget(
+    alarm
+      .command('release-mass-silence')
+      .description('end a mass silence’s hold now: page the held Loggers still silent, or --drop their pages')
+      .option('--by <name>', 'who (recorded in the audit; default: your login name)')
+      .option('--drop', 'discard the held pages instead of sending them (recorded with who did it)')
+      .option('--reason <text>', 'why (recorded in the audit)')
+      .addHelpText(
+        'after',
+        '\nSee docs/mass-silence.md.\n\nExamples:\n  listener alarm release-mass-silence --by alice\n  listener alarm release-mass-silence --drop --by alice --reason "bridge outage INC-4711"\n',
+      ),
+  ).action(async (opts: TargetOptions & { by?: string; drop?: boolean; reason?: string }) => {
+    const reason = textOption('--reason', opts.reason, 200);
+    await onTarget(opts, async (target) => {
+      const now = Date.now();
+      const by = textOption('--by', opts.by, 64) ?? operator(target, now).actor;
+      const deps = {
+        store: target.store,
+        channels: target.publishing?.channels ?? [],
+        listenerName: target.publishing?.listenerName ?? 'unknown',
+        outboxRetryMs: 30_000,
+        eventRetentionMs: 0,
+        ...(target.renotifyEveryMs === undefined ? {} : { renotifyEveryMs: target.renotifyEveryMs }),
+        log: quietLog,
+        counters: noCounters,
+      };
+      const request = { by, drop: Boolean(opts.drop), audit: target.audit, ...(reason ? { reason } : {}) };
+      const outcome = await releaseHold(deps, request, now);
+      if (!outcome) throw new FailedError('no mass silence is on', 'see the Listener with: listener status');
+      const verb = opts.drop ? 'Dropped the held pages of' : 'Paged';
+      console.log(
+        `${verb} ${outcome.loggers.length} Logger(s) still silent (${by}). The mass silence clears at the next sweep.`,
+      );
     });
   });
 

@@ -21,6 +21,8 @@ export interface LocalOptions {
   readonly verbose: boolean;
   /** Reminders while DOWN and unacknowledged; absent = off. */
   readonly renotifyEveryMs?: number;
+  /** `MASS_SILENCE_*` variables from the `--mass-silence-*` flags (docs/mass-silence.md). */
+  readonly massSilenceEnv?: Readonly<Record<string, string>>;
 }
 
 /** What `.listener/local.json` holds, so the CLI finds the running local Listener. */
@@ -171,6 +173,7 @@ function configureEnvironment(options: LocalOptions, dir: string, endpoint: stri
     RENOTIFY_EVERY:
       options.renotifyEveryMs === undefined ? 'off' : `${Math.round(options.renotifyEveryMs / 1000)}s`,
   });
+  Object.assign(process.env, options.massSilenceEnv ?? {});
   // Pending notices are retried no later than the next sweep.
   process.env.OUTBOX_RETRY ??= `${Math.max(1, Math.round(Math.min(options.sweepEveryMs, 30_000) / 1000))}s`;
 }

@@ -46,6 +46,10 @@ program
     '--renotify-every <duration>',
     'remind about a DOWN, unacknowledged Logger this often (default: off)',
   )
+  .option('--mass-silence-min-loggers <n>', 'mass silence: at least this many Loggers overdue (default 20)')
+  .option('--mass-silence-fraction <f>', 'mass silence: and this share of the fleet, 0–1 (default 0.2)')
+  .option('--mass-silence-window <duration>', 'mass silence: overdue within this window (default 10m)')
+  .option('--mass-silence-hold <duration>', 'mass silence: hold customer pages this long (default 15m)')
   .addHelpText('after', '\nExample:\n  listener local --port 3000 --sweep-every 10s --in-memory\n')
   .action(async (opts: Record<string, string | boolean | undefined>) => {
     const port = Number(opts.port);
@@ -62,8 +66,31 @@ program
       ...(opts.renotifyEvery
         ? { renotifyEveryMs: durationArg('--renotify-every', String(opts.renotifyEvery)) }
         : {}),
+      massSilenceEnv: massSilenceEnv(opts),
     });
   });
+
+/** The mass-silence flags as the sweeper's variables (docs/mass-silence.md), checked here to name the flag. */
+function massSilenceEnv(opts: Record<string, string | boolean | undefined>): Record<string, string> {
+  const env: Record<string, string> = {};
+  const { massSilenceMinLoggers: min, massSilenceFraction: fraction } = opts;
+  const { massSilenceWindow: window, massSilenceHold: hold } = opts;
+  if (typeof min === 'string') {
+    if (!/^[1-9]\d*$/.test(min))
+      throw new UsageError(`--mass-silence-min-loggers "${min}"`, 'use a whole number ≥ 1');
+    env.MASS_SILENCE_MIN_LOGGERS = min;
+  }
+  if (typeof fraction === 'string') {
+    const f = Number(fraction);
+    if (!(f > 0 && f <= 1))
+      throw new UsageError(`--mass-silence-fraction "${fraction}"`, 'use a number in (0, 1]');
+    env.MASS_SILENCE_FRACTION = fraction;
+  }
+  if (typeof window === 'string')
+    env.MASS_SILENCE_WINDOW = `${durationArg('--mass-silence-window', window) / 1000}s`;
+  if (typeof hold === 'string') env.MASS_SILENCE_HOLD = `${durationArg('--mass-silence-hold', hold) / 1000}s`;
+  return env;
+}
 
 registerLoggerCommands(program);
 registerStatusCommands(program);

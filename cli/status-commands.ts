@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import { formatDuration } from '../shared/domain/duration.js';
 import { type LoggerEvent, SEVERITIES, type Severity } from '../shared/domain/event.js';
 import { formatLoggerId, type LoggerId, MIN_TIMEOUT_MARGIN_MS } from '../shared/domain/logger.js';
+import type { MassSilence } from '../shared/domain/mass-silence.js';
 import { type CustomerStatus, fleetStatus, type Rollup } from '../shared/domain/status.js';
 import type { FleetCounts } from '../shared/ports.js';
 import { colourWanted, durationArg, iso, loggerArg, palette } from './args.js';
@@ -75,7 +76,9 @@ export function registerStatusCommands(program: Command): void {
           console.log(JSON.stringify(statusJson(customers), null, 2));
           return;
         }
-        const text = renderFleet(counts, customers, now, target.description, colourWanted(opts), opts.all);
+        const fleet = renderFleet(counts, customers, now, target.description, colourWanted(opts), opts.all);
+        const silence = massSilenceLine(await target.store.getMassSilence(), now);
+        const text = silence ? `${silence}\n${fleet}` : fleet;
         if (watchMs === undefined) {
           console.log(text);
           return;
@@ -191,6 +194,16 @@ function statusJson(customers: readonly CustomerStatus[]) {
       maintenanceUntil: iso(s.maintenanceUntil),
     })),
   }));
+}
+
+/** An active mass silence, shown before anything else: how many, and when the hold ends. */
+export function massSilenceLine(silence: MassSilence, now: number): string | undefined {
+  if (!silence.active) return undefined;
+  const hold =
+    (silence.holdUntil ?? now) > now
+      ? `customer pages held until ${when(silence.holdUntil ?? now, now)}`
+      : 'hold over (clears at the next sweep)';
+  return `MASS SILENCE: ${silence.count} Loggers of ${silence.customers.length} customer(s) went silent together since ${when(silence.since ?? now, now)}; ${hold}. ${silence.cause ?? ''} (release: listener alarm release-mass-silence; docs/mass-silence.md)`;
 }
 
 /** The counts line, then the customers needing a look (or every customer with `all`). */

@@ -3,7 +3,7 @@ import type { Construct } from 'constructs';
 import { FUNCTION_NAMES } from '../shared/http/routes.js';
 import { Api } from './constructs/api.js';
 import { Console } from './constructs/console.js';
-import { INGEST_FUNCTIONS, ListenerFunctions, serviceName } from './constructs/functions.js';
+import { INGEST_FUNCTIONS, ListenerFunctions, serviceName, useMassSilence } from './constructs/functions.js';
 import { Monitoring } from './constructs/monitoring.js';
 import { Notifications } from './constructs/notifications.js';
 import { Store } from './constructs/store.js';
@@ -40,6 +40,8 @@ export class ListenerStack extends Stack {
       topicKey: this.notifications.key,
       bus: this.notifications.bus,
     });
+    const { opsTopic, key } = this.notifications;
+    useMassSilence(this.functions.byName.sweeper, config, opsTopic, key, this.store);
     this.api = new Api(this, 'Api', { config, functions: this.functions.byName });
     const webConsole = new Console(this, 'Console', {
       config,

@@ -114,6 +114,18 @@ const stageSchema = z
     /** Remind about a DOWN, unacknowledged Logger this often (`off` = never) → `RENOTIFY_EVERY`. */
     renotifyEvery: z.union([z.literal('off'), duration]).default('off'),
     /**
+     * The mass-silence guard (docs/mass-silence.md): at least `minLoggers` and `fraction` of the watched
+     * Loggers overdue within `window` raise one MASS_SILENCE to ops and hold customer pages for `hold`.
+     */
+    massSilence: z
+      .strictObject({
+        minLoggers: z.number().int('must be a whole number').min(1, 'must be at least 1').default(20),
+        fraction: z.number().gt(0, 'must be above 0').max(1, 'must be at most 1').default(0.2),
+        window: duration.default('10m'),
+        hold: duration.default('15m'),
+      })
+      .default({ minLoggers: 20, fraction: 0.2, window: '10m', hold: '15m' }),
+    /**
      * The valid Phone Home pairs (phone number ↔ Listener import system name) for `listener doctor`: a modem
      * Logger dialling a number paired with another Listener fails to phone home.
      */

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { parseDuration } from './domain/duration.js';
+import { DEFAULT_MASS_SILENCE, type MassSilenceSettings } from './domain/mass-silence.js';
 import { durationSchema as duration } from './duration-schema.js';
 
 const envSchema = z.object({
@@ -14,6 +15,20 @@ const envSchema = z.object({
     .string({ error: 'is required: the DynamoDB table name' })
     .min(3, 'must be at least 3 characters'),
   ALARM_TOPIC_ARN: z.string().startsWith('arn:', 'must be an SNS topic ARN').optional(),
+  /** Ops hear about the Listener's own side here (MASS_SILENCE), never on the reps' alarm topic. */
+  OPS_TOPIC_ARN: z.string().startsWith('arn:', 'must be an SNS topic ARN').optional(),
+  MASS_SILENCE_MIN_LOGGERS: z.coerce
+    .number({ error: 'must be a whole number of Loggers, e.g. 20' })
+    .int('must be a whole number of Loggers, e.g. 20')
+    .min(1, 'must be at least 1')
+    .default(DEFAULT_MASS_SILENCE.minLoggers),
+  MASS_SILENCE_FRACTION: z.coerce
+    .number({ error: 'must be a fraction of the fleet, e.g. 0.2' })
+    .gt(0, 'must be above 0, e.g. 0.2')
+    .max(1, 'must be at most 1')
+    .default(DEFAULT_MASS_SILENCE.fraction),
+  MASS_SILENCE_WINDOW: duration('10m'),
+  MASS_SILENCE_HOLD: duration('15m'),
   EVENT_BUS_NAME: z.string().min(1).optional(),
   NOTIFICATIONS_FILE: z.string().min(1).optional(),
   /** The web console's base URL: email notifications link to it (absent: no links). */
@@ -43,6 +58,10 @@ export interface ListenerConfig {
   readonly tableName: string;
   /** SNS topic for pages; absent = no SNS (local mode writes notifications to a file instead). */
   readonly alarmTopicArn?: string;
+  /** SNS topic for ops (MASS_SILENCE); absent = none. */
+  readonly opsTopicArn?: string;
+  /** The mass-silence guard (docs/mass-silence.md). */
+  readonly massSilence: MassSilenceSettings;
   /** EventBridge bus for domain events; absent = none. */
   readonly eventBusName?: string;
   /** Local mode: append every notification as a JSON line here. */
@@ -74,6 +93,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     listenerName: e.LISTENER_NAME,
     tableName: e.TABLE_NAME,
     ...(e.ALARM_TOPIC_ARN ? { alarmTopicArn: e.ALARM_TOPIC_ARN } : {}),
+    ...(e.OPS_TOPIC_ARN ? { opsTopicArn: e.OPS_TOPIC_ARN } : {}),
+    massSilence: {
+      minLoggers: e.MASS_SILENCE_MIN_LOGGERS,
+      fraction: e.MASS_SILENCE_FRACTION,
+      windowMs: e.MASS_SILENCE_WINDOW,
+      holdMs: e.MASS_SILENCE_HOLD,
+    },
     ...(e.EVENT_BUS_NAME ? { eventBusName: e.EVENT_BUS_NAME } : {}),
     ...(e.NOTIFICATIONS_FILE ? { notificationsFile: e.NOTIFICATIONS_FILE } : {}),
     ...(e.CONSOLE_URL ? { consoleUrl: e.CONSOLE_URL } : {}),

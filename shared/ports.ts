@@ -4,6 +4,7 @@
  */
 import type { LoggerEvent } from './domain/event.js';
 import type { Logger, LoggerId, Transport } from './domain/logger.js';
+import type { MassSilence, OverdueSighting } from './domain/mass-silence.js';
 import type { Notification } from './domain/notification.js';
 import type { PhoneHomeReport } from './domain/transitions.js';
 
@@ -36,8 +37,10 @@ export interface TwinGuard {
 export interface SweepReport {
   /** Items the due index returned (its reads grow with this, not with the fleet). */
   readonly due: number;
-  /** Loggers this sweep declared DOWN. */
+  /** Loggers this sweep declared DOWN (and paged), or whose held pages it paged at a hold's end. */
   readonly raised: number;
+  /** Loggers declared DOWN with their pages held by a mass silence (absent: none). */
+  readonly held?: number;
   /** Items another worker (a heartbeat, another sweeper) got to first, or stale index entries. */
   readonly skipped: number;
   /** Notifications (pending notices or events) this sweep published. */
@@ -143,6 +146,18 @@ export interface LoggerStore {
   claimRelayedRecord(id: LoggerId, recordId: string, expiresAt: number): Promise<boolean>;
   /** Recent events of a Logger, newest first. */
   listEvents(id: LoggerId, limit: number): Promise<LoggerEvent[]>;
+  /** The mass-silence record (the quiet one if never written). */
+  getMassSilence(): Promise<MassSilence>;
+  /** Writes `after` if the record is still `before` (same revision); false if another worker wrote first. */
+  writeMassSilence(before: MassSilence, after: MassSilence): Promise<boolean>;
+  /** Watched Loggers newly overdue: deadline in (from, to], not yet declared DOWN (the due index; never a Scan). */
+  sightOverdue(from: number, to: number): Promise<OverdueSighting>;
+  /** How many Loggers are registered (the keys-only fleet index, counted; never a Scan). */
+  countWatched(): Promise<number>;
+  /** Loggers whose pages are held until `until` (the due index at exactly that time). */
+  findHeld(until: number): Promise<Logger[]>;
+  /** How many Loggers are held until `until` (counted, not read). */
+  countHeld(until: number): Promise<number>;
 }
 
 /**
@@ -208,6 +223,9 @@ export const AUDIT_ACTIONS = [
   'resume',
   'maintenance-add',
   'maintenance-remove',
+  /** `listener alarm release-mass-silence`: the held page went out now; with `--drop`, it was discarded. */
+  'mass-silence-release',
+  'mass-silence-drop',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

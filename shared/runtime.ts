@@ -26,6 +26,7 @@ export function createRuntime(config: ListenerConfig = loadConfig()): Runtime {
   const dynamo = dynamoClient();
   // Each channel delivers on its own (see shared/listener/delivery.ts): order does not matter.
   const channels: NotificationChannel[] = [];
+  const opsChannels: NotificationChannel[] = [];
   if (config.notificationsFile) channels.push(new FileNotifier(config.notificationsFile));
   // The SNS and EventBridge clients load on first publish (LazyChannel): most invocations never publish.
   const { eventBusName, alarmTopicArn } = config;
@@ -37,10 +38,18 @@ export function createRuntime(config: ListenerConfig = loadConfig()): Runtime {
     const links = consoleLinks(config, dynamo);
     channels.push(new LazyChannel('sns', async () => (await aws()).snsChannel(alarmTopicArn, links)));
   }
+  // Ops notices (MASS_SILENCE) share the file and the bus, and have their own topic: never the reps' one.
+  opsChannels.push(...channels.filter((c) => c.name !== 'sns'));
+  const { opsTopicArn } = config;
+  if (opsTopicArn) {
+    opsChannels.push(new LazyChannel('sns', async () => (await aws()).snsChannel(opsTopicArn)));
+  }
   return {
     config,
     store: new DynamoLoggerStore(dynamo, config.tableName),
     channels,
+    opsChannels,
+    massSilence: config.massSilence,
     listenerName: config.listenerName,
     outboxRetryMs: config.outboxRetryMs,
     eventRetentionMs: config.eventRetentionMs,

@@ -8,6 +8,7 @@ import { type BundlingOptions, NodejsFunction, OutputFormat } from 'aws-cdk-lib/
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Topic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { FLEET_INDEX } from '../../shared/adapters/table-schema.js';
 import { FUNCTION_NAMES, type FunctionName } from '../../shared/http/routes.js';
 import type { StageConfig } from '../stages.js';
 import { TOPIC_KEY_ACTIONS } from './notifications.js';
@@ -239,6 +240,34 @@ export function useAlarmTopic(fn: NodejsFunction, topic: Topic, key: Key) {
       actions: TOPIC_KEY_ACTIONS,
       resources: [key.keyArn],
       conditions: { StringEquals: { 'kms:ViaService': `sns.${Aws.REGION}.amazonaws.com` } },
+    }),
+  );
+}
+
+/**
+ * Gives the sweeper the mass-silence guard (docs/mass-silence.md): its settings, `OPS_TOPIC_ARN` with
+ * `sns:Publish` on the ops topic (never the reps' alarm topic) and the key, and `Query` on the keys-only
+ * fleet index to count the watched Loggers.
+ */
+export function useMassSilence(fn: NodejsFunction, config: StageConfig, ops: Topic, key: Key, store: Store) {
+  const { minLoggers, fraction, window, hold } = config.massSilence;
+  fn.addEnvironment('MASS_SILENCE_MIN_LOGGERS', String(minLoggers));
+  fn.addEnvironment('MASS_SILENCE_FRACTION', String(fraction));
+  fn.addEnvironment('MASS_SILENCE_WINDOW', window);
+  fn.addEnvironment('MASS_SILENCE_HOLD', hold);
+  fn.addEnvironment('OPS_TOPIC_ARN', ops.topicArn);
+  fn.addToRolePolicy(new PolicyStatement({ actions: ['sns:Publish'], resources: [ops.topicArn] }));
+  fn.addToRolePolicy(
+    new PolicyStatement({
+      actions: TOPIC_KEY_ACTIONS,
+      resources: [key.keyArn],
+      conditions: { StringEquals: { 'kms:ViaService': `sns.${Aws.REGION}.amazonaws.com` } },
+    }),
+  );
+  fn.addToRolePolicy(
+    new PolicyStatement({
+      actions: ['dynamodb:Query'],
+      resources: [`${store.table.tableArn}/index/${FLEET_INDEX.name}`],
     }),
   );
 }

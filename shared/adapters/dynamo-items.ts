@@ -5,6 +5,7 @@ import type { LoggerEvent, Severity } from '../domain/event.js';
 import {
   type Acknowledgement,
   formatLoggerId,
+  type HeldPages,
   type Logger,
   type LoggerId,
   type MaintenanceWindow,
@@ -73,6 +74,7 @@ function mutableAttributes(logger: Logger): Item {
     maintenance: logger.maintenance && logger.maintenance.length > 0 ? logger.maintenance : undefined,
     remindAt: logger.remindAt,
     reminders: logger.reminders,
+    held: logger.held,
     stateShard: stateShardOf(logger),
   };
 }
@@ -85,6 +87,9 @@ export function stateShardOf(logger: Logger): string | undefined {
 
 /** The Listener's own record of its sweeper: `pk = LISTENER#SWEEPER`, `sk = SWEEPER`. */
 export const SWEEPER_KEY = { pk: 'LISTENER#SWEEPER', sk: 'SWEEPER' } as const;
+
+/** The mass-silence guard's record: `pk = LISTENER#MASS_SILENCE`, `sk = MASS_SILENCE` (one per Listener). */
+export const MASS_SILENCE_KEY = { pk: 'LISTENER#MASS_SILENCE', sk: 'MASS_SILENCE' } as const;
 
 export function loggerItem(logger: Logger, tokenHash: string): Item {
   return {
@@ -160,6 +165,7 @@ export function loggerFromItem(item: Item): Logger {
     ...(isObject(item.ack) ? { ack: item.ack as unknown as Acknowledgement } : {}),
     ...(Array.isArray(item.maintenance) ? { maintenance: item.maintenance as MaintenanceWindow[] } : {}),
     ...(isObject(item.phoneHome) ? { phoneHome: item.phoneHome as PhoneHomeConfig } : {}),
+    ...(isObject(item.held) ? { held: item.held as unknown as HeldPages } : {}),
   };
 }
 

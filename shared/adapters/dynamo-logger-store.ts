@@ -18,7 +18,8 @@ import {
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { BridgeExistsError, LoggerExistsError } from '../domain/errors.js';
 import type { LoggerEvent } from '../domain/event.js';
-import { ARRIVALS_CAP, type Logger, type LoggerId } from '../domain/logger.js';
+import { ARRIVALS_CAP, type Logger, type LoggerId, type Transport } from '../domain/logger.js';
+import { type MassSilence, NO_MASS_SILENCE, type OverdueSighting } from '../domain/mass-silence.js';
 import type { PhoneHomeReport } from '../domain/transitions.js';
 import type {
   Bridge,
@@ -42,6 +43,7 @@ import {
   loggerIdOfPk,
   loggerItem,
   loggerKey,
+  MASS_SILENCE_KEY,
   RELAYED_SK_PREFIX,
   relayedRecordKey,
   SWEEPER_KEY,
@@ -517,6 +519,136 @@ export class DynamoLoggerStore implements LoggerStore {
       .sort((a, b) => b.receivedAt - a.receivedAt)
       .slice(0, limit);
   }
+
+  async getMassSilence(): Promise<MassSilence> {
+    const { Item } = await guardStoreCall(
+      this.doc.send(
+        new GetCommand({ TableName: this.tableName, Key: MASS_SILENCE_KEY, ConsistentRead: true }),
+      ),
+    );
+    return Item && isRecord(Item.silence) ? (Item.silence as unknown as MassSilence) : NO_MASS_SILENCE;
+  }
+
+  async writeMassSilence(before: MassSilence, after: MassSilence): Promise<boolean> {
+    const fresh = before.revision === 0;
+    try {
+      await guardStoreCall(
+        this.doc.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: { ...MASS_SILENCE_KEY, revision: after.revision, silence: after },
+            ConditionExpression: fresh ? 'attribute_not_exists(pk)' : '#revision = :revision',
+            ...(fresh
+              ? {}
+              : {
+                  ExpressionAttributeNames: { '#revision': 'revision' },
+                  ExpressionAttributeValues: { ':revision': before.revision },
+                }),
+          }),
+        ),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  async sightOverdue(from: number, to: number): Promise<OverdueSighting> {
+    const customers = new Set<string>();
+    const transports = new Set<Transport>();
+    let count = 0;
+    for (let shard = 0; shard < DUE_SHARDS; shard++) {
+      const pages = paginateQuery(
+        { client: this.doc, pageSize: 500 },
+        {
+          TableName: this.tableName,
+          IndexName: DUE_INDEX.name,
+          KeyConditionExpression: 'dueShard = :shard AND dueAt BETWEEN :from AND :to',
+          // Watched and due at its deadline (checked below: a key attribute cannot be filtered on), so not
+          // an outbox retry, a held page or an event.
+          FilterExpression: '#state IN (:new, :up)',
+          ProjectionExpression: 'customer, transport, #deadline, dueAt',
+          ExpressionAttributeNames: { '#state': 'state', '#deadline': 'deadline' },
+          ExpressionAttributeValues: {
+            ':shard': `due#${shard}`,
+            ':from': from + 1,
+            ':to': to,
+            ':new': 'NEW',
+            ':up': 'UP',
+          },
+        },
+      );
+      for await (const page of guardPages(pages)) {
+        for (const item of page.Items ?? []) {
+          if (item.deadline !== item.dueAt) continue;
+          count++;
+          customers.add(String(item.customer));
+          transports.add(item.transport as Transport);
+        }
+      }
+    }
+    return { count, customers: [...customers], transports: [...transports] };
+  }
+
+  async countWatched(): Promise<number> {
+    let count = 0;
+    const pages = paginateQuery(
+      { client: this.doc },
+      {
+        TableName: this.tableName,
+        IndexName: FLEET_INDEX.name,
+        KeyConditionExpression: '#fleet = :fleet',
+        ExpressionAttributeNames: { '#fleet': FLEET_INDEX.partition },
+        ExpressionAttributeValues: { ':fleet': LOGGER_SK },
+        Select: 'COUNT',
+      },
+    );
+    for await (const page of guardPages(pages)) count += page.Count ?? 0;
+    return count;
+  }
+
+  async countHeld(until: number): Promise<number> {
+    let count = 0;
+    for (let shard = 0; shard < DUE_SHARDS; shard++) {
+      const pages = paginateQuery(
+        { client: this.doc },
+        { ...heldQuery(this.tableName, shard, until), Select: 'COUNT' },
+      );
+      for await (const page of guardPages(pages)) count += page.Count ?? 0;
+    }
+    return count;
+  }
+
+  async findHeld(until: number): Promise<Logger[]> {
+    const held: Logger[] = [];
+    for (let shard = 0; shard < DUE_SHARDS; shard++) {
+      const pages = paginateQuery(
+        { client: this.doc, pageSize: 500 },
+        heldQuery(this.tableName, shard, until),
+      );
+      for await (const page of guardPages(pages)) {
+        for (const item of page.Items ?? []) if (item.sk === LOGGER_SK) held.push(loggerFromItem(item));
+      }
+    }
+    return held;
+  }
+}
+
+/** Loggers of one due shard whose pages are held until `until` (they are due exactly then). */
+function heldQuery(tableName: string, shard: number, until: number) {
+  return {
+    TableName: tableName,
+    IndexName: DUE_INDEX.name,
+    KeyConditionExpression: 'dueShard = :shard AND dueAt = :until',
+    FilterExpression: 'attribute_exists(#held)',
+    ExpressionAttributeNames: { '#held': 'held' },
+    ExpressionAttributeValues: { ':shard': `due#${shard}`, ':until': until },
+  };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 async function* guardPages<T>(pages: AsyncIterable<T>): AsyncIterable<T> {

@@ -123,6 +123,16 @@ export interface MaintenanceWindow {
   readonly reason?: string;
 }
 
+/**
+ * A Logger's pages held by a mass silence (shared/domain/mass-silence.ts): kept aside until `until`, then
+ * moved to the outbox; `dropped` when an operator discarded them (`release-mass-silence --drop`).
+ */
+export interface HeldPages {
+  readonly notices: readonly StateNotice[];
+  readonly until: number;
+  readonly dropped?: { readonly by: string; readonly at: number };
+}
+
 /** Arrival history: the last {@link ARRIVALS_KEPT} phone-home times are shown and diagnosed. */
 export const ARRIVALS_KEPT = 20;
 /**
@@ -159,6 +169,8 @@ export interface Logger extends LoggerId, LoggerSettings {
   readonly remindAt?: number;
   /** Reminders sent in the current DOWN episode. */
   readonly reminders?: number;
+  /** Set while DOWN in a mass silence: its pages, not yet sent (no page went out for this episode). */
+  readonly held?: HeldPages;
 }
 
 /** The last {@link ARRIVALS_KEPT} arrival times, oldest first. */

@@ -4,6 +4,7 @@
 import { formatDuration, toMinutes } from './duration.js';
 import type { LoggerEvent, Severity } from './event.js';
 import { formatLoggerId, type Logger, type StateNotice } from './logger.js';
+import { CUSTOMERS_NAMED, type MassSilenceNotice } from './mass-silence.js';
 
 /** The facts about a Logger a notification carries. */
 export interface LoggerFacts {
@@ -37,7 +38,41 @@ export interface EventNotification extends NotificationBase {
   readonly event: LoggerEvent;
 }
 
-export type Notification = StateNotification | EventNotification;
+/** To ops, never to customers' reps: many Loggers went silent together (or that is over). */
+export interface MassSilenceNotification {
+  readonly id: string;
+  readonly kind: MassSilenceNotice['kind'];
+  readonly listener: string;
+  readonly severity: Severity;
+  readonly notice: MassSilenceNotice;
+}
+
+export type LoggerNotification = StateNotification | EventNotification;
+export type Notification = LoggerNotification | MassSilenceNotification;
+
+/** The notification for a mass-silence notice. */
+export function massSilenceNotification(
+  notice: MassSilenceNotice,
+  listener: string,
+): MassSilenceNotification {
+  const severity: Severity = notice.kind === 'MASS_SILENCE' ? 'critical' : 'info';
+  return { id: notice.id, kind: notice.kind, listener, severity, notice };
+}
+
+export function isMassSilence(n: Notification): n is MassSilenceNotification {
+  return n.kind === 'MASS_SILENCE' || n.kind === 'MASS_SILENCE_CLEARED';
+}
+
+/** `MASS SILENCE 42 Loggers (9 customers) … held until …` */
+function massSilenceHeadline(n: MassSilenceNotification): string {
+  const { notice } = n;
+  const customers = `${notice.customers.slice(0, CUSTOMERS_NAMED).join(', ')}${notice.customers.length > CUSTOMERS_NAMED ? ', …' : ''}`;
+  if (notice.kind === 'MASS_SILENCE') {
+    const share = notice.watched ? ` of ${notice.watched} watched` : '';
+    return `${notice.count} Loggers${share} stopped phoning home to Listener ${n.listener} together (${notice.customers.length} customers: ${customers}); ${notice.cause}. Customer pages are held until ${iso(notice.holdUntil)}.`;
+  }
+  return `The mass silence on Listener ${n.listener} is over: ${notice.count} Logger(s) still silent page their reps as usual; the others came back and page nothing.`;
+}
 
 /** The EventBridge source and detail-types of the Listener's domain events. */
 export const EVENT_SOURCE = 'phone-home.listener';
@@ -46,6 +81,8 @@ export const DETAIL_TYPES = {
   LOGGER_RECOVERED: 'Logger Recovered',
   LOGGER_EVENT: 'Logger Event',
   CUSTOMER_BLIND: 'Customer Blind',
+  MASS_SILENCE: 'Mass Silence',
+  MASS_SILENCE_CLEARED: 'Mass Silence Cleared',
 } as const;
 
 const SMS_MAX = 140;
@@ -71,7 +108,7 @@ export function eventNotification(logger: Logger, event: LoggerEvent, listener: 
 
 /** Whether on-call people are paged (SNS): state changes, and forwarded events of severity error or critical. */
 export function pagesOnCall(notification: Notification): boolean {
-  if (notification.kind !== 'LOGGER_EVENT') return true;
+  if (isMassSilence(notification) || notification.kind !== 'LOGGER_EVENT') return true;
   return notification.severity === 'error' || notification.severity === 'critical';
 }
 
@@ -80,6 +117,7 @@ export function pagesOnCall(notification: Notification): boolean {
  * `Side A Logger of geocust1 has not phoned home to Listener GEOCSCLNRA within configured timeout value (780 min).`
  */
 export function headline(n: Notification): string {
+  if (isMassSilence(n)) return massSilenceHeadline(n);
   const who = `Side ${n.logger.side} Logger of ${n.logger.customer}`;
   switch (n.kind) {
     case 'LOGGER_SILENT': {
@@ -117,11 +155,13 @@ function twinSentence(notice: StateNotice): string {
 
 /** The one-line form written to the local Listener's stdout: `ALARM …`, `CLEARED …`, `EVENT …`. */
 export function consoleLine(n: Notification): string {
+  if (isMassSilence(n)) return `${tag(n)} ${headline(n)}`;
   return `${tag(n, 'EVENT')} ${formatLoggerId(n.logger)} ${headline(n)}`;
 }
 
 /** The tag people scan for: `ALARM`, `CLEARED`, or an event's severity. */
 function tag(n: Notification, eventTag?: string): string {
+  if (isMassSilence(n)) return n.kind === 'MASS_SILENCE' ? 'MASS SILENCE' : 'MASS SILENCE CLEARED';
   if (n.kind === 'LOGGER_SILENT') return n.notice.reminder ? 'REMINDER' : 'ALARM';
   if (n.kind === 'CUSTOMER_BLIND') return 'BLIND';
   if (n.kind === 'LOGGER_RECOVERED') return 'CLEARED';
@@ -130,13 +170,17 @@ function tag(n: Notification, eventTag?: string): string {
 
 /** Subject line (≤ 100 characters) for email. */
 export function subject(n: Notification): string {
+  if (isMassSilence(n)) {
+    const what = n.kind === 'MASS_SILENCE' ? `${n.notice.count} Loggers silent together` : 'over';
+    return truncate(`[${tag(n)}] ${what} (Listener ${n.listener})`, SUBJECT_MAX);
+  }
   return truncate(
     `[${tag(n)}] ${formatLoggerId(n.logger)} ${describeKind(n)} (Listener ${n.listener})`,
     SUBJECT_MAX,
   );
 }
 
-function describeKind(n: Notification): string {
+function describeKind(n: LoggerNotification): string {
   if (n.kind === 'LOGGER_EVENT') return `event: ${n.event.message}`;
   if (n.kind === 'CUSTOMER_BLIND') return `customer ${n.logger.customer} is blind (A and B silent)`;
   return n.kind === 'LOGGER_SILENT' ? 'has not phoned home' : 'phoned home again';
@@ -166,6 +210,7 @@ export const BLIND_RUNBOOK: readonly string[] = [
 
 /** The email body: the headline, the facts, `links` (the console's, if any), and for a silent Logger the runbook. */
 export function emailText(n: Notification, links: readonly string[] = []): string {
+  if (isMassSilence(n)) return massSilenceEmail(n);
   const facts: [string, string | undefined][] = [
     ['Logger', formatLoggerId(n.logger)],
     ['Listener', n.listener],
@@ -200,15 +245,43 @@ export function emailText(n: Notification, links: readonly string[] = []): strin
   return lines.join('\n');
 }
 
+/** What ops should do in a mass silence (docs/mass-silence.md has the full text). */
+export const MASS_SILENCE_RUNBOOK: readonly string[] = [
+  'Suspect our side first: listener doctor --all (sweeper, bridge, pending notifications).',
+  'Modem Loggers: check the dial-in bridge, its lines and the carrier. HTTPS Loggers: check DNS, the certificate and the API.',
+  'Fixed, and the Loggers phone home again: they page nothing. Still silent when the hold ends: their reps are paged as usual.',
+  'Page the reps now: listener alarm release-mass-silence --by <you>. Drop the held pages: add --drop (recorded with your name).',
+];
+
+function massSilenceEmail(n: MassSilenceNotification): string {
+  const lines = [headline(n), '', `Listener: ${n.listener}`, `Loggers: ${n.notice.count}`];
+  lines.push(`Customers: ${n.notice.customers.join(', ') || '-'}`, `Likely cause: ${n.notice.cause}`);
+  lines.push(`Hold until: ${iso(n.notice.holdUntil)}`);
+  if (n.kind === 'MASS_SILENCE') lines.push('', ...MASS_SILENCE_RUNBOOK.map((s, i) => `${i + 1}. ${s}`));
+  return lines.join('\n');
+}
+
 /** String message attributes for SNS subscription filter policies. */
 export function messageAttributes(
   n: Notification,
 ): Record<'kind' | 'customer' | 'side' | 'severity', string> {
+  if (isMassSilence(n)) return { kind: n.kind, customer: '-', side: '-', severity: n.severity };
   return { kind: n.kind, customer: n.logger.customer, side: n.logger.side, severity: n.severity };
 }
 
 /** The EventBridge `detail` of a notification: plain JSON facts, ISO times. */
 export function eventDetail(n: Notification): Record<string, unknown> {
+  if (isMassSilence(n)) {
+    const { sent: _, ...notice } = n.notice;
+    return {
+      ...notice,
+      listener: n.listener,
+      severity: n.severity,
+      at: iso(notice.at),
+      holdUntil: iso(notice.holdUntil),
+      message: headline(n),
+    };
+  }
   const base = {
     id: n.id,
     logger: formatLoggerId(n.logger),

@@ -38,6 +38,8 @@ export interface SweepOptions {
   readonly renotifyEveryMs?: number;
   /** The other side of the customer as read just before; `undefined` = none registered. */
   readonly twin?: Logger;
+  /** A mass silence holds this Logger's pages until then (shared/domain/mass-silence.ts). */
+  readonly holdUntil?: number;
 }
 
 function noticeId(logger: Logger, kind: StateNotice['kind'], at: number): string {
@@ -87,6 +89,12 @@ export function phoneHome(
     const dueAt = logger.outbox.length > 0 ? logger.dueAt : deadline;
     return { next: withDue({ ...seen, state: 'UP', deadline }, dueAt) };
   }
+  if (logger.held) {
+    // No page went out for this silence (held by a mass silence, or dropped): none comes back for it.
+    const { downSince: _, ack: _ack, remindAt: _remind, reminders: _count, held: _held, ...quiet } = seen;
+    const next: Logger = { ...quiet, state: 'UP', deadline, revision: logger.revision + 1 };
+    return { next: withDue(next, logger.outbox.length > 0 ? logger.dueAt : deadline) };
+  }
   const silentSince = logger.lastSeenAt ?? logger.registeredAt;
   const notice: StateNotice = {
     id: noticeId(logger, 'LOGGER_RECOVERED', receivedAt),
@@ -124,6 +132,11 @@ export function sweepLogger(
 ): Transition | undefined {
   const opts: SweepOptions = typeof options === 'number' ? { outboxRetryMs: options } : options;
   const retryMs = opts.outboxRetryMs ?? DEFAULT_OUTBOX_RETRY_MS;
+  if (logger.state === 'DOWN' && logger.held) {
+    return now >= logger.held.until && logger.held.notices.length > 0
+      ? releaseHeld(logger, now, retryMs, opts.renotifyEveryMs)
+      : undefined;
+  }
   if (logger.state === 'DOWN') return remind(logger, now, retryMs, opts.renotifyEveryMs);
   if ((logger.state !== 'NEW' && logger.state !== 'UP') || now < logger.deadline) return undefined;
   const window = activeWindow(logger, now);
@@ -150,6 +163,17 @@ export function sweepLogger(
     });
   }
   const { ack: _ack, reminders: _count, remindAt: _remind, ...rest } = logger;
+  if (opts.holdUntil !== undefined && opts.holdUntil > now) {
+    // A mass silence: the pages are kept aside (not dropped) and the Logger is looked at again at the hold's end.
+    const held: Logger = {
+      ...rest,
+      state: 'DOWN',
+      downSince: now,
+      revision: logger.revision + 1,
+      held: { notices, until: opts.holdUntil },
+    };
+    return { next: withDue(held, logger.outbox.length > 0 ? now + retryMs : opts.holdUntil), notice };
+  }
   const next: Logger = {
     ...rest,
     state: 'DOWN',
@@ -160,6 +184,40 @@ export function sweepLogger(
     ...(opts.renotifyEveryMs ? { remindAt: now + opts.renotifyEveryMs } : {}),
   };
   return { next, notice };
+}
+
+/**
+ * The hold is over (its end, or an operator's release): the held pages move to the outbox and page as
+ * usual, and reminders (if on) start from now.
+ */
+export function releaseHeld(
+  logger: Logger,
+  now: number,
+  retryMs = DEFAULT_OUTBOX_RETRY_MS,
+  renotifyEveryMs?: number,
+): Transition | undefined {
+  if (logger.state !== 'DOWN' || !logger.held || logger.held.notices.length === 0) return undefined;
+  const notices = logger.held.notices.map((n) => ({ ...n, at: now }));
+  const { held: _, ...rest } = logger;
+  const next: Logger = {
+    ...rest,
+    revision: logger.revision + 1,
+    outbox: [...logger.outbox, ...notices],
+    dueAt: now + retryMs,
+    ...(renotifyEveryMs ? { remindAt: now + renotifyEveryMs } : {}),
+  };
+  return { next, ...(notices[0] ? { notice: notices[0] } : {}) };
+}
+
+/** An operator drops the held pages: the Logger stays DOWN, unpaged, and its return pages nothing. */
+export function dropHeld(logger: Logger, by: string, now: number): Logger | undefined {
+  if (logger.state !== 'DOWN' || !logger.held || logger.held.notices.length === 0) return undefined;
+  const next: Logger = {
+    ...logger,
+    held: { notices: [], until: logger.held.until, dropped: { by, at: now } },
+    revision: logger.revision + 1,
+  };
+  return withDue(next, logger.outbox.length > 0 ? logger.dueAt : undefined);
 }
 
 /** A reminder for a DOWN Logger nobody owns, when one is due (postponed to the end of maintenance). */
@@ -282,7 +340,8 @@ export function outboxDelivered(
   if (outbox.length > 0) return next;
   const watching = logger.state === 'NEW' || logger.state === 'UP';
   const reminding = logger.state === 'DOWN' && !logger.ack ? logger.remindAt : undefined;
-  return withDue(next, watching ? logger.deadline : reminding);
+  const holding = logger.state === 'DOWN' && logger.held?.notices.length ? logger.held.until : undefined;
+  return withDue(next, watching ? logger.deadline : (holding ?? reminding));
 }
 
 function withDeliveries(notice: StateNotice, deliveries: readonly ChannelDelivery[]): StateNotice {

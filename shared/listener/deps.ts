@@ -2,6 +2,7 @@
  * What the Listener's use cases need: the ports, the Listener's name and timings, a clock-free log.
  * Built once per Lambda container (shared/runtime.ts) or per test.
  */
+import type { MassSilenceSettings } from '../domain/mass-silence.js';
 import type { LoggerStore, NotificationChannel } from '../ports.js';
 
 /** The subset of a structured logger the use cases write to (Powertools' Logger fits). */
@@ -36,6 +37,10 @@ export interface ListenerDeps {
   readonly eventRetentionMs: number;
   /** Remind about a DOWN, unacknowledged Logger this often; absent = never (the default). */
   readonly renotifyEveryMs?: number;
+  /** The mass-silence guard's settings; absent = off (every silent Logger pages at once). */
+  readonly massSilence?: MassSilenceSettings;
+  /** Where ops hear about the Listener's own side (MASS_SILENCE): never the reps' alarm topic. */
+  readonly opsChannels?: readonly NotificationChannel[];
   readonly log: Log;
   readonly counters: Counters;
 }

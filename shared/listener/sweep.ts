@@ -3,15 +3,18 @@
  * index — never a Scan — and act on each. One bad item never stops a sweep.
  */
 import { type Logger, twinOf } from '../domain/logger.js';
+import { holdFor, type MassSilence } from '../domain/mass-silence.js';
 import { claimOutbox, sweepLogger } from '../domain/transitions.js';
 import type { DueItem, SweepReport } from '../ports.js';
 import type { ListenerDeps } from './deps.js';
 import { publishEvents } from './events.js';
+import { guardMassSilence, recordSweepOutcome } from './mass-silence.js';
 import { describe, publishOutbox } from './outbox.js';
 
 export type { SweepReport } from '../ports.js';
 
-type Outcome = 'raised' | 'published' | 'skipped' | 'failed';
+/** `held`: declared DOWN with its pages held by a mass silence; `released`: held pages paged at the hold's end. */
+type Outcome = 'raised' | 'held' | 'released' | 'published' | 'skipped' | 'failed';
 
 export interface SweepLimits {
   /** Stop starting new items after this long (ms); the rest stays due for the next run. */
@@ -34,7 +37,16 @@ export async function sweep(
   limits: SweepLimits = {},
 ): Promise<SweepReport> {
   const started = clock();
-  const tally: Record<Outcome, number> = { raised: 0, published: 0, skipped: 0, failed: 0 };
+  const tally: Record<Outcome, number> = {
+    raised: 0,
+    held: 0,
+    released: 0,
+    published: 0,
+    skipped: 0,
+    failed: 0,
+  };
+  // Decided before anything is paged, so a storm's Loggers are held from the first sweep that sees them.
+  const silence = await massSilenceNow(deps, now);
   const concurrency = Math.max(1, limits.concurrency ?? DEFAULT_SWEEP_CONCURRENCY);
   let due = 0;
   let oldestPendingMs = 0;
@@ -43,7 +55,7 @@ export async function sweep(
   const run = async (item: DueItem) => {
     oldestPendingMs = Math.max(oldestPendingMs, pendingAge(item, now));
     try {
-      tally[await handle(deps, item, now)]++;
+      tally[await handle(deps, item, now, silence)]++;
     } catch (error) {
       tally.failed++;
       deps.log.error('sweeping an item failed; it stays due', {
@@ -63,9 +75,12 @@ export async function sweep(
     if (inFlight.size >= concurrency) await Promise.race(inFlight);
   }
   await Promise.all(inFlight);
+  const { held, released, raised, ...rest } = tally;
   const report: SweepReport = {
     due,
-    ...tally,
+    raised: raised + released,
+    ...rest,
+    ...(held > 0 ? { held } : {}),
     ...(cutShort ? { cutShort } : {}),
     oldestPendingMs,
     durationMs: clock() - started,
@@ -73,6 +88,11 @@ export async function sweep(
   deps.counters.count('SweepItemsFailed', report.failed);
   deps.counters.gauge?.('PendingNotificationMaxAgeSeconds', Math.round(oldestPendingMs / 1000));
   if (cutShort) deps.log.warn('the sweep reached its time budget; the next run continues', { due });
+  if (deps.massSilence) {
+    await recordSweepOutcome(deps, deps.massSilence, now, { down: raised + held, held }).catch((error) =>
+      deps.log.error('recording the sweep on the mass-silence record failed', { error: describe(error) }),
+    );
+  }
   // The Listener's own heartbeat: `listener doctor` reports a sweeper that has stopped.
   try {
     await deps.store.recordSweep({ lastRunAt: now, report });
@@ -92,11 +112,31 @@ function pendingAge(item: DueItem, now: number): number {
 /** How often a transition may lose to its twin changing before the next sweep retries it. */
 const MAX_TWIN_ATTEMPTS = 3;
 
-async function handle(deps: ListenerDeps, item: DueItem, now: number): Promise<Outcome> {
+/** The mass-silence record, when the guard is on; a failing guard pages as usual (never holds blindly). */
+async function massSilenceNow(deps: ListenerDeps, now: number): Promise<MassSilence | undefined> {
+  if (!deps.massSilence) return undefined;
+  try {
+    return await guardMassSilence(deps, deps.massSilence, now);
+  } catch (error) {
+    deps.log.error('the mass-silence guard failed; this sweep pages as usual', { error: describe(error) });
+    return undefined;
+  }
+}
+
+async function handle(
+  deps: ListenerDeps,
+  item: DueItem,
+  now: number,
+  silence: MassSilence | undefined,
+): Promise<Outcome> {
   if (item.type === 'event') return republishEvent(deps, item, now);
   let logger: Logger | undefined = item.logger;
   for (let attempt = 0; logger && attempt < MAX_TWIN_ATTEMPTS; attempt++) {
-    const outcome = await sweepOne(deps, logger, now);
+    const holdUntil =
+      silence && deps.massSilence
+        ? holdFor(silence, logger.deadline, now, deps.massSilence.windowMs)
+        : undefined;
+    const outcome = await sweepOne(deps, logger, now, holdUntil);
     if (outcome !== 'retry') return outcome;
     logger = await deps.store.get(logger);
   }
@@ -104,10 +144,16 @@ async function handle(deps: ListenerDeps, item: DueItem, now: number): Promise<O
 }
 
 /** One look at a due Logger; `retry` when only its twin changed under the write. */
-async function sweepOne(deps: ListenerDeps, logger: Logger, now: number): Promise<Outcome | 'retry'> {
+async function sweepOne(
+  deps: ListenerDeps,
+  logger: Logger,
+  now: number,
+  holdUntil: number | undefined,
+): Promise<Outcome | 'retry'> {
   const options = {
     outboxRetryMs: deps.outboxRetryMs,
     ...(deps.renotifyEveryMs === undefined ? {} : { renotifyEveryMs: deps.renotifyEveryMs }),
+    ...(holdUntil === undefined ? {} : { holdUntil }),
   };
   const plain = sweepLogger(logger, now, options);
   if (!plain) return logger.outbox.length > 0 ? retryOutbox(deps, logger, now) : 'skipped';
@@ -130,8 +176,11 @@ async function sweepOne(deps: ListenerDeps, logger: Logger, now: number): Promis
       ? 'retry'
       : 'skipped';
   }
+  if (transition.next.held && !logger.held) return 'held';
   // Counted as raised only once delivered on every channel; otherwise the next sweep retries what is missing.
-  return (await publishOutbox(deps, transition.next)) ? 'raised' : 'failed';
+  const delivered = await publishOutbox(deps, transition.next);
+  if (!delivered) return 'failed';
+  return logger.held ? 'released' : 'raised';
 }
 
 async function retryOutbox(deps: ListenerDeps, logger: Logger, now: number): Promise<Outcome> {

@@ -16,6 +16,7 @@ import { noCounters, quietLog } from '../../shared/listener/deps.js';
 import type { Runtime } from '../../shared/runtime.js';
 
 export const TOPIC_ARN = 'arn:aws:sns:eu-west-1:123456789012:phone-home-alarms';
+export const OPS_TOPIC_ARN = 'arn:aws:sns:eu-west-1:123456789012:phone-home-ops';
 export const BUS_NAME = 'phone-home-test';
 export const LISTENER_NAME = 'GEOCSCLNRA';
 const fakeCredentials = { accessKeyId: 'test', secretAccessKey: 'test' };
@@ -33,6 +34,8 @@ export interface TestListener {
   failNextPutEvents(): void;
   published(): {
     kind: string;
+    /** The topic it went to: the reps' alarm topic or the ops topic. */
+    topic: string;
     subject: string;
     sms: string;
     email: string;
@@ -82,6 +85,17 @@ export async function createTestListener(
     outboxRetryMs: config.outboxRetryMs,
     eventRetentionMs: config.eventRetentionMs,
     ...(config.renotifyEveryMs === undefined ? {} : { renotifyEveryMs: config.renotifyEveryMs }),
+    // The mass-silence guard only where a test sets one of its variables: other suites register fleets that
+    // go silent together on purpose and expect every page at once.
+    ...(Object.keys(env).some((name) => name.startsWith('MASS_SILENCE_'))
+      ? {
+          massSilence: config.massSilence,
+          opsChannels: [
+            new EventBridgeNotifier(busClient, BUS_NAME),
+            new SnsNotifier(snsClient, OPS_TOPIC_ARN),
+          ],
+        }
+      : {}),
     log: quietLog,
     counters: noCounters,
     now: () => clock.now,
@@ -107,6 +121,7 @@ export async function createTestListener(
         );
         return {
           kind: String(attributes.kind),
+          topic: String(input.TopicArn),
           subject: String(input.Subject),
           sms: message.sms,
           email: message.email,

@@ -89,6 +89,8 @@ const ACTION_TEXT: Record<AuditEntry['action'], string> = {
   resume: 'resumed watching',
   'maintenance-add': 'added maintenance',
   'maintenance-remove': 'ended maintenance',
+  'mass-silence-release': 'paged the alarm held by a mass silence',
+  'mass-silence-drop': 'dropped the alarm held by a mass silence',
 };
 
 function actionText(e: AuditEntry): Html {

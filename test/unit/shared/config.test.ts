@@ -22,7 +22,28 @@ describe('loadConfig', () => {
       defaultHeartbeatIntervalMs: 720 * 60_000,
       eventRetentionMs: 30 * 86_400_000,
       outboxRetryMs: 30_000,
+      massSilence: { minLoggers: 20, fraction: 0.2, windowMs: 600_000, holdMs: 900_000 },
     });
+  });
+
+  it('reads the mass-silence guard, naming a bad variable', () => {
+    const config = loadConfig({
+      ...REQUIRED,
+      OPS_TOPIC_ARN: 'arn:aws:sns:eu-west-1:123456789012:ops',
+      MASS_SILENCE_MIN_LOGGERS: '5',
+      MASS_SILENCE_FRACTION: '0.5',
+      MASS_SILENCE_WINDOW: '2m',
+      MASS_SILENCE_HOLD: '30s',
+    });
+    expect(config.opsTopicArn).toBe('arn:aws:sns:eu-west-1:123456789012:ops');
+    expect(config.massSilence).toEqual({ minLoggers: 5, fraction: 0.5, windowMs: 120_000, holdMs: 30_000 });
+    expect(configError({ ...REQUIRED, MASS_SILENCE_FRACTION: '2' }).message).toContain(
+      'MASS_SILENCE_FRACTION must be at most 1',
+    );
+    expect(configError({ ...REQUIRED, MASS_SILENCE_MIN_LOGGERS: 'many' }).message).toContain(
+      'MASS_SILENCE_MIN_LOGGERS',
+    );
+    expect(configError({ ...REQUIRED, MASS_SILENCE_HOLD: 'soon' }).message).toContain('MASS_SILENCE_HOLD');
   });
 
   it('turns reminders off by default and on with RENOTIFY_EVERY, naming the variable when it is wrong', () => {
@@ -55,6 +76,7 @@ describe('loadConfig', () => {
       defaultHeartbeatIntervalMs: 2_000,
       eventRetentionMs: 7 * 86_400_000,
       outboxRetryMs: 5_000,
+      massSilence: { minLoggers: 20, fraction: 0.2, windowMs: 600_000, holdMs: 900_000 },
     });
   });
 

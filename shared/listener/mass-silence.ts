@@ -1,0 +1,205 @@
+/**
+ * The mass-silence guard in the sweep (see shared/domain/mass-silence.ts and docs/mass-silence.md). Before a
+ * sweep pages anyone it looks at how many watched Loggers became overdue within the window; at the threshold
+ * it raises one MASS_SILENCE to ops, and the sweep holds the pages of the Loggers in it. Every change of the
+ * record is a conditional write on its revision, so concurrent sweepers raise and clear it once.
+ */
+
+import { randomBytes } from 'node:crypto';
+import { StoreUnavailableError } from '../domain/errors.js';
+import { formatLoggerId } from '../domain/logger.js';
+import {
+  clearMassSilence,
+  isMassSilence,
+  isOver,
+  type MassSilence,
+  type MassSilenceSettings,
+  massSilenceDelivered,
+  raiseMassSilence,
+  recentlyDown,
+  releaseMassSilence,
+  withSweep,
+} from '../domain/mass-silence.js';
+import { massSilenceNotification } from '../domain/notification.js';
+import { dropHeld, releaseHeld } from '../domain/transitions.js';
+import type { AuditLog } from '../ports.js';
+import { updateLogger } from './admin.js';
+import { deliver, describe } from './delivery.js';
+import type { ListenerDeps } from './deps.js';
+import { publishOutbox } from './outbox.js';
+
+/** Concurrent sweepers can make a record write lose a few times in a row, not forever. */
+const MAX_ATTEMPTS = 5;
+
+/**
+ * Evaluates the guard at `now` (before the sweep pages anything) and returns the record as it stands: the
+ * sweep holds the pages of Loggers in an active silence ({@link holdFor}).
+ */
+export async function guardMassSilence(
+  deps: ListenerDeps,
+  settings: MassSilenceSettings,
+  now: number,
+): Promise<MassSilence> {
+  let state = await deps.store.getMassSilence();
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    const next = await decide(deps, settings, state, now);
+    if (!next) break;
+    if (await deps.store.writeMassSilence(state, next)) {
+      state = next;
+      break;
+    }
+    state = await deps.store.getMassSilence();
+  }
+  return publishMassSilence(deps, state, now);
+}
+
+async function decide(
+  deps: ListenerDeps,
+  settings: MassSilenceSettings,
+  state: MassSilence,
+  now: number,
+): Promise<MassSilence | undefined> {
+  if (state.active) {
+    const holdUntil = state.holdUntil ?? now;
+    // Still in it: overdue since the storm began and not swept yet (a big storm takes several sweeps), or
+    // held. Counted in that order: a Logger a concurrent sweep holds meanwhile is counted twice, never missed.
+    let stillHeld = 0;
+    if (now < holdUntil) {
+      stillHeld += (await deps.store.sightOverdue((state.since ?? now) - settings.windowMs, now)).count;
+      stillHeld += await deps.store.countHeld(holdUntil);
+    }
+    if (!isOver(state, now, stillHeld, settings)) return undefined;
+    deps.log.warn('MASS_SILENCE_CLEARED: the mass silence is over', { stillHeld });
+    return clearMassSilence(state, now, stillHeld);
+  }
+  const sighting = await deps.store.sightOverdue(now - settings.windowMs, now);
+  const overdue = sighting.count + recentlyDown(state, now, settings.windowMs);
+  if (overdue < settings.minLoggers) return undefined;
+  // Counting the fleet is rare (only at the threshold), so it is done here rather than kept as a counter.
+  const watched = await deps.store.countWatched();
+  if (!isMassSilence(overdue, watched, settings)) return undefined;
+  deps.log.error('MASS_SILENCE: many Loggers went silent together; customer pages are held', {
+    overdue,
+    watched,
+    customers: sighting.customers.length,
+  });
+  return raiseMassSilence(state, now, { overdue, watched, sighting }, settings);
+}
+
+/** Records what a sweep did (Loggers declared DOWN over the window; Loggers held), on the record as it is now. */
+export async function recordSweepOutcome(
+  deps: ListenerDeps,
+  settings: MassSilenceSettings,
+  now: number,
+  outcome: { down: number; held: number },
+): Promise<void> {
+  if (outcome.down === 0 && outcome.held === 0) return;
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    const state = await deps.store.getMassSilence();
+    if (await deps.store.writeMassSilence(state, withSweep(state, now, outcome, settings.windowMs))) return;
+  }
+  deps.log.warn('could not record the sweep on the mass-silence record; the next sweep counts again');
+}
+
+/**
+ * Publishes the record's pending ops notices on the ops channels, once: the outbox is claimed by a
+ * conditional write first, and what each channel delivered is recorded (a failed channel alone is retried).
+ */
+export async function publishMassSilence(
+  deps: ListenerDeps,
+  state: MassSilence,
+  now: number,
+): Promise<MassSilence> {
+  if (state.outbox.length === 0 || (state.outboxClaimedUntil ?? 0) > now) return state;
+  const claimed: MassSilence = {
+    ...state,
+    outboxClaimedUntil: now + deps.outboxRetryMs,
+    revision: state.revision + 1,
+  };
+  if (!(await deps.store.writeMassSilence(state, claimed))) return deps.store.getMassSilence();
+  const ops = { ...deps, channels: deps.opsChannels ?? [] };
+  const items = claimed.outbox.map((notice) => ({
+    notification: massSilenceNotification(notice, deps.listenerName),
+    sent: notice.sent ?? [],
+  }));
+  const deliveries = await deliver(ops, items, 'mass silence');
+  const sent = new Map(
+    claimed.outbox.map((n) => [
+      n.id,
+      [
+        ...new Set([
+          ...(n.sent ?? []),
+          ...deliveries.filter((d) => d.deliveredIds.includes(n.id)).map((d) => d.channel),
+        ]),
+      ],
+    ]),
+  );
+  const channels = ops.channels.map((c) => c.name);
+  let current = claimed;
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    const next = massSilenceDelivered(current, sent, channels);
+    if (await deps.store.writeMassSilence(current, next)) return next;
+    current = await deps.store.getMassSilence();
+  }
+  deps.log.error('could not record the delivered mass-silence notices', { error: describe('conflict') });
+  return current;
+}
+
+/** What an operator's release did. */
+export interface ReleaseOutcome {
+  readonly silence: MassSilence;
+  /** Loggers whose held pages were paged now (or dropped). */
+  readonly loggers: readonly string[];
+}
+
+/**
+ * Ends the hold now (`listener alarm release-mass-silence`): the held pages of the Loggers still silent go
+ * out now, or with `drop` are discarded (who and why recorded on the record and in the log). Undefined when
+ * no mass silence is on. The next sweep clears the silence (MASS_SILENCE_CLEARED to ops).
+ */
+export async function releaseHold(
+  deps: ListenerDeps,
+  request: { by: string; drop: boolean; reason?: string; audit?: AuditLog },
+  now: number,
+): Promise<ReleaseOutcome | undefined> {
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    const state = await deps.store.getMassSilence();
+    if (!state.active || state.holdUntil === undefined) return undefined;
+    const held = await deps.store.findHeld(state.holdUntil);
+    const release = {
+      by: request.by,
+      at: now,
+      drop: request.drop,
+      ...(request.reason ? { reason: request.reason } : {}),
+      loggers: held.length,
+    };
+    const next = releaseMassSilence(state, release);
+    // The record first: from now on no sweep holds another page.
+    if (!next || !(await deps.store.writeMassSilence(state, next))) continue;
+    deps.log.warn(request.drop ? 'held pages dropped by an operator' : 'held pages released by an operator', {
+      ...release,
+    });
+    const loggers: string[] = [];
+    for (const logger of held) {
+      const { after } = await updateLogger(deps.store, logger, (current) =>
+        request.drop
+          ? dropHeld(current, request.by, now)
+          : releaseHeld(current, now, deps.outboxRetryMs, deps.renotifyEveryMs)?.next,
+      );
+      if (!after) continue;
+      loggers.push(formatLoggerId(after));
+      await request.audit?.append({
+        id: randomBytes(6).toString('hex'),
+        at: now,
+        loggerId: { customer: after.customer, side: after.side },
+        action: request.drop ? 'mass-silence-drop' : 'mass-silence-release',
+        actor: request.by,
+        via: 'cli',
+        ...(request.reason ? { detail: request.reason } : {}),
+      });
+      if (!request.drop) await publishOutbox(deps, after);
+    }
+    return { silence: next, loggers };
+  }
+  throw new StoreUnavailableError('the mass-silence record is being updated by sweeps; retry shortly');
+}
