@@ -111,8 +111,9 @@ export async function runLocal(options: LocalOptions): Promise<void> {
 /** The one line local mode ends with when DynamoDB Local dies under it (main prints it `listener: …`). */
 export function dynamoStopped(how: string, dataDir: string | undefined): Error {
   const data = dataDir ? `its data in ${dataDir} is kept` : 'its in-memory data is gone';
-  return new Error(
-    `DynamoDB Local stopped — start the Listener again with "npm start" (java was ${how}; ${data})`,
+  return new FailedError(
+    'DynamoDB Local stopped',
+    `start the Listener again with "npm start" (java was ${how}; ${data})`,
   );
 }
 

@@ -154,6 +154,11 @@ export interface LoggerStore {
   sightOverdue(from: number, to: number): Promise<OverdueSighting>;
   /** How many Loggers are registered (the keys-only fleet index, counted; never a Scan). */
   countWatched(): Promise<number>;
+  /**
+   * Loggers being watched (with a deadline in the due index), counted up to `cap` by a few small reads,
+   * never the fleet: enough for the "heartbeats stopped while Loggers are watched" alarm, which needs > 0.
+   */
+  probeWatched(cap: number): Promise<number>;
   /** Loggers whose pages are held until `until` (the due index at exactly that time). */
   findHeld(until: number): Promise<Logger[]>;
   /** How many Loggers are held until `until` (counted, not read). */

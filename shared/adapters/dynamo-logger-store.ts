@@ -608,6 +608,30 @@ export class DynamoLoggerStore implements LoggerStore {
     return count;
   }
 
+  async probeWatched(cap: number): Promise<number> {
+    const perShard = Math.max(1, Math.ceil(cap / DUE_SHARDS));
+    const counts = await Promise.all(
+      Array.from({ length: DUE_SHARDS }, (_, shard) =>
+        guardStoreCall(
+          this.doc.send(
+            new QueryCommand({
+              TableName: this.tableName,
+              IndexName: DUE_INDEX.name,
+              KeyConditionExpression: 'dueShard = :shard',
+              ExpressionAttributeValues: { ':shard': `due#${shard}` },
+              Select: 'COUNT',
+              Limit: perShard,
+            }),
+          ),
+        ).then((out) => out.Count ?? 0),
+      ),
+    );
+    return Math.min(
+      cap,
+      counts.reduce((a, b) => a + b, 0),
+    );
+  }
+
   async countHeld(until: number): Promise<number> {
     let count = 0;
     for (let shard = 0; shard < DUE_SHARDS; shard++) {

@@ -86,6 +86,7 @@ export async function sweep(
     durationMs: clock() - started,
   };
   deps.counters.count('SweepItemsFailed', report.failed);
+  await reportWatched(deps);
   deps.counters.gauge?.('PendingNotificationMaxAgeSeconds', Math.round(oldestPendingMs / 1000));
   if (cutShort) deps.log.warn('the sweep reached its time budget; the next run continues', { due });
   if (deps.massSilence) {
@@ -214,4 +215,16 @@ async function republishEvent(
 function describeItem(item: DueItem): string {
   const { customer, side } = item.type === 'logger' ? item.logger : item.loggerId;
   return item.type === 'logger' ? `${customer}/${side}` : `${customer}/${side} event ${item.event.id}`;
+}
+
+/** Watched Loggers, capped: the ops alarm on heartbeats stopping needs to know only that some are watched. */
+export const WATCHED_PROBE_CAP = 100;
+
+async function reportWatched(deps: ListenerDeps): Promise<void> {
+  if (!deps.counters.gauge) return;
+  try {
+    deps.counters.gauge('WatchedLoggers', await deps.store.probeWatched(WATCHED_PROBE_CAP));
+  } catch (error) {
+    deps.log.warn('counting watched Loggers failed', { error: describe(error) });
+  }
 }

@@ -87,3 +87,22 @@ describe('sweep time budget', () => {
     expect(new Set(pages).size).toBe(1_000);
   }, 180_000);
 });
+
+describe('the watched-Loggers probe (for the heartbeats-stopped alarm)', () => {
+  it('counts watched Loggers from the due index, capped, and the sweep reports it as a gauge', async () => {
+    const store = listener.runtime.store;
+    expect(await store.probeWatched(100)).toBe(0);
+    await fleet(40);
+    expect(await store.probeWatched(100)).toBe(40);
+    expect(await store.probeWatched(16)).toBe(16);
+    const paused = await store.get({ customer: 'fleet0', side: 'A' });
+    if (!paused) throw new Error('fixture: fleet0/A missing');
+    const { dueAt: _, ...notDue } = paused;
+    await store.writeTransition(paused, { ...notDue, state: 'PAUSED', revision: paused.revision + 1 });
+    expect(await store.probeWatched(100)).toBe(39);
+    const gauges: Record<string, number> = {};
+    const counters = { count() {}, gauge: (name: string, value: number) => void (gauges[name] = value) };
+    await sweep({ ...listener.runtime, counters }, listener.clock.now);
+    expect(gauges).toMatchObject({ WatchedLoggers: 39, PendingNotificationMaxAgeSeconds: 0 });
+  });
+});
