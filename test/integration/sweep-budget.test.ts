@@ -101,7 +101,12 @@ describe('the watched-Loggers probe (for the heartbeats-stopped alarm)', () => {
     await store.writeTransition(paused, { ...notDue, state: 'PAUSED', revision: paused.revision + 1 });
     expect(await store.probeWatched(100)).toBe(39);
     const gauges: Record<string, number> = {};
-    const counters = { count() {}, gauge: (name: string, value: number) => void (gauges[name] = value) };
+    const counters = {
+      count() {},
+      gauge: (name: string, value: number) => {
+        gauges[name] = value;
+      },
+    };
     await sweep({ ...listener.runtime, counters }, listener.clock.now);
     expect(gauges).toMatchObject({ WatchedLoggers: 39, PendingNotificationMaxAgeSeconds: 0 });
   });
