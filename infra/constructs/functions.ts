@@ -77,8 +77,10 @@ export const FUNCTION_SPECS: Readonly<Record<FunctionName, FunctionSpec>> = {
   // Below the 1-minute schedule so that one sweep ends before the next begins. UpdateItem also records
   // the sweep's last run (LISTENER#SWEEPER); ConditionCheckItem guards a Logger going DOWN on its twin as
   // read (one transaction), so a blind customer (both sides DOWN) is never missed nor paged twice.
+  // PutItem: the mass-silence record (LISTENER#MASS_SILENCE), replaced whole by a write conditional on its
+  // revision, so concurrent sweeps raise and clear a mass silence once.
   sweeper: {
-    table: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'],
+    table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'],
     queriesDueIndex: true,
     notifies: true,
     memoryMiB: 512,

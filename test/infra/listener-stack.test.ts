@@ -337,12 +337,13 @@ describe('least privilege', () => {
     );
   });
 
-  it('lets the sweeper Query only the due and fleet indexes, GetItem/UpdateItem/ConditionCheckItem the table, publish and put events', () => {
+  it('lets the sweeper Query only the due and fleet indexes, GetItem/PutItem/UpdateItem/ConditionCheckItem the table, publish and put events', () => {
     const statements = statementsOf(dev, 'sweeper');
     expect(actionsOf(statements)).toEqual(
       [
         'dynamodb:ConditionCheckItem',
         'dynamodb:GetItem',
+        'dynamodb:PutItem',
         'dynamodb:Query',
         'dynamodb:UpdateItem',
         'events:PutEvents',
