@@ -5,6 +5,7 @@
 import type { Command } from 'commander';
 import { formatDuration } from '../shared/domain/duration.js';
 import {
+  collectWindows,
   formatLoggerId,
   type Logger,
   type LoggerId,
@@ -336,22 +337,4 @@ async function scopeIds(target: Target, scope: { customer: string; side?: 'A' | 
     throw new UsageError(`${what} is not registered`, 'see the registered ones with: listener logger list');
   }
   return found;
-}
-
-interface ListedWindow extends MaintenanceWindow {
-  readonly loggers: string[];
-}
-
-/** Every window still to come or on, with the Loggers holding it, soonest first. */
-export function collectWindows(loggers: readonly Logger[], now: number): ListedWindow[] {
-  const byId = new Map<string, ListedWindow>();
-  for (const l of loggers) {
-    for (const w of l.maintenance ?? []) {
-      if (w.to <= now) continue;
-      const listed = byId.get(w.id) ?? { ...w, loggers: [] };
-      listed.loggers.push(formatLoggerId(l));
-      byId.set(w.id, listed);
-    }
-  }
-  return [...byId.values()].sort((a, b) => a.from - b.from);
 }

@@ -196,6 +196,25 @@ export function activeWindow(
   return logger.maintenance?.find((w) => w.from <= now && now < w.to);
 }
 
+/** A maintenance window with the Loggers that hold it. */
+export interface ListedWindow extends MaintenanceWindow {
+  readonly loggers: string[];
+}
+
+/** Every window still on or to come across `loggers`, with the Loggers holding it, soonest first. */
+export function collectWindows(loggers: readonly Logger[], now: number): ListedWindow[] {
+  const byId = new Map<string, ListedWindow>();
+  for (const l of loggers) {
+    for (const w of l.maintenance ?? []) {
+      if (w.to <= now) continue;
+      const listed = byId.get(w.id) ?? { ...w, loggers: [] };
+      listed.loggers.push(formatLoggerId(l));
+      byId.set(w.id, listed);
+    }
+  }
+  return [...byId.values()].sort((a, b) => a.from - b.from);
+}
+
 /** The default interval of the reference note's CSFS heartbeat and the Listener Event Timeout. */
 export const DEFAULT_HEARTBEAT_INTERVAL_MS = 720 * 60_000;
 export const DEFAULT_EVENT_TIMEOUT_MS = 780 * 60_000;

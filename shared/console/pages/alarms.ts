@@ -1,6 +1,6 @@
 /** The alarms page: open alarms to acknowledge, maintenance windows to start and end, paused Loggers. */
 import { formatDuration } from '../../domain/duration.js';
-import { formatLoggerId, type Logger, type MaintenanceWindow } from '../../domain/logger.js';
+import { collectWindows, formatLoggerId, type Logger } from '../../domain/logger.js';
 import { type Html, html } from '../html.js';
 import { CONSOLE_PATH, loggerPath } from '../routes.js';
 import { ago, csrfField, type Viewer } from './layout.js';
@@ -60,22 +60,4 @@ function alarmRow(l: Logger, viewer: Viewer, now: number): Html {
 <td>${formatDuration(now - (l.downSince ?? now))}</td>
 <td>${l.ack ? html`${l.ack.by} ${ago(l.ack.at, now)}` : html`<strong>unowned</strong>`}</td>
 <td>${action}</td></tr>`;
-}
-
-interface ListedWindow extends MaintenanceWindow {
-  readonly loggers: string[];
-}
-
-/** Every window still on or to come, with the Loggers holding it, soonest first. */
-export function collectWindows(loggers: readonly Logger[], now: number): ListedWindow[] {
-  const byId = new Map<string, ListedWindow>();
-  for (const l of loggers) {
-    for (const w of l.maintenance ?? []) {
-      if (w.to <= now) continue;
-      const listed = byId.get(w.id) ?? { ...w, loggers: [] };
-      listed.loggers.push(formatLoggerId(l));
-      byId.set(w.id, listed);
-    }
-  }
-  return [...byId.values()].sort((a, b) => a.from - b.from);
 }
