@@ -11,6 +11,11 @@ const envSchema = z.object({
   LISTENER_NAME: z
     .string({ error: 'is required: the name alarms give this Listener, e.g. GEOCSCLNRA' })
     .regex(/^[A-Za-z0-9][A-Za-z0-9-]{0,31}$/, 'must be 1–32 letters, digits or "-", e.g. GEOCSCLNRA'),
+  /** The other Listener of a pair (issue 13); absent: this Listener is not one of a pair. */
+  TWIN_LISTENER_NAME: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9-]{0,31}$/, 'must be 1–32 letters, digits or "-", e.g. GEOCSCLNRB')
+    .optional(),
   TABLE_NAME: z
     .string({ error: 'is required: the DynamoDB table name' })
     .min(3, 'must be at least 3 characters'),
@@ -55,6 +60,8 @@ const envSchema = z.object({
 /** Validated configuration. Durations are milliseconds. */
 export interface ListenerConfig {
   readonly listenerName: string;
+  /** The other Listener of a pair; absent when this one is not part of a pair. */
+  readonly twinListenerName?: string;
   readonly tableName: string;
   /** SNS topic for pages; absent = no SNS (local mode writes notifications to a file instead). */
   readonly alarmTopicArn?: string;
@@ -91,6 +98,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const e = parsed.data;
   return {
     listenerName: e.LISTENER_NAME,
+    ...(e.TWIN_LISTENER_NAME ? { twinListenerName: e.TWIN_LISTENER_NAME } : {}),
     tableName: e.TABLE_NAME,
     ...(e.ALARM_TOPIC_ARN ? { alarmTopicArn: e.ALARM_TOPIC_ARN } : {}),
     ...(e.OPS_TOPIC_ARN ? { opsTopicArn: e.OPS_TOPIC_ARN } : {}),
