@@ -23,9 +23,8 @@ import { releaseHold } from '../shared/listener/mass-silence.js';
 import { iso, loggerArg, loggerOrCustomerArg, timeArg } from './args.js';
 import { FailedError } from './errors.js';
 import { table, when } from './format.js';
-import { withTarget } from './logger-commands.js';
 import { operator } from './operator.js';
-import { onTarget, type Target, type TargetOptions, UsageError } from './target.js';
+import { onTarget, type Target, type TargetOptions, UsageError, withTarget } from './target.js';
 
 /** Names and notes people type: printable, bounded. */
 function textOption(flag: string, value: string | undefined, max: number): string | undefined {

@@ -7,8 +7,7 @@ import { z } from 'zod';
 import { customerSchema } from '../shared/domain/logger.js';
 import { registerBridge } from '../shared/listener/register.js';
 import { durationArg } from './args.js';
-import { withTarget } from './logger-commands.js';
-import { onTarget, type TargetOptions, UsageError } from './target.js';
+import { onTarget, type TargetOptions, UsageError, withTarget } from './target.js';
 
 const siteSchema = customerSchema.pipe(z.string().max(56, 'a site name is at most 56 characters'));
 

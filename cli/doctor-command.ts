@@ -19,8 +19,7 @@ import {
 import { formatLoggerId, twinOf } from '../shared/domain/logger.js';
 import { colourWanted, loggerArg, palette } from './args.js';
 import { notRegistered } from './errors.js';
-import { withTarget } from './logger-commands.js';
-import { onTarget, type TargetOptions, UsageError } from './target.js';
+import { onTarget, type TargetOptions, UsageError, withTarget } from './target.js';
 
 const pairsFile = z.array(z.strictObject({ phone: z.string().min(3), listener: z.string().min(1) })).min(1);
 

@@ -8,9 +8,8 @@ import { formatLoggerId } from '../shared/domain/logger.js';
 import { applyImport, ImportInterruptedError, planImport } from '../shared/listener/fleet-import.js';
 import { FailedError } from './errors.js';
 import { CSV_HEADER, csvLine, type FleetRow, parseFleetCsv } from './fleet-csv.js';
-import { withTarget } from './logger-commands.js';
 import { progressBar } from './progress.js';
-import { onTarget, type TargetOptions, UsageError } from './target.js';
+import { onTarget, type TargetOptions, UsageError, withTarget } from './target.js';
 
 type ImportOpts = TargetOptions & {
   tokensOut?: string;

@@ -17,9 +17,8 @@ import { pauseLogger, removeLogger, resumeLogger, rotateToken } from '../shared/
 import { confirm, iso, loggerArg, loggerJson } from './args.js';
 import { notRegistered } from './errors.js';
 import { table, when } from './format.js';
-import { withTarget } from './logger-commands.js';
 import { operator } from './operator.js';
-import { onTarget, type TargetOptions, UsageError } from './target.js';
+import { onTarget, type TargetOptions, UsageError, withTarget } from './target.js';
 
 type Opts = TargetOptions & { json?: boolean; yes?: boolean; events?: string };
 

@@ -16,16 +16,7 @@ import { durationArg } from './args.js';
 import { registerFleetCommands } from './fleet-commands.js';
 import { table, when } from './format.js';
 import { registerLifecycleCommands } from './lifecycle-commands.js';
-import { onTarget, type TargetOptions, UsageError } from './target.js';
-
-/** Adds `--stage`, `--table`, `--region`, `--dir` to a command. */
-export function withTarget(command: Command): Command {
-  return command
-    .option('--stage <name>', 'talk to the deployed stage (resolved from its CloudFormation outputs)')
-    .option('--table <name>', 'talk to this DynamoDB table directly (default AWS credentials)')
-    .option('--region <region>', 'AWS region for --stage/--table')
-    .option('--dir <path>', 'local mode state directory', '.listener');
-}
+import { onTarget, type TargetOptions, UsageError, withTarget } from './target.js';
 
 /** `--phone/--listener` and `--backup-phone/--backup-listener`: both halves of a pair, modem only. */
 function phoneHomeOptions(opts: Record<string, unknown>, transport: Transport): PhoneHomeConfig | undefined {

@@ -11,8 +11,7 @@ import type { FleetCounts } from '../shared/ports.js';
 import { colourWanted, durationArg, iso, loggerArg, palette } from './args.js';
 import { notRegistered } from './errors.js';
 import { table, when } from './format.js';
-import { withTarget } from './logger-commands.js';
-import { onTarget, type Target, type TargetOptions, UsageError } from './target.js';
+import { onTarget, type Target, type TargetOptions, UsageError, withTarget } from './target.js';
 
 type StatusOpts = TargetOptions & {
   json?: boolean;

@@ -7,8 +7,7 @@ import { DEFAULT_EVENT_RETENTION_MS } from '../shared/domain/event.js';
 import { DEFAULT_OUTBOX_RETRY_MS } from '../shared/domain/transitions.js';
 import { noCounters } from '../shared/listener/deps.js';
 import { sweep } from '../shared/listener/sweep.js';
-import { withTarget } from './logger-commands.js';
-import { onTarget, type TargetOptions, UsageError } from './target.js';
+import { onTarget, type TargetOptions, UsageError, withTarget } from './target.js';
 
 export function registerSweepCommand(program: Command): void {
   withTarget(

@@ -5,6 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import type { Command } from 'commander';
 import { ADMIN_LIMITS, dynamoClient, eventBridgeClient, snsClient } from '../shared/adapters/aws-clients.js';
 import { DynamoAuditLog } from '../shared/adapters/dynamo-audit-log.js';
 import { DynamoFleet } from '../shared/adapters/dynamo-fleet.js';
@@ -51,6 +52,15 @@ export interface Target {
 }
 
 export { UsageError } from './errors.js';
+
+/** Adds `--stage`, `--table`, `--region`, `--dir` to a command. */
+export function withTarget(command: Command): Command {
+  return command
+    .option('--stage <name>', 'talk to the deployed stage (resolved from its CloudFormation outputs)')
+    .option('--table <name>', 'talk to this DynamoDB table directly (default AWS credentials)')
+    .option('--region <region>', 'AWS region for --stage/--table')
+    .option('--dir <path>', 'local mode state directory', '.listener');
+}
 
 /** Runs `body` against the resolved target, and closes the target's clients whatever happens. */
 export async function onTarget<T>(opts: TargetOptions, body: (target: Target) => Promise<T>): Promise<T> {
