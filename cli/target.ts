@@ -16,9 +16,9 @@ import { SnsNotifier } from '../shared/adapters/sns-notifier.js';
 import { parseDuration } from '../shared/domain/duration.js';
 import { DEFAULT_EVENT_RETENTION_MS } from '../shared/domain/event.js';
 import type { AuditLog, Fleet, LoggerStore, NotificationChannel } from '../shared/ports.js';
-import { localClient } from './dynamo-local.js';
 import { UnreachableError, UsageError } from './errors.js';
-import { LOCAL_FILE, type LocalTarget } from './local.js';
+import { localClient } from './local/dynamo-local.js';
+import { LOCAL_FILE, type LocalTarget } from './local/mode.js';
 
 export interface TargetOptions {
   readonly dir?: string;

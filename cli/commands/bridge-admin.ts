@@ -4,10 +4,10 @@
  */
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { customerSchema } from '../shared/domain/logger.js';
-import { registerBridge } from '../shared/listener/register.js';
-import { durationArg } from './args.js';
-import { onTarget, type TargetOptions, UsageError, withTarget } from './target.js';
+import { customerSchema } from '../../shared/domain/logger.js';
+import { registerBridge } from '../../shared/listener/register.js';
+import { durationArg } from '../args.js';
+import { onTarget, type TargetOptions, UsageError, withTarget } from '../target.js';
 
 const siteSchema = customerSchema.pipe(z.string().max(56, 'a site name is at most 56 characters'));
 
