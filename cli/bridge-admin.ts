@@ -10,7 +10,7 @@ import { durationArg } from './args.js';
 import { withTarget } from './logger-commands.js';
 import { onTarget, type TargetOptions, UsageError } from './target.js';
 
-const siteSchema = customerSchema.pipe(z.string().max(56, 'a site name is at most 56 characters'));
+const siteSchema = z.pipe(customerSchema, z.string().max(56, 'a site name is at most 56 characters'));
 
 export function registerBridgeAdmin(bridge: Command): void {
   withTarget(
