@@ -3,14 +3,14 @@
  * it; the self-heartbeat and status timers run beside. `startBridge` returns a handle to stop it.
  */
 import type { BridgeConfig } from './config.js';
-import { Drainer } from './drain.js';
-import { ImportDirectory } from './import-dir.js';
+import { ImportDirectory } from './import-dir/import-dir.js';
 import { consoleLog, type Log } from './log.js';
-import { ModemPort, type OpenSerial } from './modem-port.js';
-import { createRelayClient } from './relay-client.js';
-import { sendSelfHeartbeat } from './self-heartbeat.js';
-import { Spool } from './spool.js';
-import { type BridgeStatus, formatPortLine, writeStatus } from './status.js';
+import { ModemPort, type OpenSerial } from './modem/port.js';
+import { createRelayClient } from './relay/client.js';
+import { Drainer } from './spool/drain.js';
+import { Spool } from './spool/spool.js';
+import { sendSelfHeartbeat } from './status/self-heartbeat.js';
+import { type BridgeStatus, formatPortLine, writeStatus } from './status/status.js';
 import { BRIDGE_AGENT, BRIDGE_VERSION } from './version.js';
 
 export interface BridgeDeps {

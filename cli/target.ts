@@ -5,6 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import type { Command } from 'commander';
 import { ADMIN_LIMITS, dynamoClient, eventBridgeClient, snsClient } from '../shared/adapters/aws-clients.js';
 import { DynamoAuditLog } from '../shared/adapters/dynamo-audit-log.js';
 import { DynamoFleet } from '../shared/adapters/dynamo-fleet.js';
@@ -15,9 +16,9 @@ import { SnsNotifier } from '../shared/adapters/sns-notifier.js';
 import { parseDuration } from '../shared/domain/duration.js';
 import { DEFAULT_EVENT_RETENTION_MS } from '../shared/domain/event.js';
 import type { AuditLog, Fleet, LoggerStore, NotificationChannel } from '../shared/ports.js';
-import { localClient } from './dynamo-local.js';
 import { UnreachableError, UsageError } from './errors.js';
-import { LOCAL_FILE, type LocalTarget } from './local.js';
+import { localClient } from './local/dynamo-local.js';
+import { LOCAL_FILE, type LocalTarget } from './local/mode.js';
 
 export interface TargetOptions {
   readonly dir?: string;
@@ -51,6 +52,15 @@ export interface Target {
 }
 
 export { UsageError } from './errors.js';
+
+/** Adds `--stage`, `--table`, `--region`, `--dir` to a command. */
+export function withTarget(command: Command): Command {
+  return command
+    .option('--stage <name>', 'talk to the deployed stage (resolved from its CloudFormation outputs)')
+    .option('--table <name>', 'talk to this DynamoDB table directly (default AWS credentials)')
+    .option('--region <region>', 'AWS region for --stage/--table')
+    .option('--dir <path>', 'local mode state directory', '.listener');
+}
 
 /** Runs `body` against the resolved target, and closes the target's clients whatever happens. */
 export async function onTarget<T>(opts: TargetOptions, body: (target: Target) => Promise<T>): Promise<T> {

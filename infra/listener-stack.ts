@@ -60,6 +60,8 @@ export class ListenerStack extends Stack {
       apiUrl: this.api.url,
     });
     for (const fn of Object.values(this.functions.byName)) fn.addEnvironment('CONSOLE_URL', webConsole.url);
+    // The sweeper knows its own period: a pair's twin watch pages after two of them (shared/domain/twin-watch.ts).
+    this.functions.byName.sweeper.addEnvironment('SWEEP_EVERY', config.sweepRate);
     this.sweeper = new SweeperSchedule(this, 'Sweeper', {
       sweeper: this.functions.byName.sweeper,
       rate: config.sweepRate,

@@ -91,6 +91,16 @@ export const SWEEPER_KEY = { pk: 'LISTENER#SWEEPER', sk: 'SWEEPER' } as const;
 /** The mass-silence guard's record: `pk = LISTENER#MASS_SILENCE`, `sk = MASS_SILENCE` (one per Listener). */
 export const MASS_SILENCE_KEY = { pk: 'LISTENER#MASS_SILENCE', sk: 'MASS_SILENCE' } as const;
 
+/** A Listener's sweep beacon, read by its twin: `pk = LISTENER#SWEEP#<name>`, `sk = SWEEP`. */
+export function beaconKey(listenerName: string) {
+  return { pk: `LISTENER#SWEEP#${listenerName}`, sk: 'SWEEP' } as const;
+}
+
+/** What `watcher` judged of its twin: `pk = LISTENER#TWIN_WATCH#<watcher>#<twin>`, `sk = TWIN_WATCH`. */
+export function twinWatchKey(watcher: string, twin: string) {
+  return { pk: `LISTENER#TWIN_WATCH#${watcher}#${twin}`, sk: 'TWIN_WATCH' } as const;
+}
+
 export function loggerItem(logger: Logger, tokenHash: string): Item {
   return {
     ...loggerKey(logger),

@@ -2,7 +2,7 @@
  * The Logger: a customer's ICM Logger (side A or B of a duplexed customer instance) that phones home to
  * this Listener. Plain data only; every function here is pure.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { ValidationError } from './errors.js';
 
 export const SIDES = ['A', 'B'] as const;
@@ -20,12 +20,10 @@ export type StoredState = (typeof STORED_STATES)[number];
 export type LoggerState = StoredState | 'LATE';
 
 /** Customer instance names as ICM writes them: lower-case letters, digits and `-`. */
+const CUSTOMER_RULE = 'a customer instance is 1–63 lower-case letters, digits or "-" (e.g. geocust1)';
 export const customerSchema = z
-  .string()
-  .regex(
-    /^[a-z0-9][a-z0-9-]{0,62}$/,
-    'a customer instance is 1–63 lower-case letters, digits or "-" (e.g. geocust1)',
-  );
+  .string({ error: CUSTOMER_RULE })
+  .check(z.regex(/^[a-z0-9][a-z0-9-]{0,62}$/, CUSTOMER_RULE));
 export const sideSchema = z.enum(SIDES, { error: 'the side is A or B' });
 
 /** Identifies a Logger: `geocust1/A`. */

@@ -3,7 +3,7 @@
  * token, so a dead bridge raises the same alarm as any silent Logger. Self heartbeats are not spooled: a
  * late one would claim the bridge was alive when it was not.
  */
-import { relayUrl } from './relay-client.js';
+import { relayUrl } from '../relay/client.js';
 
 export interface SelfHeartbeatOptions {
   readonly apiUrl: string;
