@@ -6,6 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
+import type { PairSide } from '../infra/stages.js';
 import { ADMIN_LIMITS, dynamoClient, eventBridgeClient, snsClient } from '../shared/adapters/aws-clients.js';
 import { DynamoAuditLog } from '../shared/adapters/dynamo-audit-log.js';
 import { DynamoFleet } from '../shared/adapters/dynamo-fleet.js';
@@ -25,6 +26,8 @@ export interface TargetOptions {
   readonly stage?: string;
   readonly table?: string;
   readonly region?: string;
+  /** Which Listener of a pair stage: `a` (default) or `b`. */
+  readonly side?: string;
 }
 
 export interface Target {
@@ -59,6 +62,7 @@ export function withTarget(command: Command): Command {
     .option('--stage <name>', 'talk to the deployed stage (resolved from its CloudFormation outputs)')
     .option('--table <name>', 'talk to this DynamoDB table directly (default AWS credentials)')
     .option('--region <region>', 'AWS region for --stage/--table')
+    .option('--side <a|b>', "which Listener of a pair stage (--stage): a (default) or b; not a Logger's side")
     .option('--dir <path>', 'local mode state directory', '.listener');
 }
 
@@ -85,7 +89,11 @@ export async function resolveTarget(options: TargetOptions): Promise<Target> {
         `use one of ${Object.keys(STAGES).join(', ')} (defined in infra/stages.ts)`,
       );
     }
-    const stage = await resolveStage(options.stage, options.region ? { region: options.region } : {});
+    const side = pairSide(options, STAGES[options.stage]?.pair !== undefined);
+    const stage = await resolveStage(options.stage, {
+      ...(options.region ? { region: options.region } : {}),
+      ...(side ? { side } : {}),
+    });
     const region = stage.region ?? options.region;
     const clientConfig = region ? { region } : {};
     const channels = [
@@ -97,16 +105,39 @@ export async function resolveTarget(options: TargetOptions): Promise<Target> {
     const renotify =
       config && config.renotifyEvery !== 'off' ? parseDuration(config.renotifyEvery) : undefined;
     return {
-      ...awsTarget(stage.tableName, region, `stage ${options.stage}`, stage.apiUrl),
-      publishing: { channels, listenerName: STAGES[options.stage]?.listenerName ?? options.stage },
+      ...awsTarget(
+        stage.tableName,
+        region,
+        describeStage(options.stage, side, stage.listenerName),
+        stage.apiUrl,
+      ),
+      publishing: { channels, listenerName: stage.listenerName ?? options.stage },
       ...(renotify === undefined ? {} : { renotifyEveryMs: renotify }),
       ...(config
         ? { phoneHomePairs: config.phoneHomePairs, sweepEveryMs: parseDuration(config.sweepRate) }
         : {}),
     };
   }
+  if (options.side !== undefined) {
+    throw new UsageError('--side picks a Listener of a pair stage', 'pass it with --stage <pair stage>');
+  }
   if (options.table) return awsTarget(options.table, options.region, `table ${options.table}`);
   return localTarget(options.dir ?? '.listener');
+}
+
+/** The side of a pair stage `--side` names (default a); a usage mistake for a stage that is not a pair. */
+function pairSide(options: TargetOptions, isPair: boolean): PairSide | undefined {
+  if (!isPair) {
+    if (options.side === undefined) return undefined;
+    throw new UsageError(`stage ${options.stage} is not a Listener pair`, 'leave out --side');
+  }
+  if (options.side === undefined) return 'a';
+  if (options.side === 'a' || options.side === 'b') return options.side;
+  throw new UsageError(`--side ${options.side} is not a side of a pair`, 'pass --side a or --side b');
+}
+
+function describeStage(stage: string, side: PairSide | undefined, listenerName: string | undefined): string {
+  return side ? `stage ${stage} side ${side} (${listenerName ?? 'Listener'})` : `stage ${stage}`;
 }
 
 function awsTarget(table: string, region: string | undefined, description: string, apiUrl?: string): Target {
