@@ -10,9 +10,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { silentLog } from '../../../bridge/log.js';
 import type { RelayOutcome } from '../../../bridge/relay/client.js';
 import { FailoverPolicy } from '../../../bridge/relay/failover.js';
-import { createRelayListeners } from '../../../bridge/relay/listeners.js';
+import { RelayListeners } from '../../../bridge/relay/listeners.js';
 import { Drainer } from '../../../bridge/spool/drain.js';
 import { Spool } from '../../../bridge/spool/spool.js';
+import { formatListenerLine } from '../../../bridge/status/status.js';
 import type { RelayRecord } from '../../../shared/relay/protocol.js';
 
 const SETTINGS = { failoverAfterFailures: 3, probeEveryMs: 60_000 };
@@ -133,18 +134,18 @@ describe('relaying through a pair', () => {
       state.backupUp ? apply('backup', records) : down;
     const probes: string[] = [];
     const policy = new FailoverPolicy(SETTINGS, true, now);
-    const listeners = createRelayListeners(
-      {
+    const listeners = new RelayListeners({
+      endpoints: {
         primary: { apiUrl: 'https://lnra.example', send: primary },
         backup: { apiUrl: 'https://lnrb.example', send: backup },
       },
       policy,
-      async (url) => {
+      probe: async (url) => {
         probes.push(url);
         return state.primary === 'up' ? undefined : 'unreachable: ECONNREFUSED';
       },
-      silentLog,
-    );
+      log: silentLog,
+    });
     return { applied, answered, state, policy, listeners, probes };
   }
 
@@ -158,20 +159,27 @@ describe('relaying through a pair', () => {
       results: [{ status: 'accepted' }],
     });
     expect(answered.backup).toEqual(['r1']);
-    expect(listeners.activeUrl()).toBe('https://lnrb.example');
+    expect(listeners.info).toMatchObject({
+      active: 'backup',
+      activeUrl: 'https://lnrb.example',
+      primaryUrl: 'https://lnra.example',
+      backupUrl: 'https://lnrb.example',
+      since: clock,
+      failovers: 1,
+    });
   });
 
   it('stays on the primary through 4xx answers', async () => {
     const { listeners, policy } = pair();
-    const refusing = createRelayListeners(
-      {
+    const refusing = new RelayListeners({
+      endpoints: {
         primary: { apiUrl: 'p', send: async () => refused },
         backup: { apiUrl: 'b', send: async () => busy },
       },
       policy,
-      async () => undefined,
-      silentLog,
-    );
+      probe: async () => undefined,
+      log: silentLog,
+    });
     for (let i = 0; i < 5; i++) await refusing.send([hb('bad')]);
     expect(policy.active).toBe('primary');
     expect(listeners.activeUrl()).toBe('https://lnra.example');
@@ -216,5 +224,43 @@ describe('relaying through a pair', () => {
     expect(drainer.info.delivered + drainer.info.duplicates).toBe(30);
     expect(drainer.info.duplicates).toBe(5);
     expect(await spool.deadLetters()).toEqual([]);
+  });
+});
+
+describe('what bridge status says about the Listeners', () => {
+  const base = {
+    primaryUrl: 'https://lnra.example',
+    backupUrl: 'https://lnrb.example',
+    failbacks: 0,
+  };
+  const at = Date.UTC(2026, 10, 24, 12);
+
+  it('names the primary and since when, with the backup beside it', () => {
+    const line = formatListenerLine(
+      { ...base, active: 'primary', url: base.primaryUrl, since: new Date(at).toISOString(), failovers: 0 },
+      at + 2 * 3_600_000,
+    );
+    expect(line).toBe(
+      'listener primary https://lnra.example since 2026-11-24T12:00:00.000Z (2h ago); backup https://lnrb.example',
+    );
+  });
+
+  it('says BACKUP, since when, and why the primary is not used', () => {
+    const line = formatListenerLine(
+      {
+        ...base,
+        active: 'backup',
+        url: base.backupUrl,
+        since: new Date(at).toISOString(),
+        failovers: 1,
+        lastProbeAt: new Date(at + 60_000).toISOString(),
+        lastProbeError: 'unreachable: ECONNREFUSED',
+      },
+      at + 5 * 60_000,
+    );
+    expect(line).toContain('listener BACKUP https://lnrb.example since 2026-11-24T12:00:00.000Z (5m ago)');
+    expect(line).toContain('the primary https://lnra.example does not answer');
+    expect(line).toContain('unreachable: ECONNREFUSED');
+    expect(line).toContain('failovers 1, failbacks 0');
   });
 });
