@@ -5,7 +5,8 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { ADMIN_LIMITS, dynamoClient, eventBridgeClient, snsClient } from '../shared/adapters/aws-clients.js';
+import { eventBridgeClient, snsClient } from '../shared/adapters/aws-channels.js';
+import { ADMIN_LIMITS, dynamoClient } from '../shared/adapters/aws-clients.js';
 import { DynamoAuditLog } from '../shared/adapters/dynamo-audit-log.js';
 import { DynamoFleet } from '../shared/adapters/dynamo-fleet.js';
 import { DynamoLoggerStore } from '../shared/adapters/dynamo-logger-store.js';
