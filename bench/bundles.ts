@@ -14,7 +14,7 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
-import { ensureTable, localClient, startDynamoLocal } from '../cli/dynamo-local.js';
+import { ensureTable, localClient, startDynamoLocal } from '../cli/local/dynamo-local.js';
 import { ESBUILD_OPTIONS } from '../infra/constructs/bundle.js';
 import { DynamoLoggerStore } from '../shared/adapters/dynamo-logger-store.js';
 import { FUNCTION_NAMES } from '../shared/http/routes.js';
