@@ -224,7 +224,12 @@ async function stopChild(child: ChildProcess, done: () => void): Promise<void> {
 export async function ensureTable(client: DynamoDBClient, tableName: string): Promise<void> {
   const tables = await client.send(new ListTablesCommand({}));
   if (tables.TableNames?.includes(tableName)) return;
-  await client.send(new CreateTableCommand(createTableInput(tableName)));
+  try {
+    await client.send(new CreateTableCommand(createTableInput(tableName)));
+  } catch (error) {
+    // A first attempt that timed out on a loaded machine may have created it before the SDK's retry.
+    if ((error as Error).name !== 'ResourceInUseException') throw error;
+  }
   for (let i = 0; i < 100; i++) {
     const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
     if (Table?.TableStatus === 'ACTIVE') break;
