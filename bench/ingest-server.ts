@@ -4,15 +4,15 @@
  * `fork`; argv: DynamoDB Local endpoint, table. Sends `{ port }` when listening; answers `'count'` with the
  * DynamoDB requests its handler sent since the last `'count'`.
  */
-import { freePort, localClient } from '../cli/dynamo-local.js';
-import { startLocalServer } from '../cli/local-server.js';
+import { freePort, localClient } from '../cli/local/dynamo-local.js';
+import { startLocalServer } from '../cli/local/server.js';
 import { DynamoLoggerStore } from '../shared/adapters/dynamo-logger-store.js';
 import { loadConfig } from '../shared/config.js';
 import { noCounters, quietLog } from '../shared/listener/deps.js';
 import type { Runtime } from '../shared/runtime.js';
 
 const [endpoint = '', table = ''] = process.argv.slice(2);
-// As local mode runs the handlers (cli/local.ts): warnings only, no EMF metrics. Set before the import.
+// As local mode runs the handlers (cli/local/mode.ts): warnings only, no EMF metrics. Set before the import.
 Object.assign(process.env, { POWERTOOLS_LOG_LEVEL: 'WARN', POWERTOOLS_METRICS_DISABLED: 'true' });
 const client = localClient(endpoint);
 let requests = 0;

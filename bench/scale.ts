@@ -20,8 +20,8 @@ import {
   PutCommand,
   paginateScan,
 } from '@aws-sdk/lib-dynamodb';
-import { ensureTable, startDynamoLocal } from '../cli/dynamo-local.js';
-import { LOCAL_FILE } from '../cli/local.js';
+import { ensureTable, startDynamoLocal } from '../cli/local/dynamo-local.js';
+import { LOCAL_FILE } from '../cli/local/mode.js';
 import { DynamoFleet } from '../shared/adapters/dynamo-fleet.js';
 import { addToFleetCount, countFleetIndex } from '../shared/adapters/dynamo-fleet-counter.js';
 import { LOGGER_SK, loggerFromItem, loggerItem } from '../shared/adapters/dynamo-items.js';
