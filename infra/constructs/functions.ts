@@ -6,7 +6,7 @@ import { Architecture, Function as LambdaFunction, Runtime, Tracing } from 'aws-
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Topic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { FLEET_INDEX } from '../../shared/adapters/table-schema.js';
+import { FLEET_INDEX, STATE_INDEX } from '../../shared/adapters/table-schema.js';
 import { FUNCTION_NAMES, type FunctionName } from '../../shared/http/routes.js';
 import type { StageConfig } from '../stages.js';
 import { functionCode, HANDLER } from './bundle.js';
@@ -220,8 +220,9 @@ export function useAlarmTopic(fn: LambdaFunction, topic: Topic, key: Key) {
 
 /**
  * Gives the sweeper the mass-silence guard (docs/mass-silence.md): its settings, `OPS_TOPIC_ARN` with
- * `sns:Publish` on the ops topic (never the reps' alarm topic) and the key, and `Query` on the keys-only
- * fleet index to count the watched Loggers.
+ * `sns:Publish` on the ops topic (never the reps' alarm topic) and the key, and `Query` on the `state`
+ * index to count the paused Loggers (watched = the fleet counter item − paused) and on the keys-only
+ * `fleet` index (a table without the counter item yet counts it there).
  */
 export function useMassSilence(fn: LambdaFunction, config: StageConfig, ops: Topic, key: Key, store: Store) {
   const { minLoggers, fraction, window, hold } = config.massSilence;
@@ -241,7 +242,10 @@ export function useMassSilence(fn: LambdaFunction, config: StageConfig, ops: Top
   fn.addToRolePolicy(
     new PolicyStatement({
       actions: ['dynamodb:Query'],
-      resources: [`${store.table.tableArn}/index/${FLEET_INDEX.name}`],
+      resources: [
+        `${store.table.tableArn}/index/${FLEET_INDEX.name}`,
+        `${store.table.tableArn}/index/${STATE_INDEX.name}`,
+      ],
     }),
   );
 }
