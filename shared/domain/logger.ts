@@ -169,11 +169,32 @@ export interface Logger extends LoggerId, LoggerSettings {
   readonly reminders?: number;
   /** Set while DOWN in a mass silence: its pages, not yet sent (no page went out for this episode). */
   readonly held?: HeldPages;
+  /**
+   * Which Listener recorded its phone-homes, by Listener name (the two Listeners of a pair share the table):
+   * the first and the last phone-home each one heard. `listener doctor` checks the pairing with it.
+   */
+  readonly heardBy?: Readonly<Record<string, Hearing>>;
+  /** The Listener that recorded the latest phone-home. */
+  readonly lastHeardBy?: string;
+}
+
+/** When one Listener heard a Logger: its first and its latest phone-home there (Listener clock). */
+export interface Hearing {
+  readonly first: number;
+  readonly last: number;
 }
 
 /** The last {@link ARRIVALS_KEPT} arrival times, oldest first. */
 export function recentArrivals(logger: Pick<Logger, 'arrivals'>): number[] {
   return [...(logger.arrivals ?? [])].sort((a, b) => a - b).slice(-ARRIVALS_KEPT);
+}
+
+/** The Listeners that heard the Logger since `since`, most recent first. */
+export function listenersHeardSince(logger: Pick<Logger, 'heardBy'>, since: number): string[] {
+  return Object.entries(logger.heardBy ?? {})
+    .filter(([, h]) => h.last >= since)
+    .sort(([, a], [, b]) => b.last - a.last)
+    .map(([name]) => name);
 }
 
 /** The real intervals between consecutive arrivals (ms), oldest first. */
