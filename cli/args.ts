@@ -151,5 +151,13 @@ export function loggerJson(logger: Logger, now: number) {
       logger.reportedIntervalMs === undefined ? null : logger.reportedIntervalMs / 60_000,
     agent: logger.agent ?? null,
     arrivals: recentArrivals(logger).map((at) => iso(at)),
+    /** Which Listener of a pair heard it: first and last phone-home each recorded. */
+    heardBy: Object.fromEntries(
+      Object.entries(logger.heardBy ?? {}).map(([name, h]) => [
+        name,
+        { first: iso(h.first), last: iso(h.last) },
+      ]),
+    ),
+    lastHeardBy: logger.lastHeardBy ?? null,
   };
 }

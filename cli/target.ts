@@ -15,6 +15,7 @@ import { DynamoLoggerStore } from '../shared/adapters/dynamo-logger-store.js';
 import { EventBridgeNotifier } from '../shared/adapters/eventbridge-notifier.js';
 import { FileNotifier } from '../shared/adapters/file-notifier.js';
 import { SnsNotifier } from '../shared/adapters/sns-notifier.js';
+import { listenerPairOf } from '../shared/domain/doctor.js';
 import { parseDuration } from '../shared/domain/duration.js';
 import { DEFAULT_EVENT_RETENTION_MS } from '../shared/domain/event.js';
 import type { AuditLog, Fleet, LoggerStore, NotificationChannel } from '../shared/ports.js';
@@ -50,6 +51,8 @@ export interface Target {
   readonly renotifyEveryMs?: number;
   /** The valid Phone Home pairs of a stage (infra/stages.ts); absent = not configured here. */
   readonly phoneHomePairs?: readonly { readonly phone: string; readonly listener: string }[];
+  /** The Listener pair this target is one of (a pair stage, or a local Listener with a twin); absent: none. */
+  readonly listenerPair?: { readonly a: string; readonly b: string };
   /** How often the target's sweeper runs (absent: unknown, assume every minute). */
   readonly sweepEveryMs?: number;
   close(): void;
@@ -117,6 +120,9 @@ export async function resolveTarget(options: TargetOptions): Promise<Target> {
       ...(config
         ? { phoneHomePairs: config.phoneHomePairs, sweepEveryMs: parseDuration(config.sweepRate) }
         : {}),
+      ...(config?.pair
+        ? { listenerPair: { a: config.pair.a.listenerName, b: config.pair.b.listenerName } }
+        : {}),
     };
   }
   if (options.side !== undefined) {
@@ -179,6 +185,9 @@ function localTarget(dir: string): Target {
     },
     ...(local.renotifyEveryMs === undefined ? {} : { renotifyEveryMs: local.renotifyEveryMs }),
     ...(local.sweepEveryMs === undefined ? {} : { sweepEveryMs: local.sweepEveryMs }),
+    ...(local.twinListenerName
+      ? { listenerPair: listenerPairOf(local.listenerName, local.twinListenerName) }
+      : {}),
     close: () => client.destroy(),
   };
 }

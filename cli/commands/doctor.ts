@@ -15,6 +15,7 @@ import {
   type Finding,
   failsCheck,
   isBridgeLogger,
+  type ListenerPair,
   type PhoneHomePair,
 } from '../../shared/domain/doctor.js';
 import { formatLoggerId, twinOf } from '../../shared/domain/logger.js';
@@ -44,6 +45,19 @@ function readPairs(path: string): PhoneHomePair[] {
   return parsed.data;
 }
 
+/** `GEOCSCLNRA,GEOCSCLNRB`: Listener A, then Listener B. */
+function readListenerPair(text: string): ListenerPair {
+  const names = text.split(',').map((n) => n.trim());
+  const valid = /^[A-Za-z0-9][A-Za-z0-9-]{0,31}$/;
+  if (names.length !== 2 || !names.every((n) => valid.test(n)) || names[0] === names[1]) {
+    throw new UsageError(
+      `--listener-pair "${text}" is not two Listener names`,
+      'give Listener A then Listener B, e.g. --listener-pair GEOCSCLNRA,GEOCSCLNRB',
+    );
+  }
+  return { a: names[0] as string, b: names[1] as string };
+}
+
 export function registerDoctorCommand(program: Command): void {
   withTarget(
     program
@@ -56,6 +70,10 @@ export function registerDoctorCommand(program: Command): void {
         '--pairs <file>',
         'valid phone ↔ Listener pairs as JSON [{"phone","listener"}] (default: the stage’s phoneHomePairs, or the reference note’s examples)',
       )
+      .option(
+        '--listener-pair <a,b>',
+        'the Listener pair, Listener A and Listener B, for the pairing checks (default: the pair stage’s, or a local Listener’s and its twin’s)',
+      )
       .option('--no-color', 'plain text even on a terminal')
       .option('--json', 'print JSON')
       .addHelpText(
@@ -65,7 +83,13 @@ export function registerDoctorCommand(program: Command): void {
   ).action(
     async (
       loggerText: string | undefined,
-      opts: TargetOptions & { all?: boolean; pairs?: string; json?: boolean; color?: boolean },
+      opts: TargetOptions & {
+        all?: boolean;
+        pairs?: string;
+        listenerPair?: string;
+        json?: boolean;
+        color?: boolean;
+      },
     ) => {
       if (loggerText !== undefined && opts.all) {
         throw new UsageError(
@@ -75,16 +99,18 @@ export function registerDoctorCommand(program: Command): void {
       }
       const id = loggerText === undefined ? undefined : loggerArg(loggerText);
       const overridePairs = opts.pairs ? readPairs(opts.pairs) : undefined;
+      const overrideListenerPair = opts.listenerPair ? readListenerPair(opts.listenerPair) : undefined;
       await onTarget(opts, async (target) => {
         const now = Date.now();
         const pairs = overridePairs ?? target.phoneHomePairs ?? EXAMPLE_PHONE_HOME_PAIRS;
+        const listenerPair = overrideListenerPair ?? target.listenerPair;
         let findings: Finding[];
         let checked: string[];
         if (id) {
           const logger = await target.store.get(id);
           if (!logger) throw notRegistered(id);
           const twin = isBridgeLogger(logger) ? undefined : await target.store.get(twinOf(id));
-          findings = diagnoseLogger(logger, twin, pairs, now);
+          findings = diagnoseLogger(logger, twin, pairs, now, listenerPair);
           if (logger.transport === 'modem') {
             findings.push(...checkBridges(await target.store.list(), now));
           }
@@ -97,6 +123,7 @@ export function registerDoctorCommand(program: Command): void {
             sweepEveryMs: target.sweepEveryMs ?? 60_000,
             pairs,
             now,
+            ...(listenerPair ? { listenerPair } : {}),
           });
           // The whole fleet is read here anyway: the fleet counter can be checked against it for free.
           findings.push(...checkFleetCounter(await target.fleet.counter(), loggers.length));

@@ -70,6 +70,7 @@ export function registerLifecycleCommands(logger: Command): void {
         ['Heartbeat interval', timeoutText(found.heartbeatIntervalMs)],
         ['Registered', when(found.registeredAt, now)],
         ['Last seen', when(found.lastSeenAt, now)],
+        ...heardByLines(found, now),
         ['Deadline', found.state === 'PAUSED' ? '- (paused)' : when(found.deadline, now)],
       ];
       if (found.state === 'DOWN') lines.push(['Down since', when(found.downSince, now)]);
@@ -212,4 +213,11 @@ function indent(text: string): string {
     .split('\n')
     .map((line) => `  ${line}`)
     .join('\n');
+}
+
+/** `Heard by: GEOCSCLNRB 5m ago (last); GEOCSCLNRA 2d ago`: which Listener of a pair recorded its phone-homes. */
+function heardByLines(logger: Logger, now: number): [string, string][] {
+  const heard = Object.entries(logger.heardBy ?? {}).sort(([, a], [, b]) => b.last - a.last);
+  if (heard.length === 0) return [];
+  return [['Heard by', heard.map(([name, h]) => `${name} ${when(h.last, now)}`).join('; ')]];
 }

@@ -37,6 +37,8 @@ export interface LocalTarget {
   readonly renotifyEveryMs?: number;
   /** How often this Listener sweeps (for `listener doctor`). */
   readonly sweepEveryMs?: number;
+  /** The other Listener of a pair, when this one was started as one (TWIN_LISTENER_NAME). */
+  readonly twinListenerName?: string;
 }
 
 export const LOCAL_TABLE = 'phone-home-local';
