@@ -36,12 +36,15 @@ export interface LocalListener {
   stop(): Promise<number | null>;
 }
 
-/** Starts `listener local` in a fresh state directory (or `dir`) and waits until it serves. */
+/** Starts `listener local` in a fresh state directory (or `dir`), on a free port (or `port`: a restart), and waits until it serves. */
 export async function startLocalListener(
   extraArgs: readonly string[] = [],
   dir = mkdtempSync(join(tmpdir(), 'listener-e2e-')),
+  port?: number,
+  /** How long it may take to start (DynamoDB Local's java is slow on a loaded machine). */
+  startTimeoutMs = 60_000,
 ): Promise<LocalListener> {
-  const port = await freePort();
+  port ??= await freePort();
   const child = spawn(process.execPath, [BIN, 'local', '--port', String(port), '--dir', dir, ...extraArgs], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -62,7 +65,7 @@ export async function startLocalListener(
       await new Promise((r) => setTimeout(r, 50));
     }
   };
-  await waitFor((text) => text.includes(`on http://127.0.0.1:${port}`), 60_000);
+  await waitFor((text) => text.includes(`on http://127.0.0.1:${port}`), startTimeoutMs);
   return {
     port,
     dir,
