@@ -3,7 +3,7 @@
  * (shared/adapters/).
  */
 import type { LoggerEvent } from './domain/event.js';
-import type { Logger, LoggerId, Transport } from './domain/logger.js';
+import type { Logger, LoggerId, Side, Transport } from './domain/logger.js';
 import type { MassSilence, OverdueSighting } from './domain/mass-silence.js';
 import type { Notification } from './domain/notification.js';
 import type { PhoneHomeReport } from './domain/transitions.js';
@@ -25,12 +25,6 @@ export interface Bridge {
   readonly site: string;
   readonly tokenHash: string;
   readonly registeredAt: number;
-}
-
-/** Guards a transition on the Logger's twin being as read (`twin` absent = not registered). */
-export interface TwinGuard {
-  readonly twinId: LoggerId;
-  readonly twin?: Logger;
 }
 
 /** What one sweep did. */
@@ -102,10 +96,16 @@ export interface LoggerStore {
     options?: { readonly now?: number },
   ): Promise<FastPhoneHome>;
   /**
-   * Writes `after` if the stored Logger is still `before` (same revision and deadline) — and, with a
-   * `guard`, only if its twin is still as read, in the same transaction.
+   * Writes `after` if the stored Logger is still `before` (same revision and deadline): one single-item
+   * conditional write (no transaction: a multi-Region strongly consistent table has none). False when
+   * another writer got there first, or wrote the same item from another region at the same moment.
    */
-  writeTransition(before: Logger, after: Logger, guard?: TwinGuard): Promise<boolean>;
+  writeTransition(before: Logger, after: Logger): Promise<boolean>;
+  /**
+   * The customer's blind record: `side` raises the page of blind `episode` (shared/domain/blind-customer.ts)
+   * unless a side already claimed that episode; returns the side that raises it (idempotent for that side).
+   */
+  claimBlindEpisode(customer: string, episode: string, side: Side, now: number): Promise<Side>;
   /** The Logger with its token hash (admin: token rotation). */
   getWithToken(id: LoggerId): Promise<{ logger: Logger; tokenHash: string } | undefined>;
   /** Replaces the token hash if it is still `oldHash`; false if another rotation got there first. */

@@ -32,6 +32,11 @@ export function eventKey(id: LoggerId, eventId: string): { pk: string; sk: strin
   return { pk: `${PK_PREFIX}${formatLoggerId(id)}`, sk: `${EVENT_SK_PREFIX}${eventId}` };
 }
 
+/** A customer's blind record: the last blind episode and the side that raised its page. */
+export function blindRecordKey(customer: string): { pk: string; sk: string } {
+  return { pk: `CUSTOMER#${customer}`, sk: 'BLIND' };
+}
+
 /** A dial-in bridge's credential. */
 export function bridgeKey(site: string): { pk: string; sk: string } {
   return { pk: `BRIDGE#${site}`, sk: 'BRIDGE' };

@@ -12,13 +12,12 @@ import {
   PutCommand,
   paginateQuery,
   QueryCommand,
-  TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { BridgeExistsError, LoggerExistsError } from '../domain/errors.js';
 import type { LoggerEvent } from '../domain/event.js';
-import { ARRIVALS_CAP, type Logger, type LoggerId, type Transport } from '../domain/logger.js';
+import { ARRIVALS_CAP, type Logger, type LoggerId, type Side, type Transport } from '../domain/logger.js';
 import { type MassSilence, NO_MASS_SILENCE, type OverdueSighting } from '../domain/mass-silence.js';
 import type { PhoneHomeReport } from '../domain/transitions.js';
 import type {
@@ -29,10 +28,10 @@ import type {
   PhoneHomeProof,
   StoredEvents,
   SweeperStatus,
-  TwinGuard,
 } from '../ports.js';
-import { guardStoreCall, isConditionFailure, isTransactionConflict } from './dynamo-errors.js';
+import { guardStoreCall, isConditionFailure, isLostRace } from './dynamo-errors.js';
 import {
+  blindRecordKey,
   bridgeKey,
   EVENT_SK_PREFIX,
   eventFromItem,
@@ -204,36 +203,41 @@ export class DynamoLoggerStore implements LoggerStore {
     }
   }
 
-  async writeTransition(before: Logger, after: Logger, guard?: TwinGuard): Promise<boolean> {
+  async writeTransition(before: Logger, after: Logger): Promise<boolean> {
+    // One item, one conditional write: nothing here may need a transaction (a multi-Region strongly
+    // consistent table has none). What once needed the twin in the same transaction — the blind customer —
+    // is now a write, then a read of the twin, then a conditional write on the customer's blind record
+    // (shared/domain/blind-customer.ts explains why that is as sound).
     try {
-      if (!guard) {
-        await guardStoreCall(
-          this.doc.send(new UpdateCommand({ TableName: this.tableName, ...transitionUpdate(before, after) })),
-        );
-        return true;
-      }
-      // The twin must still be as read (same revision, or still absent): two sides going DOWN at once in
-      // two sweepers cannot both miss that the other is DOWN, so a blind customer is never missed.
-      const twinCheck = guard.twin
-        ? {
-            ConditionExpression: '#revision = :revision',
-            ExpressionAttributeNames: { '#revision': 'revision' },
-            ExpressionAttributeValues: { ':revision': guard.twin.revision },
-          }
-        : { ConditionExpression: 'attribute_not_exists(pk)' };
       await guardStoreCall(
-        this.doc.send(
-          new TransactWriteCommand({
-            TransactItems: [
-              { Update: { TableName: this.tableName, ...transitionUpdate(before, after) } },
-              { ConditionCheck: { TableName: this.tableName, Key: loggerKey(guard.twinId), ...twinCheck } },
-            ],
-          }),
-        ),
+        this.doc.send(new UpdateCommand({ TableName: this.tableName, ...transitionUpdate(before, after) })),
       );
       return true;
     } catch (error) {
-      if (isConditionFailure(error) || isTransactionConflict(error)) return false;
+      if (isLostRace(error)) return false;
+      throw error;
+    }
+  }
+
+  async claimBlindEpisode(customer: string, episode: string, side: Side, now: number): Promise<Side> {
+    try {
+      await guardStoreCall(
+        this.doc.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: { ...blindRecordKey(customer), episode, side, at: now },
+            // A new episode replaces the last one; the same episode is claimed once.
+            ConditionExpression: 'attribute_not_exists(pk) OR episode <> :episode',
+            ExpressionAttributeValues: { ':episode': episode },
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          }),
+        ),
+      );
+      return side;
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      const claimed = error.Item ? unmarshall(error.Item) : undefined;
+      if (claimed?.side === 'A' || claimed?.side === 'B') return claimed.side;
       throw error;
     }
   }
@@ -451,7 +455,7 @@ export class DynamoLoggerStore implements LoggerStore {
       );
       return true;
     } catch (error) {
-      if (isConditionFailure(error)) return false;
+      if (isLostRace(error)) return false;
       throw error;
     }
   }
@@ -549,7 +553,7 @@ export class DynamoLoggerStore implements LoggerStore {
       );
       return true;
     } catch (error) {
-      if (isConditionFailure(error)) return false;
+      if (isLostRace(error)) return false;
       throw error;
     }
   }

@@ -6,6 +6,8 @@
  * - Event item:  `pk = LOGGER#<customer>/<side>`, `sk = EVENT#<event id>`, expiring through TTL.
  * - Relayed-record marker: `pk = LOGGER#<customer>/<side>`, `sk = RELAYED#<record id>`, expiring (TTL).
  * - Bridge item: `pk = BRIDGE#<site>`, `sk = BRIDGE`: a dial-in bridge's token hash.
+ * - Blind record: `pk = CUSTOMER#<customer>`, `sk = BLIND`: the customer's last blind episode and the side
+ *   that raised its page (claimed by one conditional write; see shared/domain/blind-customer.ts).
  * - Sweeper item: `pk = LISTENER#SWEEPER`, `sk = SWEEPER`: the sweeper's last run and report (one write per
  *   sweep), read by `listener doctor`.
  * - A Logger item also carries its arrival history (`arrivals`), acknowledgement (`ack`), maintenance
