@@ -37,6 +37,8 @@ export interface SweepReport {
   readonly held?: number;
   /** Items another worker (a heartbeat, another sweeper) got to first, or stale index entries. */
   readonly skipped: number;
+  /** Expired items (events, markers, audit entries, used links) this sweep deleted (absent: none). */
+  readonly pruned?: number;
   /** Notifications (pending notices or events) this sweep published. */
   readonly published: number;
   /**
@@ -57,9 +59,13 @@ export interface SweeperStatus {
   readonly report: SweepReport;
 }
 
-/** Something the sweeper found due: a Logger, or an event whose publication was not confirmed. */
+/**
+ * Something the sweeper found due: a Logger, an event whose publication was not confirmed, or an item
+ * past its expiry to delete (`key`: the store's own key of it).
+ */
 export type DueItem =
   | { readonly type: 'logger'; readonly logger: Logger }
+  | { readonly type: 'expired'; readonly key: Readonly<Record<string, string>> }
   | {
       readonly type: 'event';
       readonly loggerId: LoggerId;
@@ -121,7 +127,8 @@ export interface LoggerStore {
   putEvents(
     id: LoggerId,
     events: readonly LoggerEvent[],
-    options: { expiresAt: number; publishRetryAt: number },
+    /** `now`: an id whose stored event has expired by then is stored again (expiry never relies on TTL). */
+    options: { expiresAt: number; publishRetryAt: number; now?: number },
   ): Promise<StoredEvents>;
   /**
    * Records which channels delivered an event (added to those recorded before); `complete` takes it out of
@@ -132,8 +139,11 @@ export interface LoggerStore {
     eventId: string,
     delivery: { readonly sent: readonly string[]; readonly complete: boolean; readonly failed: boolean },
   ): Promise<void>;
-  /** Which of these relayed record ids were already applied to the Logger (a resend after a lost answer). */
-  relayedRecordsSeen(id: LoggerId, recordIds: readonly string[]): Promise<ReadonlySet<string>>;
+  /**
+   * Which of these relayed record ids were already applied to the Logger (a resend after a lost answer);
+   * with `now`, markers expired by then do not count.
+   */
+  relayedRecordsSeen(id: LoggerId, recordIds: readonly string[], now?: number): Promise<ReadonlySet<string>>;
   /** Claims an unpublished event for republication if it is still due at `seenDueAt`; false if another sweep has it. */
   claimEvent(id: LoggerId, eventId: string, seenDueAt: number, retryAt: number): Promise<boolean>;
   /** Registers a dial-in bridge; throws `LoggerExistsError`-like `BridgeExistsError` if the site is taken. */
@@ -143,7 +153,12 @@ export interface LoggerStore {
    * Remembers that a relayed record was applied (kept until `expiresAt`); false if it already was, so a
    * bridge resending a record after a lost answer changes nothing.
    */
-  claimRelayedRecord(id: LoggerId, recordId: string, expiresAt: number): Promise<boolean>;
+  claimRelayedRecord(id: LoggerId, recordId: string, expiresAt: number, now?: number): Promise<boolean>;
+  /**
+   * Deletes an item found due past its expiry (`findDue`'s `expired`), if it still is; false if it was
+   * stored again or deleted meanwhile. The table may have no TTL (a Listener pair's MRSC table).
+   */
+  pruneExpired(key: Readonly<Record<string, string>>, now: number): Promise<boolean>;
   /** Recent events of a Logger, newest first. */
   listEvents(id: LoggerId, limit: number): Promise<LoggerEvent[]>;
   /** The mass-silence record (the quiet one if never written). */

@@ -19,7 +19,8 @@ export type ItemAction =
   | 'dynamodb:GetItem'
   | 'dynamodb:BatchGetItem'
   | 'dynamodb:PutItem'
-  | 'dynamodb:UpdateItem';
+  | 'dynamodb:UpdateItem'
+  | 'dynamodb:DeleteItem';
 
 /** What one function is and may touch. Adding a function = adding its line to {@link FUNCTION_SPECS}. */
 export interface FunctionSpec {
@@ -78,9 +79,10 @@ export const FUNCTION_SPECS: Readonly<Record<FunctionName, FunctionSpec>> = {
   // none): a blind customer (both sides DOWN) is claimed by a conditional PutItem on the customer's blind
   // record (CUSTOMER#<customer>), so it is never missed nor paged twice (shared/listener/blind-customer.ts).
   // PutItem: also the mass-silence record (LISTENER#MASS_SILENCE), replaced whole by a write conditional on
-  // its revision, so concurrent sweeps raise and clear a mass silence once.
+  // its revision, so concurrent sweeps raise and clear a mass silence once. DeleteItem: expired items found
+  // in the due index (a pair's MRSC table has no TTL; docs/architecture.md#expiring-items-without-ttl).
   sweeper: {
-    table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+    table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
     queriesDueIndex: true,
     notifies: true,
     memoryMiB: 512,

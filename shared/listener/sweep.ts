@@ -15,7 +15,7 @@ import { describe, publishOutbox } from './outbox.js';
 export type { SweepReport } from '../ports.js';
 
 /** `held`: declared DOWN with its pages held by a mass silence; `released`: held pages paged at the hold's end. */
-type Outcome = 'raised' | 'held' | 'released' | 'published' | 'skipped' | 'failed';
+type Outcome = 'raised' | 'held' | 'released' | 'published' | 'pruned' | 'skipped' | 'failed';
 
 export interface SweepLimits {
   /** Stop starting new items after this long (ms); the rest stays due for the next run. */
@@ -43,6 +43,7 @@ export async function sweep(
     held: 0,
     released: 0,
     published: 0,
+    pruned: 0,
     skipped: 0,
     failed: 0,
   };
@@ -76,12 +77,13 @@ export async function sweep(
     if (inFlight.size >= concurrency) await Promise.race(inFlight);
   }
   await Promise.all(inFlight);
-  const { held, released, raised, ...rest } = tally;
+  const { held, released, raised, pruned, ...rest } = tally;
   const report: SweepReport = {
     due,
     raised: raised + released,
     ...rest,
     ...(held > 0 ? { held } : {}),
+    ...(pruned > 0 ? { pruned } : {}),
     ...(cutShort ? { cutShort } : {}),
     oldestPendingMs,
     durationMs: clock() - started,
@@ -106,6 +108,7 @@ export async function sweep(
 
 /** How long the oldest undelivered notification of an item has waited (0: nothing pending). */
 function pendingAge(item: DueItem, now: number): number {
+  if (item.type === 'expired') return 0;
   if (item.type === 'event') return Math.max(0, now - item.event.receivedAt);
   const oldest = Math.min(...item.logger.outbox.map((n) => n.at));
   return Number.isFinite(oldest) ? Math.max(0, now - oldest) : 0;
@@ -132,6 +135,8 @@ async function handle(
   silence: MassSilence | undefined,
 ): Promise<Outcome> {
   if (item.type === 'event') return republishEvent(deps, item, now);
+  // No TTL on a pair's table: expired items are deleted here, a budget's worth per sweep.
+  if (item.type === 'expired') return (await deps.store.pruneExpired(item.key, now)) ? 'pruned' : 'skipped';
   let logger: Logger | undefined = item.logger;
   for (let attempt = 0; logger && attempt < MAX_ATTEMPTS; attempt++) {
     const holdUntil =
@@ -222,6 +227,7 @@ async function republishEvent(
 }
 
 function describeItem(item: DueItem): string {
+  if (item.type === 'expired') return `expired ${item.key.pk} ${item.key.sk}`;
   const { customer, side } = item.type === 'logger' ? item.logger : item.loggerId;
   return item.type === 'logger' ? `${customer}/${side}` : `${customer}/${side} event ${item.event.id}`;
 }

@@ -337,10 +337,11 @@ describe('least privilege', () => {
     );
   });
 
-  it('lets the sweeper Query only the due and fleet indexes, GetItem/PutItem/UpdateItem the table (no transactions), publish and put events', () => {
+  it('lets the sweeper Query only the due and fleet indexes, GetItem/PutItem/UpdateItem/DeleteItem the table (no transactions), publish and put events', () => {
     const statements = statementsOf(dev, 'sweeper');
     expect(actionsOf(statements)).toEqual(
       [
+        'dynamodb:DeleteItem',
         'dynamodb:GetItem',
         'dynamodb:PutItem',
         'dynamodb:Query',
