@@ -19,7 +19,7 @@ export type ItemAction =
   | 'dynamodb:BatchGetItem'
   | 'dynamodb:PutItem'
   | 'dynamodb:UpdateItem'
-  | 'dynamodb:ConditionCheckItem';
+  | 'dynamodb:DeleteItem';
 
 /** What one function is and may touch. Adding a function = adding its line to {@link FUNCTION_SPECS}. */
 export interface FunctionSpec {
@@ -74,12 +74,14 @@ export const FUNCTION_SPECS: Readonly<Record<FunctionName, FunctionSpec>> = {
   // Health and the 404/405 fallback answer without touching data.
   health: { table: [], notifies: false, memoryMiB: 128, timeout: Duration.seconds(5) },
   // Below the 1-minute schedule so that one sweep ends before the next begins. UpdateItem also records
-  // the sweep's last run (LISTENER#SWEEPER); ConditionCheckItem guards a Logger going DOWN on its twin as
-  // read (one transaction), so a blind customer (both sides DOWN) is never missed nor paged twice.
-  // PutItem: the mass-silence record (LISTENER#MASS_SILENCE), replaced whole by a write conditional on its
-  // revision, so concurrent sweeps raise and clear a mass silence once.
+  // the sweep's last run (LISTENER#SWEEPER). No transactions (a multi-Region strongly consistent table has
+  // none): a blind customer (both sides DOWN) is claimed by a conditional PutItem on the customer's blind
+  // record (CUSTOMER#<customer>), so it is never missed nor paged twice (shared/listener/blind-customer.ts).
+  // PutItem: also the mass-silence record (LISTENER#MASS_SILENCE), replaced whole by a write conditional on
+  // its revision, so concurrent sweeps raise and clear a mass silence once. DeleteItem: expired items found
+  // in the due index (a pair's MRSC table has no TTL; docs/architecture.md#expiring-items-without-ttl).
   sweeper: {
-    table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'],
+    table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
     queriesDueIndex: true,
     notifies: true,
     memoryMiB: 512,
