@@ -99,8 +99,11 @@ export interface LoggerStore {
     proof: PhoneHomeProof,
     receivedAt: number,
     report: PhoneHomeReport,
-    /** `now` when `receivedAt` is in the past (a relayed record): recorded only within the Logger's timeout. */
-    options?: { readonly now?: number },
+    /**
+     * `now` when `receivedAt` is in the past (a relayed record): recorded only within the Logger's timeout.
+     * `heardBy`: the name of the Listener recording it, kept in the same update (Logger.heardBy).
+     */
+    options?: { readonly now?: number; readonly heardBy?: string },
   ): Promise<FastPhoneHome>;
   /**
    * Writes `after` if the stored Logger is still `before` (same revision and deadline) — and, with a

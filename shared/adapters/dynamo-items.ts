@@ -5,6 +5,7 @@ import type { LoggerEvent, Severity } from '../domain/event.js';
 import {
   type Acknowledgement,
   formatLoggerId,
+  type Hearing,
   type HeldPages,
   type Logger,
   type LoggerId,
@@ -56,9 +57,49 @@ export function shardOf(id: LoggerId): string {
   return `due#${hash % DUE_SHARDS}`;
 }
 
+/**
+ * Which Listener heard a Logger, one top-level attribute per Listener (`heardAt#GEOCSCLNRA`,
+ * `firstHeardAt#GEOCSCLNRA`): the heartbeat's one update may SET them whether or not they exist yet, which
+ * a path inside a map attribute could not.
+ */
+const HEARD_AT_PREFIX = 'heardAt#';
+const FIRST_HEARD_AT_PREFIX = 'firstHeardAt#';
+
+export function heardAtAttribute(listener: string): string {
+  return `${HEARD_AT_PREFIX}${listener}`;
+}
+
+export function firstHeardAtAttribute(listener: string): string {
+  return `${FIRST_HEARD_AT_PREFIX}${listener}`;
+}
+
+function hearingAttributes(logger: Logger): Item {
+  const item: Item = { lastHeardBy: logger.lastHeardBy };
+  for (const [listener, hearing] of Object.entries(logger.heardBy ?? {})) {
+    item[heardAtAttribute(listener)] = hearing.last;
+    item[firstHeardAtAttribute(listener)] = hearing.first;
+  }
+  return item;
+}
+
+function hearingsFromItem(item: Item): Pick<Logger, 'heardBy' | 'lastHeardBy'> {
+  const heardBy: Record<string, Hearing> = {};
+  for (const [attribute, value] of Object.entries(item)) {
+    if (!attribute.startsWith(HEARD_AT_PREFIX) || typeof value !== 'number') continue;
+    const listener = attribute.slice(HEARD_AT_PREFIX.length);
+    const first = item[firstHeardAtAttribute(listener)];
+    heardBy[listener] = { first: typeof first === 'number' ? first : value, last: value };
+  }
+  return {
+    ...(Object.keys(heardBy).length > 0 ? { heardBy } : {}),
+    ...(typeof item.lastHeardBy === 'string' ? { lastHeardBy: item.lastHeardBy } : {}),
+  };
+}
+
 /** The attributes a transition may change; everything else is fixed at registration. */
 function mutableAttributes(logger: Logger): Item {
   return {
+    ...hearingAttributes(logger),
     state: logger.state,
     deadline: logger.deadline,
     revision: logger.revision,
@@ -127,12 +168,13 @@ export function transitionUpdate(before: Logger, after: Logger) {
   const removes: string[] = [];
   const names: Record<string, string> = {};
   const values: Item = { ':expectedRevision': before.revision, ':expectedDeadline': before.deadline };
-  for (const [attribute, value] of Object.entries(mutableAttributes(after))) {
-    names[`#${attribute}`] = attribute;
-    if (value === undefined) removes.push(`#${attribute}`);
+  // Placeholders by position: an attribute name such as `heardAt#GEOCSCLNRA-DEV` is not a valid placeholder.
+  for (const [i, [attribute, value]] of Object.entries(mutableAttributes(after)).entries()) {
+    names[`#a${i}`] = attribute;
+    if (value === undefined) removes.push(`#a${i}`);
     else {
-      sets.push(`#${attribute} = :${attribute}`);
-      values[`:${attribute}`] = value;
+      sets.push(`#a${i} = :a${i}`);
+      values[`:a${i}`] = value;
     }
   }
   names['#expectedRevision'] = 'revision';
@@ -176,6 +218,7 @@ export function loggerFromItem(item: Item): Logger {
     ...(Array.isArray(item.maintenance) ? { maintenance: item.maintenance as MaintenanceWindow[] } : {}),
     ...(isObject(item.phoneHome) ? { phoneHome: item.phoneHome as PhoneHomeConfig } : {}),
     ...(isObject(item.held) ? { held: item.held as unknown as HeldPages } : {}),
+    ...hearingsFromItem(item),
   };
 }
 

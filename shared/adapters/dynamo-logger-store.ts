@@ -40,6 +40,8 @@ import {
   eventFromItem,
   eventItem,
   eventKey,
+  firstHeardAtAttribute,
+  heardAtAttribute,
   LOGGER_SK,
   loggerFromItem,
   loggerIdOfPk,
@@ -128,7 +130,7 @@ export class DynamoLoggerStore implements LoggerStore {
     proof: PhoneHomeProof,
     receivedAt: number,
     report: PhoneHomeReport,
-    options: { readonly now?: number } = {},
+    options: { readonly now?: number; readonly heardBy?: string } = {},
   ): Promise<FastPhoneHome> {
     const sets = [
       '#lastSeenAt = :now',
@@ -169,6 +171,18 @@ export class DynamoLoggerStore implements LoggerStore {
       sets.push('#agent = :agent');
       names['#agent'] = 'agent';
       values[':agent'] = report.agent;
+    }
+    if (options.heardBy !== undefined) {
+      // Per-Listener top-level attributes: a SET on them needs no map to exist beforehand.
+      sets.push(
+        '#heardAt = :now',
+        '#firstHeardAt = if_not_exists(#firstHeardAt, :now)',
+        '#lastHeardBy = :heardBy',
+      );
+      names['#heardAt'] = heardAtAttribute(options.heardBy);
+      names['#firstHeardAt'] = firstHeardAtAttribute(options.heardBy);
+      names['#lastHeardBy'] = 'lastHeardBy';
+      values[':heardBy'] = options.heardBy;
     }
     // A relayed record applied at its (past) receipt time must still be within the Logger's timeout.
     const ageMs = (options.now ?? receivedAt) - receivedAt;

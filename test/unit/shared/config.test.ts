@@ -112,6 +112,14 @@ describe('loadConfig', () => {
     expect(configError({ ...REQUIRED, [name]: '0s' }).message).toContain(name);
   });
 
+  it('knows its twin when it is one of a pair (TWIN_LISTENER_NAME), naming the variable when it is bad', () => {
+    expect(loadConfig({ ...REQUIRED, TWIN_LISTENER_NAME: 'GEOCSCLNRB' }).twinListenerName).toBe('GEOCSCLNRB');
+    expect(loadConfig(REQUIRED).twinListenerName).toBeUndefined();
+    expect(configError({ ...REQUIRED, TWIN_LISTENER_NAME: 'no spaces' }).message).toContain(
+      "TWIN_LISTENER_NAME must be the twin Listener's name: 1–32 letters",
+    );
+  });
+
   it('rejects a Listener name with characters alarms cannot carry', () => {
     expect(configError({ ...REQUIRED, LISTENER_NAME: 'GEO CSCL' }).message).toContain('LISTENER_NAME');
   });

@@ -8,11 +8,17 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { DynamoLoggerStore } from '../shared/adapters/dynamo-logger-store.js';
+import { DynamoLoggerStore } from '../../shared/adapters/dynamo-logger-store.js';
+import { FailedError, UsageError } from '../errors.js';
 import { localClient } from './dynamo-local.js';
-import { FailedError } from './errors.js';
-import type { LocalTarget } from './local.js';
-import { UsageError } from './target.js';
+
+/** What this file reads of a Listener's `local.json` (cli/local/mode.ts writes it). */
+interface LocalTarget {
+  readonly dynamodbEndpoint: string;
+  readonly tableName: string;
+  readonly listenerName: string;
+  readonly pid: number;
+}
 
 /** Written by the second Listener into the first one's directory while it runs. */
 export const TWIN_FILE = 'twin.json';
