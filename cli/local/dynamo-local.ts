@@ -224,7 +224,10 @@ async function stopChild(child: ChildProcess, done: () => void): Promise<void> {
 export async function ensureTable(client: DynamoDBClient, tableName: string): Promise<void> {
   const tables = await client.send(new ListTablesCommand({}));
   if (tables.TableNames?.includes(tableName)) return;
-  await client.send(new CreateTableCommand(createTableInput(tableName)));
+  await client.send(new CreateTableCommand(createTableInput(tableName))).catch((error: Error) => {
+    // A retried CreateTable whose first attempt timed out on a busy machine but went through.
+    if (error.name !== 'ResourceInUseException') throw error;
+  });
   for (let i = 0; i < 100; i++) {
     const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
     if (Table?.TableStatus === 'ACTIVE') break;

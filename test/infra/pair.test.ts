@@ -6,7 +6,7 @@
 import { Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import type { CfnRole } from 'aws-cdk-lib/aws-iam';
-import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildListener } from '../../infra/build.js';
@@ -62,20 +62,20 @@ afterAll(removeAssemblies);
 const replicaArn = (region: string) => `arn:aws:dynamodb:${region}:${TEST_ACCOUNT}:table/${TABLE}`;
 
 /** Every function of a side: the Listener's and the console's. */
-function functionsOf(side: Side): [string, NodejsFunction][] {
+function functionsOf(side: Side): [string, LambdaFunction][] {
   return [
-    ...FUNCTION_NAMES.map((name) => [name, side.stack.functions.byName[name]] as [string, NodejsFunction]),
-    ['console', side.stack.node.findChild('Console').node.findChild('console') as NodejsFunction],
+    ...FUNCTION_NAMES.map((name) => [name, side.stack.functions.byName[name]] as [string, LambdaFunction]),
+    ['console', side.stack.node.findChild('Console').node.findChild('console') as LambdaFunction],
   ];
 }
 
-function envOf(side: Side, fn: NodejsFunction): Record<string, unknown> {
+function envOf(side: Side, fn: LambdaFunction): Record<string, unknown> {
   const resource = side.template.findResources('AWS::Lambda::Function')[logicalId(fn)] as Resource;
   return (resource.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
 }
 
 /** The resolved statements of the policies attached to a function's role. */
-function statementsOf(side: Side, fn: NodejsFunction): Statement[] {
+function statementsOf(side: Side, fn: LambdaFunction): Statement[] {
   const roleId = logicalId(fn.role?.node.defaultChild as CfnRole);
   return (Object.values(side.template.findResources('AWS::IAM::Policy')) as Resource[])
     .filter((p) => JSON.stringify(p.Properties.Roles) === JSON.stringify([{ Ref: roleId }]))
