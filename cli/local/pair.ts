@@ -11,14 +11,7 @@ import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoLoggerStore } from '../../shared/adapters/dynamo-logger-store.js';
 import { FailedError, UsageError } from '../errors.js';
 import { localClient } from './dynamo-local.js';
-
-/** What this file reads of a Listener's `local.json` (cli/local/mode.ts writes it). */
-interface LocalTarget {
-  readonly dynamodbEndpoint: string;
-  readonly tableName: string;
-  readonly listenerName: string;
-  readonly pid: number;
-}
+import type { LocalTarget } from './target-file.js';
 
 /** Written by the second Listener into the first one's directory while it runs. */
 export const TWIN_FILE = 'twin.json';
