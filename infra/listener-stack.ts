@@ -97,13 +97,16 @@ export class ListenerStack extends Stack {
 
   /** cdk-nag findings accepted on purpose, each on the narrowest scope with the reason it is acceptable. */
   private acknowledgeFindings() {
-    Validations.of(this.api.httpApi).acknowledge({
-      id: 'AwsSolutions-APIG4',
-      reason:
-        'Loggers and dial-in bridges authenticate with their own bearer tokens, checked by the functions against ' +
-        'the hash kept in the table (heartbeats in the conditional write itself, events and relay before the body ' +
-        'is read); /v1/health and the 404 fallback are public by design.',
-    });
+    // On the Logger-facing routes only: the console's routes carry their own acknowledgement.
+    for (const route of this.api.listenerRoutes) {
+      Validations.of(route).acknowledge({
+        id: 'AwsSolutions-APIG4',
+        reason:
+          'Loggers and dial-in bridges authenticate with their own bearer tokens, checked by the functions against ' +
+          'the hash kept in the table (heartbeats in the conditional write itself, events and relay before the body ' +
+          'is read); /v1/health and the 404 fallback are public by design.',
+      });
+    }
     for (const name of FUNCTION_NAMES) {
       const fn = this.functions.byName[name];
       Validations.of(fn).acknowledge({
