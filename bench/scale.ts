@@ -21,7 +21,7 @@ import {
   paginateScan,
 } from '@aws-sdk/lib-dynamodb';
 import { ensureTable, startDynamoLocal } from '../cli/local/dynamo-local.js';
-import { LOCAL_FILE } from '../cli/local/mode.js';
+import { LOCAL_FILE } from '../cli/local/target-file.js';
 import { type CallLimits, dynamoClient } from '../shared/adapters/aws-clients.js';
 import { DynamoFleet } from '../shared/adapters/dynamo-fleet.js';
 import { addToFleetCount, countFleetIndex } from '../shared/adapters/dynamo-fleet-counter.js';
