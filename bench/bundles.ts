@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
-import { ensureTable, localClient, startDynamoLocal } from '../cli/dynamo-local.js';
+import { ensureTable, localClient, startDynamoLocal } from '../cli/local/dynamo-local.js';
 import { BUNDLING } from '../infra/constructs/functions.js';
 import { DynamoLoggerStore } from '../shared/adapters/dynamo-logger-store.js';
 import { FUNCTION_NAMES } from '../shared/http/routes.js';

@@ -22,9 +22,9 @@ import {
   paginateScan,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { ensureTable, freePort, startDynamoLocal } from '../cli/dynamo-local.js';
-import { LOCAL_FILE } from '../cli/local.js';
-import { startLocalServer } from '../cli/local-server.js';
+import { ensureTable, freePort, startDynamoLocal } from '../cli/local/dynamo-local.js';
+import { LOCAL_FILE } from '../cli/local/mode.js';
+import { startLocalServer } from '../cli/local/server.js';
 import { DynamoFleet } from '../shared/adapters/dynamo-fleet.js';
 import { LOGGER_SK, loggerFromItem, loggerItem } from '../shared/adapters/dynamo-items.js';
 import { DynamoLoggerStore } from '../shared/adapters/dynamo-logger-store.js';
@@ -407,14 +407,14 @@ export async function ingestRatio(client: DynamoDBClient, endpoint: string): Pro
     }));
     await doc.send(new BatchWriteCommand({ RequestItems: { [table]: items } }));
   });
-  const handlerClient = (await import('../cli/dynamo-local.js')).localClient(endpoint);
+  const handlerClient = (await import('../cli/local/dynamo-local.js')).localClient(endpoint);
   const handlerRequests = countRequests(handlerClient);
   const runtime: Runtime = {
     ...depsFor(new DynamoLoggerStore(handlerClient, table), { name: 'null', publish: async () => {} }),
     config: loadConfig({ LISTENER_NAME: 'BENCH', TABLE_NAME: table }),
     now: Date.now,
   };
-  // As local mode runs the handlers (cli/local.ts): warnings only, no EMF metrics. Set before the import.
+  // As local mode runs the handlers (cli/local/mode.ts): warnings only, no EMF metrics. Set before the import.
   Object.assign(process.env, { POWERTOOLS_LOG_LEVEL: 'WARN', POWERTOOLS_METRICS_DISABLED: 'true' });
   const { createHandler } = await import('../functions/heartbeat/handler.js');
   const port = await freePort();

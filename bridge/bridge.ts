@@ -1,17 +1,20 @@
 /**
- * Wires the bridge together: modem ports and the import directory feed the spool; the drain loop relays
- * it; the self-heartbeat and status timers run beside. `startBridge` returns a handle to stop it.
+ * The bridge's composition root: modem lines and the import directory feed the spool; the drain loop relays
+ * it; the self-heartbeat and the status loop run beside. Each part owns its loop (start/stop);
+ * `startBridge` only wires them and returns a handle to stop them all.
  */
 import type { BridgeConfig } from './config.js';
-import { Drainer } from './drain.js';
-import { ImportDirectory } from './import-dir.js';
+import type { ImportDirectory } from './import-dir/import-dir.js';
+import { ImportWatcher } from './import-dir/watcher.js';
 import { consoleLog, type Log } from './log.js';
-import { ModemPort, type OpenSerial } from './modem-port.js';
-import { createRelayClient } from './relay-client.js';
-import { sendSelfHeartbeat } from './self-heartbeat.js';
-import { Spool } from './spool.js';
-import { type BridgeStatus, formatPortLine, writeStatus } from './status.js';
-import { BRIDGE_AGENT, BRIDGE_VERSION } from './version.js';
+import { ModemPort, type OpenSerial } from './modem/port.js';
+import { createRelayClient } from './relay/client.js';
+import { DrainLoop } from './spool/drain-loop.js';
+import { Spool } from './spool/spool.js';
+import { StatusReporter } from './status/reporter.js';
+import { SelfHeartbeat } from './status/self-heartbeat.js';
+import type { BridgeStatus } from './status/status.js';
+import { BRIDGE_AGENT } from './version.js';
 
 export interface BridgeDeps {
   readonly log?: Log;
@@ -33,234 +36,105 @@ export interface BridgeHandle {
   stop(): Promise<void>;
 }
 
-const iso = (ms: number | undefined): string | undefined =>
-  ms === undefined ? undefined : new Date(ms).toISOString();
-
 export async function startBridge(config: BridgeConfig, deps: BridgeDeps = {}): Promise<BridgeHandle> {
   const now = deps.now ?? Date.now;
   const log = deps.log ?? consoleLog(config.logLevel);
   const startedAt = now();
   const spool = await Spool.open(config.stateDir, now);
-  const send = createRelayClient({
-    apiUrl: config.apiUrl,
-    token: config.token,
-    bridge: config.site,
-    timeoutMs: config.relay.requestTimeoutMs,
-    ...(deps.fetch ? { fetch: deps.fetch } : {}),
-    now,
-  });
-  const drainer = new Drainer({
-    spool,
-    send,
-    log,
-    backoff: { baseMs: config.relay.backoffBaseMs, maxMs: config.relay.backoffMaxMs },
-    batchSize: config.relay.batchSize,
-    now,
-    ...(deps.random ? { random: deps.random } : {}),
-  });
-
-  let stopped = false;
-  const timers = new Set<NodeJS.Timeout>();
-  const later = (ms: number, fn: () => void): NodeJS.Timeout => {
-    const t = setTimeout(() => {
-      timers.delete(t);
-      fn();
-    }, ms);
-    timers.add(t);
-    return t;
-  };
-
-  // ---- drain loop -------------------------------------------------------------------------------------
-  let draining: Promise<void> | undefined;
-  let drainTimer: NodeJS.Timeout | undefined;
-  const runDrain = (): Promise<void> => {
-    if (draining) return draining;
-    draining = (async () => {
-      try {
-        const result = await drainer.drainOnce();
-        if (result.delivered + result.duplicates + result.deadLettered > 0) {
-          log(
-            'info',
-            'relay',
-            `relayed ${result.delivered} records (${result.duplicates} duplicates, ${result.deadLettered} dead-lettered); ${spool.depth} pending`,
-          );
-          statusSoon();
-        }
-        scheduleDrain(result.retryInMs ?? config.relay.everyMs);
-      } catch (error) {
-        log('error', 'relay', `drain failed: ${(error as Error).message}`);
-        scheduleDrain(config.relay.everyMs);
-      } finally {
-        draining = undefined;
-      }
-    })();
-    return draining;
-  };
-  const scheduleDrain = (ms: number): void => {
-    if (stopped) return;
-    if (drainTimer) {
-      clearTimeout(drainTimer);
-      timers.delete(drainTimer);
-    }
-    drainTimer = later(ms, () => {
-      drainTimer = undefined;
-      void runDrain();
-    });
-  };
-  /** New records: drain soon, unless the relay asked us to back off. */
-  const kick = (): void => {
-    const next = drainer.info.nextAttemptAt;
-    if (next !== undefined && next > now()) return;
-    scheduleDrain(deps.drainDebounceMs ?? 200);
-  };
-
-  // ---- status -----------------------------------------------------------------------------------------
-  const selfHeartbeatInfo: { lastOkAt?: number; lastError?: string } = {};
-  const ports: ModemPort[] = [];
-  let importDirectory: ImportDirectory | undefined;
-  const status = async (): Promise<BridgeStatus> => ({
-    site: config.site,
-    version: BRIDGE_VERSION,
-    pid: process.pid,
-    startedAt: new Date(startedAt).toISOString(),
-    updatedAt: new Date(now()).toISOString(),
-    statusEveryMs: config.statusEveryMs,
-    ports: ports.map((p) => p.snapshot()),
-    ...(importDirectory && config.importDirectory
-      ? { importDirectory: { ...importDirectory.stats, path: config.importDirectory.path } }
-      : {}),
-    spool: {
-      depth: spool.depth,
-      ...(spool.oldestAt !== undefined ? { oldestAt: iso(spool.oldestAt) } : {}),
-      deadLetter: (await spool.deadLetters()).length,
-    },
-    relay: {
-      ...(drainer.info.lastSuccessAt !== undefined ? { lastSuccessAt: iso(drainer.info.lastSuccessAt) } : {}),
-      ...(drainer.info.lastError ? { lastError: drainer.info.lastError } : {}),
-      ...(drainer.info.nextAttemptAt !== undefined ? { nextAttemptAt: iso(drainer.info.nextAttemptAt) } : {}),
-      consecutiveFailures: drainer.info.consecutiveFailures,
-      delivered: drainer.info.delivered,
-    },
-    ...(config.selfHeartbeat
-      ? {
-          selfHeartbeat: {
-            ...(selfHeartbeatInfo.lastOkAt !== undefined
-              ? { lastOkAt: iso(selfHeartbeatInfo.lastOkAt) }
-              : {}),
-            ...(selfHeartbeatInfo.lastError ? { lastError: selfHeartbeatInfo.lastError } : {}),
-          },
-        }
-      : {}),
-  });
-  const saveStatus = async (logIt: boolean): Promise<void> => {
-    try {
-      const current = await status();
-      await writeStatus(config.stateDir, current);
-      if (logIt) {
-        for (const port of current.ports) log('info', 'status', formatPortLine(port));
-        log(
-          'info',
-          'status',
-          `spool ${current.spool.depth} pending, dead-letter ${current.spool.deadLetter}, relay last success ${current.relay.lastSuccessAt ?? 'never'}`,
-        );
-      }
-    } catch (error) {
-      log('warn', 'status', `cannot write status: ${(error as Error).message}`);
-    }
-  };
-  let statusPending = false;
-  const statusSoon = (): void => {
-    if (statusPending || stopped) return;
-    statusPending = true;
-    later(1_000, () => {
-      statusPending = false;
-      void saveStatus(false);
-    });
-  };
-  const statusLoop = (): void => {
-    later(config.statusEveryMs, () => {
-      void saveStatus(true).finally(() => {
-        if (!stopped) statusLoop();
-      });
-    });
-  };
-
-  // ---- inputs -----------------------------------------------------------------------------------------
-  for (const portConfig of config.ports) {
-    const port = new ModemPort({
-      config: portConfig,
-      spool,
-      log,
-      onRecord: kick,
-      onChange: statusSoon,
-      now,
-      ...(deps.openSerial ? { openSerial: deps.openSerial } : {}),
-    });
-    ports.push(port);
-    port.start();
-  }
-  if (config.importDirectory) {
-    const dir = config.importDirectory;
-    importDirectory = new ImportDirectory({ dir: dir.path, spool, log, onRecord: kick, now });
-    await importDirectory.init();
-    const imp = importDirectory;
-    const poll = (): void => {
-      void imp.poll().finally(() => {
-        if (!stopped) later(dir.pollEveryMs, poll);
-      });
-    };
-    poll();
-  }
-
-  // ---- self heartbeat ---------------------------------------------------------------------------------
-  if (config.selfHeartbeat) {
-    const hb = config.selfHeartbeat;
-    const beat = (): void => {
-      void sendSelfHeartbeat({
-        apiUrl: config.apiUrl,
-        token: hb.token,
-        intervalMinutes: hb.intervalMinutes,
-        agent: BRIDGE_AGENT,
-        timeoutMs: config.relay.requestTimeoutMs,
-        ...(deps.fetch ? { fetch: deps.fetch } : {}),
-      }).then((result) => {
-        if (result.ok) {
-          selfHeartbeatInfo.lastOkAt = now();
-          delete selfHeartbeatInfo.lastError;
-        } else {
-          selfHeartbeatInfo.lastError = result.reason;
-          log('warn', 'self-heartbeat', `bridge-${config.site}/A heartbeat failed: ${result.reason}`);
-        }
-        if (!stopped) later(hb.everyMs, beat);
-      });
-    };
-    beat();
-  }
-
-  log(
-    'info',
-    'bridge',
-    `${BRIDGE_AGENT} started for site ${config.site}: ${config.ports.length} port(s)${config.importDirectory ? ', import directory' : ''}, ${spool.depth} records spooled`,
+  const changed = (): void => status.soon();
+  const drain = new DrainLoop({ ...relayOptions(config, deps, now), spool, log, now, onRelayed: changed });
+  const inputs = { spool, log, now, onRecord: () => drain.kick() };
+  const ports = config.ports.map(
+    (port) => new ModemPort({ ...inputs, config: port, onChange: changed, openSerial: deps.openSerial }),
   );
-  scheduleDrain(spool.depth > 0 ? 0 : config.relay.everyMs);
-  statusLoop();
-  void saveStatus(false);
+  const dir = config.importDirectory;
+  const importDirectory = dir && new ImportWatcher({ ...inputs, ...dir });
+  const selfHeartbeat = selfHeartbeatOf(config, deps, log, now);
+  const sources = { spool, relay: drain, ports, importDirectory, selfHeartbeat };
+  const status = new StatusReporter({ ...statusOptions(config, startedAt), ...sources, log, now });
 
+  for (const port of ports) port.start();
+  await importDirectory?.start();
+  selfHeartbeat?.start();
+  log('info', 'bridge', startedLine(config, spool.depth));
+  drain.start();
+  status.start();
+
+  const parts = [status, drain, importDirectory, selfHeartbeat, ...ports];
+  let stopped = false;
   return {
     spool,
     ports,
-    ...(importDirectory ? { importDirectory } : {}),
-    status,
-    drainNow: runDrain,
+    ...(importDirectory ? { importDirectory: importDirectory.directory } : {}),
+    status: () => status.status(),
+    drainNow: () => drain.drainNow(),
     async stop() {
       if (stopped) return;
       stopped = true;
-      for (const t of timers) clearTimeout(t);
-      timers.clear();
-      await Promise.all(ports.map((p) => p.stop()));
-      await draining;
-      await saveStatus(false);
-      log('info', 'bridge', 'stopped');
+      await stopAll(parts, status, log);
     },
   };
+}
+
+/**
+ * Every part clears its timers at once (before its first await), then the ports close and a drain under
+ * way ends; the last status is written after them.
+ */
+async function stopAll(
+  parts: readonly ({ stop(): Promise<void> } | undefined)[],
+  status: StatusReporter,
+  log: Log,
+): Promise<void> {
+  await Promise.all(parts.map((part) => part?.stop()));
+  await status.write(false);
+  log('info', 'bridge', 'stopped');
+}
+
+function relayOptions(config: BridgeConfig, deps: BridgeDeps, now: () => number) {
+  const { apiUrl, token, site, relay } = config;
+  return {
+    send: createRelayClient({
+      apiUrl,
+      token,
+      bridge: site,
+      timeoutMs: relay.requestTimeoutMs,
+      fetch: deps.fetch,
+      now,
+    }),
+    backoff: { baseMs: relay.backoffBaseMs, maxMs: relay.backoffMaxMs },
+    batchSize: relay.batchSize,
+    everyMs: relay.everyMs,
+    debounceMs: deps.drainDebounceMs ?? 200,
+    random: deps.random,
+  };
+}
+
+function selfHeartbeatOf(
+  config: BridgeConfig,
+  deps: BridgeDeps,
+  log: Log,
+  now: () => number,
+): SelfHeartbeat | undefined {
+  const { apiUrl, site, relay, selfHeartbeat } = config;
+  if (!selfHeartbeat) return undefined;
+  const timeoutMs = relay.requestTimeoutMs;
+  return new SelfHeartbeat({
+    ...selfHeartbeat,
+    apiUrl,
+    site,
+    agent: BRIDGE_AGENT,
+    timeoutMs,
+    fetch: deps.fetch,
+    log,
+    now,
+  });
+}
+
+function statusOptions(config: BridgeConfig, startedAt: number) {
+  return { site: config.site, stateDir: config.stateDir, everyMs: config.statusEveryMs, startedAt };
+}
+
+function startedLine(config: BridgeConfig, spooled: number): string {
+  const inputs = `${config.ports.length} port(s)${config.importDirectory ? ', import directory' : ''}`;
+  return `${BRIDGE_AGENT} started for site ${config.site}: ${inputs}, ${spooled} records spooled`;
 }

@@ -5,7 +5,7 @@
 import type { Command } from 'commander';
 import { startBridge } from './bridge.js';
 import { BridgeConfigError, loadBridgeConfig } from './config.js';
-import { formatStatus, isStale, readStatus } from './status.js';
+import { formatStatus, isStale, readStatus } from './status/status.js';
 
 export function registerBridgeCommands(program: Command): Command {
   const bridge = program

@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { z } from 'zod';
 import { durationSchema } from '../shared/duration-schema.js';
-import type { ModemSettings } from './modem-machine.js';
+import type { ModemSettings } from './modem/machine.js';
 
 const duration = durationSchema;
 

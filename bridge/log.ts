@@ -2,7 +2,7 @@
  * The bridge's log: one line per entry on stderr, `2026-11-04T10:15:00.000Z INFO  [modem1] message`.
  * Tokens never reach it: nothing here is given a token, and {@link redact} masks bearer strings defensively.
  */
-import type { LogLevel } from './modem-machine.js';
+import type { LogLevel } from './modem/machine.js';
 
 export type Log = (level: LogLevel, scope: string, message: string) => void;
 

@@ -5,16 +5,16 @@
  */
 import { Command, CommanderError } from 'commander';
 import { registerBridgeCommands } from '../bridge/cli.js';
-import { registerAlarmCommands } from './alarm-commands.js';
 import { durationArg } from './args.js';
-import { registerBridgeAdmin } from './bridge-admin.js';
-import { registerConsoleCommand } from './console-command.js';
-import { registerDoctorCommand } from './doctor-command.js';
+import { registerAlarmCommands } from './commands/alarm.js';
+import { registerBridgeAdmin } from './commands/bridge-admin.js';
+import { registerConsoleCommand } from './commands/console.js';
+import { registerDoctorCommand } from './commands/doctor.js';
+import { registerLoggerCommands } from './commands/logger.js';
+import { registerStatusCommands } from './commands/status.js';
+import { registerSweepCommand } from './commands/sweep.js';
 import { EXIT, explain } from './errors.js';
-import { runLocal } from './local.js';
-import { registerLoggerCommands } from './logger-commands.js';
-import { registerStatusCommands } from './status-commands.js';
-import { registerSweepCommand } from './sweep-command.js';
+import { runLocal } from './local/mode.js';
 import { UsageError } from './target.js';
 
 /** Commander's own complaints (unknown option, missing argument) are printed by the catch below. */

@@ -4,13 +4,15 @@
  */
 import { CloudFormationClient, DescribeStacksCommand, type Output } from '@aws-sdk/client-cloudformation';
 import { OUTPUT_KEYS, type OutputName, stackNameFor } from '../infra/stage-names.js';
-import { STAGES } from '../infra/stages.js';
+import { type PairSide, STAGES, sideStageName } from '../infra/stages.js';
 import { ADMIN_LIMITS, limited } from '../shared/adapters/aws-clients.js';
 import { UnreachableError } from './errors.js';
 
 /** Where a deployed stage lives. */
 export interface StageTarget {
   readonly stackName: string;
+  /** The Listener name of the stack (a pair stage's side). */
+  readonly listenerName?: string;
   /** The region the stack was found in; undefined only when the SDK could not name it. */
   readonly region?: string;
   readonly tableName: string;
@@ -29,23 +31,27 @@ export class StageNotDeployedError extends UnreachableError {
  * Resolves a stage to its deployed resources with `DescribeStacks`.
  *
  * The region is, in order: `opts.region`, the stage's configured region (infra/stages.ts), the SDK default.
+ * A pair stage resolves to one side's stack and region: `opts.side`, default `a`.
  *
  * @throws StageNotDeployedError when the stack does not exist or lacks an output (e.g. deployed by an
  *   older version of the app).
  */
 export async function resolveStage(
   stage: string,
-  opts: { region?: string; client?: CloudFormationClient } = {},
+  opts: { region?: string; client?: CloudFormationClient; side?: PairSide } = {},
 ): Promise<StageTarget> {
-  const stackName = stackNameFor(stage);
-  const configuredRegion = Object.hasOwn(STAGES, stage) ? STAGES[stage]?.region : undefined;
+  const input = Object.hasOwn(STAGES, stage) ? STAGES[stage] : undefined;
+  const side = input?.pair ? (opts.side ?? 'a') : undefined;
+  const stackName = stackNameFor(side ? sideStageName(stage, side) : stage);
+  const configuredRegion = side ? input?.pair?.[side].region : input?.region;
+  const listenerName = side ? input?.pair?.[side].listenerName : input?.listenerName;
   const region = opts.region ?? configuredRegion;
   const client =
     opts.client ?? new CloudFormationClient({ ...limited(ADMIN_LIMITS), ...(region ? { region } : {}) });
   // The client's own region (env, profile) when none was configured: it is where the stack was looked for.
   const resolvedRegion = region ?? (await client.config.region().catch(() => undefined));
   const where = resolvedRegion ?? 'the default region';
-  const deployHint = `deploy it with npx cdk deploy -c stage=${stage}, or check --region`;
+  const deployHint = `deploy it with npx cdk deploy -c stage=${stage}${side ? ' --all' : ''}, or check --region`;
 
   let outputs: Output[];
   try {
@@ -76,6 +82,7 @@ export async function resolveStage(
 
   return {
     stackName,
+    ...(listenerName ? { listenerName } : {}),
     ...(resolvedRegion ? { region: resolvedRegion } : {}),
     tableName: read('tableName'),
     apiUrl: read('apiUrl'),

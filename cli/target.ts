@@ -5,6 +5,8 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import type { Command } from 'commander';
+import type { PairSide } from '../infra/stages.js';
 import { ADMIN_LIMITS, dynamoClient, eventBridgeClient, snsClient } from '../shared/adapters/aws-clients.js';
 import { DynamoAuditLog } from '../shared/adapters/dynamo-audit-log.js';
 import { DynamoFleet } from '../shared/adapters/dynamo-fleet.js';
@@ -15,15 +17,17 @@ import { SnsNotifier } from '../shared/adapters/sns-notifier.js';
 import { parseDuration } from '../shared/domain/duration.js';
 import { DEFAULT_EVENT_RETENTION_MS } from '../shared/domain/event.js';
 import type { AuditLog, Fleet, LoggerStore, NotificationChannel } from '../shared/ports.js';
-import { localClient } from './dynamo-local.js';
 import { UnreachableError, UsageError } from './errors.js';
-import { LOCAL_FILE, type LocalTarget } from './local.js';
+import { localClient } from './local/dynamo-local.js';
+import { LOCAL_FILE, type LocalTarget } from './local/mode.js';
 
 export interface TargetOptions {
   readonly dir?: string;
   readonly stage?: string;
   readonly table?: string;
   readonly region?: string;
+  /** Which Listener of a pair stage: `a` (default) or `b`. */
+  readonly side?: string;
 }
 
 export interface Target {
@@ -52,6 +56,16 @@ export interface Target {
 
 export { UsageError } from './errors.js';
 
+/** Adds `--stage`, `--table`, `--region`, `--dir` to a command. */
+export function withTarget(command: Command): Command {
+  return command
+    .option('--stage <name>', 'talk to the deployed stage (resolved from its CloudFormation outputs)')
+    .option('--table <name>', 'talk to this DynamoDB table directly (default AWS credentials)')
+    .option('--region <region>', 'AWS region for --stage/--table')
+    .option('--side <a|b>', "which Listener of a pair stage (--stage): a (default) or b; not a Logger's side")
+    .option('--dir <path>', 'local mode state directory', '.listener');
+}
+
 /** Runs `body` against the resolved target, and closes the target's clients whatever happens. */
 export async function onTarget<T>(opts: TargetOptions, body: (target: Target) => Promise<T>): Promise<T> {
   const target = await resolveTarget(opts);
@@ -75,7 +89,11 @@ export async function resolveTarget(options: TargetOptions): Promise<Target> {
         `use one of ${Object.keys(STAGES).join(', ')} (defined in infra/stages.ts)`,
       );
     }
-    const stage = await resolveStage(options.stage, options.region ? { region: options.region } : {});
+    const side = pairSide(options, STAGES[options.stage]?.pair !== undefined);
+    const stage = await resolveStage(options.stage, {
+      ...(options.region ? { region: options.region } : {}),
+      ...(side ? { side } : {}),
+    });
     const region = stage.region ?? options.region;
     const clientConfig = region ? { region } : {};
     const channels = [
@@ -87,16 +105,39 @@ export async function resolveTarget(options: TargetOptions): Promise<Target> {
     const renotify =
       config && config.renotifyEvery !== 'off' ? parseDuration(config.renotifyEvery) : undefined;
     return {
-      ...awsTarget(stage.tableName, region, `stage ${options.stage}`, stage.apiUrl),
-      publishing: { channels, listenerName: STAGES[options.stage]?.listenerName ?? options.stage },
+      ...awsTarget(
+        stage.tableName,
+        region,
+        describeStage(options.stage, side, stage.listenerName),
+        stage.apiUrl,
+      ),
+      publishing: { channels, listenerName: stage.listenerName ?? options.stage },
       ...(renotify === undefined ? {} : { renotifyEveryMs: renotify }),
       ...(config
         ? { phoneHomePairs: config.phoneHomePairs, sweepEveryMs: parseDuration(config.sweepRate) }
         : {}),
     };
   }
+  if (options.side !== undefined) {
+    throw new UsageError('--side picks a Listener of a pair stage', 'pass it with --stage <pair stage>');
+  }
   if (options.table) return awsTarget(options.table, options.region, `table ${options.table}`);
   return localTarget(options.dir ?? '.listener');
+}
+
+/** The side of a pair stage `--side` names (default a); a usage mistake for a stage that is not a pair. */
+function pairSide(options: TargetOptions, isPair: boolean): PairSide | undefined {
+  if (!isPair) {
+    if (options.side === undefined) return undefined;
+    throw new UsageError(`stage ${options.stage} is not a Listener pair`, 'leave out --side');
+  }
+  if (options.side === undefined) return 'a';
+  if (options.side === 'a' || options.side === 'b') return options.side;
+  throw new UsageError(`--side ${options.side} is not a side of a pair`, 'pass --side a or --side b');
+}
+
+function describeStage(stage: string, side: PairSide | undefined, listenerName: string | undefined): string {
+  return side ? `stage ${stage} side ${side} (${listenerName ?? 'Listener'})` : `stage ${stage}`;
 }
 
 function awsTarget(table: string, region: string | undefined, description: string, apiUrl?: string): Target {

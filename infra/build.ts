@@ -2,11 +2,14 @@ import { type App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { ListenerStack } from './listener-stack.js';
 import { stackNameFor } from './stage-names.js';
-import { loadStage, STAGES, type StageConfig, type StageInput } from './stages.js';
+import { listenersOf, loadStage, STAGES, type StageConfig, type StageInput } from './stages.js';
 
 /**
  * Adds the stage's {@link ListenerStack} to `app` with the cdk-nag AwsSolutions checks, which fail synth
  * on any unacknowledged finding. Shared by `infra/app.ts` and the tests so both check the same thing.
+ *
+ * A pair stage adds one stack per side, each in its own region (side b's after side a's, whose global
+ * table creates side b's replica): `stack` is side a's, `stacks` both.
  *
  * `stages` is replaceable for tests only; the app always uses {@link STAGES}.
  *
@@ -16,18 +19,30 @@ export function buildListener(
   app: App,
   stage: unknown,
   stages: Readonly<Record<string, StageInput>> = STAGES,
-): { stack: ListenerStack; config: StageConfig } {
+): { stack: ListenerStack; stacks: ListenerStack[]; config: StageConfig } {
   const config = loadStage(typeof stage === 'string' ? stage : undefined, stages);
   // cdk-nag 3 is a validation plugin, not an Aspect.
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-  const stack = new ListenerStack(app, stackNameFor(config.stage), {
-    config,
-    env: {
-      account: config.account ?? process.env.CDK_DEFAULT_ACCOUNT,
-      region: config.region ?? process.env.CDK_DEFAULT_REGION,
-    },
-    description: `Phone Home Listener ${config.listenerName} (stage ${config.stage})`,
-    tags: { application: 'phone-home-listener', stage: config.stage },
+  const stacks = listenersOf(config).map((listener) => {
+    const { pairing } = listener;
+    return new ListenerStack(app, stackNameFor(listener.stage), {
+      config: listener,
+      env: {
+        account: listener.account ?? process.env.CDK_DEFAULT_ACCOUNT,
+        region: listener.region ?? process.env.CDK_DEFAULT_REGION,
+      },
+      description: pairing
+        ? `Phone Home Listener ${listener.listenerName} (stage ${pairing.pairStage}, side ${pairing.side}; twin ${pairing.twin.listenerName} in ${pairing.twin.region})`
+        : `Phone Home Listener ${listener.listenerName} (stage ${listener.stage})`,
+      tags: {
+        application: 'phone-home-listener',
+        stage: pairing?.pairStage ?? listener.stage,
+        ...(pairing ? { side: pairing.side } : {}),
+      },
+    });
   });
-  return { stack, config };
+  const [first, second] = stacks;
+  if (first === undefined) throw new Error(`stage ${config.stage} has no Listener`);
+  if (second) second.addStackDependency(first, `side a's global table creates side b's replica`);
+  return { stack: first, stacks, config };
 }

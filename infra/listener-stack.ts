@@ -29,9 +29,15 @@ export class ListenerStack extends Stack {
   constructor(scope: Construct, id: string, props: ListenerStackProps) {
     super(scope, id, props);
     const { config } = props;
+    if (config.pair && !config.pairing) {
+      throw new Error(`stage ${config.stage} is a pair: build each side's stack with sideConfig()`);
+    }
     this.config = config;
 
-    this.store = new Store(this, 'Store', { retain: config.removalPolicy === 'retain' });
+    this.store = new Store(this, 'Store', {
+      retain: config.removalPolicy === 'retain',
+      ...(config.pairing ? { pairing: config.pairing } : {}),
+    });
     this.notifications = new Notifications(this, 'Notifications', config);
     this.functions = new ListenerFunctions(this, 'Functions', {
       config,
@@ -42,6 +48,10 @@ export class ListenerStack extends Stack {
     });
     const { opsTopic, key } = this.notifications;
     useMassSilence(this.functions.byName.sweeper, config, opsTopic, key, this.store);
+    // Each side of a pair watches its twin's sweeper (LISTENER_SILENT / LISTENER_RECOVERED to ops).
+    if (config.pairing) {
+      this.functions.byName.sweeper.addEnvironment('TWIN_LISTENER_NAME', config.pairing.twin.listenerName);
+    }
     this.api = new Api(this, 'Api', { config, functions: this.functions.byName });
     const webConsole = new Console(this, 'Console', {
       config,
@@ -50,6 +60,8 @@ export class ListenerStack extends Stack {
       apiUrl: this.api.url,
     });
     for (const fn of Object.values(this.functions.byName)) fn.addEnvironment('CONSOLE_URL', webConsole.url);
+    // The sweeper knows its own period: a pair's twin watch pages after two of them (shared/domain/twin-watch.ts).
+    this.functions.byName.sweeper.addEnvironment('SWEEP_EVERY', config.sweepRate);
     this.sweeper = new SweeperSchedule(this, 'Sweeper', {
       sweeper: this.functions.byName.sweeper,
       rate: config.sweepRate,

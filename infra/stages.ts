@@ -90,21 +90,99 @@ const smsSchema = z.strictObject({
   filter: filterSchema.optional(),
 });
 
+const listenerNameSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9-]{0,31}$/, 'must be 1–32 letters, digits or "-", e.g. GEOCSCLNRA');
+const regionSchema = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region such as eu-west-1');
+
+/**
+ * The region sets a DynamoDB global table with multi-Region strong consistency (MRSC) may span: its two
+ * replicas and its witness must all be in one set (the same list as aws-cdk-lib's TableV2 check).
+ */
+export const MRSC_REGION_SETS = {
+  US: ['us-east-1', 'us-east-2', 'us-west-2'],
+  EU: ['eu-west-1', 'eu-west-2', 'eu-west-3', 'eu-central-1'],
+  AP: ['ap-northeast-1', 'ap-northeast-2', 'ap-northeast-3'],
+} as const satisfies Record<string, readonly string[]>;
+
+/** The two sides of a Listener pair. */
+export const PAIR_SIDES = ['a', 'b'] as const;
+export type PairSide = (typeof PAIR_SIDES)[number];
+
+const pairSideSchema = z.strictObject({ region: regionSchema, listenerName: listenerNameSchema });
+
+/**
+ * A Listener pair (docs/deploy.md#listener-pair): the reference note's Listener A and B in two regions,
+ * sharing one MRSC global table whose witness is a third region of the same region set.
+ */
+const listenerPairSchema = z
+  .strictObject({ a: pairSideSchema, b: pairSideSchema, witnessRegion: regionSchema })
+  .superRefine((pair, ctx) => {
+    const regions = {
+      'a.region': pair.a.region,
+      'b.region': pair.b.region,
+      witnessRegion: pair.witnessRegion,
+    };
+    const seen = new Map<string, string>();
+    for (const [path, region] of Object.entries(regions)) {
+      const first = seen.get(region);
+      if (first !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: path.split('.'),
+          message: `must differ from ${first} (${region}): two replicas and a witness need three regions`,
+        });
+      }
+      seen.set(region, path);
+    }
+    const set = Object.entries(MRSC_REGION_SETS).find(([, members]) =>
+      (members as readonly string[]).includes(pair.a.region),
+    );
+    const sets = Object.entries(MRSC_REGION_SETS)
+      .map(([name, members]) => `${name} ${members.join(', ')}`)
+      .join('; ');
+    if (set === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['a', 'region'],
+        message: `must be in a region set that supports multi-Region strong consistency: ${sets}`,
+      });
+    } else {
+      const [name, members] = set;
+      for (const [path, region] of Object.entries(regions)) {
+        if (!(members as readonly string[]).includes(region)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: path.split('.'),
+            message: `must be in side a's MRSC region set ${name} (${members.join(', ')}), not ${region}`,
+          });
+        }
+      }
+    }
+    if (pair.a.listenerName === pair.b.listenerName) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['b', 'listenerName'],
+        message: 'must differ from a.listenerName: a page says which Listener raised it',
+      });
+    }
+  });
+
 const stageSchema = z
   .strictObject({
     /** The name alarms give this Listener (AlarmTracker's Listener name), e.g. GEOCSCLNRA. */
-    listenerName: z
-      .string()
-      .regex(/^[A-Za-z0-9][A-Za-z0-9-]{0,31}$/, 'must be 1–32 letters, digits or "-", e.g. GEOCSCLNRA'),
+    listenerName: listenerNameSchema.optional(),
+    /**
+     * Two Listeners in two regions sharing one fleet (docs/deploy.md#listener-pair), instead of
+     * `listenerName` and `region`: each side names its own.
+     */
+    pair: listenerPairSchema.optional(),
     /** Target account and region; omitted = the CLI's (CDK_DEFAULT_ACCOUNT / CDK_DEFAULT_REGION). */
     account: z
       .string()
       .regex(/^\d{12}$/, 'must be a 12-digit AWS account id')
       .optional(),
-    region: z
-      .string()
-      .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region such as eu-west-1')
-      .optional(),
+    region: regionSchema.optional(),
     /** Listener Event Timeout for Loggers registered without one. */
     eventTimeout: duration.default('780m'),
     /** The CSFS heartbeat interval Loggers are expected to use. */
@@ -211,6 +289,21 @@ const stageSchema = z
       .default(30),
   })
   .superRefine((stage, ctx) => {
+    if (stage.pair === undefined && stage.listenerName === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['listenerName'], message: 'is required (or a pair)' });
+    }
+    if (stage.pair !== undefined) {
+      // A pair's sides name their own region and Listener; a custom domain would need one per side.
+      for (const field of ['listenerName', 'region', 'domainName', 'certificateArn'] as const) {
+        if (stage[field] !== undefined) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [field],
+            message: `does not go with pair: ${field === 'listenerName' || field === 'region' ? `give pair.a.${field} and pair.b.${field}` : 'a pair stage serves each side on its own API URL'}`,
+          });
+        }
+      }
+    }
     // The reference note: the interval must be at least an hour below the timeout, or every Logger
     // whose heartbeat is a little late raises a false alarm.
     try {
@@ -261,10 +354,107 @@ export type StageInput = z.input<typeof stageSchema>;
 /** A subscriber's filter. */
 export type SubscriptionFilter = z.output<typeof filterSchema>;
 /** A validated stage, defaults applied. */
-export type StageConfig = z.output<typeof stageSchema> & { readonly stage: string };
+export type StageConfig = Omit<z.output<typeof stageSchema>, 'listenerName'> & {
+  readonly stage: string;
+  /** The name alarms give this Listener; in a pair stage, side a's until {@link sideConfig} picks one. */
+  readonly listenerName: string;
+  /** Set on the configuration of one side of a pair (see {@link sideConfig}). */
+  readonly pairing?: Pairing;
+};
+
+/** One side's place in its pair: what its stack builds or refers to. */
+export interface Pairing {
+  /** The pair stage, e.g. `prod-pair` (the side's own `stage` is `prod-pair-a`). */
+  readonly pairStage: string;
+  readonly side: PairSide;
+  /** The other side: its Listener name (the sweeper watches it) and region. */
+  readonly twin: { readonly side: PairSide; readonly listenerName: string; readonly region: string };
+  /** The global table's name, chosen here so that side b finds its replica without a cross-region reference. */
+  readonly tableName: string;
+  /** Side a's region, where the global table is defined (its replica in b and its witness with it). */
+  readonly tableHomeRegion: string;
+  readonly replicaRegions: readonly [string, string];
+  readonly witnessRegion: string;
+}
+
+/** The stage name of one side of a pair: `prod-pair` → `prod-pair-a` (its stack, alarms, bus and service). */
+export function sideStageName(stage: string, side: PairSide): string {
+  return `${stage}-${side}`;
+}
+
+/** The global table of a pair stage: a fixed name, the same in every replica region. */
+export function pairTableName(stage: string): string {
+  return `PhoneHomeListener-${stage}`;
+}
 
 /**
- * The environments. `dev` and `prod` are examples: replace the addresses, add stages freely (the stack
+ * The configuration of one side of a pair stage: the stage's settings with that side's Listener name and
+ * region, under its own stage name. Throws for a stage without a pair.
+ */
+export function sideConfig(config: StageConfig, side: PairSide): StageConfig {
+  const { pair } = config;
+  if (pair === undefined)
+    throw new StageConfigError(`stage "${config.stage}" is not a pair: it has no side ${side}`);
+  const twin: PairSide = side === 'a' ? 'b' : 'a';
+  return {
+    ...config,
+    stage: sideStageName(config.stage, side),
+    listenerName: pair[side].listenerName,
+    region: pair[side].region,
+    pairing: {
+      pairStage: config.stage,
+      side,
+      twin: { side: twin, ...pair[twin] },
+      tableName: pairTableName(config.stage),
+      tableHomeRegion: pair.a.region,
+      replicaRegions: [pair.a.region, pair.b.region],
+      witnessRegion: pair.witnessRegion,
+    },
+  };
+}
+
+/** The Listeners a stage deploys: itself, or its two sides. */
+export function listenersOf(config: StageConfig): StageConfig[] {
+  return config.pair ? PAIR_SIDES.map((side) => sideConfig(config, side)) : [config];
+}
+
+/** What `prod` and `prod-pair` share: everything but where they run and the Listener names. */
+const PRODUCTION_SETTINGS = {
+  // 10 000 Loggers at 720m average 0.23 heartbeats/s; the limits leave room for a fleet restarting at once.
+  throttling: {
+    rateLimit: 100,
+    burstLimit: 200,
+    routes: {
+      heartbeat: { rateLimit: 100, burstLimit: 200 },
+      events: { rateLimit: 50, burstLimit: 100 },
+      relay: { rateLimit: 20, burstLimit: 40 },
+    },
+  },
+  ingestConcurrency: 50,
+  alarmEmails: [
+    { address: 'icm-support@example.com' },
+    // The rep for two customers hears only about them, and not about informational events.
+    {
+      address: 'rep-geo@example.com',
+      filter: { customers: ['geocust1', 'geocust2'], minSeverity: 'warning' },
+    },
+  ],
+  // On-call's phone: silences, the customer-blind page and their all-clears; not forwarded events.
+  alarmSms: [
+    {
+      number: '+447700900123',
+      filter: { kinds: ['LOGGER_SILENT', 'CUSTOMER_BLIND', 'LOGGER_RECOVERED'] },
+    },
+  ],
+  opsEmails: ['listener-ops@example.com'],
+  removalPolicy: 'retain',
+  logRetentionDays: 90,
+  renotifyEvery: '4h',
+  phoneHomePairs: [...EXAMPLE_PHONE_HOME_PAIRS],
+} satisfies Partial<StageInput>;
+
+/**
+ * The environments. `dev`, `prod` and `prod-pair` are examples: replace the addresses, add stages freely (the stack
  * name carries the stage, so several live side by side in one account).
  */
 export const STAGES: Readonly<Record<string, StageInput>> = {
@@ -293,37 +483,17 @@ export const STAGES: Readonly<Record<string, StageInput>> = {
   prod: {
     listenerName: 'GEOCSCLNRA',
     region: 'eu-west-1',
-    // 10 000 Loggers at 720m average 0.23 heartbeats/s; the limits leave room for a fleet restarting at once.
-    throttling: {
-      rateLimit: 100,
-      burstLimit: 200,
-      routes: {
-        heartbeat: { rateLimit: 100, burstLimit: 200 },
-        events: { rateLimit: 50, burstLimit: 100 },
-        relay: { rateLimit: 20, burstLimit: 40 },
-      },
+    ...PRODUCTION_SETTINGS,
+  },
+  // The reference note's Listener pair: GEOCSCLNRA and GEOCSCLNRB in two US regions, their shared table's
+  // witness in a third (docs/deploy.md#listener-pair).
+  'prod-pair': {
+    pair: {
+      a: { region: 'us-east-1', listenerName: 'GEOCSCLNRA' },
+      b: { region: 'us-east-2', listenerName: 'GEOCSCLNRB' },
+      witnessRegion: 'us-west-2',
     },
-    ingestConcurrency: 50,
-    alarmEmails: [
-      { address: 'icm-support@example.com' },
-      // The rep for two customers hears only about them, and not about informational events.
-      {
-        address: 'rep-geo@example.com',
-        filter: { customers: ['geocust1', 'geocust2'], minSeverity: 'warning' },
-      },
-    ],
-    // On-call's phone: silences, the customer-blind page and their all-clears; not forwarded events.
-    alarmSms: [
-      {
-        number: '+447700900123',
-        filter: { kinds: ['LOGGER_SILENT', 'CUSTOMER_BLIND', 'LOGGER_RECOVERED'] },
-      },
-    ],
-    opsEmails: ['listener-ops@example.com'],
-    removalPolicy: 'retain',
-    logRetentionDays: 90,
-    renotifyEvery: '4h',
-    phoneHomePairs: [...EXAMPLE_PHONE_HOME_PAIRS],
+    ...PRODUCTION_SETTINGS,
   },
 };
 
@@ -346,7 +516,9 @@ export function parseStage(stage: string, input: unknown): StageConfig {
     );
     throw new StageConfigError(`stage "${stage}" is invalid: ${problems.join('; ')}`);
   }
-  return { ...parsed.data, stage };
+  const { listenerName, pair } = parsed.data;
+  // The refinement guarantees one of them.
+  return { ...parsed.data, listenerName: listenerName ?? pair?.a.listenerName ?? '', stage };
 }
 
 /** The validated configuration of a stage; unknown names fail listing the valid ones. */

@@ -2,59 +2,93 @@
  * The Listener's configuration, read once at cold start from the environment and validated; a bad or
  * missing value fails naming the variable.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { parseDuration } from './domain/duration.js';
 import { DEFAULT_MASS_SILENCE, type MassSilenceSettings } from './domain/mass-silence.js';
 import { durationSchema as duration } from './duration-schema.js';
 
-const envSchema = z.object({
-  LISTENER_NAME: z
-    .string({ error: 'is required: the name alarms give this Listener, e.g. GEOCSCLNRA' })
-    .regex(/^[A-Za-z0-9][A-Za-z0-9-]{0,31}$/, 'must be 1–32 letters, digits or "-", e.g. GEOCSCLNRA'),
-  TABLE_NAME: z
-    .string({ error: 'is required: the DynamoDB table name' })
-    .min(3, 'must be at least 3 characters'),
-  ALARM_TOPIC_ARN: z.string().startsWith('arn:', 'must be an SNS topic ARN').optional(),
-  /** Ops hear about the Listener's own side here (MASS_SILENCE), never on the reps' alarm topic. */
-  OPS_TOPIC_ARN: z.string().startsWith('arn:', 'must be an SNS topic ARN').optional(),
-  MASS_SILENCE_MIN_LOGGERS: z.coerce
-    .number({ error: 'must be a whole number of Loggers, e.g. 20' })
-    .int('must be a whole number of Loggers, e.g. 20')
-    .min(1, 'must be at least 1')
-    .default(DEFAULT_MASS_SILENCE.minLoggers),
-  MASS_SILENCE_FRACTION: z.coerce
-    .number({ error: 'must be a fraction of the fleet, e.g. 0.2' })
-    .gt(0, 'must be above 0, e.g. 0.2')
-    .max(1, 'must be at most 1')
-    .default(DEFAULT_MASS_SILENCE.fraction),
-  MASS_SILENCE_WINDOW: duration('10m'),
-  MASS_SILENCE_HOLD: duration('15m'),
-  EVENT_BUS_NAME: z.string().min(1).optional(),
-  NOTIFICATIONS_FILE: z.string().min(1).optional(),
-  /** The web console's base URL: email notifications link to it (absent: no links). */
-  CONSOLE_URL: z.string().url('must be the console URL, e.g. https://…/console').optional(),
-  DEFAULT_EVENT_TIMEOUT: duration('780m'),
-  DEFAULT_HEARTBEAT_INTERVAL: duration('720m'),
-  EVENT_RETENTION: duration('30d'),
-  OUTBOX_RETRY: duration('30s'),
-  /** Reminders while DOWN and unacknowledged: a duration, or `off` / empty (the default). */
-  RENOTIFY_EVERY: z
-    .string()
-    .optional()
-    .transform((text, ctx) => {
-      if (text === undefined || text === '' || text === 'off') return undefined;
-      try {
-        return parseDuration(text);
-      } catch {
-        ctx.addIssue({ code: 'custom', message: 'must be off or a duration, e.g. 4h' });
-        return z.NEVER;
-      }
+// zod/mini (see shared/strict-schema.ts): every schema and check says in words what is wrong.
+const arn = (what: string) => z.optional(z.string({ error: what }).check(z.startsWith('arn:', what)));
+const text = (what: string) => z.optional(z.string({ error: what }).check(z.minLength(1, what)));
+const wholeLoggers = 'must be a whole number of Loggers, e.g. 20';
+const fraction = 'must be a fraction of the fleet, e.g. 0.2';
+
+const LISTENER_NAME_RULE = /^[A-Za-z0-9][A-Za-z0-9-]{0,31}$/;
+
+const envSchema = z
+  .object({
+    LISTENER_NAME: z
+      .string({ error: 'is required: the name alarms give this Listener, e.g. GEOCSCLNRA' })
+      .check(z.regex(LISTENER_NAME_RULE, 'must be 1–32 letters, digits or "-", e.g. GEOCSCLNRA')),
+    /** The other Listener of a pair, whose sweeper this one watches (LISTENER_SILENT); absent = none. */
+    TWIN_LISTENER_NAME: z.optional(
+      z
+        .string({ error: "must be the twin Listener's name, e.g. GEOCSCLNRB" })
+        .check(
+          z.regex(
+            LISTENER_NAME_RULE,
+            'must be the twin Listener\'s name: 1–32 letters, digits or "-", e.g. GEOCSCLNRB',
+          ),
+        ),
+    ),
+    /** How often the sweeper is scheduled (the stage's sweepRate; local mode's --sweep-every). */
+    SWEEP_EVERY: duration('1m'),
+    TABLE_NAME: z
+      .string({ error: 'is required: the DynamoDB table name' })
+      .check(z.minLength(3, 'must be at least 3 characters')),
+    ALARM_TOPIC_ARN: arn('must be an SNS topic ARN'),
+    /** Ops hear about the Listener's own side here (MASS_SILENCE), never on the reps' alarm topic. */
+    OPS_TOPIC_ARN: arn('must be an SNS topic ARN'),
+    MASS_SILENCE_MIN_LOGGERS: z._default(
+      z.coerce
+        .number({ error: wholeLoggers })
+        .check(z.int({ error: wholeLoggers }), z.gte(1, 'must be at least 1')),
+      DEFAULT_MASS_SILENCE.minLoggers,
+    ),
+    MASS_SILENCE_FRACTION: z._default(
+      z.coerce
+        .number({ error: fraction })
+        .check(z.gt(0, 'must be above 0, e.g. 0.2'), z.lte(1, 'must be at most 1')),
+      DEFAULT_MASS_SILENCE.fraction,
+    ),
+    MASS_SILENCE_WINDOW: duration('10m'),
+    MASS_SILENCE_HOLD: duration('15m'),
+    EVENT_BUS_NAME: text('must be the EventBridge bus name'),
+    NOTIFICATIONS_FILE: text('must be a file path'),
+    /** The web console's base URL: email notifications link to it (absent: no links). */
+    CONSOLE_URL: z.optional(z.url({ error: 'must be the console URL, e.g. https://…/console' })),
+    DEFAULT_EVENT_TIMEOUT: duration('780m'),
+    DEFAULT_HEARTBEAT_INTERVAL: duration('720m'),
+    EVENT_RETENTION: duration('30d'),
+    OUTBOX_RETRY: duration('30s'),
+    /** Reminders while DOWN and unacknowledged: a duration, or `off` / empty (the default). */
+    RENOTIFY_EVERY: z.pipe(
+      z.optional(z.string({ error: 'must be off or a duration, e.g. 4h' })),
+      z.transform((value: string | undefined, ctx) => {
+        if (value === undefined || value === '' || value === 'off') return undefined;
+        try {
+          return parseDuration(value);
+        } catch {
+          ctx.issues.push({ code: 'custom', message: 'must be off or a duration, e.g. 4h', input: value });
+          return z.NEVER;
+        }
+      }),
+    ),
+  })
+  .check(
+    z.refine((env) => env.TWIN_LISTENER_NAME === undefined || env.TWIN_LISTENER_NAME !== env.LISTENER_NAME, {
+      path: ['TWIN_LISTENER_NAME'],
+      message: 'must name the other Listener of the pair, not this one (LISTENER_NAME)',
     }),
-});
+  );
 
 /** Validated configuration. Durations are milliseconds. */
 export interface ListenerConfig {
   readonly listenerName: string;
+  /** The other Listener of a pair (watched by this one's sweeper); absent = none configured. */
+  readonly twinListenerName?: string;
+  /** How often the sweeper runs: the twin-watch's two-period rule needs it. */
+  readonly sweepEveryMs: number;
   readonly tableName: string;
   /** SNS topic for pages; absent = no SNS (local mode writes notifications to a file instead). */
   readonly alarmTopicArn?: string;
@@ -91,6 +125,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const e = parsed.data;
   return {
     listenerName: e.LISTENER_NAME,
+    ...(e.TWIN_LISTENER_NAME ? { twinListenerName: e.TWIN_LISTENER_NAME } : {}),
+    sweepEveryMs: e.SWEEP_EVERY,
     tableName: e.TABLE_NAME,
     ...(e.ALARM_TOPIC_ARN ? { alarmTopicArn: e.ALARM_TOPIC_ARN } : {}),
     ...(e.OPS_TOPIC_ARN ? { opsTopicArn: e.OPS_TOPIC_ARN } : {}),

@@ -7,6 +7,7 @@ import type { Logger, LoggerId, Side, Transport } from './domain/logger.js';
 import type { MassSilence, OverdueSighting } from './domain/mass-silence.js';
 import type { Notification } from './domain/notification.js';
 import type { PhoneHomeReport } from './domain/transitions.js';
+import type { SweepBeacon, TwinWatch } from './domain/twin-watch.js';
 
 /**
  * What lets a phone-home be recorded: the Logger's own token (its hash), or — for records relayed by an
@@ -98,8 +99,11 @@ export interface LoggerStore {
     proof: PhoneHomeProof,
     receivedAt: number,
     report: PhoneHomeReport,
-    /** `now` when `receivedAt` is in the past (a relayed record): recorded only within the Logger's timeout. */
-    options?: { readonly now?: number },
+    /**
+     * `now` when `receivedAt` is in the past (a relayed record): recorded only within the Logger's timeout.
+     * `heardBy`: the name of the Listener recording it, kept in the same update (Logger.heardBy).
+     */
+    options?: { readonly now?: number; readonly heardBy?: string },
   ): Promise<FastPhoneHome>;
   /**
    * Writes `after` if the stored Logger is still `before` (same revision and deadline): one single-item
@@ -178,6 +182,19 @@ export interface LoggerStore {
   findHeld(until: number): Promise<Logger[]>;
   /** How many Loggers are held until `until` (counted, not read). */
   countHeld(until: number): Promise<number>;
+  /**
+   * Records a sweep on the Listener's beacon (one write per sweep) and returns the beacon as it now is,
+   * including a twin another Listener recorded on it ({@link pairBeacon}).
+   */
+  recordBeacon(listenerName: string, lastSweepAt: number, sweepEveryMs: number): Promise<SweepBeacon>;
+  /** A Listener's beacon (strongly consistent); undefined if it never swept nor was paired. */
+  getBeacon(listenerName: string): Promise<SweepBeacon | undefined>;
+  /** Records `twin` on `listenerName`'s beacon, so that Listener watches it too (local mode's pairing). */
+  pairBeacon(listenerName: string, twin: string): Promise<void>;
+  /** What `watcher` last judged of `twin` (a fresh watch if never written). */
+  getTwinWatch(watcher: string, twin: string): Promise<TwinWatch>;
+  /** Writes `after` if the watch is still `before` (same revision); false if another sweep wrote first. */
+  writeTwinWatch(before: TwinWatch, after: TwinWatch): Promise<boolean>;
 }
 
 /**

@@ -38,7 +38,7 @@ export function createRuntime(config: ListenerConfig = loadConfig()): Runtime {
     const links = consoleLinks(config, dynamo);
     channels.push(new LazyChannel('sns', async () => (await aws()).snsChannel(alarmTopicArn, links)));
   }
-  // Ops notices (MASS_SILENCE) share the file and the bus, and have their own topic: never the reps' one.
+  // Ops notices (MASS_SILENCE, LISTENER_SILENT) share the file and the bus, and have their own topic: never the reps' one.
   opsChannels.push(...channels.filter((c) => c.name !== 'sns'));
   const { opsTopicArn } = config;
   if (opsTopicArn) {
@@ -51,6 +51,8 @@ export function createRuntime(config: ListenerConfig = loadConfig()): Runtime {
     opsChannels,
     massSilence: config.massSilence,
     listenerName: config.listenerName,
+    sweepEveryMs: config.sweepEveryMs,
+    ...(config.twinListenerName ? { twinListenerName: config.twinListenerName } : {}),
     outboxRetryMs: config.outboxRetryMs,
     eventRetentionMs: config.eventRetentionMs,
     ...(config.renotifyEveryMs === undefined ? {} : { renotifyEveryMs: config.renotifyEveryMs }),

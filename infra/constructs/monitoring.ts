@@ -9,7 +9,7 @@ import {
   TreatMissingData,
 } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
-import type { Table } from 'aws-cdk-lib/aws-dynamodb';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { FilterPattern, type LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Topic } from 'aws-cdk-lib/aws-sns';
@@ -27,7 +27,7 @@ export interface MonitoringProps {
   readonly sweepRateMinutes: number;
   readonly deadLetterQueue: Queue;
   readonly httpApi: HttpApi;
-  readonly table: Table;
+  readonly table: ITable;
   readonly opsTopic: Topic;
   /** The Powertools `service` dimension of the Listener's own metrics. */
   readonly serviceName: string;

@@ -2,63 +2,146 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import {
   AttributeType,
   BillingMode,
+  type CfnGlobalTable,
+  type ITable,
+  MultiRegionConsistency,
   type ProjectionType,
   Table,
   TableEncryption,
+  TableEncryptionV2,
+  TableV2,
 } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
 import { createTableInput, DUE_INDEX, KEY, TTL_ATTRIBUTE } from '../../shared/adapters/table-schema.js';
+import type { Pairing } from '../stages.js';
 
 /** Properties of {@link Store}. */
 export interface StoreProps {
   /** Keep the table (and forbid deleting it) when the stack goes: production data. */
   readonly retain: boolean;
+  /** One side of a Listener pair: the pair's global table instead of a table of this stack's own. */
+  readonly pairing?: Pairing;
 }
 
 /**
- * The Listener's single DynamoDB table: Loggers, their events (expiring by TTL) and the sparse `due`
- * index the sweeper reads. The shape comes from `createTableInput`, the same description local mode and
- * the tests create, so the deployed table cannot drift from the code that uses it.
+ * The Listener's DynamoDB table: Loggers, their events and the sparse `due` index the sweeper reads. The
+ * shape comes from `createTableInput`, the same description local mode and the tests create, so the
+ * deployed table cannot drift from the code that uses it.
+ *
+ * A single Listener owns its table (events expire by TTL). The two sides of a pair share one global table
+ * with multi-Region strong consistency (docs/architecture.md#two-regions-why-mrsc), so that a conditional
+ * write holds across both regions: side a's stack defines it, with its replica in side b's region and its
+ * witness; side b's stack refers to its own region's replica by the name the pair stage chose.
  */
 export class Store extends Construct {
-  readonly table: Table;
+  /** This region's table (in a pair, this region's replica). */
+  readonly table: ITable;
+  /** The pair's global table: in side a's stack only. */
+  readonly globalTable?: TableV2;
 
   constructor(scope: Construct, id: string, props: StoreProps) {
     super(scope, id);
-    const shape = createTableInput('shape');
-    const typeOf = (name: string): AttributeType => {
-      const type = shape.AttributeDefinitions.find((a) => a.AttributeName === name)?.AttributeType;
-      if (type === undefined) throw new Error(`table-schema: attribute ${name} has no definition`);
-      return type === 'N' ? AttributeType.NUMBER : AttributeType.STRING;
-    };
-
-    this.table = new Table(this, 'Table', {
-      partitionKey: { name: KEY.partition, type: typeOf(KEY.partition) },
-      sortKey: { name: KEY.sort, type: typeOf(KEY.sort) },
-      // On demand: 10^4 Loggers make a few writes a minute; provisioned capacity would sit idle.
-      billingMode: BillingMode.PAY_PER_REQUEST,
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      timeToLiveAttribute: TTL_ATTRIBUTE,
-      // AWS-owned key: encrypted at rest at no KMS request cost on every heartbeat write.
-      encryption: TableEncryption.DEFAULT,
-      deletionProtection: props.retain,
-      removalPolicy: props.retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
-    });
-
-    for (const index of shape.GlobalSecondaryIndexes) {
-      const [hash, range] = index.KeySchema;
-      if (hash === undefined) throw new Error(`table-schema: index ${index.IndexName} has no partition key`);
-      this.table.addGlobalSecondaryIndex({
-        indexName: index.IndexName,
-        partitionKey: { name: hash.AttributeName, type: typeOf(hash.AttributeName) },
-        ...(range ? { sortKey: { name: range.AttributeName, type: typeOf(range.AttributeName) } } : {}),
-        projectionType: index.Projection.ProjectionType as ProjectionType,
-      });
+    const { pairing } = props;
+    if (pairing === undefined) {
+      this.table = singleRegionTable(this, props.retain);
+    } else if (pairing.side === 'a') {
+      this.globalTable = pairTable(this, pairing, props.retain);
+      this.table = this.globalTable;
+    } else {
+      // Created by side a's stack (this stack depends on it): the name is the pair stage's, so no
+      // cross-region reference is needed, and the ARN is this region's replica.
+      this.table = TableV2.fromTableName(this, 'Table', pairing.tableName);
     }
+  }
+
+  get tableName(): string {
+    return this.table.tableName;
+  }
+
+  /** ARN of this region's table: the only table this stack's functions may touch. */
+  get tableArn(): string {
+    return this.table.tableArn;
+  }
+
+  /** ARN of one index of this region's table. */
+  indexArn(indexName: string): string {
+    return `${this.tableArn}/index/${indexName}`;
   }
 
   /** ARN of the sweeper's `due` index (grants name it so that no other index is readable). */
   get dueIndexArn(): string {
-    return `${this.table.tableArn}/index/${DUE_INDEX.name}`;
+    return this.indexArn(DUE_INDEX.name);
   }
+}
+
+const SHAPE = createTableInput('shape');
+
+function typeOf(name: string): AttributeType {
+  const type = SHAPE.AttributeDefinitions.find((a) => a.AttributeName === name)?.AttributeType;
+  if (type === undefined) throw new Error(`table-schema: attribute ${name} has no definition`);
+  return type === 'N' ? AttributeType.NUMBER : AttributeType.STRING;
+}
+
+/** The key schema, and each global secondary index of the shape in CDK's terms. */
+function keys() {
+  const indexes = SHAPE.GlobalSecondaryIndexes.map((index) => {
+    const [hash, range] = index.KeySchema;
+    if (hash === undefined) throw new Error(`table-schema: index ${index.IndexName} has no partition key`);
+    return {
+      indexName: index.IndexName,
+      partitionKey: { name: hash.AttributeName, type: typeOf(hash.AttributeName) },
+      ...(range ? { sortKey: { name: range.AttributeName, type: typeOf(range.AttributeName) } } : {}),
+      projectionType: index.Projection.ProjectionType as ProjectionType,
+    };
+  });
+  return {
+    partitionKey: { name: KEY.partition, type: typeOf(KEY.partition) },
+    sortKey: { name: KEY.sort, type: typeOf(KEY.sort) },
+    indexes,
+  };
+}
+
+function singleRegionTable(scope: Construct, retain: boolean): Table {
+  const { partitionKey, sortKey, indexes } = keys();
+  const table = new Table(scope, 'Table', {
+    partitionKey,
+    sortKey,
+    // On demand: 10^4 Loggers make a few writes a minute; provisioned capacity would sit idle.
+    billingMode: BillingMode.PAY_PER_REQUEST,
+    pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+    timeToLiveAttribute: TTL_ATTRIBUTE,
+    // AWS-owned key: encrypted at rest at no KMS request cost on every heartbeat write.
+    encryption: TableEncryption.DEFAULT,
+    deletionProtection: retain,
+    removalPolicy: retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+  });
+  for (const index of indexes) table.addGlobalSecondaryIndex(index);
+  return table;
+}
+
+/**
+ * The pair's global table: replicas in side a's region (this stack's) and side b's, and a witness, with
+ * multi-Region strong consistency. MRSC must be chosen at creation and supports neither TTL nor
+ * transactions, so there is no TTL attribute here (the runtime prunes what expired instead).
+ */
+function pairTable(scope: Construct, pairing: Pairing, retain: boolean): TableV2 {
+  const { partitionKey, sortKey, indexes } = keys();
+  const table = new TableV2(scope, 'GlobalTable', {
+    tableName: pairing.tableName,
+    partitionKey,
+    sortKey,
+    globalSecondaryIndexes: indexes,
+    multiRegionConsistency: MultiRegionConsistency.STRONG,
+    replicas: [{ region: pairing.twin.region }],
+    witnessRegion: pairing.witnessRegion,
+    // On demand, PITR, AWS-owned key and deletion protection in every replica, as for a single table.
+    pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+    encryption: TableEncryptionV2.dynamoOwnedKey(),
+    deletionProtection: retain,
+    removalPolicy: retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+  });
+  // TableV2 turns a stream on for any replicated table; MRSC replicates without one and nothing here reads
+  // it, so it would only keep a day of every item's images for nobody.
+  (table.node.defaultChild as CfnGlobalTable).addPropertyDeletionOverride('StreamSpecification');
+  return table;
 }

@@ -5,6 +5,7 @@ import type { LoggerEvent, Severity } from '../domain/event.js';
 import {
   type Acknowledgement,
   formatLoggerId,
+  type Hearing,
   type HeldPages,
   type Logger,
   type LoggerId,
@@ -66,9 +67,49 @@ export function shardOfText(text: string): string {
   return `due#${hash % DUE_SHARDS}`;
 }
 
+/**
+ * Which Listener heard a Logger, one top-level attribute per Listener (`heardAt#GEOCSCLNRA`,
+ * `firstHeardAt#GEOCSCLNRA`): the heartbeat's one update may SET them whether or not they exist yet, which
+ * a path inside a map attribute could not.
+ */
+const HEARD_AT_PREFIX = 'heardAt#';
+const FIRST_HEARD_AT_PREFIX = 'firstHeardAt#';
+
+export function heardAtAttribute(listener: string): string {
+  return `${HEARD_AT_PREFIX}${listener}`;
+}
+
+export function firstHeardAtAttribute(listener: string): string {
+  return `${FIRST_HEARD_AT_PREFIX}${listener}`;
+}
+
+function hearingAttributes(logger: Logger): Item {
+  const item: Item = { lastHeardBy: logger.lastHeardBy };
+  for (const [listener, hearing] of Object.entries(logger.heardBy ?? {})) {
+    item[heardAtAttribute(listener)] = hearing.last;
+    item[firstHeardAtAttribute(listener)] = hearing.first;
+  }
+  return item;
+}
+
+function hearingsFromItem(item: Item): Pick<Logger, 'heardBy' | 'lastHeardBy'> {
+  const heardBy: Record<string, Hearing> = {};
+  for (const [attribute, value] of Object.entries(item)) {
+    if (!attribute.startsWith(HEARD_AT_PREFIX) || typeof value !== 'number') continue;
+    const listener = attribute.slice(HEARD_AT_PREFIX.length);
+    const first = item[firstHeardAtAttribute(listener)];
+    heardBy[listener] = { first: typeof first === 'number' ? first : value, last: value };
+  }
+  return {
+    ...(Object.keys(heardBy).length > 0 ? { heardBy } : {}),
+    ...(typeof item.lastHeardBy === 'string' ? { lastHeardBy: item.lastHeardBy } : {}),
+  };
+}
+
 /** The attributes a transition may change; everything else is fixed at registration. */
 function mutableAttributes(logger: Logger): Item {
   return {
+    ...hearingAttributes(logger),
     state: logger.state,
     deadline: logger.deadline,
     revision: logger.revision,
@@ -101,6 +142,16 @@ export const SWEEPER_KEY = { pk: 'LISTENER#SWEEPER', sk: 'SWEEPER' } as const;
 /** The mass-silence guard's record: `pk = LISTENER#MASS_SILENCE`, `sk = MASS_SILENCE` (one per Listener). */
 export const MASS_SILENCE_KEY = { pk: 'LISTENER#MASS_SILENCE', sk: 'MASS_SILENCE' } as const;
 
+/** A Listener's sweep beacon, read by its twin: `pk = LISTENER#SWEEP#<name>`, `sk = SWEEP`. */
+export function beaconKey(listenerName: string) {
+  return { pk: `LISTENER#SWEEP#${listenerName}`, sk: 'SWEEP' } as const;
+}
+
+/** What `watcher` judged of its twin: `pk = LISTENER#TWIN_WATCH#<watcher>#<twin>`, `sk = TWIN_WATCH`. */
+export function twinWatchKey(watcher: string, twin: string) {
+  return { pk: `LISTENER#TWIN_WATCH#${watcher}#${twin}`, sk: 'TWIN_WATCH' } as const;
+}
+
 export function loggerItem(logger: Logger, tokenHash: string): Item {
   return {
     ...loggerKey(logger),
@@ -127,12 +178,13 @@ export function transitionUpdate(before: Logger, after: Logger) {
   const removes: string[] = [];
   const names: Record<string, string> = {};
   const values: Item = { ':expectedRevision': before.revision, ':expectedDeadline': before.deadline };
-  for (const [attribute, value] of Object.entries(mutableAttributes(after))) {
-    names[`#${attribute}`] = attribute;
-    if (value === undefined) removes.push(`#${attribute}`);
+  // Placeholders by position: an attribute name such as `heardAt#GEOCSCLNRA-DEV` is not a valid placeholder.
+  for (const [i, [attribute, value]] of Object.entries(mutableAttributes(after)).entries()) {
+    names[`#a${i}`] = attribute;
+    if (value === undefined) removes.push(`#a${i}`);
     else {
-      sets.push(`#${attribute} = :${attribute}`);
-      values[`:${attribute}`] = value;
+      sets.push(`#a${i} = :a${i}`);
+      values[`:a${i}`] = value;
     }
   }
   names['#expectedRevision'] = 'revision';
@@ -176,6 +228,7 @@ export function loggerFromItem(item: Item): Logger {
     ...(Array.isArray(item.maintenance) ? { maintenance: item.maintenance as MaintenanceWindow[] } : {}),
     ...(isObject(item.phoneHome) ? { phoneHome: item.phoneHome as PhoneHomeConfig } : {}),
     ...(isObject(item.held) ? { held: item.held as unknown as HeldPages } : {}),
+    ...hearingsFromItem(item),
   };
 }
 

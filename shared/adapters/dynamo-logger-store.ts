@@ -20,6 +20,7 @@ import type { LoggerEvent } from '../domain/event.js';
 import { ARRIVALS_CAP, type Logger, type LoggerId, type Side, type Transport } from '../domain/logger.js';
 import { type MassSilence, NO_MASS_SILENCE, type OverdueSighting } from '../domain/mass-silence.js';
 import type { PhoneHomeReport } from '../domain/transitions.js';
+import { newWatch, type SweepBeacon, type TwinWatch } from '../domain/twin-watch.js';
 import type {
   Bridge,
   DueItem,
@@ -31,6 +32,7 @@ import type {
 } from '../ports.js';
 import { guardStoreCall, isConditionFailure, isLostRace } from './dynamo-errors.js';
 import {
+  beaconKey,
   blindRecordKey,
   bridgeKey,
   EVENT_SK_PREFIX,
@@ -38,6 +40,8 @@ import {
   eventItem,
   eventKey,
   expiring,
+  firstHeardAtAttribute,
+  heardAtAttribute,
   isExpired,
   LOGGER_SK,
   loggerFromItem,
@@ -50,6 +54,7 @@ import {
   SWEEPER_KEY,
   shardOf,
   transitionUpdate,
+  twinWatchKey,
 } from './dynamo-items.js';
 import { DUE_INDEX, DUE_SHARDS, FLEET_INDEX, PURGE_ATTRIBUTE, TTL_ATTRIBUTE } from './table-schema.js';
 
@@ -126,7 +131,7 @@ export class DynamoLoggerStore implements LoggerStore {
     proof: PhoneHomeProof,
     receivedAt: number,
     report: PhoneHomeReport,
-    options: { readonly now?: number } = {},
+    options: { readonly now?: number; readonly heardBy?: string } = {},
   ): Promise<FastPhoneHome> {
     const sets = [
       '#lastSeenAt = :now',
@@ -167,6 +172,18 @@ export class DynamoLoggerStore implements LoggerStore {
       sets.push('#agent = :agent');
       names['#agent'] = 'agent';
       values[':agent'] = report.agent;
+    }
+    if (options.heardBy !== undefined) {
+      // Per-Listener top-level attributes: a SET on them needs no map to exist beforehand.
+      sets.push(
+        '#heardAt = :now',
+        '#firstHeardAt = if_not_exists(#firstHeardAt, :now)',
+        '#lastHeardBy = :heardBy',
+      );
+      names['#heardAt'] = heardAtAttribute(options.heardBy);
+      names['#firstHeardAt'] = firstHeardAtAttribute(options.heardBy);
+      names['#lastHeardBy'] = 'lastHeardBy';
+      values[':heardBy'] = options.heardBy;
     }
     // A relayed record applied at its (past) receipt time must still be within the Logger's timeout.
     const ageMs = (options.now ?? receivedAt) - receivedAt;
@@ -621,6 +638,84 @@ export class DynamoLoggerStore implements LoggerStore {
     }
   }
 
+  async recordBeacon(listenerName: string, lastSweepAt: number, sweepEveryMs: number): Promise<SweepBeacon> {
+    const { Attributes } = await guardStoreCall(
+      this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: beaconKey(listenerName),
+          UpdateExpression: 'SET #at = :at, #every = :every',
+          ExpressionAttributeNames: { '#at': 'lastSweepAt', '#every': 'sweepEveryMs' },
+          ExpressionAttributeValues: { ':at': lastSweepAt, ':every': sweepEveryMs },
+          // The twin recorded on it comes back with the write: pairing costs no extra read.
+          ReturnValues: 'ALL_NEW',
+        }),
+      ),
+    );
+    return beaconOf(listenerName, Attributes) ?? { listenerName, lastSweepAt, sweepEveryMs };
+  }
+
+  async getBeacon(listenerName: string): Promise<SweepBeacon | undefined> {
+    const { Item } = await guardStoreCall(
+      this.doc.send(
+        new GetCommand({ TableName: this.tableName, Key: beaconKey(listenerName), ConsistentRead: true }),
+      ),
+    );
+    return beaconOf(listenerName, Item);
+  }
+
+  async pairBeacon(listenerName: string, twin: string): Promise<void> {
+    await guardStoreCall(
+      this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: beaconKey(listenerName),
+          UpdateExpression: 'SET #twin = :twin',
+          ExpressionAttributeNames: { '#twin': 'twin' },
+          ExpressionAttributeValues: { ':twin': twin },
+        }),
+      ),
+    );
+  }
+
+  async getTwinWatch(watcher: string, twin: string): Promise<TwinWatch> {
+    const { Item } = await guardStoreCall(
+      this.doc.send(
+        new GetCommand({
+          TableName: this.tableName,
+          Key: twinWatchKey(watcher, twin),
+          ConsistentRead: true,
+        }),
+      ),
+    );
+    return Item && isRecord(Item.watch) ? (Item.watch as unknown as TwinWatch) : newWatch(watcher, twin);
+  }
+
+  async writeTwinWatch(before: TwinWatch, after: TwinWatch): Promise<boolean> {
+    const fresh = before.revision === 0;
+    try {
+      await guardStoreCall(
+        this.doc.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: { ...twinWatchKey(after.watcher, after.twin), revision: after.revision, watch: after },
+            ConditionExpression: fresh ? 'attribute_not_exists(pk)' : '#revision = :revision',
+            ...(fresh
+              ? {}
+              : {
+                  ExpressionAttributeNames: { '#revision': 'revision' },
+                  ExpressionAttributeValues: { ':revision': before.revision },
+                }),
+          }),
+        ),
+      );
+      return true;
+    } catch (error) {
+      if (isLostRace(error)) return false;
+      throw error;
+    }
+  }
+
   async sightOverdue(from: number, to: number): Promise<OverdueSighting> {
     const customers = new Set<string>();
     const transports = new Set<Transport>();
@@ -755,4 +850,16 @@ async function* guardPages<T>(pages: AsyncIterable<T>): AsyncIterable<T> {
     if (next.done) return;
     yield next.value;
   }
+}
+
+/** A beacon item as the domain reads it. */
+function beaconOf(listenerName: string, item: Record<string, unknown> | undefined): SweepBeacon | undefined {
+  if (!item) return undefined;
+  const { lastSweepAt, sweepEveryMs, twin } = item;
+  return {
+    listenerName,
+    ...(typeof lastSweepAt === 'number' ? { lastSweepAt } : {}),
+    ...(typeof sweepEveryMs === 'number' ? { sweepEveryMs } : {}),
+    ...(typeof twin === 'string' ? { twin } : {}),
+  };
 }

@@ -10,6 +10,10 @@
  *   that raised its page (claimed by one conditional write; see shared/domain/blind-customer.ts).
  * - Sweeper item: `pk = LISTENER#SWEEPER`, `sk = SWEEPER`: the sweeper's last run and report (one write per
  *   sweep), read by `listener doctor`.
+ * - Sweep beacon: `pk = LISTENER#SWEEP#<listener name>`, `sk = SWEEP`: one per Listener of a pair, its last
+ *   sweep and period (one write per sweep), read by its twin; twin watch: `pk =
+ *   LISTENER#TWIN_WATCH#<watcher>#<twin>`, `sk = TWIN_WATCH`, replaced whole by a write conditional on its
+ *   revision (shared/domain/twin-watch.ts).
  * - A Logger item also carries its arrival history (`arrivals`), acknowledgement (`ack`), maintenance
  *   windows (`maintenance`) and reminder state (`remindAt`, `reminders`).
  * - `due` GSI (sparse): `dueShard` + `dueAt`; only items the sweeper must look at some day are in it

@@ -139,7 +139,7 @@ async function show(req: ConsoleRequest, deps: ConsoleDeps, viewer: Viewer, now:
     ]);
     if (!logger) return message(deps, 404, 'Not registered', 'No such Logger is registered.', {}, viewer);
     const findings = [
-      ...diagnoseLogger(logger, twin, [], now),
+      ...diagnoseLogger(logger, twin, [], now, deps.listenerPair),
       ...(deps.extraFindings?.(formatLoggerId(id)) ?? []),
     ];
     const data = { logger, events, audit, findings, now, ...(twin ? { twin } : {}) };

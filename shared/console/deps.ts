@@ -1,5 +1,5 @@
 /** What the console needs: the same ports and use cases as the CLI, its key, and how people sign in. */
-import type { Finding } from '../domain/doctor.js';
+import type { Finding, ListenerPair } from '../domain/doctor.js';
 import type { AuditLog, ConsoleKeys, LoggerStore, UsedLinks } from '../ports.js';
 import type { MassSilence } from './fleet-view.js';
 
@@ -17,6 +17,8 @@ export interface ConsoleDeps {
   readonly usedLinks: UsedLinks;
   readonly keys: ConsoleKeys;
   readonly listenerName: string;
+  /** Set when this Listener is one of a pair (TWIN_LISTENER_NAME): the doctor's pairing rules apply. */
+  readonly listenerPair?: ListenerPair;
   readonly renotifyEveryMs?: number;
   readonly now: () => number;
   /** `local`: one-time links from `listener console-url`; `cognito`: the stack's user pool. */

@@ -9,6 +9,7 @@ import { DynamoAuditLog } from '../adapters/dynamo-audit-log.js';
 import { DynamoConsoleKeys, DynamoUsedLinks } from '../adapters/dynamo-console-items.js';
 import { DynamoLoggerStore } from '../adapters/dynamo-logger-store.js';
 import { ConfigError, loadConfig } from '../config.js';
+import { listenerPairOf } from '../domain/doctor.js';
 import { cognitoSignIn } from './auth/cognito.js';
 import type { ConsoleDeps } from './deps.js';
 
@@ -37,6 +38,9 @@ export function createConsoleDeps(env: Record<string, string | undefined> = proc
     usedLinks: new DynamoUsedLinks(client, config.tableName),
     keys: new DynamoConsoleKeys(client, config.tableName),
     listenerName: config.listenerName,
+    ...(config.twinListenerName
+      ? { listenerPair: listenerPairOf(config.listenerName, config.twinListenerName) }
+      : {}),
     ...(config.renotifyEveryMs === undefined ? {} : { renotifyEveryMs: config.renotifyEveryMs }),
     now: Date.now,
     auth:

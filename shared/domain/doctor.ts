@@ -12,6 +12,7 @@ import {
   MIN_TIMEOUT_MARGIN_MS,
   type PhoneHomeTarget,
   recentArrivals,
+  type Side,
   twinOf,
 } from './logger.js';
 import { timeoutText } from './notification.js';
@@ -27,13 +28,15 @@ export const RULES = [
   'bridge',
   'sweeper',
   'outbox',
+  'pair-one-listener',
+  'pair-backup-only',
 ] as const;
 export type RuleId = (typeof RULES)[number];
 
 export interface Finding {
   readonly rule: RuleId;
   readonly severity: FindingSeverity;
-  /** `geocust1/A`, `bridge-dc1/A`, or `listener`. */
+  /** `geocust1/A`, `bridge-dc1/A`, `geocust1` (both sides of a customer), or `listener`. */
   readonly subject: string;
   readonly message: string;
   /** What to do, from the reference note. */
@@ -376,18 +379,166 @@ export function checkOutboxes(loggers: readonly Logger[], now: number, staleMs =
   ];
 }
 
-/** Every per-Logger rule for one Logger. */
+/** A Listener pair (issue 13): the names of Listener A and Listener B, both watching one fleet. */
+export interface ListenerPair {
+  readonly a: string;
+  readonly b: string;
+}
+
+/**
+ * The pair as a Listener knows it (its own name and its twin's): Listener A is the name that sorts first,
+ * as GEOCSCLNRA before GEOCSCLNRB. Where a stage names its sides explicitly, that naming wins.
+ */
+export function listenerPairOf(listenerName: string, twinListenerName: string): ListenerPair {
+  const [a, b] = [listenerName, twinListenerName].sort((x, y) => x.localeCompare(y));
+  return { a: a as string, b: b as string };
+}
+
+/** How far back the pairing rules look: the note's heartbeat is twice a day, so a day is two calls or more. */
+export const PAIRING_WINDOW_MS = 24 * 60 * 60_000;
+
+/** A Logger's primary and backup Listener in a pair, and why that one is the primary. */
+export interface PairRoles {
+  readonly primary: string;
+  readonly backup: string;
+  /** `configured`: its recorded CSCImportSystemName names one of the pair; `side`: side A → A, B → B. */
+  readonly basis: 'configured' | 'side';
+}
+
+/**
+ * The note pairs each number with one Listener, and the Logger's primary (CSCImportSystemName) with its
+ * primary number: a recorded primary naming one of the pair decides. Otherwise (HTTPS Loggers, modem Loggers
+ * without a recorded configuration) each side's primary is its own letter's Listener, so the two sides of a
+ * customer never share one: side A → Listener A, side B → Listener B.
+ */
+export function pairRoles(logger: Pick<Logger, 'side' | 'phoneHome'>, pair: ListenerPair): PairRoles {
+  const configured = logger.phoneHome?.primary?.listener.toUpperCase();
+  if (configured === pair.a.toUpperCase()) return { primary: pair.a, backup: pair.b, basis: 'configured' };
+  if (configured === pair.b.toUpperCase()) return { primary: pair.b, backup: pair.a, basis: 'configured' };
+  return logger.side === 'A'
+    ? { primary: pair.a, backup: pair.b, basis: 'side' }
+    : { primary: pair.b, backup: pair.a, basis: 'side' };
+}
+
+/** The pair's Listeners that heard the Logger within the window before `now`. */
+function pairHeardSince(logger: Logger, pair: ListenerPair, now: number): string[] {
+  return [pair.a, pair.b].filter(
+    (name) => (logger.heardBy?.[name]?.last ?? -Infinity) >= now - PAIRING_WINDOW_MS,
+  );
+}
+
+function letterOf(listener: string, pair: ListenerPair): Side {
+  return listener === pair.a ? 'A' : 'B';
+}
+
+/** What a Logger's owner does to reach `listener` first (and the other Listener as its backup). */
+function pointAt(logger: Logger, listener: string, pair: ListenerPair): string {
+  const other = listener === pair.a ? pair.b : pair.a;
+  const who = formatLoggerId(logger);
+  return logger.transport === 'modem'
+    ? `${who} (modem): its primary number (CSCPhoneNumber) must dial the number answered by Listener ${letterOf(listener, pair)}'s bridge, with CSCImportSystemName ${listener}; its backup number (CSCBackupPhoneNumber) must dial Listener ${letterOf(other, pair)}'s bridge, with CSCBackupImportSystemName ${other}. Check both bridges relay to their own Listener (listener bridge status on each).`
+    : `${who} (HTTPS): configure both URLs, ${listener}'s as the primary and ${other}'s as the backup, and retry on the backup when the primary does not answer (docs/api.md).`;
+}
+
+/**
+ * The note: each side's primary number is paired with a different Listener, so losing one Listener loses
+ * neither the customer's alarms nor its heartbeats. Both sides heard, over the last day, by one and the same
+ * Listener only (and by it for at least a day) is a finding. Symmetric: the fleet reports it once per customer.
+ */
+export function checkCustomerListeners(
+  logger: Logger,
+  twin: Logger | undefined,
+  pair: ListenerPair,
+  now: number,
+): Finding[] {
+  if (!twin || isBridgeLogger(logger)) return [];
+  const [a, b] = logger.side === 'A' ? [logger, twin] : [twin, logger];
+  const heardA = pairHeardSince(a, pair, now);
+  const heardB = pairHeardSince(b, pair, now);
+  const only = heardA.length === 1 && heardB.length === 1 && heardA[0] === heardB[0] ? heardA[0] : undefined;
+  if (only === undefined) return [];
+  const since = now - PAIRING_WINDOW_MS;
+  const longEnough = [a, b].every((l) => (l.heardBy?.[only]?.first ?? now) <= since);
+  if (!longEnough) return [];
+  const other = only === pair.a ? pair.b : pair.a;
+  // The side whose own primary is the other Listener is the one to re-point.
+  const misrouted = [a, b].filter((l) => pairRoles(l, pair).primary !== only);
+  const fix = misrouted.length > 0 ? misrouted : [only === pair.a ? b : a];
+  return [
+    {
+      rule: 'pair-one-listener',
+      severity: 'warning',
+      subject: logger.customer,
+      message: `both sides of ${logger.customer} have phoned only Listener ${only} for the last ${formatDuration(PAIRING_WINDOW_MS)} (${other} heard neither): losing ${only} loses the whole customer`,
+      remedy: [
+        ...fix.map((l) => pointAt(l, pairRoles(l, pair).primary, pair)),
+        ...(fix.some((l) => l.transport === 'modem') ? [REMEDY.pairing] : []),
+      ],
+    },
+  ];
+}
+
+/**
+ * A Logger heard only by its backup Listener for a day: its primary path (number, bridge, URL) is broken,
+ * and it now depends on one Listener. "For a day": the primary last heard it more than a day ago, or never
+ * while the backup has heard it for more than a day.
+ */
+export function checkBackupOnly(logger: Logger, pair: ListenerPair, now: number): Finding[] {
+  if (isBridgeLogger(logger)) return [];
+  const { primary, backup, basis } = pairRoles(logger, pair);
+  const since = now - PAIRING_WINDOW_MS;
+  const primaryHeard = logger.heardBy?.[primary];
+  const backupHeard = logger.heardBy?.[backup];
+  if (!backupHeard || backupHeard.last < since) return [];
+  if (primaryHeard ? primaryHeard.last >= since : backupHeard.first > since) return [];
+  const why =
+    basis === 'configured' ? 'its recorded CSCImportSystemName' : `side ${logger.side}'s own Listener`;
+  const primarySeen = primaryHeard
+    ? `last heard it ${formatDuration(now - primaryHeard.last)} ago`
+    : 'has never heard it';
+  return [
+    {
+      rule: 'pair-backup-only',
+      severity: 'warning',
+      subject: formatLoggerId(logger),
+      message: `has phoned only its backup Listener ${backup} for over ${formatDuration(PAIRING_WINDOW_MS)}; its primary ${primary} (${why}) ${primarySeen}: the primary path is broken, and losing ${backup} would lose this Logger`,
+      remedy:
+        logger.transport === 'modem'
+          ? [
+              `Check the primary number dials Listener ${letterOf(primary, pair)}'s bridge and that bridge relays to ${primary} (listener bridge status there: is it failed over, or failing?).`,
+              REMEDY.modem,
+              REMEDY.config,
+              REMEDY.dtp,
+            ]
+          : [
+              `Check the Logger's primary URL is ${primary}'s and reachable from the Logger (DNS, proxy, firewall), and that it retries on the backup only when the primary does not answer.`,
+              pointAt(logger, primary, pair),
+            ],
+    },
+  ];
+}
+
+/** Every per-Logger rule for one Logger; the pairing rules only when this Listener is one of a pair. */
 export function diagnoseLogger(
   logger: Logger,
   twin: Logger | undefined,
   pairs: readonly PhoneHomePair[],
   now: number,
+  listenerPair?: ListenerPair,
 ): Finding[] {
+  const pairing =
+    listenerPair && !isBridgeLogger(logger)
+      ? [
+          ...checkBackupOnly(logger, listenerPair, now),
+          ...checkCustomerListeners(logger, twin, listenerPair, now),
+        ]
+      : [];
   return [
     ...checkIntervalMargin(logger),
     ...checkObservedIntervals(logger),
     ...checkPhoneHomeConfig(logger, pairs),
     ...(isBridgeLogger(logger) ? [] : checkDuplex(logger, twin, now)),
+    ...pairing,
   ];
 }
 
@@ -398,13 +549,23 @@ export function diagnoseFleet(input: {
   readonly sweepEveryMs: number;
   readonly pairs: readonly PhoneHomePair[];
   readonly now: number;
+  /** Set when this Listener is one of a pair: the pairing rules apply. */
+  readonly listenerPair?: ListenerPair;
 }): Finding[] {
   const { loggers, now } = input;
   const byId = new Map(loggers.map((l) => [formatLoggerId(l), l]));
+  const perLogger = loggers.flatMap((l) =>
+    diagnoseLogger(l, byId.get(formatLoggerId(twinOf(l))), input.pairs, now, input.listenerPair),
+  );
   return [
     ...checkSweeper(input.sweeper, now, input.sweepEveryMs),
     ...checkOutboxes(loggers, now),
     ...checkBridges(loggers, now),
-    ...loggers.flatMap((l) => diagnoseLogger(l, byId.get(formatLoggerId(twinOf(l))), input.pairs, now)),
+    // A customer's finding comes from both of its sides: once is enough.
+    ...perLogger.filter(
+      (f, i) =>
+        f.rule !== 'pair-one-listener' ||
+        perLogger.findIndex((g) => g.rule === f.rule && g.subject === f.subject) === i,
+    ),
   ];
 }

@@ -2,7 +2,7 @@
  * The Logger: a customer's ICM Logger (side A or B of a duplexed customer instance) that phones home to
  * this Listener. Plain data only; every function here is pure.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { ValidationError } from './errors.js';
 
 export const SIDES = ['A', 'B'] as const;
@@ -20,12 +20,10 @@ export type StoredState = (typeof STORED_STATES)[number];
 export type LoggerState = StoredState | 'LATE';
 
 /** Customer instance names as ICM writes them: lower-case letters, digits and `-`. */
+const CUSTOMER_RULE = 'a customer instance is 1–63 lower-case letters, digits or "-" (e.g. geocust1)';
 export const customerSchema = z
-  .string()
-  .regex(
-    /^[a-z0-9][a-z0-9-]{0,62}$/,
-    'a customer instance is 1–63 lower-case letters, digits or "-" (e.g. geocust1)',
-  );
+  .string({ error: CUSTOMER_RULE })
+  .check(z.regex(/^[a-z0-9][a-z0-9-]{0,62}$/, CUSTOMER_RULE));
 export const sideSchema = z.enum(SIDES, { error: 'the side is A or B' });
 
 /** Identifies a Logger: `geocust1/A`. */
@@ -177,11 +175,32 @@ export interface Logger extends LoggerId, LoggerSettings {
   readonly reminders?: number;
   /** Set while DOWN in a mass silence: its pages, not yet sent (no page went out for this episode). */
   readonly held?: HeldPages;
+  /**
+   * Which Listener recorded its phone-homes, by Listener name (the two Listeners of a pair share the table):
+   * the first and the last phone-home each one heard. `listener doctor` checks the pairing with it.
+   */
+  readonly heardBy?: Readonly<Record<string, Hearing>>;
+  /** The Listener that recorded the latest phone-home. */
+  readonly lastHeardBy?: string;
+}
+
+/** When one Listener heard a Logger: its first and its latest phone-home there (Listener clock). */
+export interface Hearing {
+  readonly first: number;
+  readonly last: number;
 }
 
 /** The last {@link ARRIVALS_KEPT} arrival times, oldest first. */
 export function recentArrivals(logger: Pick<Logger, 'arrivals'>): number[] {
   return [...(logger.arrivals ?? [])].sort((a, b) => a - b).slice(-ARRIVALS_KEPT);
+}
+
+/** The Listeners that heard the Logger since `since`, most recent first. */
+export function listenersHeardSince(logger: Pick<Logger, 'heardBy'>, since: number): string[] {
+  return Object.entries(logger.heardBy ?? {})
+    .filter(([, h]) => h.last >= since)
+    .sort(([, a], [, b]) => b.last - a.last)
+    .map(([name]) => name);
 }
 
 /** The real intervals between consecutive arrivals (ms), oldest first. */

@@ -5,6 +5,7 @@ import { formatDuration, toMinutes } from './duration.js';
 import type { LoggerEvent, Severity } from './event.js';
 import { formatLoggerId, type Logger, type StateNotice } from './logger.js';
 import { CUSTOMERS_NAMED, type MassSilenceNotice } from './mass-silence.js';
+import type { TwinNotice } from './twin-watch.js';
 
 /** The facts about a Logger a notification carries. */
 export interface LoggerFacts {
@@ -47,8 +48,20 @@ export interface MassSilenceNotification {
   readonly notice: MassSilenceNotice;
 }
 
+/** To ops, never to customers' reps: the twin Listener of a pair stopped sweeping (or sweeps again). */
+export interface TwinNotification {
+  readonly id: string;
+  readonly kind: TwinNotice['kind'];
+  /** The Listener that raised it (the watcher). */
+  readonly listener: string;
+  readonly severity: Severity;
+  readonly notice: TwinNotice;
+}
+
 export type LoggerNotification = StateNotification | EventNotification;
-export type Notification = LoggerNotification | MassSilenceNotification;
+/** Notifications about the Listener itself: they go to ops, carry no Logger. */
+export type ListenerNotification = MassSilenceNotification | TwinNotification;
+export type Notification = LoggerNotification | ListenerNotification;
 
 /** The notification for a mass-silence notice. */
 export function massSilenceNotification(
@@ -61,6 +74,35 @@ export function massSilenceNotification(
 
 export function isMassSilence(n: Notification): n is MassSilenceNotification {
   return n.kind === 'MASS_SILENCE' || n.kind === 'MASS_SILENCE_CLEARED';
+}
+
+/** The notification for a twin-watch notice. */
+export function twinNotification(notice: TwinNotice): TwinNotification {
+  const severity: Severity = notice.kind === 'LISTENER_SILENT' ? 'critical' : 'info';
+  return { id: notice.id, kind: notice.kind, listener: notice.watcher, severity, notice };
+}
+
+export function isTwinWatch(n: Notification): n is TwinNotification {
+  return n.kind === 'LISTENER_SILENT' || n.kind === 'LISTENER_RECOVERED';
+}
+
+/** About the Listener itself (mass silence, twin watch): to ops, no Logger named. */
+export function isAboutListener(n: Notification): n is ListenerNotification {
+  return isMassSilence(n) || isTwinWatch(n);
+}
+
+/**
+ * `Listener GEOCSCLNRB has not swept within two periods (last seen …); Listener GEOCSCLNRA is paging alone.`
+ */
+function twinHeadline(n: TwinNotification): string {
+  const { notice } = n;
+  if (notice.kind === 'LISTENER_SILENT') {
+    const seen = notice.lastSweepAt === undefined ? 'never seen' : `last seen ${iso(notice.lastSweepAt)}`;
+    return `Listener ${notice.twin} has not swept within two periods (${seen}); Listener ${notice.watcher} is paging alone.`;
+  }
+  const after =
+    notice.silentForMs === undefined ? '' : ` after ${formatDuration(notice.silentForMs)} of silence`;
+  return `Listener ${notice.twin} sweeps again${after}; Listeners ${notice.watcher} and ${notice.twin} watch the fleet together again.`;
 }
 
 /** `MASS SILENCE 42 Loggers (9 customers) … held until …` */
@@ -83,6 +125,8 @@ export const DETAIL_TYPES = {
   CUSTOMER_BLIND: 'Customer Blind',
   MASS_SILENCE: 'Mass Silence',
   MASS_SILENCE_CLEARED: 'Mass Silence Cleared',
+  LISTENER_SILENT: 'Listener Silent',
+  LISTENER_RECOVERED: 'Listener Recovered',
 } as const;
 
 const SMS_MAX = 140;
@@ -108,7 +152,7 @@ export function eventNotification(logger: Logger, event: LoggerEvent, listener: 
 
 /** Whether on-call people are paged (SNS): state changes, and forwarded events of severity error or critical. */
 export function pagesOnCall(notification: Notification): boolean {
-  if (isMassSilence(notification) || notification.kind !== 'LOGGER_EVENT') return true;
+  if (isAboutListener(notification) || notification.kind !== 'LOGGER_EVENT') return true;
   return notification.severity === 'error' || notification.severity === 'critical';
 }
 
@@ -118,6 +162,7 @@ export function pagesOnCall(notification: Notification): boolean {
  */
 export function headline(n: Notification): string {
   if (isMassSilence(n)) return massSilenceHeadline(n);
+  if (isTwinWatch(n)) return twinHeadline(n);
   const who = `Side ${n.logger.side} Logger of ${n.logger.customer}`;
   switch (n.kind) {
     case 'LOGGER_SILENT': {
@@ -155,13 +200,14 @@ function twinSentence(notice: StateNotice): string {
 
 /** The one-line form written to the local Listener's stdout: `ALARM …`, `CLEARED …`, `EVENT …`. */
 export function consoleLine(n: Notification): string {
-  if (isMassSilence(n)) return `${tag(n)} ${headline(n)}`;
+  if (isAboutListener(n)) return `${tag(n)} ${headline(n)}`;
   return `${tag(n, 'EVENT')} ${formatLoggerId(n.logger)} ${headline(n)}`;
 }
 
 /** The tag people scan for: `ALARM`, `CLEARED`, or an event's severity. */
 function tag(n: Notification, eventTag?: string): string {
   if (isMassSilence(n)) return n.kind === 'MASS_SILENCE' ? 'MASS SILENCE' : 'MASS SILENCE CLEARED';
+  if (isTwinWatch(n)) return n.kind === 'LISTENER_SILENT' ? 'LISTENER SILENT' : 'LISTENER RECOVERED';
   if (n.kind === 'LOGGER_SILENT') return n.notice.reminder ? 'REMINDER' : 'ALARM';
   if (n.kind === 'CUSTOMER_BLIND') return 'BLIND';
   if (n.kind === 'LOGGER_RECOVERED') return 'CLEARED';
@@ -173,6 +219,10 @@ export function subject(n: Notification): string {
   if (isMassSilence(n)) {
     const what = n.kind === 'MASS_SILENCE' ? `${n.notice.count} Loggers silent together` : 'over';
     return truncate(`[${tag(n)}] ${what} (Listener ${n.listener})`, SUBJECT_MAX);
+  }
+  if (isTwinWatch(n)) {
+    const what = n.kind === 'LISTENER_SILENT' ? 'has not swept: paging alone' : 'sweeps again';
+    return truncate(`[${tag(n)}] ${n.notice.twin} ${what} (Listener ${n.listener})`, SUBJECT_MAX);
   }
   return truncate(
     `[${tag(n)}] ${formatLoggerId(n.logger)} ${describeKind(n)} (Listener ${n.listener})`,
@@ -211,6 +261,7 @@ export const BLIND_RUNBOOK: readonly string[] = [
 /** The email body: the headline, the facts, `links` (the console's, if any), and for a silent Logger the runbook. */
 export function emailText(n: Notification, links: readonly string[] = []): string {
   if (isMassSilence(n)) return massSilenceEmail(n);
+  if (isTwinWatch(n)) return twinEmail(n);
   const facts: [string, string | undefined][] = [
     ['Logger', formatLoggerId(n.logger)],
     ['Listener', n.listener],
@@ -261,11 +312,29 @@ function massSilenceEmail(n: MassSilenceNotification): string {
   return lines.join('\n');
 }
 
+/** What ops should do when the twin Listener stops sweeping (docs/operations.md has the full text). */
+export const LISTENER_SILENT_RUNBOOK: readonly string[] = [
+  'This Listener is paging alone: every silent Logger is still paged (by this side), nothing is lost yet.',
+  "Check the twin's region: its AWS Health dashboard, its sweeper's errors and schedule (listener doctor --stage <its stage>).",
+  'While it is down, Loggers and bridges configured with both URLs phone home to this side; check that they do.',
+  'When it sweeps again, LISTENER_RECOVERED follows once; nothing else to clear.',
+];
+
+function twinEmail(n: TwinNotification): string {
+  const { notice } = n;
+  const lines = [headline(n), '', `Watching Listener: ${notice.watcher}`, `Silent Listener: ${notice.twin}`];
+  lines.push(`Last sweep seen: ${notice.lastSweepAt === undefined ? 'never' : iso(notice.lastSweepAt)}`);
+  lines.push(`Sweep period: ${formatDuration(notice.sweepEveryMs)}`, `At: ${iso(notice.at)}`);
+  if (n.kind === 'LISTENER_SILENT')
+    lines.push('', ...LISTENER_SILENT_RUNBOOK.map((s, i) => `${i + 1}. ${s}`));
+  return lines.join('\n');
+}
+
 /** String message attributes for SNS subscription filter policies. */
 export function messageAttributes(
   n: Notification,
 ): Record<'kind' | 'customer' | 'side' | 'severity', string> {
-  if (isMassSilence(n)) return { kind: n.kind, customer: '-', side: '-', severity: n.severity };
+  if (isAboutListener(n)) return { kind: n.kind, customer: '-', side: '-', severity: n.severity };
   return { kind: n.kind, customer: n.logger.customer, side: n.logger.side, severity: n.severity };
 }
 
@@ -279,6 +348,19 @@ export function eventDetail(n: Notification): Record<string, unknown> {
       severity: n.severity,
       at: iso(notice.at),
       holdUntil: iso(notice.holdUntil),
+      message: headline(n),
+    };
+  }
+  if (isTwinWatch(n)) {
+    const { sent: _, lastSweepAt, silentForMs, sweepEveryMs, ...notice } = n.notice;
+    return {
+      ...notice,
+      listener: n.listener,
+      severity: n.severity,
+      at: iso(notice.at),
+      lastSweepAt: lastSweepAt === undefined ? null : iso(lastSweepAt),
+      sweepEverySeconds: Math.round(sweepEveryMs / 1000),
+      ...(silentForMs === undefined ? {} : { silentForSeconds: Math.round(silentForMs / 1000) }),
       message: headline(n),
     };
   }

@@ -54,6 +54,22 @@ function settled(outbox: readonly StateNotice[]): StateNotice[] {
   return outbox.map(({ awaitingTwin: _, ...notice }) => notice);
 }
 
+/**
+ * Records that Listener `listener` heard the Logger at `at`: its first hearing stays, its last moves forward
+ * only (a late relayed record says nothing newer); the latest phone-home names {@link Logger.lastHeardBy}.
+ */
+export function withHearing(logger: Logger, listener: string | undefined, at: number): Logger {
+  if (listener === undefined) return logger;
+  const before = logger.heardBy?.[listener];
+  const hearing = { first: Math.min(before?.first ?? at, at), last: Math.max(before?.last ?? at, at) };
+  const latest = logger.lastSeenAt === undefined || at >= logger.lastSeenAt;
+  return {
+    ...logger,
+    heardBy: { ...logger.heardBy, [listener]: hearing },
+    ...(latest ? { lastHeardBy: listener } : {}),
+  };
+}
+
 /** How a notice describes the twin at `now`. */
 export function twinFacts(twin: Logger, now: number): TwinFacts {
   return {
@@ -73,15 +89,18 @@ export function phoneHome(
   receivedAt: number,
   report: PhoneHomeReport = {},
   outboxRetryMs = DEFAULT_OUTBOX_RETRY_MS,
+  /** The Listener that heard it (its name), recorded in {@link Logger.heardBy}. */
+  heardBy?: string,
 ): Transition {
+  const heard = withHearing(logger, heardBy, receivedAt);
   if (logger.lastSeenAt !== undefined && receivedAt < logger.lastSeenAt) {
     // An older phone-home relayed late (a bridge's spool): it joins the history, but says nothing newer
     // about the Logger, so neither its deadline nor its state moves.
-    return { next: { ...logger, arrivals: withArrival(logger.arrivals, receivedAt) } };
+    return { next: { ...heard, arrivals: withArrival(logger.arrivals, receivedAt) } };
   }
   const deadline = deadlineAfter(receivedAt, logger.eventTimeoutMs);
   const seen: Logger = {
-    ...logger,
+    ...heard,
     lastSeenAt: receivedAt,
     arrivals: withArrival(logger.arrivals, receivedAt),
     ...(report.intervalMs === undefined ? {} : { reportedIntervalMs: report.intervalMs }),

@@ -4,7 +4,7 @@
  * the request said: a value, a header or an unknown field name could carry anything (a token, markup).
  */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { UnknownLoggerError, ValidationError } from '../domain/errors.js';
 import { HttpError, payloadTooLarge, unsupportedMediaType } from './http-error.js';
 
@@ -30,7 +30,7 @@ export interface BodyOptions {
 }
 
 /** Parses and validates the JSON body; throws 413, 415 or a {@link ValidationError} (400) naming the field. */
-export function readJsonBody<S extends z.ZodType>(
+export function readJsonBody<S extends z.ZodMiniType>(
   event: APIGatewayProxyEventV2,
   schema: S,
   options: BodyOptions,
@@ -74,7 +74,7 @@ export function isBodyMistake(error: unknown): boolean {
  * nothing extra (the caller's one conditional write checks the token); a body with any problem is first
  * held against `authenticate`, so a caller without a valid token gets 401 and learns nothing of its body.
  */
-export async function readJsonBodyOnceAuthenticated<S extends z.ZodType>(
+export async function readJsonBodyOnceAuthenticated<S extends z.ZodMiniType>(
   event: APIGatewayProxyEventV2,
   schema: S,
   options: BodyOptions,
@@ -96,7 +96,7 @@ export function fieldPath(path: readonly PropertyKey[]): string {
     .join('');
 }
 
-function parseWith<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
+function parseWith<S extends z.ZodMiniType>(schema: S, value: unknown): z.output<S> {
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];

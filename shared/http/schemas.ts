@@ -2,7 +2,7 @@
  * The HTTP API's request bodies (zod) and size limits. Unknown fields are rejected, so a misspelt field is
  * a clear 400 (listing the allowed fields) rather than silently ignored.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { ValidationError } from '../domain/errors.js';
 import { MAX_EVENT_MESSAGE_BYTES, MAX_EVENTS_PER_BATCH, SEVERITIES } from '../domain/event.js';
 import type { PhoneHomeReport } from '../domain/transitions.js';
@@ -17,16 +17,20 @@ const isoTime = z.iso.datetime({
   offset: true,
   error: 'must be an ISO-8601 time, e.g. 2026-11-24T17:00:00Z',
 });
+const text = (max: number) =>
+  z
+    .string({ error: 'must be text' })
+    .check(z.minLength(1, 'must not be empty'), z.maxLength(max, `must be at most ${max} characters`));
 
 /** `POST /v1/heartbeat` body (optional): what the Logger says about itself; never used for deadlines. */
 export const heartbeatBody = strictObject({
-  sentAt: isoTime.optional(),
-  intervalMinutes: z
-    .number({ error: 'must be a number of minutes' })
-    .positive('must be more than 0')
-    .max(7 * 24 * 60, 'must be at most 10080 (7 days)')
-    .optional(),
-  agent: z.string().min(1).max(200, 'must be at most 200 characters').optional(),
+  sentAt: z.optional(isoTime),
+  intervalMinutes: z.optional(
+    z
+      .number({ error: 'must be a number of minutes' })
+      .check(z.positive('must be more than 0'), z.lte(7 * 24 * 60, 'must be at most 10080 (7 days)')),
+  ),
+  agent: z.optional(text(200)),
 });
 export type HeartbeatBody = z.output<typeof heartbeatBody>;
 
@@ -41,19 +45,21 @@ export function heartbeatReport(body: HeartbeatBody): PhoneHomeReport {
 const eventSchema = strictObject({
   id: z
     .string({ error: 'is required: a unique id for this event' })
-    .regex(/^[A-Za-z0-9._:-]{1,128}$/, 'must be 1–128 letters, digits or . _ : -'),
+    .check(z.regex(/^[A-Za-z0-9._:-]{1,128}$/, 'must be 1–128 letters, digits or . _ : -')),
   occurredAt: isoTime,
   severity: z.enum(SEVERITIES, { error: `must be one of ${SEVERITIES.join(', ')}` }),
-  source: z.string().min(1).max(200, 'must be at most 200 characters').optional(),
-  message: z.string({ error: 'is required' }).min(1, 'must not be empty'),
+  source: z.optional(text(200)),
+  message: z.string({ error: 'is required' }).check(z.minLength(1, 'must not be empty')),
 });
 
 /** `POST /v1/events` body: 1–100 events. */
 export const eventsBody = strictObject({
   events: z
     .array(eventSchema, { error: 'is required: a list of 1–100 events' })
-    .min(1, 'must hold at least one event')
-    .max(MAX_EVENTS_PER_BATCH, `must hold at most ${MAX_EVENTS_PER_BATCH} events; split the batch`),
+    .check(
+      z.minLength(1, 'must hold at least one event'),
+      z.maxLength(MAX_EVENTS_PER_BATCH, `must hold at most ${MAX_EVENTS_PER_BATCH} events; split the batch`),
+    ),
 });
 export type EventsBody = z.output<typeof eventsBody>;
 
@@ -87,10 +93,12 @@ export function checkEventsBatch(body: EventsBody): EventsBody {
  * record is answered `rejected` instead of refusing its whole batch.
  */
 export const relayBody = strictObject({
-  bridge: z.string().min(1).max(64).optional(),
+  bridge: z.optional(text(64)),
   records: z
     .array(z.unknown(), { error: 'is required: a list of 1–100 records' })
-    .min(1, 'must hold at least one record')
-    .max(MAX_RELAY_RECORDS, `must hold at most ${MAX_RELAY_RECORDS} records; split the batch`),
+    .check(
+      z.minLength(1, 'must hold at least one record'),
+      z.maxLength(MAX_RELAY_RECORDS, `must hold at most ${MAX_RELAY_RECORDS} records; split the batch`),
+    ),
 });
 export const RELAY_MAX_BYTES = MAX_RELAY_BODY_BYTES;

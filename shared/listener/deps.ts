@@ -39,7 +39,14 @@ export interface ListenerDeps {
   readonly renotifyEveryMs?: number;
   /** The mass-silence guard's settings; absent = off (every silent Logger pages at once). */
   readonly massSilence?: MassSilenceSettings;
-  /** Where ops hear about the Listener's own side (MASS_SILENCE): never the reps' alarm topic. */
+  /**
+   * How often the scheduled sweeper runs. Present only in the sweeper's runtime: each sweep then leaves a
+   * beacon and watches the twin (shared/listener/twin-watch.ts); a sweep run by hand does neither.
+   */
+  readonly sweepEveryMs?: number;
+  /** The other Listener of a pair (`TWIN_LISTENER_NAME`); absent = none, or the one paired on the beacon. */
+  readonly twinListenerName?: string;
+  /** Where ops hear about the Listener's own side (MASS_SILENCE, LISTENER_SILENT): never the reps' alarm topic. */
   readonly opsChannels?: readonly NotificationChannel[];
   readonly log: Log;
   readonly counters: Counters;

@@ -37,7 +37,7 @@ export async function phoneHome(
 }
 
 /**
- * Records a phone-home of Logger `id` given `proof`; `check` sees the stored Logger (absent if none) when
+ * Records a phone-home of Logger `id` given `proof`, and that this Listener (`deps.listenerName`) heard it; `check` sees the stored Logger (absent if none) when
  * the one-request path could not record it, and throws to refuse. A `receivedAt` before `now` (a relayed
  * record, at its bridge's receipt time) is moved forward to at most the Logger's timeout before `now`, so
  * its new deadline is never already past.
@@ -52,13 +52,14 @@ export async function phoneHomeAs(
   now: number = receivedAt,
 ): Promise<PhoneHomeResult> {
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    const fast = await deps.store.recordPhoneHome(id, proof, receivedAt, report, { now });
+    const heardBy = deps.listenerName;
+    const fast = await deps.store.recordPhoneHome(id, proof, receivedAt, report, { now, heardBy });
     if (fast.recorded) return { logger: fast.logger, receivedAt, recovered: false };
     check(fast.current);
     if (!fast.current) throw new UnknownLoggerError();
     const current = fast.current.logger;
     const at = Math.min(now, Math.max(receivedAt, now - current.eventTimeoutMs));
-    const { next, notice } = phoneHomeTransition(current, at, report, deps.outboxRetryMs);
+    const { next, notice } = phoneHomeTransition(current, at, report, deps.outboxRetryMs, heardBy);
     if (await deps.store.writeTransition(current, next)) {
       if (notice) await publishOutbox(deps, next);
       return { logger: next, receivedAt: at, recovered: notice !== undefined };

@@ -11,6 +11,7 @@ import type { ListenerDeps } from './deps.js';
 import { publishEvents } from './events.js';
 import { guardMassSilence, recordSweepOutcome } from './mass-silence.js';
 import { describe, publishOutbox } from './outbox.js';
+import { watchTwinListener } from './twin-watch.js';
 
 export type { SweepReport } from '../ports.js';
 
@@ -103,6 +104,10 @@ export async function sweep(
   } catch (error) {
     deps.log.error('recording the sweep failed', { error: describe(error) });
   }
+  // The beacon the twin Listener of a pair watches, and this side's watch of the twin (LISTENER_SILENT).
+  await watchTwinListener(deps, now).catch((error) =>
+    deps.log.error('the twin watch failed; the next sweep tries again', { error: describe(error) }),
+  );
   return report;
 }
 

@@ -8,9 +8,9 @@
  * `Retry-After: <seconds>`).
  *
  * Shared by the bridge's relay client and the relay Lambda, so both validate the same shapes. Pure: zod
- * schemas, types and constants only.
+ * schemas (zod/mini: the relay Lambda bundles them, see shared/strict-schema.ts), types and constants only.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { MAX_EVENT_MESSAGE_BYTES, SEVERITIES } from '../domain/event.js';
 import { customerSchema, sideSchema } from '../domain/logger.js';
 import { strictObject } from '../strict-schema.js';
@@ -27,8 +27,10 @@ export const RECORD_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
 const utf8Bytes = (text: string): number => Buffer.byteLength(text, 'utf8');
 
 export const recordIdSchema = z
-  .string()
-  .regex(RECORD_ID_PATTERN, 'a record id is 1–128 characters of A–Z, a–z, 0–9, ".", "_", ":" or "-"');
+  .string({ error: 'a record id is text' })
+  .check(
+    z.regex(RECORD_ID_PATTERN, 'a record id is 1–128 characters of A–Z, a–z, 0–9, ".", "_", ":" or "-"'),
+  );
 export const severitySchema = z.enum(SEVERITIES, {
   error: 'the severity is info, warning, error or critical',
 });
@@ -37,18 +39,23 @@ export const loggerTimeSchema = z.iso.datetime({
   offset: true,
   error: 'an ISO-8601 date-time with Z or an offset, e.g. 2026-11-04T10:15:00Z',
 });
-export const messageSchema = z
-  .string()
-  .min(1, 'the message must not be empty')
-  .refine((text) => utf8Bytes(text) <= MAX_EVENT_MESSAGE_BYTES, {
+export const messageSchema = z.string({ error: 'the message is text' }).check(
+  z.minLength(1, 'the message must not be empty'),
+  z.refine((text) => utf8Bytes(text) <= MAX_EVENT_MESSAGE_BYTES, {
     message: `the message is at most ${MAX_EVENT_MESSAGE_BYTES} bytes (UTF-8)`,
-  });
-export const sourceSchema = z.string().min(1).max(256, 'the source is at most 256 characters');
+  }),
+);
+export const sourceSchema = z
+  .string({ error: 'the source is text' })
+  .check(
+    z.minLength(1, 'the source must not be empty'),
+    z.maxLength(256, 'the source is at most 256 characters'),
+  );
+const WHOLE_MINUTES = 'intervalMinutes is a whole number of minutes';
+const INTERVAL_RANGE = 'intervalMinutes is from 1 to 10080 (7 days)';
 export const intervalMinutesSchema = z
-  .number()
-  .int('intervalMinutes is a whole number of minutes')
-  .min(1)
-  .max(7 * 24 * 60);
+  .number({ error: WHOLE_MINUTES })
+  .check(z.int({ error: WHOLE_MINUTES }), z.gte(1, INTERVAL_RANGE), z.lte(7 * 24 * 60, INTERVAL_RANGE));
 
 const base = {
   id: recordIdSchema,
@@ -59,22 +66,22 @@ const base = {
    * When the bridge received the record (its clock, ISO-8601). A record spooled through an outage is
    * applied at this time (bounded to the Logger's timeout before the Listener's now), not at delivery.
    */
-  receivedAt: z.iso
-    .datetime({ offset: true, error: 'receivedAt is an ISO-8601 date-time, e.g. 2026-11-04T10:15:00Z' })
-    .optional(),
+  receivedAt: z.optional(
+    z.iso.datetime({ offset: true, error: 'receivedAt is an ISO-8601 date-time, e.g. 2026-11-04T10:15:00Z' }),
+  ),
 };
 
 export const relayHeartbeatSchema = strictObject({
   ...base,
   type: z.literal('heartbeat'),
-  intervalMinutes: intervalMinutesSchema.optional(),
+  intervalMinutes: z.optional(intervalMinutesSchema),
 });
 
 export const relayEventSchema = strictObject({
   ...base,
   type: z.literal('event'),
   severity: severitySchema,
-  source: sourceSchema.optional(),
+  source: z.optional(sourceSchema),
   message: messageSchema,
 });
 
@@ -85,11 +92,20 @@ export const relayRecordSchema = z.discriminatedUnion('type', [relayHeartbeatSch
 
 export const relayRequestSchema = strictObject({
   /** The bridge's site name, for diagnosis only (the token identifies the bridge). */
-  bridge: z.string().min(1).max(64).optional(),
+  bridge: z.optional(
+    z
+      .string({ error: 'the bridge is its site name' })
+      .check(
+        z.minLength(1, 'the bridge is its site name'),
+        z.maxLength(64, 'the bridge is at most 64 characters'),
+      ),
+  ),
   records: z
-    .array(relayRecordSchema)
-    .min(1, 'send at least one record')
-    .max(MAX_RELAY_RECORDS, `send at most ${MAX_RELAY_RECORDS} records per request`),
+    .array(relayRecordSchema, { error: 'records is a list of 1–100 records' })
+    .check(
+      z.minLength(1, 'send at least one record'),
+      z.maxLength(MAX_RELAY_RECORDS, `send at most ${MAX_RELAY_RECORDS} records per request`),
+    ),
 });
 
 export const RELAY_STATUSES = ['accepted', 'duplicate', 'rejected'] as const;
@@ -99,7 +115,7 @@ export const relayResultSchema = z.object({
   id: z.string(),
   status: z.enum(RELAY_STATUSES),
   /** Why a record was rejected (set for `rejected`). */
-  reason: z.string().optional(),
+  reason: z.optional(z.string()),
 });
 
 export const relayResponseSchema = z.object({ results: z.array(relayResultSchema) });
@@ -109,7 +125,7 @@ export const relayErrorBodySchema = z.object({
   error: z.object({
     code: z.string(),
     message: z.string(),
-    recordId: z.string().optional(),
+    recordId: z.optional(z.string()),
   }),
 });
 

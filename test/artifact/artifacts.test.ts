@@ -6,7 +6,12 @@
  * every permission a role has must be used by its function (or be acknowledged below with the reason).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DynamoLocal, ensureTable, localClient, startDynamoLocal } from '../../cli/dynamo-local.js';
+import {
+  type DynamoLocal,
+  ensureTable,
+  localClient,
+  startDynamoLocal,
+} from '../../cli/local/dynamo-local.js';
 import { DynamoLoggerStore } from '../../shared/adapters/dynamo-logger-store.js';
 import { FUNCTION_NAMES, type FunctionName } from '../../shared/http/routes.js';
 import { registerBridge, registerLogger } from '../../shared/listener/register.js';

@@ -8,7 +8,7 @@ import { mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../cli/dynamo-local.js';
+import { freePort } from '../../cli/local/dynamo-local.js';
 import { countLines, readNotifications } from '../support/cli.js';
 import { fencedBlocks, ROOT, read, section } from './markdown.js';
 

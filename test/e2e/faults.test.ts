@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { isDynamoLocalOf, PID_FILE } from '../../cli/dynamo-local.js';
+import { isDynamoLocalOf, PID_FILE } from '../../cli/local/dynamo-local.js';
 import { addLogger, FAST_LOCAL, type LocalListener, startLocalListener } from '../support/cli.js';
 
 let listener: LocalListener | undefined;

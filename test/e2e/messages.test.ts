@@ -105,6 +105,22 @@ function expectOneLine(stderr: string, text: string) {
 }
 
 describe.concurrent('usage mistakes: exit 2, saying what was probably meant', () => {
+  it('`--side` picks a Listener of a pair stage only: a or b, with --stage', async () => {
+    const cases: [string[], string][] = [
+      [['--stage', 'prod', '--side', 'b'], 'stage prod is not a Listener pair — leave out --side'],
+      [
+        ['--stage', 'prod-pair', '--side', 'B'],
+        '--side B is not a side of a pair — pass --side a or --side b',
+      ],
+      [['--side', 'b'], '--side picks a Listener of a pair stage — pass it with --stage <pair stage>'],
+    ];
+    for (const [args, message] of cases) {
+      const { code, stderr } = await cli(['logger', 'list', ...args]);
+      expect(code, args.join(' ')).toBe(2);
+      expectOneLine(stderr, message);
+    }
+  });
+
   it('`events --since 2 hours` (unquoted) suggests --since 2h', async () => {
     const { code, stderr } = await cli(['events', '--since', '2', 'hours']);
     expect(code).toBe(2);
@@ -217,6 +233,15 @@ describe.concurrent('cannot reach the Listener or AWS: exit 3, saying what to do
     const { code, stderr } = await cli(['logger', 'list', '--table', 'phl'], fakeAws());
     expect(code).toBe(3);
     expectOneLine(stderr, 'no AWS region is set — pass --region <region>');
+  });
+
+  it("a pair stage's side b: its own stack in its own region", async () => {
+    const { code, stderr } = await cli(['logger', 'list', '--stage', 'prod-pair', '--side', 'b'], fakeAws());
+    expect(code).toBe(3);
+    expectOneLine(
+      stderr,
+      'stack PhoneHomeListener-prod-pair-b not found in us-east-2 — deploy it with npx cdk deploy -c stage=prod-pair --all',
+    );
   });
 
   it('a stage whose stack is not deployed (or not in that region)', async () => {

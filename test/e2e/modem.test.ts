@@ -9,7 +9,13 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { formatRecord } from '../../bridge/record.js';
-import { FakeModem, type PtyPair, startPtyPair, waitFor } from '../integration/bridge/harness.js';
+import {
+  BRIDGE_PROCESS_START_MS,
+  FakeModem,
+  type PtyPair,
+  startPtyPair,
+  waitFor,
+} from '../integration/bridge/harness.js';
 import {
   addLogger,
   countLines,
@@ -53,7 +59,7 @@ beforeAll(async () => {
   bridge.stderr?.on('data', (chunk: Buffer) => {
     bridgeOutput += chunk.toString();
   });
-  await modem.ready();
+  await modem.ready(0, BRIDGE_PROCESS_START_MS);
 }, 90_000);
 
 afterAll(async () => {

@@ -220,6 +220,8 @@ describe('the Lambda functions', () => {
     });
     // No source maps are shipped, so nothing to enable.
     expect(envOf(dev, 'sweeper')).not.toHaveProperty('NODE_OPTIONS');
+    // The sweeper knows its schedule's period: a pair's twin watch pages after two of them.
+    expect(envOf(dev, 'sweeper').SWEEP_EVERY).toBe(dev.config.sweepRate);
   });
 
   it('get the stage reminder period (prod reminds every 4h while DOWN and unacknowledged)', () => {

@@ -33,6 +33,7 @@ describe('resolveStage', () => {
     cfn.on(DescribeStacksCommand, { StackName: 'PhoneHomeListener-dev' }).resolves(stackWith(outputs));
     await expect(resolveStage('dev', { client: client() })).resolves.toEqual({
       stackName: 'PhoneHomeListener-dev',
+      listenerName: 'GEOCSCLNRA-DEV',
       region: 'eu-west-1',
       tableName: 'PhoneHomeListener-dev-StoreTable-XYZ',
       apiUrl: 'https://abc123.execute-api.eu-west-1.amazonaws.com',
@@ -78,5 +79,21 @@ describe('resolveStage', () => {
     await expect(resolveStage('prod', { region: 'us-east-1' })).resolves.toMatchObject({
       region: 'us-east-1',
     });
+  });
+
+  it("finds a pair stage's side a by default, and side b with side: 'b', each in its region", async () => {
+    cfn.on(DescribeStacksCommand).resolves(stackWith(outputs));
+    await expect(resolveStage('prod-pair')).resolves.toMatchObject({
+      stackName: 'PhoneHomeListener-prod-pair-a',
+      region: 'us-east-1',
+      listenerName: 'GEOCSCLNRA',
+    });
+    await expect(resolveStage('prod-pair', { side: 'b' })).resolves.toMatchObject({
+      stackName: 'PhoneHomeListener-prod-pair-b',
+      region: 'us-east-2',
+      listenerName: 'GEOCSCLNRB',
+    });
+    const asked = cfn.commandCalls(DescribeStacksCommand).map((call) => call.args[0].input.StackName);
+    expect(asked).toEqual(['PhoneHomeListener-prod-pair-a', 'PhoneHomeListener-prod-pair-b']);
   });
 });

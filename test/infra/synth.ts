@@ -38,6 +38,8 @@ export function testApp(): App {
 export interface Synthesized {
   readonly app: App;
   readonly stack: ListenerStack;
+  /** Every stack of the stage: `[stack]`, or both sides of a pair (`stack` is side a's). */
+  readonly stacks: readonly ListenerStack[];
   readonly config: StageConfig;
   readonly template: Template;
 }
@@ -45,8 +47,8 @@ export interface Synthesized {
 /** Builds and synthesizes `stage` (from `stages`, default the real ones). Synth runs cdk-nag too. */
 export function synthStage(stage: string, stages?: Readonly<Record<string, StageInput>>): Synthesized {
   const app = testApp();
-  const { stack, config } = buildListener(app, stage, stages);
-  return { app, stack, config, template: Template.fromStack(stack) };
+  const { stack, stacks, config } = buildListener(app, stage, stages);
+  return { app, stack, stacks, config, template: Template.fromStack(stack) };
 }
 
 /** Deletes every assembly written by this test file; call from `afterAll`. */

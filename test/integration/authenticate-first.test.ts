@@ -6,7 +6,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
-import { localClient } from '../../cli/dynamo-local.js';
+import { localClient } from '../../cli/local/dynamo-local.js';
 import { createHandler as createEvents } from '../../functions/events/handler.js';
 import { createHandler as createHeartbeat } from '../../functions/heartbeat/handler.js';
 import { createHandler as createRelay } from '../../functions/relay/handler.js';

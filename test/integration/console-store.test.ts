@@ -3,7 +3,7 @@
  * one-time links used once, and one signing key however many cold starts race to create it.
  */
 import { afterEach, describe, expect, inject, it } from 'vitest';
-import { localClient } from '../../cli/dynamo-local.js';
+import { localClient } from '../../cli/local/dynamo-local.js';
 import { DynamoAuditLog } from '../../shared/adapters/dynamo-audit-log.js';
 import { DynamoConsoleKeys, DynamoUsedLinks } from '../../shared/adapters/dynamo-console-items.js';
 import { acknowledgeAlarm, pauseLogger } from '../../shared/listener/admin.js';

@@ -3,7 +3,7 @@
  * stops it afterwards, java included.
  */
 import type { TestProject } from 'vitest/node';
-import { startDynamoLocal } from '../../cli/dynamo-local.js';
+import { startDynamoLocal } from '../../cli/local/dynamo-local.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {

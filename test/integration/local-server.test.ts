@@ -5,8 +5,8 @@
 import type { Server } from 'node:http';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { freePort } from '../../cli/dynamo-local.js';
-import { startLocalServer } from '../../cli/local-server.js';
+import { freePort } from '../../cli/local/dynamo-local.js';
+import { startLocalServer } from '../../cli/local/server.js';
 import { createHandler as createEvents } from '../../functions/events/handler.js';
 import { handler as health } from '../../functions/health/handler.js';
 import { createHandler as createHeartbeat } from '../../functions/heartbeat/handler.js';

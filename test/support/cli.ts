@@ -3,7 +3,7 @@ import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { freePort } from '../../cli/dynamo-local.js';
+import { freePort } from '../../cli/local/dynamo-local.js';
 
 const BIN = resolve(import.meta.dirname, '../../cli/bin.js');
 

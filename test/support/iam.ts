@@ -50,6 +50,12 @@ export class TemplateNames {
         case 'AWS::DynamoDB::Table':
           this.set(id, name, { Arn: arn('dynamodb', `table/${name}`) });
           break;
+        case 'AWS::DynamoDB::GlobalTable': {
+          // Named by the stage (a Listener pair): the same name in every replica region.
+          const tableName = String(resource.Properties?.TableName ?? name);
+          this.set(id, tableName, { Arn: arn('dynamodb', `table/${tableName}`) });
+          break;
+        }
         case 'AWS::SNS::Topic':
           this.set(id, arn('sns', name), { TopicName: name, TopicArn: arn('sns', name) });
           break;

@@ -7,7 +7,7 @@ import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
-import { ensureTable, localClient } from '../../cli/dynamo-local.js';
+import { ensureTable, localClient } from '../../cli/local/dynamo-local.js';
 import { DynamoLoggerStore } from '../../shared/adapters/dynamo-logger-store.js';
 import { EventBridgeNotifier } from '../../shared/adapters/eventbridge-notifier.js';
 import { SnsNotifier } from '../../shared/adapters/sns-notifier.js';

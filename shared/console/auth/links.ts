@@ -4,7 +4,7 @@
  * acknowledge link only opens a confirmation page: a mail scanner following it acknowledges nothing.
  */
 import { formatLoggerId, type LoggerId, parseLoggerId } from '../../domain/logger.js';
-import { isMassSilence, type Notification } from '../../domain/notification.js';
+import { isAboutListener, type Notification } from '../../domain/notification.js';
 import { CONSOLE_PATH, loggerPath } from '../routes.js';
 import { randomId, signToken, verifyToken } from './signing.js';
 
@@ -68,7 +68,7 @@ export function emailLinks(
   key: Buffer | undefined,
   now: number,
 ): string[] {
-  if (isMassSilence(n)) return []; // to ops, about the Listener: no Logger page to link
+  if (isAboutListener(n)) return []; // to ops, about the Listener: no Logger page to link
   const base = consoleUrl.replace(/\/+$/, '').replace(/\/console$/, '');
   const lines = [`Logger page: ${base}${loggerPath(n.logger)}`];
   const alarm = n.kind === 'LOGGER_SILENT' || n.kind === 'CUSTOMER_BLIND';

@@ -35,6 +35,7 @@ export function loggerBody(data: LoggerPageData, viewer: Viewer): Html {
 <dl class="facts-list">
 <dt>State</dt><dd>${stateSentence(logger, now)}</dd>
 <dt>Last phone-home</dt><dd>${ago(logger.lastSeenAt, now)}</dd>
+${heardByRow(logger, now)}
 <dt>Deadline</dt><dd>${logger.state === 'PAUSED' ? 'none (paused)' : ago(logger.deadline, now)}${view.overdue ? html` <strong>overdue: the alarm is raised at the next sweep</strong>` : ''}</dd>
 ${logger.ack ? html`<dt>Owned by</dt><dd>${logger.ack.by} ${ago(logger.ack.at, now)}${logger.ack.ticket ? html` · ${logger.ack.ticket}` : ''}${logger.ack.note ? html` · ${logger.ack.note}` : ''}</dd>` : ''}
 <dt>Other side</dt><dd>${twin ? html`<a href="${loggerPath(twin)}">${formatLoggerId(twin)}</a> ${badge(consoleState(twin, now))}` : html`<span class="muted">not registered</span>`}</dd>
@@ -64,6 +65,13 @@ ${data.events.length === 0 ? html`<p class="muted">No events forwarded recently.
 <section aria-labelledby="doctor-h"><h2 id="doctor-h">Doctor</h2>
 ${data.findings.length === 0 ? html`<p>No findings.</p>` : html`<ul class="findings">${data.findings.map((f) => html`<li>${badge(f.severity)} ${f.message}${f.remedy.length > 0 ? html`<ul>${f.remedy.map((r) => html`<li>${r}</li>`)}</ul>` : ''}</li>`)}</ul>`}
 </section>`;
+}
+
+/** Which Listener of a pair heard it, the latest first (absent before any phone-home was recorded so). */
+function heardByRow(logger: Logger, now: number): Html | '' {
+  const heard = Object.entries(logger.heardBy ?? {}).sort(([, a], [, b]) => b.last - a.last);
+  if (heard.length === 0) return '';
+  return html`<dt>Heard by</dt><dd>${heard.map(([name, h], i) => html`${i > 0 ? '; ' : ''}${name} ${ago(h.last, now)}`)}</dd>`;
 }
 
 function stateSentence(logger: Logger, now: number): Html {

@@ -64,6 +64,9 @@ export async function startPtyPair(dir: string, suffix = ''): Promise<PtyPair> {
  * Plays the modem on the far side of the PTY. In command mode it answers `OK` to every `AT…` line except
  * `ATA` (the test decides what the call does), unless `hung`. `lines` is everything the bridge wrote.
  */
+/** How long a bridge process may take to start on a busy 2-core machine (seen: 7 s under load). */
+export const BRIDGE_PROCESS_START_MS = 20_000;
+
 export class FakeModem {
   readonly lines: string[] = [];
   /** A hung modem answers nothing. `onHungCommand` may revive it. */
@@ -106,9 +109,12 @@ export class FakeModem {
     ).then((n) => n - 1);
   }
 
-  /** Waits until the modem was initialised (`ATS0=0`, the last default init string, was answered). */
-  async ready(from = 0): Promise<number> {
-    return this.expectLine(/^ATS0=0$/, from);
+  /**
+   * Waits until the modem was initialised (`ATS0=0`, the last default init string, was answered). A bridge
+   * just spawned as a process first compiles the CLI (tsx): give it `BRIDGE_PROCESS_START_MS`.
+   */
+  async ready(from = 0, timeoutMs = 5_000): Promise<number> {
+    return this.expectLine(/^ATS0=0$/, from, timeoutMs);
   }
 
   /** RING → ATA → CONNECT <speed>. */

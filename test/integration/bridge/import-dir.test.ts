@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type BridgeHandle, startBridge } from '../../../bridge/bridge.js';
 import { parseBridgeConfig } from '../../../bridge/config.js';
-import type { ImportDirectory } from '../../../bridge/import-dir.js';
+import type { ImportDirectory } from '../../../bridge/import-dir/import-dir.js';
 import { silentLog } from '../../../bridge/log.js';
 import { formatRecord, type PhoneHomeRecord } from '../../../bridge/record.js';
 import { FakeRelay } from './harness.js';

@@ -8,7 +8,16 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { formatRecord } from '../../../bridge/record.js';
-import { exited, FakeModem, FakeRelay, type PtyPair, startPtyPair, unusedPort, waitFor } from './harness.js';
+import {
+  BRIDGE_PROCESS_START_MS,
+  exited,
+  FakeModem,
+  FakeRelay,
+  type PtyPair,
+  startPtyPair,
+  unusedPort,
+  waitFor,
+} from './harness.js';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 const RECORDS = 130; // more than one relay batch
@@ -86,7 +95,7 @@ describe('spool', () => {
     // 1. The relay is down; the bridge still answers the call and ACKs every record.
     const first = await pair('1');
     const bridge1 = runBridge(await writeConfig('bridge1.json', first.pty.bridgeSide, apiUrl));
-    await first.modem.ready(0).catch((error: Error) => {
+    await first.modem.ready(0, BRIDGE_PROCESS_START_MS).catch((error: Error) => {
       throw new Error(`${error.message}\n--- bridge output ---\n${bridge1.output()}`);
     });
     const lines = ids.map((id) =>

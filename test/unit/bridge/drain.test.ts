@@ -2,10 +2,10 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Drainer } from '../../../bridge/drain.js';
 import { silentLog } from '../../../bridge/log.js';
-import type { RelayOutcome } from '../../../bridge/relay-client.js';
-import { Spool } from '../../../bridge/spool.js';
+import type { RelayOutcome } from '../../../bridge/relay/client.js';
+import { Drainer } from '../../../bridge/spool/drain.js';
+import { Spool } from '../../../bridge/spool/spool.js';
 import type { RelayRecord } from '../../../shared/relay/protocol.js';
 
 const hb = (id: string): RelayRecord => ({

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { backoffDelay, parseRetryAfter } from '../../../bridge/backoff.js';
-import { LineSplitter } from '../../../bridge/lines.js';
+import { LineSplitter } from '../../../bridge/modem/lines.js';
+import { backoffDelay, parseRetryAfter } from '../../../bridge/relay/backoff.js';
 
 describe('line splitter', () => {
   it('splits on CR, LF and CRLF across chunk boundaries', () => {

@@ -6,7 +6,7 @@ import {
   type ModemSettings,
   type ModemState,
   step,
-} from '../../../bridge/modem-machine.js';
+} from '../../../bridge/modem/machine.js';
 import { formatRecord, type PhoneHomeRecord } from '../../../bridge/record.js';
 
 const settings: ModemSettings = {

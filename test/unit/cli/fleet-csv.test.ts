@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { CSV_HEADER, csvDuration, csvLine, parseFleetCsv, splitCsvLine } from '../../../cli/fleet-csv.js';
+import {
+  CSV_HEADER,
+  csvDuration,
+  csvLine,
+  parseFleetCsv,
+  splitCsvLine,
+} from '../../../cli/commands/fleet-csv.js';
 import { newLogger } from '../../../shared/domain/logger.js';
 
 const MINUTE = 60_000;

@@ -22,6 +22,7 @@ describe('loadConfig', () => {
       defaultHeartbeatIntervalMs: 720 * 60_000,
       eventRetentionMs: 30 * 86_400_000,
       outboxRetryMs: 30_000,
+      sweepEveryMs: 60_000,
       massSilence: { minLoggers: 20, fraction: 0.2, windowMs: 600_000, holdMs: 900_000 },
     });
   });
@@ -65,9 +66,13 @@ describe('loadConfig', () => {
       DEFAULT_HEARTBEAT_INTERVAL: '2s',
       EVENT_RETENTION: '7d',
       OUTBOX_RETRY: '5s',
+      TWIN_LISTENER_NAME: 'GEOCSCLNRB',
+      SWEEP_EVERY: '10s',
     });
     expect(config).toEqual({
       listenerName: 'GEOCSCLNRA',
+      twinListenerName: 'GEOCSCLNRB',
+      sweepEveryMs: 10_000,
       tableName: 'phone-home-loggers',
       alarmTopicArn: 'arn:aws:sns:eu-west-1:123456789012:alarms',
       eventBusName: 'listener-bus',
@@ -107,8 +112,33 @@ describe('loadConfig', () => {
     expect(configError({ ...REQUIRED, [name]: '0s' }).message).toContain(name);
   });
 
+  it('knows its twin when it is one of a pair (TWIN_LISTENER_NAME), naming the variable when it is bad', () => {
+    expect(loadConfig({ ...REQUIRED, TWIN_LISTENER_NAME: 'GEOCSCLNRB' }).twinListenerName).toBe('GEOCSCLNRB');
+    expect(loadConfig(REQUIRED).twinListenerName).toBeUndefined();
+    expect(configError({ ...REQUIRED, TWIN_LISTENER_NAME: 'no spaces' }).message).toContain(
+      "TWIN_LISTENER_NAME must be the twin Listener's name: 1–32 letters",
+    );
+  });
+
   it('rejects a Listener name with characters alarms cannot carry', () => {
     expect(configError({ ...REQUIRED, LISTENER_NAME: 'GEO CSCL' }).message).toContain('LISTENER_NAME');
+  });
+
+  it('reads the twin of a pair and the sweep period its watch needs', () => {
+    const config = loadConfig({ ...REQUIRED, TWIN_LISTENER_NAME: 'GEOCSCLNRB', SWEEP_EVERY: '2m' });
+    expect(config.twinListenerName).toBe('GEOCSCLNRB');
+    expect(config.sweepEveryMs).toBe(120_000);
+    expect(loadConfig(REQUIRED).twinListenerName).toBeUndefined();
+  });
+
+  it('names TWIN_LISTENER_NAME when it is not a Listener name, or is this Listener itself', () => {
+    expect(configError({ ...REQUIRED, TWIN_LISTENER_NAME: 'GEO CSCLB' }).message).toMatch(
+      /TWIN_LISTENER_NAME must be the twin Listener's name/,
+    );
+    expect(configError({ ...REQUIRED, TWIN_LISTENER_NAME: 'GEOCSCLNRA' }).message).toMatch(
+      /TWIN_LISTENER_NAME must name the other Listener/,
+    );
+    expect(configError({ ...REQUIRED, SWEEP_EVERY: 'often' }).message).toContain('SWEEP_EVERY');
   });
 
   it('rejects an alarm topic that is not an ARN', () => {

@@ -107,6 +107,22 @@ describe('pages and actions with a session', () => {
     expect(res.body).not.toContain('<script>x');
   });
 
+  it('says which Listener of a pair heard the Logger, the latest first', async () => {
+    const heard = aLogger({
+      state: 'UP',
+      lastSeenAt: T0 - HOUR,
+      heardBy: {
+        GEOCSCLNRA: { first: T0 - 30 * HOUR, last: T0 - 26 * HOUR },
+        GEOCSCLNRB: { first: T0 - 25 * HOUR, last: T0 - HOUR },
+      },
+      lastHeardBy: 'GEOCSCLNRB',
+    });
+    const { deps } = consoleDeps([heard]);
+    const res = await handleConsole(request('/console/loggers/geocust1/A', { cookie }), deps);
+    const text = res.body.replace(/<[^>]+>/g, '');
+    expect(text).toContain('Heard byGEOCSCLNRB 1h ago; GEOCSCLNRA 1d 2h ago');
+  });
+
   it('refuses a form without the session’s CSRF token, or from another origin', async () => {
     const { deps, audit } = consoleDeps([down()]);
     const path = '/console/loggers/geocust1/A/ack';

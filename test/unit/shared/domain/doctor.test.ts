@@ -4,7 +4,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
+  checkBackupOnly,
   checkBridges,
+  checkCustomerListeners,
   checkDuplex,
   checkIntervalMargin,
   checkObservedIntervals,
@@ -13,6 +15,8 @@ import {
   checkSweeper,
   diagnoseFleet,
   failsCheck,
+  listenerPairOf,
+  pairRoles,
 } from '../../../../shared/domain/doctor.js';
 import type { Logger, PhoneHomeConfig } from '../../../../shared/domain/logger.js';
 import { sweepLogger } from '../../../../shared/domain/transitions.js';
@@ -224,5 +228,166 @@ describe('the Listener itself', () => {
         now,
       }),
     ).toEqual([]);
+  });
+});
+
+describe('Listener pair (issue 13: each side paired with its own Listener)', () => {
+  const PAIR = { a: 'GEOCSCLNRA', b: 'GEOCSCLNRB' };
+  const DAY = 24 * HOUR;
+  /** The fake clock: two days after T0. */
+  const now = T0 + 2 * DAY;
+  /** Heard by `listener` from `first` to `last` (ms before now). */
+  const heard = (listener: string, firstAgo: number, lastAgo: number) => ({
+    [listener]: { first: now - firstAgo, last: now - lastAgo },
+  });
+  const logger = (side: 'A' | 'B', heardBy: Logger['heardBy'], overrides: Partial<Logger> = {}) =>
+    up(now - HOUR, { side, transport: 'https', heardBy, ...overrides });
+
+  describe('primary and backup', () => {
+    it('follows the side letter: side A → Listener A, side B → Listener B', () => {
+      expect(pairRoles(logger('A', {}), PAIR)).toEqual({
+        primary: 'GEOCSCLNRA',
+        backup: 'GEOCSCLNRB',
+        basis: 'side',
+      });
+      expect(pairRoles(logger('B', {}), PAIR)).toMatchObject({ primary: 'GEOCSCLNRB', backup: 'GEOCSCLNRA' });
+    });
+
+    it('takes the name that sorts first as Listener A when a Listener knows only its own and its twin’s', () => {
+      expect(listenerPairOf('GEOCSCLNRB', 'GEOCSCLNRA')).toEqual(PAIR);
+      expect(listenerPairOf('GEOCSCLNRA', 'GEOCSCLNRB')).toEqual(PAIR);
+    });
+
+    it('follows the recorded CSCImportSystemName when it names one of the pair', () => {
+      const configured = logger(
+        'A',
+        {},
+        { phoneHome: { primary: { phone: '9,14081234567', listener: 'geocsclnrb' } } },
+      );
+      expect(pairRoles(configured, PAIR)).toEqual({
+        primary: 'GEOCSCLNRB',
+        backup: 'GEOCSCLNRA',
+        basis: 'configured',
+      });
+    });
+  });
+
+  describe('both sides on one Listener', () => {
+    it('passes a customer whose sides phone their own Listeners', () => {
+      const a = logger('A', heard('GEOCSCLNRA', 10 * DAY, HOUR));
+      const b = logger('B', heard('GEOCSCLNRB', 10 * DAY, HOUR));
+      expect(checkCustomerListeners(a, b, PAIR, now)).toEqual([]);
+    });
+
+    it('fails both sides heard only by Listener A for a day, advising side B to point at Listener B', () => {
+      const a = logger('A', heard('GEOCSCLNRA', 10 * DAY, HOUR));
+      const b = logger('B', {
+        ...heard('GEOCSCLNRA', 5 * DAY, 2 * HOUR),
+        ...heard('GEOCSCLNRB', 9 * DAY, 3 * DAY),
+      });
+      const [finding, ...rest] = checkCustomerListeners(b, a, PAIR, now);
+      expect(rest).toEqual([]);
+      expect(finding).toMatchObject({ rule: 'pair-one-listener', severity: 'warning', subject: 'geocust1' });
+      expect(finding?.message).toContain('both sides of geocust1 have phoned only Listener GEOCSCLNRA');
+      expect(finding?.remedy[0]).toMatch(
+        /^geocust1\/B \(HTTPS\): configure both URLs, GEOCSCLNRB's as the primary/,
+      );
+    });
+
+    it('advises a modem side about the numbers and bridges', () => {
+      const a = logger('A', heard('GEOCSCLNRB', 3 * DAY, HOUR), { transport: 'modem' });
+      const b = logger('B', heard('GEOCSCLNRB', 3 * DAY, HOUR), { transport: 'modem' });
+      const [finding] = checkCustomerListeners(a, b, PAIR, now);
+      expect(finding?.remedy[0]).toContain(
+        "geocust1/A (modem): its primary number (CSCPhoneNumber) must dial the number answered by Listener A's bridge",
+      );
+      expect(finding?.remedy.join(' ')).toContain('9,19191234567 with GEOCSCLNRA');
+    });
+
+    it('waits until one Listener has heard both sides for a whole day (a new pair, a new Logger)', () => {
+      const a = logger('A', heard('GEOCSCLNRA', 10 * DAY, HOUR));
+      const b = logger('B', heard('GEOCSCLNRA', 20 * HOUR, HOUR));
+      expect(checkCustomerListeners(a, b, PAIR, now)).toEqual([]);
+    });
+
+    it('says nothing when a side has not phoned at all in the day (the duplex rule covers silence)', () => {
+      const a = logger('A', heard('GEOCSCLNRA', 10 * DAY, HOUR));
+      const b = logger('B', heard('GEOCSCLNRA', 10 * DAY, 2 * DAY));
+      expect(checkCustomerListeners(a, b, PAIR, now)).toEqual([]);
+    });
+  });
+
+  describe('only the backup Listener', () => {
+    it('passes a Logger its primary heard within the day', () => {
+      const a = logger('A', {
+        ...heard('GEOCSCLNRA', 10 * DAY, 20 * HOUR),
+        ...heard('GEOCSCLNRB', DAY, HOUR),
+      });
+      expect(checkBackupOnly(a, PAIR, now)).toEqual([]);
+    });
+
+    it('fails a Logger only its backup heard for over a day, with its transport’s advice', () => {
+      const https = logger('A', {
+        ...heard('GEOCSCLNRA', 10 * DAY, 26 * HOUR),
+        ...heard('GEOCSCLNRB', 26 * HOUR, HOUR),
+      });
+      const [finding] = checkBackupOnly(https, PAIR, now);
+      expect(finding).toMatchObject({ rule: 'pair-backup-only', severity: 'warning', subject: 'geocust1/A' });
+      expect(finding?.message).toContain('has phoned only its backup Listener GEOCSCLNRB');
+      expect(finding?.message).toContain(
+        "its primary GEOCSCLNRA (side A's own Listener) last heard it 1d 2h ago",
+      );
+      expect(finding?.remedy.join(' ')).toContain('configure both URLs');
+      const modem = { ...https, transport: 'modem' as const };
+      expect(checkBackupOnly(modem, PAIR, now)[0]?.remedy[0]).toContain(
+        "Check the primary number dials Listener A's bridge and that bridge relays to GEOCSCLNRA",
+      );
+    });
+
+    it('counts a primary that never heard it only once the backup has heard it for a day', () => {
+      const fresh = logger('B', heard('GEOCSCLNRA', 20 * HOUR, HOUR));
+      expect(checkBackupOnly(fresh, PAIR, now)).toEqual([]);
+      const old = logger('B', heard('GEOCSCLNRA', 30 * HOUR, HOUR));
+      expect(checkBackupOnly(old, PAIR, now)[0]?.message).toContain(
+        "its primary GEOCSCLNRB (side B's own Listener) has never heard it",
+      );
+    });
+
+    it('uses the recorded primary: a side A Logger configured for Listener B is fine on B', () => {
+      const a = logger('A', heard('GEOCSCLNRB', 10 * DAY, HOUR), {
+        transport: 'modem',
+        phoneHome: { primary: { phone: '9,14081234567', listener: 'GEOCSCLNRB' } },
+      });
+      expect(checkBackupOnly(a, PAIR, now)).toEqual([]);
+    });
+  });
+
+  describe('in the fleet', () => {
+    const report = { failed: 0 };
+    const both = [
+      logger('A', heard('GEOCSCLNRA', 10 * DAY, HOUR)),
+      logger('B', heard('GEOCSCLNRA', 10 * DAY, HOUR)),
+    ];
+    const diagnose = (listenerPair?: typeof PAIR) =>
+      diagnoseFleet({
+        loggers: both,
+        sweeper: { lastRunAt: now, report },
+        sweepEveryMs: MINUTE,
+        pairs: PAIRS,
+        now,
+        ...(listenerPair ? { listenerPair } : {}),
+      });
+
+    it('reports a customer on one Listener once, and side B on its backup', () => {
+      expect(
+        diagnose(PAIR)
+          .map((f) => `${f.rule} ${f.subject}`)
+          .sort(),
+      ).toEqual(['pair-backup-only geocust1/B', 'pair-one-listener geocust1']);
+    });
+
+    it('has no pairing findings when this Listener is not one of a pair', () => {
+      expect(diagnose()).toEqual([]);
+    });
   });
 });

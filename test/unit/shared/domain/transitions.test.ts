@@ -169,6 +169,31 @@ describe('phoneHome', () => {
   });
 });
 
+describe('phoneHome: which Listener heard it', () => {
+  it('keeps each Listener’s first and last hearing, and names the one that heard the latest phone-home', () => {
+    let logger = phoneHome(aLogger(), T0 + MINUTE, {}, undefined, 'GEOCSCLNRA').next;
+    logger = phoneHome(logger, T0 + 2 * MINUTE, {}, undefined, 'GEOCSCLNRB').next;
+    logger = phoneHome(logger, T0 + 3 * MINUTE, {}, undefined, 'GEOCSCLNRA').next;
+    expect(logger.heardBy).toEqual({
+      GEOCSCLNRA: { first: T0 + MINUTE, last: T0 + 3 * MINUTE },
+      GEOCSCLNRB: { first: T0 + 2 * MINUTE, last: T0 + 2 * MINUTE },
+    });
+    expect(logger.lastHeardBy).toBe('GEOCSCLNRA');
+  });
+
+  it('records an older phone-home relayed late where it was heard, without making that Listener the last one', () => {
+    const seen = phoneHome(aLogger(), T0 + 60 * MINUTE, {}, undefined, 'GEOCSCLNRA').next;
+    const late = phoneHome(seen, T0 + 10 * MINUTE, {}, undefined, 'GEOCSCLNRB').next;
+    expect(late.heardBy?.GEOCSCLNRB).toEqual({ first: T0 + 10 * MINUTE, last: T0 + 10 * MINUTE });
+    expect(late.lastHeardBy).toBe('GEOCSCLNRA');
+    expect(late.lastSeenAt).toBe(T0 + 60 * MINUTE);
+  });
+
+  it('records no Listener when none is named', () => {
+    expect(phoneHome(aLogger(), T0 + MINUTE).next.heardBy).toBeUndefined();
+  });
+});
+
 describe('sweepLogger', () => {
   it('does nothing to an UP Logger before its deadline', () => {
     const logger = upLogger(T0);

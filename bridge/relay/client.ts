@@ -9,7 +9,7 @@ import {
   type RelayResult,
   relayErrorBodySchema,
   relayResponseSchema,
-} from '../shared/relay/protocol.js';
+} from '../../shared/relay/protocol.js';
 import { parseRetryAfter } from './backoff.js';
 
 export type RelayOutcome =

@@ -3,7 +3,9 @@
  * token, so a dead bridge raises the same alarm as any silent Logger. Self heartbeats are not spooled: a
  * late one would claim the bridge was alive when it was not.
  */
-import { relayUrl } from './relay-client.js';
+import type { Log } from '../log.js';
+import { relayUrl } from '../relay/client.js';
+import { Timers } from '../timers.js';
 
 export interface SelfHeartbeatOptions {
   readonly apiUrl: string;
@@ -36,5 +38,45 @@ export async function sendSelfHeartbeat(o: SelfHeartbeatOptions): Promise<SelfHe
   } catch (error) {
     const cause = (error as { cause?: { code?: string } }).cause?.code;
     return { ok: false, reason: `Listener unreachable: ${cause ?? (error as Error).name}` };
+  }
+}
+
+export interface SelfHeartbeatInfo {
+  lastOkAt?: number;
+  lastError?: string;
+}
+
+export interface SelfHeartbeatLoopOptions extends SelfHeartbeatOptions {
+  readonly everyMs: number;
+  readonly site: string;
+  readonly log: Log;
+  readonly now: () => number;
+}
+
+/** The self-heartbeat's loop: one now, then one `everyMs` after each answer; a failure is logged, not retried sooner. */
+export class SelfHeartbeat {
+  readonly info: SelfHeartbeatInfo = {};
+  private readonly timers = new Timers();
+
+  constructor(private readonly o: SelfHeartbeatLoopOptions) {}
+
+  start(): void {
+    void this.beat();
+  }
+
+  async stop(): Promise<void> {
+    this.timers.stop();
+  }
+
+  private async beat(): Promise<void> {
+    const result = await sendSelfHeartbeat(this.o);
+    if (result.ok) {
+      this.info.lastOkAt = this.o.now();
+      delete this.info.lastError;
+    } else {
+      this.info.lastError = result.reason;
+      this.o.log('warn', 'self-heartbeat', `bridge-${this.o.site}/A heartbeat failed: ${result.reason}`);
+    }
+    this.timers.later(this.o.everyMs, () => void this.beat());
   }
 }

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { EXAMPLE_PHONE_HOME_PAIRS } from '../infra/stages.js';
+import { EXAMPLE_PHONE_HOME_PAIRS } from '../../infra/stages.js';
 import {
   checkBridges,
   diagnoseFleet,
@@ -15,12 +15,11 @@ import {
   failsCheck,
   isBridgeLogger,
   type PhoneHomePair,
-} from '../shared/domain/doctor.js';
-import { formatLoggerId, twinOf } from '../shared/domain/logger.js';
-import { colourWanted, loggerArg, palette } from './args.js';
-import { notRegistered } from './errors.js';
-import { withTarget } from './logger-commands.js';
-import { onTarget, type TargetOptions, UsageError } from './target.js';
+} from '../../shared/domain/doctor.js';
+import { formatLoggerId, twinOf } from '../../shared/domain/logger.js';
+import { colourWanted, loggerArg, palette } from '../args.js';
+import { notRegistered } from '../errors.js';
+import { onTarget, type TargetOptions, UsageError, withTarget } from '../target.js';
 
 const pairsFile = z.array(z.strictObject({ phone: z.string().min(3), listener: z.string().min(1) })).min(1);
 

@@ -2,17 +2,16 @@
  * `listener status` (the AlarmTracker view) and `listener events` (recent forwarded alarm events).
  */
 import type { Command } from 'commander';
-import { formatDuration } from '../shared/domain/duration.js';
-import { type LoggerEvent, SEVERITIES, type Severity } from '../shared/domain/event.js';
-import { formatLoggerId, type LoggerId, MIN_TIMEOUT_MARGIN_MS } from '../shared/domain/logger.js';
-import type { MassSilence } from '../shared/domain/mass-silence.js';
-import { type CustomerStatus, fleetStatus, type Rollup } from '../shared/domain/status.js';
-import type { FleetCounts } from '../shared/ports.js';
-import { colourWanted, durationArg, iso, loggerArg, palette } from './args.js';
-import { notRegistered } from './errors.js';
-import { table, when } from './format.js';
-import { withTarget } from './logger-commands.js';
-import { onTarget, type Target, type TargetOptions, UsageError } from './target.js';
+import { formatDuration } from '../../shared/domain/duration.js';
+import { type LoggerEvent, SEVERITIES, type Severity } from '../../shared/domain/event.js';
+import { formatLoggerId, type LoggerId, MIN_TIMEOUT_MARGIN_MS } from '../../shared/domain/logger.js';
+import type { MassSilence } from '../../shared/domain/mass-silence.js';
+import { type CustomerStatus, fleetStatus, type Rollup } from '../../shared/domain/status.js';
+import type { FleetCounts } from '../../shared/ports.js';
+import { colourWanted, durationArg, iso, loggerArg, palette } from '../args.js';
+import { notRegistered } from '../errors.js';
+import { table, when } from '../format.js';
+import { onTarget, type Target, type TargetOptions, UsageError, withTarget } from '../target.js';
 
 type StatusOpts = TargetOptions & {
   json?: boolean;

@@ -4,9 +4,11 @@
  * spooling records, logging), and reopens the device when it fails (a hung port).
  */
 import { SerialPort } from 'serialport';
-import type { PortConfig } from './config.js';
+import type { PortConfig } from '../config.js';
+import type { Log } from '../log.js';
+import { MAX_RECORD_LINE_BYTES, type PhoneHomeRecord, toRelayRecord } from '../record.js';
+import type { Spool } from '../spool/spool.js';
 import { LineSplitter } from './lines.js';
-import type { Log } from './log.js';
 import {
   type CallInfo,
   initialState,
@@ -15,9 +17,7 @@ import {
   type ModemState,
   type PortStats,
   step,
-} from './modem-machine.js';
-import { MAX_RECORD_LINE_BYTES, type PhoneHomeRecord, toRelayRecord } from './record.js';
-import type { Spool } from './spool.js';
+} from './machine.js';
 
 /** What the adapter needs of a serial port (serialport's `SerialPort`, or a fake). */
 export interface SerialLike {

@@ -7,10 +7,10 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import { join, resolve } from 'node:path';
-import { formatDuration } from '../shared/domain/duration.js';
+import { formatDuration } from '../../shared/domain/duration.js';
+import { FailedError } from '../errors.js';
 import { ensureTable, startDynamoLocal, stopStaleDynamoLocal } from './dynamo-local.js';
-import { FailedError } from './errors.js';
-import { type LambdaHandler, startLocalServer } from './local-server.js';
+import { type LambdaHandler, startLocalServer } from './server.js';
 
 export interface LocalOptions {
   readonly port: number;
@@ -184,13 +184,13 @@ async function loadHandlers(): Promise<{
   sweep: () => Promise<unknown>;
 }> {
   const [heartbeat, events, relay, health, sweeper, { runtime }, webConsole] = await Promise.all([
-    import('../functions/heartbeat/handler.js'),
-    import('../functions/events/handler.js'),
-    import('../functions/relay/handler.js'),
-    import('../functions/health/handler.js'),
-    import('../functions/sweeper/handler.js'),
-    import('../shared/runtime.js'),
-    import('../functions/console/handler.js'),
+    import('../../functions/heartbeat/handler.js'),
+    import('../../functions/events/handler.js'),
+    import('../../functions/relay/handler.js'),
+    import('../../functions/health/handler.js'),
+    import('../../functions/sweeper/handler.js'),
+    import('../../shared/runtime.js'),
+    import('../../functions/console/handler.js'),
   ]);
   // As in AWS (a 55 s function timeout): the sweep keeps to its time budget and leaves the rest for the next run.
   const context = {

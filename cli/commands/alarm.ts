@@ -3,29 +3,28 @@
  * `listener maintenance add|list|remove` (planned-work windows that suppress pages).
  */
 import type { Command } from 'commander';
-import { formatDuration } from '../shared/domain/duration.js';
+import { formatDuration } from '../../shared/domain/duration.js';
 import {
   collectWindows,
   formatLoggerId,
   type Logger,
   type LoggerId,
   type MaintenanceWindow,
-} from '../shared/domain/logger.js';
+} from '../../shared/domain/logger.js';
 import {
   acknowledgeAlarm,
   addMaintenanceWindow,
   endMaintenanceWindow,
   newWindowId,
   unacknowledgeAlarm,
-} from '../shared/listener/admin.js';
-import { noCounters, quietLog } from '../shared/listener/deps.js';
-import { releaseHold } from '../shared/listener/mass-silence.js';
-import { iso, loggerArg, loggerOrCustomerArg, timeArg } from './args.js';
-import { FailedError } from './errors.js';
-import { table, when } from './format.js';
-import { withTarget } from './logger-commands.js';
-import { operator } from './operator.js';
-import { onTarget, type Target, type TargetOptions, UsageError } from './target.js';
+} from '../../shared/listener/admin.js';
+import { noCounters, quietLog } from '../../shared/listener/deps.js';
+import { releaseHold } from '../../shared/listener/mass-silence.js';
+import { iso, loggerArg, loggerOrCustomerArg, timeArg } from '../args.js';
+import { FailedError } from '../errors.js';
+import { table, when } from '../format.js';
+import { operator } from '../operator.js';
+import { onTarget, type Target, type TargetOptions, UsageError, withTarget } from '../target.js';
 
 /** Names and notes people type: printable, bounded. */
 function textOption(flag: string, value: string | undefined, max: number): string | undefined {

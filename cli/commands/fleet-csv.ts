@@ -2,7 +2,7 @@
  * The fleet CSV of `listener logger import|export`: `customer,side,timeout,interval,transport`, one Logger a
  * line after a required header. Parsing checks every row and reports every bad one with its line number.
  */
-import { parseDuration } from '../shared/domain/duration.js';
+import { parseDuration } from '../../shared/domain/duration.js';
 import {
   customerSchema,
   DEFAULT_EVENT_TIMEOUT_MS,
@@ -12,8 +12,8 @@ import {
   sideSchema,
   TRANSPORTS,
   type Transport,
-} from '../shared/domain/logger.js';
-import { checkSettings, defaultInterval } from '../shared/listener/register.js';
+} from '../../shared/domain/logger.js';
+import { checkSettings, defaultInterval } from '../../shared/listener/register.js';
 
 export const CSV_COLUMNS = ['customer', 'side', 'timeout', 'interval', 'transport'] as const;
 type Column = (typeof CSV_COLUMNS)[number];

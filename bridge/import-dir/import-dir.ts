@@ -11,9 +11,9 @@
  */
 import { mkdir, readdir, readFile, rename, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Log } from './log.js';
-import { type PhoneHomeRecord, parseRecord, toRelayRecord } from './record.js';
-import { atomicWrite, type Spool } from './spool.js';
+import type { Log } from '../log.js';
+import { type PhoneHomeRecord, parseRecord, toRelayRecord } from '../record.js';
+import { atomicWrite, type Spool } from '../spool/spool.js';
 
 export interface ImportStats {
   taken: number;

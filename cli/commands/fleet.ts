@@ -4,13 +4,12 @@
  */
 import { closeSync, fchmodSync, fstatSync, openSync, readFileSync, writeSync } from 'node:fs';
 import type { Command } from 'commander';
-import { formatLoggerId } from '../shared/domain/logger.js';
-import { applyImport, ImportInterruptedError, planImport } from '../shared/listener/fleet-import.js';
-import { FailedError } from './errors.js';
+import { formatLoggerId } from '../../shared/domain/logger.js';
+import { applyImport, ImportInterruptedError, planImport } from '../../shared/listener/fleet-import.js';
+import { FailedError } from '../errors.js';
+import { progressBar } from '../progress.js';
+import { onTarget, type TargetOptions, UsageError, withTarget } from '../target.js';
 import { CSV_HEADER, csvLine, type FleetRow, parseFleetCsv } from './fleet-csv.js';
-import { withTarget } from './logger-commands.js';
-import { progressBar } from './progress.js';
-import { onTarget, type TargetOptions, UsageError } from './target.js';
 
 type ImportOpts = TargetOptions & {
   tokensOut?: string;

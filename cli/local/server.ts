@@ -9,11 +9,11 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
-import { isConsolePath } from '../shared/console/routes.js';
-import { badRequestTarget } from '../shared/http/http-error.js';
-import { errorResponse } from '../shared/http/responses.js';
-import { FALLBACK_FUNCTION, type FunctionName, ROUTES } from '../shared/http/routes.js';
-import { describe } from '../shared/listener/outbox.js';
+import { isConsolePath } from '../../shared/console/routes.js';
+import { badRequestTarget } from '../../shared/http/http-error.js';
+import { errorResponse } from '../../shared/http/responses.js';
+import { FALLBACK_FUNCTION, type FunctionName, ROUTES } from '../../shared/http/routes.js';
+import { describe } from '../../shared/listener/outbox.js';
 
 export type LambdaHandler = (
   event: APIGatewayProxyEventV2,

@@ -5,10 +5,10 @@
  * record cannot block the others. Network trouble, 429/5xx and 401 stop the drain and ask for a retry after
  * an exponential backoff with jitter (or the relay's `Retry-After`).
  */
-import { isSettled, MAX_RELAY_BODY_BYTES, MAX_RELAY_RECORDS } from '../shared/relay/protocol.js';
-import { type BackoffPolicy, backoffDelay } from './backoff.js';
-import type { Log } from './log.js';
-import type { RelaySender } from './relay-client.js';
+import { isSettled, MAX_RELAY_BODY_BYTES, MAX_RELAY_RECORDS } from '../../shared/relay/protocol.js';
+import type { Log } from '../log.js';
+import { type BackoffPolicy, backoffDelay } from '../relay/backoff.js';
+import type { RelaySender } from '../relay/client.js';
 import type { Spool, SpoolEntry } from './spool.js';
 
 export interface DrainOptions {

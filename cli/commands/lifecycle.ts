@@ -2,7 +2,7 @@
  * `listener logger show|rotate-token|pause|resume|remove`: the rest of a Logger's lifecycle.
  */
 import type { Command } from 'commander';
-import { formatDuration } from '../shared/domain/duration.js';
+import { formatDuration } from '../../shared/domain/duration.js';
 import {
   activeWindow,
   arrivalIntervals,
@@ -11,15 +11,14 @@ import {
   type Logger,
   type LoggerId,
   recentArrivals,
-} from '../shared/domain/logger.js';
-import { timeoutText } from '../shared/domain/notification.js';
-import { pauseLogger, removeLogger, resumeLogger, rotateToken } from '../shared/listener/admin.js';
-import { confirm, iso, loggerArg, loggerJson } from './args.js';
-import { notRegistered } from './errors.js';
-import { table, when } from './format.js';
-import { withTarget } from './logger-commands.js';
-import { operator } from './operator.js';
-import { onTarget, type TargetOptions, UsageError } from './target.js';
+} from '../../shared/domain/logger.js';
+import { timeoutText } from '../../shared/domain/notification.js';
+import { pauseLogger, removeLogger, resumeLogger, rotateToken } from '../../shared/listener/admin.js';
+import { confirm, iso, loggerArg, loggerJson } from '../args.js';
+import { notRegistered } from '../errors.js';
+import { table, when } from '../format.js';
+import { operator } from '../operator.js';
+import { onTarget, type TargetOptions, UsageError, withTarget } from '../target.js';
 
 type Opts = TargetOptions & { json?: boolean; yes?: boolean; events?: string };
 

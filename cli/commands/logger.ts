@@ -10,22 +10,13 @@ import {
   sideSchema,
   TRANSPORTS,
   type Transport,
-} from '../shared/domain/logger.js';
-import { defaultInterval, registerLogger } from '../shared/listener/register.js';
-import { durationArg } from './args.js';
-import { registerFleetCommands } from './fleet-commands.js';
-import { table, when } from './format.js';
-import { registerLifecycleCommands } from './lifecycle-commands.js';
-import { onTarget, type TargetOptions, UsageError } from './target.js';
-
-/** Adds `--stage`, `--table`, `--region`, `--dir` to a command. */
-export function withTarget(command: Command): Command {
-  return command
-    .option('--stage <name>', 'talk to the deployed stage (resolved from its CloudFormation outputs)')
-    .option('--table <name>', 'talk to this DynamoDB table directly (default AWS credentials)')
-    .option('--region <region>', 'AWS region for --stage/--table')
-    .option('--dir <path>', 'local mode state directory', '.listener');
-}
+} from '../../shared/domain/logger.js';
+import { defaultInterval, registerLogger } from '../../shared/listener/register.js';
+import { durationArg } from '../args.js';
+import { table, when } from '../format.js';
+import { onTarget, type TargetOptions, UsageError, withTarget } from '../target.js';
+import { registerFleetCommands } from './fleet.js';
+import { registerLifecycleCommands } from './lifecycle.js';
 
 /** `--phone/--listener` and `--backup-phone/--backup-listener`: both halves of a pair, modem only. */
 function phoneHomeOptions(opts: Record<string, unknown>, transport: Transport): PhoneHomeConfig | undefined {

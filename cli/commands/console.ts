@@ -6,11 +6,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { DynamoConsoleKeys } from '../shared/adapters/dynamo-console-items.js';
-import { signInLink } from '../shared/console/auth/links.js';
-import { localClient } from './dynamo-local.js';
-import { UnreachableError, UsageError } from './errors.js';
-import { LOCAL_FILE, type LocalTarget } from './local.js';
+import { DynamoConsoleKeys } from '../../shared/adapters/dynamo-console-items.js';
+import { signInLink } from '../../shared/console/auth/links.js';
+import { UnreachableError, UsageError } from '../errors.js';
+import { localClient } from '../local/dynamo-local.js';
+import { LOCAL_FILE, type LocalTarget } from '../local/mode.js';
 
 /** Exit code when the Listener cannot be reached. */
 const UNREACHABLE = 3;

@@ -9,7 +9,7 @@
  *    │           probing ──no OK──▶ resetting ◀──────── escape (guard, +++, guard) ──▶ hangup
  *    └──────────────── OK ◀────────────┘   (hung modem: reset command, re-init)
  */
-import { type ParseResult, type PhoneHomeRecord, parseRecord } from './record.js';
+import { type ParseResult, type PhoneHomeRecord, parseRecord } from '../record.js';
 
 export interface ModemSettings {
   /** Sent in order at start and after every reset, each waiting for `OK` (an `ERROR` is logged and skipped). */

@@ -4,13 +4,12 @@
  */
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { customerSchema } from '../shared/domain/logger.js';
-import { registerBridge } from '../shared/listener/register.js';
-import { durationArg } from './args.js';
-import { withTarget } from './logger-commands.js';
-import { onTarget, type TargetOptions, UsageError } from './target.js';
+import { customerSchema } from '../../shared/domain/logger.js';
+import { registerBridge } from '../../shared/listener/register.js';
+import { durationArg } from '../args.js';
+import { onTarget, type TargetOptions, UsageError, withTarget } from '../target.js';
 
-const siteSchema = customerSchema.pipe(z.string().max(56, 'a site name is at most 56 characters'));
+const siteSchema = z.pipe(customerSchema, z.string().max(56, 'a site name is at most 56 characters'));
 
 export function registerBridgeAdmin(bridge: Command): void {
   withTarget(

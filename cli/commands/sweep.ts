@@ -3,12 +3,11 @@
  * does this every minute; operators run it by hand after an outage, and several may run at once safely.
  */
 import type { Command } from 'commander';
-import { DEFAULT_EVENT_RETENTION_MS } from '../shared/domain/event.js';
-import { DEFAULT_OUTBOX_RETRY_MS } from '../shared/domain/transitions.js';
-import { noCounters } from '../shared/listener/deps.js';
-import { sweep } from '../shared/listener/sweep.js';
-import { withTarget } from './logger-commands.js';
-import { onTarget, type TargetOptions, UsageError } from './target.js';
+import { DEFAULT_EVENT_RETENTION_MS } from '../../shared/domain/event.js';
+import { DEFAULT_OUTBOX_RETRY_MS } from '../../shared/domain/transitions.js';
+import { noCounters } from '../../shared/listener/deps.js';
+import { sweep } from '../../shared/listener/sweep.js';
+import { onTarget, type TargetOptions, UsageError, withTarget } from '../target.js';
 
 export function registerSweepCommand(program: Command): void {
   withTarget(

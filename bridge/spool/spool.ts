@@ -9,8 +9,8 @@
 import { createHash } from 'node:crypto';
 import { mkdir, open, readdir, readFile, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { RelayRecord } from '../shared/relay/protocol.js';
-import { relayRecordSchema } from '../shared/relay/protocol.js';
+import type { RelayRecord } from '../../shared/relay/protocol.js';
+import { relayRecordSchema } from '../../shared/relay/protocol.js';
 
 export interface SpoolEntry {
   /** File name in the spool directory. */
