@@ -7,7 +7,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { PairSide } from '../infra/stages.js';
-import { ADMIN_LIMITS, dynamoClient, eventBridgeClient, snsClient } from '../shared/adapters/aws-clients.js';
+import { eventBridgeClient, snsClient } from '../shared/adapters/aws-channels.js';
+import { ADMIN_LIMITS, dynamoClient } from '../shared/adapters/aws-clients.js';
 import { DynamoAuditLog } from '../shared/adapters/dynamo-audit-log.js';
 import { DynamoFleet } from '../shared/adapters/dynamo-fleet.js';
 import { DynamoLoggerStore } from '../shared/adapters/dynamo-logger-store.js';
@@ -19,7 +20,7 @@ import { DEFAULT_EVENT_RETENTION_MS } from '../shared/domain/event.js';
 import type { AuditLog, Fleet, LoggerStore, NotificationChannel } from '../shared/ports.js';
 import { UnreachableError, UsageError } from './errors.js';
 import { localClient } from './local/dynamo-local.js';
-import { LOCAL_FILE, type LocalTarget } from './local/mode.js';
+import { LOCAL_FILE, type LocalTarget } from './local/target-file.js';
 
 export interface TargetOptions {
   readonly dir?: string;

@@ -171,7 +171,10 @@ export interface LoggerStore {
   writeMassSilence(before: MassSilence, after: MassSilence): Promise<boolean>;
   /** Watched Loggers newly overdue: deadline in (from, to], not yet declared DOWN (the due index; never a Scan). */
   sightOverdue(from: number, to: number): Promise<OverdueSighting>;
-  /** How many Loggers are registered (the keys-only fleet index, counted; never a Scan). */
+  /**
+   * Loggers whose silence pages: registered (the fleet counter, one GetItem) minus paused (the sparse
+   * `state` index); DOWN ones included. Never reads the fleet.
+   */
   countWatched(): Promise<number>;
   /**
    * Loggers being watched (with a deadline in the due index), counted up to `cap` by a few small reads,
@@ -221,7 +224,7 @@ export class PartialDelivery extends Error {
   }
 }
 
-/** How many Loggers are in each condition, read from indexes (never a Scan). */
+/** How many Loggers are in each condition: the counter item and the sparse indexes (never a Scan). */
 export interface FleetCounts {
   /** Registered Loggers. */
   readonly total: number;
@@ -236,9 +239,32 @@ export interface FleetCounts {
 /** The settings a bulk import may change on an existing Logger (its token and history stay). */
 export type ImportedSettings = Pick<Logger, 'eventTimeoutMs' | 'heartbeatIntervalMs' | 'transport'>;
 
+/** What `listener fleet recount` found and wrote. */
+export interface FleetRecount {
+  /** What the counter said before (undefined: the table had none). */
+  readonly before: number | undefined;
+  /** What the `fleet` index counts, now in the counter. */
+  readonly after: number;
+}
+
 /** The fleet as a whole: counts, what needs attention, bulk reads and settings updates for import/export. */
 export interface Fleet {
+  /** The counts: the fleet size from the counter item, the rest from the sparse indexes. */
   counts(now: number): Promise<FleetCounts>;
+  /**
+   * The fleet counter as stored (undefined: none yet). It is kept by register and remove without a
+   * transaction, so a crash between a Logger's write and its count can make it drift; see {@link recount}.
+   */
+  counter(): Promise<number | undefined>;
+  /**
+   * Counts the `fleet` index and writes that into the counter, if the counter did not move meanwhile
+   * (undefined: it moved on every attempt; run again when the fleet is quieter).
+   */
+  recount(): Promise<FleetRecount | undefined>;
+  /** The Loggers DOWN (open alarms) or PAUSED: the sparse `state` index, never the fleet. */
+  inState(state: 'DOWN' | 'PAUSED'): Promise<Logger[]>;
+  /** Every registered Logger's id, a page at a time, ordered by id (keys only: no item reads). */
+  idPages(pageSize?: number): AsyncIterable<LoggerId[]>;
   /**
    * Loggers needing a look at `now`: DOWN, PAUSED, overdue, or due within `lookaheadMs` (so a LATE one can
    * be shown) — with their twins, so each customer shows both sides. Reads grow with these, not the fleet.

@@ -31,6 +31,8 @@ export interface ApiProps {
 export class Api extends Construct {
   readonly httpApi: HttpApi;
   readonly stage: HttpStage;
+  /** The routes of shared/http/routes.ts and the `$default` fallback: the Logger-facing API, no console. */
+  readonly listenerRoutes: readonly HttpRoute[];
   /** The JSON access logs (one line per request, with `status` and `apiId`). */
   readonly accessLogs: LogGroup;
   /** The custom domain, when the stage has one. */
@@ -112,6 +114,7 @@ export class Api extends Construct {
       },
     });
     this.throttleRoutes(config, routes);
+    this.listenerRoutes = [...routes, this.httpApi.node.findChild('DefaultRoute') as HttpRoute];
   }
 
   /** Per-route throttles of the Logger routes (the L2 stage sets only the stage-wide default). */

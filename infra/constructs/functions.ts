@@ -1,16 +1,15 @@
-import { fileURLToPath } from 'node:url';
 import { Aws, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type { EventBus } from 'aws-cdk-lib/aws-events';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { Key } from 'aws-cdk-lib/aws-kms';
-import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { type BundlingOptions, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { Architecture, Function as LambdaFunction, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Topic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { FLEET_INDEX } from '../../shared/adapters/table-schema.js';
+import { FLEET_INDEX, STATE_INDEX } from '../../shared/adapters/table-schema.js';
 import { FUNCTION_NAMES, type FunctionName } from '../../shared/http/routes.js';
 import type { StageConfig } from '../stages.js';
+import { functionCode, HANDLER } from './bundle.js';
 import { TOPIC_KEY_ACTIONS } from './notifications.js';
 import type { Store } from './store.js';
 
@@ -103,30 +102,6 @@ export function serviceName(stage: string): string {
   return `phone-home-listener-${stage}`;
 }
 
-const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
-
-/**
- * Bundling for every function: the local esbuild (never Docker), ESM for Node 22, minified. No source
- * maps: they doubled the zip and `--enable-source-maps` slows every cold start; errors are logged by
- * their (explicit, unminified) `name` and message. The banner gives ESM bundles a `require` for CommonJS dependencies. The AWS SDK is bundled so the
- * deployed code runs the SDK version the tests ran, not whatever the runtime ships.
- */
-export const BUNDLING: BundlingOptions = {
-  format: OutputFormat.ESM,
-  target: 'node22',
-  minify: true,
-  sourceMap: false,
-  forceDockerBundling: false,
-  bundleAwsSDK: true,
-  externalModules: [],
-  mainFields: ['module', 'main'],
-  // A Lambda gets its credentials from the environment only: drop the rest of the default chain.
-  esbuildArgs: {
-    '--alias': '@aws-sdk/credential-provider-node=./shared/adapters/lambda-credentials.ts',
-  },
-  banner: "import { createRequire } from 'module';const require = createRequire(import.meta.url);",
-};
-
 /** Properties of {@link ListenerFunctions}. */
 export interface ListenerFunctionsProps {
   readonly config: StageConfig;
@@ -138,7 +113,7 @@ export interface ListenerFunctionsProps {
 
 /** The Lambda functions, one per entry of `FUNCTION_NAMES`, each granted exactly its {@link FunctionSpec}. */
 export class ListenerFunctions extends Construct {
-  readonly byName: Readonly<Record<FunctionName, NodejsFunction>>;
+  readonly byName: Readonly<Record<FunctionName, LambdaFunction>>;
   /** Each function's own log group. */
   readonly logGroups: Readonly<Record<FunctionName, LogGroup>>;
 
@@ -162,7 +137,7 @@ export class ListenerFunctions extends Construct {
       }
       return [name, fn] as const;
     });
-    this.byName = Object.fromEntries(entries) as Record<FunctionName, NodejsFunction>;
+    this.byName = Object.fromEntries(entries) as Record<FunctionName, LambdaFunction>;
     this.logGroups = logGroups as Record<FunctionName, LogGroup>;
   }
 
@@ -171,7 +146,7 @@ export class ListenerFunctions extends Construct {
     spec: FunctionSpec,
     config: StageConfig,
     logGroup: LogGroup,
-  ): NodejsFunction {
+  ): LambdaFunction {
     // Our own role instead of AWSLambdaBasicExecutionRole, whose logs actions reach every log group in
     // the account: this one writes to the function's own log group only.
     const role = new Role(this, `${name}Role`, {
@@ -185,20 +160,17 @@ export class ListenerFunctions extends Construct {
       }),
     );
     const concurrency = spec.concurrency === 'ingest' ? config.ingestConcurrency : spec.concurrency;
-    return new NodejsFunction(this, name, {
+    return new LambdaFunction(this, name, {
       role,
       ...(concurrency === undefined ? {} : { reservedConcurrentExecutions: concurrency }),
       ...(config.tracing ? { tracing: Tracing.ACTIVE } : {}),
-      entry: `${REPO_ROOT}functions/${name}/handler.ts`,
-      handler: 'handler',
-      projectRoot: REPO_ROOT,
-      depsLockFilePath: `${REPO_ROOT}package-lock.json`,
+      code: functionCode(`functions/${name}/handler.ts`),
+      handler: HANDLER,
       runtime: Runtime.NODEJS_22_X,
       architecture: Architecture.ARM_64,
       memorySize: spec.memoryMiB,
       timeout: spec.timeout,
       logGroup,
-      bundling: BUNDLING,
       description: `Phone Home Listener ${config.stage}: ${name}`,
       environment: {
         LISTENER_NAME: config.listenerName,
@@ -221,7 +193,7 @@ export class ListenerFunctions extends Construct {
  * the other.
  */
 export function useTable(
-  fn: NodejsFunction,
+  fn: LambdaFunction,
   store: Store,
   spec: Pick<FunctionSpec, 'table' | 'queriesDueIndex'>,
 ) {
@@ -235,7 +207,7 @@ export function useTable(
 }
 
 /** Gives `fn` the alarm topic: `ALARM_TOPIC_ARN`, `sns:Publish` on it, and the key actions its encryption needs. */
-export function useAlarmTopic(fn: NodejsFunction, topic: Topic, key: Key) {
+export function useAlarmTopic(fn: LambdaFunction, topic: Topic, key: Key) {
   fn.addEnvironment('ALARM_TOPIC_ARN', topic.topicArn);
   fn.addToRolePolicy(new PolicyStatement({ actions: ['sns:Publish'], resources: [topic.topicArn] }));
   // Only through SNS: the key cannot be used directly to decrypt anything else.
@@ -250,10 +222,11 @@ export function useAlarmTopic(fn: NodejsFunction, topic: Topic, key: Key) {
 
 /**
  * Gives the sweeper the mass-silence guard (docs/mass-silence.md): its settings, `OPS_TOPIC_ARN` with
- * `sns:Publish` on the ops topic (never the reps' alarm topic) and the key, and `Query` on the keys-only
- * fleet index to count the watched Loggers.
+ * `sns:Publish` on the ops topic (never the reps' alarm topic) and the key, and `Query` on the `state`
+ * index to count the paused Loggers (watched = the fleet counter item − paused) and on the keys-only
+ * `fleet` index (a table without the counter item yet counts it there).
  */
-export function useMassSilence(fn: NodejsFunction, config: StageConfig, ops: Topic, key: Key, store: Store) {
+export function useMassSilence(fn: LambdaFunction, config: StageConfig, ops: Topic, key: Key, store: Store) {
   const { minLoggers, fraction, window, hold } = config.massSilence;
   fn.addEnvironment('MASS_SILENCE_MIN_LOGGERS', String(minLoggers));
   fn.addEnvironment('MASS_SILENCE_FRACTION', String(fraction));
@@ -271,13 +244,16 @@ export function useMassSilence(fn: NodejsFunction, config: StageConfig, ops: Top
   fn.addToRolePolicy(
     new PolicyStatement({
       actions: ['dynamodb:Query'],
-      resources: [`${store.table.tableArn}/index/${FLEET_INDEX.name}`],
+      resources: [
+        `${store.table.tableArn}/index/${FLEET_INDEX.name}`,
+        `${store.table.tableArn}/index/${STATE_INDEX.name}`,
+      ],
     }),
   );
 }
 
 /** Gives `fn` the bus: `EVENT_BUS_NAME` and `events:PutEvents` on that bus only. */
-export function useBus(fn: NodejsFunction, bus: EventBus) {
+export function useBus(fn: LambdaFunction, bus: EventBus) {
   fn.addEnvironment('EVENT_BUS_NAME', bus.eventBusName);
   fn.addToRolePolicy(new PolicyStatement({ actions: ['events:PutEvents'], resources: [bus.eventBusArn] }));
 }

@@ -1,11 +1,15 @@
 /**
- * The SNS and EventBridge channels with their bounded SDK clients (aws-clients.ts). Loaded on first
- * publish through `import()` (see shared/runtime.ts): as a module of its own, esbuild still tree-shakes
- * the SDK packages it names, which a dynamic import of the packages themselves would keep whole.
+ * The SNS and EventBridge channels with their bounded SDK clients (limits as in aws-clients.ts). Loaded on
+ * first publish through `import()` (see shared/runtime.ts): as a module of its own, esbuild still
+ * tree-shakes the SDK packages it names, which a dynamic import of the packages themselves would keep
+ * whole, and splits it into a chunk of its own that a cold start does not read (infra/constructs/bundle.ts).
+ * Nothing the functions import statically may import this module or the SNS/EventBridge clients.
  */
+import { EventBridgeClient, type EventBridgeClientConfig } from '@aws-sdk/client-eventbridge';
+import { SNSClient, type SNSClientConfig } from '@aws-sdk/client-sns';
 import type { Notification } from '../domain/notification.js';
 import type { NotificationChannel } from '../ports.js';
-import { eventBridgeClient, snsClient } from './aws-clients.js';
+import { limited, NOTIFIER_LIMITS, withDeadline } from './aws-clients.js';
 import { EventBridgeNotifier } from './eventbridge-notifier.js';
 import { SnsNotifier } from './sns-notifier.js';
 
@@ -19,4 +23,15 @@ export function snsChannel(
 
 export function eventBridgeChannel(busName: string): NotificationChannel {
   return new EventBridgeNotifier(eventBridgeClient(), busName);
+}
+
+export function snsClient(config: SNSClientConfig = {}, limits = NOTIFIER_LIMITS): SNSClient {
+  return withDeadline(new SNSClient({ ...limited(limits), ...config }), limits, 'SNS');
+}
+
+export function eventBridgeClient(
+  config: EventBridgeClientConfig = {},
+  limits = NOTIFIER_LIMITS,
+): EventBridgeClient {
+  return withDeadline(new EventBridgeClient({ ...limited(limits), ...config }), limits, 'EventBridge');
 }

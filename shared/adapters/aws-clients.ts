@@ -3,11 +3,10 @@
  * whole call (retries included): a stalled dependency costs a request at most the deadline, so a heartbeat
  * against a stalled DynamoDB is answered 503 + Retry-After in under 3 s instead of hanging until Lambda's
  * own timeout. A timed-out call fails with an error named `TimeoutError` (DynamoDB's become
- * StoreUnavailableError, see dynamo-errors.ts).
+ * StoreUnavailableError, see dynamo-errors.ts). The SNS and EventBridge clients are built in aws-channels.ts,
+ * so that only the functions' lazily loaded chunk holds them.
  */
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
-import { EventBridgeClient, type EventBridgeClientConfig } from '@aws-sdk/client-eventbridge';
-import { SNSClient, type SNSClientConfig } from '@aws-sdk/client-sns';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 
 export interface CallLimits {
@@ -49,17 +48,6 @@ export function dynamoClient(config: DynamoDBClientConfig = {}, limits = DYNAMOD
   return withDeadline(new DynamoDBClient({ ...limited(limits), ...config }), limits, 'DynamoDB');
 }
 
-export function snsClient(config: SNSClientConfig = {}, limits = NOTIFIER_LIMITS): SNSClient {
-  return withDeadline(new SNSClient({ ...limited(limits), ...config }), limits, 'SNS');
-}
-
-export function eventBridgeClient(
-  config: EventBridgeClientConfig = {},
-  limits = NOTIFIER_LIMITS,
-): EventBridgeClient {
-  return withDeadline(new EventBridgeClient({ ...limited(limits), ...config }), limits, 'EventBridge');
-}
-
 /** Client options for `limits` (timeouts, attempts) — for a client with no factory here (CloudFormation). */
 export function limited(limits: CallLimits) {
   return {
@@ -88,7 +76,7 @@ type Stack = DynamoDBClient['middlewareStack'];
  * Bounds each call to `limits.deadlineMs`: the call fails with a TimeoutError when it passes, and no new
  * attempt starts after it (an attempt under way is cut by its own request timeout).
  */
-function withDeadline<C extends { middlewareStack: unknown }>(
+export function withDeadline<C extends { middlewareStack: unknown }>(
   client: C,
   limits: CallLimits,
   service: string,

@@ -31,6 +31,7 @@ import type {
   SweeperStatus,
 } from '../ports.js';
 import { guardStoreCall, isConditionFailure, isLostRace } from './dynamo-errors.js';
+import { countInState, countMembershipChange, fleetTotal } from './dynamo-fleet-counter.js';
 import {
   beaconKey,
   blindRecordKey,
@@ -83,6 +84,8 @@ export class DynamoLoggerStore implements LoggerStore {
       if (isConditionFailure(error)) throw new LoggerExistsError(`${logger.customer}/${logger.side}`);
       throw error;
     }
+    // Registered: now the fleet counter (no transaction: see dynamo-fleet-counter.ts).
+    await countMembershipChange(this.doc, this.tableName, 1);
   }
 
   async get(id: LoggerId): Promise<Logger | undefined> {
@@ -308,9 +311,32 @@ export class DynamoLoggerStore implements LoggerStore {
     // deleting its events is interrupted (they expire anyway).
     const ordered = [...keys.filter((k) => k.sk === LOGGER_SK), ...keys.filter((k) => k.sk !== LOGGER_SK)];
     for (const key of ordered) {
+      if (key.sk === LOGGER_SK) {
+        // Only the remover whose conditional delete found the Logger counts it out (two removes at once: one).
+        if (await this.deleteExisting(key)) await countMembershipChange(this.doc, this.tableName, -1);
+        continue;
+      }
       await guardStoreCall(this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: key })));
     }
     return ordered.length;
+  }
+
+  private async deleteExisting(key: Record<string, string>): Promise<boolean> {
+    try {
+      await guardStoreCall(
+        this.doc.send(
+          new DeleteCommand({
+            TableName: this.tableName,
+            Key: key,
+            ConditionExpression: 'attribute_exists(pk)',
+          }),
+        ),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
   }
 
   async recordSweep(status: SweeperStatus): Promise<void> {
@@ -754,20 +780,11 @@ export class DynamoLoggerStore implements LoggerStore {
   }
 
   async countWatched(): Promise<number> {
-    let count = 0;
-    const pages = paginateQuery(
-      { client: this.doc },
-      {
-        TableName: this.tableName,
-        IndexName: FLEET_INDEX.name,
-        KeyConditionExpression: '#fleet = :fleet',
-        ExpressionAttributeNames: { '#fleet': FLEET_INDEX.partition },
-        ExpressionAttributeValues: { ':fleet': LOGGER_SK },
-        Select: 'COUNT',
-      },
-    );
-    for await (const page of guardPages(pages)) count += page.Count ?? 0;
-    return count;
+    const [total, paused] = await Promise.all([
+      fleetTotal(this.doc, this.tableName),
+      countInState(this.doc, this.tableName, 'PAUSED'),
+    ]);
+    return Math.max(0, total - paused);
   }
 
   async probeWatched(cap: number): Promise<number> {

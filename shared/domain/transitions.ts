@@ -49,11 +49,6 @@ export function withArrival(arrivals: readonly number[] | undefined, at: number)
   return [...(arrivals ?? []), at].sort((a, b) => a - b).slice(-ARRIVALS_KEPT);
 }
 
-/** The outbox without the blind-customer check pending on its alarm (the Logger is no longer DOWN). */
-function settled(outbox: readonly StateNotice[]): StateNotice[] {
-  return outbox.map(({ awaitingTwin: _, ...notice }) => notice);
-}
-
 /**
  * Records that Listener `listener` heard the Logger at `at`: its first hearing stays, its last moves forward
  * only (a late relayed record says nothing newer); the latest phone-home names {@link Logger.lastHeardBy}.
@@ -68,6 +63,11 @@ export function withHearing(logger: Logger, listener: string | undefined, at: nu
     heardBy: { ...logger.heardBy, [listener]: hearing },
     ...(latest ? { lastHeardBy: listener } : {}),
   };
+}
+
+/** The outbox without the blind-customer check pending on its alarm (the Logger is no longer DOWN). */
+function settled(outbox: readonly StateNotice[]): StateNotice[] {
+  return outbox.map(({ awaitingTwin: _, ...notice }) => notice);
 }
 
 /** How a notice describes the twin at `now`. */

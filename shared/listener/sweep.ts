@@ -11,7 +11,7 @@ import type { ListenerDeps } from './deps.js';
 import { publishEvents } from './events.js';
 import { guardMassSilence, recordSweepOutcome } from './mass-silence.js';
 import { describe, publishOutbox } from './outbox.js';
-import { watchTwinListener } from './twin-watch.js';
+import { beaconWhileSweeping, watchTwinListener } from './twin-watch.js';
 
 export type { SweepReport } from '../ports.js';
 
@@ -39,6 +39,26 @@ export async function sweep(
   limits: SweepLimits = {},
 ): Promise<SweepReport> {
   const started = clock();
+  // First the beacon the twin Listener of a pair watches (and this side's watch of the twin): a long sweep
+  // must not look like a silent one.
+  await watchTwinListener(deps, now).catch((error) =>
+    deps.log.error('the twin watch failed; the next sweep tries again', { error: describe(error) }),
+  );
+  const stopBeacon = beaconWhileSweeping(deps, clock);
+  try {
+    return await sweepDue(deps, now, clock, limits, started);
+  } finally {
+    stopBeacon();
+  }
+}
+
+async function sweepDue(
+  deps: ListenerDeps,
+  now: number,
+  clock: () => number,
+  limits: SweepLimits,
+  started: number,
+): Promise<SweepReport> {
   const tally: Record<Outcome, number> = {
     raised: 0,
     held: 0,
@@ -104,10 +124,6 @@ export async function sweep(
   } catch (error) {
     deps.log.error('recording the sweep failed', { error: describe(error) });
   }
-  // The beacon the twin Listener of a pair watches, and this side's watch of the twin (LISTENER_SILENT).
-  await watchTwinListener(deps, now).catch((error) =>
-    deps.log.error('the twin watch failed; the next sweep tries again', { error: describe(error) }),
-  );
   return report;
 }
 

@@ -1,7 +1,8 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import type { CfnRole } from 'aws-cdk-lib/aws-iam';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BUNDLING, FUNCTION_SPECS } from '../../infra/constructs/functions.js';
+import { ESBUILD_OPTIONS } from '../../infra/constructs/bundle.js';
+import { FUNCTION_SPECS } from '../../infra/constructs/functions.js';
 import { OUTPUT_KEYS } from '../../infra/stage-names.js';
 import { STAGES, type StageInput } from '../../infra/stages.js';
 import { createTableInput, DUE_INDEX } from '../../shared/adapters/table-schema.js';
@@ -236,15 +237,16 @@ describe('the Lambda functions', () => {
     expect(env('events')).toHaveProperty('EVENT_BUS_NAME');
   });
 
-  it('are bundled by the local esbuild as minified ESM for Node 22 without source maps', () => {
-    expect(BUNDLING).toMatchObject({
+  it('are bundled by the local esbuild as minified ESM for Node 22 without source maps, split into chunks', () => {
+    expect(ESBUILD_OPTIONS).toMatchObject({
       format: 'esm',
       target: 'node22',
       minify: true,
-      sourceMap: false,
-      forceDockerBundling: false,
+      sourcemap: false,
+      splitting: true,
+      outExtension: { '.js': '.mjs' },
     });
-    expect(BUNDLING.banner).toContain('createRequire(import.meta.url)');
+    expect(ESBUILD_OPTIONS.banner.js).toContain('createRequire(import.meta.url)');
   });
 });
 
@@ -339,7 +341,7 @@ describe('least privilege', () => {
     );
   });
 
-  it('lets the sweeper Query only the due and fleet indexes, GetItem/PutItem/UpdateItem/DeleteItem the table (no transactions), publish and put events', () => {
+  it('lets the sweeper Query only the due, fleet and state indexes, GetItem/PutItem/UpdateItem/DeleteItem the table (no transactions), publish and put events', () => {
     const statements = statementsOf(dev, 'sweeper');
     expect(actionsOf(statements)).toEqual(
       [
@@ -358,8 +360,9 @@ describe('least privilege', () => {
     const index = (name: string) => ({
       'Fn::Join': ['', [{ 'Fn::GetAtt': [logicalId(dev.stack.store.table), 'Arn'] }, `/index/${name}`]],
     });
-    // The fleet index: the mass-silence guard counts the watched Loggers there (docs/mass-silence.md).
-    expect(query?.Resource).toEqual([index('due'), index('fleet')]);
+    // The mass-silence guard's watched count (docs/mass-silence.md): the counter item minus the paused
+    // Loggers of the state index; a table without the counter yet counts the fleet index.
+    expect(query?.Resource).toEqual([index('due'), index('fleet'), index('state')]);
   });
 
   it('gives health no data access at all', () => {

@@ -1,5 +1,6 @@
 import { Stack, Validations } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { type CfnRoute, HttpRoute } from 'aws-cdk-lib/aws-apigatewayv2';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
@@ -46,6 +47,25 @@ describe('cdk-nag AwsSolutions checks', () => {
     // A topic without an SSL-only policy: AwsSolutions-SNS3 is an error.
     new Topic(stack, 'CarelessTopic');
     expect(() => Template.fromStack(stack)).toThrow(/AwsSolutions-SNS3/);
+  });
+
+  it('acknowledges each route without an authorizer on its own, with the reason that describes it', () => {
+    const { stack, template } = synthStage('dev');
+    const byPath = new Map(stack.node.findAll().map((c) => [c.node.path, c]));
+    const acknowledged = acknowledgements(stack)
+      .filter((ack) => ack.id.replace(/^annotation::/i, '') === 'AwsSolutions-APIG4')
+      .map((ack) => {
+        const route = byPath.get(ack.path);
+        expect(route, ack.path).toBeInstanceOf(HttpRoute);
+        const key = ((route as HttpRoute).node.defaultChild as CfnRoute).routeKey;
+        // The Logger routes' reason (bearer tokens) must not cover the console's pages, nor the reverse.
+        expect(/console/i.test(ack.reason), `${key}: ${ack.reason}`).toBe(key.includes(' /console'));
+        return key;
+      });
+    const open = Object.values(template.findResources('AWS::ApiGatewayV2::Route'))
+      .filter((route) => (route.Properties.AuthorizationType ?? 'NONE') === 'NONE')
+      .map((route) => route.Properties.RouteKey as string);
+    expect(acknowledged.sort()).toEqual(open.sort());
   });
 
   it('acknowledges each finding with a specific reason, never on the whole stack', () => {

@@ -6,7 +6,7 @@
 import { Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import type { CfnRole } from 'aws-cdk-lib/aws-iam';
-import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildListener } from '../../infra/build.js';
@@ -62,20 +62,20 @@ afterAll(removeAssemblies);
 const replicaArn = (region: string) => `arn:aws:dynamodb:${region}:${TEST_ACCOUNT}:table/${TABLE}`;
 
 /** Every function of a side: the Listener's and the console's. */
-function functionsOf(side: Side): [string, NodejsFunction][] {
+function functionsOf(side: Side): [string, LambdaFunction][] {
   return [
-    ...FUNCTION_NAMES.map((name) => [name, side.stack.functions.byName[name]] as [string, NodejsFunction]),
-    ['console', side.stack.node.findChild('Console').node.findChild('console') as NodejsFunction],
+    ...FUNCTION_NAMES.map((name) => [name, side.stack.functions.byName[name]] as [string, LambdaFunction]),
+    ['console', side.stack.node.findChild('Console').node.findChild('console') as LambdaFunction],
   ];
 }
 
-function envOf(side: Side, fn: NodejsFunction): Record<string, unknown> {
+function envOf(side: Side, fn: LambdaFunction): Record<string, unknown> {
   const resource = side.template.findResources('AWS::Lambda::Function')[logicalId(fn)] as Resource;
   return (resource.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
 }
 
 /** The resolved statements of the policies attached to a function's role. */
-function statementsOf(side: Side, fn: NodejsFunction): Statement[] {
+function statementsOf(side: Side, fn: LambdaFunction): Statement[] {
   const roleId = logicalId(fn.role?.node.defaultChild as CfnRole);
   return (Object.values(side.template.findResources('AWS::IAM::Policy')) as Resource[])
     .filter((p) => JSON.stringify(p.Properties.Roles) === JSON.stringify([{ Ref: roleId }]))
@@ -271,13 +271,14 @@ describe("each side's functions", () => {
     }
   });
 
-  it("carry their side's Listener name; the sweeper also its twin's", () => {
+  it("carry their side's Listener name; the sweeper and the console also the twin's", () => {
     for (const side of PAIR_SIDES) {
       const twin = side === 'a' ? 'b' : 'a';
       for (const [name, fn] of functionsOf(sides[side])) {
         const env = envOf(sides[side], fn);
         expect(env.LISTENER_NAME, name).toBe(LISTENER[side]);
-        if (name === 'sweeper') expect(env.TWIN_LISTENER_NAME).toBe(LISTENER[twin]);
+        if (name === 'sweeper' || name === 'console')
+          expect(env.TWIN_LISTENER_NAME, name).toBe(LISTENER[twin]);
         else expect(env, name).not.toHaveProperty('TWIN_LISTENER_NAME');
       }
     }
@@ -366,6 +367,47 @@ describe("each side's ops topic", () => {
     const { topic, topicArn } = policies(sides.a);
     const twins = alarmArn(REGION.b, 'PhoneHomeListener-prod-pair-b-sweeper-not-running');
     expect(evaluate(topic, fromCloudWatch('sns:Publish', topicArn, twins))).toBe('implicitly denied');
+  });
+});
+
+describe('other pairs', () => {
+  const pairStage = (
+    [a = '', b = '', witness = '']: readonly string[],
+    removalPolicy: 'retain' | 'destroy',
+  ) => ({
+    qa: {
+      removalPolicy,
+      pair: {
+        a: { region: a, listenerName: 'LISTENER-A' },
+        b: { region: b, listenerName: 'LISTENER-B' },
+        witnessRegion: witness,
+      },
+    },
+  });
+
+  it('build in every region set the stage validation accepts (aws-cdk-lib checks MRSC too)', () => {
+    for (const [name, regions] of Object.entries(MRSC_REGION_SETS)) {
+      const { stacks: built } = buildListener(testApp(), 'qa', pairStage(regions, 'destroy'));
+      expect(
+        built.map((s) => s.region),
+        name,
+      ).toEqual(regions.slice(0, 2));
+      Template.fromStack(built[0] as ListenerStack).hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+        GlobalTableWitnesses: [{ Region: regions[2] }],
+      });
+    }
+  });
+
+  it('a destroy pair deletes its global table with side a, without deletion protection', () => {
+    const { stack } = buildListener(testApp(), 'qa', pairStage(MRSC_REGION_SETS.EU, 'destroy'));
+    const [table] = Object.values(
+      Template.fromStack(stack).findResources('AWS::DynamoDB::GlobalTable'),
+    ) as Resource[];
+    expect(table?.DeletionPolicy).toBe('Delete');
+    expect(table?.Properties.Replicas).toHaveLength(2);
+    for (const replica of (table?.Properties.Replicas ?? []) as Record<string, unknown>[]) {
+      expect(replica.DeletionProtectionEnabled).toBe(false);
+    }
   });
 });
 

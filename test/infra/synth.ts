@@ -29,7 +29,7 @@ export function testApp(): App {
   return new App({
     outdir,
     builtinCloudFormationValidation: false,
-    // Bundle no stack: NodejsFunction then skips esbuild entirely.
+    // Bundle no stack: the function assets then skip esbuild entirely.
     context: { ...CDK_JSON_CONTEXT, 'aws:cdk:bundling-stacks': [] },
   });
 }

@@ -1,6 +1,6 @@
 /**
  * The Lambda artifacts exactly as `cdk synth` makes them: the stage is synthesized in-process with the
- * CLI's context (cdk.json feature flags) and bundling on, so NodejsFunction runs the local esbuild with
+ * CLI's context (cdk.json feature flags) and bundling on, so each function runs the local esbuild with
  * the stack's own options; each function's asset directory is then zipped as `cdk deploy` uploads it.
  * Shared by the artifact tests and `npm run bench:bundles`.
  */
