@@ -737,7 +737,7 @@ export class DynamoLoggerStore implements LoggerStore {
       );
       return true;
     } catch (error) {
-      if (isConditionFailure(error)) return false;
+      if (isLostRace(error)) return false;
       throw error;
     }
   }
