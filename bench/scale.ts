@@ -22,6 +22,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { ensureTable, startDynamoLocal } from '../cli/local/dynamo-local.js';
 import { LOCAL_FILE } from '../cli/local/target-file.js';
+import { type CallLimits, dynamoClient } from '../shared/adapters/aws-clients.js';
 import { DynamoFleet } from '../shared/adapters/dynamo-fleet.js';
 import { addToFleetCount, countFleetIndex } from '../shared/adapters/dynamo-fleet-counter.js';
 import { LOGGER_SK, loggerFromItem, loggerItem } from '../shared/adapters/dynamo-items.js';
@@ -34,6 +35,12 @@ import { sweep } from '../shared/listener/sweep.js';
 import type { DueItem, LoggerStore, NotificationChannel } from '../shared/ports.js';
 
 const MINUTE = 60_000;
+const BENCH_LIMITS: CallLimits = {
+  connectionTimeoutMs: 10_000,
+  requestTimeoutMs: 120_000,
+  maxAttempts: 3,
+  deadlineMs: 400_000,
+};
 const TIMEOUT = 780 * MINUTE;
 const INTERVAL = 720 * MINUTE;
 /** The bench clock: the fleet last phoned home at T0; the sweeps run at NOW. */
@@ -213,7 +220,12 @@ async function timeStatusCli(
 export async function runScaleBench(): Promise<void> {
   const dynamo = await startDynamoLocal();
   try {
-    const client = dynamo.client();
+    // Bench limits: the Scan baseline reads 1 MB pages of a 100,000-Logger table, which a loaded DynamoDB
+    // Local can take longer than the CLI's 5 s per request (the run of 2026-11-28 01:22 died there).
+    const client = dynamoClient(
+      { endpoint: dynamo.endpoint, region: 'local', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } },
+      BENCH_LIMITS,
+    );
     const requests = countRequests(client);
     const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
     const table = `scale-${randomUUID()}`;

@@ -186,8 +186,8 @@ export interface LoggerStore {
   /** How many Loggers are held until `until` (counted, not read). */
   countHeld(until: number): Promise<number>;
   /**
-   * Records a sweep on the Listener's beacon (one write per sweep) and returns the beacon as it now is,
-   * including a twin another Listener recorded on it ({@link pairBeacon}).
+   * Records a sweep on the Listener's beacon (one write per sweep) and returns the beacon as it was before
+   * (its previous sweep, and a twin another Listener recorded on it: {@link pairBeacon}).
    */
   recordBeacon(listenerName: string, lastSweepAt: number, sweepEveryMs: number): Promise<SweepBeacon>;
   /** A Listener's beacon (strongly consistent); undefined if it never swept nor was paired. */

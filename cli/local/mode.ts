@@ -252,8 +252,11 @@ function configureEnvironment(
   Object.assign(process.env, options.massSilenceEnv ?? {});
   // The first of a pair learns its twin from its beacon (the second records itself there).
   if (twinName) process.env.TWIN_LISTENER_NAME = twinName;
-  // Pending notices are retried no later than the next sweep.
-  process.env.OUTBOX_RETRY ??= `${Math.max(1, Math.round(Math.min(options.sweepEveryMs, 30_000) / 1000))}s`;
+  // Pending notices are retried after a sweep period, but not sooner than 10 s: a pair's two sweepers retry
+  // each other's unconfirmed notices, and a sweep on a busy machine needs that long to record what it sent
+  // (sooner, the twin would page it again).
+  const retryMs = Math.min(Math.max(options.sweepEveryMs, 10_000), 30_000);
+  process.env.OUTBOX_RETRY ??= `${Math.round(retryMs / 1000)}s`;
 }
 
 async function loadHandlers(): Promise<{

@@ -673,12 +673,12 @@ export class DynamoLoggerStore implements LoggerStore {
           UpdateExpression: 'SET #at = :at, #every = :every',
           ExpressionAttributeNames: { '#at': 'lastSweepAt', '#every': 'sweepEveryMs' },
           ExpressionAttributeValues: { ':at': lastSweepAt, ':every': sweepEveryMs },
-          // The twin recorded on it comes back with the write: pairing costs no extra read.
-          ReturnValues: 'ALL_NEW',
+          // The previous sweep and the twin recorded on it come back with the write: no extra read.
+          ReturnValues: 'ALL_OLD',
         }),
       ),
     );
-    return beaconOf(listenerName, Attributes) ?? { listenerName, lastSweepAt, sweepEveryMs };
+    return beaconOf(listenerName, Attributes) ?? { listenerName };
   }
 
   async getBeacon(listenerName: string): Promise<SweepBeacon | undefined> {
@@ -737,7 +737,7 @@ export class DynamoLoggerStore implements LoggerStore {
       );
       return true;
     } catch (error) {
-      if (isConditionFailure(error)) return false;
+      if (isLostRace(error)) return false;
       throw error;
     }
   }

@@ -63,9 +63,13 @@ export function newWatch(watcher: string, twin: string): TwinWatch {
   return { watcher, twin, revision: 0, outbox: [] };
 }
 
-/** How long the twin may go without a sweep: two periods, of whichever of the two sweeps less often. */
-export function silentAfterMs(sweepEveryMs: number, beacon: SweepBeacon | undefined): number {
-  return SILENT_AFTER_PERIODS * Math.max(sweepEveryMs, beacon?.sweepEveryMs ?? 0);
+/**
+ * How long the twin may go without a sweep: two periods, of whichever of the two sweeps less often — and
+ * no less than this side's own time since its previous sweep (`ownGapMs`): a machine or store slow enough
+ * to hold this side's sweeps back holds the twin's back alike, and that is not the twin's silence.
+ */
+export function silentAfterMs(sweepEveryMs: number, beacon: SweepBeacon | undefined, ownGapMs = 0): number {
+  return SILENT_AFTER_PERIODS * Math.max(sweepEveryMs, beacon?.sweepEveryMs ?? 0, ownGapMs);
 }
 
 /** The twin's last sweep, or the watch's start if it has never swept. */
@@ -79,8 +83,9 @@ export function isTwinSilent(
   beacon: SweepBeacon | undefined,
   now: number,
   sweepEveryMs: number,
+  ownGapMs = 0,
 ): boolean {
-  return now - lastSeen(state, beacon, now) > silentAfterMs(sweepEveryMs, beacon);
+  return now - lastSeen(state, beacon, now) > silentAfterMs(sweepEveryMs, beacon, ownGapMs);
 }
 
 /**
@@ -93,9 +98,11 @@ export function watchTwin(
   beacon: SweepBeacon | undefined,
   now: number,
   sweepEveryMs: number,
+  /** This side's time since its own previous sweep (see {@link silentAfterMs}). */
+  ownGapMs = 0,
 ): TwinWatch | undefined {
   const started = state.watchingSince === undefined ? { ...state, watchingSince: now } : state;
-  const silent = isTwinSilent(started, beacon, now, sweepEveryMs);
+  const silent = isTwinSilent(started, beacon, now, sweepEveryMs, ownGapMs);
   const seenAt = beacon?.lastSweepAt;
   const period = Math.max(sweepEveryMs, beacon?.sweepEveryMs ?? 0);
   const base = { watcher: state.watcher, twin: state.twin, at: now, sweepEveryMs: period };

@@ -1,5 +1,5 @@
 /**
- * Alarm events forwarded by a Logger: they count as phoning home, are kept (TTL), and are published to
+ * Alarm events forwarded by a Logger: they count as phoning home, are kept (until they expire), and are published to
  * EventBridge (and paged over SNS when error or critical). Idempotent per (Logger, event id).
  */
 import type { LoggerEvent } from '../domain/event.js';

@@ -28,13 +28,14 @@ export async function watchTwinListener(deps: ListenerDeps, now: number): Promis
   if (sweepEveryMs === undefined) return undefined;
   const own = await deps.store.recordBeacon(deps.listenerName, now, sweepEveryMs);
   const twin = deps.twinListenerName ?? own.twin;
+  const ownGapMs = own.lastSweepAt === undefined ? 0 : Math.max(0, now - own.lastSweepAt);
   if (!twin || twin === deps.listenerName) return undefined;
   let [beacon, state] = await Promise.all([
     deps.store.getBeacon(twin),
     deps.store.getTwinWatch(deps.listenerName, twin),
   ]);
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    const next = watchTwin(state, beacon, now, sweepEveryMs);
+    const next = watchTwin(state, beacon, now, sweepEveryMs, ownGapMs);
     if (!next) break;
     if (await deps.store.writeTwinWatch(state, next)) {
       report(deps, state, next, beacon);

@@ -212,20 +212,24 @@ describe('the deployed bundles, run from their zips under Node 22', () => {
       { customer: 'artcust4', side: 'A', eventTimeoutMs: 60 * MINUTE, transport: 'https' },
       Date.now() - 2 * 60 * MINUTE,
     );
-    // Its twin phones home: the sweep checks it in the same transaction.
+    // Its twin phones home: the sweep reads it after writing DOWN (no transaction: MRSC has none).
     const twin = await registerLogger(
       store(),
       { customer: 'artcust4', side: 'B', eventTimeoutMs: 780 * MINUTE, transport: 'https' },
       Date.now(),
     );
     await invoke('heartbeat', httpEvent({ path: '/v1/heartbeat', token: twin.token }));
+    // An expired relayed-record marker: the sweep deletes it (a pair's MRSC table has no TTL).
+    await store().claimRelayedRecord(twin.logger, 'expired-record', Date.now() - MINUTE);
     const before = stubs.calls.length;
     const report = (await lambdas
       .get('sweeper')
       ?.invoke({ source: 'aws.events', 'detail-type': 'Scheduled Event' })) as {
       raised: number;
+      pruned?: number;
     };
     expect(report.raised).toBeGreaterThanOrEqual(1);
+    expect(report.pruned).toBeGreaterThanOrEqual(1);
     const swept = stubs.calls.slice(before).filter((c) => c.caller === callerOf('sweeper'));
     const page = swept.find(
       (c) => c.operation === 'Publish' && String(c.params.Subject).includes('artcust4/A'),

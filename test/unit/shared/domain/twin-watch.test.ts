@@ -55,6 +55,13 @@ describe('when the twin counts as silent', () => {
     expect(isTwinSilent(state, slowTwin, T0 + 10 * EVERY + 1, EVERY)).toBe(true);
   });
 
+  it("is judged no faster than this side's own sweeps come: a slow machine or store slows both alike", () => {
+    const state = watching();
+    // This side's own previous sweep was 5 periods ago: a twin 3 periods quiet is not singled out.
+    expect(isTwinSilent(state, beacon(T0), T0 + 3 * EVERY, EVERY, 5 * EVERY)).toBe(false);
+    expect(isTwinSilent(state, beacon(T0), T0 + 3 * EVERY, EVERY, EVERY)).toBe(true);
+  });
+
   it('counts a twin that never swept from when the watch began', () => {
     const first = watchTwin(newWatch(A, B), undefined, T0, EVERY);
     expect(first?.watchingSince).toBe(T0);
