@@ -8,7 +8,9 @@ import type { ImportDirectory } from './import-dir/import-dir.js';
 import { ImportWatcher } from './import-dir/watcher.js';
 import { consoleLog, type Log } from './log.js';
 import { ModemPort, type OpenSerial } from './modem/port.js';
-import { createRelayClient } from './relay/client.js';
+import { createRelayClient, probeListener } from './relay/client.js';
+import { FailoverPolicy } from './relay/failover.js';
+import { RelayListeners } from './relay/listeners.js';
 import { DrainLoop } from './spool/drain-loop.js';
 import { Spool } from './spool/spool.js';
 import { StatusReporter } from './status/reporter.js';
@@ -42,15 +44,17 @@ export async function startBridge(config: BridgeConfig, deps: BridgeDeps = {}): 
   const startedAt = now();
   const spool = await Spool.open(config.stateDir, now);
   const changed = (): void => status.soon();
-  const drain = new DrainLoop({ ...relayOptions(config, deps, now), spool, log, now, onRelayed: changed });
+  const listeners = relayListeners(config, deps, log, now, changed);
+  const relay = { ...relayOptions(config, deps), send: listeners.send };
+  const drain = new DrainLoop({ ...relay, spool, log, now, onRelayed: changed });
   const inputs = { spool, log, now, onRecord: () => drain.kick() };
   const ports = config.ports.map(
     (port) => new ModemPort({ ...inputs, config: port, onChange: changed, openSerial: deps.openSerial }),
   );
   const dir = config.importDirectory;
   const importDirectory = dir && new ImportWatcher({ ...inputs, ...dir });
-  const selfHeartbeat = selfHeartbeatOf(config, deps, log, now);
-  const sources = { spool, relay: drain, ports, importDirectory, selfHeartbeat };
+  const selfHeartbeat = selfHeartbeatOf(config, deps, log, now, () => listeners.activeUrl());
+  const sources = { spool, relay: drain, listeners, ports, importDirectory, selfHeartbeat };
   const status = new StatusReporter({ ...statusOptions(config, startedAt), ...sources, log, now });
 
   for (const port of ports) port.start();
@@ -58,9 +62,10 @@ export async function startBridge(config: BridgeConfig, deps: BridgeDeps = {}): 
   selfHeartbeat?.start();
   log('info', 'bridge', startedLine(config, spool.depth));
   drain.start();
+  listeners.start();
   status.start();
 
-  const parts = [status, drain, importDirectory, selfHeartbeat, ...ports];
+  const parts = [status, drain, listeners, importDirectory, selfHeartbeat, ...ports];
   let stopped = false;
   return {
     spool,
@@ -90,17 +95,45 @@ async function stopAll(
   log('info', 'bridge', 'stopped');
 }
 
-function relayOptions(config: BridgeConfig, deps: BridgeDeps, now: () => number) {
-  const { apiUrl, token, site, relay } = config;
-  return {
+/** The Listener, or a pair's primary and backup, each with its own relay client; failover between them. */
+function relayListeners(
+  config: BridgeConfig,
+  deps: BridgeDeps,
+  log: Log,
+  now: () => number,
+  onSwitch: () => void,
+): RelayListeners {
+  const { apiUrl, backupApiUrl, token, site, relay } = config;
+  const endpoint = (url: string) => ({
+    apiUrl: url,
     send: createRelayClient({
-      apiUrl,
+      apiUrl: url,
       token,
       bridge: site,
       timeoutMs: relay.requestTimeoutMs,
       fetch: deps.fetch,
       now,
     }),
+  });
+  const settings = {
+    failoverAfterFailures: relay.failoverAfterFailures,
+    probeEveryMs: relay.probePrimaryEveryMs,
+  };
+  return new RelayListeners({
+    endpoints: {
+      primary: endpoint(apiUrl),
+      ...(backupApiUrl ? { backup: endpoint(backupApiUrl) } : {}),
+    },
+    policy: new FailoverPolicy(settings, backupApiUrl !== undefined, now),
+    probe: (url) => probeListener({ apiUrl: url, timeoutMs: relay.requestTimeoutMs, fetch: deps.fetch }),
+    log,
+    onSwitch,
+  });
+}
+
+function relayOptions(config: BridgeConfig, deps: BridgeDeps) {
+  const { relay } = config;
+  return {
     backoff: { baseMs: relay.backoffBaseMs, maxMs: relay.backoffMaxMs },
     batchSize: relay.batchSize,
     everyMs: relay.everyMs,
@@ -114,6 +147,7 @@ function selfHeartbeatOf(
   deps: BridgeDeps,
   log: Log,
   now: () => number,
+  activeUrl: () => string,
 ): SelfHeartbeat | undefined {
   const { apiUrl, site, relay, selfHeartbeat } = config;
   if (!selfHeartbeat) return undefined;
@@ -121,6 +155,7 @@ function selfHeartbeatOf(
   return new SelfHeartbeat({
     ...selfHeartbeat,
     apiUrl,
+    activeUrl,
     site,
     agent: BRIDGE_AGENT,
     timeoutMs,

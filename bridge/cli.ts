@@ -4,7 +4,7 @@
  */
 import type { Command } from 'commander';
 import { startBridge } from './bridge.js';
-import { BridgeConfigError, loadBridgeConfig } from './config.js';
+import { BridgeConfigError, type BridgeConfigOverrides, loadBridgeConfig } from './config.js';
 import { formatStatus, isStale, readStatus } from './status/status.js';
 
 export function registerBridgeCommands(program: Command): Command {
@@ -18,8 +18,20 @@ export function registerBridgeCommands(program: Command): Command {
     .command('run')
     .description('run the bridge in the foreground (as a systemd unit or Windows service)')
     .requiredOption('-c, --config <file>', 'bridge configuration file (JSON)')
-    .action(async (options: { config: string }) => {
-      const config = await loadOrExit(options.config);
+    .option('--api-url <url>', "the (primary) Listener's API base URL, over the file's apiUrl")
+    .option(
+      '--backup-api-url <url>',
+      "a pair's other Listener, relayed to while the primary does not answer, over the file's backupApiUrl",
+    )
+    .addHelpText(
+      'after',
+      '\nExample (a Listener pair):\n  listener bridge run --config bridge.json --api-url https://a.example --backup-api-url https://b.example\n',
+    )
+    .action(async (options: { config: string; apiUrl?: string; backupApiUrl?: string }) => {
+      const config = await loadOrExit(options.config, {
+        ...(options.apiUrl ? { apiUrl: options.apiUrl } : {}),
+        ...(options.backupApiUrl ? { backupApiUrl: options.backupApiUrl } : {}),
+      });
       if (!config) return;
       const handle = await startBridge(config);
       let stopping = false;
@@ -63,9 +75,12 @@ export function registerBridgeCommands(program: Command): Command {
   return bridge;
 }
 
-async function loadOrExit(file: string): Promise<Awaited<ReturnType<typeof loadBridgeConfig>> | undefined> {
+async function loadOrExit(
+  file: string,
+  overrides: BridgeConfigOverrides = {},
+): Promise<Awaited<ReturnType<typeof loadBridgeConfig>> | undefined> {
   try {
-    return await loadBridgeConfig(file);
+    return await loadBridgeConfig(file, overrides);
   } catch (error) {
     if (!(error instanceof BridgeConfigError)) throw error;
     process.stderr.write(

@@ -8,6 +8,7 @@ import { basename, resolve } from 'node:path';
 import { z } from 'zod';
 import { durationSchema } from '../shared/duration-schema.js';
 import type { ModemSettings } from './modem/machine.js';
+import { DEFAULT_FAILOVER } from './relay/failover.js';
 
 const duration = durationSchema;
 
@@ -54,6 +55,17 @@ export const bridgeConfigSchema = z.strictObject({
       error: 'is the Listener API base URL, e.g. https://xyz.execute-api.eu-west-1.amazonaws.com',
     })
     .transform((url) => url.replace(/\/+$/, '')),
+  /**
+   * A pair's other Listener (issue 13): relayed to while `apiUrl` (the primary) does not answer. Like the
+   * note's backup Phone Home number; absent = one Listener, as before.
+   */
+  backupApiUrl: z
+    .url({
+      protocol: /^https?$/,
+      error: "is the backup Listener's API base URL (the other Listener of the pair)",
+    })
+    .transform((url) => url.replace(/\/+$/, ''))
+    .optional(),
   /** Bridge token for `POST /v1/relay`. */
   token,
   /** Spool, dead-letter and status.json live here. */
@@ -73,6 +85,10 @@ export const bridgeConfigSchema = z.strictObject({
       backoffMax: duration('15m'),
       /** Also look at the spool this often, even without new records. */
       every: duration('30s'),
+      /** With a backupApiUrl: failed attempts in a row (no answer, timeout, 5xx) before relaying to it. */
+      failoverAfter: z.number().int().min(1).max(20).default(DEFAULT_FAILOVER.failoverAfterFailures),
+      /** While on the backup: ask the primary this often whether it answers again. */
+      probePrimaryEvery: duration('1m'),
     })
     .prefault({}),
   selfHeartbeat: z
@@ -102,7 +118,10 @@ export interface PortConfig {
 
 export interface BridgeConfig {
   readonly site: string;
+  /** The (primary) Listener's API base URL. */
   readonly apiUrl: string;
+  /** The backup Listener of a pair; absent = one Listener. */
+  readonly backupApiUrl?: string;
   readonly token: string;
   readonly stateDir: string;
   readonly ports: readonly PortConfig[];
@@ -113,6 +132,8 @@ export interface BridgeConfig {
     readonly backoffBaseMs: number;
     readonly backoffMaxMs: number;
     readonly everyMs: number;
+    readonly failoverAfterFailures: number;
+    readonly probePrimaryEveryMs: number;
   };
   readonly selfHeartbeat?: {
     readonly everyMs: number;
@@ -151,6 +172,7 @@ function toConfig(p: Parsed, baseDir: string): BridgeConfig {
   return {
     site: p.site,
     apiUrl: p.apiUrl,
+    ...(p.backupApiUrl ? { backupApiUrl: p.backupApiUrl } : {}),
     token: p.token,
     stateDir: resolve(baseDir, p.stateDir),
     ports,
@@ -168,6 +190,8 @@ function toConfig(p: Parsed, baseDir: string): BridgeConfig {
       backoffBaseMs: p.relay.backoffBase,
       backoffMaxMs: p.relay.backoffMax,
       everyMs: p.relay.every,
+      failoverAfterFailures: p.relay.failoverAfter,
+      probePrimaryEveryMs: p.relay.probePrimaryEvery,
     },
     ...(p.selfHeartbeat
       ? {
@@ -206,6 +230,11 @@ export function parseBridgeConfig(input: unknown, baseDir = process.cwd()): Brid
       );
     names.add(port.name);
   }
+  if (config.backupApiUrl === config.apiUrl) {
+    throw new BridgeConfigError(
+      'invalid bridge configuration: backupApiUrl: is the same as apiUrl; give the other Listener of the pair',
+    );
+  }
   if (config.ports.length === 0 && !config.importDirectory) {
     throw new BridgeConfigError(
       'invalid bridge configuration: ports: configure at least one port or an importDirectory',
@@ -214,8 +243,17 @@ export function parseBridgeConfig(input: unknown, baseDir = process.cwd()): Brid
   return config;
 }
 
-/** Reads and validates a config file. */
-export async function loadBridgeConfig(file: string): Promise<BridgeConfig> {
+/** Fields the command line may set over the file's (`bridge run --api-url/--backup-api-url`). */
+export interface BridgeConfigOverrides {
+  readonly apiUrl?: string;
+  readonly backupApiUrl?: string;
+}
+
+/** Reads and validates a config file, with `overrides` from the command line over its fields. */
+export async function loadBridgeConfig(
+  file: string,
+  overrides: BridgeConfigOverrides = {},
+): Promise<BridgeConfig> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -230,5 +268,9 @@ export async function loadBridgeConfig(file: string): Promise<BridgeConfig> {
       `bridge configuration ${file} is not valid JSON: ${(error as Error).message}`,
     );
   }
-  return parseBridgeConfig(json, resolve(file, '..'));
+  const merged =
+    typeof json === 'object' && json !== null && !Array.isArray(json)
+      ? { ...json, ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)) }
+      : json;
+  return parseBridgeConfig(merged, resolve(file, '..'));
 }

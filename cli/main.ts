@@ -10,6 +10,7 @@ import { registerAlarmCommands } from './commands/alarm.js';
 import { registerBridgeAdmin } from './commands/bridge-admin.js';
 import { registerConsoleCommand } from './commands/console.js';
 import { registerDoctorCommand } from './commands/doctor.js';
+import { registerFleetGroup } from './commands/fleet.js';
 import { registerLoggerCommands } from './commands/logger.js';
 import { registerStatusCommands } from './commands/status.js';
 import { registerSweepCommand } from './commands/sweep.js';
@@ -50,7 +51,14 @@ program
   .option('--mass-silence-fraction <f>', 'mass silence: and this share of the fleet, 0–1 (default 0.2)')
   .option('--mass-silence-window <duration>', 'mass silence: overdue within this window (default 10m)')
   .option('--mass-silence-hold <duration>', 'mass silence: hold customer pages this long (default 15m)')
-  .addHelpText('after', '\nExample:\n  listener local --port 3000 --sweep-every 10s --in-memory\n')
+  .option(
+    '--pair-with <dir>',
+    "run as the second Listener of a pair, on the running local Listener's DynamoDB Local and table (its --dir)",
+  )
+  .addHelpText(
+    'after',
+    '\nExamples:\n  listener local --port 3000 --sweep-every 10s --in-memory\n  listener local --pair-with .listener --listener-name GEOCSCLNRB --port 3001 --dir .listener-b\n',
+  )
   .action(async (opts: Record<string, string | boolean | undefined>) => {
     const port = Number(opts.port);
     if (!Number.isInteger(port) || port < 1 || port > 65535)
@@ -67,6 +75,7 @@ program
         ? { renotifyEveryMs: durationArg('--renotify-every', String(opts.renotifyEvery)) }
         : {}),
       massSilenceEnv: massSilenceEnv(opts),
+      ...(typeof opts.pairWith === 'string' ? { pairWith: opts.pairWith } : {}),
     });
   });
 
@@ -96,6 +105,7 @@ registerLoggerCommands(program);
 registerStatusCommands(program);
 registerAlarmCommands(program);
 registerDoctorCommand(program);
+registerFleetGroup(program);
 registerSweepCommand(program);
 registerConsoleCommand(program);
 registerBridgeAdmin(registerBridgeCommands(program));

@@ -1,5 +1,6 @@
 /**
- * The CDK app (cdk.json `app`): `npx cdk deploy -c stage=<name>` deploys one Listener stage.
+ * The CDK app (cdk.json `app`): `npx cdk deploy -c stage=<name>` deploys one Listener stage; a pair stage
+ * is two stacks, one per region (`npx cdk deploy -c stage=prod-pair --all`).
  */
 import { App } from 'aws-cdk-lib';
 import { buildListener } from './build.js';

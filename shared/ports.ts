@@ -3,7 +3,7 @@
  * (shared/adapters/).
  */
 import type { LoggerEvent } from './domain/event.js';
-import type { Logger, LoggerId, Transport } from './domain/logger.js';
+import type { Logger, LoggerId, Side, Transport } from './domain/logger.js';
 import type { MassSilence, OverdueSighting } from './domain/mass-silence.js';
 import type { Notification } from './domain/notification.js';
 import type { PhoneHomeReport } from './domain/transitions.js';
@@ -28,12 +28,6 @@ export interface Bridge {
   readonly registeredAt: number;
 }
 
-/** Guards a transition on the Logger's twin being as read (`twin` absent = not registered). */
-export interface TwinGuard {
-  readonly twinId: LoggerId;
-  readonly twin?: Logger;
-}
-
 /** What one sweep did. */
 export interface SweepReport {
   /** Items the due index returned (its reads grow with this, not with the fleet). */
@@ -44,6 +38,8 @@ export interface SweepReport {
   readonly held?: number;
   /** Items another worker (a heartbeat, another sweeper) got to first, or stale index entries. */
   readonly skipped: number;
+  /** Expired items (events, markers, audit entries, used links) this sweep deleted (absent: none). */
+  readonly pruned?: number;
   /** Notifications (pending notices or events) this sweep published. */
   readonly published: number;
   /**
@@ -64,9 +60,13 @@ export interface SweeperStatus {
   readonly report: SweepReport;
 }
 
-/** Something the sweeper found due: a Logger, or an event whose publication was not confirmed. */
+/**
+ * Something the sweeper found due: a Logger, an event whose publication was not confirmed, or an item
+ * past its expiry to delete (`key`: the store's own key of it).
+ */
 export type DueItem =
   | { readonly type: 'logger'; readonly logger: Logger }
+  | { readonly type: 'expired'; readonly key: Readonly<Record<string, string>> }
   | {
       readonly type: 'event';
       readonly loggerId: LoggerId;
@@ -106,10 +106,16 @@ export interface LoggerStore {
     options?: { readonly now?: number; readonly heardBy?: string },
   ): Promise<FastPhoneHome>;
   /**
-   * Writes `after` if the stored Logger is still `before` (same revision and deadline) — and, with a
-   * `guard`, only if its twin is still as read, in the same transaction.
+   * Writes `after` if the stored Logger is still `before` (same revision and deadline): one single-item
+   * conditional write (no transaction: a multi-Region strongly consistent table has none). False when
+   * another writer got there first, or wrote the same item from another region at the same moment.
    */
-  writeTransition(before: Logger, after: Logger, guard?: TwinGuard): Promise<boolean>;
+  writeTransition(before: Logger, after: Logger): Promise<boolean>;
+  /**
+   * The customer's blind record: `side` raises the page of blind `episode` (shared/domain/blind-customer.ts)
+   * unless a side already claimed that episode; returns the side that raises it (idempotent for that side).
+   */
+  claimBlindEpisode(customer: string, episode: string, side: Side, now: number): Promise<Side>;
   /** The Logger with its token hash (admin: token rotation). */
   getWithToken(id: LoggerId): Promise<{ logger: Logger; tokenHash: string } | undefined>;
   /** Replaces the token hash if it is still `oldHash`; false if another rotation got there first. */
@@ -125,7 +131,8 @@ export interface LoggerStore {
   putEvents(
     id: LoggerId,
     events: readonly LoggerEvent[],
-    options: { expiresAt: number; publishRetryAt: number },
+    /** `now`: an id whose stored event has expired by then is stored again (expiry never relies on TTL). */
+    options: { expiresAt: number; publishRetryAt: number; now?: number },
   ): Promise<StoredEvents>;
   /**
    * Records which channels delivered an event (added to those recorded before); `complete` takes it out of
@@ -136,8 +143,11 @@ export interface LoggerStore {
     eventId: string,
     delivery: { readonly sent: readonly string[]; readonly complete: boolean; readonly failed: boolean },
   ): Promise<void>;
-  /** Which of these relayed record ids were already applied to the Logger (a resend after a lost answer). */
-  relayedRecordsSeen(id: LoggerId, recordIds: readonly string[]): Promise<ReadonlySet<string>>;
+  /**
+   * Which of these relayed record ids were already applied to the Logger (a resend after a lost answer);
+   * with `now`, markers expired by then do not count.
+   */
+  relayedRecordsSeen(id: LoggerId, recordIds: readonly string[], now?: number): Promise<ReadonlySet<string>>;
   /** Claims an unpublished event for republication if it is still due at `seenDueAt`; false if another sweep has it. */
   claimEvent(id: LoggerId, eventId: string, seenDueAt: number, retryAt: number): Promise<boolean>;
   /** Registers a dial-in bridge; throws `LoggerExistsError`-like `BridgeExistsError` if the site is taken. */
@@ -147,7 +157,12 @@ export interface LoggerStore {
    * Remembers that a relayed record was applied (kept until `expiresAt`); false if it already was, so a
    * bridge resending a record after a lost answer changes nothing.
    */
-  claimRelayedRecord(id: LoggerId, recordId: string, expiresAt: number): Promise<boolean>;
+  claimRelayedRecord(id: LoggerId, recordId: string, expiresAt: number, now?: number): Promise<boolean>;
+  /**
+   * Deletes an item found due past its expiry (`findDue`'s `expired`), if it still is; false if it was
+   * stored again or deleted meanwhile. The table may have no TTL (a Listener pair's MRSC table).
+   */
+  pruneExpired(key: Readonly<Record<string, string>>, now: number): Promise<boolean>;
   /** Recent events of a Logger, newest first. */
   listEvents(id: LoggerId, limit: number): Promise<LoggerEvent[]>;
   /** The mass-silence record (the quiet one if never written). */
@@ -156,7 +171,10 @@ export interface LoggerStore {
   writeMassSilence(before: MassSilence, after: MassSilence): Promise<boolean>;
   /** Watched Loggers newly overdue: deadline in (from, to], not yet declared DOWN (the due index; never a Scan). */
   sightOverdue(from: number, to: number): Promise<OverdueSighting>;
-  /** How many Loggers are registered (the keys-only fleet index, counted; never a Scan). */
+  /**
+   * Loggers whose silence pages: registered (the fleet counter, one GetItem) minus paused (the sparse
+   * `state` index); DOWN ones included. Never reads the fleet.
+   */
   countWatched(): Promise<number>;
   /**
    * Loggers being watched (with a deadline in the due index), counted up to `cap` by a few small reads,
@@ -206,7 +224,7 @@ export class PartialDelivery extends Error {
   }
 }
 
-/** How many Loggers are in each condition, read from indexes (never a Scan). */
+/** How many Loggers are in each condition: the counter item and the sparse indexes (never a Scan). */
 export interface FleetCounts {
   /** Registered Loggers. */
   readonly total: number;
@@ -221,9 +239,32 @@ export interface FleetCounts {
 /** The settings a bulk import may change on an existing Logger (its token and history stay). */
 export type ImportedSettings = Pick<Logger, 'eventTimeoutMs' | 'heartbeatIntervalMs' | 'transport'>;
 
+/** What `listener fleet recount` found and wrote. */
+export interface FleetRecount {
+  /** What the counter said before (undefined: the table had none). */
+  readonly before: number | undefined;
+  /** What the `fleet` index counts, now in the counter. */
+  readonly after: number;
+}
+
 /** The fleet as a whole: counts, what needs attention, bulk reads and settings updates for import/export. */
 export interface Fleet {
+  /** The counts: the fleet size from the counter item, the rest from the sparse indexes. */
   counts(now: number): Promise<FleetCounts>;
+  /**
+   * The fleet counter as stored (undefined: none yet). It is kept by register and remove without a
+   * transaction, so a crash between a Logger's write and its count can make it drift; see {@link recount}.
+   */
+  counter(): Promise<number | undefined>;
+  /**
+   * Counts the `fleet` index and writes that into the counter, if the counter did not move meanwhile
+   * (undefined: it moved on every attempt; run again when the fleet is quieter).
+   */
+  recount(): Promise<FleetRecount | undefined>;
+  /** The Loggers DOWN (open alarms) or PAUSED: the sparse `state` index, never the fleet. */
+  inState(state: 'DOWN' | 'PAUSED'): Promise<Logger[]>;
+  /** Every registered Logger's id, a page at a time, ordered by id (keys only: no item reads). */
+  idPages(pageSize?: number): AsyncIterable<LoggerId[]>;
   /**
    * Loggers needing a look at `now`: DOWN, PAUSED, overdue, or due within `lookaheadMs` (so a LATE one can
    * be shown) — with their twins, so each customer shows both sides. Reads grow with these, not the fleet.

@@ -19,8 +19,17 @@ export type RelayOutcome =
   | { readonly kind: 'malformed'; readonly status: number; readonly error?: RelayErrorBody['error'] }
   /** 401/403: the bridge token is not accepted. */
   | { readonly kind: 'unauthorized'; readonly status: number }
-  /** 429/5xx/network/timeout/unexpected answer: try again later. */
-  | { readonly kind: 'retry'; readonly reason: string; readonly retryAfterMs?: number };
+  /**
+   * 429/5xx/network/timeout/unexpected answer: try again later. `down`: the Listener did not answer usefully
+   * (no answer, a timeout, a 5xx, an unreadable answer) — what makes a pair's bridge fail over; a 429 is
+   * an answer from a Listener that is up.
+   */
+  | {
+      readonly kind: 'retry';
+      readonly reason: string;
+      readonly retryAfterMs?: number;
+      readonly down: boolean;
+    };
 
 export interface RelayClientOptions {
   readonly apiUrl: string;
@@ -55,7 +64,7 @@ export function createRelayClient(options: RelayClientOptions): RelaySender {
       text = await response.text();
     } catch (error) {
       const cause = (error as { cause?: { code?: string } }).cause?.code;
-      return { kind: 'retry', reason: `relay unreachable: ${cause ?? (error as Error).name}` };
+      return { kind: 'retry', reason: `relay unreachable: ${cause ?? (error as Error).name}`, down: true };
     }
     const json = (): unknown => {
       try {
@@ -67,10 +76,12 @@ export function createRelayClient(options: RelayClientOptions): RelaySender {
     const status = response.status;
     if (status === 200) {
       const parsed = relayResponseSchema.safeParse(json());
-      if (!parsed.success) return { kind: 'retry', reason: 'relay answered 200 with an unreadable body' };
+      if (!parsed.success)
+        return { kind: 'retry', reason: 'relay answered 200 with an unreadable body', down: true };
       const results = parsed.data.results;
       const inOrder = results.length === records.length && results.every((r, i) => r.id === records[i]?.id);
-      if (!inOrder) return { kind: 'retry', reason: 'relay answered results that do not match the batch' };
+      if (!inOrder)
+        return { kind: 'retry', reason: 'relay answered results that do not match the batch', down: true };
       return { kind: 'results', results };
     }
     if (status === 400 || status === 413 || status === 415) {
@@ -83,6 +94,28 @@ export function createRelayClient(options: RelayClientOptions): RelaySender {
       kind: 'retry',
       reason: `relay answered ${status}`,
       ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+      // Another 4xx (404, 405 …) means the URL is not a Listener's relay: as good as none there.
+      down: status !== 429,
     };
   };
 }
+
+/** Asks a Listener whether it answers (`GET /v1/health`, no token): `undefined` if it does, else why not. */
+export async function probeListener(options: {
+  readonly apiUrl: string;
+  readonly timeoutMs: number;
+  readonly fetch?: typeof fetch;
+}): Promise<string | undefined> {
+  try {
+    const response = await (options.fetch ?? fetch)(relayUrl(options.apiUrl, HEALTH_PATH), {
+      signal: AbortSignal.timeout(options.timeoutMs),
+    });
+    await response.arrayBuffer();
+    return response.status === 200 ? undefined : `health answered ${response.status}`;
+  } catch (error) {
+    const cause = (error as { cause?: { code?: string } }).cause?.code;
+    return `unreachable: ${cause ?? (error as Error).name}`;
+  }
+}
+
+const HEALTH_PATH = '/v1/health';

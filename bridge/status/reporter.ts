@@ -5,17 +5,26 @@
 import type { ImportStats } from '../import-dir/import-dir.js';
 import type { Log } from '../log.js';
 import type { PortSnapshot } from '../modem/port.js';
+import type { ListenersInfo } from '../relay/listeners.js';
 import type { RelayStatusInfo } from '../spool/drain.js';
 import type { Spool } from '../spool/spool.js';
 import { Timers } from '../timers.js';
 import { BRIDGE_VERSION } from '../version.js';
 import type { SelfHeartbeatInfo } from './self-heartbeat.js';
-import { type BridgeStatus, formatPortLine, writeStatus } from './status.js';
+import {
+  type BridgeStatus,
+  formatListenerLine,
+  formatPortLine,
+  type RelayListenerStatus,
+  writeStatus,
+} from './status.js';
 
 /** What the status is made of: the bridge's parts, as they report themselves. */
 export interface StatusSources {
   readonly spool: Spool;
   readonly relay: { readonly info: RelayStatusInfo };
+  /** Which Listener the relay goes to (a pair's primary or backup) and since when. */
+  readonly listeners?: { readonly info: ListenersInfo };
   readonly ports: readonly { snapshot(): PortSnapshot }[];
   readonly importDirectory?: { readonly stats: ImportStats; readonly path: string } | undefined;
   readonly selfHeartbeat?: { readonly info: SelfHeartbeatInfo } | undefined;
@@ -32,6 +41,20 @@ export interface StatusReporterOptions extends StatusSources {
 
 const iso = (ms: number | undefined): string | undefined =>
   ms === undefined ? undefined : new Date(ms).toISOString();
+
+function listenerStatus(info: ListenersInfo): RelayListenerStatus {
+  return {
+    active: info.active,
+    url: info.activeUrl,
+    since: new Date(info.since).toISOString(),
+    primaryUrl: info.primaryUrl,
+    ...(info.backupUrl ? { backupUrl: info.backupUrl } : {}),
+    failovers: info.failovers,
+    failbacks: info.failbacks,
+    ...(info.lastProbeAt !== undefined && info.backupUrl ? { lastProbeAt: iso(info.lastProbeAt) } : {}),
+    ...(info.lastProbeError ? { lastProbeError: info.lastProbeError } : {}),
+  };
+}
 
 export class StatusReporter {
   private readonly timers = new Timers();
@@ -83,6 +106,7 @@ export class StatusReporter {
         ...(relay.info.nextAttemptAt !== undefined ? { nextAttemptAt: iso(relay.info.nextAttemptAt) } : {}),
         consecutiveFailures: relay.info.consecutiveFailures,
         delivered: relay.info.delivered,
+        ...(this.o.listeners ? { listener: listenerStatus(this.o.listeners.info) } : {}),
       },
       ...(selfHeartbeat
         ? {
@@ -110,6 +134,8 @@ export class StatusReporter {
         'status',
         `spool ${current.spool.depth} pending, dead-letter ${current.spool.deadLetter}, relay last success ${current.relay.lastSuccessAt ?? 'never'}`,
       );
+      const listener = current.relay.listener;
+      if (listener?.backupUrl) log('info', 'status', formatListenerLine(listener, this.o.now()));
     } catch (error) {
       log('warn', 'status', `cannot write status: ${(error as Error).message}`);
     }

@@ -47,6 +47,8 @@ export interface SelfHeartbeatInfo {
 }
 
 export interface SelfHeartbeatLoopOptions extends SelfHeartbeatOptions {
+  /** The Listener to phone now (a pair's bridge follows its relay's active Listener); default `apiUrl`. */
+  readonly activeUrl?: () => string;
   readonly everyMs: number;
   readonly site: string;
   readonly log: Log;
@@ -69,7 +71,7 @@ export class SelfHeartbeat {
   }
 
   private async beat(): Promise<void> {
-    const result = await sendSelfHeartbeat(this.o);
+    const result = await sendSelfHeartbeat({ ...this.o, apiUrl: this.o.activeUrl?.() ?? this.o.apiUrl });
     if (result.ok) {
       this.info.lastOkAt = this.o.now();
       delete this.info.lastError;

@@ -28,8 +28,25 @@ export interface BridgeStatus {
     readonly nextAttemptAt?: string;
     readonly consecutiveFailures: number;
     readonly delivered: number;
+    /** Which Listener the relay goes to; absent in a status written by an older bridge. */
+    readonly listener?: RelayListenerStatus;
   };
   readonly selfHeartbeat?: { readonly lastOkAt?: string; readonly lastError?: string };
+}
+
+/** The Listener the relay goes to: the primary, or a pair's backup while the primary does not answer. */
+export interface RelayListenerStatus {
+  readonly active: 'primary' | 'backup';
+  readonly url: string;
+  /** When it became the active one (bridge start, failover or failback). */
+  readonly since: string;
+  readonly primaryUrl: string;
+  readonly backupUrl?: string;
+  readonly failovers: number;
+  readonly failbacks: number;
+  /** While on the backup: the last time the primary was asked, and why it did not answer. */
+  readonly lastProbeAt?: string;
+  readonly lastProbeError?: string;
 }
 
 export async function writeStatus(stateDir: string, status: BridgeStatus): Promise<void> {
@@ -65,6 +82,24 @@ export function formatPortLine(port: PortSnapshot): string {
   ].join('  ');
 }
 
+/**
+ * `listener primary https://… since … (2h ago); backup https://…` or, failed over,
+ * `listener BACKUP https://… since … (5m ago): the primary https://… does not answer (last asked …: …)`.
+ */
+export function formatListenerLine(listener: RelayListenerStatus, now: number): string {
+  const since = ago(listener.since, now);
+  const switches =
+    listener.failovers > 0 ? `  failovers ${listener.failovers}, failbacks ${listener.failbacks}` : '';
+  if (listener.active === 'primary') {
+    const backup = listener.backupUrl ? `; backup ${listener.backupUrl}` : '';
+    return `listener primary ${listener.url} since ${since}${backup}${switches}`;
+  }
+  const probe = listener.lastProbeAt
+    ? ` (last asked ${ago(listener.lastProbeAt, now)}${listener.lastProbeError ? `: ${listener.lastProbeError}` : ''})`
+    : '';
+  return `listener BACKUP ${listener.url} since ${since}: the primary ${listener.primaryUrl} does not answer${probe}${switches}`;
+}
+
 /** True when the file has not been rewritten for three status periods: the bridge is probably not running. */
 export function isStale(status: BridgeStatus, now: number): boolean {
   return now - Date.parse(status.updatedAt) > 3 * status.statusEveryMs;
@@ -90,6 +125,7 @@ export function formatStatus(status: BridgeStatus, now: number): string[] {
         ? `  failing x${status.relay.consecutiveFailures}: ${status.relay.lastError}, next try ${status.relay.nextAttemptAt ?? '-'}`
         : ''),
   );
+  if (status.relay.listener) lines.push(formatListenerLine(status.relay.listener, now));
   if (status.selfHeartbeat) {
     lines.push(
       `self-heartbeat last ok ${ago(status.selfHeartbeat.lastOkAt, now)}${status.selfHeartbeat.lastError ? `  error: ${status.selfHeartbeat.lastError}` : ''}`,

@@ -157,9 +157,10 @@ export function registerAlarmCommands(program: Command): void {
   ).action(async (opts: TargetOptions & { json?: boolean }) => {
     await onTarget(opts, async (target) => {
       const now = Date.now();
-      const open = (await target.store.list())
-        .filter((l) => l.state === 'DOWN')
-        .sort((a, b) => (a.downSince ?? 0) - (b.downSince ?? 0));
+      // The sparse `state` index holds only DOWN and PAUSED Loggers: reads grow with the alarms, not the fleet.
+      const open = (await target.fleet.inState('DOWN')).sort(
+        (a, b) => (a.downSince ?? 0) - (b.downSince ?? 0),
+      );
       if (opts.json) {
         console.log(
           JSON.stringify(

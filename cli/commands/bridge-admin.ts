@@ -20,15 +20,32 @@ export function registerBridgeAdmin(bridge: Command): void {
       )
       .option('--timeout <duration>', "alarm when the bridge's own heartbeat is silent this long", '30m')
       .option('--interval <duration>', "the bridge's self-heartbeat period", '10m')
+      .option(
+        '--backup-api-url <url>',
+        "a Listener pair: the other Listener's API URL, the bridge's backup (written into the printed config)",
+      )
       .option('--json', 'print JSON')
-      .addHelpText('after', '\nExample:\n  listener bridge add acme-dc1 --stage prod\n'),
+      .addHelpText(
+        'after',
+        '\nExamples:\n  listener bridge add acme-dc1 --stage prod\n  listener bridge add acme-dc1 --stage prod-pair --side a --backup-api-url https://<side b API>\n',
+      ),
   ).action(
-    async (siteArg: string, opts: TargetOptions & { timeout: string; interval: string; json?: boolean }) => {
+    async (
+      siteArg: string,
+      opts: TargetOptions & { timeout: string; interval: string; backupApiUrl?: string; json?: boolean },
+    ) => {
       const site = siteSchema.safeParse(siteArg);
       if (!site.success) {
         throw new UsageError(
           `site "${siteArg}" is not a site name (${site.error.issues[0]?.message})`,
           'use 1–56 lower-case letters, digits and -, e.g. acme-dc1',
+        );
+      }
+      const backupApiUrl = opts.backupApiUrl?.replace(/\/+$/, '');
+      if (backupApiUrl !== undefined && !/^https?:\/\/[^\s/]+/.test(backupApiUrl)) {
+        throw new UsageError(
+          `--backup-api-url "${opts.backupApiUrl}" is not a URL`,
+          "give the other Listener's API base URL, e.g. https://xyz.execute-api.us-west-2.amazonaws.com",
         );
       }
       await onTarget(opts, async (target) => {
@@ -44,6 +61,7 @@ export function registerBridgeAdmin(bridge: Command): void {
         const config = {
           site: site.data,
           apiUrl: target.apiUrl ?? '<api-url>',
+          ...(backupApiUrl ? { backupApiUrl } : {}),
           token: registration.relayToken,
           selfHeartbeat: { every: opts.interval, token: registration.self.token },
         };

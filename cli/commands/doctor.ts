@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { EXAMPLE_PHONE_HOME_PAIRS } from '../../infra/stages.js';
 import {
   checkBridges,
+  checkFleetCounter,
   diagnoseFleet,
   diagnoseLogger,
   FINDING_SEVERITIES,
@@ -97,6 +98,8 @@ export function registerDoctorCommand(program: Command): void {
             pairs,
             now,
           });
+          // The whole fleet is read here anyway: the fleet counter can be checked against it for free.
+          findings.push(...checkFleetCounter(await target.fleet.counter(), loggers.length));
           checked = ['listener', ...loggers.map(formatLoggerId)];
         }
         findings.sort(

@@ -153,6 +153,47 @@ export function registerFleetCommands(logger: Command): void {
   });
 }
 
+/** `listener fleet recount`: the repair for a drifted fleet counter (docs/fleet.md#the-fleet-counter). */
+export function registerFleetGroup(program: Command): void {
+  const fleet = program
+    .command('fleet')
+    .description('the fleet as a whole: its counter (bulk import/export: listener logger import|export)');
+  withTarget(
+    fleet
+      .command('recount')
+      .description(
+        'count the registered Loggers from the fleet index and write the fleet counter (listener status reads it)',
+      )
+      .option('--json', 'print {"before":…,"after":…}')
+      .addHelpText(
+        'after',
+        '\nThe counter is kept by logger add/remove/import without a transaction, so a crash between a\n' +
+          "Logger's write and its count can leave it off by one; listener doctor --all reports that. This\n" +
+          'reads the whole fleet index (slow on 100,000 Loggers on DynamoDB Local): run it when the fleet is\n' +
+          'quiet. It writes only if no registration or removal landed while it counted (3 tries).\n\n' +
+          'Examples:\n  listener fleet recount\n  listener fleet recount --stage prod --json\n',
+      ),
+  ).action(async (opts: TargetOptions & { json?: boolean }) => {
+    await onTarget(opts, async (target) => {
+      const recount = await target.fleet.recount();
+      if (!recount) {
+        throw new FailedError(
+          `Loggers were registered or removed on ${target.description} while the fleet was counted (3 times); the counter is unchanged`,
+          'run listener fleet recount again when the fleet is quieter',
+        );
+      }
+      const { before, after } = recount;
+      if (opts.json) {
+        console.log(JSON.stringify({ before: before ?? null, after }));
+        return;
+      }
+      const was =
+        before === undefined ? 'there was none' : before === after ? 'it was right' : `it said ${before}`;
+      console.log(`Fleet counter on ${target.description}: ${after} Logger(s) registered (${was}).`);
+    });
+  });
+}
+
 function readText(file: string): string {
   try {
     return readFileSync(file, 'utf8');

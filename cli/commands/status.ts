@@ -4,7 +4,12 @@
 import type { Command } from 'commander';
 import { formatDuration } from '../../shared/domain/duration.js';
 import { type LoggerEvent, SEVERITIES, type Severity } from '../../shared/domain/event.js';
-import { formatLoggerId, type LoggerId, MIN_TIMEOUT_MARGIN_MS } from '../../shared/domain/logger.js';
+import {
+  formatLoggerId,
+  type Logger,
+  type LoggerId,
+  MIN_TIMEOUT_MARGIN_MS,
+} from '../../shared/domain/logger.js';
 import type { MassSilence } from '../../shared/domain/mass-silence.js';
 import { type CustomerStatus, fleetStatus, type Rollup } from '../../shared/domain/status.js';
 import type { FleetCounts } from '../../shared/ports.js';
@@ -31,9 +36,48 @@ const LATE_LOOKAHEAD_MS = MIN_TIMEOUT_MARGIN_MS;
 async function readStatus(target: Target, now: number, all: boolean) {
   const [counts, loggers] = await Promise.all([
     target.fleet.counts(now),
-    all ? target.store.list() : target.fleet.attention(now, LATE_LOOKAHEAD_MS),
+    all ? everyLogger(target) : target.fleet.attention(now, LATE_LOOKAHEAD_MS),
   ]);
   return { counts, customers: fleetStatus(loggers, now) };
+}
+
+/** `--all`: the whole fleet, a page at a time. */
+async function everyLogger(target: Target): Promise<Logger[]> {
+  const loggers: Logger[] = [];
+  for await (const page of target.fleet.pages()) loggers.push(...page);
+  return loggers;
+}
+
+/** Events a Logger id may have, read for this many Loggers at once (one Query each). */
+const EVENT_READS_IN_FLIGHT = 8;
+
+/**
+ * Recent events of every Logger in `ids` (a page of the fleet index at a time), with at most
+ * {@link EVENT_READS_IN_FLIGHT} Queries in flight, keeping those `keep` accepts.
+ */
+async function eventsOf(
+  target: Target,
+  ids: AsyncIterable<readonly LoggerId[]>,
+  limit: number,
+  keep: (event: LoggerEvent) => boolean,
+): Promise<(LoggerEvent & { logger: string })[]> {
+  const found: (LoggerEvent & { logger: string })[] = [];
+  for await (const page of ids) {
+    let next = 0;
+    const worker = async () => {
+      for (let id = page[next++]; id; id = page[next++]) {
+        for (const event of await target.store.listEvents(id, limit)) {
+          if (keep(event)) found.push({ ...event, logger: formatLoggerId(id) });
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(EVENT_READS_IN_FLIGHT, page.length) }, worker));
+  }
+  return found;
+}
+
+async function* single(id: LoggerId): AsyncIterable<readonly LoggerId[]> {
+  yield [id];
 }
 
 export function registerStatusCommands(program: Command): void {
@@ -132,17 +176,14 @@ export function registerStatusCommands(program: Command): void {
       }
       await onTarget(opts, async (target) => {
         const now = Date.now();
-        const ids: LoggerId[] = id ? [id] : await target.store.list();
         if (id && !(await target.store.get(id))) throw notRegistered(id);
         const min = SEVERITIES.indexOf(opts.severity as Severity);
-        const found: (LoggerEvent & { logger: string })[] = [];
-        for (const each of ids) {
-          for (const event of await target.store.listEvents(each, limit)) {
-            if (event.receivedAt >= now - sinceMs && SEVERITIES.indexOf(event.severity) >= min) {
-              found.push({ ...event, logger: formatLoggerId(each) });
-            }
-          }
-        }
+        const found = await eventsOf(
+          target,
+          id ? single(id) : target.fleet.idPages(),
+          limit,
+          (event) => event.receivedAt >= now - sinceMs && SEVERITIES.indexOf(event.severity) >= min,
+        );
         const events = found.sort((a, b) => b.receivedAt - a.receivedAt).slice(0, limit);
         if (opts.json) {
           console.log(

@@ -181,10 +181,73 @@ export async function stopStaleDynamoLocal(owner: string): Promise<number | unde
   }
   rmSync(file, { force: true });
   if (!Number.isInteger(pid) || pid <= 1 || !isDynamoLocalOf(pid, owner)) return undefined;
-  process.kill(pid, 'SIGTERM');
-  for (let i = 0; i < 100 && isAlive(pid); i++) await new Promise((r) => setTimeout(r, 50));
-  if (isAlive(pid)) process.kill(pid, 'SIGKILL'); // did not stop within 5 s (e.g. SIGSTOPped)
+  await stopPid(pid);
   return pid;
+}
+
+/** SIGTERM, then SIGKILL if it has not stopped within 5 s (e.g. SIGSTOPped). */
+async function stopPid(pid: number): Promise<void> {
+  try {
+    process.kill(pid, 'SIGTERM');
+  } catch {
+    return; // already gone
+  }
+  for (let i = 0; i < 100 && isAlive(pid); i++) await new Promise((r) => setTimeout(r, 50));
+  if (isAlive(pid)) process.kill(pid, 'SIGKILL');
+}
+
+/**
+ * The DynamoDB Local already running for `owner` (its pid file, verified to be DynamoDB Local marked with
+ * `owner`) and answering on `endpoint`, for a Listener that did not start it: the second of a local pair,
+ * or the first one restarted after `kill -9` while its twin still uses it. `died` settles when that java
+ * exits; `stop` stops it only when `owned` (the first Listener's), else leaves it to its owner.
+ * Undefined when there is no such java.
+ */
+export async function attachDynamoLocal(
+  owner: string,
+  endpoint: string,
+  owned: boolean,
+): Promise<DynamoLocal | undefined> {
+  let pid: number;
+  try {
+    pid = Number.parseInt(readFileSync(join(owner, PID_FILE), 'utf8'), 10);
+  } catch {
+    return undefined;
+  }
+  if (!Number.isInteger(pid) || pid <= 1 || !isDynamoLocalOf(pid, owner)) return undefined;
+  const client = localClient(endpoint);
+  try {
+    await client.send(new ListTablesCommand({}));
+  } catch {
+    return undefined;
+  } finally {
+    client.destroy();
+  }
+  let stopping = false;
+  let timer: NodeJS.Timeout | undefined;
+  const died = new Promise<string>((resolveDied) => {
+    // Not our child: no exit event, so look now and then.
+    timer = setInterval(() => {
+      if (isAlive(pid)) return;
+      clearInterval(timer);
+      if (!stopping) resolveDied('stopped (pid gone)');
+    }, 500);
+    timer.unref();
+  });
+  return {
+    endpoint,
+    port: Number(new URL(endpoint).port),
+    pid,
+    died,
+    client: () => localClient(endpoint),
+    stop: async () => {
+      stopping = true;
+      clearInterval(timer);
+      if (!owned) return;
+      await stopPid(pid);
+      rmSync(join(owner, PID_FILE), { force: true });
+    },
+  };
 }
 
 /** Whether process `pid` is a DynamoDB Local java started for `owner` (Linux: /proc; elsewhere: no). */

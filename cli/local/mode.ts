@@ -1,7 +1,8 @@
 /**
  * `listener local` (= `npm start`): the whole Listener on this machine. DynamoDB Local (started here), the
  * same Lambda handlers behind a local HTTP server, the sweeper on a timer, and notifications written to
- * `.listener/notifications.jsonl` and stdout instead of SNS/EventBridge.
+ * `.listener/notifications.jsonl` and stdout instead of SNS/EventBridge. With `--pair-with`, the second
+ * Listener of a pair on the first one's DynamoDB Local and table (cli/local/pair.ts).
  */
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -9,7 +10,14 @@ import type { Server } from 'node:http';
 import { join, resolve } from 'node:path';
 import { formatDuration } from '../../shared/domain/duration.js';
 import { FailedError } from '../errors.js';
-import { ensureTable, startDynamoLocal, stopStaleDynamoLocal } from './dynamo-local.js';
+import {
+  attachDynamoLocal,
+  type DynamoLocal,
+  ensureTable,
+  startDynamoLocal,
+  stopStaleDynamoLocal,
+} from './dynamo-local.js';
+import { announceToTwin, firstIsRunning, joinPair, leavePair, liveTwin, type PairedStore } from './pair.js';
 import { type LambdaHandler, startLocalServer } from './server.js';
 
 export interface LocalOptions {
@@ -23,6 +31,8 @@ export interface LocalOptions {
   readonly renotifyEveryMs?: number;
   /** `MASS_SILENCE_*` variables from the `--mass-silence-*` flags (docs/mass-silence.md). */
   readonly massSilenceEnv?: Readonly<Record<string, string>>;
+  /** The state directory of a running local Listener: run as the second of a pair, on its store. */
+  readonly pairWith?: string;
 }
 
 /** What `.listener/local.json` holds, so the CLI finds the running local Listener. */
@@ -37,6 +47,9 @@ export interface LocalTarget {
   readonly renotifyEveryMs?: number;
   /** How often this Listener sweeps (for `listener doctor`). */
   readonly sweepEveryMs?: number;
+  /** The second of a pair: the first Listener's name and state directory. */
+  readonly twinListenerName?: string;
+  readonly pairedWith?: string;
 }
 
 export const LOCAL_TABLE = 'phone-home-local';
@@ -50,26 +63,26 @@ export async function runLocal(options: LocalOptions): Promise<void> {
   const dir = resolve(options.dir);
   await mkdir(dir, { recursive: true });
   await refuseSecondInstance(dir);
-  const stale = await stopStaleDynamoLocal(dir);
-  if (stale)
-    process.stdout.write(`Stopped DynamoDB Local (pid ${stale}) left running by a killed Listener\n`);
+  const pair = options.pairWith
+    ? await joinPair(options.pairWith, { dir, listenerName: options.listenerName })
+    : undefined;
   const dataDir = join(dir, 'dynamodb');
-  if (!options.inMemory) await mkdir(dataDir, { recursive: true });
-  const dynamo = await startDynamoLocal({ owner: dir, ...(options.inMemory ? {} : { path: dataDir }) });
+  const dynamo = pair ? await pairedDynamo(pair) : await ownDynamo(options, dir, dataDir);
   let server: Server | undefined;
-  let timer: NodeJS.Timeout | undefined;
+  let timer: { stop(): void } | undefined;
   const stop = async () => {
-    if (timer) clearInterval(timer);
+    timer?.stop();
     server?.closeIdleConnections();
     await new Promise((done) => (server ? server.close(done) : done(undefined)));
     await dynamo.stop();
+    if (pair) leaveStore(pair);
     await rm(join(dir, LOCAL_FILE), { force: true });
   };
   try {
     const client = dynamo.client();
-    await ensureTable(client, LOCAL_TABLE);
+    if (!pair) await ensureTable(client, LOCAL_TABLE);
     client.destroy();
-    configureEnvironment(options, dir, dynamo.endpoint);
+    configureEnvironment(options, dir, dynamo.endpoint, pair?.twinName);
     // Imported only now: the handlers read their configuration at load, as on a Lambda cold start.
     const { http, sweep } = await loadHandlers();
     server = await startLocalServer(http, options.port).catch((error: NodeJS.ErrnoException) => {
@@ -84,16 +97,22 @@ export async function runLocal(options: LocalOptions): Promise<void> {
     const target: LocalTarget = {
       apiUrl,
       dynamodbEndpoint: dynamo.endpoint,
-      tableName: LOCAL_TABLE,
+      tableName: pair?.tableName ?? LOCAL_TABLE,
       listenerName: options.listenerName,
+      ...(pair ? { twinListenerName: pair.twinName, pairedWith: pair.firstDir } : {}),
       notificationsFile: join(dir, 'notifications.jsonl'),
       pid: process.pid,
       sweepEveryMs: options.sweepEveryMs,
       ...(options.renotifyEveryMs === undefined ? {} : { renotifyEveryMs: options.renotifyEveryMs }),
     };
     await writeFile(join(dir, LOCAL_FILE), `${JSON.stringify(target, null, 2)}\n`);
+    if (pair) {
+      // Sweep once (leaving this side's beacon) before the first Listener starts watching this one.
+      await sweep().catch(() => undefined);
+      await announceToTwin(pair, options.listenerName);
+    }
     timer = sweepEvery(options.sweepEveryMs, sweep);
-    printBanner(options, apiUrl, dir);
+    printBanner(options, apiUrl, dir, pair);
   } catch (error) {
     await stop();
     throw error;
@@ -105,7 +124,59 @@ export async function runLocal(options: LocalOptions): Promise<void> {
   });
   if (ended === undefined) process.stdout.write('Stopping the local Listener…\n');
   await stop();
+  if (ended !== undefined && pair) throw twinStoreStopped(pair);
   if (ended !== undefined) throw dynamoStopped(ended, options.inMemory ? undefined : dataDir);
+}
+
+/**
+ * The first Listener's DynamoDB Local: started here — or, when a live twin still uses the one a killed
+ * run of this directory left (`kill -9`), that one, reused: stopping it would pull the store from under
+ * the twin. Only java nobody uses any more is stopped.
+ */
+async function ownDynamo(options: LocalOptions, dir: string, dataDir: string): Promise<DynamoLocal> {
+  const twin = liveTwin(dir);
+  if (twin) {
+    const kept = await attachDynamoLocal(dir, twin.endpoint, true);
+    if (kept) {
+      process.stdout.write(
+        `Reusing DynamoDB Local (pid ${kept.pid}) left running by a killed Listener: twin ${twin.listenerName} (pid ${twin.pid}) still uses it\n`,
+      );
+      return kept;
+    }
+  }
+  const stale = await stopStaleDynamoLocal(dir);
+  if (stale)
+    process.stdout.write(`Stopped DynamoDB Local (pid ${stale}) left running by a killed Listener\n`);
+  if (!options.inMemory) await mkdir(dataDir, { recursive: true });
+  return startDynamoLocal({ owner: dir, ...(options.inMemory ? {} : { path: dataDir }) });
+}
+
+/** The second Listener of a pair runs on the first one's DynamoDB Local, which it never stops. */
+async function pairedDynamo(pair: PairedStore): Promise<DynamoLocal> {
+  const attached = await attachDynamoLocal(pair.firstDir, pair.endpoint, false);
+  if (attached) return attached;
+  leavePair(pair.firstDir);
+  throw twinStoreStopped(pair);
+}
+
+/**
+ * The second Listener leaves the pair; if the first was killed meanwhile, nobody uses its DynamoDB Local
+ * any more: it is stopped.
+ */
+function leaveStore(pair: PairedStore): void {
+  leavePair(pair.firstDir);
+  if (firstIsRunning(pair.firstDir)) return;
+  void stopStaleDynamoLocal(pair.firstDir).then((pid) => {
+    if (pid) process.stdout.write(`Stopped DynamoDB Local (pid ${pid}): the pair's first Listener is gone\n`);
+  });
+}
+
+/** The second Listener's store (the first one's DynamoDB Local) is gone. */
+function twinStoreStopped(pair: PairedStore): Error {
+  return new FailedError(
+    `the DynamoDB Local of ${pair.twinName} (${pair.firstDir}) stopped`,
+    `start ${pair.twinName} again (listener local --dir ${pair.firstDir}), then this one with --pair-with ${pair.firstDir}`,
+  );
 }
 
 /** The one line local mode ends with when DynamoDB Local dies under it (main prints it `listener: …`). */
@@ -118,15 +189,24 @@ export function dynamoStopped(how: string, dataDir: string | undefined): Error {
 }
 
 /**
- * Runs the sweep every `ms`, never overlapping a slow one. A failing sweep is reported once, when it starts
- * failing, and once more when it works again — not on every tick of an outage.
+ * Runs the sweep every `ms`, never overlapping a slow one: a tick that comes during a sweep starts the next
+ * one as soon as it ends (as the scheduler retries a throttled sweeper), so a sweep just over a period
+ * long does not cost a whole period — a pair's twin judges this side by its sweeps. A failing sweep is
+ * reported once, when it starts failing, and once more when it works again — not on every tick of an outage.
  */
-function sweepEvery(ms: number, sweep: () => Promise<unknown>): NodeJS.Timeout {
+function sweepEvery(ms: number, sweep: () => Promise<unknown>): { stop(): void } {
   let sweeping = false;
+  let missed = false;
+  let stopped = false;
   let failing = false;
-  return setInterval(() => {
-    if (sweeping) return;
+  const run = () => {
+    if (stopped) return;
+    if (sweeping) {
+      missed = true;
+      return;
+    }
     sweeping = true;
+    missed = false;
     sweep()
       .then(() => {
         if (failing) process.stderr.write('sweep: working again\n');
@@ -138,8 +218,16 @@ function sweepEvery(ms: number, sweep: () => Promise<unknown>): NodeJS.Timeout {
       })
       .finally(() => {
         sweeping = false;
+        if (missed) run();
       });
-  }, ms);
+  };
+  const timer = setInterval(run, ms);
+  return {
+    stop() {
+      stopped = true;
+      clearInterval(timer);
+    },
+  };
 }
 
 async function refuseSecondInstance(dir: string): Promise<void> {
@@ -157,7 +245,12 @@ async function refuseSecondInstance(dir: string): Promise<void> {
   );
 }
 
-function configureEnvironment(options: LocalOptions, dir: string, endpoint: string): void {
+function configureEnvironment(
+  options: LocalOptions,
+  dir: string,
+  endpoint: string,
+  twinName: string | undefined,
+): void {
   Object.assign(process.env, {
     AWS_ENDPOINT_URL_DYNAMODB: endpoint,
     AWS_REGION: 'local',
@@ -165,6 +258,7 @@ function configureEnvironment(options: LocalOptions, dir: string, endpoint: stri
     AWS_SECRET_ACCESS_KEY: 'local',
     TABLE_NAME: LOCAL_TABLE,
     LISTENER_NAME: options.listenerName,
+    SWEEP_EVERY: `${Math.max(1, Math.round(options.sweepEveryMs / 1000))}s`,
     NOTIFICATIONS_FILE: join(dir, 'notifications.jsonl'),
     POWERTOOLS_SERVICE_NAME: 'phone-home-listener-local',
     POWERTOOLS_LOG_LEVEL: options.verbose ? 'INFO' : 'WARN',
@@ -175,6 +269,8 @@ function configureEnvironment(options: LocalOptions, dir: string, endpoint: stri
       options.renotifyEveryMs === undefined ? 'off' : `${Math.round(options.renotifyEveryMs / 1000)}s`,
   });
   Object.assign(process.env, options.massSilenceEnv ?? {});
+  // The first of a pair learns its twin from its beacon (the second records itself there).
+  if (twinName) process.env.TWIN_LISTENER_NAME = twinName;
   // Pending notices are retried no later than the next sweep.
   process.env.OUTBOX_RETRY ??= `${Math.max(1, Math.round(Math.min(options.sweepEveryMs, 30_000) / 1000))}s`;
 }
@@ -211,8 +307,12 @@ async function loadHandlers(): Promise<{
   };
 }
 
-function printBanner(options: LocalOptions, apiUrl: string, dir: string): void {
-  const storage = options.inMemory ? 'in memory (nothing kept)' : `kept in ${join(dir, 'dynamodb')}`;
+function printBanner(options: LocalOptions, apiUrl: string, dir: string, pair?: PairedStore): void {
+  const storage = pair
+    ? `${pair.twinName}'s (${pair.firstDir}), paired with it: each watches the other's sweeper`
+    : options.inMemory
+      ? 'in memory (nothing kept)'
+      : `kept in ${join(dir, 'dynamodb')}`;
   process.stdout.write(
     [
       `Phone Home Listener ${options.listenerName} (local mode) on ${apiUrl}`,

@@ -217,9 +217,13 @@ function lambdaContext(functionName: string, requestId: string): Context {
 function send(res: ServerResponse, requestId: string, result: APIGatewayProxyResultV2): void {
   if (res.headersSent) return;
   const structured = typeof result === 'string' ? { statusCode: 200, body: result } : result;
+  const body = structured.body ?? '';
+  // A length, as API Gateway sends: the answer leaves in one write instead of chunked framing (a second
+  // chunk and a writev per answer, measurable on the heartbeat path: docs/scale.md).
   res.writeHead(structured.statusCode ?? 200, {
     ...(structured.headers as Record<string, string> | undefined),
+    'content-length': String(Buffer.byteLength(body)),
     'x-request-id': requestId,
   });
-  res.end(structured.body ?? '');
+  res.end(body);
 }

@@ -6,7 +6,7 @@ import { Architecture, Function as LambdaFunction, Runtime, Tracing } from 'aws-
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Topic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { FLEET_INDEX } from '../../shared/adapters/table-schema.js';
+import { FLEET_INDEX, STATE_INDEX } from '../../shared/adapters/table-schema.js';
 import { FUNCTION_NAMES, type FunctionName } from '../../shared/http/routes.js';
 import type { StageConfig } from '../stages.js';
 import { functionCode, HANDLER } from './bundle.js';
@@ -19,7 +19,7 @@ export type ItemAction =
   | 'dynamodb:BatchGetItem'
   | 'dynamodb:PutItem'
   | 'dynamodb:UpdateItem'
-  | 'dynamodb:ConditionCheckItem';
+  | 'dynamodb:DeleteItem';
 
 /** What one function is and may touch. Adding a function = adding its line to {@link FUNCTION_SPECS}. */
 export interface FunctionSpec {
@@ -74,12 +74,14 @@ export const FUNCTION_SPECS: Readonly<Record<FunctionName, FunctionSpec>> = {
   // Health and the 404/405 fallback answer without touching data.
   health: { table: [], notifies: false, memoryMiB: 128, timeout: Duration.seconds(5) },
   // Below the 1-minute schedule so that one sweep ends before the next begins. UpdateItem also records
-  // the sweep's last run (LISTENER#SWEEPER); ConditionCheckItem guards a Logger going DOWN on its twin as
-  // read (one transaction), so a blind customer (both sides DOWN) is never missed nor paged twice.
-  // PutItem: the mass-silence record (LISTENER#MASS_SILENCE), replaced whole by a write conditional on its
-  // revision, so concurrent sweeps raise and clear a mass silence once.
+  // the sweep's last run (LISTENER#SWEEPER). No transactions (a multi-Region strongly consistent table has
+  // none): a blind customer (both sides DOWN) is claimed by a conditional PutItem on the customer's blind
+  // record (CUSTOMER#<customer>), so it is never missed nor paged twice (shared/listener/blind-customer.ts).
+  // PutItem: also the mass-silence record (LISTENER#MASS_SILENCE), replaced whole by a write conditional on
+  // its revision, so concurrent sweeps raise and clear a mass silence once. DeleteItem: expired items found
+  // in the due index (a pair's MRSC table has no TTL; docs/architecture.md#expiring-items-without-ttl).
   sweeper: {
-    table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'],
+    table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
     queriesDueIndex: true,
     notifies: true,
     memoryMiB: 512,
@@ -220,8 +222,9 @@ export function useAlarmTopic(fn: LambdaFunction, topic: Topic, key: Key) {
 
 /**
  * Gives the sweeper the mass-silence guard (docs/mass-silence.md): its settings, `OPS_TOPIC_ARN` with
- * `sns:Publish` on the ops topic (never the reps' alarm topic) and the key, and `Query` on the keys-only
- * fleet index to count the watched Loggers.
+ * `sns:Publish` on the ops topic (never the reps' alarm topic) and the key, and `Query` on the `state`
+ * index to count the paused Loggers (watched = the fleet counter item − paused) and on the keys-only
+ * `fleet` index (a table without the counter item yet counts it there).
  */
 export function useMassSilence(fn: LambdaFunction, config: StageConfig, ops: Topic, key: Key, store: Store) {
   const { minLoggers, fraction, window, hold } = config.massSilence;
@@ -241,7 +244,10 @@ export function useMassSilence(fn: LambdaFunction, config: StageConfig, ops: Top
   fn.addToRolePolicy(
     new PolicyStatement({
       actions: ['dynamodb:Query'],
-      resources: [`${store.table.tableArn}/index/${FLEET_INDEX.name}`],
+      resources: [
+        `${store.table.tableArn}/index/${FLEET_INDEX.name}`,
+        `${store.table.tableArn}/index/${STATE_INDEX.name}`,
+      ],
     }),
   );
 }

@@ -1,14 +1,14 @@
 /**
  * The DynamoDB implementation of {@link AuditLog}: each entry is an item under its Logger's partition,
- * `sk = AUDIT#<ISO time>#<id>` (sorted by time), expiring through TTL like events. Removing a Logger
- * removes its record with it.
+ * `sk = AUDIT#<ISO time>#<id>` (sorted by time), expiring like events (deleted by the sweeper at its
+ * expiry, and by TTL where the table has it). Removing a Logger removes its record with it.
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { formatLoggerId, type LoggerId, parseLoggerId } from '../domain/logger.js';
 import { AUDIT_ACTIONS, type AuditAction, type AuditEntry, type AuditLog } from '../ports.js';
 import { guardStoreCall } from './dynamo-errors.js';
-import { TTL_ATTRIBUTE } from './table-schema.js';
+import { expiring, shardOf } from './dynamo-items.js';
 
 export const AUDIT_SK_PREFIX = 'AUDIT#';
 
@@ -42,7 +42,7 @@ export class DynamoAuditLog implements AuditLog {
             actor: entry.actor,
             via: entry.via,
             detail: entry.detail,
-            [TTL_ATTRIBUTE]: Math.floor((entry.at + this.retentionMs) / 1000),
+            ...expiring(entry.at + this.retentionMs, shardOf(entry.loggerId)),
           },
           // An id is written once: a retried append never duplicates a line.
           ConditionExpression: 'attribute_not_exists(pk)',

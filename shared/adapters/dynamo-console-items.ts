@@ -9,7 +9,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { ConsoleKeys, UsedLinks } from '../ports.js';
 import { guardStoreCall, isConditionFailure } from './dynamo-errors.js';
-import { TTL_ATTRIBUTE } from './table-schema.js';
+import { expiring, shardOfText } from './dynamo-items.js';
 
 const KEY_ITEM = { pk: 'LISTENER#CONSOLE', sk: 'KEY' } as const;
 
@@ -32,7 +32,12 @@ export class DynamoUsedLinks implements UsedLinks {
         this.doc.send(
           new PutCommand({
             TableName: this.tableName,
-            Item: { pk: `LINK#${linkId}`, sk: 'USED', [TTL_ATTRIBUTE]: Math.ceil(expiresAt / 1000) + 3600 },
+            // Kept an hour past the link's own expiry, then deleted by the sweeper (or TTL).
+            Item: {
+              pk: `LINK#${linkId}`,
+              sk: 'USED',
+              ...expiring(expiresAt + 3_600_000, shardOfText(linkId)),
+            },
             ConditionExpression: 'attribute_not_exists(pk)',
           }),
         ),

@@ -1,6 +1,15 @@
 /**
  * How DynamoDB failures surface: a failed condition is an expected race; throttling, outages and network
  * errors become {@link StoreUnavailableError} (HTTP 503 with Retry-After); anything else is our bug.
+ *
+ * On a multi-Region strongly consistent table (a Listener pair, docs/architecture.md#two-regions-why-mrsc)
+ * a write racing a write to the same item from the other region may fail with
+ * `ReplicatedWriteConflictException`. The SDK retries it (it is modelled retryable); if it still fails it
+ * becomes {@link StoreWriteConflictError}: a retryable 503 + Retry-After for a Logger, never a bare 5xx.
+ * Where the caller re-reads and decides again (a revision-guarded transition, a claim) it is a lost race
+ * like a failed condition ({@link isLostRace}); it never means "already exists" or "already applied", so
+ * the callers that read a failed condition that way (registration, event and relayed-record idempotency)
+ * see it as the retryable error it is.
  */
 import { StoreUnavailableError } from '../domain/errors.js';
 
@@ -19,6 +28,7 @@ export const UNAVAILABLE_EXAMPLES = [
   'ProvisionedThroughputExceededException',
   'InternalServerError',
   'ServiceUnavailable',
+  'ReplicatedWriteConflictException',
 ] as const;
 
 /** Errors that mean the request itself was wrong (a bug here), not that DynamoDB is unavailable. */
@@ -28,20 +38,37 @@ export function isConditionFailure(error: unknown): boolean {
   return error instanceof Error && error.name === 'ConditionalCheckFailedException';
 }
 
-/** A transaction cancelled because one of its conditions failed or another transaction held an item. */
-export function isTransactionConflict(error: unknown): boolean {
-  if (!(error instanceof Error) || error.name !== 'TransactionCanceledException') return false;
-  const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
-  return reasons.some((r) => r.Code === 'ConditionalCheckFailed' || r.Code === 'TransactionConflict');
+/** Another region wrote the same item at the same moment (multi-Region strong consistency); retryable. */
+export class StoreWriteConflictError extends StoreUnavailableError {
+  constructor(cause: Error) {
+    super('DynamoDB refused a write racing a write from another region; retry shortly', { cause });
+  }
 }
 
-/** Awaits a DynamoDB call, mapping outages and throttling to {@link StoreUnavailableError}. */
+const REPLICATED_WRITE_CONFLICT = 'ReplicatedWriteConflictException';
+
+export function isReplicatedWriteConflict(error: unknown): boolean {
+  return (
+    error instanceof StoreWriteConflictError ||
+    (error instanceof Error && error.name === REPLICATED_WRITE_CONFLICT)
+  );
+}
+
+/**
+ * The write did not happen because another writer got there first (a failed condition) or was writing the
+ * same item from another region (a replicated write conflict): re-read and decide again.
+ */
+export function isLostRace(error: unknown): boolean {
+  return isConditionFailure(error) || isReplicatedWriteConflict(error);
+}
+
+/** Awaits a DynamoDB call, mapping outages, throttling and cross-region write conflicts to a 503. */
 export async function guardStoreCall<T>(call: Promise<T>): Promise<T> {
   try {
     return await call;
   } catch (error) {
     if (!(error instanceof Error) || isConditionFailure(error) || OUR_MISTAKES.has(error.name)) throw error;
-    if (error.name === 'TransactionCanceledException') throw error;
+    if (error.name === REPLICATED_WRITE_CONFLICT) throw new StoreWriteConflictError(error);
     throw new StoreUnavailableError(`DynamoDB is unavailable (${error.name})`, { cause: error });
   }
 }

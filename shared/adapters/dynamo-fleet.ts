@@ -1,7 +1,8 @@
 /**
- * The DynamoDB implementation of {@link Fleet}: counts and the status view from the sparse `state` and `due`
- * indexes and a `Select: COUNT` over the keys-only `fleet` index — never a Scan — and the bulk reads and
- * settings writes of `listener logger import|export`.
+ * The DynamoDB implementation of {@link Fleet}: the fleet size from the counter item
+ * (dynamo-fleet-counter.ts), the other counts and the status view from the sparse `state` and `due`
+ * indexes — never a Scan, never the whole fleet — and the bulk reads and settings writes of
+ * `listener logger import|export`.
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
@@ -15,7 +16,14 @@ import {
 import { displayState, type Logger, type LoggerId, twinOf } from '../domain/logger.js';
 import type { Fleet, FleetCounts } from '../ports.js';
 import { guardStoreCall, isConditionFailure } from './dynamo-errors.js';
-import { LOGGER_SK, loggerFromItem, loggerKey, shardOf } from './dynamo-items.js';
+import {
+  countInState,
+  fleetTotal,
+  type Recount,
+  readFleetCount,
+  recountFleet,
+} from './dynamo-fleet-counter.js';
+import { LOGGER_SK, loggerFromItem, loggerIdOfPk, loggerKey, shardOf } from './dynamo-items.js';
 import { DUE_INDEX, DUE_SHARDS, FLEET_INDEX, STATE_INDEX } from './table-schema.js';
 
 /** BatchGetItem takes at most 100 keys. */
@@ -42,26 +50,31 @@ export class DynamoFleet implements Fleet {
   }
 
   async counts(now: number): Promise<FleetCounts> {
-    const stateCount = (state: 'DOWN' | 'PAUSED') =>
-      Promise.all(SHARDS.map((n) => this.count(this.stateQuery(state, n)))).then(sum);
     const [total, down, paused, overdue] = await Promise.all([
       this.total(),
-      stateCount('DOWN'),
-      stateCount('PAUSED'),
+      countInState(this.doc, this.tableName, 'DOWN'),
+      countInState(this.doc, this.tableName, 'PAUSED'),
       Promise.all(SHARDS.map((n) => this.count(this.dueQuery(n, now, true)))).then(sum),
     ]);
-    return { total, watched: total - paused, overdue, down, paused };
+    return { total, watched: Math.max(0, total - paused), overdue, down, paused };
   }
 
-  /** Registered Loggers: a COUNT query over the keys-only `fleet` index (about 10,000 keys a 1 MB page). */
+  /** Registered Loggers: the fleet counter (one GetItem); a table without one counts the `fleet` index. */
   total(): Promise<number> {
-    return this.count({
-      TableName: this.tableName,
-      IndexName: FLEET_INDEX.name,
-      KeyConditionExpression: '#fleet = :fleet',
-      ExpressionAttributeNames: { '#fleet': FLEET_INDEX.partition },
-      ExpressionAttributeValues: { ':fleet': LOGGER_SK },
-    });
+    return fleetTotal(this.doc, this.tableName);
+  }
+
+  counter(): Promise<number | undefined> {
+    return readFleetCount(this.doc, this.tableName);
+  }
+
+  recount(): Promise<Recount | undefined> {
+    return recountFleet(this.doc, this.tableName);
+  }
+
+  async inState(state: 'DOWN' | 'PAUSED'): Promise<Logger[]> {
+    const shards = await Promise.all(SHARDS.map((n) => this.items(this.stateQuery(state, n))));
+    return shards.flat();
   }
 
   async attention(now: number, lookaheadMs: number): Promise<Logger[]> {
@@ -90,6 +103,14 @@ export class DynamoFleet implements Fleet {
   }
 
   async *pages(pageSize = 1000): AsyncIterable<Logger[]> {
+    for await (const ids of this.idPages(pageSize)) {
+      const loggers = await this.getMany(ids);
+      // The index orders ids by their UTF-8 bytes; a plain comparison keeps that order within the page.
+      yield loggers.sort((a, b) => (byId(a) < byId(b) ? -1 : 1));
+    }
+  }
+
+  async *idPages(pageSize = 1000): AsyncIterable<LoggerId[]> {
     const pages = paginateQuery(
       { client: this.doc, pageSize },
       {
@@ -100,14 +121,8 @@ export class DynamoFleet implements Fleet {
         ExpressionAttributeValues: { ':fleet': LOGGER_SK },
       },
     );
-    const iterator = pages[Symbol.asyncIterator]();
-    for (;;) {
-      const page = await guardStoreCall(iterator.next());
-      if (page.done) return;
-      const ids = (page.value.Items ?? []).map((item) => ({ pk: String(item.pk), sk: String(item.sk) }));
-      const loggers = await this.getManyKeys(ids);
-      // The index orders ids by their UTF-8 bytes; a plain comparison keeps that order within the page.
-      yield loggers.sort((a, b) => (byId(a) < byId(b) ? -1 : 1));
+    for await (const page of guardPages(pages)) {
+      yield (page.Items ?? []).map((item) => loggerIdOfPk(String(item.pk)));
     }
   }
 

@@ -33,6 +33,11 @@ export function eventKey(id: LoggerId, eventId: string): { pk: string; sk: strin
   return { pk: `${PK_PREFIX}${formatLoggerId(id)}`, sk: `${EVENT_SK_PREFIX}${eventId}` };
 }
 
+/** A customer's blind record: the last blind episode and the side that raised its page. */
+export function blindRecordKey(customer: string): { pk: string; sk: string } {
+  return { pk: `CUSTOMER#${customer}`, sk: 'BLIND' };
+}
+
 /** A dial-in bridge's credential. */
 export function bridgeKey(site: string): { pk: string; sk: string } {
   return { pk: `BRIDGE#${site}`, sk: 'BRIDGE' };
@@ -49,8 +54,13 @@ export function loggerIdOfPk(pk: string): LoggerId {
 
 /** The `due` index shard of a Logger: a stable hash (FNV-1a) of its id, so its events land beside it. */
 export function shardOf(id: LoggerId): string {
+  return shardOfText(formatLoggerId(id));
+}
+
+/** The `due` index shard of any text (an item not under a Logger, such as a used link). */
+export function shardOfText(text: string): string {
   let hash = 0x811c9dc5;
-  for (const char of formatLoggerId(id)) {
+  for (const char of text) {
     hash ^= char.charCodeAt(0);
     hash = Math.imul(hash, 0x01000193) >>> 0;
   }
@@ -226,6 +236,31 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/**
+ * The attributes that make an item expire at `expiresAtMs` without TTL: `expiresAt` (epoch seconds, also
+ * TTL's format), `purgeAt` (ms), and — unless something is still pending on it (an unpublished event) —
+ * its place in the `due` index at that time, where the sweeper finds and deletes it.
+ */
+export function expiring(expiresAtMs: number, shard: string, inDueIndex = true): Item {
+  const purgeAt = Math.floor(expiresAtMs / 1000) * 1000;
+  return {
+    expiresAt: purgeAt / 1000,
+    purgeAt,
+    ...(inDueIndex ? { dueShard: shard, dueAt: purgeAt } : {}),
+  };
+}
+
+/** An expiring item past its expiry at `now` (ms); false for an item that does not expire. */
+export function isExpired(item: Item, now: number): boolean {
+  const purgeAt =
+    typeof item.purgeAt === 'number'
+      ? item.purgeAt
+      : typeof item.expiresAt === 'number'
+        ? item.expiresAt * 1000
+        : undefined;
+  return purgeAt !== undefined && purgeAt <= now;
+}
+
 export function eventItem(
   id: LoggerId,
   event: LoggerEvent,
@@ -239,8 +274,8 @@ export function eventItem(
     source: event.source,
     message: event.message,
     receivedAt: event.receivedAt,
-    // TTL works in epoch seconds.
-    expiresAt: Math.floor(options.expiresAt / 1000),
+    ...expiring(options.expiresAt, shardOf(id), false),
+    // Until published; then at its expiry (recordEventDelivery), when the sweeper deletes it.
     dueShard: shardOf(id),
     dueAt: options.publishRetryAt,
   };

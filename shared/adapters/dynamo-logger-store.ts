@@ -12,13 +12,12 @@ import {
   PutCommand,
   paginateQuery,
   QueryCommand,
-  TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { BridgeExistsError, LoggerExistsError } from '../domain/errors.js';
 import type { LoggerEvent } from '../domain/event.js';
-import { ARRIVALS_CAP, type Logger, type LoggerId, type Transport } from '../domain/logger.js';
+import { ARRIVALS_CAP, type Logger, type LoggerId, type Side, type Transport } from '../domain/logger.js';
 import { type MassSilence, NO_MASS_SILENCE, type OverdueSighting } from '../domain/mass-silence.js';
 import type { PhoneHomeReport } from '../domain/transitions.js';
 import { newWatch, type SweepBeacon, type TwinWatch } from '../domain/twin-watch.js';
@@ -30,18 +29,21 @@ import type {
   PhoneHomeProof,
   StoredEvents,
   SweeperStatus,
-  TwinGuard,
 } from '../ports.js';
-import { guardStoreCall, isConditionFailure, isTransactionConflict } from './dynamo-errors.js';
+import { guardStoreCall, isConditionFailure, isLostRace } from './dynamo-errors.js';
+import { countInState, countMembershipChange, fleetTotal } from './dynamo-fleet-counter.js';
 import {
   beaconKey,
+  blindRecordKey,
   bridgeKey,
   EVENT_SK_PREFIX,
   eventFromItem,
   eventItem,
   eventKey,
+  expiring,
   firstHeardAtAttribute,
   heardAtAttribute,
+  isExpired,
   LOGGER_SK,
   loggerFromItem,
   loggerIdOfPk,
@@ -55,7 +57,7 @@ import {
   transitionUpdate,
   twinWatchKey,
 } from './dynamo-items.js';
-import { DUE_INDEX, DUE_SHARDS, FLEET_INDEX, TTL_ATTRIBUTE } from './table-schema.js';
+import { DUE_INDEX, DUE_SHARDS, FLEET_INDEX, PURGE_ATTRIBUTE, TTL_ATTRIBUTE } from './table-schema.js';
 
 export class DynamoLoggerStore implements LoggerStore {
   private readonly doc: DynamoDBDocumentClient;
@@ -82,6 +84,8 @@ export class DynamoLoggerStore implements LoggerStore {
       if (isConditionFailure(error)) throw new LoggerExistsError(`${logger.customer}/${logger.side}`);
       throw error;
     }
+    // Registered: now the fleet counter (no transaction: see dynamo-fleet-counter.ts).
+    await countMembershipChange(this.doc, this.tableName, 1);
   }
 
   async get(id: LoggerId): Promise<Logger | undefined> {
@@ -221,36 +225,41 @@ export class DynamoLoggerStore implements LoggerStore {
     }
   }
 
-  async writeTransition(before: Logger, after: Logger, guard?: TwinGuard): Promise<boolean> {
+  async writeTransition(before: Logger, after: Logger): Promise<boolean> {
+    // One item, one conditional write: nothing here may need a transaction (a multi-Region strongly
+    // consistent table has none). What once needed the twin in the same transaction — the blind customer —
+    // is now a write, then a read of the twin, then a conditional write on the customer's blind record
+    // (shared/domain/blind-customer.ts explains why that is as sound).
     try {
-      if (!guard) {
-        await guardStoreCall(
-          this.doc.send(new UpdateCommand({ TableName: this.tableName, ...transitionUpdate(before, after) })),
-        );
-        return true;
-      }
-      // The twin must still be as read (same revision, or still absent): two sides going DOWN at once in
-      // two sweepers cannot both miss that the other is DOWN, so a blind customer is never missed.
-      const twinCheck = guard.twin
-        ? {
-            ConditionExpression: '#revision = :revision',
-            ExpressionAttributeNames: { '#revision': 'revision' },
-            ExpressionAttributeValues: { ':revision': guard.twin.revision },
-          }
-        : { ConditionExpression: 'attribute_not_exists(pk)' };
       await guardStoreCall(
-        this.doc.send(
-          new TransactWriteCommand({
-            TransactItems: [
-              { Update: { TableName: this.tableName, ...transitionUpdate(before, after) } },
-              { ConditionCheck: { TableName: this.tableName, Key: loggerKey(guard.twinId), ...twinCheck } },
-            ],
-          }),
-        ),
+        this.doc.send(new UpdateCommand({ TableName: this.tableName, ...transitionUpdate(before, after) })),
       );
       return true;
     } catch (error) {
-      if (isConditionFailure(error) || isTransactionConflict(error)) return false;
+      if (isLostRace(error)) return false;
+      throw error;
+    }
+  }
+
+  async claimBlindEpisode(customer: string, episode: string, side: Side, now: number): Promise<Side> {
+    try {
+      await guardStoreCall(
+        this.doc.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: { ...blindRecordKey(customer), episode, side, at: now },
+            // A new episode replaces the last one; the same episode is claimed once.
+            ConditionExpression: 'attribute_not_exists(pk) OR episode <> :episode',
+            ExpressionAttributeValues: { ':episode': episode },
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          }),
+        ),
+      );
+      return side;
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      const claimed = error.Item ? unmarshall(error.Item) : undefined;
+      if (claimed?.side === 'A' || claimed?.side === 'B') return claimed.side;
       throw error;
     }
   }
@@ -302,9 +311,32 @@ export class DynamoLoggerStore implements LoggerStore {
     // deleting its events is interrupted (they expire anyway).
     const ordered = [...keys.filter((k) => k.sk === LOGGER_SK), ...keys.filter((k) => k.sk !== LOGGER_SK)];
     for (const key of ordered) {
+      if (key.sk === LOGGER_SK) {
+        // Only the remover whose conditional delete found the Logger counts it out (two removes at once: one).
+        if (await this.deleteExisting(key)) await countMembershipChange(this.doc, this.tableName, -1);
+        continue;
+      }
       await guardStoreCall(this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: key })));
     }
     return ordered.length;
+  }
+
+  private async deleteExisting(key: Record<string, string>): Promise<boolean> {
+    try {
+      await guardStoreCall(
+        this.doc.send(
+          new DeleteCommand({
+            TableName: this.tableName,
+            Key: key,
+            ConditionExpression: 'attribute_exists(pk)',
+          }),
+        ),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
   }
 
   async recordSweep(status: SweeperStatus): Promise<void> {
@@ -343,7 +375,10 @@ export class DynamoLoggerStore implements LoggerStore {
       );
       for await (const page of guardPages(pages)) {
         for (const item of page.Items ?? []) {
-          if (item.sk === LOGGER_SK) yield { type: 'logger', logger: loggerFromItem(item) };
+          // Past its expiry (no TTL on a pair's table): deleted by the sweep, never acted on any more.
+          if (isExpired(item, now))
+            yield { type: 'expired', key: { pk: String(item.pk), sk: String(item.sk) } };
+          else if (item.sk === LOGGER_SK) yield { type: 'logger', logger: loggerFromItem(item) };
           else if (String(item.sk).startsWith(EVENT_SK_PREFIX)) {
             yield {
               type: 'event',
@@ -361,8 +396,17 @@ export class DynamoLoggerStore implements LoggerStore {
   async putEvents(
     id: LoggerId,
     events: readonly LoggerEvent[],
-    options: { expiresAt: number; publishRetryAt: number },
+    options: { expiresAt: number; publishRetryAt: number; now?: number },
   ): Promise<StoredEvents> {
+    // An event id whose item has expired may be stored again, as after TTL deleted it (no TTL on a pair).
+    const fresh =
+      options.now === undefined
+        ? { ConditionExpression: 'attribute_not_exists(pk)' }
+        : {
+            ConditionExpression: 'attribute_not_exists(pk) OR #expiresAt <= :now',
+            ExpressionAttributeNames: { '#expiresAt': TTL_ATTRIBUTE },
+            ExpressionAttributeValues: { ':now': Math.floor(options.now / 1000) },
+          };
     const outcomes = await Promise.all(
       events.map(async (event) => {
         try {
@@ -371,7 +415,7 @@ export class DynamoLoggerStore implements LoggerStore {
               new PutCommand({
                 TableName: this.tableName,
                 Item: eventItem(id, event, options),
-                ConditionExpression: 'attribute_not_exists(pk)',
+                ...fresh,
               }),
             ),
           );
@@ -407,11 +451,14 @@ export class DynamoLoggerStore implements LoggerStore {
       values[':zero'] = 0;
       values[':one'] = 1;
     }
-    if (delivery.complete) Object.assign(names, { '#dueShard': 'dueShard', '#dueAt': 'dueAt' });
-    const update = [
-      sets.length ? `SET ${sets.join(', ')}` : '',
-      delivery.complete ? 'REMOVE #dueShard, #dueAt' : '',
-    ].join(' ');
+    if (delivery.complete) {
+      // Published everywhere: it stays in the due index only to be deleted at its expiry (an event stored
+      // before `purgeAt` existed is parked at the end of time instead; TTL deletes it).
+      sets.push('#dueAt = if_not_exists(#purgeAt, :never)');
+      Object.assign(names, { '#dueAt': 'dueAt', '#purgeAt': PURGE_ATTRIBUTE });
+      values[':never'] = NEVER;
+    }
+    const update = sets.length ? `SET ${sets.join(', ')}` : '';
     if (!update.trim()) return;
     try {
       await guardStoreCall(
@@ -427,12 +474,16 @@ export class DynamoLoggerStore implements LoggerStore {
         ),
       );
     } catch (error) {
-      // The event expired (TTL) meanwhile: nothing left to record.
+      // The event expired (and was deleted) meanwhile: nothing left to record.
       if (!isConditionFailure(error)) throw error;
     }
   }
 
-  async relayedRecordsSeen(id: LoggerId, recordIds: readonly string[]): Promise<ReadonlySet<string>> {
+  async relayedRecordsSeen(
+    id: LoggerId,
+    recordIds: readonly string[],
+    now?: number,
+  ): Promise<ReadonlySet<string>> {
     const seen = new Set<string>();
     const keys = [...new Set(recordIds)].map((recordId) => relayedRecordKey(id, recordId));
     for (let i = 0; i < keys.length; i += 100) {
@@ -441,12 +492,20 @@ export class DynamoLoggerStore implements LoggerStore {
         const out: BatchGetCommandOutput = await guardStoreCall(
           this.doc.send(
             new BatchGetCommand({
-              RequestItems: { [this.tableName]: { Keys: pending, ProjectionExpression: 'sk' } },
+              RequestItems: {
+                [this.tableName]: {
+                  Keys: pending,
+                  ProjectionExpression: `sk, ${PURGE_ATTRIBUTE}, ${TTL_ATTRIBUTE}`,
+                },
+              },
             }),
           ),
         );
-        for (const item of out.Responses?.[this.tableName] ?? [])
+        for (const item of out.Responses?.[this.tableName] ?? []) {
+          // An expired marker no longer makes a resend a duplicate (as if TTL had deleted it).
+          if (now !== undefined && isExpired(item, now)) continue;
           seen.add(String(item.sk).slice(RELAYED_SK_PREFIX.length));
+        }
         pending = out.UnprocessedKeys?.[this.tableName]?.Keys;
       }
     }
@@ -468,7 +527,7 @@ export class DynamoLoggerStore implements LoggerStore {
       );
       return true;
     } catch (error) {
-      if (isConditionFailure(error)) return false;
+      if (isLostRace(error)) return false;
       throw error;
     }
   }
@@ -503,14 +562,27 @@ export class DynamoLoggerStore implements LoggerStore {
       : undefined;
   }
 
-  async claimRelayedRecord(id: LoggerId, recordId: string, expiresAt: number): Promise<boolean> {
+  async claimRelayedRecord(
+    id: LoggerId,
+    recordId: string,
+    expiresAt: number,
+    now?: number,
+  ): Promise<boolean> {
+    const fresh =
+      now === undefined
+        ? { ConditionExpression: 'attribute_not_exists(pk)' }
+        : {
+            ConditionExpression: 'attribute_not_exists(pk) OR #expiresAt <= :now',
+            ExpressionAttributeNames: { '#expiresAt': TTL_ATTRIBUTE },
+            ExpressionAttributeValues: { ':now': Math.floor(now / 1000) },
+          };
     try {
       await guardStoreCall(
         this.doc.send(
           new PutCommand({
             TableName: this.tableName,
-            Item: { ...relayedRecordKey(id, recordId), [TTL_ATTRIBUTE]: Math.floor(expiresAt / 1000) },
-            ConditionExpression: 'attribute_not_exists(pk)',
+            Item: { ...relayedRecordKey(id, recordId), ...expiring(expiresAt, shardOf(id)) },
+            ...fresh,
           }),
         ),
       );
@@ -535,6 +607,27 @@ export class DynamoLoggerStore implements LoggerStore {
       .map(eventFromItem)
       .sort((a, b) => b.receivedAt - a.receivedAt)
       .slice(0, limit);
+  }
+
+  async pruneExpired(key: Readonly<Record<string, string>>, now: number): Promise<boolean> {
+    try {
+      await guardStoreCall(
+        this.doc.send(
+          new DeleteCommand({
+            TableName: this.tableName,
+            Key: { pk: key.pk, sk: key.sk },
+            // Only if still expired: an id stored again meanwhile (a fresh event or marker) stays.
+            ConditionExpression: '#expiresAt <= :now',
+            ExpressionAttributeNames: { '#expiresAt': TTL_ATTRIBUTE },
+            ExpressionAttributeValues: { ':now': Math.floor(now / 1000) },
+          }),
+        ),
+      );
+      return true;
+    } catch (error) {
+      if (isLostRace(error)) return false;
+      throw error;
+    }
   }
 
   async getMassSilence(): Promise<MassSilence> {
@@ -566,7 +659,7 @@ export class DynamoLoggerStore implements LoggerStore {
       );
       return true;
     } catch (error) {
-      if (isConditionFailure(error)) return false;
+      if (isLostRace(error)) return false;
       throw error;
     }
   }
@@ -687,20 +780,11 @@ export class DynamoLoggerStore implements LoggerStore {
   }
 
   async countWatched(): Promise<number> {
-    let count = 0;
-    const pages = paginateQuery(
-      { client: this.doc },
-      {
-        TableName: this.tableName,
-        IndexName: FLEET_INDEX.name,
-        KeyConditionExpression: '#fleet = :fleet',
-        ExpressionAttributeNames: { '#fleet': FLEET_INDEX.partition },
-        ExpressionAttributeValues: { ':fleet': LOGGER_SK },
-        Select: 'COUNT',
-      },
-    );
-    for await (const page of guardPages(pages)) count += page.Count ?? 0;
-    return count;
+    const [total, paused] = await Promise.all([
+      fleetTotal(this.doc, this.tableName),
+      countInState(this.doc, this.tableName, 'PAUSED'),
+    ]);
+    return Math.max(0, total - paused);
   }
 
   async probeWatched(cap: number): Promise<number> {
@@ -713,6 +797,9 @@ export class DynamoLoggerStore implements LoggerStore {
               TableName: this.tableName,
               IndexName: DUE_INDEX.name,
               KeyConditionExpression: 'dueShard = :shard',
+              // Not the expiring items waiting there to be deleted (they sort after the Loggers anyway).
+              FilterExpression: 'attribute_not_exists(#purgeAt) OR attribute_exists(#deadline)',
+              ExpressionAttributeNames: { '#purgeAt': PURGE_ATTRIBUTE, '#deadline': 'deadline' },
               ExpressionAttributeValues: { ':shard': `due#${shard}` },
               Select: 'COUNT',
               Limit: perShard,
@@ -753,6 +840,9 @@ export class DynamoLoggerStore implements LoggerStore {
     return held;
   }
 }
+
+/** Where a published event waits in the due index when it has no `purgeAt` (stored before it existed). */
+const NEVER = 8.64e15;
 
 /** Loggers of one due shard whose pages are held until `until` (they are due exactly then). */
 function heldQuery(tableName: string, shard: number, until: number) {

@@ -3,9 +3,11 @@
  * that they can never disagree.
  *
  * - Logger item: `pk = LOGGER#<customer>/<side>`, `sk = LOGGER`.
- * - Event item:  `pk = LOGGER#<customer>/<side>`, `sk = EVENT#<event id>`, expiring through TTL.
- * - Relayed-record marker: `pk = LOGGER#<customer>/<side>`, `sk = RELAYED#<record id>`, expiring (TTL).
+ * - Event item:  `pk = LOGGER#<customer>/<side>`, `sk = EVENT#<event id>`, expiring ({@link PURGE_ATTRIBUTE}).
+ * - Relayed-record marker: `pk = LOGGER#<customer>/<side>`, `sk = RELAYED#<record id>`, expiring.
  * - Bridge item: `pk = BRIDGE#<site>`, `sk = BRIDGE`: a dial-in bridge's token hash.
+ * - Blind record: `pk = CUSTOMER#<customer>`, `sk = BLIND`: the customer's last blind episode and the side
+ *   that raised its page (claimed by one conditional write; see shared/domain/blind-customer.ts).
  * - Sweeper item: `pk = LISTENER#SWEEPER`, `sk = SWEEPER`: the sweeper's last run and report (one write per
  *   sweep), read by `listener doctor`.
  * - Sweep beacon: `pk = LISTENER#SWEEP#<listener name>`, `sk = SWEEP`: one per Listener of a pair, its last
@@ -28,6 +30,24 @@ export const DUE_INDEX = { name: 'due', partition: 'dueShard', sort: 'dueAt' } a
 export const FLEET_INDEX = { name: 'fleet', partition: 'fleet', sort: 'loggerId' } as const;
 export const STATE_INDEX = { name: 'state', partition: 'stateShard', sort: FLEET_INDEX.sort } as const;
 export const TTL_ATTRIBUTE = 'expiresAt';
+/**
+ * Expiring items (events, relayed-record markers, audit entries, used acknowledge links) also carry
+ * `purgeAt` (epoch ms, = `expiresAt`) and sit in the `due` index at it once nothing else is pending on
+ * them: the sweeper finds them due and deletes them, a slice per run. A table of a Listener pair is a
+ * multi-Region strongly consistent global table, which has no TTL (docs/architecture.md#expiring-items-without-ttl).
+ */
+export const PURGE_ATTRIBUTE = 'purgeAt';
+
+/** How the table replicates: one region, or a Listener pair's multi-Region strongly consistent global table. */
+export type TableConsistency = 'single-region' | 'multi-region-strong';
+
+/**
+ * The TTL attribute a table may have: `expiresAt` on a single-region table (TTL and the sweeper both
+ * delete expired items, whichever comes first), none on an MRSC table (the sweeper alone).
+ */
+export function timeToLiveAttribute(consistency: TableConsistency): string | undefined {
+  return consistency === 'single-region' ? TTL_ATTRIBUTE : undefined;
+}
 
 /**
  * Number of `due` index shards. Fixed forever for a table: changing it would hide items in shards the

@@ -28,6 +28,7 @@ export const RULES = [
   'bridge',
   'sweeper',
   'outbox',
+  'fleet-counter',
   'pair-one-listener',
   'pair-backup-only',
 ] as const;
@@ -375,6 +376,39 @@ export function checkOutboxes(loggers: readonly Logger[], now: number, staleMs =
       remedy: [
         'Check that the alarm topic and event bus exist and the functions may publish (NotificationsFailed metric, function logs); pending notices are retried every sweep.',
       ],
+    },
+  ];
+}
+
+/**
+ * The fleet counter (what `listener status` shows as the fleet size) against the Loggers actually
+ * registered: it is kept without a transaction, so a crash between a registration or removal and its count
+ * can make it drift. `counter` undefined: the table predates the counter.
+ */
+export function checkFleetCounter(counter: number | undefined, registered: number): Finding[] {
+  const remedy = [
+    'Run `listener fleet recount` (same --stage/--table/--dir): it counts the fleet index and writes the counter (docs/fleet.md).',
+  ];
+  if (counter === undefined) {
+    if (registered === 0) return [];
+    return [
+      {
+        rule: 'fleet-counter',
+        severity: 'info',
+        subject: 'listener',
+        message: `there is no fleet counter yet (the table predates it): listener status counts the ${registered} Logger(s) by reading the fleet index, which is slow on a large fleet`,
+        remedy,
+      },
+    ];
+  }
+  if (counter === registered) return [];
+  return [
+    {
+      rule: 'fleet-counter',
+      severity: 'warning',
+      subject: 'listener',
+      message: `the fleet counter says ${counter} Logger(s) but ${registered} are registered: listener status and the mass-silence guard's fraction use the counter`,
+      remedy,
     },
   ];
 }

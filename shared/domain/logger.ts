@@ -92,6 +92,12 @@ export interface StateNotice {
   readonly twin?: TwinFacts;
   /** For a `LOGGER_SILENT` reminder: its number (1 = first reminder after the alarm). */
   readonly reminder?: number;
+  /**
+   * Set on the `LOGGER_SILENT` alarm of a DOWN transition until the sweeper has looked at the twin after
+   * writing DOWN (the blind-customer check, shared/listener/blind-customer.ts). The notice stays in the
+   * outbox until then, even once delivered, so a check cut short by a crash is retried by the next sweep.
+   */
+  readonly awaitingTwin?: true;
   /** Channels that delivered this notice (it stays in the outbox until every channel has). */
   readonly sent?: readonly string[];
   /** Publication attempts per channel, successful or not. */

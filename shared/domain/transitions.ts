@@ -36,13 +36,11 @@ export interface SweepOptions {
   readonly outboxRetryMs?: number;
   /** Remind while DOWN and unacknowledged this often; absent = no reminders. */
   readonly renotifyEveryMs?: number;
-  /** The other side of the customer as read just before; `undefined` = none registered. */
-  readonly twin?: Logger;
   /** A mass silence holds this Logger's pages until then (shared/domain/mass-silence.ts). */
   readonly holdUntil?: number;
 }
 
-function noticeId(logger: Logger, kind: StateNotice['kind'], at: number): string {
+export function noticeId(logger: Logger, kind: StateNotice['kind'], at: number): string {
   return `${formatLoggerId(logger)}#${kind}#${at}`;
 }
 
@@ -65,6 +63,11 @@ export function withHearing(logger: Logger, listener: string | undefined, at: nu
     heardBy: { ...logger.heardBy, [listener]: hearing },
     ...(latest ? { lastHeardBy: listener } : {}),
   };
+}
+
+/** The outbox without the blind-customer check pending on its alarm (the Logger is no longer DOWN). */
+function settled(outbox: readonly StateNotice[]): StateNotice[] {
+  return outbox.map(({ awaitingTwin: _, ...notice }) => notice);
 }
 
 /** How a notice describes the twin at `now`. */
@@ -111,7 +114,13 @@ export function phoneHome(
   if (logger.held) {
     // No page went out for this silence (held by a mass silence, or dropped): none comes back for it.
     const { downSince: _, ack: _ack, remindAt: _remind, reminders: _count, held: _held, ...quiet } = seen;
-    const next: Logger = { ...quiet, state: 'UP', deadline, revision: logger.revision + 1 };
+    const next: Logger = {
+      ...quiet,
+      state: 'UP',
+      deadline,
+      revision: logger.revision + 1,
+      outbox: settled(logger.outbox),
+    };
     return { next: withDue(next, logger.outbox.length > 0 ? logger.dueAt : deadline) };
   }
   const silentSince = logger.lastSeenAt ?? logger.registeredAt;
@@ -129,7 +138,8 @@ export function phoneHome(
     state: 'UP',
     deadline,
     revision: logger.revision + 1,
-    outbox: [...logger.outbox, notice],
+    // Back before the sweeper looked at the twin: whether the customer was blind no longer matters.
+    outbox: [...settled(logger.outbox), notice],
     dueAt: receivedAt + outboxRetryMs,
   };
   return { next, notice };
@@ -138,8 +148,9 @@ export function phoneHome(
 /**
  * The sweeper's look at a Logger it found due.
  *
- * - `NEW/UP` past its deadline → `DOWN`, recording a `LOGGER_SILENT` notice (saying how its twin is), and
- *   a critical `CUSTOMER_BLIND` notice when the twin is DOWN too: the customer's alarms reach nobody.
+ * - `NEW/UP` past its deadline → `DOWN`, recording a `LOGGER_SILENT` notice that awaits the twin: once
+ *   the DOWN write is stored, the sweeper looks at the twin (shared/domain/blind-customer.ts), which says
+ *   how the twin is and raises the critical `CUSTOMER_BLIND` when both sides are DOWN.
  * - Inside a maintenance window nothing is raised: the Logger is looked at again when the window ends.
  * - `DOWN`, unacknowledged, with reminders on and the reminder due → a `LOGGER_SILENT` reminder.
  * - Anything else (a stale index entry, a paused Logger) is no transition.
@@ -164,23 +175,15 @@ export function sweepLogger(
     if (logger.outbox.length > 0) return undefined;
     return { next: withDue({ ...logger, revision: logger.revision + 1 }, window.to) };
   }
-  const twin = opts.twin ? twinFacts(opts.twin, now) : undefined;
   const notice: StateNotice = {
     id: noticeId(logger, 'LOGGER_SILENT', logger.deadline),
     kind: 'LOGGER_SILENT',
     at: now,
     deadline: logger.deadline,
     ...(logger.lastSeenAt === undefined ? {} : { lastSeenAt: logger.lastSeenAt }),
-    ...(twin ? { twin } : {}),
+    awaitingTwin: true,
   };
   const notices = [notice];
-  if (twin?.state === 'DOWN') {
-    notices.push({
-      ...notice,
-      id: noticeId(logger, 'CUSTOMER_BLIND', logger.deadline),
-      kind: 'CUSTOMER_BLIND',
-    });
-  }
   const { ack: _ack, reminders: _count, remindAt: _remind, ...rest } = logger;
   if (opts.holdUntil !== undefined && opts.holdUntil > now) {
     // A mass silence: the pages are kept aside (not dropped) and the Logger is looked at again at the hold's end.
@@ -344,8 +347,9 @@ export function pendingChannels(notice: StateNotice, channels: readonly string[]
  * After a publication attempt: each notice records the channels that delivered it and counts every
  * channel's attempts; a notice delivered on every one of `channels` leaves the outbox. The revision moves,
  * so a writer that read the notice as pending can no longer write it back (which once made a second
- * all-clear). Once the outbox is empty the Logger is due at its deadline again; while DOWN only at its next
- * reminder (if any); never while PAUSED. While notices remain, the claim's `dueAt` stands (the retry).
+ * all-clear). An alarm still awaiting its twin check stays, delivered or not, so the next sweep checks.
+ * Once the outbox is empty the Logger is due at its deadline again; while DOWN only at its next reminder
+ * (if any); never while PAUSED. While notices remain, the claim's `dueAt` stands (the retry).
  */
 export function outboxDelivered(
   logger: Logger,
@@ -354,7 +358,7 @@ export function outboxDelivered(
 ): Logger {
   const outbox = logger.outbox
     .map((notice) => withDeliveries(notice, deliveries))
-    .filter((notice) => pendingChannels(notice, channels).length > 0);
+    .filter((notice) => notice.awaitingTwin || pendingChannels(notice, channels).length > 0);
   const next = { ...logger, outbox, revision: logger.revision + 1 };
   if (outbox.length > 0) return next;
   const watching = logger.state === 'NEW' || logger.state === 'UP';

@@ -33,6 +33,7 @@ export async function ingestEvents(
     expiresAt: receivedAt + deps.eventRetentionMs,
     // Until confirmed published, each event sits in the due index; the sweeper republishes it after this.
     publishRetryAt: receivedAt + deps.outboxRetryMs,
+    now: receivedAt,
   });
   deps.counters.count('Events', stored.length);
   await publishEvents(deps, logger, stored);

@@ -75,7 +75,7 @@ async function decide(
   const sighting = await deps.store.sightOverdue(now - settings.windowMs, now);
   const overdue = sighting.count + recentlyDown(state, now, settings.windowMs);
   if (overdue < settings.minLoggers) return undefined;
-  // Counting the fleet is rare (only at the threshold), so it is done here rather than kept as a counter.
+  // Only at the threshold: the fleet counter (one GetItem) minus the paused (the sparse `state` index).
   const watched = await deps.store.countWatched();
   if (!isMassSilence(overdue, watched, settings)) return undefined;
   deps.log.error('MASS_SILENCE: many Loggers went silent together; customer pages are held', {

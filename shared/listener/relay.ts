@@ -78,6 +78,7 @@ async function applyGroup(
   const seen = await deps.store.relayedRecordsSeen(
     loggerId,
     group.map((g) => g.record.id),
+    now,
   );
   const fresh: Valid[] = [];
   for (const entry of group) {
@@ -97,7 +98,7 @@ async function applyGroup(
   // Marked applied last: a failure before leaves them unmarked, so the bridge's retry applies them then.
   const claimed = await Promise.all(
     fresh.map(({ record }) =>
-      deps.store.claimRelayedRecord(loggerId, record.id, now + deps.eventRetentionMs),
+      deps.store.claimRelayedRecord(loggerId, record.id, now + deps.eventRetentionMs, now),
     ),
   );
   for (const [i, { index, record }] of fresh.entries()) {
@@ -141,6 +142,7 @@ async function applyFresh(deps: ListenerDeps, loggerId: LoggerId, fresh: readonl
   const { stored } = await deps.store.putEvents(loggerId, events, {
     expiresAt: now + deps.eventRetentionMs,
     publishRetryAt: now + deps.outboxRetryMs,
+    now,
   });
   deps.counters.count('Events', stored.length);
   await publishEvents(deps, logger, stored);

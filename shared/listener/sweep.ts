@@ -2,20 +2,21 @@
  * The sweep: find what is due (overdue Loggers, pending notices, unpublished events) through the `due`
  * index — never a Scan — and act on each. One bad item never stops a sweep.
  */
-import { type Logger, twinOf } from '../domain/logger.js';
+import type { Logger } from '../domain/logger.js';
 import { holdFor, type MassSilence } from '../domain/mass-silence.js';
 import { claimOutbox, sweepLogger } from '../domain/transitions.js';
 import type { DueItem, SweepReport } from '../ports.js';
+import { lookAtTwin } from './blind-customer.js';
 import type { ListenerDeps } from './deps.js';
 import { publishEvents } from './events.js';
 import { guardMassSilence, recordSweepOutcome } from './mass-silence.js';
 import { describe, publishOutbox } from './outbox.js';
-import { watchTwinListener } from './twin-watch.js';
+import { beaconWhileSweeping, watchTwinListener } from './twin-watch.js';
 
 export type { SweepReport } from '../ports.js';
 
 /** `held`: declared DOWN with its pages held by a mass silence; `released`: held pages paged at the hold's end. */
-type Outcome = 'raised' | 'held' | 'released' | 'published' | 'skipped' | 'failed';
+type Outcome = 'raised' | 'held' | 'released' | 'published' | 'pruned' | 'skipped' | 'failed';
 
 export interface SweepLimits {
   /** Stop starting new items after this long (ms); the rest stays due for the next run. */
@@ -38,11 +39,32 @@ export async function sweep(
   limits: SweepLimits = {},
 ): Promise<SweepReport> {
   const started = clock();
+  // First the beacon the twin Listener of a pair watches (and this side's watch of the twin): a long sweep
+  // must not look like a silent one.
+  await watchTwinListener(deps, now).catch((error) =>
+    deps.log.error('the twin watch failed; the next sweep tries again', { error: describe(error) }),
+  );
+  const stopBeacon = beaconWhileSweeping(deps, clock);
+  try {
+    return await sweepDue(deps, now, clock, limits, started);
+  } finally {
+    stopBeacon();
+  }
+}
+
+async function sweepDue(
+  deps: ListenerDeps,
+  now: number,
+  clock: () => number,
+  limits: SweepLimits,
+  started: number,
+): Promise<SweepReport> {
   const tally: Record<Outcome, number> = {
     raised: 0,
     held: 0,
     released: 0,
     published: 0,
+    pruned: 0,
     skipped: 0,
     failed: 0,
   };
@@ -76,12 +98,13 @@ export async function sweep(
     if (inFlight.size >= concurrency) await Promise.race(inFlight);
   }
   await Promise.all(inFlight);
-  const { held, released, raised, ...rest } = tally;
+  const { held, released, raised, pruned, ...rest } = tally;
   const report: SweepReport = {
     due,
     raised: raised + released,
     ...rest,
     ...(held > 0 ? { held } : {}),
+    ...(pruned > 0 ? { pruned } : {}),
     ...(cutShort ? { cutShort } : {}),
     oldestPendingMs,
     durationMs: clock() - started,
@@ -101,22 +124,19 @@ export async function sweep(
   } catch (error) {
     deps.log.error('recording the sweep failed', { error: describe(error) });
   }
-  // The beacon the twin Listener of a pair watches, and this side's watch of the twin (LISTENER_SILENT).
-  await watchTwinListener(deps, now).catch((error) =>
-    deps.log.error('the twin watch failed; the next sweep tries again', { error: describe(error) }),
-  );
   return report;
 }
 
 /** How long the oldest undelivered notification of an item has waited (0: nothing pending). */
 function pendingAge(item: DueItem, now: number): number {
+  if (item.type === 'expired') return 0;
   if (item.type === 'event') return Math.max(0, now - item.event.receivedAt);
   const oldest = Math.min(...item.logger.outbox.map((n) => n.at));
   return Number.isFinite(oldest) ? Math.max(0, now - oldest) : 0;
 }
 
-/** How often a transition may lose to its twin changing before the next sweep retries it. */
-const MAX_TWIN_ATTEMPTS = 3;
+/** How often a transition may lose a write with the Logger unchanged (a cross-region conflict) in one sweep. */
+const MAX_ATTEMPTS = 3;
 
 /** The mass-silence record, when the guard is on; a failing guard pages as usual (never holds blindly). */
 async function massSilenceNow(deps: ListenerDeps, now: number): Promise<MassSilence | undefined> {
@@ -136,8 +156,10 @@ async function handle(
   silence: MassSilence | undefined,
 ): Promise<Outcome> {
   if (item.type === 'event') return republishEvent(deps, item, now);
+  // No TTL on a pair's table: expired items are deleted here, a budget's worth per sweep.
+  if (item.type === 'expired') return (await deps.store.pruneExpired(item.key, now)) ? 'pruned' : 'skipped';
   let logger: Logger | undefined = item.logger;
-  for (let attempt = 0; logger && attempt < MAX_TWIN_ATTEMPTS; attempt++) {
+  for (let attempt = 0; logger && attempt < MAX_ATTEMPTS; attempt++) {
     const holdUntil =
       silence && deps.massSilence
         ? holdFor(silence, logger.deadline, now, deps.massSilence.windowMs)
@@ -149,7 +171,7 @@ async function handle(
   return 'skipped';
 }
 
-/** One look at a due Logger; `retry` when only its twin changed under the write. */
+/** One look at a due Logger; `retry` when its write failed yet the Logger is unchanged. */
 async function sweepOne(
   deps: ListenerDeps,
   logger: Logger,
@@ -161,39 +183,47 @@ async function sweepOne(
     ...(deps.renotifyEveryMs === undefined ? {} : { renotifyEveryMs: deps.renotifyEveryMs }),
     ...(holdUntil === undefined ? {} : { holdUntil }),
   };
-  const plain = sweepLogger(logger, now, options);
-  if (!plain) return logger.outbox.length > 0 ? retryOutbox(deps, logger, now) : 'skipped';
-  if (plain.notice?.kind !== 'LOGGER_SILENT' || plain.notice.reminder) {
-    // A reminder, or a maintenance window postponing the look: nothing depends on the twin.
-    if (!(await deps.store.writeTransition(logger, plain.next))) return 'skipped';
-    if (!plain.notice) return 'skipped';
-    return (await publishOutbox(deps, plain.next)) ? 'published' : 'failed';
-  }
-  // Going DOWN: the alarm says how the twin is, and both DOWN makes the customer blind. The write is
-  // guarded by the twin as read, so of two sides going DOWN at once the second always sees the first.
-  const twinId = twinOf(logger);
-  const twin = await deps.store.get(twinId);
-  const transition = sweepLogger(logger, now, { ...options, ...(twin ? { twin } : {}) });
-  if (!transition) return 'skipped';
-  if (!(await deps.store.writeTransition(logger, transition.next, { twinId, ...(twin ? { twin } : {}) }))) {
+  const transition = sweepLogger(logger, now, options);
+  if (!transition) return logger.outbox.length > 0 ? retryOutbox(deps, logger, now) : 'skipped';
+  const { next, notice } = transition;
+  if (!(await deps.store.writeTransition(logger, next))) {
+    // Another writer won (the Logger moved: nothing to do), or a write from another region collided with
+    // ours and neither landed (the Logger is unchanged: look again).
     const current = await deps.store.get(logger);
-    // The Logger itself is unchanged: its twin moved under us; look again with the twin as it is now.
     return current && current.revision === logger.revision && current.deadline === logger.deadline
       ? 'retry'
       : 'skipped';
   }
-  if (transition.next.held && !logger.held) return 'held';
+  if (!notice) return 'skipped';
+  // Going DOWN: only now, with DOWN stored, is the twin looked at (shared/listener/blind-customer.ts).
+  const looked = await lookAtTwin(deps, next, now);
+  if (next.held && !logger.held) {
+    await recordHeldLook(deps, next, looked);
+    return 'held';
+  }
   // Counted as raised only once delivered on every channel; otherwise the next sweep retries what is missing.
-  const delivered = await publishOutbox(deps, transition.next);
+  const delivered = await publishOutbox(deps, looked);
   if (!delivered) return 'failed';
+  if (notice.kind !== 'LOGGER_SILENT' || notice.reminder) return 'published';
   return logger.held ? 'released' : 'raised';
+}
+
+/**
+ * Held pages are not published now, so nothing else writes the look at the twin: write it (best effort —
+ * if this loses, the held alarm still awaits its twin and is looked at again when the hold ends).
+ */
+async function recordHeldLook(deps: ListenerDeps, written: Logger, looked: Logger): Promise<void> {
+  if (looked === written || looked.revision !== written.revision) return;
+  await deps.store.writeTransition(written, { ...looked, revision: written.revision + 1 });
 }
 
 async function retryOutbox(deps: ListenerDeps, logger: Logger, now: number): Promise<Outcome> {
   // Claim first so that two sweepers finding the same pending notice publish it once.
   const claimed = claimOutbox(logger, now, deps.outboxRetryMs);
   if (!(await deps.store.writeTransition(logger, claimed))) return 'skipped';
-  return (await publishOutbox(deps, claimed)) ? 'published' : 'failed';
+  // An alarm whose look at the twin was cut short (a crash, a lost write) gets it now.
+  const looked = await lookAtTwin(deps, claimed, now);
+  return (await publishOutbox(deps, looked)) ? 'published' : 'failed';
 }
 
 async function republishEvent(
@@ -218,6 +248,7 @@ async function republishEvent(
 }
 
 function describeItem(item: DueItem): string {
+  if (item.type === 'expired') return `expired ${item.key.pk} ${item.key.sk}`;
   const { customer, side } = item.type === 'logger' ? item.logger : item.loggerId;
   return item.type === 'logger' ? `${customer}/${side}` : `${customer}/${side} event ${item.event.id}`;
 }

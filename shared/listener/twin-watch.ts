@@ -59,6 +59,29 @@ function report(deps: ListenerDeps, before: TwinWatch, after: TwinWatch, beacon:
 }
 
 /**
+ * Keeps the beacon fresh while a sweep runs longer than a period (a storm of silent Loggers, a slow store):
+ * the twin judges this side by its beacon, and a side in the middle of a long sweep is paging, not silent.
+ * A sweep shorter than a period writes nothing more. Returns the function that stops it.
+ */
+export function beaconWhileSweeping(deps: ListenerDeps, clock: () => number): () => void {
+  const { sweepEveryMs } = deps;
+  if (sweepEveryMs === undefined) return () => {};
+  let writing = false;
+  const timer = setInterval(() => {
+    if (writing) return;
+    writing = true;
+    deps.store
+      .recordBeacon(deps.listenerName, clock(), sweepEveryMs)
+      .catch((error) => deps.log.warn('refreshing the sweep beacon failed', { error: describe(error) }))
+      .finally(() => {
+        writing = false;
+      });
+  }, sweepEveryMs);
+  timer.unref?.();
+  return () => clearInterval(timer);
+}
+
+/**
  * Publishes the watch's pending notices on the ops channels, once: the outbox is claimed by a conditional
  * write first, and what each channel delivered is recorded (a failed channel alone is retried next sweep).
  */

@@ -369,6 +369,47 @@ describe("each side's ops topic", () => {
   });
 });
 
+describe('other pairs', () => {
+  const pairStage = (
+    [a = '', b = '', witness = '']: readonly string[],
+    removalPolicy: 'retain' | 'destroy',
+  ) => ({
+    qa: {
+      removalPolicy,
+      pair: {
+        a: { region: a, listenerName: 'LISTENER-A' },
+        b: { region: b, listenerName: 'LISTENER-B' },
+        witnessRegion: witness,
+      },
+    },
+  });
+
+  it('build in every region set the stage validation accepts (aws-cdk-lib checks MRSC too)', () => {
+    for (const [name, regions] of Object.entries(MRSC_REGION_SETS)) {
+      const { stacks: built } = buildListener(testApp(), 'qa', pairStage(regions, 'destroy'));
+      expect(
+        built.map((s) => s.region),
+        name,
+      ).toEqual(regions.slice(0, 2));
+      Template.fromStack(built[0] as ListenerStack).hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+        GlobalTableWitnesses: [{ Region: regions[2] }],
+      });
+    }
+  });
+
+  it('a destroy pair deletes its global table with side a, without deletion protection', () => {
+    const { stack } = buildListener(testApp(), 'qa', pairStage(MRSC_REGION_SETS.EU, 'destroy'));
+    const [table] = Object.values(
+      Template.fromStack(stack).findResources('AWS::DynamoDB::GlobalTable'),
+    ) as Resource[];
+    expect(table?.DeletionPolicy).toBe('Delete');
+    expect(table?.Properties.Replicas).toHaveLength(2);
+    for (const replica of (table?.Properties.Replicas ?? []) as Record<string, unknown>[]) {
+      expect(replica.DeletionProtectionEnabled).toBe(false);
+    }
+  });
+});
+
 describe('single-region stages', () => {
   it('stay one stack with their own table, TTL and no twin', () => {
     for (const stage of Object.keys(STAGES).filter((name) => STAGES[name]?.pair === undefined)) {

@@ -49,13 +49,14 @@ async function setUp() {
   return { listener, fleet, register, beat, store: listener.runtime.store };
 }
 
-/** Every DynamoDB command the client sends from now on, by name. */
+/** Every DynamoDB command the client sends from now on, by name (`QueryCommand:state` names the index). */
 function recordCommands(fleet: DynamoFleet): string[] {
   const names: string[] = [];
   const doc = (fleet as unknown as { doc: DynamoDBClient }).doc;
   doc.middlewareStack.add(
     (next, context) => async (args) => {
-      names.push(String(context.commandName));
+      const index = (args.input as { IndexName?: string }).IndexName;
+      names.push(`${String(context.commandName)}${index ? `:${index}` : ''}`);
       return next(args);
     },
     { step: 'initialize', name: 'recordCommands' },
@@ -89,7 +90,7 @@ describe('fleet counts and the status view', () => {
     return t;
   }
 
-  it('counts watched, overdue, DOWN and paused Loggers without a Scan', async () => {
+  it('counts watched, overdue, DOWN and paused Loggers from the counter and the sparse indexes, never the fleet', async () => {
     const t = await mixedFleet();
     const commands = recordCommands(t.fleet);
     expect(await t.fleet.counts(t.listener.clock.now)).toEqual({
@@ -99,8 +100,16 @@ describe('fleet counts and the status view', () => {
       down: 2,
       paused: 1,
     });
-    expect(commands.length).toBeGreaterThan(0);
-    expect(commands.every((name) => name === 'QueryCommand')).toBe(true);
+    expect(commands.filter((name) => name === 'GetItemCommand')).toHaveLength(1); // the fleet counter
+    expect(commands.filter((name) => name !== 'GetItemCommand').length).toBeGreaterThan(0);
+    expect(
+      commands.every((name) => ['GetItemCommand', 'QueryCommand:state', 'QueryCommand:due'].includes(name)),
+    ).toBe(true);
+  });
+
+  it('gives the mass-silence guard the watched count: registered minus paused, DOWN ones included', async () => {
+    const t = await mixedFleet();
+    expect(await t.store.countWatched()).toBe(6);
   });
 
   it('lists only the customers needing a look — DOWN, overdue, LATE, paused — each with both sides', async () => {
@@ -120,6 +129,84 @@ describe('fleet counts and the status view', () => {
     expect((await t.fleet.counts(t.listener.clock.now)).down).toBe(1);
     await t.beat(token);
     expect(await t.fleet.counts(t.listener.clock.now)).toMatchObject({ down: 0, overdue: 0, watched: 1 });
+  });
+});
+
+describe('the fleet counter (no transactions: write, then count; recount repairs)', () => {
+  it('follows registrations, imports and removals; two removals of one Logger count it out once', async () => {
+    const t = await setUp();
+    for (const customer of ['c1', 'c2', 'c3']) await t.register(customer, 'A');
+    const parsed = parseFleetCsv(rows('c4,A,780m,720m,https', 'c1,A,13h,12h,modem'));
+    const plan = await planImport(t.fleet, parsed.rows);
+    await applyImport(t.store, t.fleet, plan, {
+      now: t.listener.clock.now,
+      concurrency: 4,
+      onRegistered() {},
+    });
+    expect(await t.fleet.counter()).toBe(4);
+    const removed = await Promise.all([
+      t.store.remove({ customer: 'c2', side: 'A' }),
+      t.store.remove({ customer: 'c2', side: 'A' }),
+    ]);
+    expect(removed.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(1);
+    expect(await t.fleet.counter()).toBe(3);
+    expect((await t.fleet.counts(t.listener.clock.now)).total).toBe(3);
+    await expect(t.register('c1', 'A')).rejects.toThrow(/already registered|exists/i);
+    expect(await t.fleet.counter()).toBe(3);
+  });
+
+  it('is repaired by recount after a crash between a Logger write and its count', async () => {
+    const t = await setUp();
+    await t.register('c1', 'A');
+    await t.register('c1', 'B');
+    // A registration whose process died after its Put, before its ADD: the Logger is there, uncounted.
+    const doc = (t.store as unknown as { doc: { send(c: unknown): Promise<unknown> } }).doc;
+    const { PutCommand } = await import('@aws-sdk/lib-dynamodb');
+    const { loggerItem } = await import('../../shared/adapters/dynamo-items.js');
+    const { newLogger } = await import('../../shared/domain/logger.js');
+    const orphan = newLogger(
+      { customer: 'crashco', side: 'A' },
+      { eventTimeoutMs: TIMEOUT, heartbeatIntervalMs: 720 * MINUTE, transport: 'https' },
+      t.listener.clock.now,
+    );
+    await doc.send(new PutCommand({ TableName: t.listener.tableName, Item: loggerItem(orphan, 'x') }));
+    expect(await t.fleet.counter()).toBe(2);
+    expect(await t.fleet.recount()).toEqual({ before: 2, after: 3 });
+    expect(await t.fleet.counter()).toBe(3);
+    expect((await t.fleet.counts(t.listener.clock.now)).total).toBe(3);
+  });
+
+  it('recount writes nothing while registrations keep landing between its read and its write', async () => {
+    const t = await setUp();
+    await t.register('c1', 'A');
+    const doc = (t.fleet as unknown as { doc: DynamoDBClient }).doc;
+    let n = 0;
+    // Each time recount has counted the index, another registration lands before it writes.
+    doc.middlewareStack.add(
+      (next, context) => async (args) => {
+        const out = await next(args);
+        if (context.commandName === 'QueryCommand') await t.register(`late${n++}`, 'A');
+        return out;
+      },
+      { step: 'initialize', name: 'registrationDuringRecount' },
+    );
+    expect(await t.fleet.recount()).toBeUndefined();
+    doc.middlewareStack.remove('registrationDuringRecount');
+    expect(await t.fleet.counter()).toBe(1 + n); // every registration counted, the counter untouched
+    expect(await t.fleet.recount()).toEqual({ before: 1 + n, after: 1 + n });
+  });
+
+  it('falls back to counting the fleet index on a table that predates the counter', async () => {
+    const t = await setUp();
+    await t.register('c1', 'A');
+    await t.register('c2', 'A');
+    const doc = (t.store as unknown as { doc: { send(c: unknown): Promise<unknown> } }).doc;
+    const { DeleteCommand } = await import('@aws-sdk/lib-dynamodb');
+    const { COUNTS_KEY } = await import('../../shared/adapters/dynamo-fleet-counter.js');
+    await doc.send(new DeleteCommand({ TableName: t.listener.tableName, Key: COUNTS_KEY }));
+    expect(await t.fleet.counter()).toBeUndefined();
+    expect((await t.fleet.counts(t.listener.clock.now)).total).toBe(2);
+    expect(await t.fleet.recount()).toEqual({ before: undefined, after: 2 });
   });
 });
 
@@ -298,6 +385,37 @@ describe('listener logger import | export (CLI on DynamoDB Local)', () => {
     expect(again.stdout).toContain('Nothing to change: the 2 Logger(s) in');
     expect(readFileSync(tokensFile, 'utf8').trim().split('\n')).toHaveLength(3);
   });
+
+  it('listener doctor --all reports a drifted fleet counter and listener fleet recount repairs it', async () => {
+    const t = await setUp();
+    const { cli } = await cliOn(t);
+    await t.register('c1', 'A');
+    await t.register('c1', 'B');
+    const { addToFleetCount } = await import('../../shared/adapters/dynamo-fleet-counter.js');
+    const doc = (t.fleet as unknown as { doc: Parameters<typeof addToFleetCount>[0] }).doc;
+    await addToFleetCount(doc, t.listener.tableName, 5); // as if removals had crashed before counting out
+    const drift = JSON.parse((await cli('doctor', '--all', '--json')).stdout) as {
+      findings: { rule: string; severity: string; message: string }[];
+    };
+    expect(drift.findings).toContainEqual(
+      expect.objectContaining({
+        rule: 'fleet-counter',
+        severity: 'warning',
+        message: expect.stringContaining('the fleet counter says 7 Logger(s) but 2 are registered'),
+      }),
+    );
+    const fixed = await cli('fleet', 'recount');
+    expect(fixed.code).toBe(0);
+    expect(fixed.stdout).toBe(
+      'Fleet counter on local Listener at http://127.0.0.1:9: 2 Logger(s) registered (it said 7).\n',
+    );
+    expect(JSON.parse((await cli('fleet', 'recount', '--json')).stdout)).toEqual({ before: 2, after: 2 });
+    expect((await cli('status', '--counts')).stdout).toContain(': 2 Logger(s): 2 watched');
+    const after = JSON.parse((await cli('doctor', '--all', '--json')).stdout) as {
+      findings: { rule: string }[];
+    };
+    expect(after.findings.map((f) => f.rule)).not.toContain('fleet-counter');
+  }, 90_000);
 
   it('exports what import reads back: export → import into another Listener → the same export', async () => {
     const t = await setUp();

@@ -140,5 +140,9 @@ describe('races on the alarm path', () => {
     }
     const fleet = await store.list();
     expect(fleet.filter((l) => l.customer.startsWith('race')).every((l) => l.outbox.length === 0)).toBe(true);
+    // Heartbeats, events, relays and sweeps: single-item requests only (no transactions on an MRSC table).
+    const operations = listener.dynamoOperations();
+    expect(operations).toEqual(expect.arrayContaining(['UpdateItem', 'PutItem', 'GetItem', 'Query']));
+    expect(operations.filter((op) => op.startsWith('Transact'))).toEqual([]);
   }, 120_000);
 });

@@ -32,6 +32,8 @@ export interface TestListener {
   /** The next SNS publish / PutEvents call fails; later ones succeed again. */
   failNextPage(): void;
   failNextPutEvents(): void;
+  /** The DynamoDB operations sent on the wire so far (`UpdateItem`, `Query`…), in order. */
+  dynamoOperations(): readonly string[];
   published(): {
     kind: string;
     /** The topic it went to: the reps' alarm topic or the ops topic. */
@@ -53,6 +55,17 @@ export async function createTestListener(
   const tableName = `test-${randomUUID()}`;
   const dynamo = localClient(endpoint);
   await ensureTable(dynamo, tableName);
+  // Recorded from the wire (the X-Amz-Target header), so the document client's commands show as sent.
+  const operations: string[] = [];
+  dynamo.middlewareStack.add(
+    (next) => async (args) => {
+      const headers = (args.request as { headers?: Record<string, string> }).headers ?? {};
+      const target = headers['x-amz-target'] ?? headers['X-Amz-Target'];
+      if (target) operations.push(target.slice(target.indexOf('.') + 1));
+      return next(args);
+    },
+    { step: 'finalizeRequest', name: 'recordOperations' },
+  );
   const snsClient = new SNSClient({ region: 'eu-west-1', credentials: fakeCredentials });
   const busClient = new EventBridgeClient({ region: 'eu-west-1', credentials: fakeCredentials });
   const sns = mockClient(snsClient);
@@ -112,6 +125,7 @@ export async function createTestListener(
     failNextPutEvents: () => {
       failing.bus = 1;
     },
+    dynamoOperations: () => operations,
     published: () =>
       sns.commandCalls(PublishCommand).map((call) => {
         const input = call.args[0].input;

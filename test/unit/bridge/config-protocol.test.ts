@@ -30,7 +30,24 @@ describe('bridge configuration', () => {
       backoffBaseMs: 5_000,
       backoffMaxMs: 900_000,
       everyMs: 30_000,
+      failoverAfterFailures: 3,
+      probePrimaryEveryMs: 60_000,
     });
+    expect(config.backupApiUrl).toBeUndefined();
+  });
+
+  it('takes a pair’s backup Listener URL and its failover settings, and refuses the primary’s URL as backup', () => {
+    const config = parseBridgeConfig({
+      ...minimal,
+      backupApiUrl: 'https://b.example.com/',
+      relay: { failoverAfter: 5, probePrimaryEvery: '30s' },
+    });
+    expect(config.backupApiUrl).toBe('https://b.example.com');
+    expect(config.relay).toMatchObject({ failoverAfterFailures: 5, probePrimaryEveryMs: 30_000 });
+    expect(() => parseBridgeConfig({ ...minimal, backupApiUrl: 'https://api.example.com' })).toThrow(
+      /backupApiUrl: is the same as apiUrl/,
+    );
+    expect(() => parseBridgeConfig({ ...minimal, backupApiUrl: 'ftp://b' })).toThrow(/backupApiUrl: /);
   });
 
   it('derives the self-heartbeat interval from "every"', () => {

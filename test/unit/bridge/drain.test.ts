@@ -154,7 +154,7 @@ describe('drain', () => {
     const spool = await spoolWith(['a']);
     const d = drainer(
       spool,
-      () => ({ kind: 'retry', reason: 'relay unreachable: ECONNREFUSED' }),
+      () => ({ kind: 'retry', reason: 'relay unreachable: ECONNREFUSED', down: true }),
       () => 1,
     );
     const delays = [];
@@ -170,6 +170,7 @@ describe('drain', () => {
       kind: 'retry',
       reason: 'relay answered 503',
       retryAfterMs: 42_000,
+      down: true,
     })).drainOnce();
     expect(result.retryInMs).toBe(42_000);
   });
@@ -187,7 +188,7 @@ describe('drain', () => {
     let up = false;
     const d = drainer(
       spool,
-      (records) => (up ? accept(records) : { kind: 'retry', reason: 'down' }),
+      (records) => (up ? accept(records) : { kind: 'retry', reason: 'down', down: true }),
       () => 1,
     );
     await d.drainOnce();

@@ -8,6 +8,7 @@ import {
   checkBridges,
   checkCustomerListeners,
   checkDuplex,
+  checkFleetCounter,
   checkIntervalMargin,
   checkObservedIntervals,
   checkOutboxes,
@@ -228,6 +229,27 @@ describe('the Listener itself', () => {
         now,
       }),
     ).toEqual([]);
+  });
+});
+
+describe('the fleet counter (kept without transactions, so it can drift)', () => {
+  it('says nothing when the counter matches the Loggers registered, or when an empty table has none', () => {
+    expect(checkFleetCounter(3, 3)).toEqual([]);
+    expect(checkFleetCounter(undefined, 0)).toEqual([]);
+  });
+
+  it('warns when the counter disagrees, naming both figures and the recount', () => {
+    const [finding] = checkFleetCounter(7, 5);
+    expect(finding).toMatchObject({ rule: 'fleet-counter', severity: 'warning', subject: 'listener' });
+    expect(finding?.message).toContain('the fleet counter says 7 Logger(s) but 5 are registered');
+    expect(finding?.remedy.join(' ')).toContain('listener fleet recount');
+    expect(failsCheck(finding?.severity ?? 'info')).toBe(true);
+  });
+
+  it('informs (without failing) that a table predating the counter counts the index, and how to add it', () => {
+    const [finding] = checkFleetCounter(undefined, 4);
+    expect(finding).toMatchObject({ rule: 'fleet-counter', severity: 'info' });
+    expect(finding?.remedy.join(' ')).toContain('listener fleet recount');
   });
 });
 

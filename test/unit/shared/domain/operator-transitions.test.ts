@@ -4,6 +4,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
+  awaitsTwin,
+  blindEpisode,
+  customerBlind,
+  twinSeen,
+} from '../../../../shared/domain/blind-customer.js';
+import {
   ARRIVALS_KEPT,
   arrivalIntervals,
   type Logger,
@@ -24,13 +30,14 @@ import { aLogger, HOUR, LISTENER, MINUTE, T0, upLogger } from '../../fixtures.js
 
 const TIMEOUT = 780 * MINUTE;
 
-/** DOWN with its notices published (as the sweeper leaves it). */
+/** DOWN with its twin looked at (none) and its notices published (as the sweeper leaves it). */
 function downPublished(logger: Logger, now: number, renotifyEveryMs?: number): Logger {
   const swept = sweepLogger(logger, now, renotifyEveryMs ? { renotifyEveryMs } : {});
   if (!swept) throw new Error('fixture: expected an alarm');
+  const seen = twinSeen(swept.next, undefined, now);
   return outboxPublished(
-    swept.next,
-    swept.next.outbox.map((n) => n.id),
+    seen,
+    seen.outbox.map((n) => n.id),
   );
 }
 
@@ -145,29 +152,62 @@ describe('the duplex pair', () => {
   });
 
   it('says a twin that phones home points at this Logger’s own modem, RAS or configuration', () => {
-    const transition = sweepLogger(upLogger(T0), T0 + TIMEOUT, { twin: twinUp });
-    expect(transition?.next.outbox.map((n) => n.kind)).toEqual(['LOGGER_SILENT']);
-    const n = transition?.notice && stateNotification(transition.next, transition.notice, LISTENER);
+    const transition = sweepLogger(upLogger(T0), T0 + TIMEOUT);
+    const seen = transition && twinSeen(transition.next, twinUp, T0 + TIMEOUT);
+    expect(seen?.outbox.map((n) => n.kind)).toEqual(['LOGGER_SILENT']);
+    const alarm = seen?.outbox[0];
+    const n = seen && alarm && stateNotification(seen, alarm, LISTENER);
     expect(n && headline(n)).toContain(
       "Side B phones home normally: check this Logger's own modem, RAS and Phone Home configuration, not the site.",
     );
   });
 
+  it('keeps the DOWN alarm awaiting the twin until the sweeper has looked, even once delivered', () => {
+    const down = sweepLogger(upLogger(T0), T0 + TIMEOUT)?.next as Logger;
+    expect(awaitsTwin(down)).toBe(true);
+    const delivered = outboxPublished(
+      down,
+      down.outbox.map((n) => n.id),
+    );
+    expect(delivered.outbox.map((n) => n.kind)).toEqual(['LOGGER_SILENT']);
+    const seen = twinSeen(down, twinUp, T0 + TIMEOUT);
+    expect(awaitsTwin(seen)).toBe(false);
+    expect(seen.revision).toBe(down.revision);
+    expect(
+      outboxPublished(
+        seen,
+        seen.outbox.map((n) => n.id),
+      ).outbox,
+    ).toEqual([]);
+  });
+
+  it('drops the pending look when the Logger phones home first: a customer no longer blind is not paged', () => {
+    const down = sweepLogger(upLogger(T0), T0 + TIMEOUT)?.next as Logger;
+    expect(awaitsTwin(phoneHome(down, T0 + TIMEOUT + MINUTE).next)).toBe(false);
+  });
+
   it('records one critical CUSTOMER_BLIND notice when the twin is DOWN too', () => {
     const twinDown = downPublished(upLogger(T0, { side: 'B' }), T0 + TIMEOUT);
-    const transition = sweepLogger(upLogger(T0 + MINUTE), T0 + MINUTE + TIMEOUT, { twin: twinDown });
-    const blind = transition?.next.outbox.find((n) => n.kind === 'CUSTOMER_BLIND');
-    expect(transition?.next.outbox.map((n) => n.kind)).toEqual(['LOGGER_SILENT', 'CUSTOMER_BLIND']);
-    const n = transition && blind && stateNotification(transition.next, blind, LISTENER);
+    const now = T0 + MINUTE + TIMEOUT;
+    const down = sweepLogger(upLogger(T0 + MINUTE), now)?.next as Logger;
+    const next = customerBlind(down, twinDown, now, MINUTE);
+    const blind = next.outbox.find((n) => n.kind === 'CUSTOMER_BLIND');
+    expect(next.outbox.map((n) => n.kind)).toEqual(['LOGGER_SILENT', 'CUSTOMER_BLIND']);
+    expect(next.revision).toBe(down.revision + 1);
+    expect(awaitsTwin(next)).toBe(false);
+    const n = blind && stateNotification(next, blind, LISTENER);
     expect(n?.severity).toBe('critical');
     expect(n && headline(n)).toBe(
       'Customer geocust1 is blind: both Loggers (A and B) have stopped phoning home to Listener GEOCSCLNRA, so none of its alarms reach support.',
     );
   });
 
-  it('does not call a customer blind when only one side is DOWN', () => {
-    const transition = sweepLogger(upLogger(T0), T0 + TIMEOUT, { twin: twinUp });
-    expect(transition?.next.outbox.some((n) => n.kind === 'CUSTOMER_BLIND')).toBe(false);
+  it('names a blind episode the same from either side, and a later outage of either side differently', () => {
+    const a = downPublished(upLogger(T0), T0 + TIMEOUT);
+    const b = downPublished(upLogger(T0 + MINUTE, { side: 'B' }), T0 + MINUTE + TIMEOUT);
+    expect(blindEpisode(a, b)).toBe(blindEpisode(b, a));
+    const later = downPublished(phoneHome(b, T0 + 2 * TIMEOUT).next, T0 + 3 * TIMEOUT + MINUTE);
+    expect(blindEpisode(a, later)).not.toBe(blindEpisode(a, b));
   });
 });
 

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { twinSeen } from '../../../../shared/domain/blind-customer.js';
 import type { Logger, StateNotice } from '../../../../shared/domain/logger.js';
 import {
   claimOutbox,
@@ -16,12 +17,15 @@ import { aLogger, MINUTE, T0, upLogger } from '../../fixtures.js';
 
 const TIMEOUT = 780 * MINUTE;
 
-/** A Logger the sweeper declared silent at its deadline, its LOGGER_SILENT notice still pending. */
+/**
+ * A Logger the sweeper declared silent at its deadline and whose twin (none) it has looked at, its
+ * LOGGER_SILENT notice still pending.
+ */
 function downLogger(lastSeenAt: number | 'never' = T0): Logger {
   const base = lastSeenAt === 'never' ? aLogger() : upLogger(lastSeenAt);
   const swept = sweepLogger(base, base.deadline);
   if (!swept) throw new Error('fixture: expected the sweep to raise an alarm');
-  return swept.next;
+  return twinSeen(swept.next, undefined, base.deadline);
 }
 
 function silentNotice(at: number): StateNotice {
@@ -212,6 +216,7 @@ describe('sweepLogger', () => {
       at: now,
       lastSeenAt: T0,
       deadline: logger.deadline,
+      awaitingTwin: true,
     });
     expect(transition?.next.outbox).toEqual([transition?.notice]);
     expect(transition?.next.downSince).toBe(now);

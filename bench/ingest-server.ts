@@ -1,0 +1,51 @@
+/**
+ * The Listener's local HTTP stack in its own process, as `listener local` runs it, for the ingest bench
+ * (bench/scale.ts): the bench's load generator then does not share this process's event loop. Started with
+ * `fork`; argv: DynamoDB Local endpoint, table. Sends `{ port }` when listening; answers `'count'` with the
+ * DynamoDB requests its handler sent since the last `'count'`.
+ */
+import { freePort, localClient } from '../cli/local/dynamo-local.js';
+import { startLocalServer } from '../cli/local/server.js';
+import { DynamoLoggerStore } from '../shared/adapters/dynamo-logger-store.js';
+import { loadConfig } from '../shared/config.js';
+import { noCounters, quietLog } from '../shared/listener/deps.js';
+import type { Runtime } from '../shared/runtime.js';
+
+const [endpoint = '', table = ''] = process.argv.slice(2);
+// As local mode runs the handlers (cli/local/mode.ts): warnings only, no EMF metrics. Set before the import.
+Object.assign(process.env, { POWERTOOLS_LOG_LEVEL: 'WARN', POWERTOOLS_METRICS_DISABLED: 'true' });
+const client = localClient(endpoint);
+let requests = 0;
+client.middlewareStack.add(
+  (next) => async (input) => {
+    requests++;
+    return next(input);
+  },
+  { step: 'initialize', name: 'benchRequestCounter' },
+);
+const runtime: Runtime = {
+  store: new DynamoLoggerStore(client, table),
+  channels: [{ name: 'null', publish: async () => {} }],
+  listenerName: 'BENCH',
+  outboxRetryMs: 30_000,
+  eventRetentionMs: 30 * 24 * 3_600_000,
+  log: quietLog,
+  counters: noCounters,
+  config: loadConfig({ LISTENER_NAME: 'BENCH', TABLE_NAME: table }),
+  now: Date.now,
+};
+const { createHandler } = await import('../functions/heartbeat/handler.js');
+const port = await freePort();
+const server = await startLocalServer({ heartbeat: createHandler(() => runtime) as never }, port);
+process.on('message', (message) => {
+  if (message === 'count') {
+    process.send?.({ requests });
+    requests = 0;
+  }
+  if (message === 'stop') {
+    server.close();
+    client.destroy();
+    process.disconnect();
+  }
+});
+process.send?.({ port });
