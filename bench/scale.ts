@@ -21,7 +21,7 @@ import {
   paginateScan,
 } from '@aws-sdk/lib-dynamodb';
 import { ensureTable, startDynamoLocal } from '../cli/local/dynamo-local.js';
-import { LOCAL_FILE } from '../cli/local/mode.js';
+import { LOCAL_FILE } from '../cli/local/target-file.js';
 import { DynamoFleet } from '../shared/adapters/dynamo-fleet.js';
 import { addToFleetCount, countFleetIndex } from '../shared/adapters/dynamo-fleet-counter.js';
 import { LOGGER_SK, loggerFromItem, loggerItem } from '../shared/adapters/dynamo-items.js';

@@ -20,7 +20,7 @@ import { DEFAULT_EVENT_RETENTION_MS } from '../shared/domain/event.js';
 import type { AuditLog, Fleet, LoggerStore, NotificationChannel } from '../shared/ports.js';
 import { UnreachableError, UsageError } from './errors.js';
 import { localClient } from './local/dynamo-local.js';
-import { LOCAL_FILE, type LocalTarget } from './local/mode.js';
+import { LOCAL_FILE, type LocalTarget } from './local/target-file.js';
 
 export interface TargetOptions {
   readonly dir?: string;

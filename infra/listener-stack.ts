@@ -48,10 +48,6 @@ export class ListenerStack extends Stack {
     });
     const { opsTopic, key } = this.notifications;
     useMassSilence(this.functions.byName.sweeper, config, opsTopic, key, this.store);
-    // Each side of a pair watches its twin's sweeper (LISTENER_SILENT / LISTENER_RECOVERED to ops).
-    if (config.pairing) {
-      this.functions.byName.sweeper.addEnvironment('TWIN_LISTENER_NAME', config.pairing.twin.listenerName);
-    }
     this.api = new Api(this, 'Api', { config, functions: this.functions.byName });
     const webConsole = new Console(this, 'Console', {
       config,
@@ -60,6 +56,13 @@ export class ListenerStack extends Stack {
       apiUrl: this.api.url,
     });
     for (const fn of Object.values(this.functions.byName)) fn.addEnvironment('CONSOLE_URL', webConsole.url);
+    // In a pair, the sweeper watches its twin's sweeps (LISTENER_SILENT / LISTENER_RECOVERED to ops) and the
+    // console's doctor checks each Logger's pairing (shared/domain/doctor.ts): both know the twin's name.
+    if (config.pairing) {
+      for (const fn of [this.functions.byName.sweeper, webConsole.fn]) {
+        fn.addEnvironment('TWIN_LISTENER_NAME', config.pairing.twin.listenerName);
+      }
+    }
     // The sweeper knows its own period: a pair's twin watch pages after two of them (shared/domain/twin-watch.ts).
     this.functions.byName.sweeper.addEnvironment('SWEEP_EVERY', config.sweepRate);
     this.sweeper = new SweeperSchedule(this, 'Sweeper', {

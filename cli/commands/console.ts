@@ -10,7 +10,7 @@ import { DynamoConsoleKeys } from '../../shared/adapters/dynamo-console-items.js
 import { signInLink } from '../../shared/console/auth/links.js';
 import { UnreachableError, UsageError } from '../errors.js';
 import { localClient } from '../local/dynamo-local.js';
-import { LOCAL_FILE, type LocalTarget } from '../local/mode.js';
+import { LOCAL_FILE, type LocalTarget } from '../local/target-file.js';
 
 /** Exit code when the Listener cannot be reached. */
 const UNREACHABLE = 3;

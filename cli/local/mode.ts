@@ -19,6 +19,7 @@ import {
 } from './dynamo-local.js';
 import { announceToTwin, firstIsRunning, joinPair, leavePair, liveTwin, type PairedStore } from './pair.js';
 import { type LambdaHandler, startLocalServer } from './server.js';
+import { LOCAL_FILE, LOCAL_TABLE, type LocalTarget } from './target-file.js';
 
 export interface LocalOptions {
   readonly port: number;
@@ -34,26 +35,6 @@ export interface LocalOptions {
   /** The state directory of a running local Listener: run as the second of a pair, on its store. */
   readonly pairWith?: string;
 }
-
-/** What `.listener/local.json` holds, so the CLI finds the running local Listener. */
-export interface LocalTarget {
-  readonly apiUrl: string;
-  readonly dynamodbEndpoint: string;
-  readonly tableName: string;
-  readonly listenerName: string;
-  readonly notificationsFile: string;
-  readonly pid: number;
-  /** Reminders while DOWN (for `alarm unack`); absent = off. */
-  readonly renotifyEveryMs?: number;
-  /** How often this Listener sweeps (for `listener doctor`). */
-  readonly sweepEveryMs?: number;
-  /** The second of a pair: the first Listener's name and state directory. */
-  readonly twinListenerName?: string;
-  readonly pairedWith?: string;
-}
-
-export const LOCAL_TABLE = 'phone-home-local';
-export const LOCAL_FILE = 'local.json';
 
 /**
  * Runs local mode until SIGINT/SIGTERM; resolves once everything (java included) has stopped. If DynamoDB

@@ -9,10 +9,9 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoLoggerStore } from '../../shared/adapters/dynamo-logger-store.js';
-import { FailedError } from '../errors.js';
-import { UsageError } from '../target.js';
+import { FailedError, UsageError } from '../errors.js';
 import { localClient } from './dynamo-local.js';
-import type { LocalTarget } from './mode.js';
+import type { LocalTarget } from './target-file.js';
 
 /** Written by the second Listener into the first one's directory while it runs. */
 export const TWIN_FILE = 'twin.json';

@@ -12,7 +12,13 @@ import {
   TableV2,
 } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
-import { createTableInput, DUE_INDEX, KEY, TTL_ATTRIBUTE } from '../../shared/adapters/table-schema.js';
+import {
+  createTableInput,
+  DUE_INDEX,
+  KEY,
+  type TableConsistency,
+  timeToLiveAttribute,
+} from '../../shared/adapters/table-schema.js';
 import type { Pairing } from '../stages.js';
 
 /** Properties of {@link Store}. */
@@ -109,7 +115,7 @@ function singleRegionTable(scope: Construct, retain: boolean): Table {
     // On demand: 10^4 Loggers make a few writes a minute; provisioned capacity would sit idle.
     billingMode: BillingMode.PAY_PER_REQUEST,
     pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-    timeToLiveAttribute: TTL_ATTRIBUTE,
+    timeToLiveAttribute: timeToLiveAttribute('single-region'),
     // AWS-owned key: encrypted at rest at no KMS request cost on every heartbeat write.
     encryption: TableEncryption.DEFAULT,
     deletionProtection: retain,
@@ -122,12 +128,16 @@ function singleRegionTable(scope: Construct, retain: boolean): Table {
 /**
  * The pair's global table: replicas in side a's region (this stack's) and side b's, and a witness, with
  * multi-Region strong consistency. MRSC must be chosen at creation and supports neither TTL nor
- * transactions, so there is no TTL attribute here (the runtime prunes what expired instead).
+ * transactions: the table has no TTL, and the sweeper deletes expired items itself
+ * (docs/architecture.md#expiring-items-without-ttl).
  */
 function pairTable(scope: Construct, pairing: Pairing, retain: boolean): TableV2 {
   const { partitionKey, sortKey, indexes } = keys();
+  const consistency: TableConsistency = 'multi-region-strong';
+  const ttl = timeToLiveAttribute(consistency);
   const table = new TableV2(scope, 'GlobalTable', {
     tableName: pairing.tableName,
+    ...(ttl ? { timeToLiveAttribute: ttl } : {}),
     partitionKey,
     sortKey,
     globalSecondaryIndexes: indexes,

@@ -271,13 +271,14 @@ describe("each side's functions", () => {
     }
   });
 
-  it("carry their side's Listener name; the sweeper also its twin's", () => {
+  it("carry their side's Listener name; the sweeper and the console also the twin's", () => {
     for (const side of PAIR_SIDES) {
       const twin = side === 'a' ? 'b' : 'a';
       for (const [name, fn] of functionsOf(sides[side])) {
         const env = envOf(sides[side], fn);
         expect(env.LISTENER_NAME, name).toBe(LISTENER[side]);
-        if (name === 'sweeper') expect(env.TWIN_LISTENER_NAME).toBe(LISTENER[twin]);
+        if (name === 'sweeper' || name === 'console')
+          expect(env.TWIN_LISTENER_NAME, name).toBe(LISTENER[twin]);
         else expect(env, name).not.toHaveProperty('TWIN_LISTENER_NAME');
       }
     }

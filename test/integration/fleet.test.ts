@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { CSV_HEADER, parseFleetCsv } from '../../cli/commands/fleet-csv.js';
-import { LOCAL_FILE, type LocalTarget } from '../../cli/local/mode.js';
+import { LOCAL_FILE, type LocalTarget } from '../../cli/local/target-file.js';
 import { DynamoFleet } from '../../shared/adapters/dynamo-fleet.js';
 import type { Logger, LoggerId } from '../../shared/domain/logger.js';
 import { pause } from '../../shared/domain/transitions.js';
