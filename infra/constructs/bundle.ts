@@ -35,7 +35,6 @@ export const ESBUILD_OPTIONS = {
   // A Lambda gets its credentials from the environment only: drop the rest of the default chain.
   alias: { '@aws-sdk/credential-provider-node': './shared/adapters/lambda-credentials.ts' },
   banner: { js: "import { createRequire } from 'module';const require = createRequire(import.meta.url);" },
-  legalComments: 'none',
   logLevel: 'warning',
 } as const satisfies BuildOptions;
 
