@@ -29,14 +29,7 @@ const MINUTE = 60_000;
  * below requires this list to equal exactly what each role allows and its bundle never calls: a permission
  * unused and not listed fails as over-broad, one listed but used (or not granted) fails as stale.
  */
-const NEEDED_BUT_NOT_EXERCISED: Partial<Record<FunctionName, Record<string, string>>> = {
-  sweeper: {
-    'dynamodb:DeleteItem':
-      'Deletes items past their expiry that it finds in the due index (pruneExpired, conditional on still being ' +
-      "expired: a pair's MRSC table has no TTL). Nothing these scenarios store is old enough to expire; " +
-      'test/integration/expiry.test.ts exercises it against DynamoDB Local.',
-  },
-};
+const NEEDED_BUT_NOT_EXERCISED: Partial<Record<FunctionName, Record<string, string>>> = {};
 
 let artifacts: SynthesizedArtifacts;
 let names: TemplateNames;
