@@ -16,7 +16,7 @@ import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { ensureTable, localClient, startDynamoLocal } from '../cli/local/dynamo-local.js';
 import { ESBUILD_OPTIONS } from '../infra/constructs/bundle.js';
-import { DynamoLoggerStore } from '../shared/adapters/dynamo-logger-store.js';
+import { DynamoLoggerStore } from '../shared/adapters/dynamo/dynamo-logger-store.js';
 import { FUNCTION_NAMES } from '../shared/http/routes.js';
 import { registerLogger } from '../shared/listener/register.js';
 import { startAwsStubs } from '../test/support/aws-stubs.js';

@@ -6,7 +6,7 @@
  */
 import { freePort, localClient } from '../cli/local/dynamo-local.js';
 import { startLocalServer } from '../cli/local/server.js';
-import { DynamoLoggerStore } from '../shared/adapters/dynamo-logger-store.js';
+import { DynamoLoggerStore } from '../shared/adapters/dynamo/dynamo-logger-store.js';
 import { loadConfig } from '../shared/config.js';
 import { noCounters, quietLog } from '../shared/listener/deps.js';
 import type { Runtime } from '../shared/runtime.js';

@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ensureTable, startDynamoLocal } from '../cli/local/dynamo-local.js';
-import { DynamoLoggerStore } from '../shared/adapters/dynamo-logger-store.js';
+import { DynamoLoggerStore } from '../shared/adapters/dynamo/dynamo-logger-store.js';
 import { type ListenerDeps, noCounters, quietLog } from '../shared/listener/deps.js';
 import { phoneHome } from '../shared/listener/phone-home.js';
 import { registerLogger } from '../shared/listener/register.js';

@@ -23,10 +23,10 @@ import {
 import { ensureTable, startDynamoLocal } from '../cli/local/dynamo-local.js';
 import { LOCAL_FILE } from '../cli/local/target-file.js';
 import { type CallLimits, dynamoClient } from '../shared/adapters/aws-clients.js';
-import { DynamoFleet } from '../shared/adapters/dynamo-fleet.js';
-import { addToFleetCount, countFleetIndex } from '../shared/adapters/dynamo-fleet-counter.js';
-import { LOGGER_SK, loggerFromItem, loggerItem } from '../shared/adapters/dynamo-items.js';
-import { DynamoLoggerStore } from '../shared/adapters/dynamo-logger-store.js';
+import { DynamoFleet } from '../shared/adapters/dynamo/dynamo-fleet.js';
+import { addToFleetCount, countFleetIndex } from '../shared/adapters/dynamo/dynamo-fleet-counter.js';
+import { LOGGER_SK, loggerFromItem, loggerItem } from '../shared/adapters/dynamo/dynamo-items.js';
+import { DynamoLoggerStore } from '../shared/adapters/dynamo/dynamo-logger-store.js';
 import { type Logger, type LoggerId, newLogger } from '../shared/domain/logger.js';
 import type { Notification } from '../shared/domain/notification.js';
 import { generateToken, hashToken } from '../shared/domain/token.js';

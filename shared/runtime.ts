@@ -4,10 +4,10 @@
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { dynamoClient } from './adapters/aws-clients.js';
-import { DynamoConsoleKeys } from './adapters/dynamo-console-items.js';
-import { DynamoLoggerStore } from './adapters/dynamo-logger-store.js';
-import { FileNotifier } from './adapters/file-notifier.js';
-import { LazyChannel } from './adapters/lazy-channel.js';
+import { DynamoConsoleKeys } from './adapters/dynamo/dynamo-console-items.js';
+import { DynamoLoggerStore } from './adapters/dynamo/dynamo-logger-store.js';
+import { FileNotifier } from './adapters/notify/file-notifier.js';
+import { LazyChannel } from './adapters/notify/lazy-channel.js';
 import { type ListenerConfig, loadConfig } from './config.js';
 import { emailLinks } from './console/auth/links.js';
 import type { Notification } from './domain/notification.js';
@@ -30,7 +30,7 @@ export function createRuntime(config: ListenerConfig = loadConfig()): Runtime {
   if (config.notificationsFile) channels.push(new FileNotifier(config.notificationsFile));
   // The SNS and EventBridge clients load on first publish (LazyChannel): most invocations never publish.
   const { eventBusName, alarmTopicArn } = config;
-  const aws = () => import('./adapters/aws-channels.js');
+  const aws = () => import('./adapters/notify/aws-channels.js');
   if (eventBusName) {
     channels.push(new LazyChannel('eventbridge', async () => (await aws()).eventBridgeChannel(eventBusName)));
   }

@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { DynamoConsoleKeys } from '../../shared/adapters/dynamo-console-items.js';
+import { DynamoConsoleKeys } from '../../shared/adapters/dynamo/dynamo-console-items.js';
 import { signInLink } from '../../shared/console/auth/links.js';
 import { UnreachableError, UsageError } from '../errors.js';
 import { localClient } from '../local/dynamo-local.js';

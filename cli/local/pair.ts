@@ -8,7 +8,7 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { DynamoLoggerStore } from '../../shared/adapters/dynamo-logger-store.js';
+import { DynamoLoggerStore } from '../../shared/adapters/dynamo/dynamo-logger-store.js';
 import { FailedError, UsageError } from '../errors.js';
 import { localClient } from './dynamo-local.js';
 import type { LocalTarget } from './target-file.js';

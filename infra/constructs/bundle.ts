@@ -1,7 +1,7 @@
 /**
  * How a function's code is built: the local esbuild (never Docker), ESM for Node 22, minified, and SPLIT
  * into chunks. `NodejsFunction` can only write one file (`--outfile`), so a module loaded by `import()`
- * (the SNS and EventBridge channels, shared/adapters/aws-channels.ts) would still be parsed at every cold
+ * (the SNS and EventBridge channels, shared/adapters/notify/aws-channels.ts) would still be parsed at every cold
  * start; split, it is a chunk of its own that Node reads on the first publish only (docs/bundles.md).
  */
 import { fileURLToPath } from 'node:url';

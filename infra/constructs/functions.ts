@@ -6,7 +6,7 @@ import { Architecture, Function as LambdaFunction, Runtime, Tracing } from 'aws-
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Topic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { FLEET_INDEX, STATE_INDEX } from '../../shared/adapters/table-schema.js';
+import { FLEET_INDEX, STATE_INDEX } from '../../shared/adapters/dynamo/table-schema.js';
 import { FUNCTION_NAMES, type FunctionName } from '../../shared/http/routes.js';
 import type { StageConfig } from '../stages.js';
 import { functionCode, HANDLER } from './bundle.js';

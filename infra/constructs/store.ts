@@ -18,7 +18,7 @@ import {
   KEY,
   type TableConsistency,
   timeToLiveAttribute,
-} from '../../shared/adapters/table-schema.js';
+} from '../../shared/adapters/dynamo/table-schema.js';
 import type { Pairing } from '../stages.js';
 
 /** Properties of {@link Store}. */

@@ -5,9 +5,9 @@
 
 import { z } from 'zod';
 import { dynamoClient } from '../adapters/aws-clients.js';
-import { DynamoAuditLog } from '../adapters/dynamo-audit-log.js';
-import { DynamoConsoleKeys, DynamoUsedLinks } from '../adapters/dynamo-console-items.js';
-import { DynamoLoggerStore } from '../adapters/dynamo-logger-store.js';
+import { DynamoAuditLog } from '../adapters/dynamo/dynamo-audit-log.js';
+import { DynamoConsoleKeys, DynamoUsedLinks } from '../adapters/dynamo/dynamo-console-items.js';
+import { DynamoLoggerStore } from '../adapters/dynamo/dynamo-logger-store.js';
 import { ConfigError, loadConfig } from '../config.js';
 import { listenerPairOf } from '../domain/doctor.js';
 import { cognitoSignIn } from './auth/cognito.js';

@@ -12,7 +12,7 @@ import {
   localClient,
   startDynamoLocal,
 } from '../../cli/local/dynamo-local.js';
-import { DynamoLoggerStore } from '../../shared/adapters/dynamo-logger-store.js';
+import { DynamoLoggerStore } from '../../shared/adapters/dynamo/dynamo-logger-store.js';
 import { FUNCTION_NAMES, type FunctionName } from '../../shared/http/routes.js';
 import { registerBridge, registerLogger } from '../../shared/listener/register.js';
 import { type AwsStubs, startAwsStubs } from '../support/aws-stubs.js';

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isDynamoLocalOf, localClient, PID_FILE } from '../../cli/local/dynamo-local.js';
-import { DynamoLoggerStore } from '../../shared/adapters/dynamo-logger-store.js';
+import { DynamoLoggerStore } from '../../shared/adapters/dynamo/dynamo-logger-store.js';
 import { registerLogger } from '../../shared/listener/register.js';
 import { type LocalListener, startLocalListener } from '../support/cli.js';
 

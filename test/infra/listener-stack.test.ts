@@ -5,7 +5,7 @@ import { ESBUILD_OPTIONS } from '../../infra/constructs/bundle.js';
 import { FUNCTION_SPECS } from '../../infra/constructs/functions.js';
 import { OUTPUT_KEYS } from '../../infra/stage-names.js';
 import { STAGES, type StageInput } from '../../infra/stages.js';
-import { createTableInput, DUE_INDEX } from '../../shared/adapters/table-schema.js';
+import { createTableInput, DUE_INDEX } from '../../shared/adapters/dynamo/table-schema.js';
 import { SEVERITIES } from '../../shared/domain/event.js';
 import { FALLBACK_FUNCTION, FUNCTION_NAMES, type FunctionName, ROUTES } from '../../shared/http/routes.js';
 import { type FilterPolicy, filterAccepts } from '../support/sns-filter.js';
@@ -65,7 +65,7 @@ describe('the table', () => {
     });
   });
 
-  it('has exactly the keys and indexes of shared/adapters/table-schema.ts, including the due GSI', () => {
+  it('has exactly the keys and indexes of shared/adapters/dynamo/table-schema.ts, including the due GSI', () => {
     const shape = createTableInput('x');
     const table = only(dev.template, 'AWS::DynamoDB::Table').Properties;
     expect(table.KeySchema).toEqual(shape.KeySchema);

@@ -10,7 +10,7 @@ import { localClient } from '../../cli/local/dynamo-local.js';
 import { createHandler as createEvents } from '../../functions/events/handler.js';
 import { createHandler as createHeartbeat } from '../../functions/heartbeat/handler.js';
 import { createHandler as createRelay } from '../../functions/relay/handler.js';
-import { DynamoLoggerStore } from '../../shared/adapters/dynamo-logger-store.js';
+import { DynamoLoggerStore } from '../../shared/adapters/dynamo/dynamo-logger-store.js';
 import { registerBridge, registerLogger } from '../../shared/listener/register.js';
 import { httpEvent, lambdaContext, parsed } from '../support/http.js';
 import { createTestListener, type TestListener } from '../support/listener.js';

@@ -4,8 +4,8 @@
  */
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { localClient } from '../../cli/local/dynamo-local.js';
-import { DynamoAuditLog } from '../../shared/adapters/dynamo-audit-log.js';
-import { DynamoConsoleKeys, DynamoUsedLinks } from '../../shared/adapters/dynamo-console-items.js';
+import { DynamoAuditLog } from '../../shared/adapters/dynamo/dynamo-audit-log.js';
+import { DynamoConsoleKeys, DynamoUsedLinks } from '../../shared/adapters/dynamo/dynamo-console-items.js';
 import { acknowledgeAlarm, pauseLogger } from '../../shared/listener/admin.js';
 import { registerLogger } from '../../shared/listener/register.js';
 import { createTestListener, type TestListener } from '../support/listener.js';

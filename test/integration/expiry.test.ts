@@ -9,7 +9,7 @@ import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import { localClient } from '../../cli/local/dynamo-local.js';
 import { createHandler as createEvents } from '../../functions/events/handler.js';
 import { createHandler as createRelay } from '../../functions/relay/handler.js';
-import { DynamoAuditLog } from '../../shared/adapters/dynamo-audit-log.js';
+import { DynamoAuditLog } from '../../shared/adapters/dynamo/dynamo-audit-log.js';
 import { registerBridge, registerLogger } from '../../shared/listener/register.js';
 import { sweep } from '../../shared/listener/sweep.js';
 import { httpEvent, lambdaContext, parsed } from '../support/http.js';

@@ -8,9 +8,9 @@ import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { ensureTable, localClient } from '../../cli/local/dynamo-local.js';
-import { DynamoLoggerStore } from '../../shared/adapters/dynamo-logger-store.js';
-import { EventBridgeNotifier } from '../../shared/adapters/eventbridge-notifier.js';
-import { SnsNotifier } from '../../shared/adapters/sns-notifier.js';
+import { DynamoLoggerStore } from '../../shared/adapters/dynamo/dynamo-logger-store.js';
+import { EventBridgeNotifier } from '../../shared/adapters/notify/eventbridge-notifier.js';
+import { SnsNotifier } from '../../shared/adapters/notify/sns-notifier.js';
 import { loadConfig } from '../../shared/config.js';
 import { noCounters, quietLog } from '../../shared/listener/deps.js';
 import type { Runtime } from '../../shared/runtime.js';

@@ -1,6 +1,6 @@
 /** A runtime whose DynamoDB endpoint refuses connections: how handlers behave in a DynamoDB outage. */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoLoggerStore } from '../../shared/adapters/dynamo-logger-store.js';
+import { DynamoLoggerStore } from '../../shared/adapters/dynamo/dynamo-logger-store.js';
 import type { Runtime } from '../../shared/runtime.js';
 
 export function createRuntimeFor(base: Runtime): Runtime {

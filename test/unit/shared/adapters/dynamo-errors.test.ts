@@ -6,7 +6,7 @@ import {
   isLostRace,
   StoreWriteConflictError,
   UNAVAILABLE_EXAMPLES,
-} from '../../../../shared/adapters/dynamo-errors.js';
+} from '../../../../shared/adapters/dynamo/dynamo-errors.js';
 import { StoreUnavailableError } from '../../../../shared/domain/errors.js';
 
 const failing = (name: string) => Promise.reject(Object.assign(new Error(`${name} happened`), { name }));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LazyChannel } from '../../../../shared/adapters/lazy-channel.js';
+import { LazyChannel } from '../../../../shared/adapters/notify/lazy-channel.js';
 import type { Notification } from '../../../../shared/domain/notification.js';
 import type { NotificationChannel } from '../../../../shared/ports.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { snsPublishInput } from '../../../../shared/adapters/sns-notifier.js';
+import { snsPublishInput } from '../../../../shared/adapters/notify/sns-notifier.js';
 import { emailLinks } from '../../../../shared/console/auth/links.js';
 import { stateNotification } from '../../../../shared/domain/notification.js';
 import { aLogger, T0 } from '../../fixtures.js';

@@ -11,7 +11,7 @@
  * the callers that read a failed condition that way (registration, event and relayed-record idempotency)
  * see it as the retryable error it is.
  */
-import { StoreUnavailableError } from '../domain/errors.js';
+import { StoreUnavailableError } from '../../domain/errors.js';
 
 /**
  * Errors that mean DynamoDB (or the way to it) is slow or gone: client-side timeouts (aws-clients.ts),

@@ -10,8 +10,8 @@ import {
   pagesOnCall,
   smsText,
   subject,
-} from '../domain/notification.js';
-import type { NotificationChannel } from '../ports.js';
+} from '../../domain/notification.js';
+import type { NotificationChannel } from '../../ports.js';
 
 /** Local mode's `file` channel. */
 export class FileNotifier implements NotificationChannel {

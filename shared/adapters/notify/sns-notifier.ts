@@ -11,8 +11,8 @@ import {
   pagesOnCall,
   smsText,
   subject,
-} from '../domain/notification.js';
-import { type NotificationChannel, PartialDelivery } from '../ports.js';
+} from '../../domain/notification.js';
+import { type NotificationChannel, PartialDelivery } from '../../ports.js';
 
 /** The SNS Publish input for a notification (exported for tests and for the infra filter policies). */
 export function snsPublishInput(topicArn: string, n: Notification, links: readonly string[] = []) {

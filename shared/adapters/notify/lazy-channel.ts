@@ -4,8 +4,8 @@
  * the SNS and EventBridge clients at every cold start; a failed load fails that publish like any other
  * channel failure (the notice stays pending and is retried).
  */
-import type { Notification } from '../domain/notification.js';
-import type { NotificationChannel } from '../ports.js';
+import type { Notification } from '../../domain/notification.js';
+import type { NotificationChannel } from '../../ports.js';
 
 export class LazyChannel implements NotificationChannel {
   private loaded: Promise<NotificationChannel> | undefined;

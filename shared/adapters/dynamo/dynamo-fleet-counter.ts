@@ -16,7 +16,7 @@ import {
   type QueryCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { FleetRecount } from '../ports.js';
+import type { FleetRecount } from '../../ports.js';
 import { guardStoreCall, isConditionFailure } from './dynamo-errors.js';
 import { LOGGER_SK } from './dynamo-items.js';
 import { DUE_SHARDS, FLEET_INDEX, STATE_INDEX } from './table-schema.js';

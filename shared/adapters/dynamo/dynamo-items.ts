@@ -1,7 +1,7 @@
 /**
  * Mapping between domain values and DynamoDB items (see table-schema.ts for the key design).
  */
-import type { LoggerEvent, Severity } from '../domain/event.js';
+import type { LoggerEvent, Severity } from '../../domain/event.js';
 import {
   type Acknowledgement,
   formatLoggerId,
@@ -15,7 +15,7 @@ import {
   type StateNotice,
   type StoredState,
   type Transport,
-} from '../domain/logger.js';
+} from '../../domain/logger.js';
 import { DUE_SHARDS, FLEET_INDEX } from './table-schema.js';
 
 export const LOGGER_SK = 'LOGGER';

@@ -13,8 +13,8 @@ import {
   type QueryCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { displayState, type Logger, type LoggerId, twinOf } from '../domain/logger.js';
-import type { Fleet, FleetCounts } from '../ports.js';
+import { displayState, type Logger, type LoggerId, twinOf } from '../../domain/logger.js';
+import type { Fleet, FleetCounts } from '../../ports.js';
 import { guardStoreCall, isConditionFailure } from './dynamo-errors.js';
 import {
   countInState,

@@ -5,8 +5,8 @@
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { formatLoggerId, type LoggerId, parseLoggerId } from '../domain/logger.js';
-import { AUDIT_ACTIONS, type AuditAction, type AuditEntry, type AuditLog } from '../ports.js';
+import { formatLoggerId, type LoggerId, parseLoggerId } from '../../domain/logger.js';
+import { AUDIT_ACTIONS, type AuditAction, type AuditEntry, type AuditLog } from '../../ports.js';
 import { guardStoreCall } from './dynamo-errors.js';
 import { expiring, shardOf } from './dynamo-items.js';
 

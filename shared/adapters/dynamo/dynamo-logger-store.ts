@@ -15,12 +15,12 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { BridgeExistsError, LoggerExistsError } from '../domain/errors.js';
-import type { LoggerEvent } from '../domain/event.js';
-import { ARRIVALS_CAP, type Logger, type LoggerId, type Side, type Transport } from '../domain/logger.js';
-import { type MassSilence, NO_MASS_SILENCE, type OverdueSighting } from '../domain/mass-silence.js';
-import type { PhoneHomeReport } from '../domain/transitions.js';
-import { newWatch, type SweepBeacon, type TwinWatch } from '../domain/twin-watch.js';
+import { BridgeExistsError, LoggerExistsError } from '../../domain/errors.js';
+import type { LoggerEvent } from '../../domain/event.js';
+import { ARRIVALS_CAP, type Logger, type LoggerId, type Side, type Transport } from '../../domain/logger.js';
+import { type MassSilence, NO_MASS_SILENCE, type OverdueSighting } from '../../domain/mass-silence.js';
+import type { PhoneHomeReport } from '../../domain/transitions.js';
+import { newWatch, type SweepBeacon, type TwinWatch } from '../../domain/twin-watch.js';
 import type {
   Bridge,
   DueItem,
@@ -29,7 +29,7 @@ import type {
   PhoneHomeProof,
   StoredEvents,
   SweeperStatus,
-} from '../ports.js';
+} from '../../ports.js';
 import { guardStoreCall, isConditionFailure, isLostRace } from './dynamo-errors.js';
 import { countInState, countMembershipChange, fleetTotal } from './dynamo-fleet-counter.js';
 import {
