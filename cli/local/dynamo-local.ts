@@ -263,7 +263,8 @@ export function isDynamoLocalOf(pid: number, owner: string): boolean {
   }
 }
 
-function isAlive(pid: number): boolean {
+/** Whether process `pid` exists (signal 0 checks without signalling). */
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

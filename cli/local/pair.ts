@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoLoggerStore } from '../../shared/adapters/dynamo/dynamo-logger-store.js';
 import { FailedError, UsageError } from '../errors.js';
-import { localClient } from './dynamo-local.js';
+import { isAlive, localClient } from './dynamo-local.js';
 import type { LocalTarget } from './target-file.js';
 
 /** Written by the second Listener into the first one's directory while it runs. */
@@ -132,14 +132,5 @@ function readJson<T>(file: string): T | undefined {
     return JSON.parse(readFileSync(file, 'utf8')) as T;
   } catch {
     return undefined;
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
   }
 }

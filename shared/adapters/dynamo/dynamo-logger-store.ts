@@ -640,28 +640,7 @@ export class DynamoLoggerStore implements LoggerStore {
   }
 
   async writeMassSilence(before: MassSilence, after: MassSilence): Promise<boolean> {
-    const fresh = before.revision === 0;
-    try {
-      await guardStoreCall(
-        this.doc.send(
-          new PutCommand({
-            TableName: this.tableName,
-            Item: { ...MASS_SILENCE_KEY, revision: after.revision, silence: after },
-            ConditionExpression: fresh ? 'attribute_not_exists(pk)' : '#revision = :revision',
-            ...(fresh
-              ? {}
-              : {
-                  ExpressionAttributeNames: { '#revision': 'revision' },
-                  ExpressionAttributeValues: { ':revision': before.revision },
-                }),
-          }),
-        ),
-      );
-      return true;
-    } catch (error) {
-      if (isLostRace(error)) return false;
-      throw error;
-    }
+    return this.putOnRevision(MASS_SILENCE_KEY, before.revision, after.revision, { silence: after });
   }
 
   async recordBeacon(listenerName: string, lastSweepAt: number, sweepEveryMs: number): Promise<SweepBeacon> {
@@ -718,19 +697,34 @@ export class DynamoLoggerStore implements LoggerStore {
   }
 
   async writeTwinWatch(before: TwinWatch, after: TwinWatch): Promise<boolean> {
-    const fresh = before.revision === 0;
+    return this.putOnRevision(twinWatchKey(after.watcher, after.twin), before.revision, after.revision, {
+      watch: after,
+    });
+  }
+
+  /**
+   * Replaces a Listener-wide record (mass silence, twin watch) if it is still at `readRevision` (0: not
+   * written yet); false when another sweeper got there first.
+   */
+  private async putOnRevision(
+    key: Record<string, string>,
+    readRevision: number,
+    revision: number,
+    body: Record<string, unknown>,
+  ): Promise<boolean> {
+    const fresh = readRevision === 0;
     try {
       await guardStoreCall(
         this.doc.send(
           new PutCommand({
             TableName: this.tableName,
-            Item: { ...twinWatchKey(after.watcher, after.twin), revision: after.revision, watch: after },
+            Item: { ...key, revision, ...body },
             ConditionExpression: fresh ? 'attribute_not_exists(pk)' : '#revision = :revision',
             ...(fresh
               ? {}
               : {
                   ExpressionAttributeNames: { '#revision': 'revision' },
-                  ExpressionAttributeValues: { ':revision': before.revision },
+                  ExpressionAttributeValues: { ':revision': readRevision },
                 }),
           }),
         ),
