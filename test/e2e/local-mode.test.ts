@@ -14,6 +14,7 @@ import {
   readNotifications,
   runCli,
   startLocalListener,
+  sweptSince,
 } from '../support/cli.js';
 
 let listener: LocalListener | undefined;
@@ -45,7 +46,7 @@ describe('listener local', () => {
     expect(listener.output()).toContain(
       'ALARM geocust1/A Side A Logger of geocust1 has not phoned home to Listener GEOCSCLNRA within configured timeout value (3s).',
     );
-    await new Promise((r) => setTimeout(r, 2_500)); // two more sweeps must not page again
+    await sweptSince(listener.dir, Date.now(), 2); // two more sweeps must not page again
     expect(countLines(listener.output(), 'ALARM')).toBe(1);
 
     const back = await heartbeat(token);

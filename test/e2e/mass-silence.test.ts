@@ -14,6 +14,7 @@ import {
   readNotifications,
   runCli,
   startLocalListener,
+  sweptSince,
 } from '../support/cli.js';
 
 interface Line {
@@ -106,9 +107,9 @@ async function beat(listener: LocalListener, token: string): Promise<number> {
   return res.status;
 }
 
-/** Lets the 1 s sweeper run a few more times, then returns: what it did meanwhile is checked after. */
-async function aFewMoreSweeps(): Promise<void> {
-  await new Promise((r) => setTimeout(r, 5_000));
+/** Returns once the 1 s sweeper has swept twice more from now: what those sweeps sent is checked after. */
+async function twoMoreSweeps(listener: LocalListener): Promise<void> {
+  await sweptSince(listener.dir, Date.now(), 2, DEADLINE_MS);
 }
 
 /**
@@ -124,7 +125,7 @@ async function heldThenPaged(listener: LocalListener, holdUntil: number): Promis
   expect(silent.map((n) => n.detail.logger).sort()).toEqual(SILENT);
   // Held, not dropped: each page went out at the hold's end, not when its Logger went silent.
   for (const page of silent) expect(Date.parse(page.detail.at ?? '')).toBeGreaterThanOrEqual(holdUntil);
-  await aFewMoreSweeps();
+  await twoMoreSweeps(listener);
   expect(ofKind(listener, 'MASS_SILENCE')).toHaveLength(1);
   expect(ofKind(listener, 'MASS_SILENCE_CLEARED')).toHaveLength(1);
   expect(
@@ -169,7 +170,7 @@ describe('mass silence through listener local', () => {
     });
     expect(silent.map((n) => n.detail.logger).sort()).toEqual([...SILENT, BACK].sort());
     await until('MASS_SILENCE_CLEARED', () => ofKind(listener, 'MASS_SILENCE_CLEARED')[0]);
-    await aFewMoreSweeps();
+    await twoMoreSweeps(listener);
     expect(ofKind(listener, 'MASS_SILENCE')).toHaveLength(1);
     expect(ofKind(listener, 'MASS_SILENCE_CLEARED')).toHaveLength(1);
     expect(ofKind(listener, 'LOGGER_SILENT')).toHaveLength(4);

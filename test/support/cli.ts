@@ -3,7 +3,8 @@ import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { freePort } from '../../cli/local/dynamo-local.js';
+import { freePort, localClient } from '../../cli/local/dynamo-local.js';
+import { DynamoLoggerStore } from '../../shared/adapters/dynamo/dynamo-logger-store.js';
 
 const BIN = resolve(import.meta.dirname, '../../cli/bin.js');
 
@@ -122,4 +123,31 @@ export async function addLogger(
     throw new Error(`logger add ${customer} ${side} failed (${added.code}): ${added.stderr}`);
   }
   return (JSON.parse(added.stdout) as { token: string }).token;
+}
+
+/**
+ * Waits until the local Listener in `dir` has finished `count` sweeps that all started after `since`
+ * (read from the sweeper status each sweep records last): whatever those sweeps would have sent — a
+ * duplicate page, say — is in `notifications.jsonl` by then. Deterministic where "wait a few seconds" is
+ * not: on a loaded machine a fixed wait may cover no sweep at all.
+ */
+export async function sweptSince(dir: string, since: number, count = 3, timeoutMs = 60_000): Promise<void> {
+  const target = JSON.parse(readFileSync(join(dir, 'local.json'), 'utf8')) as {
+    dynamodbEndpoint: string;
+    tableName: string;
+  };
+  const client = localClient(target.dynamodbEndpoint);
+  const store = new DynamoLoggerStore(client, target.tableName);
+  const seen = new Set<number>();
+  const deadline = Date.now() + timeoutMs;
+  try {
+    while (seen.size < count) {
+      const lastRunAt = (await store.getSweeperStatus())?.lastRunAt;
+      if (lastRunAt !== undefined && lastRunAt > since) seen.add(lastRunAt);
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${count} sweeps after ${since}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  } finally {
+    client.destroy();
+  }
 }
