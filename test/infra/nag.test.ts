@@ -7,9 +7,23 @@ import type { IConstruct } from 'constructs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildListener } from '../../infra/build.js';
 import { STAGES } from '../../infra/stages.js';
-import { removeAssemblies, synthStage, testApp } from './synth.js';
+import { removeAssemblies, type Synthesized, synthStage, testApp } from './synth.js';
 
 afterAll(removeAssemblies);
+
+/**
+ * Each real stage synthesized once for this file: the checks below only read the stacks (the test that
+ * adds a careless resource builds its own app), and a synth costs seconds on a busy machine.
+ */
+const synthesized = new Map<string, Synthesized>();
+function synthOnce(stage: string): Synthesized {
+  let stageSynth = synthesized.get(stage);
+  if (!stageSynth) {
+    stageSynth = synthStage(stage);
+    synthesized.set(stage, stageSynth);
+  }
+  return stageSynth;
+}
 
 /** Every acknowledgement recorded in the tree: construct path, rule id, reason. */
 function acknowledgements(root: IConstruct) {
@@ -24,7 +38,7 @@ function acknowledgements(root: IConstruct) {
 describe('cdk-nag AwsSolutions checks', () => {
   // A pair stage has two stacks (one per side): each is checked.
   it.each(Object.keys(STAGES))('finds nothing unacknowledged in the %s stacks', (stage) => {
-    for (const stack of synthStage(stage).stacks) {
+    for (const stack of synthOnce(stage).stacks) {
       const report = new AwsSolutionsChecks().validateScope(stack);
       const findings = report.violations.map(
         (v) => `${v.ruleName}: ${v.violatingResources.map((r) => r.constructPath)}`,
@@ -34,7 +48,7 @@ describe('cdk-nag AwsSolutions checks', () => {
   });
 
   it.each(Object.keys(STAGES))('synthesizes the %s stacks without a warning or an error', (stage) => {
-    for (const stack of synthStage(stage).stacks) {
+    for (const stack of synthOnce(stage).stacks) {
       const annotations = Annotations.fromStack(stack);
       expect(annotations.findWarning('*', Match.anyValue()), stack.stackName).toEqual([]);
       expect(annotations.findError('*', Match.anyValue()), stack.stackName).toEqual([]);
@@ -50,7 +64,7 @@ describe('cdk-nag AwsSolutions checks', () => {
   });
 
   it('acknowledges each route without an authorizer on its own, with the reason that describes it', () => {
-    const { stack, template } = synthStage('dev');
+    const { stack, template } = synthOnce('dev');
     const byPath = new Map(stack.node.findAll().map((c) => [c.node.path, c]));
     const acknowledged = acknowledgements(stack)
       .filter((ack) => ack.id.replace(/^annotation::/i, '') === 'AwsSolutions-APIG4')
@@ -69,7 +83,7 @@ describe('cdk-nag AwsSolutions checks', () => {
   });
 
   it('acknowledges each finding with a specific reason, never on the whole stack', () => {
-    const { stack } = synthStage('dev');
+    const { stack } = synthOnce('dev');
     const acks = acknowledgements(stack);
     expect(acks.length).toBeGreaterThan(0);
     for (const ack of acks) {
