@@ -87,6 +87,12 @@ export interface LoggerStore {
   /** Registers a new Logger; throws `LoggerExistsError` if the id is taken. */
   register(logger: Logger, tokenHash: string): Promise<void>;
   get(id: LoggerId): Promise<Logger | undefined>;
+  /**
+   * Several Loggers, each read strongly consistent, as `get` would (BatchGetItem: 100 keys a request).
+   * Keyed by `formatLoggerId`; an id read but not found maps to `undefined`, and an id the store could
+   * not read (still unprocessed after its retries) is missing from the map: the caller reads it alone.
+   */
+  getMany(ids: readonly LoggerId[]): Promise<ReadonlyMap<string, Logger | undefined>>;
   /** Every registered Logger, ordered by id (admin listings; never used on a hot path). */
   list(): Promise<Logger[]>;
   /**
