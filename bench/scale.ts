@@ -60,7 +60,8 @@ const partsArg = args[args.indexOf('--parts') + 1];
 /** `--parts mass,ingest` runs only those parts (the fleets are written whatever the parts). */
 const RUN = new Set<string>(args.includes('--parts') && partsArg ? partsArg.split(',') : PARTS);
 for (const part of RUN) {
-  if (!(PARTS as readonly string[]).includes(part)) throw new Error(`--parts: ${part}? (${PARTS.join(', ')})`);
+  if (!(PARTS as readonly string[]).includes(part))
+    throw new Error(`--parts: ${part}? (${PARTS.join(', ')})`);
 }
 
 /** Logger `i`: customer `c<i div 2>`, side A for even `i`, B for odd (both sides of every customer). */
