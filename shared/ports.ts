@@ -128,9 +128,12 @@ export interface LoggerStore {
   replaceToken(id: LoggerId, oldHash: string, newHash: string): Promise<boolean>;
   /** Deletes a Logger item (and so its due index entry) and every item under it; returns how many. */
   remove(id: LoggerId): Promise<number>;
-  /** Records the sweeper's last run (one write per sweep). */
-  recordSweep(status: SweeperStatus): Promise<void>;
-  getSweeperStatus(): Promise<SweeperStatus | undefined>;
+  /**
+   * Records the sweeper's last run (one write per sweep). `listenerName`: a side of a Listener pair, whose
+   * record is its own (without it, the single Listener's).
+   */
+  recordSweep(status: SweeperStatus, listenerName?: string): Promise<void>;
+  getSweeperStatus(listenerName?: string): Promise<SweeperStatus | undefined>;
   /** Items due at `now`: reads grow with what is due, never with the fleet. */
   findDue(now: number): AsyncIterable<DueItem>;
   /** Stores events idempotently by (Logger, event id), each due for publication until {@link recordEventDelivery} completes it. */

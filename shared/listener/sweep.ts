@@ -117,7 +117,9 @@ async function sweepDue(
   }
   // The Listener's own heartbeat: `listener doctor` reports a sweeper that has stopped.
   try {
-    await deps.store.recordSweep({ lastRunAt: now, report });
+    // A side of a pair records its own: the twin's sweeps must not make a stopped sweeper look fine.
+    const side = deps.twinListenerName ? deps.listenerName : undefined;
+    await deps.store.recordSweep({ lastRunAt: now, report }, side);
   } catch (error) {
     deps.log.error('recording the sweep failed', { error: describe(error) });
   }

@@ -59,8 +59,8 @@ import {
   MASS_SILENCE_KEY,
   RELAYED_SK_PREFIX,
   relayedRecordKey,
-  SWEEPER_KEY,
   shardOf,
+  sweeperKey,
   transitionUpdate,
   twinWatchKey,
 } from './dynamo-items.js';
@@ -377,12 +377,12 @@ export class DynamoLoggerStore implements LoggerStore {
     }
   }
 
-  async recordSweep(status: SweeperStatus): Promise<void> {
+  async recordSweep(status: SweeperStatus, listenerName?: string): Promise<void> {
     await guardStoreCall(
       this.doc.send(
         new UpdateCommand({
           TableName: this.tableName,
-          Key: SWEEPER_KEY,
+          Key: sweeperKey(listenerName),
           UpdateExpression: 'SET #lastRunAt = :at, #report = :report',
           ExpressionAttributeNames: { '#lastRunAt': 'lastRunAt', '#report': 'report' },
           ExpressionAttributeValues: { ':at': status.lastRunAt, ':report': status.report },
@@ -391,9 +391,9 @@ export class DynamoLoggerStore implements LoggerStore {
     );
   }
 
-  async getSweeperStatus(): Promise<SweeperStatus | undefined> {
+  async getSweeperStatus(listenerName?: string): Promise<SweeperStatus | undefined> {
     const { Item } = await guardStoreCall(
-      this.doc.send(new GetCommand({ TableName: this.tableName, Key: SWEEPER_KEY })),
+      this.doc.send(new GetCommand({ TableName: this.tableName, Key: sweeperKey(listenerName) })),
     );
     return Item
       ? { lastRunAt: Number(Item.lastRunAt), report: (Item.report ?? {}) as SweeperStatus['report'] }
