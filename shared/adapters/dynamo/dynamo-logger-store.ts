@@ -30,8 +30,9 @@ import type {
   StoredEvents,
   SweeperStatus,
 } from '../../ports.js';
-import { guardStoreCall, isConditionFailure, isLostRace } from './dynamo-errors.js';
+import { guardPages, guardStoreCall, isConditionFailure, isLostRace } from './dynamo-errors.js';
 import { countInState, countMembershipChange, fleetTotal } from './dynamo-fleet-counter.js';
+import { fleetPages } from './dynamo-fleet-index.js';
 import {
   beaconKey,
   blindRecordKey,
@@ -57,7 +58,7 @@ import {
   transitionUpdate,
   twinWatchKey,
 } from './dynamo-items.js';
-import { DUE_INDEX, DUE_SHARDS, FLEET_INDEX, PURGE_ATTRIBUTE, TTL_ATTRIBUTE } from './table-schema.js';
+import { DUE_INDEX, DUE_SHARDS, PURGE_ATTRIBUTE, TTL_ATTRIBUTE } from './table-schema.js';
 
 export class DynamoLoggerStore implements LoggerStore {
   private readonly doc: DynamoDBDocumentClient;
@@ -97,19 +98,7 @@ export class DynamoLoggerStore implements LoggerStore {
 
   async list(): Promise<Logger[]> {
     const keys: Record<string, string>[] = [];
-    const pages = paginateQuery(
-      { client: this.doc },
-      {
-        TableName: this.tableName,
-        IndexName: FLEET_INDEX.name,
-        KeyConditionExpression: '#fleet = :fleet',
-        ExpressionAttributeNames: { '#fleet': FLEET_INDEX.partition },
-        ExpressionAttributeValues: { ':fleet': LOGGER_SK },
-      },
-    );
-    for await (const page of guardPages(pages)) {
-      for (const item of page.Items ?? []) keys.push({ pk: String(item.pk), sk: String(item.sk) });
-    }
+    for await (const page of fleetPages(this.doc, this.tableName)) keys.push(...page);
     const loggers: Logger[] = [];
     for (let i = 0; i < keys.length; i += 100) loggers.push(...(await this.batchGet(keys.slice(i, i + 100))));
     return loggers.sort((a, b) => `${a.customer}/${a.side}`.localeCompare(`${b.customer}/${b.side}`));
@@ -852,15 +841,6 @@ function heldQuery(tableName: string, shard: number, until: number) {
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-async function* guardPages<T>(pages: AsyncIterable<T>): AsyncIterable<T> {
-  const iterator = pages[Symbol.asyncIterator]();
-  while (true) {
-    const next = await guardStoreCall(iterator.next());
-    if (next.done) return;
-    yield next.value;
-  }
 }
 
 /** A beacon item as the domain reads it. */
