@@ -5,7 +5,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { registerBridgeCommands } from '../bridge/cli.js';
-import { durationArg } from './args.js';
+import { durationArg, wholeNumberFlag } from './args.js';
 import { registerAlarmCommands } from './commands/alarm.js';
 import { registerBridgeAdmin } from './commands/bridge-admin.js';
 import { registerConsoleCommand } from './commands/console.js';
@@ -60,9 +60,7 @@ program
     '\nExamples:\n  listener local --port 3000 --sweep-every 10s --in-memory\n  listener local --pair-with .listener --listener-name GEOCSCLNRB --port 3001 --dir .listener-b\n',
   )
   .action(async (opts: Record<string, string | boolean | undefined>) => {
-    const port = Number(opts.port);
-    if (!Number.isInteger(port) || port < 1 || port > 65535)
-      throw new UsageError(`--port "${opts.port}" is not a port`, 'use a whole number from 1 to 65535');
+    const port = wholeNumberFlag('--port', String(opts.port), { min: 1, max: 65535, example: 3000 });
     const sweepEveryMs = durationArg('--sweep-every', String(opts.sweepEvery));
     await runLocal({
       port,
