@@ -15,7 +15,6 @@ import { registerLoggerCommands } from './commands/logger.js';
 import { registerStatusCommands } from './commands/status.js';
 import { registerSweepCommand } from './commands/sweep.js';
 import { EXIT, explain } from './errors.js';
-import { runLocal } from './local/mode.js';
 import { UsageError } from './target.js';
 
 /** Commander's own complaints (unknown option, missing argument) are printed by the catch below. */
@@ -62,6 +61,8 @@ program
   .action(async (opts: Record<string, string | boolean | undefined>) => {
     const port = wholeNumberFlag('--port', String(opts.port), { min: 1, max: 65535, example: 3000 });
     const sweepEveryMs = durationArg('--sweep-every', String(opts.sweepEvery));
+    // Local mode's server, DynamoDB Local and handlers load for `local` alone (cli/launch/bundle-cache.js).
+    const { runLocal } = await import('./local/mode.js');
     await runLocal({
       port,
       sweepEveryMs,
