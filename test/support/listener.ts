@@ -74,7 +74,7 @@ export async function createTestListener(
       commands.push(String(context.commandName));
       return next(args);
     },
-    { step: 'initialize', name: 'recordCommands' },
+    { step: 'initialize', name: 'testListenerCommands' },
   );
   const snsClient = new SNSClient({ region: 'eu-west-1', credentials: fakeCredentials });
   const busClient = new EventBridgeClient({ region: 'eu-west-1', credentials: fakeCredentials });
