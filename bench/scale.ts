@@ -4,7 +4,7 @@
  * through the `due` index vs the same sweep over a Scan; fleet counts and `listener status` (the real CLI);
  * raising 10,000 overdue Loggers in scheduled runs (each paged once, none missed); heartbeat ingest through
  * the full local HTTP stack vs a raw conditional UpdateItem, in alternating rounds.
- * Heavy (minutes): kept out of `npm test`. Run: `npm run bench -- --scale [--fleets 1000,10000,100000]`.
+ * Heavy (minutes): kept out of `npm test`. Run: `npm run bench -- --scale [--fleets 1000,10000,100000] [--parts sweep,counter,mass,ingest]`.
  */
 import { execFile, fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -65,6 +65,14 @@ const FLEETS = (args.includes('--fleets') && fleetsArg ? fleetsArg : '1000,10000
   .split(',')
   .map(Number);
 const MASS_OVERDUE = Math.min(10_000, Math.floor((FLEETS.at(-1) ?? 0) / 2));
+const PARTS = ['sweep', 'counter', 'mass', 'ingest'] as const;
+const partsArg = args[args.indexOf('--parts') + 1];
+/** `--parts mass,ingest` runs only those parts (the fleets are written whatever the parts). */
+const RUN = new Set<string>(args.includes('--parts') && partsArg ? partsArg.split(',') : PARTS);
+for (const part of RUN) {
+  if (!(PARTS as readonly string[]).includes(part))
+    throw new Error(`--parts: ${part}? (${PARTS.join(', ')})`);
+}
 
 /** Logger `i`: customer `c<i div 2>`, side A for even `i`, B for odd (both sides of every customer). */
 function idOf(i: number): LoggerId {
@@ -253,6 +261,7 @@ export async function runScaleBench(): Promise<void> {
       });
       console.error(`fleet ${size}: wrote ${size - written} Loggers in ${(write.ms / 1000).toFixed(1)} s`);
       written = size;
+      if (!RUN.has('sweep')) continue;
       const ten = overdueTen(size);
       const reset = () => writeLoggers(doc, table, ten, () => OVERDUE_SEEN);
       const results: Record<string, { ms: number; requests: number; raised: number }> = {};
@@ -290,12 +299,18 @@ export async function runScaleBench(): Promise<void> {
     console.log('| ---: | ---: | ---: | ---: | ---: | ---: | --- |');
     for (const row of countRows) console.log(row);
     console.log('');
-    progress('counter write cost');
-    await counterWriteCost(doc, client);
-    progress('mass overdue');
-    await massOverdue(store, fleet, doc, table, requests);
-    progress('ingest ratio');
-    await ingestRatio(client, dynamo.endpoint, dynamo.pid);
+    if (RUN.has('counter')) {
+      progress('counter write cost');
+      await counterWriteCost(doc, client);
+    }
+    if (RUN.has('mass')) {
+      progress('mass overdue');
+      await massOverdue(store, fleet, doc, table, requests);
+    }
+    if (RUN.has('ingest')) {
+      progress('ingest ratio');
+      await ingestRatio(client, dynamo.endpoint, dynamo.pid);
+    }
   } finally {
     await dynamo.stop();
   }

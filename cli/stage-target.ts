@@ -91,3 +91,15 @@ export async function resolveStage(
     eventBusName: read('eventBusName'),
   };
 }
+
+/**
+ * The other side's API URL of a pair stage: the backup a dial-in bridge fails over to. Looked up in that
+ * side's own region (its stack outputs), whatever region the first side was found in.
+ */
+export async function resolveTwinApiUrl(
+  stage: string,
+  side: PairSide,
+  opts: { client?: CloudFormationClient } = {},
+): Promise<string> {
+  return (await resolveStage(stage, { ...opts, side: side === 'a' ? 'b' : 'a' })).apiUrl;
+}

@@ -87,6 +87,12 @@ export interface LoggerStore {
   /** Registers a new Logger; throws `LoggerExistsError` if the id is taken. */
   register(logger: Logger, tokenHash: string): Promise<void>;
   get(id: LoggerId): Promise<Logger | undefined>;
+  /**
+   * Several Loggers, each read strongly consistent, as `get` would (BatchGetItem: 100 keys a request).
+   * Keyed by `formatLoggerId`; an id read but not found maps to `undefined`, and an id the store could
+   * not read (still unprocessed after its retries) is missing from the map: the caller reads it alone.
+   */
+  getMany(ids: readonly LoggerId[]): Promise<ReadonlyMap<string, Logger | undefined>>;
   /** Every registered Logger, ordered by id (admin listings; never used on a hot path). */
   list(): Promise<Logger[]>;
   /**
@@ -122,9 +128,12 @@ export interface LoggerStore {
   replaceToken(id: LoggerId, oldHash: string, newHash: string): Promise<boolean>;
   /** Deletes a Logger item (and so its due index entry) and every item under it; returns how many. */
   remove(id: LoggerId): Promise<number>;
-  /** Records the sweeper's last run (one write per sweep). */
-  recordSweep(status: SweeperStatus): Promise<void>;
-  getSweeperStatus(): Promise<SweeperStatus | undefined>;
+  /**
+   * Records the sweeper's last run (one write per sweep). `listenerName`: a side of a Listener pair, whose
+   * record is its own (without it, the single Listener's).
+   */
+  recordSweep(status: SweeperStatus, listenerName?: string): Promise<void>;
+  getSweeperStatus(listenerName?: string): Promise<SweeperStatus | undefined>;
   /** Items due at `now`: reads grow with what is due, never with the fleet. */
   findDue(now: number): AsyncIterable<DueItem>;
   /** Stores events idempotently by (Logger, event id), each due for publication until {@link recordEventDelivery} completes it. */

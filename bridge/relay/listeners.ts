@@ -110,7 +110,7 @@ export class RelayListeners {
     log(
       'warn',
       'relay',
-      `primary Listener ${this.o.endpoints.primary.apiUrl} is down (${policy.snapshot().primaryFailures} failed attempts in a row, the last: ${outcome.reason}): relaying to the backup ${this.endpoint('backup').apiUrl}; asking the primary again every ${Math.round(policy.settings.probeEveryMs / 1000)}s`,
+      `primary Listener ${this.o.endpoints.primary.apiUrl} is down (${policy.snapshot().primaryFailures} failed attempts in a row, the last: ${outcome.reason}): relaying to the backup ${this.endpoint('backup').apiUrl}; asking the primary again every ${Math.round(policy.snapshot().probeWaitMs / 1000)}s`,
     );
     this.o.onSwitch?.();
     return this.attempt('backup', records);

@@ -53,6 +53,7 @@ function listenerStatus(info: ListenersInfo): RelayListenerStatus {
     failbacks: info.failbacks,
     ...(info.lastProbeAt !== undefined && info.backupUrl ? { lastProbeAt: iso(info.lastProbeAt) } : {}),
     ...(info.lastProbeError ? { lastProbeError: info.lastProbeError } : {}),
+    ...(info.active === 'backup' ? { probeWaitMs: info.probeWaitMs } : {}),
   };
 }
 

@@ -47,6 +47,8 @@ export interface RelayListenerStatus {
   /** While on the backup: the last time the primary was asked, and why it did not answer. */
   readonly lastProbeAt?: string;
   readonly lastProbeError?: string;
+  /** While on the backup: how long between asks (longer than the probe period while the primary flaps). */
+  readonly probeWaitMs?: number;
 }
 
 export async function writeStatus(stateDir: string, status: BridgeStatus): Promise<void> {
@@ -94,8 +96,9 @@ export function formatListenerLine(listener: RelayListenerStatus, now: number): 
     const backup = listener.backupUrl ? `; backup ${listener.backupUrl}` : '';
     return `listener primary ${listener.url} since ${since}${backup}${switches}`;
   }
+  const every = listener.probeWaitMs ? `; asked every ${Math.round(listener.probeWaitMs / 1000)}s` : '';
   const probe = listener.lastProbeAt
-    ? ` (last asked ${ago(listener.lastProbeAt, now)}${listener.lastProbeError ? `: ${listener.lastProbeError}` : ''})`
+    ? ` (last asked ${ago(listener.lastProbeAt, now)}${listener.lastProbeError ? `: ${listener.lastProbeError}` : ''}${every})`
     : '';
   return `listener BACKUP ${listener.url} since ${since}: the primary ${listener.primaryUrl} does not answer${probe}${switches}`;
 }

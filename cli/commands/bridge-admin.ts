@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { customerSchema } from '../../shared/domain/logger.js';
 import { registerBridge } from '../../shared/listener/register.js';
 import { durationArg } from '../args.js';
+import { CliError } from '../errors.js';
 import { onTarget, type TargetOptions, UsageError, withTarget } from '../target.js';
 
 const siteSchema = z.pipe(customerSchema, z.string().max(56, 'a site name is at most 56 characters'));
@@ -22,7 +23,7 @@ export function registerBridgeAdmin(bridge: Command): void {
       .option('--interval <duration>', "the bridge's self-heartbeat period", '10m')
       .option(
         '--backup-api-url <url>',
-        "a Listener pair: the other Listener's API URL, the bridge's backup (written into the printed config)",
+        "a Listener pair: the other Listener's API URL, the bridge's backup (written into the printed config; a pair stage's is found from its stack)",
       )
       .option('--json', 'print JSON')
       .addHelpText(
@@ -58,10 +59,11 @@ export function registerBridgeAdmin(bridge: Command): void {
           },
           Date.now(),
         );
+        const backup = backupApiUrl ?? (await pairBackup(opts));
         const config = {
           site: site.data,
           apiUrl: target.apiUrl ?? '<api-url>',
-          ...(backupApiUrl ? { backupApiUrl } : {}),
+          ...(backup ? { backupApiUrl: backup } : {}),
           token: registration.relayToken,
           selfHeartbeat: { every: opts.interval, token: registration.self.token },
         };
@@ -79,4 +81,25 @@ export function registerBridgeAdmin(bridge: Command): void {
       });
     },
   );
+}
+
+/**
+ * A pair stage's bridge fails over to the other side: its API URL from that side's stack. Not deployed
+ * (yet) or unreachable: the bridge is still registered, and the operator is told what to add by hand.
+ */
+async function pairBackup(opts: TargetOptions): Promise<string | undefined> {
+  const { STAGES } = await import('../../infra/stages.js');
+  if (!opts.stage || !STAGES[opts.stage]?.pair) return undefined;
+  const side = opts.side === 'b' ? 'b' : 'a';
+  const { resolveTwinApiUrl } = await import('../stage-target.js');
+  try {
+    return await resolveTwinApiUrl(opts.stage, side);
+  } catch (error) {
+    const why =
+      error instanceof CliError ? error.what : error instanceof Error ? error.message : String(error);
+    process.stderr.write(
+      `listener: the other side's API URL was not found (${why}) — add "backupApiUrl" to the bridge config by hand, or pass --backup-api-url\n`,
+    );
+    return undefined;
+  }
 }

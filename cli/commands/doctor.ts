@@ -119,7 +119,10 @@ export function registerDoctorCommand(program: Command): void {
           const loggers = await target.store.list();
           findings = diagnoseFleet({
             loggers,
-            sweeper: await target.store.getSweeperStatus(),
+            // A side of a pair: its own sweeper's record (the twin's sweeps vouch only for the twin).
+            sweeper: await target.store.getSweeperStatus(
+              listenerPair ? target.publishing?.listenerName : undefined,
+            ),
             sweepEveryMs: target.sweepEveryMs ?? 60_000,
             pairs,
             now,

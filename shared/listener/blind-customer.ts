@@ -22,15 +22,26 @@ import { describe } from './outbox.js';
 /** How often the winner's write may lose to another write on its own Logger before the next sweep retries. */
 const MAX_ATTEMPTS = 3;
 
+/** The twin as read strictly after the Logger's own write was stored (`undefined`: not registered). */
+export interface TwinRead {
+  readonly twin: Logger | undefined;
+}
+
 /**
  * `logger` is as the caller has just written (or claimed) it. Returns the Logger to publish: with the
  * look recorded (in memory, riding on the outbox write; or written, when it raised the blind page), or as
  * given when the look could not finish — the alarm then goes out without it and the next sweep looks again.
+ * `readAfter`: the twin already read after that write (the sweep reads a page's twins in one request).
  */
-export async function lookAtTwin(deps: ListenerDeps, logger: Logger, now: number): Promise<Logger> {
+export async function lookAtTwin(
+  deps: ListenerDeps,
+  logger: Logger,
+  now: number,
+  readAfter?: TwinRead,
+): Promise<Logger> {
   if (!awaitsTwin(logger)) return logger;
   try {
-    return (await look(deps, logger, now)) ?? logger;
+    return (await look(deps, logger, now, readAfter)) ?? logger;
   } catch (error) {
     deps.log.warn('looking at the twin failed; the next sweep looks again', {
       logger: formatLoggerId(logger),
@@ -40,11 +51,16 @@ export async function lookAtTwin(deps: ListenerDeps, logger: Logger, now: number
   }
 }
 
-async function look(deps: ListenerDeps, logger: Logger, now: number): Promise<Logger | undefined> {
+async function look(
+  deps: ListenerDeps,
+  logger: Logger,
+  now: number,
+  readAfter: TwinRead | undefined,
+): Promise<Logger | undefined> {
   let self = logger;
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     // Read strictly after `self` was stored (written or read): the order the argument rests on.
-    const twin = await deps.store.get(twinOf(self));
+    const twin = attempt === 0 && readAfter ? readAfter.twin : await deps.store.get(twinOf(self));
     if (self.state !== 'DOWN' || twin?.state !== 'DOWN') return twinSeen(self, twin, now);
     const episode = blindEpisode(self, twin);
     const raisedBy = await deps.store.claimBlindEpisode(self.customer, episode, self.side, now);

@@ -2,21 +2,19 @@
  * The sweep: find what is due (overdue Loggers, pending notices, unpublished events) through the `due`
  * index — never a Scan — and act on each. One bad item never stops a sweep.
  */
-import type { Logger } from '../domain/logger.js';
-import { holdFor, type MassSilence } from '../domain/mass-silence.js';
-import { claimOutbox, sweepLogger } from '../domain/transitions.js';
+import { awaitsTwin } from '../domain/blind-customer.js';
+import { formatLoggerId, twinOf } from '../domain/logger.js';
+import type { MassSilence } from '../domain/mass-silence.js';
 import type { DueItem, SweepReport } from '../ports.js';
-import { lookAtTwin } from './blind-customer.js';
+import type { TwinRead } from './blind-customer.js';
 import type { ListenerDeps } from './deps.js';
 import { publishEvents } from './events.js';
 import { guardMassSilence, recordSweepOutcome } from './mass-silence.js';
-import { describe, publishOutbox } from './outbox.js';
+import { describe } from './outbox.js';
+import { finishLogger, type Outcome, type Settled, settleLogger } from './sweep-logger.js';
 import { beaconWhileSweeping, watchTwinListener } from './twin-watch.js';
 
 export type { SweepReport } from '../ports.js';
-
-/** `held`: declared DOWN with its pages held by a mass silence; `released`: held pages paged at the hold's end. */
-type Outcome = 'raised' | 'held' | 'released' | 'published' | 'pruned' | 'skipped' | 'failed';
 
 export interface SweepLimits {
   /** Stop starting new items after this long (ms); the rest stays due for the next run. */
@@ -28,9 +26,12 @@ export interface SweepLimits {
 /** Items handled at once: enough to hide request latency, few enough not to throttle a small table. */
 export const DEFAULT_SWEEP_CONCURRENCY = 16;
 
+/** Due items handled together: BatchGetItem's limit, so a page's twins are one read. */
+export const SWEEP_PAGE_SIZE = 100;
+
 /**
- * Sweeps once at `now` (Listener clock). Items are handled `concurrency` at a time; every write is
- * conditional, so concurrent handling (here or in another sweeper) still raises each alarm once.
+ * Sweeps once at `now` (Listener clock). Items are handled a page at a time, `concurrency` at once; every
+ * write is conditional, so concurrent handling (here or in another sweeper) still raises each alarm once.
  */
 export async function sweep(
   deps: ListenerDeps,
@@ -70,34 +71,30 @@ async function sweepDue(
   };
   // Decided before anything is paged, so a storm's Loggers are held from the first sweep that sees them.
   const silence = await massSilenceNow(deps, now);
-  const concurrency = Math.max(1, limits.concurrency ?? DEFAULT_SWEEP_CONCURRENCY);
+  const page: Page = {
+    deps,
+    now,
+    silence,
+    tally,
+    concurrency: Math.max(1, limits.concurrency ?? DEFAULT_SWEEP_CONCURRENCY),
+  };
   let due = 0;
   let oldestPendingMs = 0;
   let cutShort = false;
-  const inFlight = new Set<Promise<void>>();
-  const run = async (item: DueItem) => {
-    oldestPendingMs = Math.max(oldestPendingMs, pendingAge(item, now));
-    try {
-      tally[await handle(deps, item, now, silence)]++;
-    } catch (error) {
-      tally.failed++;
-      deps.log.error('sweeping an item failed; it stays due', {
-        item: describeItem(item),
-        error: describe(error),
-      });
-    }
-  };
+  let items: DueItem[] = [];
   for await (const item of deps.store.findDue(now)) {
     if (limits.budgetMs !== undefined && clock() - started >= limits.budgetMs) {
       cutShort = true;
       break;
     }
     due++;
-    const task: Promise<void> = run(item).finally(() => inFlight.delete(task));
-    inFlight.add(task);
-    if (inFlight.size >= concurrency) await Promise.race(inFlight);
+    oldestPendingMs = Math.max(oldestPendingMs, pendingAge(item, now));
+    items.push(item);
+    if (items.length < SWEEP_PAGE_SIZE) continue;
+    await sweepPage(page, items);
+    items = [];
   }
-  await Promise.all(inFlight);
+  await sweepPage(page, items);
   const { held, released, raised, pruned, ...rest } = tally;
   const report: SweepReport = {
     due,
@@ -120,11 +117,83 @@ async function sweepDue(
   }
   // The Listener's own heartbeat: `listener doctor` reports a sweeper that has stopped.
   try {
-    await deps.store.recordSweep({ lastRunAt: now, report });
+    // A side of a pair records its own: the twin's sweeps must not make a stopped sweeper look fine.
+    const side = deps.twinListenerName ? deps.listenerName : undefined;
+    await deps.store.recordSweep({ lastRunAt: now, report }, side);
   } catch (error) {
     deps.log.error('recording the sweep failed', { error: describe(error) });
   }
   return report;
+}
+
+/** What one sweep's pages share. */
+interface Page {
+  readonly deps: ListenerDeps;
+  readonly now: number;
+  readonly silence: MassSilence | undefined;
+  readonly tally: Record<Outcome, number>;
+  readonly concurrency: number;
+}
+
+/**
+ * Handles a page of due items: first every transition (conditional writes, `concurrency` at a time), then
+ * the twins of the page's new alarms in one strongly consistent BatchGetItem — read after every write of
+ * the page landed, the order the blind-customer check rests on — then each alarm's look and publication.
+ */
+async function sweepPage(page: Page, items: readonly DueItem[]): Promise<void> {
+  const { deps, now, silence, tally } = page;
+  const settled: Settled[] = [];
+  await eachAtMost(page.concurrency, items, async (item) => {
+    const outcome = await guarded(deps, item, () =>
+      item.type === 'logger' ? settleLogger(deps, item.logger, now, silence) : handleOther(deps, item, now),
+    );
+    if (typeof outcome === 'string') tally[outcome]++;
+    else settled.push(outcome);
+  });
+  const twins = await readTwins(deps, settled);
+  await eachAtMost(page.concurrency, settled, async (s) => {
+    const item: DueItem = { type: 'logger', logger: s.written };
+    const readAfter = twins.get(formatLoggerId(twinOf(s.written)));
+    tally[await guarded(deps, item, () => finishLogger(deps, s, now, readAfter))]++;
+  });
+}
+
+/** One bad item never stops a sweep: it is counted as failed, logged, and stays due. */
+async function guarded<T>(deps: ListenerDeps, item: DueItem, body: () => Promise<T>): Promise<T | 'failed'> {
+  try {
+    return await body();
+  } catch (error) {
+    deps.log.error('sweeping an item failed; it stays due', {
+      item: describeItem(item),
+      error: describe(error),
+    });
+    return 'failed';
+  }
+}
+
+/**
+ * The twins of the alarms awaiting a look at them, in one request per 100. A twin this read missed (or a
+ * failed read) is read alone by its alarm's look, as before batching.
+ */
+async function readTwins(deps: ListenerDeps, settled: readonly Settled[]): Promise<Map<string, TwinRead>> {
+  const twins = new Map<string, TwinRead>();
+  const ids = settled.filter((s) => awaitsTwin(s.written)).map((s) => twinOf(s.written));
+  if (ids.length === 0) return twins;
+  try {
+    for (const [key, twin] of await deps.store.getMany(ids)) twins.set(key, { twin });
+  } catch (error) {
+    deps.log.warn("reading a page's twins failed; each alarm reads its own", { error: describe(error) });
+  }
+  return twins;
+}
+
+/** Runs `task` over `items` with at most `limit` in flight. */
+async function eachAtMost<T>(limit: number, items: readonly T[], task: (item: T) => Promise<void>) {
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < items.length; i = next++) await task(items[i] as T);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
 /** How long the oldest undelivered notification of an item has waited (0: nothing pending). */
@@ -134,9 +203,6 @@ function pendingAge(item: DueItem, now: number): number {
   const oldest = Math.min(...item.logger.outbox.map((n) => n.at));
   return Number.isFinite(oldest) ? Math.max(0, now - oldest) : 0;
 }
-
-/** How often a transition may lose a write with the Logger unchanged (a cross-region conflict) in one sweep. */
-const MAX_ATTEMPTS = 3;
 
 /** The mass-silence record, when the guard is on; a failing guard pages as usual (never holds blindly). */
 async function massSilenceNow(deps: ListenerDeps, now: number): Promise<MassSilence | undefined> {
@@ -149,81 +215,15 @@ async function massSilenceNow(deps: ListenerDeps, now: number): Promise<MassSile
   }
 }
 
-async function handle(
+/** An unpublished event or an expired item: one step each. */
+async function handleOther(
   deps: ListenerDeps,
-  item: DueItem,
+  item: Exclude<DueItem, { type: 'logger' }>,
   now: number,
-  silence: MassSilence | undefined,
 ): Promise<Outcome> {
   if (item.type === 'event') return republishEvent(deps, item, now);
   // No TTL on a pair's table: expired items are deleted here, a budget's worth per sweep.
-  if (item.type === 'expired') return (await deps.store.pruneExpired(item.key, now)) ? 'pruned' : 'skipped';
-  let logger: Logger | undefined = item.logger;
-  for (let attempt = 0; logger && attempt < MAX_ATTEMPTS; attempt++) {
-    const holdUntil =
-      silence && deps.massSilence
-        ? holdFor(silence, logger.deadline, now, deps.massSilence.windowMs)
-        : undefined;
-    const outcome = await sweepOne(deps, logger, now, holdUntil);
-    if (outcome !== 'retry') return outcome;
-    logger = await deps.store.get(logger);
-  }
-  return 'skipped';
-}
-
-/** One look at a due Logger; `retry` when its write failed yet the Logger is unchanged. */
-async function sweepOne(
-  deps: ListenerDeps,
-  logger: Logger,
-  now: number,
-  holdUntil: number | undefined,
-): Promise<Outcome | 'retry'> {
-  const options = {
-    outboxRetryMs: deps.outboxRetryMs,
-    ...(deps.renotifyEveryMs === undefined ? {} : { renotifyEveryMs: deps.renotifyEveryMs }),
-    ...(holdUntil === undefined ? {} : { holdUntil }),
-  };
-  const transition = sweepLogger(logger, now, options);
-  if (!transition) return logger.outbox.length > 0 ? retryOutbox(deps, logger, now) : 'skipped';
-  const { next, notice } = transition;
-  if (!(await deps.store.writeTransition(logger, next))) {
-    // Another writer won (the Logger moved: nothing to do), or a write from another region collided with
-    // ours and neither landed (the Logger is unchanged: look again).
-    const current = await deps.store.get(logger);
-    return current && current.revision === logger.revision && current.deadline === logger.deadline
-      ? 'retry'
-      : 'skipped';
-  }
-  if (!notice) return 'skipped';
-  // Going DOWN: only now, with DOWN stored, is the twin looked at (shared/listener/blind-customer.ts).
-  const looked = await lookAtTwin(deps, next, now);
-  if (next.held && !logger.held) {
-    await recordHeldLook(deps, next, looked);
-    return 'held';
-  }
-  // Counted as raised only once delivered on every channel; otherwise the next sweep retries what is missing.
-  const delivered = await publishOutbox(deps, looked);
-  if (!delivered) return 'failed';
-  if (notice.kind !== 'LOGGER_SILENT' || notice.reminder) return 'published';
-  return logger.held ? 'released' : 'raised';
-}
-
-/**
- * Held pages are not published now, so nothing else writes the look at the twin: write it (best effort —
- * if this loses, the held alarm still awaits its twin and is looked at again when the hold ends).
- */
-async function recordHeldLook(deps: ListenerDeps, written: Logger, looked: Logger): Promise<void> {
-  if (looked === written || looked.revision !== written.revision) return;
-  await deps.store.writeTransition(written, { ...looked, revision: written.revision + 1 });
-}
-
-async function retryOutbox(deps: ListenerDeps, logger: Logger, now: number): Promise<Outcome> {
-  // Claim first so that two sweepers finding the same pending notice publish it once.
-  const claimed = claimOutbox(logger, now, deps.outboxRetryMs);
-  if (!(await deps.store.writeTransition(logger, claimed))) return 'skipped';
-  // An alarm whose look at the twin was cut short (a crash, a lost write) gets it now.
-  const looked = await lookAtTwin(deps, claimed, now);
-  return (await publishOutbox(deps, looked)) ? 'published' : 'failed';
+  return (await deps.store.pruneExpired(item.key, now)) ? 'pruned' : 'skipped';
 }
 
 async function republishEvent(

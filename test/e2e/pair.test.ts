@@ -146,7 +146,7 @@ describe('a local Listener pair', () => {
     // B alone records its sweeps now: how long they take on this machine (a sweep cannot start more often).
     let longestSweep = 0;
     await until('10 more pages', async () => {
-      longestSweep = Math.max(longestSweep, (await store.getSweeperStatus())?.report.durationMs ?? 0);
+      longestSweep = Math.max(longestSweep, (await store.getSweeperStatus(B))?.report.durationMs ?? 0);
       return pagedAlone().length >= 10;
     });
     /** A sweep period as it really is here: the schedule's, or a sweep's own length if longer (a busy machine). */

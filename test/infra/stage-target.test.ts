@@ -1,7 +1,7 @@
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { resolveStage, StageNotDeployedError } from '../../cli/stage-target.js';
+import { resolveStage, resolveTwinApiUrl, StageNotDeployedError } from '../../cli/stage-target.js';
 import { OUTPUT_KEYS } from '../../infra/stage-names.js';
 
 const cfn = mockClient(CloudFormationClient);
@@ -95,5 +95,15 @@ describe('resolveStage', () => {
     });
     const asked = cfn.commandCalls(DescribeStacksCommand).map((call) => call.args[0].input.StackName);
     expect(asked).toEqual(['PhoneHomeListener-prod-pair-a', 'PhoneHomeListener-prod-pair-b']);
+  });
+
+  it("finds the other side's API URL, a bridge's backup, from that side's own stack", async () => {
+    const apiOf = (side: string) => `https://${side}.execute-api.example.com`;
+    cfn.on(DescribeStacksCommand).callsFake((input: { StackName?: string }) => {
+      const side = String(input.StackName).slice(-1);
+      return stackWith({ ...outputs, [OUTPUT_KEYS.apiUrl]: apiOf(side) });
+    });
+    await expect(resolveTwinApiUrl('prod-pair', 'a')).resolves.toBe(apiOf('b'));
+    await expect(resolveTwinApiUrl('prod-pair', 'b')).resolves.toBe(apiOf('a'));
   });
 });

@@ -2,8 +2,8 @@
  * The blind customer (both sides DOWN) without transactions, against DynamoDB Local: sweepers race on both
  * sides of many customers in seeded interleavings, a twin comes back at the worst moments, a look at the
  * twin is cut short — and each blind episode is paged exactly once, never when the twin was already back.
- * The store only ever sends single-item requests (a multi-Region strongly consistent table has no
- * transactions; docs/architecture.md#two-regions-why-mrsc).
+ * The store never sends a transaction (a multi-Region strongly consistent table has none;
+ * docs/architecture.md#two-regions-why-mrsc): single-item writes, and reads single or batched.
  */
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { PublishCommand } from '@aws-sdk/client-sns';
@@ -64,7 +64,7 @@ function busEvents(kind: keyof typeof DETAIL_TYPES, customer: string): number {
     ).length;
 }
 
-/** Only single-item requests went to DynamoDB, and the flows did claim blind records (PutItem). */
+/** No transaction went to DynamoDB, and the flows did claim blind records (PutItem). */
 function expectNoTransactions(): void {
   const operations = listener.dynamoOperations();
   expect(operations.filter((op) => op.startsWith('Transact'))).toEqual([]);
@@ -91,7 +91,7 @@ function seeded(seed: number): () => number {
  */
 function jittered(store: LoggerStore, random: () => number, maxMs: number): LoggerStore {
   const pause = () => new Promise((resolve) => setTimeout(resolve, Math.floor(random() * maxMs)));
-  const delayed = new Set(['get', 'writeTransition', 'claimBlindEpisode']);
+  const delayed = new Set(['get', 'getMany', 'writeTransition', 'claimBlindEpisode']);
   return new Proxy(store, {
     get(target, property) {
       const value = Reflect.get(target, property, target) as unknown;

@@ -90,6 +90,18 @@ describe('the sweeper', () => {
       report: { due: 0, raised: 0, failed: 0 },
     });
   });
+
+  it("records a pair side's runs as its own, so the twin's sweeps never vouch for a stopped sweeper", async () => {
+    const { sweep, advance } = await setUp({ TWIN_LISTENER_NAME: 'GEOCSCLNRB' });
+    advance(MINUTE);
+    await sweep();
+    const own = listener.runtime.listenerName;
+    expect(await listener.runtime.store.getSweeperStatus(own)).toMatchObject({
+      lastRunAt: listener.clock.now,
+    });
+    expect(await listener.runtime.store.getSweeperStatus('GEOCSCLNRB')).toBeUndefined();
+    expect(await listener.runtime.store.getSweeperStatus()).toBeUndefined();
+  });
 });
 
 describe('the duplex pair', () => {

@@ -88,6 +88,73 @@ describe('sweep time budget', () => {
   }, 180_000);
 });
 
+describe("a page's twins in one read", () => {
+  /** Operations sent from now on, counted by name. */
+  function operationsFrom(start: number): Record<string, number> {
+    const counts: Record<string, number> = {};
+    for (const op of listener.dynamoOperations().slice(start)) counts[op] = (counts[op] ?? 0) + 1;
+    return counts;
+  }
+
+  it('raises 250 alarms with one strongly consistent BatchGetItem per 100 twins, not a GetItem each', async () => {
+    await fleet(500);
+    // Side B of every customer phones home late: only the 250 side-A Loggers are overdue, their twins UP.
+    const store = listener.runtime.store;
+    listener.clock.now += TIMEOUT - MINUTE;
+    for (let c = 0; c < 250; c++) {
+      const b = await store.get({ customer: `fleet${c}`, side: 'B' });
+      if (!b) throw new Error('fixture: side B missing');
+      const later = {
+        ...b,
+        state: 'UP' as const,
+        deadline: listener.clock.now + TIMEOUT,
+        revision: b.revision + 1,
+      };
+      await store.writeTransition(b, { ...later, dueAt: later.deadline });
+    }
+    listener.clock.now += 2 * MINUTE;
+    const start = listener.dynamoOperations().length;
+    const report = await sweep(listener.runtime, listener.clock.now);
+    const ops = operationsFrom(start);
+    expect(report.raised).toBe(250);
+    expect(ops.BatchGetItem).toBe(3);
+    // Reads of a single Logger: none for the twins (the sweep's own bookkeeping makes a few).
+    expect(ops.GetItem ?? 0).toBeLessThan(10);
+    const alarms = listener.published().filter((p) => p.kind === 'LOGGER_SILENT');
+    expect(alarms).toHaveLength(250);
+    // Each alarm carries the look at its twin, from the batched read.
+    expect(alarms.every((p) => p.email.includes('Side B phones home normally'))).toBe(true);
+  });
+
+  it('pages a customer blind once when both sides go DOWN in the same page', async () => {
+    await fleet(20);
+    listener.clock.now += TIMEOUT + MINUTE;
+    const report = await sweep(listener.runtime, listener.clock.now);
+    expect(report.raised).toBe(20);
+    const blind = listener.published().filter((p) => p.kind === 'CUSTOMER_BLIND');
+    expect(blind.map((p) => p.attributes.customer).sort()).toEqual(
+      Array.from({ length: 10 }, (_, c) => `fleet${c}`).sort(),
+    );
+  });
+
+  it('reads a twin alone when the batched read fails, and still raises every alarm once', async () => {
+    await fleet(20);
+    listener.clock.now += TIMEOUT + MINUTE;
+    const store = listener.runtime.store;
+    const failing = new Proxy(store, {
+      get(target, name, receiver) {
+        if (name === 'getMany') return async () => Promise.reject(new Error('BatchGetItem failed'));
+        const value = Reflect.get(target, name, receiver);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const report = await sweep({ ...listener.runtime, store: failing }, listener.clock.now);
+    expect(report.raised).toBe(20);
+    expect(report.failed).toBe(0);
+    expect(listener.published().filter((p) => p.kind === 'CUSTOMER_BLIND')).toHaveLength(10);
+  });
+});
+
 describe('the watched-Loggers probe (for the heartbeats-stopped alarm)', () => {
   it('counts watched Loggers from the due index, capped, and the sweep reports it as a gauge', async () => {
     const store = listener.runtime.store;

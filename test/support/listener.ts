@@ -98,6 +98,7 @@ export async function createTestListener(
     outboxRetryMs: config.outboxRetryMs,
     eventRetentionMs: config.eventRetentionMs,
     ...(config.renotifyEveryMs === undefined ? {} : { renotifyEveryMs: config.renotifyEveryMs }),
+    ...(config.twinListenerName ? { twinListenerName: config.twinListenerName } : {}),
     // The mass-silence guard only where a test sets one of its variables: other suites register fleets that
     // go silent together on purpose and expect every page at once.
     ...(Object.keys(env).some((name) => name.startsWith('MASS_SILENCE_'))

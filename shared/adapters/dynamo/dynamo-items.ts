@@ -142,6 +142,14 @@ export function stateShardOf(logger: Logger): string | undefined {
 /** The Listener's own record of its sweeper: `pk = LISTENER#SWEEPER`, `sk = SWEEPER`. */
 export const SWEEPER_KEY = { pk: 'LISTENER#SWEEPER', sk: 'SWEEPER' } as const;
 
+/**
+ * A sweeper's record: the single Listener's at `SWEEPER`; each side of a pair at `SWEEPER#<its name>`, so
+ * one side's sweeps never vouch for the other's (they share the table).
+ */
+export function sweeperKey(listenerName?: string): { pk: string; sk: string } {
+  return listenerName ? { pk: SWEEPER_KEY.pk, sk: `${SWEEPER_KEY.sk}#${listenerName}` } : SWEEPER_KEY;
+}
+
 /** The mass-silence guard's record: `pk = LISTENER#MASS_SILENCE`, `sk = MASS_SILENCE` (one per Listener). */
 export const MASS_SILENCE_KEY = { pk: 'LISTENER#MASS_SILENCE', sk: 'MASS_SILENCE' } as const;
 

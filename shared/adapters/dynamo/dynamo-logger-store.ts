@@ -17,7 +17,13 @@ import {
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { BridgeExistsError, LoggerExistsError } from '../../domain/errors.js';
 import type { LoggerEvent } from '../../domain/event.js';
-import type { Logger, LoggerId, Side, Transport } from '../../domain/logger.js';
+import {
+  formatLoggerId,
+  type Logger,
+  type LoggerId,
+  type Side,
+  type Transport,
+} from '../../domain/logger.js';
 import { type MassSilence, NO_MASS_SILENCE, type OverdueSighting } from '../../domain/mass-silence.js';
 import type { PhoneHomeReport } from '../../domain/transitions.js';
 import { newWatch, type SweepBeacon, type TwinWatch } from '../../domain/twin-watch.js';
@@ -51,12 +57,16 @@ import {
   phoneHomeUpdate,
   RELAYED_SK_PREFIX,
   relayedRecordKey,
-  SWEEPER_KEY,
   shardOf,
+  sweeperKey,
   transitionUpdate,
   twinWatchKey,
 } from './dynamo-items.js';
 import { DUE_INDEX, DUE_SHARDS, FLEET_INDEX, PURGE_ATTRIBUTE, TTL_ATTRIBUTE } from './table-schema.js';
+
+/** BatchGetItem takes at most 100 keys; unprocessed keys are asked for again this many times in all. */
+const BATCH_GET_MAX = 100;
+const BATCH_GET_ATTEMPTS = 5;
 
 export class DynamoLoggerStore implements LoggerStore {
   private readonly doc: DynamoDBDocumentClient;
@@ -94,6 +104,20 @@ export class DynamoLoggerStore implements LoggerStore {
     return Item ? loggerFromItem(Item) : undefined;
   }
 
+  async getMany(ids: readonly LoggerId[]): Promise<ReadonlyMap<string, Logger | undefined>> {
+    const read = new Map<string, Logger | undefined>();
+    const unique = [...new Map(ids.map((id) => [formatLoggerId(id), id])).values()];
+    for (let i = 0; i < unique.length; i += BATCH_GET_MAX) {
+      const chunk = unique.slice(i, i + BATCH_GET_MAX);
+      const found = await this.batchGet(chunk.map(loggerKey), { consistent: true });
+      for (const id of chunk) read.set(formatLoggerId(id), undefined);
+      for (const logger of found.loggers) read.set(formatLoggerId(logger), logger);
+      // Keys DynamoDB left unprocessed were not read: not "absent".
+      for (const key of found.unread) read.delete(formatLoggerId(loggerIdOfPk(String(key.pk))));
+    }
+    return read;
+  }
+
   async list(): Promise<Logger[]> {
     const keys: Record<string, string>[] = [];
     const pages = paginateQuery(
@@ -110,22 +134,35 @@ export class DynamoLoggerStore implements LoggerStore {
       for (const item of page.Items ?? []) keys.push({ pk: String(item.pk), sk: String(item.sk) });
     }
     const loggers: Logger[] = [];
-    for (let i = 0; i < keys.length; i += 100) loggers.push(...(await this.batchGet(keys.slice(i, i + 100))));
+    for (let i = 0; i < keys.length; i += BATCH_GET_MAX) {
+      loggers.push(...(await this.batchGet(keys.slice(i, i + BATCH_GET_MAX))).loggers);
+    }
     return loggers.sort((a, b) => `${a.customer}/${a.side}`.localeCompare(`${b.customer}/${b.side}`));
   }
 
-  private async batchGet(keys: Record<string, string>[]): Promise<Logger[]> {
-    const found: Logger[] = [];
+  /** Up to 100 Loggers; `unread`: keys still unprocessed after the retries. */
+  private async batchGet(
+    keys: Record<string, string>[],
+    options: { consistent?: boolean } = {},
+  ): Promise<{ loggers: Logger[]; unread: Record<string, unknown>[] }> {
+    const loggers: Logger[] = [];
     let pending: Record<string, unknown>[] | undefined = keys;
-    // BatchGetItem may return part of the batch as UnprocessedKeys under load; ask again for those.
-    for (let attempt = 0; pending && pending.length > 0 && attempt < 8; attempt++) {
+    // BatchGetItem may return part of the batch as UnprocessedKeys under load; ask again for those, backing off.
+    for (let attempt = 0; pending && pending.length > 0 && attempt < BATCH_GET_ATTEMPTS; attempt++) {
+      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 25 * 2 ** attempt));
       const out: BatchGetCommandOutput = await guardStoreCall(
-        this.doc.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending } } })),
+        this.doc.send(
+          new BatchGetCommand({
+            RequestItems: {
+              [this.tableName]: { Keys: pending, ...(options.consistent ? { ConsistentRead: true } : {}) },
+            },
+          }),
+        ),
       );
-      found.push(...(out.Responses?.[this.tableName] ?? []).map(loggerFromItem));
+      loggers.push(...(out.Responses?.[this.tableName] ?? []).map(loggerFromItem));
       pending = out.UnprocessedKeys?.[this.tableName]?.Keys;
     }
-    return found;
+    return { loggers, unread: pending ?? [] };
   }
 
   async recordPhoneHome(
@@ -267,12 +304,12 @@ export class DynamoLoggerStore implements LoggerStore {
     }
   }
 
-  async recordSweep(status: SweeperStatus): Promise<void> {
+  async recordSweep(status: SweeperStatus, listenerName?: string): Promise<void> {
     await guardStoreCall(
       this.doc.send(
         new UpdateCommand({
           TableName: this.tableName,
-          Key: SWEEPER_KEY,
+          Key: sweeperKey(listenerName),
           UpdateExpression: 'SET #lastRunAt = :at, #report = :report',
           ExpressionAttributeNames: { '#lastRunAt': 'lastRunAt', '#report': 'report' },
           ExpressionAttributeValues: { ':at': status.lastRunAt, ':report': status.report },
@@ -281,9 +318,9 @@ export class DynamoLoggerStore implements LoggerStore {
     );
   }
 
-  async getSweeperStatus(): Promise<SweeperStatus | undefined> {
+  async getSweeperStatus(listenerName?: string): Promise<SweeperStatus | undefined> {
     const { Item } = await guardStoreCall(
-      this.doc.send(new GetCommand({ TableName: this.tableName, Key: SWEEPER_KEY })),
+      this.doc.send(new GetCommand({ TableName: this.tableName, Key: sweeperKey(listenerName) })),
     );
     return Item
       ? { lastRunAt: Number(Item.lastRunAt), report: (Item.report ?? {}) as SweeperStatus['report'] }

@@ -8,8 +8,8 @@
  * - Bridge item: `pk = BRIDGE#<site>`, `sk = BRIDGE`: a dial-in bridge's token hash.
  * - Blind record: `pk = CUSTOMER#<customer>`, `sk = BLIND`: the customer's last blind episode and the side
  *   that raised its page (claimed by one conditional write; see shared/domain/blind-customer.ts).
- * - Sweeper item: `pk = LISTENER#SWEEPER`, `sk = SWEEPER`: the sweeper's last run and report (one write per
- *   sweep), read by `listener doctor`.
+ * - Sweeper item: `pk = LISTENER#SWEEPER`, `sk = SWEEPER` (a side of a pair: `SWEEPER#<its name>`): the
+ *   sweeper's last run and report (one write per sweep), read by `listener doctor`.
  * - Sweep beacon: `pk = LISTENER#SWEEP#<listener name>`, `sk = SWEEP`: one per Listener of a pair, its last
  *   sweep and period (one write per sweep), read by its twin; twin watch: `pk =
  *   LISTENER#TWIN_WATCH#<watcher>#<twin>`, `sk = TWIN_WATCH`, replaced whole by a write conditional on its

@@ -84,6 +84,45 @@ describe('the failover policy', () => {
     expect(back.lastProbeError).toBeUndefined();
   });
 
+  it('asks a flapping primary less often: each quick relapse doubles the wait, up to 16 periods', () => {
+    const policy = new FailoverPolicy(SETTINGS, true, now);
+    const relapse = () => {
+      for (let i = 0; i < 3; i++) policy.failed('primary', true);
+    };
+    relapse();
+    const waits: number[] = [];
+    for (let bounce = 0; bounce < 6; bounce++) {
+      waits.push(policy.snapshot().probeWaitMs);
+      clock += policy.snapshot().probeWaitMs;
+      expect(policy.probeDue()).toBe(true);
+      expect(policy.probed(undefined)).toBe('failed-back');
+      // Health answers, relays fail: down again within a minute of the failback.
+      clock += 30_000;
+      relapse();
+      expect(policy.active).toBe('backup');
+    }
+    expect(waits).toEqual([60_000, 120_000, 240_000, 480_000, 960_000, 960_000]);
+    clock += 959_999;
+    expect(policy.probeDue()).toBe(false);
+  });
+
+  it('trusts a primary again once it stayed up ten probe periods: the wait is back to one period', () => {
+    const policy = new FailoverPolicy(SETTINGS, true, now);
+    for (let round = 0; round < 3; round++) {
+      for (let i = 0; i < 3; i++) policy.failed('primary', true);
+      clock += policy.snapshot().probeWaitMs;
+      policy.probed(undefined);
+      clock += 1_000;
+    }
+    for (let i = 0; i < 3; i++) policy.failed('primary', true);
+    expect(policy.snapshot().probeWaitMs).toBe(480_000);
+    clock += 480_000;
+    policy.probed(undefined);
+    clock += 10 * 60_000;
+    for (let i = 0; i < 3; i++) policy.failed('primary', true);
+    expect(policy.snapshot().probeWaitMs).toBe(60_000);
+  });
+
   it('ignores the backup’s failures for the choice (the probe brings the primary back)', () => {
     const policy = new FailoverPolicy(SETTINGS, true, now);
     for (let i = 0; i < 3; i++) policy.failed('primary', true);
@@ -262,5 +301,21 @@ describe('what bridge status says about the Listeners', () => {
     expect(line).toContain('the primary https://lnra.example does not answer');
     expect(line).toContain('unreachable: ECONNREFUSED');
     expect(line).toContain('failovers 1, failbacks 0');
+  });
+
+  it('says how often the primary is asked while it flaps', () => {
+    const line = formatListenerLine(
+      {
+        ...base,
+        active: 'backup',
+        url: base.backupUrl,
+        since: new Date(at).toISOString(),
+        failovers: 3,
+        lastProbeAt: new Date(at + 60_000).toISOString(),
+        probeWaitMs: 240_000,
+      },
+      at + 5 * 60_000,
+    );
+    expect(line).toContain('(4m ago); asked every 240s)');
   });
 });

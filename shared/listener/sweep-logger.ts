@@ -1,0 +1,112 @@
+/**
+ * One due Logger, in two steps so that a page of them can share one read of their twins:
+ * `settleLogger` makes its transition (one conditional write, or the claim of a pending outbox), and
+ * `finishLogger` looks at the twin and publishes what that write put in the outbox. The sweep runs the
+ * first step for a whole page, then reads the page's twins, then the second step (shared/listener/sweep.ts).
+ */
+import type { Logger } from '../domain/logger.js';
+import { holdFor, type MassSilence } from '../domain/mass-silence.js';
+import { claimOutbox, sweepLogger, type Transition } from '../domain/transitions.js';
+import { lookAtTwin, type TwinRead } from './blind-customer.js';
+import type { ListenerDeps } from './deps.js';
+import { publishOutbox } from './outbox.js';
+
+/** `held`: declared DOWN with its pages held by a mass silence; `released`: held pages paged at the hold's end. */
+export type Outcome = 'raised' | 'held' | 'released' | 'published' | 'pruned' | 'skipped' | 'failed';
+
+/** A Logger this sweep has written: its outbox is this sweep's to publish. */
+export interface Settled {
+  /** The Logger as read before the write. */
+  readonly before: Logger;
+  /** The Logger as this sweep stored it. */
+  readonly written: Logger;
+  /** The transition's notice; absent when the write only claimed a pending outbox to retry it. */
+  readonly notice?: Transition['notice'];
+}
+
+/** How often a transition may lose a write with the Logger unchanged (a cross-region conflict) in one sweep. */
+const MAX_ATTEMPTS = 3;
+
+/** Step one: the Logger's transition, written; an outcome when there is nothing more to do. */
+export async function settleLogger(
+  deps: ListenerDeps,
+  found: Logger,
+  now: number,
+  silence: MassSilence | undefined,
+): Promise<Outcome | Settled> {
+  let logger: Logger | undefined = found;
+  for (let attempt = 0; logger && attempt < MAX_ATTEMPTS; attempt++) {
+    const holdUntil =
+      silence && deps.massSilence
+        ? holdFor(silence, logger.deadline, now, deps.massSilence.windowMs)
+        : undefined;
+    const settled = await settleOnce(deps, logger, now, holdUntil);
+    if (settled !== 'retry') return settled;
+    logger = await deps.store.get(logger);
+  }
+  return 'skipped';
+}
+
+/** One look at a due Logger; `retry` when its write failed yet the Logger is unchanged. */
+async function settleOnce(
+  deps: ListenerDeps,
+  logger: Logger,
+  now: number,
+  holdUntil: number | undefined,
+): Promise<Outcome | Settled | 'retry'> {
+  const options = {
+    outboxRetryMs: deps.outboxRetryMs,
+    ...(deps.renotifyEveryMs === undefined ? {} : { renotifyEveryMs: deps.renotifyEveryMs }),
+    ...(holdUntil === undefined ? {} : { holdUntil }),
+  };
+  const transition = sweepLogger(logger, now, options);
+  if (!transition) {
+    if (logger.outbox.length === 0) return 'skipped';
+    // Claim first so that two sweepers finding the same pending notice publish it once.
+    const claimed = claimOutbox(logger, now, deps.outboxRetryMs);
+    return (await deps.store.writeTransition(logger, claimed))
+      ? { before: logger, written: claimed }
+      : 'skipped';
+  }
+  const { next, notice } = transition;
+  if (!(await deps.store.writeTransition(logger, next))) {
+    // Another writer won (the Logger moved: nothing to do), or a write from another region collided with
+    // ours and neither landed (the Logger is unchanged: look again).
+    const current = await deps.store.get(logger);
+    return current && current.revision === logger.revision && current.deadline === logger.deadline
+      ? 'retry'
+      : 'skipped';
+  }
+  return notice ? { before: logger, written: next, notice } : 'skipped';
+}
+
+/**
+ * Step two: the look at the twin (shared/listener/blind-customer.ts; `readAfter` is the twin read after
+ * the write of step one), then the outbox published. An alarm counts as raised only once delivered on
+ * every channel; otherwise the next sweep retries what is missing.
+ */
+export async function finishLogger(
+  deps: ListenerDeps,
+  settled: Settled,
+  now: number,
+  readAfter?: TwinRead,
+): Promise<Outcome> {
+  const { before, written, notice } = settled;
+  const looked = await lookAtTwin(deps, written, now, readAfter);
+  if (notice && written.held && !before.held) {
+    await recordHeldLook(deps, written, looked);
+    return 'held';
+  }
+  if (!(await publishOutbox(deps, looked))) return 'failed';
+  if (notice?.kind !== 'LOGGER_SILENT' || notice.reminder) return 'published';
+  return before.held ? 'released' : 'raised';
+}
+
+/**
+ * Held pages are not published now, so nothing else writes the look at the twin: write it (best effort —
+ * if this loses, the held alarm still awaits its twin and is looked at again when the hold ends).
+ */
+async function recordHeldLook(deps: ListenerDeps, written: Logger, looked: Logger): Promise<void> {
+  if (looked === written || looked.revision !== written.revision) return;
+  await deps.store.writeTransition(written, { ...looked, revision: written.revision + 1 });
+}
