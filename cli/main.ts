@@ -15,7 +15,6 @@ import { registerLoggerCommands } from './commands/logger.js';
 import { registerStatusCommands } from './commands/status.js';
 import { registerSweepCommand } from './commands/sweep.js';
 import { EXIT, explain } from './errors.js';
-import { runLocal } from './local/mode.js';
 import { UsageError } from './target.js';
 
 /** Commander's own complaints (unknown option, missing argument) are printed by the catch below. */
@@ -64,6 +63,8 @@ program
     if (!Number.isInteger(port) || port < 1 || port > 65535)
       throw new UsageError(`--port "${opts.port}" is not a port`, 'use a whole number from 1 to 65535');
     const sweepEveryMs = durationArg('--sweep-every', String(opts.sweepEvery));
+    // Local mode's server, DynamoDB Local and handlers load for `local` alone (cli/launch/bundle-cache.js).
+    const { runLocal } = await import('./local/mode.js');
     await runLocal({
       port,
       sweepEveryMs,
