@@ -2,7 +2,7 @@
  * Benchmarks against a real DynamoDB Local (started here): DynamoDB requests and latency per heartbeat,
  * and what a sweep reads as the fleet grows while the overdue count stays fixed (and the reverse).
  * Prints figures; asserts nothing. Run: `npm run bench`; the fleet-scale figures (1k/10k/100k Loggers,
- * minutes): `npm run bench -- --scale` (bench/scale.ts).
+ * minutes): `npm run bench -- --scale` (bench/scale.ts); the heartbeat ingest figures alone: `--ingest`.
  */
 import { randomUUID } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -119,6 +119,11 @@ async function benchSweep(
   return `| ${fleet} | ${overdue} | ${report.due} | ${report.raised} | ${requests.count} | ${ms.toFixed(0)} ms |`;
 }
 
+if (process.argv.includes('--ingest')) {
+  const { runIngestBench } = await import('./scale.js');
+  await runIngestBench();
+  process.exit(0);
+}
 if (process.argv.includes('--scale')) {
   const { runScaleBench } = await import('./scale.js');
   await runScaleBench();

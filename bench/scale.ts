@@ -8,11 +8,15 @@
  */
 import { execFile, fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { type DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import {
+  ConditionalCheckFailedException,
+  type DynamoDBClient,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
 import {
   BatchWriteCommand,
   type BatchWriteCommandOutput,
@@ -20,12 +24,18 @@ import {
   PutCommand,
   paginateScan,
 } from '@aws-sdk/lib-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
 import { ensureTable, startDynamoLocal } from '../cli/local/dynamo-local.js';
 import { LOCAL_FILE } from '../cli/local/target-file.js';
-import { type CallLimits, dynamoClient } from '../shared/adapters/aws-clients.js';
+import { ADMIN_LIMITS, type CallLimits, dynamoClient } from '../shared/adapters/aws-clients.js';
 import { DynamoFleet } from '../shared/adapters/dynamo/dynamo-fleet.js';
 import { addToFleetCount, countFleetIndex } from '../shared/adapters/dynamo/dynamo-fleet-counter.js';
-import { LOGGER_SK, loggerFromItem, loggerItem } from '../shared/adapters/dynamo/dynamo-items.js';
+import {
+  LOGGER_SK,
+  loggerFromItem,
+  loggerItem,
+  phoneHomeUpdate,
+} from '../shared/adapters/dynamo/dynamo-items.js';
 import { DynamoLoggerStore } from '../shared/adapters/dynamo/dynamo-logger-store.js';
 import { type Logger, type LoggerId, newLogger } from '../shared/domain/logger.js';
 import type { Notification } from '../shared/domain/notification.js';
@@ -207,7 +217,7 @@ async function timeStatusCli(
       }),
     );
     const bin = resolve(import.meta.dirname, '../cli/bin.js');
-    // Node and tsx start-up alone, for reference: `listener --help`.
+    // The CLI's start-up alone, for reference: `listener --help` (cli/bin.js: a cached bundle, docs/cli-startup.md).
     const run = (cliArgs: string[]) =>
       timed(
         () =>
@@ -217,6 +227,7 @@ async function timeStatusCli(
             ),
           ),
       );
+    await run(['--help']); // the first start after a source changed builds the bundle: not timed
     const startup = await run(['--help']);
     const status = await run(['status', '--dir', dir]);
     return { ms: status.ms, startupMs: startup.ms, firstLine: status.value.split('\n')[0] ?? '' };
@@ -299,7 +310,7 @@ export async function runScaleBench(): Promise<void> {
     }
     if (RUN.has('ingest')) {
       progress('ingest ratio');
-      await ingestRatio(client, dynamo.endpoint);
+      await ingestRatio(client, dynamo.endpoint, dynamo.pid);
     }
   } finally {
     await dynamo.stop();
@@ -393,8 +404,37 @@ async function massOverdue(
   );
 }
 
-/** Heartbeats through the full local HTTP stack ÷ raw conditional UpdateItems, alternating rounds. */
-export async function ingestRatio(client: DynamoDBClient, endpoint: string): Promise<void> {
+/** CPU time (µs, user + system) process `pid` has used, from /proc (DynamoDB Local's JVM); 0 elsewhere. */
+function processCpuMicros(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    // utime and stime (fields 14 and 15 of proc(5)) in clock ticks, 100 per second on Linux.
+    return (Number(fields[11]) + Number(fields[12])) * 10_000;
+  } catch {
+    return 0;
+  }
+}
+
+/** This process's CPU time (µs) used while `body` ran, and the time it took. */
+async function cpuTimed<T>(body: () => Promise<T>, pid?: number) {
+  const cpu = process.cpuUsage();
+  const other = processCpuMicros(pid);
+  const run = await timed(body);
+  const used = process.cpuUsage(cpu);
+  return { ...run, cpuMicros: used.user + used.system, otherCpuMicros: processCpuMicros(pid) - other };
+}
+
+const INGEST_ROUNDS = Number(process.env.BENCH_INGEST_ROUNDS ?? 6);
+const INGEST_PER_ROUND = Number(process.env.BENCH_INGEST_PER_ROUND ?? 2000);
+
+/**
+ * Heartbeats through the full local HTTP stack ÷ raw conditional UpdateItems, alternating rounds; and what
+ * each costs in CPU per request: the Listener's process, the load generator (this process) and DynamoDB
+ * Local's JVM (`javaPid`). The raw baseline sends the very UpdateItem the Listener's fast path sends
+ * (phoneHomeUpdate: same expression, condition and returned attributes) through a client with the same
+ * limits, so the ratio prices the stack, not a cheaper write.
+ */
+export async function ingestRatio(client: DynamoDBClient, endpoint: string, javaPid?: number): Promise<void> {
   const table = `ingest-${randomUUID()}`;
   await ensureTable(client, table);
   const doc = DynamoDBDocumentClient.from(client);
@@ -430,9 +470,9 @@ export async function ingestRatio(client: DynamoDBClient, endpoint: string): Pro
       child.once('exit', (code) => fail(new Error(`the ingest server exited (${code})`)));
     });
   const port = await fromServer<number>('port');
-  const handlerRequests = async () => {
+  const serverCount = async () => {
     child.send('count');
-    return fromServer<number>('requests');
+    return fromServer<{ requests: number; cpuMicros: number }>('count');
   };
   const agent = new Agent({ keepAlive: true, maxSockets: 16 });
   const post = (token: string) =>
@@ -454,8 +494,17 @@ export async function ingestRatio(client: DynamoDBClient, endpoint: string): Pro
       req.on('error', fail);
       req.end();
     });
-  const raw = (i: number) =>
-    client.send(
+  // The raw client: the limits ingest-server.ts gives the Listener's client (the CLI's, ADMIN_LIMITS): the
+  // request path's 2.5 s deadline fails calls on a machine at load 18 (a run of 28 Nov 04:03 died so), and
+  // the limits change nothing in what a call costs when it succeeds.
+  const rawClient = dynamoClient(
+    { endpoint, region: 'local', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } },
+    ADMIN_LIMITS,
+  );
+  // BENCH_INGEST_BASELINE=minimal: the baseline of the runs before 28 Nov 04:00 — a 3-attribute SET
+  // returning nothing, cheaper for DynamoDB than the write a heartbeat needs (kept to compare with them).
+  const minimal = async (i: number) => {
+    await rawClient.send(
       new UpdateItemCommand({
         TableName: table,
         Key: { pk: { S: `LOGGER#${idOf(i).customer}/${idOf(i).side}` }, sk: { S: LOGGER_SK } },
@@ -471,46 +520,113 @@ export async function ingestRatio(client: DynamoDBClient, endpoint: string): Pro
         },
       }),
     );
-  const perRound = 2000;
+  };
+  const same = async (i: number) => {
+    const update = phoneHomeUpdate(
+      table,
+      idOf(i),
+      { tokenHash: hashToken(tokens[i] ?? '') },
+      Date.now(),
+      {},
+      {
+        heardBy: 'BENCH',
+      },
+    );
+    const Key = marshall(update.Key);
+    try {
+      const { Attributes } = await rawClient.send(
+        new UpdateItemCommand({
+          ...update,
+          Key,
+          ExpressionAttributeValues: marshall(update.ExpressionAttributeValues),
+        }),
+      );
+      if (!Attributes) throw new Error('the raw update returned no Logger');
+    } catch (error) {
+      // At ARRIVALS_CAP the Listener trims the arrival history in a second write (its state machine's
+      // path); the baseline does too, so long runs stay comparable.
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      await rawClient.send(
+        new UpdateItemCommand({ TableName: table, Key, UpdateExpression: 'REMOVE arrivals' }),
+      );
+    }
+  };
+  const perRound = INGEST_PER_ROUND;
   const inFlight = 16;
-  const rounds: { http: number; raw: number }[] = [];
+  type Phase = { perSecond: number; cpuUs: number; serverCpuUs: number; dynamoCpuUs: number };
+  const rounds: { http: Phase; raw: Phase }[] = [];
   const perHeartbeats: number[] = [];
   let failures = 0;
+  const raw = process.env.BENCH_INGEST_BASELINE === 'minimal' ? minimal : same;
   try {
-    await handlerRequests();
-    for (let round = 0; round < 6; round++) {
-      const http = await timed(() =>
-        pool(perRound, inFlight, async (k) => {
-          if ((await post(tokens[k % loggers] ?? '')) !== 200) failures++;
-        }),
+    // A warm-up of both paths first, not counted: JIT and lazily loaded modules (the Listener's first
+    // round used to run at a third of the others' speed, 0.24-0.58 of raw).
+    await pool(perRound / 2, inFlight, async (k) => {
+      await post(tokens[k % loggers] ?? '');
+    });
+    await pool(perRound / 2, inFlight, (k) => raw(k % loggers));
+    await serverCount();
+    for (let round = 0; round < INGEST_ROUNDS; round++) {
+      const http = await cpuTimed(
+        () =>
+          pool(perRound, inFlight, async (k) => {
+            if ((await post(tokens[k % loggers] ?? '')) !== 200) failures++;
+          }),
+        javaPid,
       );
-      const perHeartbeat = (await handlerRequests()) / perRound;
-      perHeartbeats.push(perHeartbeat);
-      const direct = await timed(() =>
-        pool(perRound, inFlight, async (k) => {
-          await raw(k % loggers);
-        }),
+      const server = await serverCount();
+      perHeartbeats.push(server.requests / perRound);
+      const direct = await cpuTimed(() => pool(perRound, inFlight, (k) => raw(k % loggers)), javaPid);
+      const phase = (run: typeof http, serverCpu: number): Phase => ({
+        perSecond: perRound / (run.ms / 1000),
+        cpuUs: run.cpuMicros / perRound,
+        serverCpuUs: serverCpu / perRound,
+        dynamoCpuUs: run.otherCpuMicros / perRound,
+      });
+      rounds.push({ http: phase(http, server.cpuMicros), raw: phase(direct, 0) });
+      const r = rounds.at(-1);
+      console.error(
+        `ingest round ${round + 1}: ratio ${((r?.http.perSecond ?? 0) / (r?.raw.perSecond ?? 1)).toFixed(2)}, server ${r?.http.serverCpuUs.toFixed(0)} µs CPU per heartbeat, ${(server.requests / perRound).toFixed(3)} DynamoDB requests per heartbeat`,
       );
-      rounds.push({ http: perRound / (http.ms / 1000), raw: perRound / (direct.ms / 1000) });
-      console.error(`ingest round ${round + 1}: ${perHeartbeat.toFixed(3)} DynamoDB requests per heartbeat`);
     }
   } finally {
     agent.destroy();
+    rawClient.destroy();
     const exited = new Promise((done) => child.once('exit', done));
     child.send('stop');
     await exited;
   }
-  const ratios = rounds.map((r) => r.http / r.raw);
-  const median = [...ratios].sort((a, b) => a - b)[Math.floor(ratios.length / 2)] ?? 0;
+  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
+  const ratios = rounds.map((r) => r.http.perSecond / r.raw.perSecond);
   console.log(
     `## Heartbeat ingest: full local HTTP stack ÷ raw conditional UpdateItem (${perRound} per round, ${inFlight} in flight, alternating)\n`,
   );
-  console.log('| round | HTTP heartbeats/s | raw UpdateItem/s | ratio |');
-  console.log('| ---: | ---: | ---: | ---: |');
-  for (const [i, r] of rounds.entries()) {
-    console.log(`| ${i + 1} | ${r.http.toFixed(0)} | ${r.raw.toFixed(0)} | ${(r.http / r.raw).toFixed(2)} |`);
+  console.log(
+    '| round | HTTP heartbeats/s | raw UpdateItem/s | ratio | Listener process CPU µs/heartbeat | load generator CPU µs/heartbeat | raw client CPU µs/update | DynamoDB Local CPU µs (HTTP / raw) |',
+  );
+  console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const [i, { http, raw: r }] of rounds.entries()) {
+    console.log(
+      `| ${i + 1} | ${http.perSecond.toFixed(0)} | ${r.perSecond.toFixed(0)} | ${(http.perSecond / r.perSecond).toFixed(2)} | ${http.serverCpuUs.toFixed(0)} | ${http.cpuUs.toFixed(0)} | ${r.cpuUs.toFixed(0)} | ${http.dynamoCpuUs.toFixed(0)} / ${r.dynamoCpuUs.toFixed(0)} |`,
+    );
   }
   console.log(
-    `\nmedian ratio: ${median.toFixed(2)} (min ${Math.min(...ratios).toFixed(2)}, max ${Math.max(...ratios).toFixed(2)}); non-200 answers: ${failures}; DynamoDB requests per heartbeat: ${Math.max(...perHeartbeats).toFixed(3)} (the most of any round)\n`,
+    `\nmedian ratio: ${median(ratios).toFixed(2)} (min ${Math.min(...ratios).toFixed(2)}, max ${Math.max(...ratios).toFixed(2)}); median Listener CPU per heartbeat: ${median(rounds.map((r) => r.http.serverCpuUs)).toFixed(0)} µs; raw client CPU per update: ${median(rounds.map((r) => r.raw.cpuUs)).toFixed(0)} µs; non-200 answers: ${failures}; DynamoDB requests per heartbeat: ${Math.max(...perHeartbeats).toFixed(3)} (the most of any round); load average ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}\n`,
   );
+}
+
+/** `npm run bench -- --ingest`: the ingest figures alone (a few minutes), on their own DynamoDB Local. */
+export async function runIngestBench(): Promise<void> {
+  const dynamo = await startDynamoLocal();
+  try {
+    const client = dynamoClient(
+      { endpoint: dynamo.endpoint, region: 'local', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } },
+      BENCH_LIMITS,
+    );
+    await ingestRatio(client, dynamo.endpoint, dynamo.pid);
+  } finally {
+    await dynamo.stop();
+  }
 }

@@ -1,11 +1,10 @@
 /**
  * `listener bridge run --config <file>` and `listener bridge status --config <file>`.
- * The lead wires {@link registerBridgeCommands} into the `listener` CLI (cli/main.ts).
+ * The lead wires {@link registerBridgeCommands} into the `listener` CLI (cli/main.ts). The bridge itself
+ * (serialport, zod) loads when a command runs, not when the CLI starts (cli/launch/bundle-cache.js).
  */
 import type { Command } from 'commander';
-import { startBridge } from './bridge.js';
-import { BridgeConfigError, type BridgeConfigOverrides, loadBridgeConfig } from './config.js';
-import { formatStatus, isStale, readStatus } from './status/status.js';
+import type { BridgeConfig, BridgeConfigOverrides } from './config.js';
 
 export function registerBridgeCommands(program: Command): Command {
   const bridge = program
@@ -33,6 +32,7 @@ export function registerBridgeCommands(program: Command): Command {
         ...(options.backupApiUrl ? { backupApiUrl: options.backupApiUrl } : {}),
       });
       if (!config) return;
+      const { startBridge } = await import('./bridge.js');
       const handle = await startBridge(config);
       let stopping = false;
       const stop = (signal: string): void => {
@@ -57,6 +57,7 @@ export function registerBridgeCommands(program: Command): Command {
     .action(async (options: { config: string; json?: boolean }) => {
       const config = await loadOrExit(options.config);
       if (!config) return;
+      const { formatStatus, isStale, readStatus } = await import('./status/status.js');
       const status = await readStatus(config.stateDir);
       if (!status) {
         process.stderr.write(
@@ -78,7 +79,8 @@ export function registerBridgeCommands(program: Command): Command {
 async function loadOrExit(
   file: string,
   overrides: BridgeConfigOverrides = {},
-): Promise<Awaited<ReturnType<typeof loadBridgeConfig>> | undefined> {
+): Promise<BridgeConfig | undefined> {
+  const { BridgeConfigError, loadBridgeConfig } = await import('./config.js');
   try {
     return await loadBridgeConfig(file, overrides);
   } catch (error) {

@@ -29,3 +29,37 @@ export class Timers {
     this.pending.clear();
   }
 }
+
+/**
+ * A pass run by a timer, for a part whose work is one repeated pass (a poll, a drain): never two passes at
+ * once, one scheduled run at a time, and `stop` cancels the next run and waits for the pass under way.
+ */
+export class Loop {
+  private readonly timers = new Timers();
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+
+  constructor(private readonly pass: () => Promise<void>) {}
+
+  /** Runs a pass after `ms`, replacing the run already scheduled. */
+  runIn(ms: number): void {
+    this.timers.cancel(this.timer);
+    this.timer = this.timers.later(ms, () => {
+      this.timer = undefined;
+      void this.runNow();
+    });
+  }
+
+  /** Runs a pass now, or joins the one under way. */
+  runNow(): Promise<void> {
+    this.running ??= this.pass().finally(() => {
+      this.running = undefined;
+    });
+    return this.running;
+  }
+
+  async stop(): Promise<void> {
+    this.timers.stop();
+    await this.running;
+  }
+}

@@ -92,6 +92,25 @@ export function durationArg(flag: string, text: string): number {
   }
 }
 
+/**
+ * A whole-number flag (`--limit 50`) within `min`..`max`; anything else (a fraction, a sign, `1e3`, out of
+ * range) is a usage error naming the flag, its range and an example.
+ */
+export function wholeNumberFlag(
+  flag: string,
+  text: string,
+  range: { readonly min: number; readonly max: number; readonly example: number },
+): number {
+  const value = /^\d+$/.test(text.trim()) ? Number(text) : Number.NaN;
+  if (!(value >= range.min && value <= range.max)) {
+    throw new UsageError(
+      `${flag} "${text}" is not a whole number from ${range.min} to ${range.max}`,
+      `e.g. ${flag} ${range.example}`,
+    );
+  }
+  return value;
+}
+
 export function iso(ms: number | undefined): string | null {
   return ms === undefined ? null : new Date(ms).toISOString();
 }

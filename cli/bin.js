@@ -1,6 +1,9 @@
 #!/usr/bin/env node
-// `npx listener …` and `npm start`: runs the TypeScript CLI through tsx, so no build step is needed.
-import { register } from 'tsx/esm/api';
+// `npx listener …` and `npm start`: runs the TypeScript CLI from a cached esbuild bundle that is rebuilt
+// whenever a source changed, or through tsx if it cannot be built — no build step to remember
+// (cli/launch/bundle-cache.js, docs/cli-startup.md).
+import { fileURLToPath } from 'node:url';
+import { runCli } from './launch/bundle-cache.js';
 
 // The AWS SDK warns on every start under Node 20 that its 2027 releases will need Node 22; that is for
 // whoever upgrades dependencies (see package.json engines), not for someone running the CLI.
@@ -15,5 +18,4 @@ process.emitWarning = (warning, ...rest) => {
   emitWarning(warning, ...rest);
 };
 
-register();
-await import('./main.ts');
+await runCli({ root: fileURLToPath(new URL('..', import.meta.url)) });

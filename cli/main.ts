@@ -5,7 +5,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { registerBridgeCommands } from '../bridge/cli.js';
-import { durationArg } from './args.js';
+import { durationArg, wholeNumberFlag } from './args.js';
 import { registerAlarmCommands } from './commands/alarm.js';
 import { registerBridgeAdmin } from './commands/bridge-admin.js';
 import { registerConsoleCommand } from './commands/console.js';
@@ -15,7 +15,6 @@ import { registerLoggerCommands } from './commands/logger.js';
 import { registerStatusCommands } from './commands/status.js';
 import { registerSweepCommand } from './commands/sweep.js';
 import { EXIT, explain } from './errors.js';
-import { runLocal } from './local/mode.js';
 import { UsageError } from './target.js';
 
 /** Commander's own complaints (unknown option, missing argument) are printed by the catch below. */
@@ -60,10 +59,10 @@ program
     '\nExamples:\n  listener local --port 3000 --sweep-every 10s --in-memory\n  listener local --pair-with .listener --listener-name GEOCSCLNRB --port 3001 --dir .listener-b\n',
   )
   .action(async (opts: Record<string, string | boolean | undefined>) => {
-    const port = Number(opts.port);
-    if (!Number.isInteger(port) || port < 1 || port > 65535)
-      throw new UsageError(`--port "${opts.port}" is not a port`, 'use a whole number from 1 to 65535');
+    const port = wholeNumberFlag('--port', String(opts.port), { min: 1, max: 65535, example: 3000 });
     const sweepEveryMs = durationArg('--sweep-every', String(opts.sweepEvery));
+    // Local mode's server, DynamoDB Local and handlers load for `local` alone (cli/launch/bundle-cache.js).
+    const { runLocal } = await import('./local/mode.js');
     await runLocal({
       port,
       sweepEveryMs,

@@ -1,64 +1,15 @@
 /**
  * Which Listener a CLI command talks to: the running local one (default, found through
  * `.listener/local.json`), a deployed stage (`--stage`, resolved from the stack's outputs), or an explicit
- * table (`--table/--region`, default AWS credential chain).
+ * table (`--table/--region`, default AWS credential chain). Building one (the AWS SDK clients, the
+ * adapters) is in cli/resolve-target.ts, loaded only when a command runs: `--help` need not load the SDK.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import type { PairSide } from '../infra/stages.js';
-import { ADMIN_LIMITS, dynamoClient } from '../shared/adapters/aws-clients.js';
-import { DynamoAuditLog } from '../shared/adapters/dynamo/dynamo-audit-log.js';
-import { DynamoFleet } from '../shared/adapters/dynamo/dynamo-fleet.js';
-import { DynamoLoggerStore } from '../shared/adapters/dynamo/dynamo-logger-store.js';
-import { eventBridgeClient, snsClient } from '../shared/adapters/notify/aws-channels.js';
-import { EventBridgeNotifier } from '../shared/adapters/notify/eventbridge-notifier.js';
-import { FileNotifier } from '../shared/adapters/notify/file-notifier.js';
-import { SnsNotifier } from '../shared/adapters/notify/sns-notifier.js';
-import { listenerPairOf } from '../shared/domain/doctor.js';
-import { parseDuration } from '../shared/domain/duration.js';
-import { DEFAULT_EVENT_RETENTION_MS } from '../shared/domain/event.js';
-import type { AuditLog, Fleet, LoggerStore, NotificationChannel } from '../shared/ports.js';
-import { UnreachableError, UsageError } from './errors.js';
-import { localClient } from './local/dynamo-local.js';
-import { LOCAL_FILE, type LocalTarget } from './local/target-file.js';
-
-export interface TargetOptions {
-  readonly dir?: string;
-  readonly stage?: string;
-  readonly table?: string;
-  readonly region?: string;
-  /** Which Listener of a pair stage: `a` (default) or `b`. */
-  readonly side?: string;
-}
-
-export interface Target {
-  readonly store: LoggerStore;
-  /** The fleet as a whole: counts, the status view, bulk import/export. */
-  readonly fleet: Fleet;
-  /** The audit record operators' actions are written to (shared/listener/admin.ts). */
-  readonly audit: AuditLog;
-  /** Where heartbeats go (for the curl example); unknown for a bare `--table`. */
-  readonly apiUrl?: string;
-  /** For messages: "local Listener at …", "stage dev", "table X in eu-west-1". */
-  readonly description: string;
-  /** Where the target's notifications go, and the Listener name they carry (absent for a bare `--table`). */
-  readonly publishing?: {
-    readonly channels: readonly NotificationChannel[];
-    readonly listenerName: string;
-  };
-  /** The target's reminder period while DOWN (absent = off, or unknown for a bare --table). */
-  readonly renotifyEveryMs?: number;
-  /** The valid Phone Home pairs of a stage (infra/stages.ts); absent = not configured here. */
-  readonly phoneHomePairs?: readonly { readonly phone: string; readonly listener: string }[];
-  /** The Listener pair this target is one of (a pair stage, or a local Listener with a twin); absent: none. */
-  readonly listenerPair?: { readonly a: string; readonly b: string };
-  /** How often the target's sweeper runs (absent: unknown, assume every minute). */
-  readonly sweepEveryMs?: number;
-  close(): void;
-}
+import type { Target, TargetOptions } from './resolve-target.js';
 
 export { UsageError } from './errors.js';
+/** What a command talks to, and the flags that pick it: built in cli/resolve-target.ts. */
+export type { Target, TargetOptions } from './resolve-target.js';
 
 /** Adds `--stage`, `--table`, `--region`, `--dir` to a command. */
 export function withTarget(command: Command): Command {
@@ -72,131 +23,11 @@ export function withTarget(command: Command): Command {
 
 /** Runs `body` against the resolved target, and closes the target's clients whatever happens. */
 export async function onTarget<T>(opts: TargetOptions, body: (target: Target) => Promise<T>): Promise<T> {
+  const { resolveTarget } = await import('./resolve-target.js');
   const target = await resolveTarget(opts);
   try {
     return await body(target);
   } finally {
     target.close();
-  }
-}
-
-export async function resolveTarget(options: TargetOptions): Promise<Target> {
-  if (options.stage && options.table) {
-    throw new UsageError('--stage and --table given together', 'pass one of them');
-  }
-  if (options.stage) {
-    const { resolveStage } = await import('./stage-target.js');
-    const { STAGES } = await import('../infra/stages.js');
-    if (!Object.hasOwn(STAGES, options.stage)) {
-      throw new UsageError(
-        `there is no stage "${options.stage}"`,
-        `use one of ${Object.keys(STAGES).join(', ')} (defined in infra/stages.ts)`,
-      );
-    }
-    const side = pairSide(options, STAGES[options.stage]?.pair !== undefined);
-    const stage = await resolveStage(options.stage, {
-      ...(options.region ? { region: options.region } : {}),
-      ...(side ? { side } : {}),
-    });
-    const region = stage.region ?? options.region;
-    const clientConfig = region ? { region } : {};
-    const channels = [
-      new EventBridgeNotifier(eventBridgeClient(clientConfig, ADMIN_LIMITS), stage.eventBusName),
-      new SnsNotifier(snsClient(clientConfig, ADMIN_LIMITS), stage.alarmTopicArn),
-    ];
-    const { loadStage } = await import('../infra/stages.js');
-    const config = Object.hasOwn(STAGES, options.stage) ? loadStage(options.stage) : undefined;
-    const renotify =
-      config && config.renotifyEvery !== 'off' ? parseDuration(config.renotifyEvery) : undefined;
-    return {
-      ...awsTarget(
-        stage.tableName,
-        region,
-        describeStage(options.stage, side, stage.listenerName),
-        stage.apiUrl,
-      ),
-      publishing: { channels, listenerName: stage.listenerName ?? options.stage },
-      ...(renotify === undefined ? {} : { renotifyEveryMs: renotify }),
-      ...(config
-        ? { phoneHomePairs: config.phoneHomePairs, sweepEveryMs: parseDuration(config.sweepRate) }
-        : {}),
-      ...(config?.pair
-        ? { listenerPair: { a: config.pair.a.listenerName, b: config.pair.b.listenerName } }
-        : {}),
-    };
-  }
-  if (options.side !== undefined) {
-    throw new UsageError('--side picks a Listener of a pair stage', 'pass it with --stage <pair stage>');
-  }
-  if (options.table) return awsTarget(options.table, options.region, `table ${options.table}`);
-  return localTarget(options.dir ?? '.listener');
-}
-
-/** The side of a pair stage `--side` names (default a); a usage mistake for a stage that is not a pair. */
-function pairSide(options: TargetOptions, isPair: boolean): PairSide | undefined {
-  if (!isPair) {
-    if (options.side === undefined) return undefined;
-    throw new UsageError(`stage ${options.stage} is not a Listener pair`, 'leave out --side');
-  }
-  if (options.side === undefined) return 'a';
-  if (options.side === 'a' || options.side === 'b') return options.side;
-  throw new UsageError(`--side ${options.side} is not a side of a pair`, 'pass --side a or --side b');
-}
-
-function describeStage(stage: string, side: PairSide | undefined, listenerName: string | undefined): string {
-  return side ? `stage ${stage} side ${side} (${listenerName ?? 'Listener'})` : `stage ${stage}`;
-}
-
-function awsTarget(table: string, region: string | undefined, description: string, apiUrl?: string): Target {
-  const client = dynamoClient(region ? { region } : {}, ADMIN_LIMITS);
-  return {
-    store: new DynamoLoggerStore(client, table),
-    fleet: new DynamoFleet(client, table),
-    audit: new DynamoAuditLog(client, table, DEFAULT_EVENT_RETENTION_MS),
-    ...(apiUrl ? { apiUrl } : {}),
-    description,
-    close: () => client.destroy(),
-  };
-}
-
-function localTarget(dir: string): Target {
-  const file = join(resolve(dir), LOCAL_FILE);
-  const start = 'start one with "npm start", or pass --stage <name> or --table <name> for AWS';
-  if (!existsSync(file))
-    throw new UnreachableError(`no local Listener is running (${file} not found)`, start);
-  const local = JSON.parse(readFileSync(file, 'utf8')) as LocalTarget;
-  if (!isRunning(local.pid)) {
-    throw new UnreachableError(
-      `no local Listener is running (${file} is left from pid ${local.pid}, which has stopped)`,
-      start,
-    );
-  }
-  const client = localClient(local.dynamodbEndpoint);
-  return {
-    store: new DynamoLoggerStore(client, local.tableName),
-    fleet: new DynamoFleet(client, local.tableName),
-    audit: new DynamoAuditLog(client, local.tableName, DEFAULT_EVENT_RETENTION_MS),
-    apiUrl: local.apiUrl,
-    description: `local Listener at ${local.apiUrl}`,
-    // The CLI's stdout is its command output (maybe --json): ALARM/CLEARED lines go to stderr.
-    publishing: {
-      channels: [new FileNotifier(local.notificationsFile, (line) => process.stderr.write(`${line}\n`))],
-      listenerName: local.listenerName,
-    },
-    ...(local.renotifyEveryMs === undefined ? {} : { renotifyEveryMs: local.renotifyEveryMs }),
-    ...(local.sweepEveryMs === undefined ? {} : { sweepEveryMs: local.sweepEveryMs }),
-    ...(local.twinListenerName
-      ? { listenerPair: listenerPairOf(local.listenerName, local.twinListenerName) }
-      : {}),
-    close: () => client.destroy(),
-  };
-}
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM'; // alive, someone else's
   }
 }

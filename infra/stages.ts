@@ -44,6 +44,12 @@ function msOrNaN(text: string): number {
 
 const throttleShape = { rateLimit: z.number().int().positive(), burstLimit: z.number().int().positive() };
 const throttleSchema = z.strictObject(throttleShape);
+/** Each Logger route's own limits when a stage gives none. */
+const DEFAULT_ROUTE_THROTTLES = {
+  heartbeat: { rateLimit: 50, burstLimit: 100 },
+  events: { rateLimit: 20, burstLimit: 40 },
+  relay: { rateLimit: 10, burstLimit: 20 },
+};
 
 /**
  * Which notifications a subscriber receives; omitted fields do not filter. Two promises hold whatever the
@@ -232,21 +238,9 @@ const stageSchema = z
         ...throttleShape,
         routes: z
           .strictObject({ heartbeat: throttleSchema, events: throttleSchema, relay: throttleSchema })
-          .default({
-            heartbeat: { rateLimit: 50, burstLimit: 100 },
-            events: { rateLimit: 20, burstLimit: 40 },
-            relay: { rateLimit: 10, burstLimit: 20 },
-          }),
+          .default(DEFAULT_ROUTE_THROTTLES),
       })
-      .default({
-        rateLimit: 50,
-        burstLimit: 100,
-        routes: {
-          heartbeat: { rateLimit: 50, burstLimit: 100 },
-          events: { rateLimit: 20, burstLimit: 40 },
-          relay: { rateLimit: 10, burstLimit: 20 },
-        },
-      }),
+      .default({ rateLimit: 50, burstLimit: 100, routes: DEFAULT_ROUTE_THROTTLES }),
     /**
      * Reserved concurrency of each function Loggers call (heartbeat, events, relay): a flood cannot take
      * the account's whole concurrency. The sweeper always has 1. The account must keep 10 unreserved: a

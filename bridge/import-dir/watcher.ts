@@ -1,7 +1,7 @@
 /** The import directory's loop: polls it every `pollEvery` (a poll never throws; the next one follows it). */
 import type { Log } from '../log.js';
 import type { Spool } from '../spool/spool.js';
-import { Timers } from '../timers.js';
+import { Loop } from '../timers.js';
 import { ImportDirectory, type ImportStats } from './import-dir.js';
 
 export interface ImportWatcherOptions {
@@ -16,7 +16,10 @@ export interface ImportWatcherOptions {
 export class ImportWatcher {
   readonly directory: ImportDirectory;
   readonly path: string;
-  private readonly timers = new Timers();
+  /** A poll, then the next one `pollEvery` after it ends (whether it went well or not). */
+  private readonly loop = new Loop(() =>
+    this.directory.poll().finally(() => this.loop.runIn(this.o.pollEveryMs)),
+  );
 
   constructor(private readonly o: ImportWatcherOptions) {
     const { path, spool, log, onRecord, now } = o;
@@ -31,14 +34,11 @@ export class ImportWatcher {
   /** Creates `done/` and `rejected/`, then polls at once and every `pollEvery` after. */
   async start(): Promise<void> {
     await this.directory.init();
-    this.poll();
+    void this.loop.runNow();
   }
 
-  async stop(): Promise<void> {
-    this.timers.stop();
-  }
-
-  private poll(): void {
-    void this.directory.poll().finally(() => this.timers.later(this.o.pollEveryMs, () => this.poll()));
+  /** No poll after this; waits for the one under way. */
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 }

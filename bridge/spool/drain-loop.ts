@@ -3,7 +3,7 @@
  * one call's records into one batch), or when the relay's backoff is over. Never two drains at once.
  */
 import type { Log } from '../log.js';
-import { Timers } from '../timers.js';
+import { Loop } from '../timers.js';
 import { Drainer, type DrainOptions, type RelayStatusInfo } from './drain.js';
 
 export interface DrainLoopOptions extends DrainOptions {
@@ -18,9 +18,7 @@ export interface DrainLoopOptions extends DrainOptions {
 
 export class DrainLoop {
   private readonly drainer: Drainer;
-  private readonly timers = new Timers();
-  private timer: NodeJS.Timeout | undefined;
-  private draining: Promise<void> | undefined;
+  private readonly loop = new Loop(() => this.drainOnce());
 
   constructor(private readonly o: DrainLoopOptions) {
     this.drainer = new Drainer(o);
@@ -31,27 +29,24 @@ export class DrainLoop {
   }
 
   start(): void {
-    this.schedule(this.o.spool.depth > 0 ? 0 : this.o.everyMs);
+    this.loop.runIn(this.o.spool.depth > 0 ? 0 : this.o.everyMs);
   }
 
   /** New records: drain soon, unless the relay asked us to back off. */
   kick(): void {
     const next = this.drainer.info.nextAttemptAt;
     if (next !== undefined && next > this.o.now()) return;
-    this.schedule(this.o.debounceMs);
+    this.loop.runIn(this.o.debounceMs);
   }
 
   /** Runs a drain now, or joins the one under way. */
   drainNow(): Promise<void> {
-    this.draining ??= this.drainOnce().finally(() => {
-      this.draining = undefined;
-    });
-    return this.draining;
+    return this.loop.runNow();
   }
 
-  async stop(): Promise<void> {
-    this.timers.stop();
-    await this.draining;
+  /** No drain after this; waits for the one under way. */
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   private async drainOnce(): Promise<void> {
@@ -66,18 +61,10 @@ export class DrainLoop {
         );
         this.o.onRelayed();
       }
-      this.schedule(result.retryInMs ?? this.o.everyMs);
+      this.loop.runIn(result.retryInMs ?? this.o.everyMs);
     } catch (error) {
       log('error', 'relay', `drain failed: ${(error as Error).message}`);
-      this.schedule(this.o.everyMs);
+      this.loop.runIn(this.o.everyMs);
     }
-  }
-
-  private schedule(ms: number): void {
-    this.timers.cancel(this.timer);
-    this.timer = this.timers.later(ms, () => {
-      this.timer = undefined;
-      void this.drainNow();
-    });
   }
 }

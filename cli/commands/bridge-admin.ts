@@ -3,14 +3,18 @@
  * Logger. (`bridge run` and `bridge status` run on the bridge host: bridge/cli.ts.)
  */
 import type { Command } from 'commander';
-import { z } from 'zod';
+import { z } from 'zod/mini';
 import { customerSchema } from '../../shared/domain/logger.js';
 import { registerBridge } from '../../shared/listener/register.js';
 import { durationArg } from '../args.js';
 import { CliError } from '../errors.js';
 import { onTarget, type TargetOptions, UsageError, withTarget } from '../target.js';
 
-const siteSchema = z.pipe(customerSchema, z.string().max(56, 'a site name is at most 56 characters'));
+// zod/mini, as the domain's schemas: the CLI's start-up loads one zod, not both.
+const siteSchema = z.pipe(
+  customerSchema,
+  z.string().check(z.maxLength(56, 'a site name is at most 56 characters')),
+);
 
 export function registerBridgeAdmin(bridge: Command): void {
   withTarget(

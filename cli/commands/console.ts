@@ -6,10 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { DynamoConsoleKeys } from '../../shared/adapters/dynamo/dynamo-console-items.js';
-import { signInLink } from '../../shared/console/auth/links.js';
 import { UnreachableError, UsageError } from '../errors.js';
-import { localClient } from '../local/dynamo-local.js';
 import { LOCAL_FILE, type LocalTarget } from '../local/target-file.js';
 
 /** Exit code when the Listener cannot be reached. */
@@ -44,6 +41,12 @@ export function registerConsoleCommand(program: Command): void {
       const healthy = await fetch(`${local.apiUrl}/v1/health`, { signal: AbortSignal.timeout(5_000) })
         .then((res) => res.ok)
         .catch(() => false);
+      // Loaded when the command runs, not when the CLI starts (cli/launch/bundle-cache.js).
+      const [{ localClient }, { DynamoConsoleKeys }, { signInLink }] = await Promise.all([
+        import('../local/dynamo-local.js'),
+        import('../../shared/adapters/dynamo/dynamo-console-items.js'),
+        import('../../shared/console/auth/links.js'),
+      ]);
       const client = localClient(local.dynamodbEndpoint);
       try {
         const key = healthy ? await new DynamoConsoleKeys(client, local.tableName).key(true) : undefined;

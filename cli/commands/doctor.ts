@@ -4,8 +4,6 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { z } from 'zod';
-import { EXAMPLE_PHONE_HOME_PAIRS } from '../../infra/stages.js';
 import {
   checkBridges,
   checkFleetCounter,
@@ -23,9 +21,7 @@ import { colourWanted, loggerArg, palette } from '../args.js';
 import { notRegistered } from '../errors.js';
 import { onTarget, type TargetOptions, UsageError, withTarget } from '../target.js';
 
-const pairsFile = z.array(z.strictObject({ phone: z.string().min(3), listener: z.string().min(1) })).min(1);
-
-function readPairs(path: string): PhoneHomePair[] {
+async function readPairs(path: string): Promise<PhoneHomePair[]> {
   let data: unknown;
   try {
     data = JSON.parse(readFileSync(path, 'utf8'));
@@ -35,6 +31,9 @@ function readPairs(path: string): PhoneHomePair[] {
       'give a JSON file like [{"phone":"9,19191234567","listener":"GEOCSCLNRA"}]',
     );
   }
+  // zod (with its English messages) loads for --pairs alone, not at the CLI's start-up.
+  const { z } = await import('zod');
+  const pairsFile = z.array(z.strictObject({ phone: z.string().min(3), listener: z.string().min(1) })).min(1);
   const parsed = pairsFile.safeParse(data);
   if (!parsed.success) {
     throw new UsageError(
@@ -98,11 +97,15 @@ export function registerDoctorCommand(program: Command): void {
         );
       }
       const id = loggerText === undefined ? undefined : loggerArg(loggerText);
-      const overridePairs = opts.pairs ? readPairs(opts.pairs) : undefined;
+      const overridePairs = opts.pairs ? await readPairs(opts.pairs) : undefined;
       const overrideListenerPair = opts.listenerPair ? readListenerPair(opts.listenerPair) : undefined;
       await onTarget(opts, async (target) => {
         const now = Date.now();
-        const pairs = overridePairs ?? target.phoneHomePairs ?? EXAMPLE_PHONE_HOME_PAIRS;
+        // infra/stages.ts (and the zod it validates with) loads only when it is needed, not at start-up.
+        const pairs =
+          overridePairs ??
+          target.phoneHomePairs ??
+          (await import('../../infra/stages.js')).EXAMPLE_PHONE_HOME_PAIRS;
         const listenerPair = overrideListenerPair ?? target.listenerPair;
         let findings: Finding[];
         let checked: string[];

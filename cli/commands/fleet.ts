@@ -6,6 +6,7 @@ import { closeSync, fchmodSync, fstatSync, openSync, readFileSync, writeSync } f
 import type { Command } from 'commander';
 import { formatLoggerId } from '../../shared/domain/logger.js';
 import { applyImport, ImportInterruptedError, planImport } from '../../shared/listener/fleet-import.js';
+import { wholeNumberFlag } from '../args.js';
 import { FailedError } from '../errors.js';
 import { progressBar } from '../progress.js';
 import { onTarget, type TargetOptions, UsageError, withTarget } from '../target.js';
@@ -38,13 +39,11 @@ export function registerFleetCommands(logger: Command): void {
           '  listener logger export --stage prod > fleet.csv && listener logger import fleet.csv --stage dev --dry-run\n',
       ),
   ).action(async (file: string, opts: ImportOpts) => {
-    const concurrency = Number(opts.concurrency);
-    if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) {
-      throw new UsageError(
-        `--concurrency "${opts.concurrency}" is not a usable number`,
-        'use a whole number from 1 to 64',
-      );
-    }
+    const concurrency = wholeNumberFlag('--concurrency', opts.concurrency, {
+      min: 1,
+      max: 64,
+      example: 16,
+    });
     const parsed = parseFleetCsv(readText(file));
     if (parsed.errors.length > 0) {
       for (const { line, reason } of parsed.errors) console.error(`${file}:${line}: ${reason}`);

@@ -14,11 +14,11 @@ import {
 } from '../../shared/domain/logger.js';
 import { timeoutText } from '../../shared/domain/notification.js';
 import { pauseLogger, removeLogger, resumeLogger, rotateToken } from '../../shared/listener/admin.js';
-import { confirm, iso, loggerArg, loggerJson } from '../args.js';
+import { confirm, iso, loggerArg, loggerJson, wholeNumberFlag } from '../args.js';
 import { notRegistered } from '../errors.js';
 import { table, when } from '../format.js';
 import { operator } from '../operator.js';
-import { onTarget, type TargetOptions, UsageError, withTarget } from '../target.js';
+import { onTarget, type TargetOptions, withTarget } from '../target.js';
 
 type Opts = TargetOptions & { json?: boolean; yes?: boolean; events?: string };
 
@@ -34,13 +34,7 @@ export function registerLifecycleCommands(logger: Command): void {
       .addHelpText('after', '\nExample:\n  listener logger show geocust1/A\n'),
   ).action(async (idArg: string, opts: Opts) => {
     const id = loggerArg(idArg);
-    const limit = Number(opts.events);
-    if (!Number.isInteger(limit) || limit < 0 || limit > 100) {
-      throw new UsageError(
-        `--events "${opts.events}" is not a whole number from 0 to 100`,
-        'e.g. --events 10',
-      );
-    }
+    const limit = wholeNumberFlag('--events', String(opts.events), { min: 0, max: 100, example: 10 });
     await onTarget(opts, async (target) => {
       const now = Date.now();
       const found = await target.store.get(id);

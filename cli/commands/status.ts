@@ -13,7 +13,7 @@ import {
 import type { MassSilence } from '../../shared/domain/mass-silence.js';
 import { type CustomerStatus, fleetStatus, type Rollup } from '../../shared/domain/status.js';
 import type { FleetCounts } from '../../shared/ports.js';
-import { colourWanted, durationArg, iso, loggerArg, palette } from '../args.js';
+import { colourWanted, durationArg, iso, loggerArg, palette, wholeNumberFlag } from '../args.js';
 import { notRegistered } from '../errors.js';
 import { table, when } from '../format.js';
 import { onTarget, type Target, type TargetOptions, UsageError, withTarget } from '../target.js';
@@ -167,13 +167,7 @@ export function registerStatusCommands(program: Command): void {
         );
       }
       const sinceMs = durationArg('--since', opts.since);
-      const limit = Number(opts.limit);
-      if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
-        throw new UsageError(
-          `--limit "${opts.limit}" is not a whole number from 1 to 1000`,
-          'e.g. --limit 50',
-        );
-      }
+      const limit = wholeNumberFlag('--limit', opts.limit, { min: 1, max: 1000, example: 50 });
       await onTarget(opts, async (target) => {
         const now = Date.now();
         if (id && !(await target.store.get(id))) throw notRegistered(id);

@@ -80,8 +80,15 @@ export const FUNCTION_SPECS: Readonly<Record<FunctionName, FunctionSpec>> = {
   // PutItem: also the mass-silence record (LISTENER#MASS_SILENCE), replaced whole by a write conditional on
   // its revision, so concurrent sweeps raise and clear a mass silence once. DeleteItem: expired items found
   // in the due index (a pair's MRSC table has no TTL; docs/architecture.md#expiring-items-without-ttl).
+  // BatchGetItem: the twins of a page of new alarms, in one strongly consistent read (shared/listener/sweep.ts).
   sweeper: {
-    table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+    table: [
+      'dynamodb:GetItem',
+      'dynamodb:BatchGetItem',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+      'dynamodb:DeleteItem',
+    ],
     queriesDueIndex: true,
     notifies: true,
     memoryMiB: 512,

@@ -3,7 +3,7 @@
  * configuration plus how people sign in (`CONSOLE_AUTH`: `local` links, or `cognito` with its settings).
  */
 
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { dynamoClient } from '../adapters/aws-clients.js';
 import { DynamoAuditLog } from '../adapters/dynamo/dynamo-audit-log.js';
 import { DynamoConsoleKeys, DynamoUsedLinks } from '../adapters/dynamo/dynamo-console-items.js';
@@ -13,15 +13,27 @@ import { listenerPairOf } from '../domain/doctor.js';
 import { cognitoSignIn } from './auth/cognito.js';
 import type { ConsoleDeps } from './deps.js';
 
-const consoleEnv = z.discriminatedUnion('CONSOLE_AUTH', [
-  z.object({ CONSOLE_AUTH: z.literal('local') }),
-  z.object({
-    CONSOLE_AUTH: z.literal('cognito'),
-    COGNITO_DOMAIN: z.string().min(1, 'is required: the user pool’s managed login domain'),
-    COGNITO_CLIENT_ID: z.string().min(1, 'is required: the console’s app client id'),
-    COGNITO_ISSUER: z.string().startsWith('https://', 'must be the user pool’s issuer URL'),
-  }),
-]);
+// zod/mini (see shared/strict-schema.ts): every schema and check says in words what is wrong, never the value.
+const required = (what: string) => z.string({ error: `is required: ${what}` });
+const consoleEnv = z.discriminatedUnion(
+  'CONSOLE_AUTH',
+  [
+    z.object({ CONSOLE_AUTH: z.literal('local') }),
+    z.object({
+      CONSOLE_AUTH: z.literal('cognito'),
+      COGNITO_DOMAIN: required('the user pool’s managed login domain').check(
+        z.minLength(1, 'is required: the user pool’s managed login domain'),
+      ),
+      COGNITO_CLIENT_ID: required('the console’s app client id').check(
+        z.minLength(1, 'is required: the console’s app client id'),
+      ),
+      COGNITO_ISSUER: required('the user pool’s issuer URL').check(
+        z.startsWith('https://', 'must be the user pool’s issuer URL'),
+      ),
+    }),
+  ],
+  { error: 'must be local or cognito' },
+);
 
 export function createConsoleDeps(env: Record<string, string | undefined> = process.env): ConsoleDeps {
   const config = loadConfig(env);

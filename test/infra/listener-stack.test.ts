@@ -341,10 +341,11 @@ describe('least privilege', () => {
     );
   });
 
-  it('lets the sweeper Query only the due, fleet and state indexes, GetItem/PutItem/UpdateItem/DeleteItem the table (no transactions), publish and put events', () => {
+  it('lets the sweeper Query only the due, fleet and state indexes, GetItem/BatchGetItem/PutItem/UpdateItem/DeleteItem the table (no transactions), publish and put events', () => {
     const statements = statementsOf(dev, 'sweeper');
     expect(actionsOf(statements)).toEqual(
       [
+        'dynamodb:BatchGetItem',
         'dynamodb:DeleteItem',
         'dynamodb:GetItem',
         'dynamodb:PutItem',

@@ -3,23 +3,19 @@
  * whatever the body; only a caller with a valid token hears about its body (400/413/415). A heartbeat stays
  * ONE DynamoDB request when all is well. Real handlers on DynamoDB Local.
  */
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
-import { localClient } from '../../cli/local/dynamo-local.js';
 import { createHandler as createEvents } from '../../functions/events/handler.js';
 import { createHandler as createHeartbeat } from '../../functions/heartbeat/handler.js';
 import { createHandler as createRelay } from '../../functions/relay/handler.js';
-import { DynamoLoggerStore } from '../../shared/adapters/dynamo/dynamo-logger-store.js';
 import { registerBridge, registerLogger } from '../../shared/listener/register.js';
 import { httpEvent, lambdaContext, parsed } from '../support/http.js';
-import { createTestListener, type TestListener } from '../support/listener.js';
+import { countRequests, createTestListener, type TestListener } from '../support/listener.js';
 
 const MINUTE = 60_000;
 let listener: TestListener;
-let client: DynamoDBClient;
 /** DynamoDB requests the handlers sent (by command name). */
-let requests: string[];
+let requests: ReturnType<typeof countRequests>;
 let loggerToken: string;
 let bridgeToken: string;
 let handlers: Record<Route, (event: APIGatewayProxyEventV2) => Promise<ReturnType<typeof parsed>>>;
@@ -39,16 +35,8 @@ beforeEach(async () => {
   bridgeToken = (
     await registerBridge(store, { site: 'acme-dc1', eventTimeoutMs: 30 * MINUTE }, listener.clock.now)
   ).relayToken;
-  client = localClient(inject('dynamoEndpoint'));
-  requests = [];
-  client.middlewareStack.add(
-    (next, context) => (args) => {
-      requests.push(String(context.commandName));
-      return next(args);
-    },
-    { step: 'initialize', name: 'countRequests' },
-  );
-  const runtime = { ...listener.runtime, store: new DynamoLoggerStore(client, listener.tableName) };
+  requests = countRequests(listener);
+  const { runtime } = listener;
   const wrap =
     (handler: (event: APIGatewayProxyEventV2, context: typeof lambdaContext) => Promise<unknown>) =>
     async (event: APIGatewayProxyEventV2) =>
@@ -59,10 +47,7 @@ beforeEach(async () => {
     relay: wrap(createRelay(() => runtime)),
   };
 });
-afterEach(async () => {
-  client.destroy();
-  await listener.dispose();
-});
+afterEach(() => listener.dispose());
 
 const LIMITS: Record<Route, number> = { heartbeat: 16 * 1024, events: 256 * 1024, relay: 256 * 1024 };
 /** What each route says of the body `{"nope": 1}`: the first problem, in the rule's words. */
@@ -151,15 +136,15 @@ describe('the cost of authenticating first', () => {
 
   it('keeps a good heartbeat to ONE DynamoDB request (its conditional write checks the token)', async () => {
     expect((await beat({ intervalMinutes: 720 })).statusCode).toBe(200);
-    expect(requests).toEqual(['UpdateItemCommand']);
+    expect(requests.commands()).toEqual(['UpdateItemCommand']);
   });
 
   it('checks the token with one read before answering a bad heartbeat body', async () => {
     expect((await beat({ intervalMinutes: -5 })).statusCode).toBe(400);
-    expect(requests).toEqual(['GetItemCommand']);
-    requests.length = 0;
+    expect(requests.commands()).toEqual(['GetItemCommand']);
+    requests = countRequests(listener);
     expect((await beat({ intervalMinutes: -5 }, wrongSecret(loggerToken))).statusCode).toBe(401);
-    expect(requests).toEqual(['GetItemCommand']);
+    expect(requests.commands()).toEqual(['GetItemCommand']);
   });
 
   it('answers a missing or malformed token without any DynamoDB request', async () => {
@@ -167,7 +152,7 @@ describe('the cost of authenticating first', () => {
     expect(
       (await handlers.relay(httpEvent({ path: '/v1/relay', token: 'garbage', body: 'x' }))).statusCode,
     ).toBe(401);
-    expect(requests).toEqual([]);
+    expect(requests.commands()).toEqual([]);
   });
 });
 

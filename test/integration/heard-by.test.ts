@@ -3,7 +3,6 @@
  * the Listener that received it (first and last time, and the last one to hear it) in the same single
  * DynamoDB update as the heartbeat — through HTTPS heartbeats, the state machine's path and relayed records.
  */
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import { createHandler as createHeartbeat } from '../../functions/heartbeat/handler.js';
 import { createHandler as createRelay } from '../../functions/relay/handler.js';
@@ -12,7 +11,7 @@ import type { LoggerId } from '../../shared/domain/logger.js';
 import { registerBridge, registerLogger } from '../../shared/listener/register.js';
 import type { Runtime } from '../../shared/runtime.js';
 import { httpEvent, lambdaContext, parsed } from '../support/http.js';
-import { createTestListener, type TestListener } from '../support/listener.js';
+import { countRequests, createTestListener, type TestListener } from '../support/listener.js';
 
 const MINUTE = 60_000;
 const TIMEOUT = 780 * MINUTE;
@@ -40,18 +39,6 @@ const beat = async (runtime: Runtime, token: string) =>
     .statusCode;
 const stored = async (id: LoggerId) => listener.runtime.store.get(id);
 
-/** Counts the DynamoDB requests the shared store sends from now on. */
-function countRequests(): { count: () => number } {
-  let count = 0;
-  const client = (listener.runtime.store as unknown as { doc: { send: DynamoDBClient['send'] } }).doc;
-  const send = client.send.bind(client);
-  client.send = ((command: never) => {
-    count++;
-    return send(command);
-  }) as DynamoDBClient['send'];
-  return { count: () => count };
-}
-
 async function registerHttps(id: LoggerId): Promise<string> {
   return (
     await registerLogger(
@@ -66,7 +53,7 @@ describe('which Listener heard a Logger', () => {
   it('records each Listener’s first and last hearing and the last one to hear it, one request per heartbeat', async () => {
     const token = await registerHttps(A);
     const t1 = advance(MINUTE);
-    const requests = countRequests();
+    const requests = countRequests(listener);
     expect(await beat(lnra, token)).toBe(200);
     const t2 = advance(MINUTE);
     expect(await beat(lnrb, token)).toBe(200);

@@ -3,7 +3,6 @@
  * hand-set clock: arrival history without an extra request, the sweeper's own record, the duplex pair
  * (one critical "customer blind" page), maintenance windows and reminders.
  */
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { createHandler as createHeartbeat } from '../../functions/heartbeat/handler.js';
@@ -14,7 +13,7 @@ import { acknowledge, addMaintenance } from '../../shared/domain/transitions.js'
 import { removeLogger, rotateToken } from '../../shared/listener/admin.js';
 import { registerLogger } from '../../shared/listener/register.js';
 import { httpEvent, lambdaContext, parsed } from '../support/http.js';
-import { createTestListener, type TestListener } from '../support/listener.js';
+import { countRequests, createTestListener, type TestListener } from '../support/listener.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -48,23 +47,11 @@ async function setUp(env: Record<string, string> = {}) {
   };
 }
 
-/** Counts the DynamoDB requests the store sends from now on. */
-function countRequests(): { count: () => number } {
-  let count = 0;
-  const client = (listener.runtime.store as unknown as { doc: { send: DynamoDBClient['send'] } }).doc;
-  const send = client.send.bind(client);
-  client.send = ((command: never) => {
-    count++;
-    return send(command);
-  }) as DynamoDBClient['send'];
-  return { count: () => count };
-}
-
 describe('arrival history', () => {
   it('keeps the last 20 arrivals while a steady heartbeat stays one request in almost every case', async () => {
     const { register, beat, advance } = await setUp();
     const token = await register(A);
-    const requests = countRequests();
+    const requests = countRequests(listener);
     for (let i = 0; i < 60; i++) {
       advance(720 * MINUTE);
       expect(await beat(token)).toBe(200);

@@ -34,6 +34,8 @@ export interface TestListener {
   failNextPutEvents(): void;
   /** The DynamoDB operations sent on the wire so far (`UpdateItem`, `Query`…), in order. */
   dynamoOperations(): readonly string[];
+  /** The DynamoDB commands sent so far (`UpdateItemCommand`…), in order: each once, however often the SDK retried it. */
+  dynamoCommands(): readonly string[];
   published(): {
     kind: string;
     /** The topic it went to: the reps' alarm topic or the ops topic. */
@@ -65,6 +67,14 @@ export async function createTestListener(
       return next(args);
     },
     { step: 'finalizeRequest', name: 'recordOperations' },
+  );
+  const commands: string[] = [];
+  dynamo.middlewareStack.add(
+    (next, context) => (args) => {
+      commands.push(String(context.commandName));
+      return next(args);
+    },
+    { step: 'initialize', name: 'testListenerCommands' },
   );
   const snsClient = new SNSClient({ region: 'eu-west-1', credentials: fakeCredentials });
   const busClient = new EventBridgeClient({ region: 'eu-west-1', credentials: fakeCredentials });
@@ -127,6 +137,7 @@ export async function createTestListener(
       failing.bus = 1;
     },
     dynamoOperations: () => operations,
+    dynamoCommands: () => commands,
     published: () =>
       sns.commandCalls(PublishCommand).map((call) => {
         const input = call.args[0].input;
@@ -150,4 +161,11 @@ export async function createTestListener(
       dynamo.destroy();
     },
   };
+}
+
+/** The DynamoDB commands a test listener sends from now on: how many, and which. */
+export function countRequests(listener: TestListener): { count(): number; commands(): string[] } {
+  const before = listener.dynamoCommands().length;
+  const commands = () => listener.dynamoCommands().slice(before);
+  return { count: () => commands().length, commands };
 }

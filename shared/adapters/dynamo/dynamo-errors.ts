@@ -72,3 +72,13 @@ export async function guardStoreCall<T>(call: Promise<T>): Promise<T> {
     throw new StoreUnavailableError(`DynamoDB is unavailable (${error.name})`, { cause: error });
   }
 }
+
+/** A paginator's pages, each page's request guarded like any other store call. */
+export async function* guardPages<T>(pages: AsyncIterable<T>): AsyncIterable<T> {
+  const iterator = pages[Symbol.asyncIterator]();
+  for (;;) {
+    const next = await guardStoreCall(iterator.next());
+    if (next.done) return;
+    yield next.value;
+  }
+}

@@ -17,9 +17,9 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { FleetRecount } from '../../ports.js';
-import { guardStoreCall, isConditionFailure } from './dynamo-errors.js';
-import { LOGGER_SK } from './dynamo-items.js';
-import { DUE_SHARDS, FLEET_INDEX, STATE_INDEX } from './table-schema.js';
+import { guardPages, guardStoreCall, isConditionFailure } from './dynamo-errors.js';
+import { fleetQuery } from './dynamo-fleet-index.js';
+import { DUE_SHARDS, STATE_INDEX } from './table-schema.js';
 
 export const COUNTS_KEY = { pk: 'LISTENER#COUNTS', sk: 'COUNTS' } as const;
 
@@ -78,13 +78,7 @@ export async function fleetTotal(doc: DynamoDBDocumentClient, table: string): Pr
 
 /** Counts the `fleet` index (one entry per Logger): what the counter should say. */
 export function countFleetIndex(doc: DynamoDBDocumentClient, table: string): Promise<number> {
-  return countQuery(doc, {
-    TableName: table,
-    IndexName: FLEET_INDEX.name,
-    KeyConditionExpression: '#fleet = :fleet',
-    ExpressionAttributeNames: { '#fleet': FLEET_INDEX.partition },
-    ExpressionAttributeValues: { ':fleet': LOGGER_SK },
-  });
+  return countQuery(doc, fleetQuery(table));
 }
 
 /** DOWN or PAUSED Loggers: the sparse `state` index, one COUNT query per shard. */
@@ -149,10 +143,8 @@ export async function recountFleet(
 
 async function countQuery(doc: DynamoDBDocumentClient, query: QueryCommandInput): Promise<number> {
   let total = 0;
-  const iterator = paginateQuery({ client: doc }, { ...query, Select: 'COUNT' })[Symbol.asyncIterator]();
-  for (;;) {
-    const page = await guardStoreCall(iterator.next());
-    if (page.done) return total;
-    total += page.value.Count ?? 0;
+  for await (const page of guardPages(paginateQuery({ client: doc }, { ...query, Select: 'COUNT' }))) {
+    total += page.Count ?? 0;
   }
+  return total;
 }

@@ -15,7 +15,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { displayState, type Logger, type LoggerId, twinOf } from '../../domain/logger.js';
 import type { Fleet, FleetCounts } from '../../ports.js';
-import { guardStoreCall, isConditionFailure } from './dynamo-errors.js';
+import { guardPages, guardStoreCall, isConditionFailure } from './dynamo-errors.js';
 import {
   countInState,
   fleetTotal,
@@ -23,8 +23,9 @@ import {
   readFleetCount,
   recountFleet,
 } from './dynamo-fleet-counter.js';
+import { fleetPages } from './dynamo-fleet-index.js';
 import { LOGGER_SK, loggerFromItem, loggerIdOfPk, loggerKey, shardOf } from './dynamo-items.js';
-import { DUE_INDEX, DUE_SHARDS, FLEET_INDEX, STATE_INDEX } from './table-schema.js';
+import { DUE_INDEX, DUE_SHARDS, STATE_INDEX } from './table-schema.js';
 
 /** BatchGetItem takes at most 100 keys. */
 const BATCH_GET_MAX = 100;
@@ -111,18 +112,8 @@ export class DynamoFleet implements Fleet {
   }
 
   async *idPages(pageSize = 1000): AsyncIterable<LoggerId[]> {
-    const pages = paginateQuery(
-      { client: this.doc, pageSize },
-      {
-        TableName: this.tableName,
-        IndexName: FLEET_INDEX.name,
-        KeyConditionExpression: '#fleet = :fleet',
-        ExpressionAttributeNames: { '#fleet': FLEET_INDEX.partition },
-        ExpressionAttributeValues: { ':fleet': LOGGER_SK },
-      },
-    );
-    for await (const page of guardPages(pages)) {
-      yield (page.Items ?? []).map((item) => loggerIdOfPk(String(item.pk)));
+    for await (const keys of fleetPages(this.doc, this.tableName, pageSize)) {
+      yield keys.map((key) => loggerIdOfPk(key.pk));
     }
   }
 
@@ -245,13 +236,4 @@ function sum(values: readonly number[]): number {
 
 function byId(logger: LoggerId): string {
   return `${logger.customer}/${logger.side}`;
-}
-
-async function* guardPages<T>(pages: AsyncIterable<T>): AsyncIterable<T> {
-  const iterator = pages[Symbol.asyncIterator]();
-  for (;;) {
-    const next = await guardStoreCall(iterator.next());
-    if (next.done) return;
-    yield next.value;
-  }
 }

@@ -4,6 +4,7 @@
 import type { LoggerEvent, Severity } from '../../domain/event.js';
 import {
   type Acknowledgement,
+  ARRIVALS_CAP,
   formatLoggerId,
   type Hearing,
   type HeldPages,
@@ -16,6 +17,8 @@ import {
   type StoredState,
   type Transport,
 } from '../../domain/logger.js';
+import type { PhoneHomeReport } from '../../domain/transitions.js';
+import type { PhoneHomeProof } from '../../ports.js';
 import { DUE_SHARDS, FLEET_INDEX } from './table-schema.js';
 
 export const LOGGER_SK = 'LOGGER';
@@ -175,6 +178,93 @@ export function loggerItem(logger: Logger, tokenHash: string): Item {
     tokenHash,
     ...mutableAttributes(logger),
   };
+}
+
+/**
+ * The one conditional UpdateItem of the heartbeat path (LoggerStore.recordPhoneHome): records a phone-home
+ * of Logger `id` at `receivedAt` if `proof` matches and nothing needs the state machine. Also what the
+ * ingest bench's raw baseline sends, so both sides of its ratio ask DynamoDB for the same work.
+ */
+export function phoneHomeUpdate(
+  tableName: string,
+  id: LoggerId,
+  proof: PhoneHomeProof,
+  receivedAt: number,
+  report: PhoneHomeReport,
+  options: { readonly now?: number; readonly heardBy?: string } = {},
+) {
+  const sets = [
+    '#lastSeenAt = :now',
+    '#deadline = :now + #eventTimeoutMs',
+    '#dueAt = :now + #eventTimeoutMs',
+    '#dueShard = :shard',
+    '#state = :up',
+    '#arrivals = list_append(if_not_exists(#arrivals, :noArrivals), :arrival)',
+  ];
+  const names: Record<string, string> = {
+    '#lastSeenAt': 'lastSeenAt',
+    '#deadline': 'deadline',
+    '#eventTimeoutMs': 'eventTimeoutMs',
+    '#dueAt': 'dueAt',
+    '#dueShard': 'dueShard',
+    '#state': 'state',
+    '#outbox': 'outbox',
+    '#arrivals': 'arrivals',
+    ...('tokenHash' in proof ? { '#tokenHash': 'tokenHash' } : { '#transport': 'transport' }),
+  };
+  const values: Record<string, unknown> = {
+    ':now': receivedAt,
+    ':shard': shardOf(id),
+    ':up': 'UP',
+    ':new': 'NEW',
+    ':noArrivals': [],
+    ':arrival': [receivedAt],
+    ':arrivalsCap': ARRIVALS_CAP,
+  };
+  const proven = 'tokenHash' in proof ? '#tokenHash = :proof' : '#transport = :proof';
+  values[':proof'] = 'tokenHash' in proof ? proof.tokenHash : proof.transport;
+  if (report.intervalMs !== undefined) {
+    sets.push('#reportedIntervalMs = :interval');
+    names['#reportedIntervalMs'] = 'reportedIntervalMs';
+    values[':interval'] = report.intervalMs;
+  }
+  if (report.agent !== undefined) {
+    sets.push('#agent = :agent');
+    names['#agent'] = 'agent';
+    values[':agent'] = report.agent;
+  }
+  if (options.heardBy !== undefined) {
+    // Per-Listener top-level attributes: a SET on them needs no map to exist beforehand.
+    sets.push(
+      '#heardAt = :now',
+      '#firstHeardAt = if_not_exists(#firstHeardAt, :now)',
+      '#lastHeardBy = :heardBy',
+    );
+    names['#heardAt'] = heardAtAttribute(options.heardBy);
+    names['#firstHeardAt'] = firstHeardAtAttribute(options.heardBy);
+    names['#lastHeardBy'] = 'lastHeardBy';
+    values[':heardBy'] = options.heardBy;
+  }
+  // A relayed record applied at its (past) receipt time must still be within the Logger's timeout.
+  const ageMs = (options.now ?? receivedAt) - receivedAt;
+  const ageCheck = ageMs > 0 ? ' AND #eventTimeoutMs >= :age' : '';
+  if (ageMs > 0) values[':age'] = ageMs;
+  return {
+    TableName: tableName,
+    Key: loggerKey(id),
+    UpdateExpression: `SET ${sets.join(', ')}`,
+    // Only the plain case is done in one request; a DOWN, PAUSED or outbox-pending Logger needs the
+    // state machine, so the condition fails and hands back the stored item in the same request.
+    // The arrival history grows here until the cap; then the state machine's path trims it to the last
+    // 20 (one heartbeat in about 20), so the steady state stays one request.
+    // A phone-home older than the last one (a late relayed record), or older than the timeout, also
+    // takes the state machine's path, which keeps the deadline from moving backwards.
+    ConditionExpression: `${proven} AND #state IN (:new, :up) AND attribute_not_exists(#outbox) AND (attribute_not_exists(#arrivals) OR size(#arrivals) < :arrivalsCap) AND (attribute_not_exists(#lastSeenAt) OR #lastSeenAt <= :now)${ageCheck}`,
+    ExpressionAttributeNames: names,
+    ExpressionAttributeValues: values,
+    ReturnValues: 'ALL_NEW',
+    ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+  } as const;
 }
 
 /**

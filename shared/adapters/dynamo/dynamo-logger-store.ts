@@ -18,7 +18,6 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { BridgeExistsError, LoggerExistsError } from '../../domain/errors.js';
 import type { LoggerEvent } from '../../domain/event.js';
 import {
-  ARRIVALS_CAP,
   formatLoggerId,
   type Logger,
   type LoggerId,
@@ -37,8 +36,9 @@ import type {
   StoredEvents,
   SweeperStatus,
 } from '../../ports.js';
-import { guardStoreCall, isConditionFailure, isLostRace } from './dynamo-errors.js';
+import { guardPages, guardStoreCall, isConditionFailure, isLostRace } from './dynamo-errors.js';
 import { countInState, countMembershipChange, fleetTotal } from './dynamo-fleet-counter.js';
+import { fleetPages } from './dynamo-fleet-index.js';
 import {
   beaconKey,
   blindRecordKey,
@@ -48,8 +48,6 @@ import {
   eventItem,
   eventKey,
   expiring,
-  firstHeardAtAttribute,
-  heardAtAttribute,
   isExpired,
   LOGGER_SK,
   loggerFromItem,
@@ -57,6 +55,7 @@ import {
   loggerItem,
   loggerKey,
   MASS_SILENCE_KEY,
+  phoneHomeUpdate,
   RELAYED_SK_PREFIX,
   relayedRecordKey,
   shardOf,
@@ -64,7 +63,7 @@ import {
   transitionUpdate,
   twinWatchKey,
 } from './dynamo-items.js';
-import { DUE_INDEX, DUE_SHARDS, FLEET_INDEX, PURGE_ATTRIBUTE, TTL_ATTRIBUTE } from './table-schema.js';
+import { DUE_INDEX, DUE_SHARDS, PURGE_ATTRIBUTE, TTL_ATTRIBUTE } from './table-schema.js';
 
 /** BatchGetItem takes at most 100 keys; unprocessed keys are asked for again this many times in all. */
 const BATCH_GET_MAX = 100;
@@ -122,19 +121,7 @@ export class DynamoLoggerStore implements LoggerStore {
 
   async list(): Promise<Logger[]> {
     const keys: Record<string, string>[] = [];
-    const pages = paginateQuery(
-      { client: this.doc },
-      {
-        TableName: this.tableName,
-        IndexName: FLEET_INDEX.name,
-        KeyConditionExpression: '#fleet = :fleet',
-        ExpressionAttributeNames: { '#fleet': FLEET_INDEX.partition },
-        ExpressionAttributeValues: { ':fleet': LOGGER_SK },
-      },
-    );
-    for await (const page of guardPages(pages)) {
-      for (const item of page.Items ?? []) keys.push({ pk: String(item.pk), sk: String(item.sk) });
-    }
+    for await (const page of fleetPages(this.doc, this.tableName)) keys.push(...page);
     const loggers: Logger[] = [];
     for (let i = 0; i < keys.length; i += BATCH_GET_MAX) {
       loggers.push(...(await this.batchGet(keys.slice(i, i + BATCH_GET_MAX))).loggers);
@@ -174,81 +161,10 @@ export class DynamoLoggerStore implements LoggerStore {
     report: PhoneHomeReport,
     options: { readonly now?: number; readonly heardBy?: string } = {},
   ): Promise<FastPhoneHome> {
-    const sets = [
-      '#lastSeenAt = :now',
-      '#deadline = :now + #eventTimeoutMs',
-      '#dueAt = :now + #eventTimeoutMs',
-      '#dueShard = :shard',
-      '#state = :up',
-      '#arrivals = list_append(if_not_exists(#arrivals, :noArrivals), :arrival)',
-    ];
-    const names: Record<string, string> = {
-      '#lastSeenAt': 'lastSeenAt',
-      '#deadline': 'deadline',
-      '#eventTimeoutMs': 'eventTimeoutMs',
-      '#dueAt': 'dueAt',
-      '#dueShard': 'dueShard',
-      '#state': 'state',
-      '#outbox': 'outbox',
-      '#arrivals': 'arrivals',
-      ...('tokenHash' in proof ? { '#tokenHash': 'tokenHash' } : { '#transport': 'transport' }),
-    };
-    const values: Record<string, unknown> = {
-      ':now': receivedAt,
-      ':shard': shardOf(id),
-      ':up': 'UP',
-      ':new': 'NEW',
-      ':noArrivals': [],
-      ':arrival': [receivedAt],
-      ':arrivalsCap': ARRIVALS_CAP,
-    };
-    const proven = 'tokenHash' in proof ? '#tokenHash = :proof' : '#transport = :proof';
-    values[':proof'] = 'tokenHash' in proof ? proof.tokenHash : proof.transport;
-    if (report.intervalMs !== undefined) {
-      sets.push('#reportedIntervalMs = :interval');
-      names['#reportedIntervalMs'] = 'reportedIntervalMs';
-      values[':interval'] = report.intervalMs;
-    }
-    if (report.agent !== undefined) {
-      sets.push('#agent = :agent');
-      names['#agent'] = 'agent';
-      values[':agent'] = report.agent;
-    }
-    if (options.heardBy !== undefined) {
-      // Per-Listener top-level attributes: a SET on them needs no map to exist beforehand.
-      sets.push(
-        '#heardAt = :now',
-        '#firstHeardAt = if_not_exists(#firstHeardAt, :now)',
-        '#lastHeardBy = :heardBy',
-      );
-      names['#heardAt'] = heardAtAttribute(options.heardBy);
-      names['#firstHeardAt'] = firstHeardAtAttribute(options.heardBy);
-      names['#lastHeardBy'] = 'lastHeardBy';
-      values[':heardBy'] = options.heardBy;
-    }
-    // A relayed record applied at its (past) receipt time must still be within the Logger's timeout.
-    const ageMs = (options.now ?? receivedAt) - receivedAt;
-    const ageCheck = ageMs > 0 ? ' AND #eventTimeoutMs >= :age' : '';
-    if (ageMs > 0) values[':age'] = ageMs;
     try {
       const { Attributes } = await guardStoreCall(
         this.doc.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: loggerKey(id),
-            UpdateExpression: `SET ${sets.join(', ')}`,
-            // Only the plain case is done in one request; a DOWN, PAUSED or outbox-pending Logger needs the
-            // state machine, so the condition fails and hands back the stored item in the same request.
-            // The arrival history grows here until the cap; then the state machine's path trims it to the last
-            // 20 (one heartbeat in about 20), so the steady state stays one request.
-            // A phone-home older than the last one (a late relayed record), or older than the timeout, also
-            // takes the state machine's path, which keeps the deadline from moving backwards.
-            ConditionExpression: `${proven} AND #state IN (:new, :up) AND attribute_not_exists(#outbox) AND (attribute_not_exists(#arrivals) OR size(#arrivals) < :arrivalsCap) AND (attribute_not_exists(#lastSeenAt) OR #lastSeenAt <= :now)${ageCheck}`,
-            ExpressionAttributeNames: names,
-            ExpressionAttributeValues: values,
-            ReturnValues: 'ALL_NEW',
-            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-          }),
+          new UpdateCommand(phoneHomeUpdate(this.tableName, id, proof, receivedAt, report, options)),
         ),
       );
       return { recorded: true, logger: loggerFromItem(Attributes ?? {}) };
@@ -890,15 +806,6 @@ function heldQuery(tableName: string, shard: number, until: number) {
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-async function* guardPages<T>(pages: AsyncIterable<T>): AsyncIterable<T> {
-  const iterator = pages[Symbol.asyncIterator]();
-  while (true) {
-    const next = await guardStoreCall(iterator.next());
-    if (next.done) return;
-    yield next.value;
-  }
 }
 
 /** A beacon item as the domain reads it. */

@@ -1,6 +1,9 @@
-/** A bridge part's timers: once the part stops, nothing it scheduled runs and nothing new is scheduled. */
+/**
+ * A bridge part's timers: once the part stops, nothing it scheduled runs and nothing new is scheduled. A
+ * loop (the import poll, the spool drain) never runs two passes at once and stops after the one under way.
+ */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { Timers } from '../../../bridge/timers.js';
+import { Loop, Timers } from '../../../bridge/timers.js';
 
 describe('Timers', () => {
   beforeEach(() => {
@@ -39,6 +42,70 @@ describe('Timers', () => {
     expect(timers.later(10, vi.fn())).toBeUndefined();
     vi.advanceTimersByTime(1_000);
     expect(before).not.toHaveBeenCalled();
+    expect(vi.getTimerCount()).toBe(0);
+  });
+});
+
+describe('Loop', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  /** A pass that stays under way until `finish()`; counts how many started. */
+  function heldPass() {
+    const state = { started: 0, finish: () => {} };
+    const pass = () => {
+      state.started++;
+      return new Promise<void>((done) => {
+        state.finish = done;
+      });
+    };
+    return { state, pass };
+  }
+
+  it('joins the pass under way instead of starting a second one', async () => {
+    const { state, pass } = heldPass();
+    const loop = new Loop(pass);
+    const first = loop.runNow();
+    loop.runIn(0);
+    await vi.advanceTimersByTimeAsync(10);
+    expect(loop.runNow()).toBe(first);
+    expect(state.started).toBe(1);
+    state.finish();
+    await first;
+    loop.runNow();
+    expect(state.started).toBe(2);
+  });
+
+  it('keeps only the latest scheduled run', async () => {
+    const pass = vi.fn(async () => {});
+    const loop = new Loop(pass);
+    loop.runIn(1_000);
+    loop.runIn(50);
+    await vi.advanceTimersByTimeAsync(2_000);
+    expect(pass).toHaveBeenCalledOnce();
+  });
+
+  it('stops: waits for the pass under way, and runs nothing after, not even what that pass schedules', async () => {
+    const { state, pass } = heldPass();
+    const loop = new Loop(async () => {
+      await pass();
+      loop.runIn(10);
+    });
+    void loop.runNow();
+    let stopped = false;
+    const stopping = loop.stop().then(() => {
+      stopped = true;
+    });
+    await vi.advanceTimersByTimeAsync(10);
+    expect(stopped).toBe(false);
+    state.finish();
+    await stopping;
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(state.started).toBe(1);
     expect(vi.getTimerCount()).toBe(0);
   });
 });

@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../../../../shared/config.js';
+import { createConsoleDeps } from '../../../../shared/console/runtime.js';
+
+const LISTENER = { LISTENER_NAME: 'GEOCSCLNRA', TABLE_NAME: 'phone-home' };
+const problem = (env: Record<string, string>) => {
+  try {
+    createConsoleDeps({ ...LISTENER, ...env });
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as Error).message;
+  }
+  throw new Error('the configuration was accepted');
+};
+
+describe('the console configuration (CONSOLE_AUTH)', () => {
+  it('signs in with local links by default, or with Cognito given its three settings', () => {
+    expect(createConsoleDeps(LISTENER).auth.mode).toBe('local');
+    const cognito = {
+      CONSOLE_AUTH: 'cognito',
+      COGNITO_DOMAIN: 'phl.auth.eu-west-1.amazoncognito.com',
+      COGNITO_CLIENT_ID: 'client',
+      COGNITO_ISSUER: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_x',
+    };
+    expect(createConsoleDeps({ ...LISTENER, ...cognito }).auth.mode).toBe('cognito');
+  });
+
+  it('names each missing or wrong variable in words, never echoing its value', () => {
+    expect(problem({ CONSOLE_AUTH: 'saml-secret' })).toBe(
+      'invalid console configuration: CONSOLE_AUTH must be local or cognito',
+    );
+    expect(
+      problem({ CONSOLE_AUTH: 'cognito', COGNITO_CLIENT_ID: 'c', COGNITO_ISSUER: 'http://x-secret' }),
+    ).toBe(
+      'invalid console configuration: COGNITO_DOMAIN is required: the user pool’s managed login domain; ' +
+        'COGNITO_ISSUER must be the user pool’s issuer URL',
+    );
+  });
+});
