@@ -16,13 +16,10 @@ import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { ensureTable, startDynamoLocal } from '../cli/local/dynamo-local.js';
 import { DYNAMODB_LIMITS, dynamoClient } from '../shared/adapters/aws-clients.js';
 import { loggerItem, phoneHomeUpdate } from '../shared/adapters/dynamo/dynamo-items.js';
-import { DynamoLoggerStore } from '../shared/adapters/dynamo/dynamo-logger-store.js';
-import { loadConfig } from '../shared/config.js';
 import { type LoggerId, newLogger } from '../shared/domain/logger.js';
 import { generateToken, hashToken } from '../shared/domain/token.js';
-import { noCounters, quietLog } from '../shared/listener/deps.js';
 import { phoneHome } from '../shared/listener/phone-home.js';
-import type { Runtime } from '../shared/runtime.js';
+import { benchRuntime } from './bench-runtime.js';
 
 // As local mode runs the handlers (cli/local/mode.ts): warnings only, no EMF metrics. Set before the import.
 Object.assign(process.env, { POWERTOOLS_LOG_LEVEL: 'WARN', POWERTOOLS_METRICS_DISABLED: 'true' });
@@ -67,17 +64,7 @@ try {
     });
     await doc.send(new BatchWriteCommand({ RequestItems: { [table]: items } }));
   }
-  const runtime: Runtime = {
-    store: new DynamoLoggerStore(client, table),
-    channels: [{ name: 'null', publish: async () => {} }],
-    listenerName: 'BENCH',
-    outboxRetryMs: 30_000,
-    eventRetentionMs: 30 * 24 * 3_600_000,
-    log: quietLog,
-    counters: noCounters,
-    config: loadConfig({ LISTENER_NAME: 'BENCH', TABLE_NAME: table }),
-    now: Date.now,
-  };
+  const runtime = benchRuntime(client, table);
   const handler = createHandler(() => runtime);
   const token = (i: number) => tokens[i % LOGGERS] ?? '';
   const event = (i: number): APIGatewayProxyEventV2 => {

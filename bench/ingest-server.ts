@@ -7,10 +7,7 @@
  */
 import { freePort, localClient } from '../cli/local/dynamo-local.js';
 import { startLocalServer } from '../cli/local/server.js';
-import { DynamoLoggerStore } from '../shared/adapters/dynamo/dynamo-logger-store.js';
-import { loadConfig } from '../shared/config.js';
-import { noCounters, quietLog } from '../shared/listener/deps.js';
-import type { Runtime } from '../shared/runtime.js';
+import { benchRuntime } from './bench-runtime.js';
 
 const [endpoint = '', table = ''] = process.argv.slice(2);
 // As local mode runs the handlers (cli/local/mode.ts): warnings only, no EMF metrics. Set before the import.
@@ -28,17 +25,7 @@ client.middlewareStack.add(
   },
   { step: 'initialize', name: 'benchRequestCounter' },
 );
-const runtime: Runtime = {
-  store: new DynamoLoggerStore(client, table),
-  channels: [{ name: 'null', publish: async () => {} }],
-  listenerName: 'BENCH',
-  outboxRetryMs: 30_000,
-  eventRetentionMs: 30 * 24 * 3_600_000,
-  log: quietLog,
-  counters: noCounters,
-  config: loadConfig({ LISTENER_NAME: 'BENCH', TABLE_NAME: table }),
-  now: Date.now,
-};
+const runtime = benchRuntime(client, table);
 const { createHandler } = await import('../functions/heartbeat/handler.js');
 const port = await freePort();
 const server = await startLocalServer({ heartbeat: createHandler(() => runtime) as never }, port);
