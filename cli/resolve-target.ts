@@ -13,6 +13,7 @@ import { FileNotifier } from '../shared/adapters/notify/file-notifier.js';
 import { listenerPairOf } from '../shared/domain/doctor.js';
 import { parseDuration } from '../shared/domain/duration.js';
 import { DEFAULT_EVENT_RETENTION_MS } from '../shared/domain/event.js';
+import type { MassSilenceSettings } from '../shared/domain/mass-silence.js';
 import type { AuditLog, Fleet, LoggerStore, NotificationChannel } from '../shared/ports.js';
 import { UnreachableError, UsageError } from './errors.js';
 import { localClient } from './local/dynamo-local.js';
@@ -41,6 +42,14 @@ export interface Target {
   readonly publishing?: {
     readonly channels: readonly NotificationChannel[];
     readonly listenerName: string;
+  };
+  /**
+   * The target's mass-silence guard and the ops channels it reports on, so that a sweep run by hand (after
+   * the sweeper was down, say) holds a storm's pages as the scheduled one would. Absent for a bare --table.
+   */
+  readonly massSilence?: {
+    readonly settings: MassSilenceSettings;
+    readonly opsChannels: readonly NotificationChannel[];
   };
   /** The target's reminder period while DOWN (absent = off, or unknown for a bare --table). */
   readonly renotifyEveryMs?: number;
@@ -79,14 +88,14 @@ export async function resolveTarget(options: TargetOptions): Promise<Target> {
       import('../shared/adapters/notify/eventbridge-notifier.js'),
       import('../shared/adapters/notify/sns-notifier.js'),
     ]);
-    const channels = [
-      new EventBridgeNotifier(eventBridgeClient(clientConfig, ADMIN_LIMITS), stage.eventBusName),
-      new SnsNotifier(snsClient(clientConfig, ADMIN_LIMITS), stage.alarmTopicArn),
-    ];
+    const bus = new EventBridgeNotifier(eventBridgeClient(clientConfig, ADMIN_LIMITS), stage.eventBusName);
+    const channels = [bus, new SnsNotifier(snsClient(clientConfig, ADMIN_LIMITS), stage.alarmTopicArn)];
     const { loadStage } = await import('../infra/stages.js');
     const config = Object.hasOwn(STAGES, options.stage) ? loadStage(options.stage) : undefined;
     const renotify =
       config && config.renotifyEvery !== 'off' ? parseDuration(config.renotifyEvery) : undefined;
+    // As the sweeper Lambda reports (shared/runtime.ts): the bus, and the ops topic instead of the reps'.
+    const opsChannels = [bus, new SnsNotifier(snsClient(clientConfig, ADMIN_LIMITS), stage.opsTopicArn)];
     return {
       ...awsTarget(
         stage.tableName,
@@ -96,6 +105,19 @@ export async function resolveTarget(options: TargetOptions): Promise<Target> {
       ),
       publishing: { channels, listenerName: stage.listenerName ?? options.stage },
       ...(renotify === undefined ? {} : { renotifyEveryMs: renotify }),
+      ...(config
+        ? {
+            massSilence: {
+              settings: {
+                minLoggers: config.massSilence.minLoggers,
+                fraction: config.massSilence.fraction,
+                windowMs: parseDuration(config.massSilence.window),
+                holdMs: parseDuration(config.massSilence.hold),
+              },
+              opsChannels,
+            },
+          }
+        : {}),
       ...(config
         ? { phoneHomePairs: config.phoneHomePairs, sweepEveryMs: parseDuration(config.sweepRate) }
         : {}),
@@ -151,6 +173,7 @@ function localTarget(dir: string): Target {
     );
   }
   const client = localClient(local.dynamodbEndpoint);
+  const channels = [new FileNotifier(local.notificationsFile, (line) => process.stderr.write(`${line}\n`))];
   return {
     store: new DynamoLoggerStore(client, local.tableName),
     fleet: new DynamoFleet(client, local.tableName),
@@ -158,10 +181,9 @@ function localTarget(dir: string): Target {
     apiUrl: local.apiUrl,
     description: `local Listener at ${local.apiUrl}`,
     // The CLI's stdout is its command output (maybe --json): ALARM/CLEARED lines go to stderr.
-    publishing: {
-      channels: [new FileNotifier(local.notificationsFile, (line) => process.stderr.write(`${line}\n`))],
-      listenerName: local.listenerName,
-    },
+    publishing: { channels, listenerName: local.listenerName },
+    // Local mode reports to ops in the same notifications file.
+    ...(local.massSilence ? { massSilence: { settings: local.massSilence, opsChannels: channels } } : {}),
     ...(local.renotifyEveryMs === undefined ? {} : { renotifyEveryMs: local.renotifyEveryMs }),
     ...(local.sweepEveryMs === undefined ? {} : { sweepEveryMs: local.sweepEveryMs }),
     ...(local.twinListenerName

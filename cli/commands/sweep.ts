@@ -38,6 +38,10 @@ export function registerSweepCommand(program: Command): void {
           outboxRetryMs: DEFAULT_OUTBOX_RETRY_MS,
           eventRetentionMs: DEFAULT_EVENT_RETENTION_MS,
           ...(target.renotifyEveryMs === undefined ? {} : { renotifyEveryMs: target.renotifyEveryMs }),
+          // The guard, as the scheduled sweeper has it: a storm found by a hand-run sweep pages ops once.
+          ...(target.massSilence
+            ? { massSilence: target.massSilence.settings, opsChannels: target.massSilence.opsChannels }
+            : {}),
           log,
           counters: noCounters,
         },

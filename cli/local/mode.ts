@@ -84,6 +84,7 @@ export async function runLocal(options: LocalOptions): Promise<void> {
       notificationsFile: join(dir, 'notifications.jsonl'),
       pid: process.pid,
       sweepEveryMs: options.sweepEveryMs,
+      massSilence: (await import('../../shared/config.js')).loadConfig(process.env).massSilence,
       ...(options.renotifyEveryMs === undefined ? {} : { renotifyEveryMs: options.renotifyEveryMs }),
     };
     await writeFile(join(dir, LOCAL_FILE), `${JSON.stringify(target, null, 2)}\n`);

@@ -38,9 +38,10 @@ afterEach(async () => {
 });
 
 /** A local Listener whose guard trips at 3 Loggers, half the fleet, within 5 minutes, holding for `hold`. */
-async function guardedListener(hold: string): Promise<LocalListener> {
+async function guardedListener(hold: string, extra: readonly string[] = []): Promise<LocalListener> {
   const listener = await startLocalListener([
     ...FAST_LOCAL,
+    ...extra,
     '--mass-silence-min-loggers',
     '3',
     '--mass-silence-fraction',
@@ -174,5 +175,22 @@ describe('mass silence through listener local', () => {
     expect(ofKind(listener, 'MASS_SILENCE')).toHaveLength(1);
     expect(ofKind(listener, 'MASS_SILENCE_CLEARED')).toHaveLength(1);
     expect(ofKind(listener, 'LOGGER_SILENT')).toHaveLength(4);
+  }, 600_000);
+
+  it('holds a storm that a sweep run by hand finds (the sweeper was down): one MASS_SILENCE, no page', async () => {
+    // The scheduled sweeper effectively off: only the operator's `listener sweep` finds the storm.
+    const listener = await guardedListener('1h', ['--sweep-every', '1h']);
+    await stormFleet(listener, '2s');
+    const pastDeadline = Date.now() + 2_500;
+    await new Promise((r) => setTimeout(r, pastDeadline - Date.now()));
+    const swept = await runCli(['sweep', '--json', '--dir', listener.dir]);
+    expect(swept.code, swept.stderr).toBe(0);
+    expect(JSON.parse(swept.stdout)).toMatchObject({ due: 4, held: 4, raised: 0 });
+    expect(ofKind(listener, 'MASS_SILENCE')).toHaveLength(1);
+    expect(ofKind(listener, 'LOGGER_SILENT')).toEqual([]);
+    const again = await runCli(['sweep', '--json', '--dir', listener.dir]);
+    expect(again.code, again.stderr).toBe(0);
+    expect(ofKind(listener, 'MASS_SILENCE')).toHaveLength(1);
+    expect(ofKind(listener, 'LOGGER_SILENT')).toEqual([]);
   }, 600_000);
 });
