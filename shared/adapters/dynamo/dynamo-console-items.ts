@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { ConsoleKeys, UsedLinks } from '../../ports.js';
-import { guardStoreCall, isConditionFailure } from './dynamo-errors.js';
+import { guardStoreCall, isConditionFailure, landed } from './dynamo-errors.js';
 import { expiring, shardOfText } from './dynamo-items.js';
 
 const KEY_ITEM = { pk: 'LISTENER#CONSOLE', sk: 'KEY' } as const;
@@ -27,26 +27,21 @@ export class DynamoUsedLinks implements UsedLinks {
   }
 
   async claim(linkId: string, expiresAt: number): Promise<boolean> {
-    try {
-      await guardStoreCall(
-        this.doc.send(
-          new PutCommand({
-            TableName: this.tableName,
-            // Kept an hour past the link's own expiry, then deleted by the sweeper (or TTL).
-            Item: {
-              pk: `LINK#${linkId}`,
-              sk: 'USED',
-              ...expiring(expiresAt + 3_600_000, shardOfText(linkId)),
-            },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          }),
-        ),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+    return landed(
+      this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          // Kept an hour past the link's own expiry, then deleted by the sweeper (or TTL).
+          Item: {
+            pk: `LINK#${linkId}`,
+            sk: 'USED',
+            ...expiring(expiresAt + 3_600_000, shardOfText(linkId)),
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      ),
+      isConditionFailure,
+    );
   }
 }
 

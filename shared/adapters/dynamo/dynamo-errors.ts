@@ -82,3 +82,18 @@ export async function* guardPages<T>(pages: AsyncIterable<T>): AsyncIterable<T> 
     yield next.value;
   }
 }
+
+/**
+ * Awaits a conditional write: true if it landed, false if it lost (`lost`: a failed condition, or with
+ * {@link isLostRace} also a cross-region conflict, where the caller re-reads — never where a failed
+ * condition is read as "already exists"). Any other error is thrown, as {@link guardStoreCall} maps it.
+ */
+export async function landed(call: Promise<unknown>, lost: (error: unknown) => boolean): Promise<boolean> {
+  try {
+    await guardStoreCall(call);
+    return true;
+  } catch (error) {
+    if (lost(error)) return false;
+    throw error;
+  }
+}

@@ -15,7 +15,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { displayState, type Logger, type LoggerId, twinOf } from '../../domain/logger.js';
 import type { Fleet, FleetCounts } from '../../ports.js';
-import { guardPages, guardStoreCall, isConditionFailure } from './dynamo-errors.js';
+import { guardPages, guardStoreCall, isConditionFailure, landed } from './dynamo-errors.js';
 import {
   countInState,
   fleetTotal,
@@ -119,40 +119,35 @@ export class DynamoFleet implements Fleet {
 
   async updateSettings(before: Logger, after: Logger): Promise<boolean> {
     const dueSet = after.dueAt === undefined ? '' : ', #dueAt = :dueAt, #dueShard = :dueShard';
-    try {
-      await guardStoreCall(
-        this.doc.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: loggerKey(after),
-            UpdateExpression: `SET #eventTimeoutMs = :timeout, #heartbeatIntervalMs = :interval, #transport = :transport, #deadline = :deadline${dueSet}`,
-            // The same guard as a transition: a heartbeat or transition landing meanwhile wins; read again.
-            ConditionExpression: '#revision = :revision AND #deadline = :expectedDeadline',
-            ExpressionAttributeNames: {
-              '#eventTimeoutMs': 'eventTimeoutMs',
-              '#heartbeatIntervalMs': 'heartbeatIntervalMs',
-              '#transport': 'transport',
-              '#deadline': 'deadline',
-              '#revision': 'revision',
-              ...(after.dueAt === undefined ? {} : { '#dueAt': 'dueAt', '#dueShard': 'dueShard' }),
-            },
-            ExpressionAttributeValues: {
-              ':timeout': after.eventTimeoutMs,
-              ':interval': after.heartbeatIntervalMs,
-              ':transport': after.transport,
-              ':deadline': after.deadline,
-              ':revision': before.revision,
-              ':expectedDeadline': before.deadline,
-              ...(after.dueAt === undefined ? {} : { ':dueAt': after.dueAt, ':dueShard': shardOf(after) }),
-            },
-          }),
-        ),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+    return landed(
+      this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: loggerKey(after),
+          UpdateExpression: `SET #eventTimeoutMs = :timeout, #heartbeatIntervalMs = :interval, #transport = :transport, #deadline = :deadline${dueSet}`,
+          // The same guard as a transition: a heartbeat or transition landing meanwhile wins; read again.
+          ConditionExpression: '#revision = :revision AND #deadline = :expectedDeadline',
+          ExpressionAttributeNames: {
+            '#eventTimeoutMs': 'eventTimeoutMs',
+            '#heartbeatIntervalMs': 'heartbeatIntervalMs',
+            '#transport': 'transport',
+            '#deadline': 'deadline',
+            '#revision': 'revision',
+            ...(after.dueAt === undefined ? {} : { '#dueAt': 'dueAt', '#dueShard': 'dueShard' }),
+          },
+          ExpressionAttributeValues: {
+            ':timeout': after.eventTimeoutMs,
+            ':interval': after.heartbeatIntervalMs,
+            ':transport': after.transport,
+            ':deadline': after.deadline,
+            ':revision': before.revision,
+            ':expectedDeadline': before.deadline,
+            ...(after.dueAt === undefined ? {} : { ':dueAt': after.dueAt, ':dueShard': shardOf(after) }),
+          },
+        }),
+      ),
+      isConditionFailure,
+    );
   }
 
   private stateQuery(state: 'DOWN' | 'PAUSED', shard: number): QueryCommandInput {

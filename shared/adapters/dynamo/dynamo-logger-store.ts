@@ -36,7 +36,7 @@ import type {
   StoredEvents,
   SweeperStatus,
 } from '../../ports.js';
-import { guardPages, guardStoreCall, isConditionFailure, isLostRace } from './dynamo-errors.js';
+import { guardPages, guardStoreCall, isConditionFailure, isLostRace, landed } from './dynamo-errors.js';
 import { countInState, countMembershipChange, fleetTotal } from './dynamo-fleet-counter.js';
 import { fleetPages } from './dynamo-fleet-index.js';
 import {
@@ -184,15 +184,10 @@ export class DynamoLoggerStore implements LoggerStore {
     // consistent table has none). What once needed the twin in the same transaction — the blind customer —
     // is now a write, then a read of the twin, then a conditional write on the customer's blind record
     // (shared/domain/blind-customer.ts explains why that is as sound).
-    try {
-      await guardStoreCall(
-        this.doc.send(new UpdateCommand({ TableName: this.tableName, ...transitionUpdate(before, after) })),
-      );
-      return true;
-    } catch (error) {
-      if (isLostRace(error)) return false;
-      throw error;
-    }
+    return landed(
+      this.doc.send(new UpdateCommand({ TableName: this.tableName, ...transitionUpdate(before, after) })),
+      isLostRace,
+    );
   }
 
   async claimBlindEpisode(customer: string, episode: string, side: Side, now: number): Promise<Side> {
@@ -226,24 +221,19 @@ export class DynamoLoggerStore implements LoggerStore {
   }
 
   async replaceToken(id: LoggerId, oldHash: string, newHash: string): Promise<boolean> {
-    try {
-      await guardStoreCall(
-        this.doc.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: loggerKey(id),
-            UpdateExpression: 'SET #tokenHash = :new',
-            ConditionExpression: '#tokenHash = :old',
-            ExpressionAttributeNames: { '#tokenHash': 'tokenHash' },
-            ExpressionAttributeValues: { ':new': newHash, ':old': oldHash },
-          }),
-        ),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+    return landed(
+      this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: loggerKey(id),
+          UpdateExpression: 'SET #tokenHash = :new',
+          ConditionExpression: '#tokenHash = :old',
+          ExpressionAttributeNames: { '#tokenHash': 'tokenHash' },
+          ExpressionAttributeValues: { ':new': newHash, ':old': oldHash },
+        }),
+      ),
+      isConditionFailure,
+    );
   }
 
   async remove(id: LoggerId): Promise<number> {
@@ -276,21 +266,16 @@ export class DynamoLoggerStore implements LoggerStore {
   }
 
   private async deleteExisting(key: Record<string, string>): Promise<boolean> {
-    try {
-      await guardStoreCall(
-        this.doc.send(
-          new DeleteCommand({
-            TableName: this.tableName,
-            Key: key,
-            ConditionExpression: 'attribute_exists(pk)',
-          }),
-        ),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+    return landed(
+      this.doc.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: key,
+          ConditionExpression: 'attribute_exists(pk)',
+        }),
+      ),
+      isConditionFailure,
+    );
   }
 
   async recordSweep(status: SweeperStatus, listenerName?: string): Promise<void> {
@@ -467,23 +452,18 @@ export class DynamoLoggerStore implements LoggerStore {
   }
 
   async claimEvent(id: LoggerId, eventId: string, seenDueAt: number, retryAt: number): Promise<boolean> {
-    try {
-      await guardStoreCall(
-        this.doc.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: eventKey(id, eventId),
-            UpdateExpression: 'SET dueAt = :retryAt',
-            ConditionExpression: 'dueAt = :seen',
-            ExpressionAttributeValues: { ':retryAt': retryAt, ':seen': seenDueAt },
-          }),
-        ),
-      );
-      return true;
-    } catch (error) {
-      if (isLostRace(error)) return false;
-      throw error;
-    }
+    return landed(
+      this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: eventKey(id, eventId),
+          UpdateExpression: 'SET dueAt = :retryAt',
+          ConditionExpression: 'dueAt = :seen',
+          ExpressionAttributeValues: { ':retryAt': retryAt, ':seen': seenDueAt },
+        }),
+      ),
+      isLostRace,
+    );
   }
 
   async registerBridge(bridge: Bridge): Promise<void> {
@@ -530,21 +510,16 @@ export class DynamoLoggerStore implements LoggerStore {
             ExpressionAttributeNames: { '#expiresAt': TTL_ATTRIBUTE },
             ExpressionAttributeValues: { ':now': Math.floor(now / 1000) },
           };
-    try {
-      await guardStoreCall(
-        this.doc.send(
-          new PutCommand({
-            TableName: this.tableName,
-            Item: { ...relayedRecordKey(id, recordId), ...expiring(expiresAt, shardOf(id)) },
-            ...fresh,
-          }),
-        ),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+    return landed(
+      this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...relayedRecordKey(id, recordId), ...expiring(expiresAt, shardOf(id)) },
+          ...fresh,
+        }),
+      ),
+      isConditionFailure,
+    );
   }
 
   async listEvents(id: LoggerId, limit: number): Promise<LoggerEvent[]> {
@@ -564,24 +539,19 @@ export class DynamoLoggerStore implements LoggerStore {
   }
 
   async pruneExpired(key: Readonly<Record<string, string>>, now: number): Promise<boolean> {
-    try {
-      await guardStoreCall(
-        this.doc.send(
-          new DeleteCommand({
-            TableName: this.tableName,
-            Key: { pk: key.pk, sk: key.sk },
-            // Only if still expired: an id stored again meanwhile (a fresh event or marker) stays.
-            ConditionExpression: '#expiresAt <= :now',
-            ExpressionAttributeNames: { '#expiresAt': TTL_ATTRIBUTE },
-            ExpressionAttributeValues: { ':now': Math.floor(now / 1000) },
-          }),
-        ),
-      );
-      return true;
-    } catch (error) {
-      if (isLostRace(error)) return false;
-      throw error;
-    }
+    return landed(
+      this.doc.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: { pk: key.pk, sk: key.sk },
+          // Only if still expired: an id stored again meanwhile (a fresh event or marker) stays.
+          ConditionExpression: '#expiresAt <= :now',
+          ExpressionAttributeNames: { '#expiresAt': TTL_ATTRIBUTE },
+          ExpressionAttributeValues: { ':now': Math.floor(now / 1000) },
+        }),
+      ),
+      isLostRace,
+    );
   }
 
   async getMassSilence(): Promise<MassSilence> {
@@ -667,27 +637,22 @@ export class DynamoLoggerStore implements LoggerStore {
     body: Record<string, unknown>,
   ): Promise<boolean> {
     const fresh = readRevision === 0;
-    try {
-      await guardStoreCall(
-        this.doc.send(
-          new PutCommand({
-            TableName: this.tableName,
-            Item: { ...key, revision, ...body },
-            ConditionExpression: fresh ? 'attribute_not_exists(pk)' : '#revision = :revision',
-            ...(fresh
-              ? {}
-              : {
-                  ExpressionAttributeNames: { '#revision': 'revision' },
-                  ExpressionAttributeValues: { ':revision': readRevision },
-                }),
-          }),
-        ),
-      );
-      return true;
-    } catch (error) {
-      if (isLostRace(error)) return false;
-      throw error;
-    }
+    return landed(
+      this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...key, revision, ...body },
+          ConditionExpression: fresh ? 'attribute_not_exists(pk)' : '#revision = :revision',
+          ...(fresh
+            ? {}
+            : {
+                ExpressionAttributeNames: { '#revision': 'revision' },
+                ExpressionAttributeValues: { ':revision': readRevision },
+              }),
+        }),
+      ),
+      isLostRace,
+    );
   }
 
   async sightOverdue(from: number, to: number): Promise<OverdueSighting> {
