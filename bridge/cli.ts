@@ -4,6 +4,7 @@
  * (serialport, zod) loads when a command runs, not when the CLI starts (cli/launch/bundle-cache.js).
  */
 import type { Command } from 'commander';
+import { printable } from '../shared/printable.js';
 import type { BridgeConfig, BridgeConfigOverrides } from './config.js';
 
 export function registerBridgeCommands(program: Command): Command {
@@ -68,7 +69,11 @@ export function registerBridgeCommands(program: Command): Command {
       }
       const now = Date.now();
       process.stdout.write(
-        options.json ? `${JSON.stringify(status, null, 2)}\n` : `${formatStatus(status, now).join('\n')}\n`,
+        options.json
+          ? `${JSON.stringify(status, null, 2)}\n`
+          : `${formatStatus(status, now)
+              .map((line) => printable(line))
+              .join('\n')}\n`,
       );
       if (isStale(status, now)) process.exitCode = 1;
     });

@@ -18,4 +18,21 @@ process.emitWarning = (warning, ...rest) => {
   emitWarning(warning, ...rest);
 };
 
+// `listener … | head -1`: a reader that stops reading early is how pipelines work, not a failure. Writing
+// to the closed pipe fails with EPIPE, which would crash with a stack trace and exit 1; instead the command
+// ends quietly with 0, as Unix tools do. A command that stops cleanly on SIGTERM (`listener local`, the
+// bridge) is asked to stop as Ctrl-C would (so DynamoDB Local and its files are cleaned up); the others
+// end at once, having nothing left to say. Later write errors on the closed stream are the same pipe's.
+let pipeClosed = false;
+const endOnClosedPipe = (error) => {
+  if (error?.code !== 'EPIPE' && !pipeClosed) throw error;
+  if (pipeClosed) return;
+  pipeClosed = true;
+  process.exitCode = 0;
+  if (process.listenerCount('SIGTERM') > 0) process.emit('SIGTERM', 'SIGTERM');
+  else process.exit(0);
+};
+process.stdout.on('error', endOnClosedPipe);
+process.stderr.on('error', endOnClosedPipe);
+
 await runCli({ root: fileURLToPath(new URL('..', import.meta.url)) });

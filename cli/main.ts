@@ -43,6 +43,10 @@ program
   .option('--listener-name <name>', 'the name alarms give this Listener', 'LOCAL')
   .option('--verbose', 'print the handlers’ structured logs')
   .option(
+    '--max-in-flight <n>',
+    'requests served at once; more are answered 503 + Retry-After at once (default 32)',
+  )
+  .option(
     '--renotify-every <duration>',
     'remind about a DOWN, unacknowledged Logger this often (default: off)',
   )
@@ -74,6 +78,15 @@ program
         ? { renotifyEveryMs: durationArg('--renotify-every', String(opts.renotifyEvery)) }
         : {}),
       massSilenceEnv: massSilenceEnv(opts),
+      ...(typeof opts.maxInFlight === 'string'
+        ? {
+            maxInFlight: wholeNumberFlag('--max-in-flight', opts.maxInFlight, {
+              min: 1,
+              max: 10_000,
+              example: 32,
+            }),
+          }
+        : {}),
       ...(typeof opts.pairWith === 'string' ? { pairWith: opts.pairWith } : {}),
     });
   });

@@ -2,6 +2,7 @@
  * `listener doctor [<logger>|--all]`: the reference note's troubleshooting as checks, each finding with a
  * severity and the note's remedy. Exit 1 when any finding is a warning or worse.
  */
+
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import {
@@ -17,6 +18,7 @@ import {
   type PhoneHomePair,
 } from '../../shared/domain/doctor.js';
 import { formatLoggerId, twinOf } from '../../shared/domain/logger.js';
+import { printable } from '../../shared/printable.js';
 import { colourWanted, loggerArg, palette } from '../args.js';
 import { notRegistered } from '../errors.js';
 import { onTarget, type TargetOptions, UsageError, withTarget } from '../target.js';
@@ -171,7 +173,9 @@ function renderFindings(
     return lines.join('\n');
   }
   for (const f of findings) {
-    lines.push('', paint(f)(`${f.severity.toUpperCase()} ${f.subject} [${f.rule}]: ${f.message}`));
+    // Findings quote what was recorded (phone numbers, names from an imported file): printable, then painted.
+    const text = `${f.severity.toUpperCase()} ${f.subject} [${f.rule}]: ${f.message}`;
+    lines.push('', paint(f)(printable(text)));
     for (const step of f.remedy) lines.push(`  - ${step}`);
   }
   const bad = findings.filter((f) => failsCheck(f.severity)).length;

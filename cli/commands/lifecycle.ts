@@ -14,6 +14,7 @@ import {
 } from '../../shared/domain/logger.js';
 import { timeoutText } from '../../shared/domain/notification.js';
 import { pauseLogger, removeLogger, resumeLogger, rotateToken } from '../../shared/listener/admin.js';
+import { printable } from '../../shared/printable.js';
 import { confirm, iso, loggerArg, loggerJson, wholeNumberFlag } from '../args.js';
 import { notRegistered } from '../errors.js';
 import { table, when } from '../format.js';
@@ -88,7 +89,8 @@ export function registerLifecycleCommands(logger: Command): void {
       if (found.outbox.length > 0) lines.push(['Pending notices', String(found.outbox.length)]);
       console.log(`Logger ${formatLoggerId(found)} on ${target.description}`);
       const width = Math.max(...lines.map(([k]) => k.length));
-      for (const [k, v] of lines) console.log(`  ${`${k}:`.padEnd(width + 2)}${v}`);
+      // Values include what the Logger sent (its agent string) and operators' notes: never raw on a terminal.
+      for (const [k, v] of lines) console.log(`  ${`${k}:`.padEnd(width + 2)}${printable(v)}`);
       console.log(`\nLast ${arrivals.length} phone-home(s):`);
       if (arrivals.length === 0) console.log('  none yet');
       else {
@@ -104,7 +106,12 @@ export function registerLifecycleCommands(logger: Command): void {
         console.log(`\nRecent events:`);
         if (events.length === 0) console.log('  none');
         else {
-          const rows = events.map((e) => [when(e.receivedAt, now), e.severity, e.source ?? '-', e.message]);
+          const rows = events.map((e) => [
+            when(e.receivedAt, now),
+            e.severity,
+            printable(e.source ?? '-'),
+            printable(e.message),
+          ]);
           console.log(indent(table(['RECEIVED', 'SEVERITY', 'SOURCE', 'MESSAGE'], rows)));
         }
       }

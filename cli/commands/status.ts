@@ -13,6 +13,7 @@ import {
 import type { MassSilence } from '../../shared/domain/mass-silence.js';
 import { type CustomerStatus, fleetStatus, type Rollup } from '../../shared/domain/status.js';
 import type { FleetCounts } from '../../shared/ports.js';
+import { printable } from '../../shared/printable.js';
 import { colourWanted, durationArg, iso, loggerArg, palette, wholeNumberFlag } from '../args.js';
 import { notRegistered } from '../errors.js';
 import { table, when } from '../format.js';
@@ -199,8 +200,8 @@ export function registerStatusCommands(program: Command): void {
           when(e.receivedAt, now),
           e.logger,
           e.severity,
-          e.source ?? '-',
-          e.message,
+          printable(e.source ?? '-'),
+          printable(e.message),
         ]);
         console.log(table(['RECEIVED', 'LOGGER', 'SEVERITY', 'SOURCE', 'MESSAGE'], rows));
       });

@@ -9,6 +9,7 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import { join, resolve } from 'node:path';
 import { formatDuration } from '../../shared/domain/duration.js';
+import { storeOutage } from '../../shared/http/store-outage.js';
 import { FailedError } from '../errors.js';
 import {
   attachDynamoLocal,
@@ -18,7 +19,7 @@ import {
   stopStaleDynamoLocal,
 } from './dynamo-local.js';
 import { announceToTwin, firstIsRunning, joinPair, leavePair, liveTwin, type PairedStore } from './pair.js';
-import { type LambdaHandler, startLocalServer } from './server.js';
+import { type LambdaHandler, startLocalServer, stopServing } from './server.js';
 import { LOCAL_FILE, LOCAL_TABLE, type LocalTarget } from './target-file.js';
 
 export interface LocalOptions {
@@ -32,6 +33,8 @@ export interface LocalOptions {
   readonly renotifyEveryMs?: number;
   /** `MASS_SILENCE_*` variables from the `--mass-silence-*` flags (docs/mass-silence.md). */
   readonly massSilenceEnv?: Readonly<Record<string, string>>;
+  /** Requests served at once; more are answered 503 + Retry-After at once (server.ts DEFAULT_MAX_IN_FLIGHT). */
+  readonly maxInFlight?: number;
   /** The state directory of a running local Listener: run as the second of a pair, on its store. */
   readonly pairWith?: string;
 }
@@ -53,8 +56,10 @@ export async function runLocal(options: LocalOptions): Promise<void> {
   let timer: { stop(): void } | undefined;
   const stop = async () => {
     timer?.stop();
-    server?.closeIdleConnections();
-    await new Promise((done) => (server ? server.close(done) : done(undefined)));
+    // Within a few seconds even while clients keep connections busy (they were waited for, 40 s and more).
+    if (server) await stopServing(server);
+    const outage = storeOutage.summary();
+    if (outage) process.stderr.write(`${outage}\n`);
     await dynamo.stop();
     if (pair) leaveStore(pair);
     await rm(join(dir, LOCAL_FILE), { force: true });
@@ -66,14 +71,17 @@ export async function runLocal(options: LocalOptions): Promise<void> {
     configureEnvironment(options, dir, dynamo.endpoint, pair?.twinName);
     // Imported only now: the handlers read their configuration at load, as on a Lambda cold start.
     const { http, sweep } = await loadHandlers();
-    server = await startLocalServer(http, options.port).catch((error: NodeJS.ErrnoException) => {
-      throw error.code === 'EADDRINUSE'
-        ? new FailedError(
-            `port ${options.port} is already in use`,
-            'stop what uses it, or pass --port <another>',
-          )
-        : error;
-    });
+    const serverOptions = options.maxInFlight === undefined ? {} : { maxInFlight: options.maxInFlight };
+    server = await startLocalServer(http, options.port, serverOptions).catch(
+      (error: NodeJS.ErrnoException) => {
+        throw error.code === 'EADDRINUSE'
+          ? new FailedError(
+              `port ${options.port} is already in use`,
+              'stop what uses it, or pass --port <another>',
+            )
+          : error;
+      },
+    );
     const apiUrl = `http://127.0.0.1:${options.port}`;
     const target: LocalTarget = {
       apiUrl,

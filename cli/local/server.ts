@@ -31,22 +31,64 @@ const REQUEST_ID_KEY = Symbol.for('_AWS_LAMBDA_REQUEST_ID');
 
 type Invocation = Record<symbol | string, unknown>;
 
+/**
+ * How many requests local mode works on at once unless told otherwise (`--max-in-flight`). Each one holds
+ * at most one DynamoDB connection at a time, and the SDK opens at most 50 per client: under that, every
+ * request in flight has its connection and keeps to the 2.5 s store deadline (a 503 within 3 s); above it,
+ * requests waited for a connection before their deadline even started (503s after 3–7.7 s at 100).
+ */
+export const DEFAULT_MAX_IN_FLIGHT = 32;
+
+/** Seconds an overloaded or stopping local Listener tells a client to wait: the overload is brief. */
+export const OVERLOADED_RETRY_AFTER_SECONDS = 5;
+
+/** How long in-flight requests may finish once the server stops, before their connections are cut. */
+export const STOP_GRACE_MS = 3_000;
+
+export interface LocalServerOptions {
+  readonly host?: string;
+  /** Requests worked on at once; more are answered 503 + Retry-After at once (load shed, not queued). */
+  readonly maxInFlight?: number;
+}
+
+/** What a running server knows about itself, for {@link stopServing}. */
+interface Serving {
+  inFlight: number;
+  stopping: boolean;
+}
+const serving = new WeakMap<Server, Serving>();
+
 /** Serves the API with `handlers` (one per function name) on 127.0.0.1:`port`. */
 export async function startLocalServer(
   handlers: Partial<Record<FunctionName | 'console', LambdaHandler>>,
   port: number,
-  host = '127.0.0.1',
+  { host = '127.0.0.1', maxInFlight = DEFAULT_MAX_IN_FLIGHT }: LocalServerOptions = {},
 ): Promise<Server> {
   const store = installInvokeStore();
+  const state: Serving = { inFlight: 0, stopping: false };
   const server = createServer((req, res) => {
     const requestId = randomUUID();
+    // Shed before reading the body: a request that cannot be served soon is told so at once.
+    if (state.stopping || state.inFlight >= maxInFlight) {
+      req.resume();
+      send(res, requestId, unavailable(state.stopping), state.stopping);
+      return;
+    }
+    state.inFlight++;
     store
-      .run({ [REQUEST_ID_KEY]: requestId }, () => serve(handlers, req, res, requestId))
+      .run({ [REQUEST_ID_KEY]: requestId }, () => serve(handlers, req, res, requestId, state))
       .catch((error: unknown) => {
         process.stderr.write(`local server: request ${requestId} failed: ${describe(error)}\n`);
-        send(res, requestId, errorResponse(500, 'internal_error', 'the local Listener failed'));
-      });
+        send(
+          res,
+          requestId,
+          errorResponse(500, 'internal_error', 'the local Listener failed'),
+          state.stopping,
+        );
+      })
+      .finally(() => state.inFlight--);
   });
+  serving.set(server, state);
   // What Node's parser refuses (a made-up method, a malformed header) is answered in the API's format.
   server.on('clientError', (_error, socket) => {
     const body = JSON.stringify({
@@ -63,6 +105,35 @@ export async function startLocalServer(
     server.listen(port, host, () => resolve());
   });
   return server;
+}
+
+/**
+ * Stops `server` within about `graceMs`, however busy its clients keep it: no new connection, a request
+ * that arrives meanwhile is answered 503 at once, requests in flight finish and their answers close their
+ * connections, and whatever is still open after `graceMs` (a client sending back to back on a keep-alive
+ * connection, a request stuck on the store) is cut. `server.close()` alone waits for every client to let go.
+ */
+export function stopServing(server: Server, graceMs = STOP_GRACE_MS): Promise<void> {
+  const state = serving.get(server);
+  if (state) state.stopping = true;
+  return new Promise((done) => {
+    const cut = setTimeout(() => server.closeAllConnections(), graceMs);
+    server.close(() => {
+      clearTimeout(cut);
+      done();
+    });
+    server.closeIdleConnections();
+  });
+}
+
+/** The answer when the server will not take a request now: overloaded, or stopping. */
+function unavailable(stopping: boolean): APIGatewayProxyResultV2 {
+  const message = stopping
+    ? 'the Listener is stopping; retry later'
+    : 'the Listener is busy with other requests; retry shortly';
+  return errorResponse(503, 'unavailable', message, {
+    'retry-after': String(OVERLOADED_RETRY_AFTER_SECONDS),
+  });
 }
 
 /**
@@ -101,30 +172,32 @@ async function serve(
   req: IncomingMessage,
   res: ServerResponse,
   requestId: string,
+  state: Serving,
 ): Promise<void> {
+  const answer = (result: APIGatewayProxyResultV2) => send(res, requestId, result, state.stopping);
   const url = targetUrl(req.url);
   if (!url) {
     req.resume();
     const error = badRequestTarget();
-    send(res, requestId, errorResponse(error.statusCode, error.code, error.message));
+    answer(errorResponse(error.statusCode, error.code, error.message));
     return;
   }
   const method = req.method ?? 'GET';
   const body = await readBody(req);
   if (handlers.console && isConsolePath(url.pathname)) {
     const event = toEvent(req, url, method, body, 'ANY /console/{proxy+}', requestId);
-    send(res, requestId, await handlers.console(event, lambdaContext('console', requestId)));
+    answer(await handlers.console(event, lambdaContext('console', requestId)));
     return;
   }
   const route = ROUTES.find((r) => r.method === method && r.path === url.pathname);
   const name = route?.function ?? FALLBACK_FUNCTION;
   const handler = handlers[name];
   if (!handler) {
-    send(res, requestId, errorResponse(404, 'not_found', 'no such route in this local server'));
+    answer(errorResponse(404, 'not_found', 'no such route in this local server'));
     return;
   }
   const event = toEvent(req, url, method, body, route ? `${method} ${route.path}` : '$default', requestId);
-  send(res, requestId, await handler(event, lambdaContext(name, requestId)));
+  answer(await handler(event, lambdaContext(name, requestId)));
 }
 
 /** The request target as a URL, or undefined when it is not one (`//[`, `http://x:99999/`): a 400. */
@@ -214,7 +287,13 @@ function lambdaContext(functionName: string, requestId: string): Context {
   };
 }
 
-function send(res: ServerResponse, requestId: string, result: APIGatewayProxyResultV2): void {
+/** Sends `result`; `closing`: the connection ends after it (the server is stopping). */
+function send(
+  res: ServerResponse,
+  requestId: string,
+  result: APIGatewayProxyResultV2,
+  closing = false,
+): void {
   if (res.headersSent) return;
   const structured = typeof result === 'string' ? { statusCode: 200, body: result } : result;
   const body = structured.body ?? '';
@@ -224,6 +303,7 @@ function send(res: ServerResponse, requestId: string, result: APIGatewayProxyRes
     ...(structured.headers as Record<string, string> | undefined),
     'content-length': String(Buffer.byteLength(body)),
     'x-request-id': requestId,
+    ...(closing ? { connection: 'close' } : {}),
   });
   res.end(body);
 }

@@ -30,6 +30,19 @@ export function hashToken(token: string): string {
   return createHash('sha256').update(token, 'utf8').digest('hex');
 }
 
+/** What an unknown id's token is compared with: the unknown path does the same work as a wrong token. */
+const NO_SUCH_HASH = hashToken('');
+
+/**
+ * Whether `hash` (of the token presented) is the stored one. The comparison runs whether or not anything is
+ * stored (against a hash no token has, when nothing is), so a wrong token for a registered id and any
+ * token for an unregistered one cost the same: timing does not tell which ids exist.
+ */
+export function provesStored(stored: { readonly tokenHash: string } | undefined, hash: string): boolean {
+  const same = sameHash(stored?.tokenHash ?? NO_SUCH_HASH, hash);
+  return same && stored !== undefined;
+}
+
 /** Compares two token hashes in constant time. */
 export function sameHash(a: string, b: string): boolean {
   const x = Buffer.from(a, 'utf8');

@@ -4,7 +4,7 @@
  */
 import { UnknownBridgeError, UnknownLoggerError } from '../domain/errors.js';
 import type { LoggerId } from '../domain/logger.js';
-import { hashToken, loggerIdOfToken, sameHash, siteOfBridgeToken } from '../domain/token.js';
+import { hashToken, loggerIdOfToken, provesStored, siteOfBridgeToken } from '../domain/token.js';
 import type { Bridge } from '../ports.js';
 import type { ListenerDeps } from './deps.js';
 
@@ -12,16 +12,13 @@ import type { ListenerDeps } from './deps.js';
 export async function authenticateLogger(deps: ListenerDeps, token: string): Promise<LoggerId> {
   const id = loggerIdOfToken(token);
   const stored = await deps.store.getWithToken(id);
-  // Hash compared in constant time even when the Logger is unknown, so timing does not tell which.
-  const known = stored?.tokenHash ?? hashToken('');
-  if (!sameHash(known, hashToken(token)) || !stored) throw new UnknownLoggerError();
+  if (!provesStored(stored, hashToken(token))) throw new UnknownLoggerError();
   return id;
 }
 
 /** The bridge owning `token`; {@link UnknownBridgeError} for a malformed, unknown or wrong token alike. */
 export async function authenticateBridge(deps: ListenerDeps, token: string): Promise<Bridge> {
   const bridge = await deps.store.getBridge(siteOfBridgeToken(token));
-  const known = bridge?.tokenHash ?? hashToken('');
-  if (!sameHash(known, hashToken(token)) || !bridge) throw new UnknownBridgeError();
+  if (!provesStored(bridge, hashToken(token)) || !bridge) throw new UnknownBridgeError();
   return bridge;
 }

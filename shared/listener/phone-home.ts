@@ -4,7 +4,7 @@
  */
 import { StoreUnavailableError, UnknownLoggerError } from '../domain/errors.js';
 import type { Logger, LoggerId } from '../domain/logger.js';
-import { hashToken, loggerIdOfToken, sameHash } from '../domain/token.js';
+import { hashToken, loggerIdOfToken, provesStored } from '../domain/token.js';
 import { type PhoneHomeReport, phoneHome as phoneHomeTransition } from '../domain/transitions.js';
 import type { PhoneHomeProof } from '../ports.js';
 import type { ListenerDeps } from './deps.js';
@@ -31,8 +31,10 @@ export async function phoneHome(
   report: PhoneHomeReport = {},
 ): Promise<PhoneHomeResult> {
   const tokenHash = hashToken(token);
+  // An unknown id and a wrong token take the same path: one store request, one hash comparison, and the
+  // stored Logger left unparsed (its adapter parses it only when asked), so their timing does not differ.
   return phoneHomeAs(deps, loggerIdOfToken(token), { tokenHash }, receivedAt, report, (current) => {
-    if (!current || !sameHash(current.tokenHash, tokenHash)) throw new UnknownLoggerError();
+    if (!provesStored(current, tokenHash)) throw new UnknownLoggerError();
   });
 }
 

@@ -39,8 +39,8 @@ async function post(url: string, token: string) {
 }
 
 describe('local mode under faults', () => {
-  it('answers 503 + Retry-After within 3 s while DynamoDB Local is stalled, and recovers after SIGCONT', async () => {
-    listener = await startLocalListener(FAST_LOCAL);
+  it('answers 503 + Retry-After within 3 s while DynamoDB Local is stalled, sheds what is over its bound at once, and recovers after SIGCONT', async () => {
+    listener = await startLocalListener([...FAST_LOCAL, '--max-in-flight', '4']);
     const token = await addLogger(listener, 'geocust1', 'A');
     const heartbeat = `${listener.apiUrl}/v1/heartbeat`;
     expect((await post(heartbeat, token)).status).toBe(200);
@@ -52,6 +52,22 @@ describe('local mode under faults', () => {
     expect(stalled.ms).toBeLessThan(3_000);
     expect((await fetch(`${listener.apiUrl}/v1/health`)).status).toBe(503);
 
+    // Ten at once against a bound of 4 (sweeps may hold a slot or two): those over it are told so at
+    // once, before any request waiting on the stalled store is answered.
+    const order: string[] = [];
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, async () => {
+        const res = await fetch(heartbeat, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+        const { error } = (await res.json()) as { error: { message: string } };
+        order.push(error.message.includes('busy') ? 'shed' : 'waited');
+        return { status: res.status, retryAfter: res.headers.get('retry-after') };
+      }),
+    );
+    expect(answers.every((a) => a.status === 503 && /^[1-9]\d*$/.test(a.retryAfter ?? ''))).toBe(true);
+    const shed = order.filter((o) => o === 'shed').length;
+    expect(shed).toBeGreaterThanOrEqual(6);
+    expect(order.slice(0, shed)).toEqual(Array(shed).fill('shed'));
+
     process.kill(stopped, 'SIGCONT');
     stopped = undefined;
     let status = 0;
@@ -61,16 +77,33 @@ describe('local mode under faults', () => {
     }
     expect(status).toBe(200);
     expect((await fetch(`${listener.apiUrl}/v1/health`)).status).toBe(200);
+    // The outage is reported once, then once more with its count when the store answers again.
+    await listener.waitFor((out) => out.includes('store available again'), 5_000);
+    expect(listener.output().match(/store unavailable; answering 503/g)).toHaveLength(1);
     expect(listener.output()).not.toMatch(/^\s+at /m); // no stack trace printed
   });
 
-  it('exits non-zero within 15 s with one line naming DynamoDB Local when it is killed', async () => {
+  it('exits non-zero within 15 s with one line naming DynamoDB Local when it is killed, though clients keep it busy', async () => {
     listener = await startLocalListener(FAST_LOCAL);
+    const token = await addLogger(listener, 'geocust1', 'A');
     const exited = new Promise<number | null>((done) => listener?.process.once('exit', done));
+    // Two keep-alive clients sending back to back: they must not keep the Listener up (they did, 40 s+).
+    let running = true;
+    void exited.then(() => {
+      running = false;
+    });
+    const heartbeat = `${listener.apiUrl}/v1/heartbeat`;
+    const client = async () => {
+      while (running) await post(heartbeat, token).catch(() => undefined);
+    };
+    const clients = [client(), client()];
     process.kill(javaOf(listener.dir), 'SIGKILL');
     const started = Date.now();
     const code = await exited;
     expect(Date.now() - started).toBeLessThan(15_000);
+    await Promise.all(clients);
+    // Reported once, then summed up as it stops: not once per request (17,460 lines before).
+    expect(listener.output().match(/store unavailable; answering 503/g)?.length ?? 0).toBeLessThanOrEqual(1);
     expect(code).not.toBe(0);
     expect(code).not.toBeNull();
     const lines = listener.output().split('\n');

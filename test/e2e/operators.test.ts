@@ -301,6 +301,34 @@ describe('listener status | alarm | events', () => {
     expect(badSince.code).toBe(2);
     expect(badSince.stderr).toContain('--since "yesterday" is not a duration');
   });
+
+  it('prints what a Logger sent with its control characters made visible, never raw to the terminal', async () => {
+    const retitle = '\u001b]0;owned\u0007';
+    const events = [
+      {
+        id: 'esc1',
+        occurredAt: '2026-11-24T17:01:00Z',
+        severity: 'critical',
+        source: `router${retitle}`,
+        message: 'clear\u001b[2J\u009b31m and reorder \u202e',
+      },
+    ];
+    expect(await post('/v1/heartbeat', eventsToken, { agent: `agent${retitle}` })).toBe(200);
+    expect(await post('/v1/events', eventsToken, { events })).toBe(200);
+    const [listed, shown] = await Promise.all([cli('events', 'evco/A'), cli('logger', 'show', 'evco/A')]);
+    /** Raw control characters (newline aside): what a terminal would act on. */
+    const raw = (text: string) =>
+      [...text].filter((ch) => /\p{Cc}|\u202e/u.test(ch) && ch !== '\n' && ch !== '\t');
+    for (const text of [listed.stdout, shown.stdout]) {
+      expect(raw(text)).toEqual([]);
+      expect(text).toContain('router\\x1b]0;owned\\x07');
+      expect(text).toContain('clear\\x1b[2J\\x9b31m and reorder \\u202e');
+    }
+    expect(shown.stdout).toMatch(/Agent:\s+agent\\x1b\]0;owned\\x07$/m);
+    // The Listener's own terminal line for the critical event (local mode's notifier) is printable too.
+    await listener.waitFor((out) => out.includes('clear\\x1b[2J'), 10_000);
+    expect(raw(listener.output())).toEqual([]);
+  });
 });
 
 describe('listener maintenance', () => {

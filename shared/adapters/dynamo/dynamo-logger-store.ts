@@ -171,10 +171,11 @@ export class DynamoLoggerStore implements LoggerStore {
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
       if (!error.Item) return { recorded: false };
-      const item = unmarshall(error.Item);
+      const stored = error.Item;
+      // Parsed only if the caller asks (its token matched): a wrong token costs what an unknown id does.
       return {
         recorded: false,
-        current: { logger: loggerFromItem(item), tokenHash: String(item.tokenHash) },
+        current: storedLogger(String(stored.tokenHash?.S), () => unmarshall(stored)),
       };
     }
   }
@@ -217,7 +218,7 @@ export class DynamoLoggerStore implements LoggerStore {
     const { Item } = await guardStoreCall(
       this.doc.send(new GetCommand({ TableName: this.tableName, Key: loggerKey(id), ConsistentRead: true })),
     );
-    return Item ? { logger: loggerFromItem(Item), tokenHash: String(Item.tokenHash) } : undefined;
+    return Item ? storedLogger(String(Item.tokenHash), () => Item) : undefined;
   }
 
   async replaceToken(id: LoggerId, oldHash: string, newHash: string): Promise<boolean> {
@@ -782,5 +783,20 @@ function beaconOf(listenerName: string, item: Record<string, unknown> | undefine
     ...(typeof lastSweepAt === 'number' ? { lastSweepAt } : {}),
     ...(typeof sweepEveryMs === 'number' ? { sweepEveryMs } : {}),
     ...(typeof twin === 'string' ? { twin } : {}),
+  };
+}
+
+/**
+ * A stored Logger with its token hash, parsed on first use: authentication reads only the hash, so a wrong
+ * token (refused) costs no more than an unknown id (nothing stored), and timing does not tell them apart.
+ */
+function storedLogger(tokenHash: string, item: () => Record<string, unknown>) {
+  let logger: Logger | undefined;
+  return {
+    tokenHash,
+    get logger(): Logger {
+      logger ??= loggerFromItem(item());
+      return logger;
+    },
   };
 }

@@ -12,6 +12,7 @@ import {
   subject,
 } from '../../domain/notification.js';
 import type { NotificationChannel } from '../../ports.js';
+import { printable } from '../../printable.js';
 
 /** Local mode's `file` channel. */
 export class FileNotifier implements NotificationChannel {
@@ -35,6 +36,6 @@ export class FileNotifier implements NotificationChannel {
       }),
     );
     await appendFile(this.path, `${lines.join('\n')}\n`, 'utf8');
-    for (const n of notifications) this.print(consoleLine(n));
+    for (const n of notifications) this.print(printable(consoleLine(n))); // an event's message is the Logger's text
   }
 }
