@@ -91,8 +91,9 @@ export const EXAMPLE_PHONE_HOME_PAIRS = [
 ] as const;
 
 const emailSchema = z.strictObject({ address: z.email(), filter: filterSchema.optional() });
+const e164 = z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 phone number, e.g. +447700900123');
 const smsSchema = z.strictObject({
-  number: z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 phone number, e.g. +447700900123'),
+  number: e164,
   filter: filterSchema.optional(),
 });
 
@@ -270,8 +271,38 @@ const stageSchema = z
       .optional(),
     alarmEmails: z.array(emailSchema).default([]),
     alarmSms: z.array(smsSchema).default([]),
-    /** Who hears about the Listener itself failing (CloudWatch alarms). */
+    /** Who hears about the Listener itself failing (CloudWatch alarms): email, SMS and HTTPS subscribers. */
     opsEmails: z.array(z.email()).default([]),
+    opsSms: z.array(e164).default([]),
+    opsHttps: z
+      .array(
+        z.url({ protocol: /^https$/, error: 'must be an https:// URL, e.g. https://events.pagerduty.com/…' }),
+      )
+      .default([]),
+    /**
+     * The ops topic's encryption: `own-key` (its own customer-managed key, apart from the alarm topic's, so
+     * that disabling one key cannot silence the alarm reporting it) or `none` (unencrypted: alarm texts
+     * carry no secrets, and no key can then stop them).
+     */
+    opsTopicKey: z.enum(['own-key', 'none']).default('own-key'),
+    /**
+     * How SMS pages are sent: always `Transactional` (delivered ahead of marketing traffic), with the
+     * account's SMS monthly spend limit in USD (the alarm fires at 80 % of it) and, where the destination
+     * country needs one, a sender ID or an origination number registered in the account.
+     */
+    sms: z
+      .strictObject({
+        monthlySpendLimitUsd: z.number().positive('must be above 0').default(1),
+        senderId: z
+          .string()
+          .regex(
+            /^(?=.*[A-Za-z])[A-Za-z0-9]{1,11}$/,
+            'must be 1–11 letters or digits with a letter, e.g. GEOLISTEN',
+          )
+          .optional(),
+        originationNumber: e164.optional(),
+      })
+      .default({ monthlySpendLimitUsd: 1 }),
     /** `retain` keeps the table (with deletion protection) when the stack is deleted: use it where data matters. */
     removalPolicy: z.enum(['retain', 'destroy']),
     logLevel: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO'),

@@ -328,20 +328,23 @@ describe("each side's ops topic", () => {
     principal: { service: 'cloudwatch.amazonaws.com' },
     context: { 'aws:SourceAccount': TEST_ACCOUNT, 'aws:SourceArn': sourceArn, 'aws:SecureTransport': 'true' },
   });
+  const opsKeyOf = (side: Side) => {
+    const key = side.stack.notifications.opsKey;
+    if (!key) throw new Error('the prod-pair ops topic has its own key');
+    return key;
+  };
   const policies = (side: Side) => {
     const topicId = logicalId(side.stack.notifications.opsTopic);
     const topicPolicy = (
       Object.values(side.template.findResources('AWS::SNS::TopicPolicy')) as Resource[]
     ).find((p) => JSON.stringify(p.Properties.Topics) === JSON.stringify([{ Ref: topicId }]));
-    const key = side.template.findResources('AWS::KMS::Key')[
-      logicalId(side.stack.notifications.key)
-    ] as Resource;
+    const key = side.template.findResources('AWS::KMS::Key')[logicalId(opsKeyOf(side))] as Resource;
     return {
       topic: resolvedStatements(side.names, topicPolicy?.Properties.PolicyDocument),
       key: resolvedStatements(side.names, key.Properties.KeyPolicy),
       topicArn: side.names.resolve({ Ref: topicId }) as string,
       keyArn: side.names.resolve({
-        'Fn::GetAtt': [logicalId(side.stack.notifications.key), 'Arn'],
+        'Fn::GetAtt': [logicalId(opsKeyOf(side)), 'Arn'],
       }) as string,
     };
   };
