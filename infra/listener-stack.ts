@@ -115,11 +115,6 @@ export class ListenerStack extends Stack {
     }
     for (const name of FUNCTION_NAMES) {
       const fn = this.functions.byName[name];
-      Validations.of(fn).acknowledge({
-        id: 'AwsSolutions-L1',
-        reason:
-          'Node.js 22 is deliberate: it is the runtime the handlers, Powertools and the ESM bundles are built and tested for (target node22).',
-      });
       if (this.config.tracing && fn.role) {
         Validations.of(fn.role).acknowledge({
           id: 'AwsSolutions-IAM5[Resource::*]',

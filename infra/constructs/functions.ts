@@ -173,7 +173,7 @@ export class ListenerFunctions extends Construct {
       ...(config.tracing ? { tracing: Tracing.ACTIVE } : {}),
       code: functionCode(`functions/${name}/handler.ts`),
       handler: HANDLER,
-      runtime: Runtime.NODEJS_22_X,
+      runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
       memorySize: spec.memoryMiB,
       timeout: spec.timeout,

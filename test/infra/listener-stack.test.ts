@@ -181,10 +181,10 @@ describe('the Lambda functions', () => {
     expect(Object.keys(FUNCTION_SPECS).sort()).toEqual([...FUNCTION_NAMES].sort());
   });
 
-  it('run Node.js 22 on ARM64 with explicit memory and timeout', () => {
+  it('run Node.js 24 on ARM64 with explicit memory and timeout', () => {
     for (const name of FUNCTION_NAMES) {
       expect(functionProps(dev, name)).toMatchObject({
-        Runtime: 'nodejs22.x',
+        Runtime: 'nodejs24.x',
         Architectures: ['arm64'],
         Handler: 'index.handler',
         MemorySize: FUNCTION_SPECS[name].memoryMiB,
@@ -237,10 +237,10 @@ describe('the Lambda functions', () => {
     expect(env('events')).toHaveProperty('EVENT_BUS_NAME');
   });
 
-  it('are bundled by the local esbuild as minified ESM for Node 22 without source maps, split into chunks', () => {
+  it('are bundled by the local esbuild as minified ESM for Node 24 without source maps, split into chunks', () => {
     expect(ESBUILD_OPTIONS).toMatchObject({
       format: 'esm',
-      target: 'node22',
+      target: 'node24',
       minify: true,
       sourcemap: false,
       splitting: true,
