@@ -4,12 +4,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ESBUILD_OPTIONS } from '../../infra/constructs/bundle.js';
 import { FUNCTION_SPECS } from '../../infra/constructs/functions.js';
 import { OUTPUT_KEYS } from '../../infra/stage-names.js';
-import { STAGES, type StageInput } from '../../infra/stages.js';
+import type { StageInput } from '../../infra/stages.js';
 import { createTableInput, DUE_INDEX } from '../../shared/adapters/dynamo/table-schema.js';
 import { SEVERITIES } from '../../shared/domain/event.js';
 import { FALLBACK_FUNCTION, FUNCTION_NAMES, type FunctionName, ROUTES } from '../../shared/http/routes.js';
 import { type FilterPolicy, filterAccepts } from '../support/sns-filter.js';
-import { logicalId, removeAssemblies, type Synthesized, synthStage } from './synth.js';
+import { logicalId, removeAssemblies, STAGES, type Synthesized, synthStage } from './synth.js';
 
 type Resource = { Type: string; Properties: Record<string, unknown>; DeletionPolicy?: string };
 type Statement = { Action: string | string[]; Resource: unknown; Effect: string; Condition?: unknown };

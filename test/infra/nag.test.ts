@@ -6,8 +6,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildListener } from '../../infra/build.js';
-import { STAGES } from '../../infra/stages.js';
-import { removeAssemblies, type Synthesized, synthStage, testApp } from './synth.js';
+import { removeAssemblies, STAGES, type Synthesized, synthStage, testApp } from './synth.js';
 
 afterAll(removeAssemblies);
 

@@ -17,7 +17,6 @@ import {
   PAIR_SIDES,
   type PairSide,
   parseStage,
-  STAGES,
   sideConfig,
 } from '../../infra/stages.js';
 import { FUNCTION_NAMES } from '../../shared/http/routes.js';
@@ -29,7 +28,7 @@ import {
   TEST_ACCOUNT,
   TemplateNames,
 } from '../support/iam.js';
-import { logicalId, removeAssemblies, testApp } from './synth.js';
+import { logicalId, removeAssemblies, STAGES, testApp } from './synth.js';
 
 type Resource = { Type: string; Properties: Record<string, unknown>; DeletionPolicy?: string };
 
@@ -47,7 +46,7 @@ let sides: Record<PairSide, Side>;
 let stacks: ListenerStack[];
 
 beforeAll(() => {
-  ({ stacks } = buildListener(testApp(), 'prod-pair'));
+  ({ stacks } = buildListener(testApp(), 'prod-pair', STAGES));
   const [a, b] = stacks.map((stack) => ({
     stack,
     template: Template.fromStack(stack),
@@ -84,7 +83,7 @@ function statementsOf(side: Side, fn: LambdaFunction): Statement[] {
 
 describe('a pair stage', () => {
   it('validates: prod-pair is GEOCSCLNRA in us-east-1 and GEOCSCLNRB in us-east-2, witness us-west-2', () => {
-    const config = loadStage('prod-pair');
+    const config = loadStage('prod-pair', STAGES);
     expect(config.pair).toEqual({
       a: { region: REGION.a, listenerName: LISTENER.a },
       b: { region: REGION.b, listenerName: LISTENER.b },
@@ -249,7 +248,7 @@ describe('the global table', () => {
   });
 
   it('has the keys and indexes of the single-region table', () => {
-    const single = Template.fromStack(buildListener(testApp(), 'prod').stack);
+    const single = Template.fromStack(buildListener(testApp(), 'prod', STAGES).stack);
     const [table] = Object.values(single.findResources('AWS::DynamoDB::Table')) as Resource[];
     const global = globalTable().Properties;
     expect(global.KeySchema).toEqual(table?.Properties.KeySchema);
@@ -417,7 +416,7 @@ describe('other pairs', () => {
 describe('single-region stages', () => {
   it('stay one stack with their own table, TTL and no twin', () => {
     for (const stage of Object.keys(STAGES).filter((name) => STAGES[name]?.pair === undefined)) {
-      const built = buildListener(testApp(), stage);
+      const built = buildListener(testApp(), stage, STAGES);
       expect(built.stacks, stage).toEqual([built.stack]);
       expect(built.stack.stackName).toBe(`PhoneHomeListener-${stage}`);
       const template = Template.fromStack(built.stack);
