@@ -70,15 +70,8 @@ export async function resolveTarget(options: TargetOptions): Promise<Target> {
   }
   if (options.stage) {
     const { resolveStage } = await import('./stage-target.js');
-    const { cliStages, hasStage, stageSettings } = await import('./stage-settings.js');
-    const set = cliStages(options.stages);
-    if (!hasStage(set, options.stage)) {
-      throw new UsageError(
-        `there is no stage "${options.stage}" in ${set.source}`,
-        `use one of ${Object.keys(set.stages).join(', ')}, or add it to stages.json (see stages.example.json)`,
-      );
-    }
-    const config = stageSettings(set, options.stage);
+    const { cliStages, requireStage } = await import('./stage-settings.js');
+    const config = requireStage(cliStages(options.stages), options.stage);
     const side = pairSide(options, config.pair !== undefined);
     const stage = await resolveStage(options.stage, {
       ...(options.region ? { region: options.region } : {}),

@@ -28,6 +28,17 @@ export function hasStage(set: StageSet, name: string): boolean {
   return Object.hasOwn(set.stages, name);
 }
 
+/** The validated settings of stage `name` for `--stage`; a usage error naming the valid ones when it is not listed. */
+export function requireStage(set: StageSet, name: string): StageConfig {
+  if (!hasStage(set, name)) {
+    throw new UsageError(
+      `there is no stage "${name}" in ${set.source}`,
+      `use one of ${Object.keys(set.stages).join(', ')}, or add it to stages.json (see stages.example.json)`,
+    );
+  }
+  return stageSettings(set, name);
+}
+
 /** The validated settings of stage `name`; a usage error when it is not listed or invalid. */
 export function stageSettings(set: StageSet, name: string): StageConfig {
   try {
