@@ -32,6 +32,7 @@ export function buildListener(
         account: listener.account ?? process.env.CDK_DEFAULT_ACCOUNT,
         region: listener.region ?? process.env.CDK_DEFAULT_REGION,
       },
+      terminationProtection: listener.production,
       description: pairing
         ? `Phone Home Listener ${listener.listenerName} (stage ${pairing.pairStage}, side ${pairing.side}; twin ${pairing.twin.listenerName} in ${pairing.twin.region})`
         : `Phone Home Listener ${listener.listenerName} (stage ${listener.stage})`,

@@ -303,6 +303,11 @@ const stageSchema = z
         originationNumber: e164.optional(),
       })
       .default({ monthlySpendLimitUsd: 1 }),
+    /**
+     * A production stage: its stacks get CloudFormation termination protection, so `cdk destroy` (or a
+     * console click) cannot delete them until someone turns it off on purpose.
+     */
+    production: z.boolean().default(false),
     /** `retain` keeps the table (with deletion protection) when the stack is deleted: use it where data matters. */
     removalPolicy: z.enum(['retain', 'destroy']),
     logLevel: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO'),

@@ -861,6 +861,12 @@ describe('the stack', () => {
     expect(prod.stack.stackName).toBe('PhoneHomeListener-prod');
   });
 
+  it('has termination protection on a stage marked production, and not on dev', () => {
+    expect(prod.config.production).toBe(true);
+    expect(prod.stack.terminationProtection).toBe(true);
+    expect(dev.stack.terminationProtection).toBe(false);
+  });
+
   it("deploys to the stage's configured region", () => {
     expect(prod.stack.region).toBe('eu-west-1');
   });

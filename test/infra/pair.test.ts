@@ -247,6 +247,10 @@ describe('the global table', () => {
     }
   });
 
+  it('protects both sides of a production pair from termination', () => {
+    expect(stacks.map((stack) => stack.terminationProtection)).toEqual([true, true]);
+  });
+
   it('has the keys and indexes of the single-region table', () => {
     const single = Template.fromStack(buildListener(testApp(), 'prod', STAGES).stack);
     const [table] = Object.values(single.findResources('AWS::DynamoDB::Table')) as Resource[];
