@@ -1,6 +1,6 @@
 /**
  * Lean cold starts, measured: each function's bundle exactly as `cdk synth` builds it (the bytes Node reads
- * at import: the entry and the chunks it imports statically; all files; zip size) and the time Node 22 (the
+ * at import: the entry and the chunks it imports statically; all files; zip size) and the time Node 24 (the
  * Lambda runtime) takes to import it, against a baseline built in the same run with the same esbuild
  * options: a bundle of the DynamoDB client alone, the least a Listener function needs.
  * Import times are medians of RUNS interleaved runs (every bundle once per round, so machine load hits
@@ -24,7 +24,7 @@ import { httpEvent } from '../test/support/http.js';
 import { TemplateNames } from '../test/support/iam.js';
 import {
   bytes,
-  NODE22,
+  LAMBDA_NODE,
   REPO_ROOT,
   type SynthesizedArtifacts,
   synthesizeArtifacts,
@@ -61,10 +61,10 @@ async function buildBaseline(split: boolean): Promise<{ dir: string; zip: string
   return { dir, zip };
 }
 
-/** Milliseconds Node 22 takes to import `dir/index.mjs`, in a fresh process with a Lambda-like env. */
+/** Milliseconds Node 24 takes to import `dir/index.mjs`, in a fresh process with a Lambda-like env. */
 function importMs(dir: string): number {
   const script = `const t = performance.now(); await import(${JSON.stringify(pathToFileURL(join(dir, 'index.mjs')).href)}); process.stdout.write(String(performance.now() - t));`;
-  const out = spawnSync(NODE22, ['--input-type=module', '-e', script], {
+  const out = spawnSync(LAMBDA_NODE, ['--input-type=module', '-e', script], {
     cwd: dir,
     env: { AWS_REGION: 'eu-west-1', AWS_LAMBDA_FUNCTION_NAME: 'bench', TZ: ':UTC' },
     encoding: 'utf8',
@@ -108,7 +108,7 @@ const kb = (n: number) => `${Math.round(n / 1024)} KB`;
 
 /**
  * What one heartbeat and one idle sweep cost in log bytes and DynamoDB requests, run from the zips under
- * Node 22 at the production log level (INFO) against DynamoDB Local: the inputs of the cost arithmetic in
+ * Node 24 at the production log level (INFO) against DynamoDB Local: the inputs of the cost arithmetic in
  * docs/deploy.md. The API's access-log line is the stage's format filled with typical values.
  */
 async function measureLogs(artifacts: SynthesizedArtifacts) {
@@ -170,7 +170,7 @@ async function measureLogs(artifacts: SynthesizedArtifacts) {
         .replace('$context.responseLength', '131')
         .replace('$context.responseLatency', '41')
         .replace('$context.integrationErrorMessage', '-');
-      console.log('## Logs and DynamoDB requests per invocation (from the zips, Node 22, log level INFO)');
+      console.log('## Logs and DynamoDB requests per invocation (from the zips, Node 24, log level INFO)');
       console.log('| invocation | function log bytes | DynamoDB requests |');
       console.log('| --- | ---: | ---: |');
       console.log(`| heartbeat (${HEARTBEATS} runs) | ${Math.round(hbLog)} | ${hbCalls.toFixed(2)} |`);
@@ -210,7 +210,7 @@ try {
   const msOf = (b: { name: string }) => median(times.get(b.name) ?? []);
   const ratio = (value: number, of: number) => (value / of).toFixed(2);
   console.log(
-    `## Bundles vs the DynamoDB-client-only baselines (Node ${execFileSync(NODE22, ['--version']).toString().trim()}, medians of ${RUNS} interleaved imports)`,
+    `## Bundles vs the DynamoDB-client-only baselines (Node ${execFileSync(LAMBDA_NODE, ['--version']).toString().trim()}, medians of ${RUNS} interleaved imports)`,
   );
   console.log(
     '| bundle | size read at import | all files | zip | size × one-file baseline | size × split baseline | import (median) | import × one-file baseline | import × split baseline |',

@@ -9,6 +9,7 @@ import { durationArg, wholeNumberFlag } from './args.js';
 import { registerAlarmCommands } from './commands/alarm.js';
 import { registerBridgeAdmin } from './commands/bridge-admin.js';
 import { registerConsoleCommand } from './commands/console.js';
+import { registerDeployCommands } from './commands/deploy.js';
 import { registerDoctorCommand } from './commands/doctor.js';
 import { registerFleetGroup } from './commands/fleet.js';
 import { registerLoggerCommands } from './commands/logger.js';
@@ -120,6 +121,7 @@ registerDoctorCommand(program);
 registerFleetGroup(program);
 registerSweepCommand(program);
 registerConsoleCommand(program);
+registerDeployCommands(program);
 registerBridgeAdmin(registerBridgeCommands(program));
 
 /**

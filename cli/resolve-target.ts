@@ -26,6 +26,8 @@ export interface TargetOptions {
   readonly region?: string;
   /** Which Listener of a pair stage: `a` (default) or `b`. */
   readonly side?: string;
+  /** The stages file (`--stages`); default `stages.json` at the repository root (infra/stage-file.ts). */
+  readonly stages?: string;
 }
 
 export interface Target {
@@ -68,17 +70,13 @@ export async function resolveTarget(options: TargetOptions): Promise<Target> {
   }
   if (options.stage) {
     const { resolveStage } = await import('./stage-target.js');
-    const { STAGES } = await import('../infra/stages.js');
-    if (!Object.hasOwn(STAGES, options.stage)) {
-      throw new UsageError(
-        `there is no stage "${options.stage}"`,
-        `use one of ${Object.keys(STAGES).join(', ')} (defined in infra/stages.ts)`,
-      );
-    }
-    const side = pairSide(options, STAGES[options.stage]?.pair !== undefined);
+    const { cliStages, requireStage } = await import('./stage-settings.js');
+    const config = requireStage(cliStages(options.stages), options.stage);
+    const side = pairSide(options, config.pair !== undefined);
     const stage = await resolveStage(options.stage, {
       ...(options.region ? { region: options.region } : {}),
       ...(side ? { side } : {}),
+      ...(options.stages ? { stagesFile: options.stages } : {}),
     });
     const region = stage.region ?? options.region;
     const clientConfig = region ? { region } : {};
@@ -89,13 +87,15 @@ export async function resolveTarget(options: TargetOptions): Promise<Target> {
       import('../shared/adapters/notify/sns-notifier.js'),
     ]);
     const bus = new EventBridgeNotifier(eventBridgeClient(clientConfig, ADMIN_LIMITS), stage.eventBusName);
-    const channels = [bus, new SnsNotifier(snsClient(clientConfig, ADMIN_LIMITS), stage.alarmTopicArn)];
-    const { loadStage } = await import('../infra/stages.js');
-    const config = Object.hasOwn(STAGES, options.stage) ? loadStage(options.stage) : undefined;
+    // SMS as the stage's functions send them: Transactional, with its sender ID / origination number.
+    const sender = { senderId: config.sms.senderId, originationNumber: config.sms.originationNumber };
+    const sns = (topicArn: string) =>
+      new SnsNotifier(snsClient(clientConfig, ADMIN_LIMITS), topicArn, undefined, sender);
+    const channels = [bus, sns(stage.alarmTopicArn)];
     const renotify =
       config && config.renotifyEvery !== 'off' ? parseDuration(config.renotifyEvery) : undefined;
     // As the sweeper Lambda reports (shared/runtime.ts): the bus, and the ops topic instead of the reps'.
-    const opsChannels = [bus, new SnsNotifier(snsClient(clientConfig, ADMIN_LIMITS), stage.opsTopicArn)];
+    const opsChannels = [bus, sns(stage.opsTopicArn)];
     return {
       ...awsTarget(
         stage.tableName,

@@ -4,9 +4,10 @@
  */
 import { CloudFormationClient, DescribeStacksCommand, type Output } from '@aws-sdk/client-cloudformation';
 import { OUTPUT_KEYS, type OutputName, stackNameFor } from '../infra/stage-names.js';
-import { type PairSide, STAGES, sideStageName } from '../infra/stages.js';
+import { type PairSide, sideStageName } from '../infra/stages.js';
 import { ADMIN_LIMITS, limited } from '../shared/adapters/aws-clients.js';
 import { UnreachableError } from './errors.js';
+import { cliStages, hasStage, stageSettings } from './stage-settings.js';
 
 /** Where a deployed stage lives. */
 export interface StageTarget {
@@ -30,7 +31,8 @@ export class StageNotDeployedError extends UnreachableError {
 /**
  * Resolves a stage to its deployed resources with `DescribeStacks`.
  *
- * The region is, in order: `opts.region`, the stage's configured region (infra/stages.ts), the SDK default.
+ * The region is, in order: `opts.region`, the stage's configured region (`stages.json`, or `opts.stagesFile`:
+ * infra/stage-file.ts), the SDK default.
  * A pair stage resolves to one side's stack and region: `opts.side`, default `a`.
  *
  * @throws StageNotDeployedError when the stack does not exist or lacks an output (e.g. deployed by an
@@ -38,9 +40,10 @@ export class StageNotDeployedError extends UnreachableError {
  */
 export async function resolveStage(
   stage: string,
-  opts: { region?: string; client?: CloudFormationClient; side?: PairSide } = {},
+  opts: { region?: string; client?: CloudFormationClient; side?: PairSide; stagesFile?: string } = {},
 ): Promise<StageTarget> {
-  const input = Object.hasOwn(STAGES, stage) ? STAGES[stage] : undefined;
+  const set = cliStages(opts.stagesFile);
+  const input = hasStage(set, stage) ? stageSettings(set, stage) : undefined;
   const side = input?.pair ? (opts.side ?? 'a') : undefined;
   const stackName = stackNameFor(side ? sideStageName(stage, side) : stage);
   const configuredRegion = side ? input?.pair?.[side].region : input?.region;
@@ -99,7 +102,7 @@ export async function resolveStage(
 export async function resolveTwinApiUrl(
   stage: string,
   side: PairSide,
-  opts: { client?: CloudFormationClient } = {},
+  opts: { client?: CloudFormationClient; stagesFile?: string } = {},
 ): Promise<string> {
   return (await resolveStage(stage, { ...opts, side: side === 'a' ? 'b' : 'a' })).apiUrl;
 }

@@ -2,7 +2,7 @@ import { type App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { ListenerStack } from './listener-stack.js';
 import { stackNameFor } from './stage-names.js';
-import { listenersOf, loadStage, STAGES, type StageConfig, type StageInput } from './stages.js';
+import { BUILT_IN_STAGES, listenersOf, loadStage, type StageConfig } from './stages.js';
 
 /**
  * Adds the stage's {@link ListenerStack} to `app` with the cdk-nag AwsSolutions checks, which fail synth
@@ -11,16 +11,17 @@ import { listenersOf, loadStage, STAGES, type StageConfig, type StageInput } fro
  * A pair stage adds one stack per side, each in its own region (side b's after side a's, whose global
  * table creates side b's replica): `stack` is side a's, `stacks` both.
  *
- * `stages` is replaceable for tests only; the app always uses {@link STAGES}.
+ * `stages` are the operator's (infra/stage-file.ts read them, from `source`); default the built-in `dev`.
  *
  * @throws StageConfigError for an unknown or invalid stage, listing the valid ones.
  */
 export function buildListener(
   app: App,
   stage: unknown,
-  stages: Readonly<Record<string, StageInput>> = STAGES,
+  stages: Readonly<Record<string, unknown>> = BUILT_IN_STAGES,
+  source?: string,
 ): { stack: ListenerStack; stacks: ListenerStack[]; config: StageConfig } {
-  const config = loadStage(typeof stage === 'string' ? stage : undefined, stages);
+  const config = loadStage(typeof stage === 'string' ? stage : undefined, stages, source);
   // cdk-nag 3 is a validation plugin, not an Aspect.
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   const stacks = listenersOf(config).map((listener) => {
@@ -31,6 +32,7 @@ export function buildListener(
         account: listener.account ?? process.env.CDK_DEFAULT_ACCOUNT,
         region: listener.region ?? process.env.CDK_DEFAULT_REGION,
       },
+      terminationProtection: listener.production,
       description: pairing
         ? `Phone Home Listener ${listener.listenerName} (stage ${pairing.pairStage}, side ${pairing.side}; twin ${pairing.twin.listenerName} in ${pairing.twin.region})`
         : `Phone Home Listener ${listener.listenerName} (stage ${listener.stage})`,

@@ -46,8 +46,8 @@ export class ListenerStack extends Stack {
       topicKey: this.notifications.key,
       bus: this.notifications.bus,
     });
-    const { opsTopic, key } = this.notifications;
-    useMassSilence(this.functions.byName.sweeper, config, opsTopic, key, this.store);
+    const { opsTopic, opsKey } = this.notifications;
+    useMassSilence(this.functions.byName.sweeper, config, opsTopic, opsKey, this.store);
     this.api = new Api(this, 'Api', { config, functions: this.functions.byName });
     const webConsole = new Console(this, 'Console', {
       config,
@@ -74,6 +74,9 @@ export class ListenerStack extends Stack {
       sweeper: this.functions.byName.sweeper,
       sweepRateMinutes: durationMs(config.sweepRate) / 60_000,
       deadLetterQueue: this.sweeper.deadLetterQueue,
+      failedSweeps: this.sweeper.failedSweeps,
+      alarmTopic: this.notifications.alarmTopic,
+      sms: config.alarmSms.length + config.opsSms.length > 0 ? config.sms : undefined,
       httpApi: this.api.httpApi,
       table: this.store.table,
       opsTopic: this.notifications.opsTopic,
@@ -112,11 +115,6 @@ export class ListenerStack extends Stack {
     }
     for (const name of FUNCTION_NAMES) {
       const fn = this.functions.byName[name];
-      Validations.of(fn).acknowledge({
-        id: 'AwsSolutions-L1',
-        reason:
-          'Node.js 22 is deliberate: it is the runtime the handlers, Powertools and the ESM bundles are built and tested for (target node22).',
-      });
       if (this.config.tracing && fn.role) {
         Validations.of(fn.role).acknowledge({
           id: 'AwsSolutions-IAM5[Resource::*]',

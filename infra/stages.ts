@@ -91,8 +91,9 @@ export const EXAMPLE_PHONE_HOME_PAIRS = [
 ] as const;
 
 const emailSchema = z.strictObject({ address: z.email(), filter: filterSchema.optional() });
+const e164 = z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 phone number, e.g. +447700900123');
 const smsSchema = z.strictObject({
-  number: z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 phone number, e.g. +447700900123'),
+  number: e164,
   filter: filterSchema.optional(),
 });
 
@@ -270,8 +271,43 @@ const stageSchema = z
       .optional(),
     alarmEmails: z.array(emailSchema).default([]),
     alarmSms: z.array(smsSchema).default([]),
-    /** Who hears about the Listener itself failing (CloudWatch alarms). */
+    /** Who hears about the Listener itself failing (CloudWatch alarms): email, SMS and HTTPS subscribers. */
     opsEmails: z.array(z.email()).default([]),
+    opsSms: z.array(e164).default([]),
+    opsHttps: z
+      .array(
+        z.url({ protocol: /^https$/, error: 'must be an https:// URL, e.g. https://events.pagerduty.com/…' }),
+      )
+      .default([]),
+    /**
+     * The ops topic's encryption: `own-key` (its own customer-managed key, apart from the alarm topic's, so
+     * that disabling one key cannot silence the alarm reporting it) or `none` (unencrypted: alarm texts
+     * carry no secrets, and no key can then stop them).
+     */
+    opsTopicKey: z.enum(['own-key', 'none']).default('own-key'),
+    /**
+     * How SMS pages are sent: always `Transactional` (delivered ahead of marketing traffic), with the
+     * account's SMS monthly spend limit in USD (the alarm fires at 80 % of it) and, where the destination
+     * country needs one, a sender ID or an origination number registered in the account.
+     */
+    sms: z
+      .strictObject({
+        monthlySpendLimitUsd: z.number().positive('must be above 0').default(1),
+        senderId: z
+          .string()
+          .regex(
+            /^(?=.*[A-Za-z])[A-Za-z0-9]{1,11}$/,
+            'must be 1–11 letters or digits with a letter, e.g. GEOLISTEN',
+          )
+          .optional(),
+        originationNumber: e164.optional(),
+      })
+      .default({ monthlySpendLimitUsd: 1 }),
+    /**
+     * A production stage: its stacks get CloudFormation termination protection, so `cdk destroy` (or a
+     * console click) cannot delete them until someone turns it off on purpose.
+     */
+    production: z.boolean().default(false),
     /** `retain` keeps the table (with deletion protection) when the stack is deleted: use it where data matters. */
     removalPolicy: z.enum(['retain', 'destroy']),
     logLevel: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO'),
@@ -412,46 +448,13 @@ export function listenersOf(config: StageConfig): StageConfig[] {
   return config.pair ? PAIR_SIDES.map((side) => sideConfig(config, side)) : [config];
 }
 
-/** What `prod` and `prod-pair` share: everything but where they run and the Listener names. */
-const PRODUCTION_SETTINGS = {
-  // 10 000 Loggers at 720m average 0.23 heartbeats/s; the limits leave room for a fleet restarting at once.
-  throttling: {
-    rateLimit: 100,
-    burstLimit: 200,
-    routes: {
-      heartbeat: { rateLimit: 100, burstLimit: 200 },
-      events: { rateLimit: 50, burstLimit: 100 },
-      relay: { rateLimit: 20, burstLimit: 40 },
-    },
-  },
-  ingestConcurrency: 50,
-  alarmEmails: [
-    { address: 'icm-support@example.com' },
-    // The rep for two customers hears only about them, and not about informational events.
-    {
-      address: 'rep-geo@example.com',
-      filter: { customers: ['geocust1', 'geocust2'], minSeverity: 'warning' },
-    },
-  ],
-  // On-call's phone: silences, the customer-blind page and their all-clears; not forwarded events.
-  alarmSms: [
-    {
-      number: '+447700900123',
-      filter: { kinds: ['LOGGER_SILENT', 'CUSTOMER_BLIND', 'LOGGER_RECOVERED'] },
-    },
-  ],
-  opsEmails: ['listener-ops@example.com'],
-  removalPolicy: 'retain',
-  logRetentionDays: 90,
-  renotifyEvery: '4h',
-  phoneHomePairs: [...EXAMPLE_PHONE_HOME_PAIRS],
-} satisfies Partial<StageInput>;
-
 /**
- * The environments. `dev`, `prod` and `prod-pair` are examples: replace the addresses, add stages freely (the stack
- * name carries the stage, so several live side by side in one account).
+ * The stages that work with no stages file: `dev`, a sandbox to try the Listener in (its example.com
+ * address receives nothing: `listener deploy check` says so). Every other stage is the operator's, in
+ * `stages.json` or the file named with `-c stages=PATH` (infra/stage-file.ts); `stages.example.json` holds
+ * the documented `prod` and `prod-pair`. A file's `dev` replaces this one.
  */
-export const STAGES: Readonly<Record<string, StageInput>> = {
+export const BUILT_IN_STAGES: Readonly<Record<string, StageInput>> = {
   dev: {
     listenerName: 'GEOCSCLNRA-DEV',
     // A handful of test Loggers: hours can pass between two heartbeats.
@@ -474,21 +477,6 @@ export const STAGES: Readonly<Record<string, StageInput>> = {
     logRetentionDays: 7,
     phoneHomePairs: [...EXAMPLE_PHONE_HOME_PAIRS],
   },
-  prod: {
-    listenerName: 'GEOCSCLNRA',
-    region: 'eu-west-1',
-    ...PRODUCTION_SETTINGS,
-  },
-  // The reference note's Listener pair: GEOCSCLNRA and GEOCSCLNRB in two US regions, their shared table's
-  // witness in a third (docs/deploy.md#listener-pair).
-  'prod-pair': {
-    pair: {
-      a: { region: 'us-east-1', listenerName: 'GEOCSCLNRA' },
-      b: { region: 'us-east-2', listenerName: 'GEOCSCLNRB' },
-      witnessRegion: 'us-west-2',
-    },
-    ...PRODUCTION_SETTINGS,
-  },
 };
 
 /** Thrown for an unknown or invalid stage; the message lists the valid stages or the bad fields. */
@@ -496,11 +484,15 @@ export class StageConfigError extends Error {
   override readonly name = 'StageConfigError';
 }
 
-/** Validates one stage's configuration. Exposed so that tests can check what a bad stage says. */
-export function parseStage(stage: string, input: unknown): StageConfig {
+/**
+ * Validates one stage's configuration. `source` (a file name) prefixes every message, so an error names the
+ * file, the field and what to write. Exposed so that tests can check what a bad stage says.
+ */
+export function parseStage(stage: string, input: unknown, source?: string): StageConfig {
+  const where = source ? `${source}: ` : '';
   if (!STAGE_NAME.test(stage)) {
     throw new StageConfigError(
-      `stage name "${stage}" must be 2–16 lower-case letters, digits or "-", starting with a letter`,
+      `${where}stage name "${stage}" must be 2–16 lower-case letters, digits or "-", starting with a letter`,
     );
   }
   const parsed = stageSchema.safeParse(input);
@@ -508,17 +500,21 @@ export function parseStage(stage: string, input: unknown): StageConfig {
     const problems = parsed.error.issues.map(
       (issue) => `${issue.path.join('.') || '(stage)'} ${issue.message}`,
     );
-    throw new StageConfigError(`stage "${stage}" is invalid: ${problems.join('; ')}`);
+    throw new StageConfigError(`${where}stage "${stage}" is invalid: ${problems.join('; ')}`);
   }
   const { listenerName, pair } = parsed.data;
   // The refinement guarantees one of them.
   return { ...parsed.data, listenerName: listenerName ?? pair?.a.listenerName ?? '', stage };
 }
 
-/** The validated configuration of a stage; unknown names fail listing the valid ones. */
+/**
+ * The validated configuration of a stage; unknown names fail listing the valid ones. `stages` is what
+ * infra/stage-file.ts read (default: the built-in `dev` only), `source` where it came from.
+ */
 export function loadStage(
   stage: string | undefined,
-  stages: Readonly<Record<string, StageInput>> = STAGES,
+  stages: Readonly<Record<string, unknown>> = BUILT_IN_STAGES,
+  source?: string,
 ): StageConfig {
   const valid = Object.keys(stages).join(', ');
   if (stage === undefined || stage === '') {
@@ -526,9 +522,12 @@ export function loadStage(
   }
   const input = Object.hasOwn(stages, stage) ? stages[stage] : undefined;
   if (input === undefined) {
-    throw new StageConfigError(`unknown stage "${stage}": valid stages are ${valid} (pass -c stage=<name>)`);
+    const file = source ? ` in ${source}` : '';
+    throw new StageConfigError(
+      `unknown stage "${stage}": valid stages${file} are ${valid} — add "${stage}" to stages.json (start from stages.example.json) or name another file with -c stages=PATH`,
+    );
   }
-  return parseStage(stage, input);
+  return parseStage(stage, input, source);
 }
 
 /**

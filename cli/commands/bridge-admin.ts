@@ -92,12 +92,13 @@ export function registerBridgeAdmin(bridge: Command): void {
  * (yet) or unreachable: the bridge is still registered, and the operator is told what to add by hand.
  */
 async function pairBackup(opts: TargetOptions): Promise<string | undefined> {
-  const { STAGES } = await import('../../infra/stages.js');
-  if (!opts.stage || !STAGES[opts.stage]?.pair) return undefined;
+  const { cliStages, hasStage, stageSettings } = await import('../stage-settings.js');
+  const set = cliStages(opts.stages);
+  if (!opts.stage || !hasStage(set, opts.stage) || !stageSettings(set, opts.stage).pair) return undefined;
   const side = opts.side === 'b' ? 'b' : 'a';
   const { resolveTwinApiUrl } = await import('../stage-target.js');
   try {
-    return await resolveTwinApiUrl(opts.stage, side);
+    return await resolveTwinApiUrl(opts.stage, side, opts.stages ? { stagesFile: opts.stages } : {});
   } catch (error) {
     const why =
       error instanceof CliError ? error.what : error instanceof Error ? error.message : String(error);

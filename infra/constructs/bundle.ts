@@ -1,5 +1,5 @@
 /**
- * How a function's code is built: the local esbuild (never Docker), ESM for Node 22, minified, and SPLIT
+ * How a function's code is built: the local esbuild (never Docker), ESM for Node 24, minified, and SPLIT
  * into chunks. `NodejsFunction` can only write one file (`--outfile`), so a module loaded by `import()`
  * (the SNS and EventBridge channels, shared/adapters/notify/aws-channels.ts) would still be parsed at every cold
  * start; split, it is a chunk of its own that Node reads on the first publish only (docs/bundles.md).
@@ -24,7 +24,7 @@ export const ESBUILD_OPTIONS = {
   bundle: true,
   platform: 'node',
   format: 'esm',
-  target: 'node22',
+  target: 'node24',
   minify: true,
   sourcemap: false,
   splitting: true,
@@ -52,7 +52,7 @@ export function functionCode(entry: string): Code {
     assetHashType: AssetHashType.OUTPUT,
     bundling: {
       // Never pulled: local bundling always succeeds or throws (esbuild is a dev dependency).
-      image: DockerImage.fromRegistry('public.ecr.aws/sam/build-nodejs22.x'),
+      image: DockerImage.fromRegistry('public.ecr.aws/sam/build-nodejs24.x'),
       // The entry must be in the options: CDK caches a staged asset by its source path and options (the
       // function below does not count), so without it every function would get the first one's bundle.
       command: ['esbuild', entry],

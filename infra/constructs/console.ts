@@ -114,7 +114,6 @@ export class Console extends Construct {
       }),
     );
     this.addRoutes(httpApi);
-    this.acknowledgeFindings();
   }
 
   private createFunction(config: StageConfig): LambdaFunction {
@@ -137,7 +136,7 @@ export class Console extends Construct {
       role,
       code: functionCode('functions/console/handler.ts'),
       handler: HANDLER,
-      runtime: Runtime.NODEJS_22_X,
+      runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
       memorySize: 512,
       timeout: Duration.seconds(15),
@@ -185,14 +184,6 @@ export class Console extends Construct {
         userPoolClients: [this.client],
         identitySource: ['$request.header.Authorization'],
       }),
-    });
-  }
-
-  private acknowledgeFindings() {
-    Validations.of(this.fn).acknowledge({
-      id: 'AwsSolutions-L1',
-      reason:
-        'Node.js 22 is deliberate: it is the runtime the handlers, Powertools and the ESM bundles are built and tested for (target node22).',
     });
   }
 }

@@ -173,7 +173,7 @@ export class ListenerFunctions extends Construct {
       ...(config.tracing ? { tracing: Tracing.ACTIVE } : {}),
       code: functionCode(`functions/${name}/handler.ts`),
       handler: HANDLER,
-      runtime: Runtime.NODEJS_22_X,
+      runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
       memorySize: spec.memoryMiB,
       timeout: spec.timeout,
@@ -189,9 +189,19 @@ export class ListenerFunctions extends Construct {
         POWERTOOLS_SERVICE_NAME: serviceName(config.stage),
         POWERTOOLS_LOG_LEVEL: config.logLevel,
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+        ...smsEnvironment(config),
       },
     });
   }
+}
+
+/** The SMS sender settings of a stage as the SNS channel reads them (shared/adapters/notify/aws-channels.ts). */
+function smsEnvironment(config: StageConfig): Record<string, string> {
+  const { senderId, originationNumber } = config.sms;
+  return {
+    ...(senderId ? { SMS_SENDER_ID: senderId } : {}),
+    ...(originationNumber ? { SMS_ORIGINATION_NUMBER: originationNumber } : {}),
+  };
 }
 
 /**
@@ -217,6 +227,11 @@ export function useTable(
 export function useAlarmTopic(fn: LambdaFunction, topic: Topic, key: Key) {
   fn.addEnvironment('ALARM_TOPIC_ARN', topic.topicArn);
   fn.addToRolePolicy(new PolicyStatement({ actions: ['sns:Publish'], resources: [topic.topicArn] }));
+  useTopicKey(fn, key);
+}
+
+/** The key actions publishing to a topic encrypted with `key` needs, only through SNS. */
+function useTopicKey(fn: LambdaFunction, key: Key) {
   // Only through SNS: the key cannot be used directly to decrypt anything else.
   fn.addToRolePolicy(
     new PolicyStatement({
@@ -233,7 +248,13 @@ export function useAlarmTopic(fn: LambdaFunction, topic: Topic, key: Key) {
  * index to count the paused Loggers (watched = the fleet counter item − paused) and on the keys-only
  * `fleet` index (a table without the counter item yet counts it there).
  */
-export function useMassSilence(fn: LambdaFunction, config: StageConfig, ops: Topic, key: Key, store: Store) {
+export function useMassSilence(
+  fn: LambdaFunction,
+  config: StageConfig,
+  ops: Topic,
+  key: Key | undefined,
+  store: Store,
+) {
   const { minLoggers, fraction, window, hold } = config.massSilence;
   fn.addEnvironment('MASS_SILENCE_MIN_LOGGERS', String(minLoggers));
   fn.addEnvironment('MASS_SILENCE_FRACTION', String(fraction));
@@ -241,13 +262,7 @@ export function useMassSilence(fn: LambdaFunction, config: StageConfig, ops: Top
   fn.addEnvironment('MASS_SILENCE_HOLD', hold);
   fn.addEnvironment('OPS_TOPIC_ARN', ops.topicArn);
   fn.addToRolePolicy(new PolicyStatement({ actions: ['sns:Publish'], resources: [ops.topicArn] }));
-  fn.addToRolePolicy(
-    new PolicyStatement({
-      actions: TOPIC_KEY_ACTIONS,
-      resources: [key.keyArn],
-      conditions: { StringEquals: { 'kms:ViaService': `sns.${Aws.REGION}.amazonaws.com` } },
-    }),
-  );
+  if (key) useTopicKey(fn, key);
   fn.addToRolePolicy(
     new PolicyStatement({
       actions: ['dynamodb:Query'],

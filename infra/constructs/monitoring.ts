@@ -26,6 +26,12 @@ export interface MonitoringProps {
   /** Sweep rate in minutes: "has not run" waits for two missed ticks, and at least 5 minutes. */
   readonly sweepRateMinutes: number;
   readonly deadLetterQueue: Queue;
+  /** The sweeper's on-failure destination (infra/constructs/sweeper.ts). */
+  readonly failedSweeps: Queue;
+  /** The alarm topic: its SMS and email deliveries are watched as well as the ops topic's. */
+  readonly alarmTopic: Topic;
+  /** The stage's SMS settings when any topic has an SMS subscriber (spend is then worth watching). */
+  readonly sms?: { readonly monthlySpendLimitUsd: number } | undefined;
   readonly httpApi: HttpApi;
   readonly table: ITable;
   readonly opsTopic: Topic;
@@ -44,6 +50,9 @@ export const API_5XX_PERCENT = 5;
 
 /** Refused Logger requests (API 429 + ingest Lambda throttles) in 5 minutes that are more than a stray. */
 export const REFUSED_REQUESTS_THRESHOLD = 10;
+
+/** Fraction of the SMS monthly spend limit at which ops are warned. */
+export const SMS_SPEND_ALARM_FRACTION = 0.8;
 
 /** Metric the access-log filter writes: one per request the API answered 429 (throttled). */
 export const API_THROTTLED_METRIC = 'ApiThrottled';
@@ -91,6 +100,76 @@ export class Monitoring extends Construct {
       comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       treatMissingData: TreatMissingData.NOT_BREACHING,
     });
+
+    this.add('SweeperFailedInvocations', {
+      alarmName: `${prefix}-sweeper-failed-invocations`,
+      alarmDescription:
+        'A scheduled sweep was accepted by Lambda but never ran (throttled past its 5-minute age) or failed (see the failed-sweeps queue).',
+      metric: props.failedSweeps.metricApproximateNumberOfMessagesVisible({
+        period: five,
+        statistic: 'Maximum',
+      }),
+      threshold: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+
+    // One sweep at a time (reserved concurrency 1): a throttle means a sweep overran its tick or was stuck.
+    this.add('SweeperThrottles', {
+      alarmName: `${prefix}-sweeper-throttles`,
+      alarmDescription:
+        'Lambda throttled the sweeper: a sweep overran the next tick, and sweeps are being delayed.',
+      metric: props.sweeper.metricThrottles({ period: five, statistic: 'Sum' }),
+      threshold: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+
+    // SNS accepted the publish but could not deliver it (an SMS refused by the carrier or the sandbox, an
+    // HTTPS endpoint down, a disabled key): the Listener's own NotificationsFailed never sees these.
+    const deliveryFailures = (topic: Topic) =>
+      new Metric({
+        namespace: 'AWS/SNS',
+        metricName: 'NumberOfNotificationsFailed',
+        dimensionsMap: { TopicName: topic.topicName },
+        period: five,
+        statistic: 'Sum',
+      });
+    this.add('DeliveriesFailed', {
+      alarmName: `${prefix}-sns-deliveries-failed`,
+      alarmDescription:
+        'SNS failed to deliver a page or an ops alarm to a subscriber (SMS, email or HTTPS): someone was not told.',
+      metric: new MathExpression({
+        label: 'Failed SNS deliveries',
+        expression: 'FILL(alarmTopic, 0) + FILL(opsTopic, 0)',
+        usingMetrics: {
+          alarmTopic: deliveryFailures(props.alarmTopic),
+          opsTopic: deliveryFailures(props.opsTopic),
+        },
+        period: five,
+      }),
+      threshold: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+
+    if (props.sms) {
+      // At the limit SNS stops sending SMS for the rest of the month, pages included: warn before it.
+      const threshold = SMS_SPEND_ALARM_FRACTION * props.sms.monthlySpendLimitUsd;
+      this.add('SmsSpendNearLimit', {
+        alarmName: `${prefix}-sms-spend-near-limit`,
+        alarmDescription: `SMS spend this month passed ${threshold.toFixed(2)} USD, ${SMS_SPEND_ALARM_FRACTION * 100} % of the ${props.sms.monthlySpendLimitUsd} USD limit: at the limit SNS stops sending SMS pages.`,
+        metric: new Metric({
+          namespace: 'AWS/SNS',
+          metricName: 'SMSMonthToDateSpentUSD',
+          period: five,
+          statistic: 'Maximum',
+        }),
+        threshold,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      });
+    }
 
     this.add('NotificationsFailed', {
       alarmName: `${prefix}-notifications-failed`,
@@ -202,7 +281,8 @@ export class Monitoring extends Construct {
 
     // API Gateway has no 429 metric of its own: count them in the access logs.
     props.accessLogs.addMetricFilter('ThrottledRequests', {
-      filterPattern: FilterPattern.numberValue('$.status', '=', 429),
+      // `$context.status` is written as a JSON string ("429"): a numeric compare would never match it.
+      filterPattern: FilterPattern.stringValue('$.status', '=', '429'),
       metricNamespace: METRICS_NAMESPACE,
       metricName: API_THROTTLED_METRIC,
       metricValue: '1',

@@ -1,9 +1,9 @@
-import { Aws, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Aws, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { EventBus } from 'aws-cdk-lib/aws-events';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { type CfnSubscription, type ITopicSubscription, Topic } from 'aws-cdk-lib/aws-sns';
-import { EmailSubscription, SmsSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import { EmailSubscription, SmsSubscription, UrlSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import { DETAIL_TYPES } from '../../shared/domain/notification.js';
 import {
@@ -25,25 +25,33 @@ export class Notifications extends Construct {
   readonly alarmTopic: Topic;
   /** CloudWatch alarms about the Listener: kept apart so a noisy fleet never hides a broken sweeper. */
   readonly opsTopic: Topic;
-  /** Encrypts both topics; publishers need {@link TOPIC_KEY_ACTIONS} on it. */
+  /** Encrypts the alarm topic; publishers need {@link TOPIC_KEY_ACTIONS} on it. */
   readonly key: Key;
+  /**
+   * Encrypts the ops topic, a key of its own (the stage's `opsTopicKey: 'own-key'`) or none: CloudWatch
+   * alarms publish with it, and disabling the alarm topic's key must not silence the alarm reporting it.
+   */
+  readonly opsKey: Key | undefined;
   readonly bus: EventBus;
 
   constructor(scope: Construct, id: string, config: StageConfig) {
     super(scope, id);
     const retain = config.removalPolicy === 'retain';
+    const topicKey = (keyId: string, what: string) =>
+      new Key(this, keyId, {
+        description: `Phone Home Listener ${config.stage}: ${what}`,
+        enableKeyRotation: true,
+        removalPolicy: retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+        pendingWindow: Duration.days(retain ? 30 : 7),
+      });
 
+    this.key = topicKey('TopicKey', 'SNS alarm topic');
     // A customer-managed key, because the AWS-managed SNS key cannot grant CloudWatch alarms the right
     // to publish to the encrypted ops topic.
-    this.key = new Key(this, 'TopicKey', {
-      description: `Phone Home Listener ${config.stage}: SNS topics`,
-      enableKeyRotation: true,
-      removalPolicy: retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
-      pendingWindow: Duration.days(retain ? 30 : 7),
-    });
+    this.opsKey = config.opsTopicKey === 'own-key' ? topicKey('OpsTopicKey', 'SNS ops topic') : undefined;
     // Only this stage's alarms, in this account, may use the key (no confused deputy).
     const fromOwnAlarms = ownAlarmsCondition(config.stage);
-    this.key.addToResourcePolicy(
+    this.opsKey?.addToResourcePolicy(
       new PolicyStatement({
         sid: 'CloudWatchAlarmsPublishToOpsTopic',
         principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
@@ -60,9 +68,16 @@ export class Notifications extends Construct {
     });
     this.opsTopic = new Topic(this, 'OpsTopic', {
       displayName: `Phone Home ${config.listenerName} ops`,
-      masterKey: this.key,
+      ...(this.opsKey ? { masterKey: this.opsKey } : {}),
       enforceSSL: true,
     });
+    if (!this.opsKey) {
+      Validations.of(this.opsTopic).acknowledge({
+        id: 'AwsSolutions-SNS2',
+        reason:
+          "The stage chose opsTopicKey 'none': alarm texts about the Listener carry no secrets, and an unencrypted ops topic cannot be silenced by a disabled key.",
+      });
+    }
     // enforceSSL alone leaves the policy with a Deny only: CloudWatch needs an explicit Allow to publish.
     this.opsTopic.addToResourcePolicy(
       new PolicyStatement({
@@ -82,9 +97,9 @@ export class Notifications extends Construct {
     };
     for (const { address, filter } of config.alarmEmails) subscribe(new EmailSubscription(address), filter);
     for (const { number, filter } of config.alarmSms) subscribe(new SmsSubscription(number), filter);
-    for (const address of config.opsEmails) {
-      this.opsTopic.addSubscription(new EmailSubscription(address));
-    }
+    for (const address of config.opsEmails) this.opsTopic.addSubscription(new EmailSubscription(address));
+    for (const number of config.opsSms) this.opsTopic.addSubscription(new SmsSubscription(number));
+    for (const url of config.opsHttps) this.opsTopic.addSubscription(new UrlSubscription(url));
 
     this.bus = new EventBus(this, 'Bus', { eventBusName: `phone-home-listener-${config.stage}` });
   }

@@ -98,6 +98,9 @@ const fakeAws = () => ({
 });
 
 /** The one style: a single line `listener: … — …`. */
+/** The documented stages (prod, prod-pair), as an operator's stages file. */
+const EXAMPLES = ['--stages', resolve(import.meta.dirname, '../../stages.example.json')];
+
 function expectOneLine(stderr: string, text: string) {
   expect(stderr.trimEnd().split('\n')).toHaveLength(1);
   expect(stderr).toMatch(/^listener: .+ — .+\n$/);
@@ -107,9 +110,12 @@ function expectOneLine(stderr: string, text: string) {
 describe.concurrent('usage mistakes: exit 2, saying what was probably meant', () => {
   it('`--side` picks a Listener of a pair stage only: a or b, with --stage', async () => {
     const cases: [string[], string][] = [
-      [['--stage', 'prod', '--side', 'b'], 'stage prod is not a Listener pair — leave out --side'],
       [
-        ['--stage', 'prod-pair', '--side', 'B'],
+        ['--stage', 'prod', ...EXAMPLES, '--side', 'b'],
+        'stage prod is not a Listener pair — leave out --side',
+      ],
+      [
+        ['--stage', 'prod-pair', ...EXAMPLES, '--side', 'B'],
         '--side B is not a side of a pair — pass --side a or --side b',
       ],
       [['--side', 'b'], '--side picks a Listener of a pair stage — pass it with --stage <pair stage>'],
@@ -169,7 +175,10 @@ describe.concurrent('usage mistakes: exit 2, saying what was probably meant', ()
   it('`--stage qa` names the unknown stage and lists the stages', async () => {
     const { code, stderr } = await cli(['logger', 'list', '--stage', 'qa']);
     expect(code).toBe(2);
-    expectOneLine(stderr, 'there is no stage "qa" — use one of dev, prod');
+    expectOneLine(
+      stderr,
+      'there is no stage "qa" in the built-in stages (no stages.json) — use one of dev, or add it to stages.json',
+    );
   });
 
   it('an unknown Logger says where to see the registered ones', async () => {
@@ -236,7 +245,10 @@ describe.concurrent('cannot reach the Listener or AWS: exit 3, saying what to do
   });
 
   it("a pair stage's side b: its own stack in its own region", async () => {
-    const { code, stderr } = await cli(['logger', 'list', '--stage', 'prod-pair', '--side', 'b'], fakeAws());
+    const { code, stderr } = await cli(
+      ['logger', 'list', '--stage', 'prod-pair', ...EXAMPLES, '--side', 'b'],
+      fakeAws(),
+    );
     expect(code).toBe(3);
     expectOneLine(
       stderr,

@@ -42,8 +42,18 @@ it('synthesizes the dev stage offline, bundling one asset per function', async (
   expect(bundles.length).toBeGreaterThanOrEqual(FUNCTION_NAMES.length);
 }, 300_000);
 
-it('fails with the list of valid stages for an unknown one', async () => {
-  const { code, output } = await synth(['-c', 'stage=nope']);
+it('synthesizes the documented pair stage from the stages file named with -c stages=PATH', async () => {
+  const { code, output } = await synth(['-c', 'stage=prod-pair', '-c', 'stages=stages.example.json']);
+  expect(output).not.toMatch(/error|warn/i);
+  expect(code).toBe(0);
+  for (const side of ['a', 'b']) {
+    expect(readdirSync(outdir)).toContain(`PhoneHomeListener-prod-pair-${side}.template.json`);
+  }
+}, 300_000);
+
+it('fails with the list of valid stages, and where they were read, for an unknown one', async () => {
+  const { code, output } = await synth(['-c', 'stage=nope', '-c', 'stages=stages.example.json']);
   expect(code).not.toBe(0);
-  expect(output).toContain('valid stages are dev, prod');
+  expect(output).toContain('valid stages in stages.example.json are dev, prod, prod-pair');
+  expect(output).not.toMatch(/\n\s+at /); // an operator's typo, not a stack trace
 }, 300_000);

@@ -4,12 +4,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ESBUILD_OPTIONS } from '../../infra/constructs/bundle.js';
 import { FUNCTION_SPECS } from '../../infra/constructs/functions.js';
 import { OUTPUT_KEYS } from '../../infra/stage-names.js';
-import { STAGES, type StageInput } from '../../infra/stages.js';
+import type { StageInput } from '../../infra/stages.js';
 import { createTableInput, DUE_INDEX } from '../../shared/adapters/dynamo/table-schema.js';
 import { SEVERITIES } from '../../shared/domain/event.js';
 import { FALLBACK_FUNCTION, FUNCTION_NAMES, type FunctionName, ROUTES } from '../../shared/http/routes.js';
 import { type FilterPolicy, filterAccepts } from '../support/sns-filter.js';
-import { logicalId, removeAssemblies, type Synthesized, synthStage } from './synth.js';
+import { logicalId, removeAssemblies, STAGES, type Synthesized, synthStage } from './synth.js';
 
 type Resource = { Type: string; Properties: Record<string, unknown>; DeletionPolicy?: string };
 type Statement = { Action: string | string[]; Resource: unknown; Effect: string; Condition?: unknown };
@@ -181,10 +181,10 @@ describe('the Lambda functions', () => {
     expect(Object.keys(FUNCTION_SPECS).sort()).toEqual([...FUNCTION_NAMES].sort());
   });
 
-  it('run Node.js 22 on ARM64 with explicit memory and timeout', () => {
+  it('run Node.js 24 on ARM64 with explicit memory and timeout', () => {
     for (const name of FUNCTION_NAMES) {
       expect(functionProps(dev, name)).toMatchObject({
-        Runtime: 'nodejs22.x',
+        Runtime: 'nodejs24.x',
         Architectures: ['arm64'],
         Handler: 'index.handler',
         MemorySize: FUNCTION_SPECS[name].memoryMiB,
@@ -237,10 +237,10 @@ describe('the Lambda functions', () => {
     expect(env('events')).toHaveProperty('EVENT_BUS_NAME');
   });
 
-  it('are bundled by the local esbuild as minified ESM for Node 22 without source maps, split into chunks', () => {
+  it('are bundled by the local esbuild as minified ESM for Node 24 without source maps, split into chunks', () => {
     expect(ESBUILD_OPTIONS).toMatchObject({
       format: 'esm',
-      target: 'node22',
+      target: 'node24',
       minify: true,
       sourcemap: false,
       splitting: true,
@@ -341,7 +341,7 @@ describe('least privilege', () => {
     );
   });
 
-  it('lets the sweeper Query only the due, fleet and state indexes, GetItem/BatchGetItem/PutItem/UpdateItem/DeleteItem the table (no transactions), publish and put events', () => {
+  it('lets the sweeper Query only the due, fleet and state indexes, GetItem/BatchGetItem/PutItem/UpdateItem/DeleteItem the table (no transactions), publish, put events and park a failed sweep', () => {
     const statements = statementsOf(dev, 'sweeper');
     expect(actionsOf(statements)).toEqual(
       [
@@ -355,6 +355,8 @@ describe('least privilege', () => {
         'kms:Decrypt',
         'kms:GenerateDataKey',
         'sns:Publish',
+        // Its on-failure destination: the failed-sweeps queue, nothing else of SQS.
+        'sqs:SendMessage',
       ].sort(),
     );
     const query = statements.find((s) => s.Action === 'dynamodb:Query');
@@ -450,6 +452,19 @@ describe('the sweeper schedule', () => {
     });
   });
 
+  it('drops a sweep Lambda could not run within 5 minutes into an encrypted failed-sweeps queue', () => {
+    const queue = dev.stack.sweeper.failedSweeps;
+    dev.template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: { Ref: logicalId(dev.stack.functions.byName.sweeper) },
+      MaximumEventAgeInSeconds: 300,
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [logicalId(queue), 'Arn'] } } },
+    });
+    const props = (dev.template.findResources('AWS::SQS::Queue')[logicalId(queue)] as Resource).Properties;
+    expect(props.SqsManagedSseEnabled).toBe(true);
+    const sends = statementsOf(dev, 'sweeper').filter((st) => [st.Action].flat().includes('sqs:SendMessage'));
+    expect(sends.map((st) => st.Resource)).toEqual([{ 'Fn::GetAtt': [logicalId(queue), 'Arn'] }]);
+  });
+
   it('keeps the dead-letter queue encrypted and SSL-only', () => {
     dev.template.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true });
     dev.template.hasResourceProperties('AWS::SQS::QueuePolicy', {
@@ -463,13 +478,64 @@ describe('the sweeper schedule', () => {
 });
 
 describe('notifications', () => {
-  it('encrypts both topics with a rotating customer-managed key', () => {
-    const keyId = logicalId(dev.stack.notifications.key);
-    const topics = Object.values(dev.template.findResources('AWS::SNS::Topic')) as Resource[];
-    expect(topics).toHaveLength(2);
-    for (const topic of topics)
-      expect(topic.Properties.KmsMasterKeyId).toEqual({ 'Fn::GetAtt': [keyId, 'Arn'] });
-    dev.template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+  it('encrypts each topic with its own rotating customer-managed key', () => {
+    const { alarmTopic, opsTopic, key, opsKey } = dev.stack.notifications;
+    const topics = dev.template.findResources('AWS::SNS::Topic');
+    expect(Object.keys(topics)).toHaveLength(2);
+    const keyOf = (topic: typeof alarmTopic) =>
+      (topics[logicalId(topic)] as Resource).Properties.KmsMasterKeyId;
+    expect(keyOf(alarmTopic)).toEqual({ 'Fn::GetAtt': [logicalId(key), 'Arn'] });
+    expect(opsKey).toBeDefined();
+    if (opsKey) expect(keyOf(opsTopic)).toEqual({ 'Fn::GetAtt': [logicalId(opsKey), 'Arn'] });
+    const keys = Object.values(dev.template.findResources('AWS::KMS::Key')) as Resource[];
+    expect(keys).toHaveLength(2);
+    for (const k of keys) expect(k.Properties.EnableKeyRotation).toBe(true);
+  });
+
+  it("leaves the ops topic unencrypted, and the sweeper without a key grant for it, with opsTopicKey 'none'", () => {
+    const plain = synthStage('plain', { plain: { ...(STAGES.dev as StageInput), opsTopicKey: 'none' } });
+    const { opsTopic, opsKey } = plain.stack.notifications;
+    expect(opsKey).toBeUndefined();
+    const topic = plain.template.findResources('AWS::SNS::Topic')[logicalId(opsTopic)] as Resource;
+    expect(topic.Properties.KmsMasterKeyId).toBeUndefined();
+    expect(Object.keys(plain.template.findResources('AWS::KMS::Key'))).toHaveLength(1);
+  });
+
+  it('subscribes ops SMS numbers and HTTPS endpoints to the ops topic', () => {
+    const paged = synthStage('paged', {
+      paged: {
+        ...(STAGES.dev as StageInput),
+        opsSms: ['+447700900125'],
+        opsHttps: ['https://events.pagerduty.example/integration/abc/enqueue'],
+      },
+    });
+    const ops = JSON.stringify({ Ref: logicalId(paged.stack.notifications.opsTopic) });
+    const subscriptions = (
+      Object.values(paged.template.findResources('AWS::SNS::Subscription')) as Resource[]
+    )
+      .filter((sub) => JSON.stringify(sub.Properties.TopicArn) === ops)
+      .map((sub) => `${sub.Properties.Protocol}:${sub.Properties.Endpoint}`)
+      .sort();
+    expect(subscriptions).toEqual([
+      'email:listener-dev@example.com',
+      'https:https://events.pagerduty.example/integration/abc/enqueue',
+      'sms:+447700900125',
+    ]);
+  });
+
+  it("gives the functions the stage's SMS sender ID and origination number, and nothing when it has none", () => {
+    const sender = synthStage('sender', {
+      sender: {
+        ...(STAGES.dev as StageInput),
+        sms: { monthlySpendLimitUsd: 10, senderId: 'GEOLISTEN', originationNumber: '+447700900126' },
+      },
+    });
+    expect(envOf(sender, 'sweeper')).toMatchObject({
+      SMS_SENDER_ID: 'GEOLISTEN',
+      SMS_ORIGINATION_NUMBER: '+447700900126',
+    });
+    expect(envOf(dev, 'sweeper')).not.toHaveProperty('SMS_SENDER_ID');
+    expect(envOf(dev, 'sweeper')).not.toHaveProperty('SMS_ORIGINATION_NUMBER');
   });
 
   it('denies publishing to either topic without SSL', () => {
@@ -600,6 +666,65 @@ describe('monitoring', () => {
     });
   });
 
+  it('alarms when the failed-sweeps queue is not empty (a sweep Lambda accepted but never ran or that failed)', () => {
+    expect(alarm('sweeper-failed-invocations')).toMatchObject({
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [
+        {
+          Name: 'QueueName',
+          Value: { 'Fn::GetAtt': [logicalId(dev.stack.sweeper.failedSweeps), 'QueueName'] },
+        },
+      ],
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
+  });
+
+  it('alarms when Lambda throttles the sweeper even once', () => {
+    expect(alarm('sweeper-throttles')).toMatchObject({
+      Namespace: 'AWS/Lambda',
+      MetricName: 'Throttles',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: logicalId(dev.stack.functions.byName.sweeper) } }],
+      Statistic: 'Sum',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
+  });
+
+  it('alarms when SNS fails to deliver to a subscriber of either topic (NumberOfNotificationsFailed)', () => {
+    const props = alarm('sns-deliveries-failed');
+    expect(props).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
+    const metrics = props.Metrics as { MetricStat?: { Metric: unknown } }[];
+    const stats = metrics.flatMap((m) => (m.MetricStat ? [m.MetricStat.Metric] : []));
+    for (const topic of [dev.stack.notifications.alarmTopic, dev.stack.notifications.opsTopic]) {
+      expect(stats).toContainEqual({
+        Namespace: 'AWS/SNS',
+        MetricName: 'NumberOfNotificationsFailed',
+        Dimensions: [{ Name: 'TopicName', Value: { 'Fn::GetAtt': [logicalId(topic), 'TopicName'] } }],
+      });
+    }
+  });
+
+  it('alarms at 80 % of the SMS monthly spend limit where the stage sends SMS, and not where it sends none', () => {
+    const smsAlarm = (s: Synthesized) =>
+      (Object.values(s.template.findResources('AWS::CloudWatch::Alarm')) as Resource[]).find(
+        (a) => a.Properties.AlarmName === `PhoneHomeListener-${s.config.stage}-sms-spend-near-limit`,
+      )?.Properties;
+    expect(prod.config.alarmSms.length).toBeGreaterThan(0);
+    expect(smsAlarm(prod)).toMatchObject({
+      Namespace: 'AWS/SNS',
+      MetricName: 'SMSMonthToDateSpentUSD',
+      Statistic: 'Maximum',
+      Threshold: 0.8 * prod.config.sms.monthlySpendLimitUsd,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
+    const big = synthStage('big', {
+      big: { ...(STAGES.dev as StageInput), opsSms: ['+447700900124'], sms: { monthlySpendLimitUsd: 50 } },
+    });
+    expect(smsAlarm(big)?.Threshold).toBe(40);
+    expect(smsAlarm(dev)).toBeUndefined();
+  });
+
   it('alarms when more than 5 % of API requests fail with 5xx', () => {
     const props = alarm('api-5xx-rate');
     expect(props).toMatchObject({ Threshold: 5, ComparisonOperator: 'GreaterThanThreshold' });
@@ -676,7 +801,8 @@ describe('monitoring', () => {
     }
     dev.template.hasResourceProperties('AWS::Logs::MetricFilter', {
       LogGroupName: { Ref: logicalId(dev.stack.api.accessLogs) },
-      FilterPattern: '{ $.status = 429 }',
+      // The access log writes the status as a JSON string: only a string compare matches it.
+      FilterPattern: '{ $.status = "429" }',
       MetricTransformations: [
         {
           MetricNamespace: 'PhoneHomeListener',
@@ -721,7 +847,7 @@ describe('monitoring', () => {
   it('sends every alarm, and its recovery, to the ops topic', () => {
     const ops = [{ Ref: logicalId(dev.stack.notifications.opsTopic) }];
     const alarms = Object.values(dev.template.findResources('AWS::CloudWatch::Alarm')) as Resource[];
-    expect(alarms).toHaveLength(10);
+    expect(alarms).toHaveLength(13);
     for (const a of alarms) {
       expect(a.Properties.AlarmActions, String(a.Properties.AlarmName)).toEqual(ops);
       expect(a.Properties.OKActions, String(a.Properties.AlarmName)).toEqual(ops);
@@ -733,6 +859,12 @@ describe('the stack', () => {
   it('carries the stage in its name so stages live side by side', () => {
     expect(dev.stack.stackName).toBe('PhoneHomeListener-dev');
     expect(prod.stack.stackName).toBe('PhoneHomeListener-prod');
+  });
+
+  it('has termination protection on a stage marked production, and not on dev', () => {
+    expect(prod.config.production).toBe(true);
+    expect(prod.stack.terminationProtection).toBe(true);
+    expect(dev.stack.terminationProtection).toBe(false);
   });
 
   it("deploys to the stage's configured region", () => {

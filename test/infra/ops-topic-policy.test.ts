@@ -52,15 +52,21 @@ function topicPolicy(topicLogicalId: string) {
   return resolvedStatements(names, policy.Properties.PolicyDocument);
 }
 
-function keyPolicy() {
-  const key = dev.template.findResources('AWS::KMS::Key')[logicalId(dev.stack.notifications.key)] as Resource;
-  return resolvedStatements(names, key.Properties.KeyPolicy);
+/** The ops topic's own key (dev keeps the default `opsTopicKey: 'own-key'`). */
+function opsKey() {
+  const key = dev.stack.notifications.opsKey;
+  if (!key) throw new Error('dev has an ops topic key');
+  return key;
+}
+
+function keyPolicy(key = opsKey()) {
+  const resource = dev.template.findResources('AWS::KMS::Key')[logicalId(key)] as Resource;
+  return resolvedStatements(names, resource.Properties.KeyPolicy);
 }
 
 const opsTopicArn = () => names.resolve({ Ref: logicalId(dev.stack.notifications.opsTopic) }) as string;
 const alarmTopicArn = () => names.resolve({ Ref: logicalId(dev.stack.notifications.alarmTopic) }) as string;
-const keyArn = () =>
-  names.resolve({ 'Fn::GetAtt': [logicalId(dev.stack.notifications.key), 'Arn'] }) as string;
+const keyArn = () => names.resolve({ 'Fn::GetAtt': [logicalId(opsKey()), 'Arn'] }) as string;
 
 describe('the ops topic policy', () => {
   it("allows this stage's CloudWatch alarms to publish", () => {
@@ -96,7 +102,7 @@ describe('the ops topic policy', () => {
   });
 });
 
-describe('the topic key policy', () => {
+describe('the ops topic key policy', () => {
   it("lets this stage's CloudWatch alarms encrypt for the ops topic (GenerateDataKey, Decrypt)", () => {
     for (const action of ['kms:GenerateDataKey', 'kms:Decrypt']) {
       expect(evaluate(keyPolicy(), fromCloudWatch(action, keyArn())), action).toBe('allowed');
@@ -113,5 +119,14 @@ describe('the topic key policy', () => {
     expect(evaluate(keyPolicy(), fromCloudWatch('kms:ScheduleKeyDeletion', keyArn()))).toBe(
       'implicitly denied',
     );
+  });
+
+  it("is a key of its own: the alarm topic's key is not needed to report that it was disabled", () => {
+    expect(logicalId(opsKey())).not.toBe(logicalId(dev.stack.notifications.key));
+    const alarmKeyArn = names.resolve({
+      'Fn::GetAtt': [logicalId(dev.stack.notifications.key), 'Arn'],
+    }) as string;
+    const alarmKey = keyPolicy(dev.stack.notifications.key);
+    expect(evaluate(alarmKey, fromCloudWatch('kms:GenerateDataKey', alarmKeyArn))).toBe('implicitly denied');
   });
 });

@@ -17,7 +17,6 @@ import {
   PAIR_SIDES,
   type PairSide,
   parseStage,
-  STAGES,
   sideConfig,
 } from '../../infra/stages.js';
 import { FUNCTION_NAMES } from '../../shared/http/routes.js';
@@ -29,7 +28,7 @@ import {
   TEST_ACCOUNT,
   TemplateNames,
 } from '../support/iam.js';
-import { logicalId, removeAssemblies, testApp } from './synth.js';
+import { logicalId, removeAssemblies, STAGES, testApp } from './synth.js';
 
 type Resource = { Type: string; Properties: Record<string, unknown>; DeletionPolicy?: string };
 
@@ -47,7 +46,7 @@ let sides: Record<PairSide, Side>;
 let stacks: ListenerStack[];
 
 beforeAll(() => {
-  ({ stacks } = buildListener(testApp(), 'prod-pair'));
+  ({ stacks } = buildListener(testApp(), 'prod-pair', STAGES));
   const [a, b] = stacks.map((stack) => ({
     stack,
     template: Template.fromStack(stack),
@@ -84,7 +83,7 @@ function statementsOf(side: Side, fn: LambdaFunction): Statement[] {
 
 describe('a pair stage', () => {
   it('validates: prod-pair is GEOCSCLNRA in us-east-1 and GEOCSCLNRB in us-east-2, witness us-west-2', () => {
-    const config = loadStage('prod-pair');
+    const config = loadStage('prod-pair', STAGES);
     expect(config.pair).toEqual({
       a: { region: REGION.a, listenerName: LISTENER.a },
       b: { region: REGION.b, listenerName: LISTENER.b },
@@ -248,8 +247,12 @@ describe('the global table', () => {
     }
   });
 
+  it('protects both sides of a production pair from termination', () => {
+    expect(stacks.map((stack) => stack.terminationProtection)).toEqual([true, true]);
+  });
+
   it('has the keys and indexes of the single-region table', () => {
-    const single = Template.fromStack(buildListener(testApp(), 'prod').stack);
+    const single = Template.fromStack(buildListener(testApp(), 'prod', STAGES).stack);
     const [table] = Object.values(single.findResources('AWS::DynamoDB::Table')) as Resource[];
     const global = globalTable().Properties;
     expect(global.KeySchema).toEqual(table?.Properties.KeySchema);
@@ -328,20 +331,23 @@ describe("each side's ops topic", () => {
     principal: { service: 'cloudwatch.amazonaws.com' },
     context: { 'aws:SourceAccount': TEST_ACCOUNT, 'aws:SourceArn': sourceArn, 'aws:SecureTransport': 'true' },
   });
+  const opsKeyOf = (side: Side) => {
+    const key = side.stack.notifications.opsKey;
+    if (!key) throw new Error('the prod-pair ops topic has its own key');
+    return key;
+  };
   const policies = (side: Side) => {
     const topicId = logicalId(side.stack.notifications.opsTopic);
     const topicPolicy = (
       Object.values(side.template.findResources('AWS::SNS::TopicPolicy')) as Resource[]
     ).find((p) => JSON.stringify(p.Properties.Topics) === JSON.stringify([{ Ref: topicId }]));
-    const key = side.template.findResources('AWS::KMS::Key')[
-      logicalId(side.stack.notifications.key)
-    ] as Resource;
+    const key = side.template.findResources('AWS::KMS::Key')[logicalId(opsKeyOf(side))] as Resource;
     return {
       topic: resolvedStatements(side.names, topicPolicy?.Properties.PolicyDocument),
       key: resolvedStatements(side.names, key.Properties.KeyPolicy),
       topicArn: side.names.resolve({ Ref: topicId }) as string,
       keyArn: side.names.resolve({
-        'Fn::GetAtt': [logicalId(side.stack.notifications.key), 'Arn'],
+        'Fn::GetAtt': [logicalId(opsKeyOf(side)), 'Arn'],
       }) as string,
     };
   };
@@ -414,7 +420,7 @@ describe('other pairs', () => {
 describe('single-region stages', () => {
   it('stay one stack with their own table, TTL and no twin', () => {
     for (const stage of Object.keys(STAGES).filter((name) => STAGES[name]?.pair === undefined)) {
-      const built = buildListener(testApp(), stage);
+      const built = buildListener(testApp(), stage, STAGES);
       expect(built.stacks, stage).toEqual([built.stack]);
       expect(built.stack.stackName).toBe(`PhoneHomeListener-${stage}`);
       const template = Template.fromStack(built.stack);

@@ -3,6 +3,10 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { resolveStage, resolveTwinApiUrl, StageNotDeployedError } from '../../cli/stage-target.js';
 import { OUTPUT_KEYS } from '../../infra/stage-names.js';
+import { EXAMPLE_STAGES_PATH } from './synth.js';
+
+/** The documented stages (stages.example.json), as an operator's `--stages` would name them. */
+const stagesFile = EXAMPLE_STAGES_PATH;
 
 const cfn = mockClient(CloudFormationClient);
 afterEach(() => cfn.reset());
@@ -71,24 +75,24 @@ describe('resolveStage', () => {
 
   it("looks in the stage's configured region unless told otherwise", async () => {
     cfn.on(DescribeStacksCommand).resolves(stackWith(outputs));
-    // prod is configured for eu-west-1 in infra/stages.ts; the client is created for that region.
-    await expect(resolveStage('prod')).resolves.toMatchObject({
+    // prod is configured for eu-west-1 in the stages file; the client is created for that region.
+    await expect(resolveStage('prod', { stagesFile })).resolves.toMatchObject({
       stackName: 'PhoneHomeListener-prod',
       region: 'eu-west-1',
     });
-    await expect(resolveStage('prod', { region: 'us-east-1' })).resolves.toMatchObject({
+    await expect(resolveStage('prod', { region: 'us-east-1', stagesFile })).resolves.toMatchObject({
       region: 'us-east-1',
     });
   });
 
   it("finds a pair stage's side a by default, and side b with side: 'b', each in its region", async () => {
     cfn.on(DescribeStacksCommand).resolves(stackWith(outputs));
-    await expect(resolveStage('prod-pair')).resolves.toMatchObject({
+    await expect(resolveStage('prod-pair', { stagesFile })).resolves.toMatchObject({
       stackName: 'PhoneHomeListener-prod-pair-a',
       region: 'us-east-1',
       listenerName: 'GEOCSCLNRA',
     });
-    await expect(resolveStage('prod-pair', { side: 'b' })).resolves.toMatchObject({
+    await expect(resolveStage('prod-pair', { side: 'b', stagesFile })).resolves.toMatchObject({
       stackName: 'PhoneHomeListener-prod-pair-b',
       region: 'us-east-2',
       listenerName: 'GEOCSCLNRB',
@@ -103,7 +107,7 @@ describe('resolveStage', () => {
       const side = String(input.StackName).slice(-1);
       return stackWith({ ...outputs, [OUTPUT_KEYS.apiUrl]: apiOf(side) });
     });
-    await expect(resolveTwinApiUrl('prod-pair', 'a')).resolves.toBe(apiOf('b'));
-    await expect(resolveTwinApiUrl('prod-pair', 'b')).resolves.toBe(apiOf('a'));
+    await expect(resolveTwinApiUrl('prod-pair', 'a', { stagesFile })).resolves.toBe(apiOf('b'));
+    await expect(resolveTwinApiUrl('prod-pair', 'b', { stagesFile })).resolves.toBe(apiOf('a'));
   });
 });

@@ -1,13 +1,24 @@
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { readStages } from '../../infra/stage-file.js';
 import { stackNameFor } from '../../infra/stage-names.js';
-import { loadStage, parseStage, STAGES, StageConfigError, severitiesFrom } from '../../infra/stages.js';
+import {
+  BUILT_IN_STAGES,
+  loadStage,
+  parseStage,
+  StageConfigError,
+  severitiesFrom,
+} from '../../infra/stages.js';
+import { EXAMPLE_STAGES_PATH, STAGES } from './synth.js';
 
 const minimal = { listenerName: 'GEOCSCLNRA', removalPolicy: 'destroy' };
 
 describe('stage configuration', () => {
-  it('accepts the dev and prod examples', () => {
-    expect(Object.keys(STAGES)).toEqual(expect.arrayContaining(['dev', 'prod']));
-    for (const stage of Object.keys(STAGES)) expect(() => loadStage(stage)).not.toThrow();
+  it('accepts the built-in dev and the examples of stages.example.json (prod, prod-pair)', () => {
+    expect(Object.keys(STAGES)).toEqual(['dev', 'prod', 'prod-pair']);
+    for (const stage of Object.keys(STAGES)) expect(() => loadStage(stage, STAGES)).not.toThrow();
   });
 
   it('fills the defaults: 780m timeout, 720m interval, a sweep every minute', () => {
@@ -38,7 +49,7 @@ describe('stage configuration', () => {
   it('takes reminders as off or a duration, and phone-home pairs as phone ↔ Listener', () => {
     expect(parseStage('qa', { ...minimal, renotifyEvery: '4h' }).renotifyEvery).toBe('4h');
     expect(() => parseStage('qa', { ...minimal, renotifyEvery: 'sometimes' })).toThrow(/renotifyEvery/);
-    expect(loadStage('prod').phoneHomePairs).toContainEqual({
+    expect(loadStage('prod', STAGES).phoneHomePairs).toContainEqual({
       phone: '9,19191234567',
       listener: 'GEOCSCLNRA',
     });
@@ -105,16 +116,18 @@ describe('stage configuration', () => {
   });
 
   it('keeps prod data: retain removal policy', () => {
-    expect(loadStage('prod').removalPolicy).toBe('retain');
+    expect(loadStage('prod', STAGES).removalPolicy).toBe('retain');
   });
 
   it('rejects an unknown stage, listing the valid ones', () => {
-    expect(() => loadStage('qa')).toThrow(StageConfigError);
-    expect(() => loadStage('qa')).toThrow(/unknown stage "qa": valid stages are dev, prod/);
+    expect(() => loadStage('qa', STAGES)).toThrow(StageConfigError);
+    expect(() => loadStage('qa', STAGES, 'stages.json')).toThrow(
+      /unknown stage "qa": valid stages in stages.json are dev, prod, prod-pair — add "qa" to stages.json/,
+    );
   });
 
   it('rejects a missing stage, naming how to pass one and the valid ones', () => {
-    expect(() => loadStage(undefined)).toThrow(/pass -c stage=<name>, one of dev, prod/);
+    expect(() => loadStage(undefined, STAGES)).toThrow(/pass -c stage=<name>, one of dev, prod/);
   });
 
   it('does not take inherited object keys for stages', () => {
@@ -181,5 +194,64 @@ describe('stage configuration', () => {
 
   it('names the stack after the stage', () => {
     expect(stackNameFor('dev')).toBe('PhoneHomeListener-dev');
+  });
+});
+
+describe('the stages file (settings the operator owns)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'phl-stages-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const write = (name: string, text: string) => {
+    const path = join(dir, name);
+    writeFileSync(path, text);
+    return path;
+  };
+
+  it('is optional for dev: without a file only the built-in dev stage exists', () => {
+    expect(Object.keys(BUILT_IN_STAGES)).toEqual(['dev']);
+    expect(() => loadStage('dev')).not.toThrow();
+    expect(() => loadStage('prod')).toThrow(/unknown stage "prod"/);
+  });
+
+  it("adds a named file's stages to dev, ignoring $ comment keys, and lets the file replace dev", () => {
+    const path = write(
+      'mine.json',
+      JSON.stringify({
+        $comment: 'ours',
+        live: { listenerName: 'GEOCSCLNRA', removalPolicy: 'retain' },
+        dev: { listenerName: 'OUR-DEV', removalPolicy: 'destroy' },
+      }),
+    );
+    const { stages, source } = readStages(path);
+    expect(Object.keys(stages).sort()).toEqual(['dev', 'live']);
+    expect(source).toBe(path);
+    expect(loadStage('dev', stages).listenerName).toBe('OUR-DEV');
+  });
+
+  it('reads the tracked examples: prod and prod-pair', () => {
+    expect(Object.keys(readStages(EXAMPLE_STAGES_PATH).stages)).toEqual(['dev', 'prod', 'prod-pair']);
+  });
+
+  it('names a missing file and what to do', () => {
+    expect(() => readStages(join(dir, 'nope.json'))).toThrow(
+      /stages file .*nope\.json not found — write it \(start from stages\.example\.json\) or name another with -c stages=PATH/,
+    );
+  });
+
+  it('names a file that is not JSON, or not an object of stages, and the shape to write', () => {
+    expect(() => readStages(write('broken.json', '{ "prod": '))).toThrow(
+      /broken\.json is not valid JSON .* — write a JSON object of stages, e\.g\. \{ "prod"/,
+    );
+    expect(() => readStages(write('list.json', '[]'))).toThrow(/list\.json is not an object of stages/);
+  });
+
+  it('names the file, the stage, the field and what to write for a bad stage', () => {
+    const path = write(
+      'bad.json',
+      JSON.stringify({ live: { listenerName: 'GEOCSCLNRA', removalPolicy: 'keep' } }),
+    );
+    const { stages, source } = readStages(path);
+    expect(() => loadStage('live', stages, source)).toThrow(
+      new RegExp(`^${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: stage "live" is invalid: removalPolicy `),
+    );
   });
 });

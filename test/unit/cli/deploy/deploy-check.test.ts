@@ -1,0 +1,203 @@
+/**
+ * `listener deploy check`, with the SDK faked at the client (aws-sdk-client-mock): one test per finding,
+ * and a ready account that has none.
+ */
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetAccountSettingsCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import {
+  GetSMSAttributesCommand,
+  GetSMSSandboxAccountStatusCommand,
+  ListSMSSandboxPhoneNumbersCommand,
+  ListSubscriptionsByTopicCommand,
+  SNSClient,
+} from '@aws-sdk/client-sns';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { regionClients } from '../../../../cli/deploy/checks.js';
+import { deployCheck } from '../../../../cli/deploy/deploy-check.js';
+import { type Finding, formatFinding } from '../../../../cli/deploy/finding.js';
+import { placeholderFindings } from '../../../../cli/deploy/placeholders.js';
+import { explain } from '../../../../cli/errors.js';
+import { readStages } from '../../../../infra/stage-file.js';
+import { OUTPUT_KEYS } from '../../../../infra/stage-names.js';
+import { loadStage, parseStage, type StageInput } from '../../../../infra/stages.js';
+
+const lambda = mockClient(LambdaClient);
+const sns = mockClient(SNSClient);
+const cfn = mockClient(CloudFormationClient);
+const dynamo = mockClient(DynamoDBClient);
+
+const examples = readStages(new URL('../../../../stages.example.json', import.meta.url).pathname).stages;
+
+/** A stage with real addresses, in eu-west-1, one on-call SMS number. */
+const real: StageInput = {
+  listenerName: 'GEOCSCLNRA',
+  region: 'eu-west-1',
+  removalPolicy: 'retain',
+  ingestConcurrency: 50,
+  alarmEmails: [{ address: 'icm-support@customer.net' }],
+  alarmSms: [{ number: '+447911123456' }],
+  opsEmails: ['ops@customer.net'],
+  sms: { monthlySpendLimitUsd: 20 },
+};
+const stage = (overrides: Partial<StageInput> = {}) => parseStage('live', { ...real, ...overrides });
+
+const notFound = (what: string) =>
+  Object.assign(new Error(`Stack with id ${what} does not exist`), { name: 'ValidationError' });
+const stack = (outputs: Record<string, string> = {}) => ({
+  Stacks: [
+    {
+      StackName: 'x',
+      StackStatus: 'CREATE_COMPLETE' as const,
+      CreationTime: new Date(),
+      Outputs: Object.entries(outputs).map(([OutputKey, OutputValue]) => ({ OutputKey, OutputValue })),
+    },
+  ],
+});
+
+/** A ready account: bootstrapped, 1 000 concurrency, SMS out of the sandbox at the stage's limit, not deployed. */
+beforeEach(() => {
+  cfn.on(DescribeStacksCommand).rejects(notFound('any'));
+  cfn.on(DescribeStacksCommand, { StackName: 'CDKToolkit' }).resolves(stack());
+  lambda.on(GetAccountSettingsCommand).resolves({
+    AccountLimit: { ConcurrentExecutions: 1000, UnreservedConcurrentExecutions: 1000 },
+  });
+  sns.on(GetSMSSandboxAccountStatusCommand).resolves({ IsInSandbox: false });
+  sns.on(GetSMSAttributesCommand).resolves({
+    attributes: { MonthlySpendLimit: '20', DefaultSMSType: 'Transactional' },
+  });
+});
+afterEach(() => {
+  for (const mock of [lambda, sns, cfn, dynamo]) mock.reset();
+});
+
+const check = (config = stage()) => deployCheck(config, regionClients);
+const only = (findings: Finding[], name: string) => findings.filter((f) => f.check === name);
+
+describe('listener deploy check', () => {
+  it('finds nothing in a ready account for a stage with real addresses', async () => {
+    await expect(check()).resolves.toEqual([]);
+  });
+
+  it('names every documentation placeholder of the examples (example.com, +44 7700 900…)', () => {
+    const findings = placeholderFindings(loadStage('prod', examples));
+    expect(findings.map(formatFinding)).toEqual([
+      '✗ placeholders: alarmEmails.0.address is the documentation placeholder icm-support@example.com: nobody receives it — replace it in the stages file with a real address',
+      '✗ placeholders: alarmEmails.1.address is the documentation placeholder rep-geo@example.com: nobody receives it — replace it in the stages file with a real address',
+      '✗ placeholders: opsEmails.0 is the documentation placeholder listener-ops@example.com: nobody receives it — replace it in the stages file with a real address',
+      '✗ placeholders: alarmSms.0.number is the documentation placeholder +447700900123: nobody receives it — replace it in the stages file with a real phone number',
+    ]);
+    const endpoints = stage({
+      opsHttps: ['https://hooks.example.org/x'],
+      domainName: 'listener.example.com',
+      certificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/12345678-1234-1234-1234-123456789012',
+    });
+    expect(placeholderFindings(endpoints).map((f) => f.what.split(' ')[0])).toEqual([
+      'opsHttps.0',
+      'domainName',
+    ]);
+    expect(placeholderFindings(stage())).toEqual([]);
+  });
+
+  it('flags a Lambda concurrency quota below what the stage reserves plus the 100 kept unreserved', async () => {
+    lambda.on(GetAccountSettingsCommand).resolves({
+      AccountLimit: { ConcurrentExecutions: 10, UnreservedConcurrentExecutions: 10 },
+    });
+    const [finding, ...rest] = only(await check(), 'concurrency');
+    expect(rest).toEqual([]);
+    expect(finding).toMatchObject({ region: 'eu-west-1' });
+    // 1 sweeper + 3 × 50 ingest = 151 reserved; 251 needed.
+    expect(formatFinding(finding as Finding)).toContain(
+      'the Lambda concurrency quota is 10: the stage reserves 151',
+    );
+    expect(finding?.todo).toMatch(/^ask for at least 251 \(Service Quotas/);
+  });
+
+  it("flags, before the first deploy, other functions' reservations that leave too little unreserved", async () => {
+    lambda.on(GetAccountSettingsCommand).resolves({
+      AccountLimit: { ConcurrentExecutions: 1000, UnreservedConcurrentExecutions: 200 },
+    });
+    expect(only(await check(), 'concurrency')[0]?.what).toMatch(/only 200 of the quota 1000 is unreserved/);
+  });
+
+  it('flags each SMS subscriber not verified while SNS SMS is in the sandbox', async () => {
+    sns.on(GetSMSSandboxAccountStatusCommand).resolves({ IsInSandbox: true });
+    sns.on(ListSMSSandboxPhoneNumbersCommand).resolves({
+      PhoneNumbers: [{ PhoneNumber: '+447911000000', Status: 'Verified' }],
+    });
+    const findings = only(await check(stage({ opsSms: ['+447911000000'] })), 'sms');
+    expect(findings.map((f) => f.what)).toEqual([
+      'SNS SMS is in the sandbox and +447911123456 is not a verified destination: it receives no page',
+    ]);
+  });
+
+  it("flags an account SMS spend limit that differs from the stage's (the spend alarm's level)", async () => {
+    sns.on(GetSMSAttributesCommand).resolves({ attributes: { DefaultSMSType: 'Transactional' } });
+    const [finding] = only(await check(), 'sms');
+    expect(finding?.what).toMatch(
+      /monthly spend limit is 1 USD but the stage says sms.monthlySpendLimitUsd 20/,
+    );
+  });
+
+  it('flags an account default SMS type that is not Transactional (CloudWatch ops alarms use it)', async () => {
+    sns.on(GetSMSAttributesCommand).resolves({ attributes: { MonthlySpendLimit: '20' } });
+    const [finding] = only(await check(), 'sms');
+    expect(finding?.what).toMatch(/default SMS type is Promotional \(unset\)/);
+    expect(finding?.todo).toContain('DefaultSMSType=Transactional');
+  });
+
+  it('skips the SMS checks where the stage has no SMS subscriber', async () => {
+    sns.on(GetSMSSandboxAccountStatusCommand).resolves({ IsInSandbox: true });
+    await expect(check(stage({ alarmSms: [] }))).resolves.toEqual([]);
+    expect(sns.commandCalls(GetSMSSandboxAccountStatusCommand)).toHaveLength(0);
+  });
+
+  it('flags every region of a pair that cdk bootstrap has not prepared', async () => {
+    cfn.on(DescribeStacksCommand, { StackName: 'CDKToolkit' }).rejects(notFound('CDKToolkit'));
+    const pair = loadStage('prod-pair', examples);
+    const findings = only(await check(pair), 'bootstrap');
+    expect(findings.map((f) => f.region)).toEqual(['us-east-1', 'us-east-2']);
+    expect(findings[0]?.todo).toBe('run: npx cdk bootstrap aws://<account>/us-east-1');
+  });
+
+  it("flags a pair's table left by a failed first create (the table exists, side a's stack does not)", async () => {
+    dynamo.on(DescribeTableCommand, { TableName: 'PhoneHomeListener-prod-pair' }).resolves({ Table: {} });
+    const findings = only(await check(loadStage('prod-pair', examples)), 'pair-table');
+    expect(findings).toHaveLength(1);
+    expect(findings[0]).toMatchObject({ region: 'us-east-1' });
+    expect(findings[0]?.what).toMatch(
+      /table PhoneHomeListener-prod-pair already exists but no stack of the pair owns it/,
+    );
+  });
+
+  it('flags, after a deploy, each subscription still pending confirmation', async () => {
+    cfn
+      .on(DescribeStacksCommand, { StackName: 'PhoneHomeListener-live' })
+      .resolves(stack({ [OUTPUT_KEYS.alarmTopicArn]: 'arn:alarm', [OUTPUT_KEYS.opsTopicArn]: 'arn:ops' }));
+    sns.on(ListSubscriptionsByTopicCommand, { TopicArn: 'arn:alarm' }).resolves({
+      Subscriptions: [
+        { SubscriptionArn: 'arn:alarm:1', Protocol: 'sms', Endpoint: '+447911123456' },
+        { SubscriptionArn: 'PendingConfirmation', Protocol: 'email', Endpoint: 'icm-support@customer.net' },
+      ],
+    });
+    sns.on(ListSubscriptionsByTopicCommand, { TopicArn: 'arn:ops' }).resolves({ Subscriptions: [] });
+    const findings = only(await check(), 'subscriptions');
+    expect(findings.map((f) => f.what)).toEqual([
+      'email icm-support@customer.net on the alarm topic has not confirmed its subscription: it receives nothing',
+    ]);
+    expect(findings[0]?.todo).toMatch(/expires after 2 days/);
+  });
+
+  it('says plainly that there are no AWS credentials (exit 3), not a finding', async () => {
+    const noCredentials = Object.assign(new Error('Could not load credentials from any providers'), {
+      name: 'CredentialsProviderError',
+    });
+    cfn.on(DescribeStacksCommand).rejects(noCredentials);
+    const failure = await check().catch((error: unknown) => error);
+    expect(explain(failure)).toEqual({
+      line: expect.stringMatching(/^listener: no AWS credentials found — sign in/),
+      exitCode: 3,
+    });
+  });
+});
