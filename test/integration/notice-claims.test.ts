@@ -18,11 +18,11 @@ import { seeded } from '../support/seeded.js';
 
 const TIMEOUT = 60_000;
 const RETRY = 5_000;
-const LOGGERS = 50;
+const LOGGERS = 100;
 /** DynamoDB Local on a shared 2-core machine: several thousand conditional writes. */
 const RACE_TIMEOUT_MS = 240_000;
-/** Each round is about 40 outages. `RACE_ROUNDS=3` makes a quick look (the outage count is then not checked); `RACE_SEED` replays another draw. */
-const ROUNDS = Number(process.env.RACE_ROUNDS ?? 14);
+/** Each round is about 80 outages. `RACE_ROUNDS=3` makes a quick look (the outage count is then not checked); `RACE_SEED` replays another draw. */
+const ROUNDS = Number(process.env.RACE_ROUNDS ?? 7);
 const MIN_OUTAGES = 500;
 
 /** A channel that records every delivery it made; `slow` yields to the event loop before answering, `fails` rejects some calls. */
