@@ -362,8 +362,8 @@ export function removeMaintenance(logger: Logger, id: string): Logger | undefine
 /**
  * A sweep retrying a pending outbox claims, for `claimBy`, the notices nobody holds (never claimed, given
  * up, or expired) that it can send on some channel in order, and those awaiting the look at the twin; and
- * pushes `dueAt` to the claims' end (the next retry), moving the revision. Undefined when it can claim nothing: other writers
- * hold every pending notice, and the Logger stays due until their claims end.
+ * pushes `dueAt` to the claims' end (the next retry), moving the revision. Undefined when it can claim
+ * nothing: other writers hold every pending notice, and the Logger stays due until their claims end.
  */
 export function claimOutbox(
   logger: Logger,
@@ -428,6 +428,7 @@ export function outboxRecorded(
   return { ...delivered, outbox: settleClaims(delivered.outbox, channels, publisher, now, until) };
 }
 
+/** The notice with one attempt's deliveries counted: the channels that delivered it join `sent`. */
 export function withDeliveries(notice: StateNotice, deliveries: readonly ChannelDelivery[]): StateNotice {
   let { sent = [], attempts = {} } = notice;
   for (const { channel, deliveredIds, failedIds } of deliveries) {
