@@ -12,6 +12,7 @@
  * keyed by the {@link blindEpisode}, lets exactly one of them raise the page.
  */
 import type { Logger, StateNotice, TwinFacts } from './logger.js';
+import { withClaim } from './notice-claims.js';
 import { noticeId, twinFacts } from './transitions.js';
 
 /** The Logger's DOWN alarm has not yet been told how its twin is (its outbox or held pages). */
@@ -48,9 +49,15 @@ export function twinSeen(logger: Logger, twin: Logger | undefined, now: number):
  * The twin is DOWN too and this side won the episode: the Logger records the look and a critical
  * `CUSTOMER_BLIND` notice (kept with its held pages under a mass silence; none if those were dropped). The
  * caller writes it conditionally on the Logger as read before the twin, which proves both sides were DOWN
- * at the moment the twin was read; `dueAt` claims the outbox for the caller, who publishes it.
+ * at the moment the twin was read; the caller's claim (`claimBy`) makes the page the caller's to publish.
  */
-export function customerBlind(logger: Logger, twin: Logger, now: number, outboxRetryMs: number): Logger {
+export function customerBlind(
+  logger: Logger,
+  twin: Logger,
+  now: number,
+  outboxRetryMs: number,
+  claimBy?: string,
+): Logger {
   const seen = twinSeen(logger, twin, now);
   const blind: StateNotice = {
     id: noticeId(logger, 'CUSTOMER_BLIND', logger.deadline),
@@ -65,7 +72,10 @@ export function customerBlind(logger: Logger, twin: Logger, now: number, outboxR
     const notices = seen.held.dropped ? seen.held.notices : [...seen.held.notices, blind];
     return { ...seen, held: { ...seen.held, notices }, revision };
   }
-  return { ...seen, outbox: [...seen.outbox, blind], revision, dueAt: now + outboxRetryMs };
+  // In the outbox the page is the caller's to deliver (its claim), after the alarm it already holds.
+  const until = now + outboxRetryMs;
+  const claimed = claimBy === undefined ? blind : withClaim(blind, claimBy, until);
+  return { ...seen, outbox: [...seen.outbox, claimed], revision, dueAt: until };
 }
 
 function seenNotice(notice: StateNotice, facts: TwinFacts | undefined): StateNotice {

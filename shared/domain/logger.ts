@@ -98,10 +98,21 @@ export interface StateNotice {
    * outbox until then, even once delivered, so a check cut short by a crash is retried by the next sweep.
    */
   readonly awaitingTwin?: true;
+  /**
+   * Who may deliver this notice now (shared/domain/notice-claims.ts): the writer whose conditional write
+   * set the claim, until `until`. Absent or expired: the next publisher may claim it in its own write.
+   */
+  readonly claim?: NoticeClaim;
   /** Channels that delivered this notice (it stays in the outbox until every channel has). */
   readonly sent?: readonly string[];
   /** Publication attempts per channel, successful or not. */
   readonly attempts?: Readonly<Record<string, number>>;
+}
+
+/** A notice's claim: the writer (a claim id unique to one publication) that alone delivers it until `until`. */
+export interface NoticeClaim {
+  readonly by: string;
+  readonly until: number;
 }
 
 /** What a notice says about a Logger's twin (the other side of its customer). */

@@ -12,9 +12,13 @@ import {
   formatLoggerId,
   type Logger,
   type MaintenanceWindow,
+  type NoticeClaim,
   type StateNotice,
   type TwinFacts,
 } from './logger.js';
+import { claimable, type Publisher, pendingChannels, settleClaims, withClaim } from './notice-claims.js';
+
+export { pendingChannels } from './notice-claims.js';
 
 /** What a Logger reported about itself in a heartbeat (kept for diagnosis; never used for deadlines). */
 export interface PhoneHomeReport {
@@ -38,6 +42,13 @@ export interface SweepOptions {
   readonly renotifyEveryMs?: number;
   /** A mass silence holds this Logger's pages until then (shared/domain/mass-silence.ts). */
   readonly holdUntil?: number;
+  /** The sweep's claim id: the notices this look puts in the outbox are its to deliver (notice-claims.ts). */
+  readonly claimBy?: string;
+}
+
+/** The notice claimed by `claimBy` until `until`; as it is when no claim id is given (anyone may claim it). */
+function claimedFor(notice: StateNotice, claimBy: string | undefined, until: number): StateNotice {
+  return claimBy === undefined ? notice : withClaim(notice, claimBy, until);
 }
 
 export function noticeId(logger: Logger, kind: StateNotice['kind'], at: number): string {
@@ -91,6 +102,8 @@ export function phoneHome(
   outboxRetryMs = DEFAULT_OUTBOX_RETRY_MS,
   /** The Listener that heard it (its name), recorded in {@link Logger.heardBy}. */
   heardBy?: string,
+  /** The phone-home's claim: a `LOGGER_RECOVERED` it records is its own to deliver (notice-claims.ts). */
+  claim?: NoticeClaim,
 ): Transition {
   const heard = withHearing(logger, heardBy, receivedAt);
   if (logger.lastSeenAt !== undefined && receivedAt < logger.lastSeenAt) {
@@ -123,15 +136,18 @@ export function phoneHome(
     };
     return { next: withDue(next, logger.outbox.length > 0 ? logger.dueAt : deadline) };
   }
-  const silentSince = logger.lastSeenAt ?? logger.registeredAt;
-  const notice: StateNotice = {
-    id: noticeId(logger, 'LOGGER_RECOVERED', receivedAt),
-    kind: 'LOGGER_RECOVERED',
-    at: receivedAt,
-    deadline,
-    ...(logger.lastSeenAt === undefined ? {} : { lastSeenAt: logger.lastSeenAt }),
-    silentForMs: receivedAt - silentSince,
-  };
+  const notice = claimedFor(
+    {
+      id: noticeId(logger, 'LOGGER_RECOVERED', receivedAt),
+      kind: 'LOGGER_RECOVERED',
+      at: receivedAt,
+      deadline,
+      ...(logger.lastSeenAt === undefined ? {} : { lastSeenAt: logger.lastSeenAt }),
+      silentForMs: silenceEndedAt(logger, receivedAt),
+    },
+    claim?.by,
+    claim?.until ?? 0,
+  );
   const { downSince: _, ack: _ack, remindAt: _remind, reminders: _count, ...rest } = seen;
   const next: Logger = {
     ...rest,
@@ -143,6 +159,16 @@ export function phoneHome(
     dueAt: receivedAt + outboxRetryMs,
   };
   return { next, notice };
+}
+
+/**
+ * How long a DOWN Logger phoning home at `receivedAt` was silent: from its last phone-home (or registration)
+ * to this one — and never less than to the deadline its page spoke of. A phone-home received before that
+ * deadline but recorded only after the sweeper's DOWN write (a write slowed down past the deadline) cannot
+ * shorten the silence the Listener saw and paged for: it once made `after 1ms of silence`.
+ */
+export function silenceEndedAt(logger: Logger, receivedAt: number): number {
+  return Math.max(receivedAt, logger.deadline) - (logger.lastSeenAt ?? logger.registeredAt);
 }
 
 /**
@@ -164,10 +190,10 @@ export function sweepLogger(
   const retryMs = opts.outboxRetryMs ?? DEFAULT_OUTBOX_RETRY_MS;
   if (logger.state === 'DOWN' && logger.held) {
     return now >= logger.held.until && logger.held.notices.length > 0
-      ? releaseHeld(logger, now, retryMs, opts.renotifyEveryMs)
+      ? releaseHeld(logger, now, retryMs, opts.renotifyEveryMs, opts.claimBy)
       : undefined;
   }
-  if (logger.state === 'DOWN') return remind(logger, now, retryMs, opts.renotifyEveryMs);
+  if (logger.state === 'DOWN') return remind(logger, now, retryMs, opts);
   if ((logger.state !== 'NEW' && logger.state !== 'UP') || now < logger.deadline) return undefined;
   const window = activeWindow(logger, now);
   if (window) {
@@ -183,6 +209,7 @@ export function sweepLogger(
     ...(logger.lastSeenAt === undefined ? {} : { lastSeenAt: logger.lastSeenAt }),
     awaitingTwin: true,
   };
+  // Held pages carry no claim: whoever releases them claims them then.
   const notices = [notice];
   const { ack: _ack, reminders: _count, remindAt: _remind, ...rest } = logger;
   if (opts.holdUntil !== undefined && opts.holdUntil > now) {
@@ -201,11 +228,11 @@ export function sweepLogger(
     state: 'DOWN',
     downSince: now,
     revision: logger.revision + 1,
-    outbox: [...logger.outbox, ...notices],
+    outbox: [...logger.outbox, ...notices.map((n) => claimedFor(n, opts.claimBy, now + retryMs))],
     dueAt: now + retryMs,
     ...(opts.renotifyEveryMs ? { remindAt: now + opts.renotifyEveryMs } : {}),
   };
-  return { next, notice };
+  return { next, notice: claimedFor(notice, opts.claimBy, now + retryMs) };
 }
 
 /**
@@ -217,9 +244,11 @@ export function releaseHeld(
   now: number,
   retryMs = DEFAULT_OUTBOX_RETRY_MS,
   renotifyEveryMs?: number,
+  /** The releaser's claim id: the released pages are its to deliver. */
+  claimBy?: string,
 ): Transition | undefined {
   if (logger.state !== 'DOWN' || !logger.held || logger.held.notices.length === 0) return undefined;
-  const notices = logger.held.notices.map((n) => ({ ...n, at: now }));
+  const notices = logger.held.notices.map((n) => claimedFor({ ...n, at: now }, claimBy, now + retryMs));
   const { held: _, ...rest } = logger;
   const next: Logger = {
     ...rest,
@@ -247,7 +276,7 @@ function remind(
   logger: Logger,
   now: number,
   retryMs: number,
-  renotifyEveryMs: number | undefined,
+  { renotifyEveryMs, claimBy }: SweepOptions,
 ): Transition | undefined {
   if (logger.remindAt === undefined || now < logger.remindAt || logger.ack || !renotifyEveryMs) {
     return undefined;
@@ -259,14 +288,18 @@ function remind(
     return { next: withDue({ ...logger, remindAt: window.to, revision: logger.revision + 1 }, window.to) };
   }
   const reminder = (logger.reminders ?? 0) + 1;
-  const notice: StateNotice = {
-    id: `${noticeId(logger, 'LOGGER_SILENT', logger.deadline)}#R${reminder}`,
-    kind: 'LOGGER_SILENT',
-    at: now,
-    deadline: logger.deadline,
-    reminder,
-    ...(logger.lastSeenAt === undefined ? {} : { lastSeenAt: logger.lastSeenAt }),
-  };
+  const notice = claimedFor(
+    {
+      id: `${noticeId(logger, 'LOGGER_SILENT', logger.deadline)}#R${reminder}`,
+      kind: 'LOGGER_SILENT',
+      at: now,
+      deadline: logger.deadline,
+      reminder,
+      ...(logger.lastSeenAt === undefined ? {} : { lastSeenAt: logger.lastSeenAt }),
+    },
+    claimBy,
+    now + retryMs,
+  );
   const next: Logger = {
     ...logger,
     reminders: reminder,
@@ -326,9 +359,25 @@ export function removeMaintenance(logger: Logger, id: string): Logger | undefine
   return watching && next.outbox.length === 0 ? withDue(next, next.deadline) : next;
 }
 
-/** Claims a Logger's outbox for publication: pushes `dueAt` out so a concurrent sweep leaves it alone. */
-export function claimOutbox(logger: Logger, now: number, outboxRetryMs = DEFAULT_OUTBOX_RETRY_MS): Logger {
-  return { ...logger, dueAt: now + outboxRetryMs };
+/**
+ * A sweep retrying a pending outbox claims, for `claimBy`, the notices nobody holds (never claimed, given
+ * up, or expired) that it can send on some channel in order, and those awaiting the look at the twin; and
+ * pushes `dueAt` to the claims' end (the next retry), moving the revision. Undefined when it can claim
+ * nothing: other writers hold every pending notice, and the Logger stays due until their claims end.
+ */
+export function claimOutbox(
+  logger: Logger,
+  now: number,
+  outboxRetryMs: number,
+  claimBy: string,
+  channels: readonly string[],
+): Logger | undefined {
+  const until = now + outboxRetryMs;
+  const settled = settleClaims(logger.outbox, channels, { claimId: claimBy }, now, until);
+  const outbox = settled.map((n) => (n.awaitingTwin && claimable(n, now) ? withClaim(n, claimBy, until) : n));
+  if (!outbox.some((n, i) => n !== logger.outbox[i])) return undefined;
+  // The revision moves: of two sweeps claiming on the same read, only one write lands.
+  return { ...logger, outbox, dueAt: until, revision: logger.revision + 1 };
 }
 
 /** What one channel did with the notices it was given: delivered these ids, failed those. */
@@ -336,11 +385,6 @@ export interface ChannelDelivery {
   readonly channel: string;
   readonly deliveredIds: readonly string[];
   readonly failedIds: readonly string[];
-}
-
-/** The channels (of `channels`) a notice has not been delivered on yet. */
-export function pendingChannels(notice: StateNotice, channels: readonly string[]): string[] {
-  return channels.filter((channel) => !notice.sent?.includes(channel));
 }
 
 /**
@@ -367,7 +411,25 @@ export function outboxDelivered(
   return withDue(next, watching ? logger.deadline : (holding ?? reminding));
 }
 
-function withDeliveries(notice: StateNotice, deliveries: readonly ChannelDelivery[]): StateNotice {
+/**
+ * The write recording a publication's deliveries: {@link outboxDelivered}, then the publisher's claims
+ * settled (shared/domain/notice-claims.ts): it gives up what waits behind another writer's notice, keeps
+ * what failed, and claims until `until` what nobody holds and it can now send.
+ */
+export function outboxRecorded(
+  logger: Logger,
+  deliveries: readonly ChannelDelivery[],
+  channels: readonly string[],
+  publisher: Publisher,
+  now: number,
+  until: number,
+): Logger {
+  const delivered = outboxDelivered(logger, deliveries, channels);
+  return { ...delivered, outbox: settleClaims(delivered.outbox, channels, publisher, now, until) };
+}
+
+/** The notice with one attempt's deliveries counted: the channels that delivered it join `sent`. */
+export function withDeliveries(notice: StateNotice, deliveries: readonly ChannelDelivery[]): StateNotice {
   let { sent = [], attempts = {} } = notice;
   for (const { channel, deliveredIds, failedIds } of deliveries) {
     const delivered = deliveredIds.includes(notice.id);

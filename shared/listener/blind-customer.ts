@@ -32,16 +32,18 @@ export interface TwinRead {
  * look recorded (in memory, riding on the outbox write; or written, when it raised the blind page), or as
  * given when the look could not finish — the alarm then goes out without it and the next sweep looks again.
  * `readAfter`: the twin already read after that write (the sweep reads a page's twins in one request).
+ * `claimId`: the caller's claim; a `CUSTOMER_BLIND` page it adds is the caller's to publish.
  */
 export async function lookAtTwin(
   deps: ListenerDeps,
   logger: Logger,
   now: number,
+  claimId: string,
   readAfter?: TwinRead,
 ): Promise<Logger> {
   if (!awaitsTwin(logger)) return logger;
   try {
-    return (await look(deps, logger, now, readAfter)) ?? logger;
+    return (await look(deps, logger, now, claimId, readAfter)) ?? logger;
   } catch (error) {
     deps.log.warn('looking at the twin failed; the next sweep looks again', {
       logger: formatLoggerId(logger),
@@ -55,6 +57,7 @@ async function look(
   deps: ListenerDeps,
   logger: Logger,
   now: number,
+  claimId: string,
   readAfter: TwinRead | undefined,
 ): Promise<Logger | undefined> {
   let self = logger;
@@ -65,7 +68,7 @@ async function look(
     const episode = blindEpisode(self, twin);
     const raisedBy = await deps.store.claimBlindEpisode(self.customer, episode, self.side, now);
     if (raisedBy !== self.side) return twinSeen(self, twin, now);
-    const blind = customerBlind(self, twin, now, deps.outboxRetryMs);
+    const blind = customerBlind(self, twin, now, deps.outboxRetryMs, claimId);
     if (await deps.store.writeTransition(self, blind)) return blind;
     const current = await deps.store.get(self);
     // Gone, or the look already recorded (by a retry of this same check): nothing left to do here.

@@ -5,7 +5,7 @@
  */
 import type { Notification } from '../domain/notification.js';
 import type { ChannelDelivery } from '../domain/transitions.js';
-import { PartialDelivery } from '../ports.js';
+import { type NotificationChannel, PartialDelivery } from '../ports.js';
 import type { ListenerDeps } from './deps.js';
 
 /** A notification and the channels that already delivered it. */
@@ -21,31 +21,63 @@ export async function deliver(
   subject: string,
 ): Promise<ChannelDelivery[]> {
   return Promise.all(
-    deps.channels.map(async (channel): Promise<ChannelDelivery> => {
+    deps.channels.map((channel) => {
       const pending = items.filter((i) => !i.sent.includes(channel.name)).map((i) => i.notification);
-      const ids = pending.map((n) => n.id);
-      if (ids.length === 0) return { channel: channel.name, deliveredIds: [], failedIds: [] };
-      try {
-        await channel.publish(pending);
-        return { channel: channel.name, deliveredIds: ids, failedIds: [] };
-      } catch (error) {
-        const deliveredIds =
-          error instanceof PartialDelivery ? ids.filter((id) => error.deliveredIds.includes(id)) : [];
-        const failedIds = ids.filter((id) => !deliveredIds.includes(id));
-        deps.counters.count('NotificationsFailed', failedIds.length);
-        deps.log.error(
-          'a notification channel failed; it alone is retried, the other channels are not held back',
-          {
-            logger: subject,
-            channel: channel.name,
-            notifications: failedIds,
-            error: describe(error),
-          },
-        );
-        return { channel: channel.name, deliveredIds, failedIds };
-      }
+      return publishOn(deps, channel, pending, subject);
     }),
   );
+}
+
+/**
+ * Publishes on each channel the notifications `pendingOn` lists for it, one at a time and in that order,
+ * stopping at the first that fails (what comes after it must not overtake it); channels in parallel.
+ */
+export async function deliverInOrder(
+  deps: Pick<ListenerDeps, 'channels' | 'counters' | 'log'>,
+  pendingOn: (channel: string) => readonly Notification[],
+  subject: string,
+): Promise<ChannelDelivery[]> {
+  return Promise.all(
+    deps.channels.map(async (channel): Promise<ChannelDelivery> => {
+      const deliveredIds: string[] = [];
+      for (const notification of pendingOn(channel.name)) {
+        const { failedIds } = await publishOn(deps, channel, [notification], subject);
+        if (failedIds.length > 0) return { channel: channel.name, deliveredIds, failedIds };
+        deliveredIds.push(notification.id);
+      }
+      return { channel: channel.name, deliveredIds, failedIds: [] };
+    }),
+  );
+}
+
+/** One channel's publication of `pending`: what it delivered and what failed (logged and counted). */
+async function publishOn(
+  deps: Pick<ListenerDeps, 'counters' | 'log'>,
+  channel: NotificationChannel,
+  pending: readonly Notification[],
+  subject: string,
+): Promise<ChannelDelivery> {
+  const ids = pending.map((n) => n.id);
+  if (ids.length === 0) return { channel: channel.name, deliveredIds: [], failedIds: [] };
+  try {
+    await channel.publish(pending);
+    return { channel: channel.name, deliveredIds: ids, failedIds: [] };
+  } catch (error) {
+    const deliveredIds =
+      error instanceof PartialDelivery ? ids.filter((id) => error.deliveredIds.includes(id)) : [];
+    const failedIds = ids.filter((id) => !deliveredIds.includes(id));
+    deps.counters.count('NotificationsFailed', failedIds.length);
+    deps.log.error(
+      'a notification channel failed; it alone is retried, the other channels are not held back',
+      {
+        logger: subject,
+        channel: channel.name,
+        notifications: failedIds,
+        error: describe(error),
+      },
+    );
+    return { channel: channel.name, deliveredIds, failedIds };
+  }
 }
 
 /** Every channel delivered everything it was given. */

@@ -5,7 +5,7 @@
  * record is a conditional write on its revision, so concurrent sweepers raise and clear it once.
  */
 
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { StoreUnavailableError } from '../domain/errors.js';
 import { formatLoggerId } from '../domain/logger.js';
 import {
@@ -181,10 +181,12 @@ export async function releaseHold(
     });
     const loggers: string[] = [];
     for (const logger of held) {
+      // The released pages are this release's to deliver: claimed in the write that moves them to the outbox.
+      const claimId = randomUUID();
       const { after } = await updateLogger(deps.store, logger, (current) =>
         request.drop
           ? dropHeld(current, request.by, now)
-          : releaseHeld(current, now, deps.outboxRetryMs, deps.renotifyEveryMs)?.next,
+          : releaseHeld(current, now, deps.outboxRetryMs, deps.renotifyEveryMs, claimId)?.next,
       );
       if (!after) continue;
       loggers.push(formatLoggerId(after));
@@ -197,7 +199,7 @@ export async function releaseHold(
         via: 'cli',
         ...(request.reason ? { detail: request.reason } : {}),
       });
-      if (!request.drop) await publishOutbox(deps, after);
+      if (!request.drop) await publishOutbox(deps, after, claimId, now);
     }
     return { silence: next, loggers };
   }

@@ -1,48 +1,80 @@
 /**
- * Publishing a Logger's outbox: the notices recorded atomically with its state changes. Each channel
- * delivers on its own and what it delivered is recorded on the notice, so a failing channel is retried
- * alone (by the next sweep) and never repeats or holds back the others. Publication is at-least-once per
- * channel: only a crash between a channel's delivery and the write recording it can repeat that channel.
+ * Publishing a Logger's outbox: the notices recorded atomically with its state changes. A publication
+ * delivers only the notices it holds the claim of (set by its own conditional write that landed; see
+ * shared/domain/notice-claims.ts), on each channel in outbox order, and records what each channel
+ * delivered on the notice, so a failing channel is retried alone (by the next sweep) and never repeats or
+ * holds back the others. Two writers never deliver the same notice: only a crash between a channel's
+ * delivery and the write recording it can repeat that channel.
  */
 import { formatLoggerId, type Logger } from '../domain/logger.js';
+import { newlyClaimed, type Publisher, sendable } from '../domain/notice-claims.js';
 import { stateNotification } from '../domain/notification.js';
-import { outboxDelivered } from '../domain/transitions.js';
-import { deliver, deliveredEverywhere } from './delivery.js';
+import { type ChannelDelivery, outboxRecorded, withDeliveries } from '../domain/transitions.js';
+import { deliveredEverywhere, deliverInOrder } from './delivery.js';
 import type { ListenerDeps } from './deps.js';
 
 export { describe } from './delivery.js';
 
-/** How often to re-read and retry recording deliveries when concurrent writes keep winning. */
-const MAX_ATTEMPTS = 8;
+/** How many delivery rounds and recording writes one publication makes at most (lost races included). */
+const MAX_STEPS = 8;
 
 /**
- * Publishes every pending notice of `logger.outbox` (the caller has claimed it by its own conditional
- * write) on the channels that have not delivered it, and records the outcome. True when every notice is
- * now delivered on every channel.
+ * Publishes the notices of `logger.outbox` that `claimId` holds (the caller's own conditional write
+ * claimed them, at `now`), records the outcome, and goes on with the notices that write let it claim (an
+ * all-clear that waited for the page this publication sent). True when no channel failed.
  */
-export async function publishOutbox(deps: ListenerDeps, logger: Logger): Promise<boolean> {
-  if (logger.outbox.length === 0) return true;
-  const items = logger.outbox.map((notice) => ({
-    notification: stateNotification(logger, notice, deps.listenerName),
-    sent: notice.sent ?? [],
-  }));
-  const deliveries = await deliver(deps, items, formatLoggerId(logger));
+export async function publishOutbox(
+  deps: ListenerDeps,
+  logger: Logger,
+  claimId: string,
+  now: number,
+): Promise<boolean> {
   const channels = deps.channels.map((c) => c.name);
+  const failed = new Map<string, Set<string>>(channels.map((c) => [c, new Set()]));
+  const publisher: Publisher = { claimId, failedOn: (c) => failed.get(c) ?? new Set() };
   let current: Logger | undefined = logger;
-  // A heartbeat landing meanwhile moves the deadline and makes the write fail: read again and record the
-  // deliveries on the outbox as it is now, so nothing is delivered twice and nothing recorded meanwhile is lost.
-  for (let attempt = 0; current && attempt < MAX_ATTEMPTS; attempt++) {
-    const next = outboxDelivered(current, deliveries, channels);
-    if (await deps.store.writeTransition(current, next)) {
-      countDelivered(deps, current, next);
-      return deliveredEverywhere(deliveries);
+  let unrecorded: ChannelDelivery[] = [];
+  let everywhere = true;
+  for (let step = 0; current && step < MAX_STEPS; step++) {
+    const round = await deliverRound(deps, current, publisher, unrecorded);
+    for (const d of round) for (const id of d.failedIds) failed.get(d.channel)?.add(id);
+    everywhere &&= deliveredEverywhere(round);
+    unrecorded = [...unrecorded, ...round];
+    const until = now + deps.outboxRetryMs;
+    const next = outboxRecorded(current, unrecorded, channels, publisher, now, until);
+    // A heartbeat or another publication landing meanwhile makes the write fail: read again and record on
+    // the outbox as it is now (nothing recorded meanwhile is lost), then send what this one still holds.
+    if (!(await deps.store.writeTransition(current, next))) {
+      current = await deps.store.get(logger);
+      continue;
     }
-    current = await deps.store.get(logger);
+    countDelivered(deps, current, next);
+    if (newlyClaimed(current.outbox, next.outbox, claimId).length === 0) return everywhere;
+    [current, unrecorded] = [next, []];
   }
-  deps.log.warn('could not record delivered notices; the channels that sent them may repeat them', {
-    logger: formatLoggerId(logger),
-  });
+  if (current) {
+    deps.log.warn('could not record delivered notices; the channels that sent them may repeat them', {
+      logger: formatLoggerId(logger),
+    });
+  }
   return false;
+}
+
+/** Sends, per channel and in order, what the publication holds and that channel may send now. */
+async function deliverRound(
+  deps: ListenerDeps,
+  logger: Logger,
+  publisher: Publisher,
+  unrecorded: readonly ChannelDelivery[],
+): Promise<ChannelDelivery[]> {
+  // What the channels have sent, this publication's deliveries not yet recorded included.
+  const outbox = logger.outbox.map((notice) => withDeliveries(notice, unrecorded));
+  return deliverInOrder(
+    deps,
+    (channel) =>
+      sendable(outbox, channel, publisher).map((n) => stateNotification(logger, n, deps.listenerName)),
+    formatLoggerId(logger),
+  );
 }
 
 /** Alarms and all-clears count once, when they have left the outbox delivered on every channel. */

@@ -2,6 +2,7 @@
  * A Logger phoning home (heartbeat, or any event): authenticated and recorded by one conditional DynamoDB
  * update in the common case; the state machine handles the rest (recovery, pause, pending notices).
  */
+import { randomUUID } from 'node:crypto';
 import { StoreUnavailableError, UnknownLoggerError } from '../domain/errors.js';
 import type { Logger, LoggerId } from '../domain/logger.js';
 import { hashToken, loggerIdOfToken, provesStored } from '../domain/token.js';
@@ -61,9 +62,12 @@ export async function phoneHomeAs(
     if (!fast.current) throw new UnknownLoggerError();
     const current = fast.current.logger;
     const at = Math.min(now, Math.max(receivedAt, now - current.eventTimeoutMs));
-    const { next, notice } = phoneHomeTransition(current, at, report, deps.outboxRetryMs, heardBy);
+    // A recovery's all-clear is this phone-home's to deliver: it claims it in the write that records it.
+    // Its lease runs from now, not from a relayed record's (earlier) receipt time.
+    const claim = { by: randomUUID(), until: now + deps.outboxRetryMs };
+    const { next, notice } = phoneHomeTransition(current, at, report, deps.outboxRetryMs, heardBy, claim);
     if (await deps.store.writeTransition(current, next)) {
-      if (notice) await publishOutbox(deps, next);
+      if (notice) await publishOutbox(deps, next, claim.by, now);
       return { logger: next, receivedAt: at, recovered: notice !== undefined };
     }
   }

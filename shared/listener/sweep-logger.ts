@@ -4,6 +4,7 @@
  * `finishLogger` looks at the twin and publishes what that write put in the outbox. The sweep runs the
  * first step for a whole page, then reads the page's twins, then the second step (shared/listener/sweep.ts).
  */
+import { randomUUID } from 'node:crypto';
 import type { Logger } from '../domain/logger.js';
 import { holdFor, type MassSilence } from '../domain/mass-silence.js';
 import { claimOutbox, sweepLogger, type Transition } from '../domain/transitions.js';
@@ -22,6 +23,8 @@ export interface Settled {
   readonly written: Logger;
   /** The transition's notice; absent when the write only claimed a pending outbox to retry it. */
   readonly notice?: Transition['notice'];
+  /** This look's claim id: the notices its write claimed are its to publish (shared/domain/notice-claims.ts). */
+  readonly claimId: string;
 }
 
 /** How often a transition may lose a write with the Logger unchanged (a cross-region conflict) in one sweep. */
@@ -54,7 +57,9 @@ async function settleOnce(
   now: number,
   holdUntil: number | undefined,
 ): Promise<Outcome | Settled | 'retry'> {
+  const claimId = randomUUID();
   const options = {
+    claimBy: claimId,
     outboxRetryMs: deps.outboxRetryMs,
     ...(deps.renotifyEveryMs === undefined ? {} : { renotifyEveryMs: deps.renotifyEveryMs }),
     ...(holdUntil === undefined ? {} : { holdUntil }),
@@ -62,10 +67,12 @@ async function settleOnce(
   const transition = sweepLogger(logger, now, options);
   if (!transition) {
     if (logger.outbox.length === 0) return 'skipped';
-    // Claim first so that two sweepers finding the same pending notice publish it once.
-    const claimed = claimOutbox(logger, now, deps.outboxRetryMs);
-    return (await deps.store.writeTransition(logger, claimed))
-      ? { before: logger, written: claimed }
+    // Claim first so that two sweepers finding the same pending notice publish it once; the notices
+    // another writer still holds are left to it.
+    const channels = deps.channels.map((c) => c.name);
+    const claimed = claimOutbox(logger, now, deps.outboxRetryMs, claimId, channels);
+    return claimed && (await deps.store.writeTransition(logger, claimed))
+      ? { before: logger, written: claimed, claimId }
       : 'skipped';
   }
   const { next, notice } = transition;
@@ -77,7 +84,7 @@ async function settleOnce(
       ? 'retry'
       : 'skipped';
   }
-  return notice ? { before: logger, written: next, notice } : 'skipped';
+  return notice ? { before: logger, written: next, notice, claimId } : 'skipped';
 }
 
 /**
@@ -91,13 +98,13 @@ export async function finishLogger(
   now: number,
   readAfter?: TwinRead,
 ): Promise<Outcome> {
-  const { before, written, notice } = settled;
-  const looked = await lookAtTwin(deps, written, now, readAfter);
+  const { before, written, notice, claimId } = settled;
+  const looked = await lookAtTwin(deps, written, now, claimId, readAfter);
   if (notice && written.held && !before.held) {
     await recordHeldLook(deps, written, looked);
     return 'held';
   }
-  if (!(await publishOutbox(deps, looked))) return 'failed';
+  if (!(await publishOutbox(deps, looked, claimId, now))) return 'failed';
   if (notice?.kind !== 'LOGGER_SILENT' || notice.reminder) return 'published';
   return before.held ? 'released' : 'raised';
 }

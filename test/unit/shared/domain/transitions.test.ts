@@ -262,12 +262,26 @@ describe('sweepLogger', () => {
 });
 
 describe('claimOutbox', () => {
-  it('pushes dueAt out by the outbox retry and changes nothing else', () => {
+  it('claims the pending notices nobody holds, pushes dueAt out by the outbox retry and moves the revision', () => {
     const down = downLogger(T0);
     const now = down.dueAt ?? 0;
-    const claimed = claimOutbox(down, now);
-    expect(claimed).toEqual({ ...down, dueAt: now + DEFAULT_OUTBOX_RETRY_MS });
-    expect(claimOutbox(down, now, 1_000).dueAt).toBe(now + 1_000);
+    const claimed = claimOutbox(down, now, 1_000, 'sweep-2', ['sns']);
+    expect(claimed?.dueAt).toBe(now + 1_000);
+    expect(claimed?.outbox.map((n) => n.claim)).toEqual([{ by: 'sweep-2', until: now + 1_000 }]);
+    expect({ ...claimed, outbox: down.outbox }).toEqual({
+      ...down,
+      dueAt: now + 1_000,
+      revision: down.revision + 1,
+    });
+  });
+
+  it('claims nothing while another writer holds every pending notice', () => {
+    const up = upLogger(T0);
+    const down = sweepLogger(up, up.deadline, { claimBy: 'sweep-1' })?.next as Logger;
+    expect(claimOutbox(down, up.deadline + 1, 1_000, 'sweep-2', ['sns'])).toBeUndefined();
+    // Once its claim has ended (a crash), the next sweep takes it over.
+    const later = up.deadline + DEFAULT_OUTBOX_RETRY_MS;
+    expect(claimOutbox(down, later, 1_000, 'sweep-2', ['sns'])?.outbox[0]?.claim?.by).toBe('sweep-2');
   });
 });
 

@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { newLogger } from '../../../../shared/domain/logger.js';
 import { type Notification, stateNotification } from '../../../../shared/domain/notification.js';
-import { deliver, deliveredEverywhere, sentAfter } from '../../../../shared/listener/delivery.js';
+import {
+  deliver,
+  deliveredEverywhere,
+  deliverInOrder,
+  sentAfter,
+} from '../../../../shared/listener/delivery.js';
 import { noCounters, quietLog } from '../../../../shared/listener/deps.js';
 import { type NotificationChannel, PartialDelivery } from '../../../../shared/ports.js';
 import { T0 } from '../../fixtures.js';
@@ -88,6 +93,22 @@ describe('deliver: each channel on its own', () => {
     );
     expect(lines).toEqual([
       { logger: 'geocust1/A', channel: 'sns', notifications: [notice(1).id], error: 'Error: throttled' },
+    ]);
+  });
+});
+
+describe('deliverInOrder: a Logger’s notices, one at a time per channel', () => {
+  it('sends them in order and stops a channel at its first failure, so nothing overtakes it', async () => {
+    const sns = channel('sns', (n) => {
+      if (n[0]?.id === notice(1).id) throw new Error('SNS is down');
+    });
+    const bus = channel('eventbridge');
+    const deliveries = await deliverInOrder(deps([sns.c, bus.c]), () => [notice(1), notice(2)], 'geocust1/A');
+    expect(sns.calls).toEqual([[notice(1).id]]);
+    expect(bus.calls).toEqual([[notice(1).id], [notice(2).id]]);
+    expect(deliveries).toEqual([
+      { channel: 'sns', deliveredIds: [], failedIds: [notice(1).id] },
+      { channel: 'eventbridge', deliveredIds: [notice(1).id, notice(2).id], failedIds: [] },
     ]);
   });
 });
