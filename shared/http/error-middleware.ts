@@ -6,6 +6,7 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
 import {
+  BridgeMismatchError,
   StoreUnavailableError,
   UnknownBridgeError,
   UnknownLoggerError,
@@ -27,6 +28,7 @@ export function errorToResponse(error: unknown, log: Log): APIGatewayProxyResult
   if (error instanceof UnknownLoggerError || error instanceof UnknownBridgeError) {
     return errorResponse(401, 'unauthorized', error.message, { 'www-authenticate': 'Bearer' });
   }
+  if (error instanceof BridgeMismatchError) return errorResponse(403, 'forbidden', error.message);
   if (error instanceof StoreUnavailableError) {
     log.warn('store unavailable; answering 503', { error: describe(error) });
     return errorResponse(503, 'unavailable', 'the Listener is temporarily unavailable; retry later', {
