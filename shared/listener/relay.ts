@@ -1,6 +1,6 @@
 /**
  * Records relayed by an on-prem dial-in bridge for modem Loggers, answered one by one `accepted`,
- * `duplicate` or `rejected` (with a reason), so the bridge retries only what it should.
+ * `duplicate`, `rejected` or `refused` (with a reason), so the bridge retries only what it should.
  *
  * The bridge is the one its token names: an envelope naming another site is refused as a whole (403). A
  * record for a modem Logger bound to other bridge sites is answered `refused` (shared/domain/bridge-binding.ts):
@@ -49,7 +49,16 @@ export async function relayFor(
   if (body.bridge !== undefined && body.bridge !== site) throw new BridgeMismatchError();
   const results = await relayRecords(deps, site, now, body.records);
   const refused = results.filter((r) => r.status === 'refused').length;
-  if (refused > 0) await deps.store.countRefused(site, refused, now);
+  if (refused === 0) return results;
+  try {
+    await deps.store.countRefused(site, refused, now);
+  } catch (error) {
+    // A tally for operators: losing one count must not turn answered records into a 503 and a resend.
+    deps.log.warn('could not count refused records', {
+      refused,
+      error: error instanceof Error ? error.name : 'unknown',
+    });
+  }
   return results;
 }
 
@@ -115,7 +124,7 @@ async function applyGroup(
   // A resend is answered `duplicate` only to a bridge that may relay for the Logger (a rare second read):
   // another bridge learns nothing of its records.
   const bound = seen.size > 0 ? await deps.store.get(loggerId) : undefined;
-  if (bound && !mayRelay(bound, site)) return refuseAll(group, notBoundReason(bound, site), 'refused');
+  if (bound && !mayRelay(bound, site)) return answerAll(group, notBoundReason(bound, site), 'refused');
   const fresh: Valid[] = [];
   for (const entry of group) {
     const repeated = seen.has(entry.record.id) || fresh.some((f) => f.record.id === entry.record.id);
@@ -127,7 +136,7 @@ async function applyGroup(
     await applyFresh(deps, site, loggerId, fresh, now);
   } catch (error) {
     if (!(error instanceof RecordRejected)) throw error;
-    for (const [index, answer] of refuseAll(fresh, error.message, error.status)) answers.set(index, answer);
+    for (const [index, answer] of answerAll(fresh, error.message, error.status)) answers.set(index, answer);
     return answers;
   }
   // Marked applied last: a failure before leaves them unmarked, so the bridge's retry applies them then.
@@ -142,7 +151,7 @@ async function applyGroup(
   return answers;
 }
 
-function refuseAll(
+function answerAll(
   group: readonly Valid[],
   reason: string,
   status: 'rejected' | 'refused',
