@@ -161,6 +161,8 @@ export function loggerJson(logger: Logger, now: number) {
     deadline: iso(logger.deadline),
     downSince: logger.state === 'DOWN' ? iso(logger.downSince) : null,
     phoneHome: logger.phoneHome ?? null,
+    /** Modem Loggers: the bridge sites that may relay for it ([]: any bridge, not bound). */
+    ...(logger.transport === 'modem' ? { bridges: logger.bridges ?? [] } : {}),
     ack: logger.ack ? { ...logger.ack, at: iso(logger.ack.at) } : null,
     maintenance: (logger.maintenance ?? [])
       .filter((w) => w.to > now)

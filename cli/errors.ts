@@ -3,7 +3,12 @@
  * `listener: <what went wrong> — <what to do>`, and one of the documented exit codes:
  * 0 ok, 1 findings or a failed operation, 2 a usage mistake, 3 the Listener or AWS cannot be reached.
  */
-import { LoggerExistsError, StoreUnavailableError, ValidationError } from '../shared/domain/errors.js';
+import {
+  BridgeNotFoundError,
+  LoggerExistsError,
+  StoreUnavailableError,
+  ValidationError,
+} from '../shared/domain/errors.js';
 import { formatLoggerId, type LoggerId } from '../shared/domain/logger.js';
 
 export const EXIT = { ok: 0, failed: 1, usage: 2, unreachable: 3 } as const;
@@ -65,6 +70,9 @@ function classify(error: unknown): CliError {
       error.message,
       `see it with: listener logger show ${error.loggerId}; a new token: listener logger rotate-token ${error.loggerId}`,
     );
+  }
+  if (error instanceof BridgeNotFoundError) {
+    return new FailedError(error.message, 'see the registered bridges: listener bridge list');
   }
   if (error instanceof ValidationError) {
     return new UsageError(error.message, 'fix the value and run the command again (see --help)');

@@ -13,7 +13,10 @@ import type { SweepBeacon, TwinWatch } from './domain/twin-watch.js';
  * What lets a phone-home be recorded: the Logger's own token (its hash), or — for records relayed by an
  * authenticated dial-in bridge — the Logger being registered with that transport.
  */
-export type PhoneHomeProof = { readonly tokenHash: string } | { readonly transport: Transport };
+export type PhoneHomeProof =
+  | { readonly tokenHash: string }
+  /** `bridge`: the relaying bridge's site; the Logger must be bound to it or to no site (bridge-binding.ts). */
+  | { readonly transport: Transport; readonly bridge?: string };
 
 /** The answer of the one-request heartbeat path. */
 export type FastPhoneHome =
@@ -26,6 +29,9 @@ export interface Bridge {
   readonly site: string;
   readonly tokenHash: string;
   readonly registeredAt: number;
+  /** Records refused because their Logger is bound to other sites (counted once per relay request). */
+  readonly refused?: number;
+  readonly lastRefusedAt?: number;
 }
 
 /** What one sweep did. */
@@ -163,6 +169,26 @@ export interface LoggerStore {
   registerBridge(bridge: Bridge): Promise<void>;
   getBridge(site: string): Promise<Bridge | undefined>;
   /**
+   * The registered bridges, by site. Their sites come from the bridges' own Loggers (`bridge-<site>/A`) in
+   * the `fleet` index (a key-range query, never a Scan); admin listings only.
+   */
+  listBridges(): Promise<Bridge[]>;
+  /** Replaces a bridge's token hash if it is still `oldHash`; false if it changed or the bridge is gone. */
+  replaceBridgeToken(site: string, oldHash: string, newHash: string): Promise<boolean>;
+  /** Deletes a bridge's relay credential if its hash is still `tokenHash`; false if it changed or is gone. */
+  removeBridge(site: string, tokenHash: string): Promise<boolean>;
+  /** Adds `count` refused records to the bridge's tally (one ADD; nothing if the bridge is gone). */
+  countRefused(site: string, count: number, now: number): Promise<void>;
+  /**
+   * Sets the bridge sites bound to a modem Logger (`undefined`: none) if they are still `before` as read;
+   * false if another operator changed them first or the Logger is no longer a modem Logger.
+   */
+  bindBridges(
+    id: LoggerId,
+    before: readonly string[] | undefined,
+    after: readonly string[] | undefined,
+  ): Promise<boolean>;
+  /**
    * Remembers that a relayed record was applied (kept until `expiresAt`); false if it already was, so a
    * bridge resending a record after a lost answer changes nothing.
    */
@@ -298,6 +324,8 @@ export const AUDIT_ACTIONS = [
   /** `listener alarm release-mass-silence`: the held page went out now; with `--drop`, it was discarded. */
   'mass-silence-release',
   'mass-silence-drop',
+  /** `listener logger add --bridge`, `logger bind`, `logger unbind`: which bridge sites may relay for it. */
+  'bridge-bind',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

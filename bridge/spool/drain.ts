@@ -1,6 +1,7 @@
 /**
  * Drains the spool to the relay in batches (≤ 100 records, ≤ 256 KiB), oldest first. Settled records
- * (`accepted`, `duplicate`) leave the spool, `rejected` ones go to dead-letter; a refused batch (400/413/415)
+ * (`accepted`, `duplicate`) leave the spool, `rejected` ones go to dead-letter, and so do `refused` ones
+ * (their Logger is bound to another bridge site), logged once per Logger and reason, not per record; a refused batch (400/413/415)
  * is split in halves until the bad record is alone (or named by the relay) and dead-lettered, so one bad
  * record cannot block the others. Network trouble, 429/5xx and 401 stop the drain and ask for a retry after
  * an exponential backoff with jitter (or the relay's `Retry-After`).
@@ -42,6 +43,8 @@ export interface RelayStatusInfo {
   /** Records the Listener already had (a resend after a lost answer): settled, not counted as delivered. */
   duplicates: number;
   deadLettered: number;
+  /** Records the Listener refused because their Logger is bound to other bridge sites (also dead-lettered). */
+  refused: number;
 }
 
 type Failure = { readonly reason: string; readonly retryAfterMs?: number; readonly unauthorized?: boolean };
@@ -50,7 +53,15 @@ type Failure = { readonly reason: string; readonly retryAfterMs?: number; readon
 const ENVELOPE_BYTES = 256;
 
 export class Drainer {
-  readonly info: RelayStatusInfo = { consecutiveFailures: 0, delivered: 0, duplicates: 0, deadLettered: 0 };
+  readonly info: RelayStatusInfo = {
+    consecutiveFailures: 0,
+    delivered: 0,
+    duplicates: 0,
+    deadLettered: 0,
+    refused: 0,
+  };
+  /** `<customer>/<side> <reason>` of the refusals logged already: a Logger's refusal is logged once. */
+  private readonly refusalsLogged = new Set<string>();
   private readonly batchSize: number;
   private readonly now: () => number;
   private readonly random: () => number;
@@ -128,6 +139,8 @@ export class Drainer {
               tally.delivered += 1;
               this.info.delivered += 1;
             }
+          } else if (result.status === 'refused') {
+            await this.refuse(entry, result.reason ?? 'no reason given', tally);
           } else {
             await this.bury(entry, `rejected by the relay: ${result.reason ?? 'no reason given'}`, tally);
           }
@@ -158,7 +171,10 @@ export class Drainer {
       }
       case 'unauthorized':
         return {
-          reason: `RELAY REFUSED THE BRIDGE TOKEN (${outcome.status}): check "token" in the bridge config (register it with "listener bridge add")`,
+          reason:
+            outcome.status === 403
+              ? `RELAY REFUSED THE BRIDGE SITE (403): "site" in the bridge config is not the site of its "token"`
+              : `RELAY REFUSED THE BRIDGE TOKEN (${outcome.status}): check "token" in the bridge config (register it with "listener bridge add")`,
           unauthorized: true,
         };
       case 'retry':
@@ -169,10 +185,35 @@ export class Drainer {
     }
   }
 
-  private async bury(entry: SpoolEntry, reason: string, tally: { deadLettered: number }): Promise<void> {
+  private async bury(
+    entry: SpoolEntry,
+    reason: string,
+    tally: { deadLettered: number },
+    quiet = false,
+  ): Promise<void> {
     await this.o.spool.deadLetter(entry.name, reason);
     tally.deadLettered += 1;
     this.info.deadLettered += 1;
-    this.o.log('error', 'relay', `record ${entry.record.id} (${entry.origin}) dead-lettered: ${reason}`);
+    if (!quiet) {
+      this.o.log('error', 'relay', `record ${entry.record.id} (${entry.origin}) dead-lettered: ${reason}`);
+    }
+  }
+
+  /**
+   * A record of a Logger bound to another bridge site: dead-lettered (an operator who binds the Logger to
+   * this site may move it back), and logged the first time per Logger and reason — a Logger calling every
+   * few minutes must not flood the log.
+   */
+  private async refuse(entry: SpoolEntry, reason: string, tally: { deadLettered: number }): Promise<void> {
+    await this.bury(entry, `refused by the relay: ${reason}`, tally, true);
+    this.info.refused += 1;
+    const key = `${entry.record.customer}/${entry.record.side} ${reason}`;
+    if (this.refusalsLogged.has(key)) return;
+    this.refusalsLogged.add(key);
+    this.o.log(
+      'error',
+      'relay',
+      `records of ${entry.record.customer}/${entry.record.side} refused by the relay (dead-lettered; logged once): ${reason}`,
+    );
   }
 }

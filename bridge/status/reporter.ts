@@ -107,6 +107,7 @@ export class StatusReporter {
         ...(relay.info.nextAttemptAt !== undefined ? { nextAttemptAt: iso(relay.info.nextAttemptAt) } : {}),
         consecutiveFailures: relay.info.consecutiveFailures,
         delivered: relay.info.delivered,
+        refused: relay.info.refused,
         ...(this.o.listeners ? { listener: listenerStatus(this.o.listeners.info) } : {}),
       },
       ...(selfHeartbeat

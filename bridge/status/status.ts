@@ -28,6 +28,8 @@ export interface BridgeStatus {
     readonly nextAttemptAt?: string;
     readonly consecutiveFailures: number;
     readonly delivered: number;
+    /** Records refused because their Logger is bound to other bridge sites; absent from older bridges. */
+    readonly refused?: number;
     /** Which Listener the relay goes to; absent in a status written by an older bridge. */
     readonly listener?: RelayListenerStatus;
   };
@@ -124,6 +126,7 @@ export function formatStatus(status: BridgeStatus, now: number): string[] {
   );
   lines.push(
     `relay last success ${ago(status.relay.lastSuccessAt, now)}  delivered ${status.relay.delivered}` +
+      (status.relay.refused ? `  refused ${status.relay.refused} (Loggers bound to other sites)` : '') +
       (status.relay.lastError
         ? `  failing x${status.relay.consecutiveFailures}: ${status.relay.lastError}, next try ${status.relay.nextAttemptAt ?? '-'}`
         : ''),

@@ -1,22 +1,37 @@
 /**
- * `listener bridge add <site>`: the Listener side of a dial-in bridge — its relay token and its own
- * Logger. (`bridge run` and `bridge status` run on the bridge host: bridge/cli.ts.)
+ * `listener bridge add|list|rotate-token|remove <site>`: the Listener side of a dial-in bridge — its relay
+ * token and its own Logger. (`bridge run` and `bridge status` run on the bridge host: bridge/cli.ts.)
  */
 import type { Command } from 'commander';
-import { z } from 'zod/mini';
-import { customerSchema } from '../../shared/domain/logger.js';
+import { siteSchema } from '../../shared/domain/bridge-binding.js';
+import { formatLoggerId } from '../../shared/domain/logger.js';
+import { removeBridge, rotateBridgeToken } from '../../shared/listener/bridge-admin.js';
 import { registerBridge } from '../../shared/listener/register.js';
-import { durationArg } from '../args.js';
+import { confirm, durationArg } from '../args.js';
 import { CliError } from '../errors.js';
+import { table, when } from '../format.js';
 import { onTarget, type TargetOptions, UsageError, withTarget } from '../target.js';
 
-// zod/mini, as the domain's schemas: the CLI's start-up loads one zod, not both.
-const siteSchema = z.pipe(
-  customerSchema,
-  z.string().check(z.maxLength(56, 'a site name is at most 56 characters')),
-);
+/** The site argument, checked; a usage error (exit 2) names the rule. */
+function siteArg(text: string): string {
+  const site = siteSchema.safeParse(text);
+  if (!site.success) {
+    throw new UsageError(
+      `site "${text}" is not a site name (${site.error.issues[0]?.message})`,
+      'use 1–56 lower-case letters, digits and -, e.g. acme-dc1',
+    );
+  }
+  return site.data;
+}
 
 export function registerBridgeAdmin(bridge: Command): void {
+  registerBridgeAdd(bridge);
+  registerBridgeList(bridge);
+  registerBridgeRotate(bridge);
+  registerBridgeRemove(bridge);
+}
+
+function registerBridgeAdd(bridge: Command): void {
   withTarget(
     bridge
       .command('add <site>')
@@ -36,16 +51,10 @@ export function registerBridgeAdmin(bridge: Command): void {
       ),
   ).action(
     async (
-      siteArg: string,
+      siteText: string,
       opts: TargetOptions & { timeout: string; interval: string; backupApiUrl?: string; json?: boolean },
     ) => {
-      const site = siteSchema.safeParse(siteArg);
-      if (!site.success) {
-        throw new UsageError(
-          `site "${siteArg}" is not a site name (${site.error.issues[0]?.message})`,
-          'use 1–56 lower-case letters, digits and -, e.g. acme-dc1',
-        );
-      }
+      const site = { data: siteArg(siteText) };
       const backupApiUrl = opts.backupApiUrl?.replace(/\/+$/, '');
       if (backupApiUrl !== undefined && !/^https?:\/\/[^\s/]+/.test(backupApiUrl)) {
         throw new UsageError(
@@ -107,4 +116,111 @@ async function pairBackup(opts: TargetOptions): Promise<string | undefined> {
     );
     return undefined;
   }
+}
+
+function registerBridgeList(bridge: Command): void {
+  withTarget(
+    bridge
+      .command('list')
+      .description('the registered bridges, with the records refused because their Logger is bound elsewhere')
+      .option('--json', 'print JSON')
+      .addHelpText('after', '\nExample:\n  listener bridge list --stage prod\n'),
+  ).action(async (opts: TargetOptions & { json?: boolean }) => {
+    await onTarget(opts, async (target) => {
+      const bridges = await target.store.listBridges();
+      const iso = (ms: number | undefined) => (ms === undefined ? null : new Date(ms).toISOString());
+      if (opts.json) {
+        const rows = bridges.map((b) => ({
+          site: b.site,
+          registeredAt: iso(b.registeredAt),
+          refused: b.refused ?? 0,
+          lastRefusedAt: iso(b.lastRefusedAt),
+        }));
+        console.log(JSON.stringify(rows, null, 2));
+        return;
+      }
+      if (bridges.length === 0) {
+        console.log(`No bridges registered on ${target.description}. Add one: listener bridge add <site>`);
+        return;
+      }
+      const now = Date.now();
+      const rows = bridges.map((b) => [
+        b.site,
+        when(b.registeredAt, now),
+        String(b.refused ?? 0),
+        b.lastRefusedAt === undefined ? '-' : when(b.lastRefusedAt, now),
+      ]);
+      console.log(table(['SITE', 'REGISTERED', 'REFUSED', 'LAST REFUSED'], rows));
+    });
+  });
+}
+
+function registerBridgeRotate(bridge: Command): void {
+  withTarget(
+    bridge
+      .command('rotate-token <site>')
+      .description('give a bridge a new relay token (printed once); the old one stops working at once')
+      .option('--json', 'print JSON')
+      .addHelpText('after', '\nExample:\n  listener bridge rotate-token acme-dc1 --stage prod\n'),
+  ).action(async (siteText: string, opts: TargetOptions & { json?: boolean }) => {
+    const site = siteArg(siteText);
+    await onTarget(opts, async (target) => {
+      const token = await rotateBridgeToken(target.store, site);
+      if (opts.json) {
+        console.log(JSON.stringify({ site, token }));
+        return;
+      }
+      console.log(`New relay token for bridge ${site} (shown once; the old token no longer works):`);
+      console.log(`  ${token}`);
+      console.log('Put it in "token" of the bridge config file and restart the bridge.');
+    });
+  });
+}
+
+function registerBridgeRemove(bridge: Command): void {
+  withTarget(
+    bridge
+      .command('remove <site>')
+      .description(
+        'delete a bridge: its relay token stops working at once, and its own Logger goes (asks first; --yes to skip)',
+      )
+      .option('--yes', 'do not ask for confirmation (needed without a terminal, e.g. in CI)')
+      .option('--json', 'print JSON')
+      .addHelpText('after', '\nExample:\n  listener bridge remove acme-dc1 --stage prod --yes\n'),
+  ).action(async (siteText: string, opts: TargetOptions & { json?: boolean; yes?: boolean }) => {
+    const site = siteArg(siteText);
+    const sure = await confirm(
+      `Remove bridge ${site} (its relay token and its Logger bridge-${site}/A)?`,
+      opts.yes,
+      `pass --yes: listener bridge remove ${site} --yes`,
+    );
+    if (!sure) {
+      console.error('Nothing removed.');
+      process.exitCode = 1;
+      return;
+    }
+    await onTarget(opts, async (target) => {
+      const removal = await removeBridge(target.store, site);
+      const bound = removal.boundLoggers.map(formatLoggerId);
+      if (opts.json) {
+        console.log(
+          JSON.stringify({
+            site,
+            removed: true,
+            selfLoggerItems: removal.selfLoggerItems,
+            boundLoggers: bound,
+          }),
+        );
+        return;
+      }
+      console.log(
+        `Removed bridge ${site}: its relay token no longer works, and its Logger bridge-${site}/A is gone.`,
+      );
+      if (bound.length === 0) return;
+      console.log(
+        `${bound.length} modem Logger(s) stay bound to ${site}; their records are refused from every bridge until you bind them to another site (listener logger bind <logger> --bridge <site>) or add a bridge ${site} again:`,
+      );
+      for (const id of bound) console.log(`  ${id}`);
+    });
+  });
 }

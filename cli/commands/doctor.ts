@@ -6,6 +6,8 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import {
+  bridgeSitesOf,
+  checkBridgeBinding,
   checkBridges,
   checkFleetCounter,
   diagnoseFleet,
@@ -117,7 +119,8 @@ export function registerDoctorCommand(program: Command): void {
           const twin = isBridgeLogger(logger) ? undefined : await target.store.get(twinOf(id));
           findings = diagnoseLogger(logger, twin, pairs, now, listenerPair);
           if (logger.transport === 'modem') {
-            findings.push(...checkBridges(await target.store.list(), now));
+            const all = await target.store.list();
+            findings.push(...checkBridges(all, now), ...checkBridgeBinding(logger, bridgeSitesOf(all)));
           }
           checked = [formatLoggerId(id)];
         } else {

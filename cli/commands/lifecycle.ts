@@ -61,6 +61,11 @@ export function registerLifecycleCommands(logger: Command): void {
       const lines: [string, string][] = [
         ['State', state],
         ['Transport', found.transport],
+        ...(found.transport === 'modem'
+          ? ([
+              ['Relayed by', found.bridges?.length ? found.bridges.join(', ') : 'any bridge (not bound)'],
+            ] as [string, string][])
+          : []),
         ['Event timeout', timeoutText(found.eventTimeoutMs)],
         ['Heartbeat interval', timeoutText(found.heartbeatIntervalMs)],
         ['Registered', when(found.registeredAt, now)],

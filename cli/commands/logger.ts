@@ -15,6 +15,7 @@ import { defaultInterval, registerLogger } from '../../shared/listener/register.
 import { durationArg } from '../args.js';
 import { table, when } from '../format.js';
 import { onTarget, type TargetOptions, UsageError, withTarget } from '../target.js';
+import { bridgeSites, collectBridge, registerBindingCommands } from './binding.js';
 import { registerFleetCommands } from './fleet.js';
 import { registerLifecycleCommands } from './lifecycle.js';
 
@@ -85,15 +86,25 @@ export function registerLoggerCommands(program: Command): void {
       )
       .option('--backup-phone <number>', 'modem: the backup number (CSCBackupPhoneNumber)')
       .option('--backup-listener <name>', 'modem: the backup Listener (CSCBackupImportSystemName)')
+      .option(
+        '--bridge <site>',
+        'modem: the bridge site allowed to relay for it, or a comma list (repeatable) for a backup site',
+        collectBridge,
+      )
       .option('--json', 'print JSON')
       .addHelpText(
         'after',
         '\nExamples:\n  listener logger add geocust1 A --timeout 780m --interval 720m\n' +
+          '  listener logger add geocust3 A --transport modem --bridge acme-dc1,acme-dc2\n' +
           '  listener logger add geocust1 B --transport modem --phone 9,19191234567 --listener GEOCSCLNRA \\\n' +
           '      --backup-phone 9,14081234567 --backup-listener GEOCSCLNRB\n',
       ),
   ).action(
-    async (customerArg: string, sideArg: string, opts: TargetOptions & Record<string, string | boolean>) => {
+    async (
+      customerArg: string,
+      sideArg: string,
+      opts: TargetOptions & Record<string, string | boolean | string[]>,
+    ) => {
       const customer = customerSchema.safeParse(customerArg);
       if (!customer.success) {
         throw new UsageError(
@@ -111,6 +122,13 @@ export function registerLoggerCommands(program: Command): void {
         );
       }
       const phoneHome = phoneHomeOptions(opts, transport as Transport);
+      const bridges = Array.isArray(opts.bridge) ? bridgeSites(opts.bridge) : undefined;
+      if (bridges && transport !== 'modem') {
+        throw new UsageError(
+          '--bridge names the bridge sites relaying a modem Logger',
+          'add --transport modem',
+        );
+      }
       const eventTimeoutMs = durationArg('--timeout', String(opts.timeout));
       const intervalMs = opts.interval ? durationArg('--interval', String(opts.interval)) : undefined;
       if (intervalMs !== undefined && intervalMs >= eventTimeoutMs) {
@@ -129,6 +147,7 @@ export function registerLoggerCommands(program: Command): void {
             ...(intervalMs === undefined ? {} : { heartbeatIntervalMs: intervalMs }),
             transport: transport as Transport,
             ...(phoneHome ? { phoneHome } : {}),
+            ...(bridges ? { bridges } : {}),
           },
           Date.now(),
         );
@@ -140,6 +159,11 @@ export function registerLoggerCommands(program: Command): void {
           return;
         }
         for (const warning of registration.warnings) console.error(`warning: ${warning}`);
+        if (transport === 'modem' && !bridges) {
+          console.error(
+            `warning: any bridge may relay for ${id}: bind it with listener logger bind ${id} --bridge <site>`,
+          );
+        }
         const url = target.apiUrl ?? '<api-url>';
         console.log(`Registered Logger ${id} on ${target.description}.`);
         console.log(`Token (shown once; only its hash is kept):\n  ${registration.token}`);
@@ -191,5 +215,6 @@ export function registerLoggerCommands(program: Command): void {
   });
 
   registerLifecycleCommands(logger);
+  registerBindingCommands(logger);
   registerFleetCommands(logger);
 }

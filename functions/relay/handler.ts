@@ -5,7 +5,7 @@ import { bearerToken, readJsonBody } from '../../shared/http/request.js';
 import { jsonResponse } from '../../shared/http/responses.js';
 import { RELAY_MAX_BYTES, relayBody } from '../../shared/http/schemas.js';
 import { authenticateBridge } from '../../shared/listener/authenticate.js';
-import { relayRecords } from '../../shared/listener/relay.js';
+import { relayFor } from '../../shared/listener/relay.js';
 import { log } from '../../shared/observability.js';
 import { type Runtime, runtime } from '../../shared/runtime.js';
 
@@ -17,13 +17,14 @@ export function createHandler(getRuntime: () => Runtime = runtime) {
     const deps = getRuntime();
     const { site } = await authenticateBridge(deps, token);
     const body = readJsonBody(event, relayBody, { maxBytes: RELAY_MAX_BYTES });
-    const results = await relayRecords(deps, deps.now(), body.records);
+    const results = await relayFor(deps, site, body, deps.now());
     const count = (status: string) => results.filter((r) => r.status === status).length;
     log.appendKeys({ bridge: site });
     log.info('relay', {
       accepted: count('accepted'),
       duplicates: count('duplicate'),
       rejected: count('rejected'),
+      refused: count('refused'),
     });
     return jsonResponse(200, { results });
   });

@@ -26,6 +26,7 @@ export const RULES = [
   'phone-home-config',
   'duplex',
   'bridge',
+  'bridge-binding',
   'sweeper',
   'outbox',
   'fleet-counter',
@@ -302,6 +303,44 @@ export function checkBridges(loggers: readonly Logger[], now: number): Finding[]
     });
   }
   return findings;
+}
+
+/** The sites of the registered bridges, from their own Loggers (`bridge-<site>/A`). */
+export function bridgeSitesOf(loggers: readonly Logger[]): Set<string> {
+  return new Set(loggers.filter(isBridgeLogger).map((l) => l.customer.slice('bridge-'.length)));
+}
+
+/**
+ * A modem Logger bound to no bridge site takes relayed records from any bridge (shared/domain/bridge-binding.ts);
+ * one bound only to sites with no registered bridge takes them from none.
+ */
+export function checkBridgeBinding(logger: Logger, registeredSites: ReadonlySet<string>): Finding[] {
+  if (logger.transport !== 'modem' || isBridgeLogger(logger)) return [];
+  const id = formatLoggerId(logger);
+  const bind = `listener logger bind ${id} --bridge <site>[,<backup site>]`;
+  if (!logger.bridges || logger.bridges.length === 0) {
+    return [
+      {
+        rule: 'bridge-binding',
+        severity: 'warning',
+        subject: id,
+        message: `${id} is bound to no bridge site: any registered bridge may relay for it, so one bridge host could keep it UP or page for it`,
+        remedy: [`Bind it to the site(s) whose bridge answers its calls: ${bind}.`],
+      },
+    ];
+  }
+  const missing = logger.bridges.filter((site) => !registeredSites.has(site));
+  if (missing.length === 0) return [];
+  const none = missing.length === logger.bridges.length;
+  return [
+    {
+      rule: 'bridge-binding',
+      severity: none ? 'error' : 'warning',
+      subject: id,
+      message: `${id} is bound to bridge site(s) ${missing.join(', ')} with no registered bridge${none ? ': its records are refused from every bridge, so it will page as silent' : ''}`,
+      remedy: [`Add the bridge (listener bridge add <site>), or bind it to a registered site: ${bind}.`],
+    },
+  ];
 }
 
 /** How long without a sweep before the Listener itself is a finding. */
@@ -588,6 +627,7 @@ export function diagnoseFleet(input: {
 }): Finding[] {
   const { loggers, now } = input;
   const byId = new Map(loggers.map((l) => [formatLoggerId(l), l]));
+  const sites = bridgeSitesOf(loggers);
   const perLogger = loggers.flatMap((l) =>
     diagnoseLogger(l, byId.get(formatLoggerId(twinOf(l))), input.pairs, now, input.listenerPair),
   );
@@ -595,6 +635,7 @@ export function diagnoseFleet(input: {
     ...checkSweeper(input.sweeper, now, input.sweepEveryMs),
     ...checkOutboxes(loggers, now),
     ...checkBridges(loggers, now),
+    ...loggers.flatMap((l) => checkBridgeBinding(l, sites)),
     // A customer's finding comes from both of its sides: once is enough.
     ...perLogger.filter(
       (f, i) =>

@@ -56,3 +56,24 @@ export class UnknownBridgeError extends Error {
     );
   }
 }
+
+/**
+ * A relay envelope whose `bridge` names another site than the token's: the token alone says which bridge
+ * is speaking. 403: the token is good, the request is not allowed. The message never repeats the input.
+ */
+export class BridgeMismatchError extends Error {
+  override readonly name = 'BridgeMismatchError';
+  constructor() {
+    super(
+      'the envelope\'s "bridge" is not the site of this bridge token: send the site the token was issued for (or leave "bridge" out)',
+    );
+  }
+}
+
+/** An operator command naming a bridge site that is not registered. */
+export class BridgeNotFoundError extends Error {
+  override readonly name = 'BridgeNotFoundError';
+  constructor(readonly site: string) {
+    super(`no bridge is registered for site ${site}`);
+  }
+}

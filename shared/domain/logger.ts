@@ -69,6 +69,11 @@ export interface LoggerSettings {
   readonly transport: Transport;
   /** Modem Loggers: what they were configured to dial, recorded at registration for `listener doctor`. */
   readonly phoneHome?: PhoneHomeConfig;
+  /**
+   * Modem Loggers: the bridge sites allowed to relay for it (shared/domain/bridge-binding.ts). Absent: any
+   * bridge may (a Logger registered before bindings existed), until an operator binds it.
+   */
+  readonly bridges?: readonly string[];
 }
 
 /**

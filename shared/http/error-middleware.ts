@@ -6,6 +6,7 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
 import {
+  BridgeMismatchError,
   StoreUnavailableError,
   UnknownBridgeError,
   UnknownLoggerError,
@@ -32,6 +33,7 @@ export function errorToResponse(
   if (error instanceof UnknownLoggerError || error instanceof UnknownBridgeError) {
     return errorResponse(401, 'unauthorized', error.message, { 'www-authenticate': 'Bearer' });
   }
+  if (error instanceof BridgeMismatchError) return errorResponse(403, 'forbidden', error.message);
   if (error instanceof StoreUnavailableError) {
     outage.unavailable(log, describe(error)); // once per outage, then counted
     return errorResponse(503, 'unavailable', 'the Listener is temporarily unavailable; retry later', {

@@ -85,7 +85,13 @@ export interface Operator {
   readonly now: number;
 }
 
-async function record(op: Operator, id: LoggerId, action: AuditAction, detail?: string): Promise<void> {
+/** Appends what `op` did to Logger `id` to the audit record (if the target keeps one). */
+export async function record(
+  op: Operator,
+  id: LoggerId,
+  action: AuditAction,
+  detail?: string,
+): Promise<void> {
   await op.audit?.append({
     id: randomBytes(6).toString('hex'),
     at: op.now,

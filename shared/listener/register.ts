@@ -24,6 +24,8 @@ export interface RegisterRequest extends LoggerId {
   readonly transport: Transport;
   /** Modem Loggers: the Phone Home configuration they dial (checked by `listener doctor`). */
   readonly phoneHome?: PhoneHomeConfig;
+  /** Modem Loggers: the bridge sites that may relay for it (shared/domain/bridge-binding.ts). */
+  readonly bridges?: readonly string[];
 }
 
 export interface Registration {
@@ -76,9 +78,13 @@ export async function registerLogger(
     heartbeatIntervalMs: request.heartbeatIntervalMs ?? defaultInterval(request.eventTimeoutMs),
     transport: request.transport,
     ...(request.phoneHome ? { phoneHome: request.phoneHome } : {}),
+    ...(request.bridges?.length ? { bridges: request.bridges } : {}),
   };
   if (request.phoneHome && request.transport !== 'modem') {
     throw new ValidationError('a Phone Home configuration (phone numbers) applies to modem Loggers only');
+  }
+  if (request.bridges?.length && request.transport !== 'modem') {
+    throw new ValidationError('bridge sites relay for modem Loggers only: add --transport modem');
   }
   const warnings = checkSettings(settings);
   const logger = newLogger({ customer: request.customer, side: request.side }, settings, now);

@@ -1,11 +1,17 @@
 /**
  * Records relayed by an on-prem dial-in bridge for modem Loggers, answered one by one `accepted`,
- * `duplicate` or `rejected` (with a reason), so the bridge retries only what it should.
+ * `duplicate`, `rejected` or `refused` (with a reason), so the bridge retries only what it should.
+ *
+ * The bridge is the one its token names: an envelope naming another site is refused as a whole (403). A
+ * record for a modem Logger bound to other bridge sites is answered `refused` (shared/domain/bridge-binding.ts):
+ * never stored, never a phone-home; the bridge's tally of refusals grows by one write per request at most.
  *
  * One relay batch is one phone-home per Logger, at the latest time the bridge received a new record of
  * it: a batch of 30 spooled heartbeats does not count as 30 arrivals, and a batch the Listener already had
  * (a resend after a lost answer) counts as none.
  */
+import { mayRelay, notBoundReason } from '../domain/bridge-binding.js';
+import { BridgeMismatchError } from '../domain/errors.js';
 import type { LoggerEvent } from '../domain/event.js';
 import { formatLoggerId, type LoggerId } from '../domain/logger.js';
 import {
@@ -20,7 +26,40 @@ import { phoneHomeAs } from './phone-home.js';
 
 /** A record the Listener will never take as it is: the bridge dead-letters it. */
 class RecordRejected extends Error {
-  override readonly name = 'RecordRejected';
+  override readonly name: string = 'RecordRejected';
+  readonly status: 'rejected' | 'refused' = 'rejected';
+}
+
+/** A record of a Logger bound to other bridge sites: this bridge may not speak for it. */
+class RecordRefused extends RecordRejected {
+  override readonly name = 'RecordRefused';
+  override readonly status: 'rejected' | 'refused' = 'refused';
+}
+
+/**
+ * The relay request of the bridge of `site` (authenticated: see authenticate.ts): refuses an envelope
+ * naming another site, applies the records, and counts those refused on the bridge (one write at most).
+ */
+export async function relayFor(
+  deps: ListenerDeps,
+  site: string,
+  body: { readonly bridge?: string | undefined; readonly records: readonly unknown[] },
+  now: number,
+): Promise<RelayResult[]> {
+  if (body.bridge !== undefined && body.bridge !== site) throw new BridgeMismatchError();
+  const results = await relayRecords(deps, site, now, body.records);
+  const refused = results.filter((r) => r.status === 'refused').length;
+  if (refused === 0) return results;
+  try {
+    await deps.store.countRefused(site, refused, now);
+  } catch (error) {
+    // A tally for operators: losing one count must not turn answered records into a 503 and a resend.
+    deps.log.warn('could not count refused records', {
+      refused,
+      error: error instanceof Error ? error.name : 'unknown',
+    });
+  }
+  return results;
 }
 
 interface Valid {
@@ -34,6 +73,7 @@ interface Valid {
  */
 export async function relayRecords(
   deps: ListenerDeps,
+  site: string,
   now: number,
   records: readonly unknown[],
 ): Promise<RelayResult[]> {
@@ -55,7 +95,7 @@ export async function relayRecords(
     };
   }
   for (const group of byLogger.values()) {
-    for (const [index, result] of await applyGroup(deps, group, now)) results[index] = result;
+    for (const [index, result] of await applyGroup(deps, site, group, now)) results[index] = result;
   }
   return results;
 }
@@ -69,6 +109,7 @@ function recordId(raw: unknown, index: number): string {
 /** Applies one Logger's records of a batch; a store failure fails the whole batch (503, retried). */
 async function applyGroup(
   deps: ListenerDeps,
+  site: string,
   group: readonly Valid[],
   now: number,
 ): Promise<Map<number, RelayResult>> {
@@ -80,6 +121,10 @@ async function applyGroup(
     group.map((g) => g.record.id),
     now,
   );
+  // A resend is answered `duplicate` only to a bridge that may relay for the Logger (a rare second read):
+  // another bridge learns nothing of its records.
+  const bound = seen.size > 0 ? await deps.store.get(loggerId) : undefined;
+  if (bound && !mayRelay(bound, site)) return answerAll(group, notBoundReason(bound, site), 'refused');
   const fresh: Valid[] = [];
   for (const entry of group) {
     const repeated = seen.has(entry.record.id) || fresh.some((f) => f.record.id === entry.record.id);
@@ -88,11 +133,10 @@ async function applyGroup(
   }
   if (fresh.length === 0) return answers;
   try {
-    await applyFresh(deps, loggerId, fresh, now);
+    await applyFresh(deps, site, loggerId, fresh, now);
   } catch (error) {
     if (!(error instanceof RecordRejected)) throw error;
-    for (const { index, record } of fresh)
-      answers.set(index, { id: record.id, status: 'rejected', reason: error.message });
+    for (const [index, answer] of answerAll(fresh, error.message, error.status)) answers.set(index, answer);
     return answers;
   }
   // Marked applied last: a failure before leaves them unmarked, so the bridge's retry applies them then.
@@ -107,7 +151,21 @@ async function applyGroup(
   return answers;
 }
 
-async function applyFresh(deps: ListenerDeps, loggerId: LoggerId, fresh: readonly Valid[], now: number) {
+function answerAll(
+  group: readonly Valid[],
+  reason: string,
+  status: 'rejected' | 'refused',
+): Map<number, RelayResult> {
+  return new Map(group.map(({ index, record }) => [index, { id: record.id, status, reason }]));
+}
+
+async function applyFresh(
+  deps: ListenerDeps,
+  site: string,
+  loggerId: LoggerId,
+  fresh: readonly Valid[],
+  now: number,
+) {
   const at = (record: RelayRecord) => Math.min(now, record.receivedAt ? Date.parse(record.receivedAt) : now);
   const latest = Math.max(...fresh.map(({ record }) => at(record)));
   const interval = [...fresh]
@@ -117,10 +175,15 @@ async function applyFresh(deps: ListenerDeps, loggerId: LoggerId, fresh: readonl
   const { logger } = await phoneHomeAs(
     deps,
     loggerId,
-    { transport: 'modem' },
+    { transport: 'modem', bridge: site },
     latest,
     intervalMinutes ? { intervalMs: intervalMinutes * 60_000 } : {},
-    (current) => refuseUnlessModem(loggerId, current?.logger.transport),
+    (current) => {
+      refuseUnlessModem(loggerId, current?.logger.transport);
+      if (current && !mayRelay(current.logger, site)) {
+        throw new RecordRefused(notBoundReason(current.logger, site));
+      }
+    },
     now,
   );
   deps.counters.count('Heartbeats');

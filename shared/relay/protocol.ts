@@ -91,7 +91,10 @@ export const relayRecordSchema = z.discriminatedUnion('type', [relayHeartbeatSch
 });
 
 export const relayRequestSchema = strictObject({
-  /** The bridge's site name, for diagnosis only (the token identifies the bridge). */
+  /**
+   * The bridge's site name. The token alone identifies the bridge: a site other than the token's is
+   * refused as a whole (403), so a bridge cannot speak as another.
+   */
   bridge: z.optional(
     z
       .string({ error: 'the bridge is its site name' })
@@ -108,13 +111,18 @@ export const relayRequestSchema = strictObject({
     ),
 });
 
-export const RELAY_STATUSES = ['accepted', 'duplicate', 'rejected'] as const;
+/**
+ * `accepted`, `duplicate` (settled: the Listener has it), `rejected` (an invalid record, or an unknown Logger
+ * or one of another transport) and `refused` (the Logger is bound to other bridge sites: this bridge may not
+ * speak for it). Neither of the last two is stored or counts as a phone-home.
+ */
+export const RELAY_STATUSES = ['accepted', 'duplicate', 'rejected', 'refused'] as const;
 export type RelayStatus = (typeof RELAY_STATUSES)[number];
 
 export const relayResultSchema = z.object({
   id: z.string(),
   status: z.enum(RELAY_STATUSES),
-  /** Why a record was rejected (set for `rejected`). */
+  /** Why a record was rejected or refused (set for `rejected` and `refused`). */
   reason: z.optional(z.string()),
 });
 

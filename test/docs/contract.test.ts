@@ -32,6 +32,7 @@ let listener: LocalListener;
 let token = '';
 let modemToken = '';
 let bridgeToken = '';
+let boundElsewhere = '';
 const answered = new Map<string, Set<number>>(); // "post /v1/heartbeat" → statuses seen
 
 beforeAll(async () => {
@@ -49,6 +50,8 @@ beforeAll(async () => {
   modemToken = await addLogger(listener, 'contract', 'B', '--transport', 'modem');
   const bridge = await runCli(['bridge', 'add', 'contract-dc1', '--json', '--dir', listener.dir]);
   bridgeToken = (JSON.parse(bridge.stdout) as { token: string }).token;
+  boundElsewhere = 'contract-bound';
+  await addLogger(listener, boundElsewhere, 'A', '--transport', 'modem', '--bridge', 'contract-dc2');
 });
 afterAll(() => listener?.stop());
 
@@ -297,6 +300,29 @@ const CASES: Case[] = [
       send('POST', '/v1/relay', {
         token: bridgeToken,
         ...json({ bridge: 'contract-dc1', records: [record('rec-1'), record('rec-2', 'A', 'nobody')] }),
+      }),
+  },
+  {
+    name: 'a record of a modem Logger bound to another bridge site (refused)',
+    method: 'post',
+    path: '/v1/relay',
+    status: 200,
+    send: () =>
+      send('POST', '/v1/relay', {
+        token: bridgeToken,
+        ...json({ records: [record('rec-4', 'A', boundElsewhere)] }),
+      }),
+  },
+  {
+    name: "an envelope naming another site than the token's",
+    method: 'post',
+    path: '/v1/relay',
+    status: 403,
+    secret: 'contract-dc9',
+    send: () =>
+      send('POST', '/v1/relay', {
+        token: bridgeToken,
+        ...json({ bridge: 'contract-dc9', records: [record('rec-5')] }),
       }),
   },
   {

@@ -462,3 +462,41 @@ describe('--help', () => {
     }
   });
 });
+
+describe('listener logger bind | bridge list | rotate-token | remove', () => {
+  const relay = (token: string, customer: string) =>
+    post('/v1/relay', token, {
+      records: [
+        { id: `r-${Date.now()}`, type: 'heartbeat', customer, side: 'A', at: '2026-11-24T11:00:00Z' },
+      ],
+    });
+
+  it('binds a modem Logger to a site, counts refusals per site, and kills a rotated or removed token at once', async () => {
+    const site = async (name: string) =>
+      json<{ token: string }>((await cli('bridge', 'add', name, '--json')).stdout).token;
+    const dc1 = await site('bind-dc1');
+    const dc2 = await site('bind-dc2');
+    await add('bindco', 'A', '--transport', 'modem', '--bridge', 'bind-dc2');
+    expect((await cli('logger', 'bind', 'bindco/A', '--bridge', 'Bad Site')).code).toBe(2);
+    expect(await relay(dc1, 'bindco')).toBe(200);
+    const list = json<{ site: string; refused: number }[]>((await cli('bridge', 'list', '--json')).stdout);
+    expect(list.find((b) => b.site === 'bind-dc1')?.refused).toBe(1);
+    const bound = await cli('logger', 'bind', 'bindco/A', '--bridge', 'bind-dc2,bind-dc1', '--by', 'alice');
+    expect(bound.stdout).toContain('Logger bindco/A is now relayed by bind-dc2, bind-dc1 (was bind-dc2).');
+    expect((await cli('logger', 'show', 'bindco/A')).stdout).toMatch(/Relayed by:\s+bind-dc2, bind-dc1/);
+
+    const rotated = await cli('bridge', 'rotate-token', 'bind-dc1', '--json');
+    const fresh = json<{ token: string }>(rotated.stdout).token;
+    expect(await relay(dc1, 'bindco')).toBe(401);
+    expect(await relay(fresh, 'bindco')).toBe(200);
+
+    const removed = await cli('bridge', 'remove', 'bind-dc2', '--yes');
+    expect(removed.code).toBe(0);
+    expect(removed.stdout).toContain('bindco/A');
+    expect(await relay(dc2, 'bindco')).toBe(401);
+    expect((await cli('bridge', 'rotate-token', 'bind-dc2')).stderr).toContain(
+      'listener: no bridge is registered for site bind-dc2 — see the registered bridges: listener bridge list',
+    );
+    await cli('bridge', 'remove', 'bind-dc1', '--yes');
+  });
+});

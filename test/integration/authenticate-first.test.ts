@@ -130,6 +130,31 @@ describe.each(['heartbeat', 'events', 'relay'] as const)('POST /v1/%s', (route) 
   });
 });
 
+describe('POST /v1/relay: the token before the envelope', () => {
+  const relayAs = (authorization: string | undefined, body: unknown) =>
+    handlers.relay(
+      exactly('relay', authorization, {
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      }),
+    );
+  const naming = (site: string) => ({
+    bridge: site,
+    records: [{ id: 'r1', type: 'heartbeat', customer: 'geocust1', side: 'A', at: '2026-11-24T11:00:00Z' }],
+  });
+
+  it('answers 401, never 403, to an unauthenticated relay whose envelope names another site', async () => {
+    for (const authorization of [undefined, 'Bearer ☃garbage', `Bearer ${wrongSecret(bridgeToken)}`]) {
+      const res = await relayAs(authorization, naming('acme-dc2'));
+      expect(res.statusCode).toBe(401);
+    }
+    // Only a valid token hears that its envelope names another site.
+    const forged = await relayAs(`Bearer ${bridgeToken}`, naming('acme-dc2'));
+    expect(forged.statusCode).toBe(403);
+    expect(JSON.stringify(forged.body)).not.toContain('acme-dc2');
+  });
+});
+
 describe('the cost of authenticating first', () => {
   const beat = (body?: unknown, token = loggerToken) =>
     handlers.heartbeat(httpEvent({ path: '/v1/heartbeat', token, body }));

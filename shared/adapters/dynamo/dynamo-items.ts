@@ -175,6 +175,7 @@ export function loggerItem(logger: Logger, tokenHash: string): Item {
     heartbeatIntervalMs: logger.heartbeatIntervalMs,
     registeredAt: logger.registeredAt,
     phoneHome: logger.phoneHome,
+    ...(logger.bridges && logger.bridges.length > 0 ? { bridges: [...logger.bridges] } : {}),
     tokenHash,
     ...mutableAttributes(logger),
   };
@@ -211,6 +212,7 @@ export function phoneHomeUpdate(
     '#outbox': 'outbox',
     '#arrivals': 'arrivals',
     ...('tokenHash' in proof ? { '#tokenHash': 'tokenHash' } : { '#transport': 'transport' }),
+    ...(bridgeOf(proof) !== undefined ? { '#bridges': 'bridges' } : {}),
   };
   const values: Record<string, unknown> = {
     ':now': receivedAt,
@@ -221,8 +223,14 @@ export function phoneHomeUpdate(
     ':arrival': [receivedAt],
     ':arrivalsCap': ARRIVALS_CAP,
   };
-  const proven = 'tokenHash' in proof ? '#tokenHash = :proof' : '#transport = :proof';
+  let proven = 'tokenHash' in proof ? '#tokenHash = :proof' : '#transport = :proof';
   values[':proof'] = 'tokenHash' in proof ? proof.tokenHash : proof.transport;
+  const bridge = bridgeOf(proof);
+  if (bridge !== undefined) {
+    // Bound to this bridge's site, or (a legacy modem Logger) to none: the same one request either way.
+    proven += ' AND (attribute_not_exists(#bridges) OR contains(#bridges, :bridge))';
+    values[':bridge'] = bridge;
+  }
   if (report.intervalMs !== undefined) {
     sets.push('#reportedIntervalMs = :interval');
     names['#reportedIntervalMs'] = 'reportedIntervalMs';
@@ -265,6 +273,11 @@ export function phoneHomeUpdate(
     ReturnValues: 'ALL_NEW',
     ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
   } as const;
+}
+
+/** The relaying bridge's site a proof names (a relayed record), if any. */
+function bridgeOf(proof: PhoneHomeProof): string | undefined {
+  return 'bridge' in proof ? proof.bridge : undefined;
 }
 
 /**
@@ -325,6 +338,7 @@ export function loggerFromItem(item: Item): Logger {
     ...(isObject(item.ack) ? { ack: item.ack as unknown as Acknowledgement } : {}),
     ...(Array.isArray(item.maintenance) ? { maintenance: item.maintenance as MaintenanceWindow[] } : {}),
     ...(isObject(item.phoneHome) ? { phoneHome: item.phoneHome as PhoneHomeConfig } : {}),
+    ...(Array.isArray(item.bridges) ? { bridges: (item.bridges as unknown[]).map(String) } : {}),
     ...(isObject(item.held) ? { held: item.held as unknown as HeldPages } : {}),
     ...hearingsFromItem(item),
   };

@@ -36,6 +36,7 @@ import type {
   StoredEvents,
   SweeperStatus,
 } from '../../ports.js';
+import * as bridges from './dynamo-bridges.js';
 import { guardPages, guardStoreCall, isConditionFailure, isLostRace, landed } from './dynamo-errors.js';
 import { countInState, countMembershipChange, fleetTotal } from './dynamo-fleet-counter.js';
 import { fleetPages } from './dynamo-fleet-index.js';
@@ -484,17 +485,32 @@ export class DynamoLoggerStore implements LoggerStore {
     }
   }
 
-  async getBridge(site: string): Promise<Bridge | undefined> {
-    const { Item } = await guardStoreCall(
-      this.doc.send(new GetCommand({ TableName: this.tableName, Key: bridgeKey(site) })),
-    );
-    return Item
-      ? {
-          site: String(Item.site),
-          tokenHash: String(Item.tokenHash),
-          registeredAt: Number(Item.registeredAt),
-        }
-      : undefined;
+  getBridge(site: string): Promise<Bridge | undefined> {
+    return bridges.getBridge(this.doc, this.tableName, site);
+  }
+
+  listBridges(): Promise<Bridge[]> {
+    return bridges.listBridges(this.doc, this.tableName);
+  }
+
+  replaceBridgeToken(site: string, oldHash: string, newHash: string): Promise<boolean> {
+    return bridges.replaceBridgeToken(this.doc, this.tableName, site, oldHash, newHash);
+  }
+
+  removeBridge(site: string, tokenHash: string): Promise<boolean> {
+    return bridges.removeBridge(this.doc, this.tableName, site, tokenHash);
+  }
+
+  countRefused(site: string, count: number, now: number): Promise<void> {
+    return bridges.countRefused(this.doc, this.tableName, site, count, now);
+  }
+
+  bindBridges(
+    id: LoggerId,
+    before: readonly string[] | undefined,
+    after: readonly string[] | undefined,
+  ): Promise<boolean> {
+    return bridges.bindBridges(this.doc, this.tableName, id, before, after);
   }
 
   async claimRelayedRecord(

@@ -98,6 +98,7 @@ const ACTION_TEXT: Record<AuditEntry['action'], string> = {
   'maintenance-add': 'added maintenance',
   'maintenance-remove': 'ended maintenance',
   'mass-silence-release': 'paged the alarm held by a mass silence',
+  'bridge-bind': 'changed which bridges may relay for it',
   'mass-silence-drop': 'dropped the alarm held by a mass silence',
 };
 

@@ -199,3 +199,39 @@ describe('drain', () => {
     expect(d.info.lastSuccessAt).toBe(clock);
   });
 });
+
+describe('records refused because their Logger is bound to another bridge site', () => {
+  const reason = 'Logger geocust1/A is not bound to bridge site1 (bound to site2): bind it …';
+  const refuseGeocust1A = (records: readonly RelayRecord[]): RelayOutcome => ({
+    kind: 'results',
+    results: records.map((r) =>
+      r.customer === 'geocust1' && r.side === 'A'
+        ? { id: r.id, status: 'refused' as const, reason }
+        : { id: r.id, status: 'accepted' as const },
+    ),
+  });
+
+  it('dead-letters them and logs once per Logger and reason, not per record, across drains', async () => {
+    const spool = await spoolWith(['a', 'b', 'c']);
+    await spool.put({ ...hb('d'), customer: 'geocust2' }, 'test');
+    const lines: string[] = [];
+    const drain = new Drainer({
+      spool,
+      send: async (records) => refuseGeocust1A(records),
+      log: (level, _scope, message) => lines.push(`${level} ${message}`),
+      backoff: { baseMs: 1_000, maxMs: 60_000 },
+      now: () => clock,
+    });
+    expect(await drain.drainOnce()).toMatchObject({ delivered: 1, deadLettered: 3 });
+    for (const id of ['e', 'f']) await spool.put(hb(id), 'test');
+    await drain.drainOnce();
+    expect(spool.depth).toBe(0);
+    expect(await spool.deadLetters()).toHaveLength(5);
+    expect(drain.info).toMatchObject({ refused: 5, deadLettered: 5, delivered: 1 });
+    const refusals = lines.filter((l) => l.includes('refused'));
+    expect(refusals).toEqual([
+      `error records of geocust1/A refused by the relay (dead-lettered; logged once): ${reason}`,
+    ]);
+    expect(lines.filter((l) => l.includes('dead-lettered:'))).toEqual([]);
+  });
+});
