@@ -17,6 +17,7 @@ import { registerLogger } from '../../shared/listener/register.js';
 import { sweep } from '../../shared/listener/sweep.js';
 import type { LoggerStore } from '../../shared/ports.js';
 import { createTestListener, type TestListener } from '../support/listener.js';
+import { seeded } from '../support/seeded.js';
 
 const MINUTE = 60_000;
 const TIMEOUT = 780 * MINUTE;
@@ -70,18 +71,6 @@ function expectNoTransactions(): void {
   expect(operations.filter((op) => op.startsWith('Transact'))).toEqual([]);
   expect(operations).toContain('PutItem');
   expect(operations).toContain('UpdateItem');
-}
-
-/** A small seeded generator (mulberry32): the same seed, the same delays. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /**
