@@ -12,6 +12,7 @@ import { httpEvent, lambdaContext, parsed } from '../support/http.js';
 import { createTestListener, OPS_TOPIC_ARN, type TestListener, TOPIC_ARN } from '../support/listener.js';
 
 const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
 const TIMEOUT = 780 * MINUTE;
 let listener: TestListener;
 let heartbeat: ReturnType<typeof createHeartbeat>;
@@ -32,6 +33,7 @@ async function fleet(
   count: number,
   transport: 'https' | 'modem' = 'modem',
   heartbeatIntervalMs?: number,
+  eventTimeoutMs = TIMEOUT,
 ): Promise<string[]> {
   const tokens: string[] = [];
   for (let i = 0; i < count; i++) {
@@ -40,7 +42,7 @@ async function fleet(
       {
         customer: `cust${i}`,
         side: 'A',
-        eventTimeoutMs: TIMEOUT,
+        eventTimeoutMs,
         transport,
         ...(heartbeatIntervalMs ? { heartbeatIntervalMs } : {}),
       },
@@ -155,6 +157,28 @@ describe('a mass silence', () => {
     expect(pages()).toEqual([]);
     expect(ops()).toEqual(['MASS_SILENCE', 'MASS_SILENCE_CLEARED']);
   });
+
+  it('is raised from the LATE witnesses of a staggered fleet, long before the first page falls due', async () => {
+    // 60 Loggers phoning home every hour (timeout 2 h), each at its own minute: an outage's deadlines trickle in.
+    const tokens = await fleet(60, 'modem', HOUR, 2 * HOUR);
+    for (const token of tokens) {
+      advance(MINUTE);
+      expect((await beat(token)).statusCode).toBe(200);
+    }
+    const outageAt = listener.clock.now;
+    const firstDeadline = outageAt - 59 * MINUTE + 2 * HOUR;
+    // Swept every 2 minutes until past the first page's deadline: no page, the silence raised once.
+    while (listener.clock.now < firstDeadline + 4 * MINUTE) {
+      advance(2 * MINUTE);
+      await sweep(listener.runtime, listener.clock.now, () => listener.clock.now);
+    }
+    expect(ops()).toEqual(['MASS_SILENCE']);
+    expect(pages()).toEqual([]);
+    const silence = await listener.runtime.store.getMassSilence();
+    expect(silence.since).toBeLessThan(outageAt + 15 * MINUTE);
+    expect(silence.holdUntil).toBe(firstDeadline + 15 * MINUTE);
+    expect(listener.published().find((p) => p.kind === 'MASS_SILENCE')?.email).toContain('dial-in bridge');
+  }, 120_000);
 
   it('never holds a page outside a mass silence: too few, or too small a share of the phone-homes expected', async () => {
     // Every 8 minutes: each of the 30 is expected to phone home within the window's 8 minutes past the grace.
