@@ -1,7 +1,9 @@
 /**
  * The fleet counter: one item (`pk = LISTENER#COUNTS`, `sk = COUNTS`, attribute `loggers`) holding how many
  * Loggers are registered, so `listener status` and the mass-silence guard read the fleet size in one
- * GetItem instead of counting the `fleet` index (minutes at 100,000 on DynamoDB Local).
+ * GetItem instead of counting the `fleet` index (minutes at 100,000 on DynamoDB Local). The same writes keep
+ * the fleet's rhythm there for the guard: `phoneHomesPerDay` (Σ 1/interval) and `margins` (a number set of
+ * the distinct timeout − interval).
  *
  * No transactions (the two-region table is an MRSC global table, which has none): a registration is its
  * conditional Put, THEN an `ADD loggers 1`; a removal deletes the Logger item (returning it, so only the
