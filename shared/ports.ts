@@ -4,7 +4,7 @@
  */
 import type { LoggerEvent } from './domain/event.js';
 import type { Logger, LoggerId, Side, Transport } from './domain/logger.js';
-import type { MassSilence, OverdueSighting } from './domain/mass-silence.js';
+import type { DeadlineRange, FleetRhythm, MassSilence, OverdueSighting } from './domain/mass-silence.js';
 import type { Notification } from './domain/notification.js';
 import type { PhoneHomeReport } from './domain/transitions.js';
 import type { SweepBeacon, TwinWatch } from './domain/twin-watch.js';
@@ -204,8 +204,21 @@ export interface LoggerStore {
   getMassSilence(): Promise<MassSilence>;
   /** Writes `after` if the record is still `before` (same revision); false if another worker wrote first. */
   writeMassSilence(before: MassSilence, after: MassSilence): Promise<boolean>;
-  /** Watched Loggers newly overdue: deadline in (from, to], not yet declared DOWN (the due index; never a Scan). */
-  sightOverdue(from: number, to: number): Promise<OverdueSighting>;
+  /**
+   * The mass-silence record and the fleet's rhythm from the fleet counter item, in one request (the guard
+   * reads both every sweep); no rhythm when the counter predates it.
+   */
+  getMassSilenceAndRhythm(): Promise<{ silence: MassSilence; rhythm?: FleetRhythm }>;
+  /**
+   * Watched Loggers missing at `now` (shared/domain/mass-silence.ts `isMissing`), looked for in the deadline
+   * `ranges` of the due index only (`sightingRanges`): reads grow with the missing, never with the fleet.
+   */
+  sightMissing(
+    now: number,
+    windowMs: number,
+    ranges: readonly DeadlineRange[],
+    from?: number,
+  ): Promise<OverdueSighting>;
   /**
    * Loggers whose silence pages: registered (the fleet counter, one GetItem) minus paused (the sparse
    * `state` index); DOWN ones included. Never reads the fleet.

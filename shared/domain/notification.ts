@@ -110,10 +110,20 @@ function massSilenceHeadline(n: MassSilenceNotification): string {
   const { notice } = n;
   const customers = `${notice.customers.slice(0, CUSTOMERS_NAMED).join(', ')}${notice.customers.length > CUSTOMERS_NAMED ? ', …' : ''}`;
   if (notice.kind === 'MASS_SILENCE') {
-    const share = notice.watched ? ` of ${notice.watched} watched` : '';
+    const share =
+      notice.expected !== undefined
+        ? ` of the ${notice.expected} expected to phone home lately`
+        : notice.watched
+          ? ` of ${notice.watched} watched`
+          : '';
     return `${notice.count} Loggers${share} stopped phoning home to Listener ${n.listener} together (${notice.customers.length} customers: ${customers}); ${notice.cause}. Customer pages are held until ${iso(notice.holdUntil)}.`;
   }
-  return `The mass silence on Listener ${n.listener} is over: ${notice.count} Logger(s) still silent page their reps as usual; the others came back and page nothing.`;
+  // Cleared early (few still in it), those still silent page at the hold's end promised in MASS_SILENCE.
+  const when =
+    notice.holdUntil > notice.at
+      ? `page their reps when the hold ends at ${iso(notice.holdUntil)} unless they phone home first (listener alarm release-mass-silence pages them now)`
+      : 'page their reps now';
+  return `The mass silence on Listener ${n.listener} is over: ${notice.count} Logger(s) still silent ${when}; the others came back and page nothing.`;
 }
 
 /** The EventBridge source and detail-types of the Listener's domain events. */

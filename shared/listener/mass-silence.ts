@@ -1,6 +1,7 @@
 /**
  * The mass-silence guard in the sweep (see shared/domain/mass-silence.ts and docs/mass-silence.md). Before a
- * sweep pages anyone it looks at how many watched Loggers became overdue within the window; at the threshold
+ * sweep pages anyone it looks at how many watched Loggers expected to phone home within the window did not
+ * (LATE witnesses, and the overdue); at the threshold
  * it raises one MASS_SILENCE to ops, and the sweep holds the pages of the Loggers in it. Every change of the
  * record is a conditional write on its revision, so concurrent sweepers raise and clear it once.
  */
@@ -10,6 +11,8 @@ import { StoreUnavailableError } from '../domain/errors.js';
 import { formatLoggerId } from '../domain/logger.js';
 import {
   clearMassSilence,
+  expectedInWindow,
+  type FleetRhythm,
   isMassSilence,
   isOver,
   type MassSilence,
@@ -18,6 +21,7 @@ import {
   raiseMassSilence,
   recentlyDown,
   releaseMassSilence,
+  sightingRanges,
   withSweep,
 } from '../domain/mass-silence.js';
 import { massSilenceNotification } from '../domain/notification.js';
@@ -39,10 +43,12 @@ export async function guardMassSilence(
   deps: ListenerDeps,
   settings: MassSilenceSettings,
   now: number,
+  somethingDue = true,
 ): Promise<MassSilence> {
-  let state = await deps.store.getMassSilence();
+  const view = await deps.store.getMassSilenceAndRhythm();
+  let state = view.silence;
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    const next = await decide(deps, settings, state, now);
+    const next = await decide(deps, settings, { state, rhythm: view.rhythm, somethingDue }, now);
     if (!next) break;
     if (await deps.store.writeMassSilence(state, next)) {
       state = next;
@@ -53,37 +59,52 @@ export async function guardMassSilence(
   return publishMassSilence(deps, state, now);
 }
 
+/** What the guard decides on: the record, the fleet's rhythm, whether anything at all is due now. */
+interface GuardView {
+  readonly state: MassSilence;
+  readonly rhythm: FleetRhythm | undefined;
+  /** False when the sweep found nothing due: then nothing is overdue, and that query is saved. */
+  readonly somethingDue: boolean;
+}
+
 async function decide(
   deps: ListenerDeps,
   settings: MassSilenceSettings,
-  state: MassSilence,
+  { state, rhythm, somethingDue }: GuardView,
   now: number,
 ): Promise<MassSilence | undefined> {
   if (state.active) {
     const holdUntil = state.holdUntil ?? now;
-    // Still in it: overdue since the storm began and not swept yet (a big storm takes several sweeps), or
-    // held. Counted in that order: a Logger a concurrent sweep holds meanwhile is counted twice, never missed.
+    // Still in it: missing since the storm began — LATE and not yet due (seen long before their pages), or
+    // overdue and not swept yet (a big storm takes several sweeps) — or held. Counted in that order: a Logger
+    // a concurrent sweep holds meanwhile is counted twice, never missed.
     let stillHeld = 0;
     if (now < holdUntil) {
-      stillHeld += (await deps.store.sightOverdue((state.since ?? now) - settings.windowMs, now)).count;
+      const from = (state.since ?? now) - settings.windowMs;
+      const ranges = sightingRanges(rhythm?.margins ?? [], now, settings.windowMs, true, from);
+      stillHeld += (await deps.store.sightMissing(now, settings.windowMs, ranges, from)).count;
       stillHeld += await deps.store.countHeld(holdUntil);
     }
     if (!isOver(state, now, stillHeld, settings)) return undefined;
     deps.log.warn('MASS_SILENCE_CLEARED: the mass silence is over', { stillHeld });
     return clearMassSilence(state, now, stillHeld);
   }
-  const sighting = await deps.store.sightOverdue(now - settings.windowMs, now);
-  const overdue = sighting.count + recentlyDown(state, now, settings.windowMs);
-  if (overdue < settings.minLoggers) return undefined;
+  // Witnesses (past their interval mark, not yet due) and the overdue: narrow ranges of the due index.
+  const ranges = sightingRanges(rhythm?.margins ?? [], now, settings.windowMs, somethingDue);
+  const sighting = await deps.store.sightMissing(now, settings.windowMs, ranges);
+  const missing = sighting.count + recentlyDown(state, now, settings.windowMs);
+  if (missing < settings.minLoggers) return undefined;
   // Only at the threshold: the fleet counter (one GetItem) minus the paused (the sparse `state` index).
   const watched = await deps.store.countWatched();
-  if (!isMassSilence(overdue, watched, settings)) return undefined;
+  const expected = expectedInWindow(rhythm, watched, settings.windowMs);
+  if (!isMassSilence(missing, expected, settings)) return undefined;
   deps.log.error('MASS_SILENCE: many Loggers went silent together; customer pages are held', {
-    overdue,
+    missing,
+    expected: Math.ceil(expected),
     watched,
     customers: sighting.customers.length,
   });
-  return raiseMassSilence(state, now, { overdue, watched, sighting }, settings);
+  return raiseMassSilence(state, now, { overdue: missing, watched, expected, sighting }, settings);
 }
 
 /** Records what a sweep did (Loggers declared DOWN over the window; Loggers held), on the record as it is now. */

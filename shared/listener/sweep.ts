@@ -69,8 +69,11 @@ async function sweepDue(
     skipped: 0,
     failed: 0,
   };
-  // Decided before anything is paged, so a storm's Loggers are held from the first sweep that sees them.
-  const silence = await massSilenceNow(deps, now);
+  // Decided before anything is paged, so a storm's Loggers are held from the first sweep that sees them; the
+  // first due item is read first, so an idle sweep spares the guard's overdue query.
+  const dueItems = deps.store.findDue(now)[Symbol.asyncIterator]();
+  const first = await dueItems.next();
+  const silence = await massSilenceNow(deps, now, !first.done);
   const page: Page = {
     deps,
     now,
@@ -82,7 +85,7 @@ async function sweepDue(
   let oldestPendingMs = 0;
   let cutShort = false;
   let items: DueItem[] = [];
-  for await (const item of deps.store.findDue(now)) {
+  for await (const item of withFirst(first, dueItems)) {
     if (limits.budgetMs !== undefined && clock() - started >= limits.budgetMs) {
       cutShort = true;
       break;
@@ -204,11 +207,20 @@ function pendingAge(item: DueItem, now: number): number {
   return Number.isFinite(oldest) ? Math.max(0, now - oldest) : 0;
 }
 
+/** The items of `rest` after the `first` one already read. */
+async function* withFirst<T>(first: IteratorResult<T>, rest: AsyncIterator<T>): AsyncIterable<T> {
+  for (let next = first; !next.done; next = await rest.next()) yield next.value;
+}
+
 /** The mass-silence record, when the guard is on; a failing guard pages as usual (never holds blindly). */
-async function massSilenceNow(deps: ListenerDeps, now: number): Promise<MassSilence | undefined> {
+async function massSilenceNow(
+  deps: ListenerDeps,
+  now: number,
+  somethingDue: boolean,
+): Promise<MassSilence | undefined> {
   if (!deps.massSilence) return undefined;
   try {
-    return await guardMassSilence(deps, deps.massSilence, now);
+    return await guardMassSilence(deps, deps.massSilence, now, somethingDue);
   } catch (error) {
     deps.log.error('the mass-silence guard failed; this sweep pages as usual', { error: describe(error) });
     return undefined;

@@ -193,4 +193,59 @@ describe('mass silence through listener local', () => {
     expect(ofKind(listener, 'MASS_SILENCE')).toHaveLength(1);
     expect(ofKind(listener, 'LOGGER_SILENT')).toEqual([]);
   }, 600_000);
+
+  it('at 1:360 scale, declares a carrier outage of a staggered fleet before its first page falls due', async () => {
+    // The note's defaults at 1:360: interval 120 s, timeout 130 s (a 10 s margin for the note's 60 min).
+    // The guard sees 5 s back (grace 1 s); the hold outlasts the test, so any page would be a failure.
+    const listener = await startLocalListener([
+      ...FAST_LOCAL,
+      '--mass-silence-min-loggers',
+      '2',
+      '--mass-silence-fraction',
+      '0.5',
+      '--mass-silence-window',
+      '5s',
+      '--mass-silence-hold',
+      '1h',
+    ]);
+    started.push(listener);
+    const tokens = await staggerFleet(listener, 60);
+    const stoppedAt = Date.now();
+    const raised = await until('MASS_SILENCE', () => ofKind(listener, 'MASS_SILENCE')[0]);
+    // The first deadline: the Logger that phoned home first, 130 s before, well after the outage began.
+    const firstDeadline = tokens.firstBeatAt + 130_000;
+    expect(Date.parse(raised.detail.at ?? '')).toBeLessThan(firstDeadline);
+    expect(Date.parse(raised.detail.at ?? '')).toBeGreaterThan(stoppedAt);
+    await sweptSince(listener.dir, firstDeadline + 2_000, 2, DEADLINE_MS);
+    expect(ofKind(listener, 'MASS_SILENCE')).toHaveLength(1);
+    expect(ofKind(listener, 'LOGGER_SILENT')).toEqual([]);
+  }, 600_000);
 });
+
+/**
+ * Imports `count` Loggers (interval 120 s, timeout 130 s), has each phone home once, then once more at its
+ * own moment of a 120 s interval (one every 2 s), as a real fleet's heartbeats are spread, then stops them
+ * all. Returns when the last one phoned home, with when the staggered round began.
+ */
+async function staggerFleet(listener: LocalListener, count: number): Promise<{ firstBeatAt: number }> {
+  const csv = join(listener.dir, 'staggered.csv');
+  const rows = Array.from({ length: count }, (_, i) => `late${i},A,130s,120s,https`);
+  writeFileSync(csv, `customer,side,timeout,interval,transport\n${rows.join('\n')}\n`);
+  const tokensFile = join(listener.dir, 'staggered-tokens.csv');
+  const imported = await runCli(['logger', 'import', csv, '--tokens-out', tokensFile, '--dir', listener.dir]);
+  expect(imported.code, imported.stderr).toBe(0);
+  const tokens = readFileSync(tokensFile, 'utf8')
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((line) => line.split(',')[1] ?? '');
+  // A first phone-home each, so no Logger is still NEW (its interval counted from the import) meanwhile.
+  for (const status of await Promise.all(tokens.map((t) => beat(listener, t)))) expect(status).toBe(200);
+  const firstBeatAt = Date.now();
+  for (const [i, token] of tokens.entries()) {
+    const due = firstBeatAt + i * 2_000;
+    await new Promise((r) => setTimeout(r, Math.max(0, due - Date.now())));
+    expect(await beat(listener, token)).toBe(200);
+  }
+  return { firstBeatAt };
+}

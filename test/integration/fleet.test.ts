@@ -386,6 +386,32 @@ describe('listener logger import | export (CLI on DynamoDB Local)', () => {
     expect(readFileSync(tokensFile, 'utf8').trim().split('\n')).toHaveLength(3);
   });
 
+  it('keeps the fleet’s rhythm on the counter item: registrations, removals, settings changes, recount', async () => {
+    const t = await setUp();
+    const { getMassSilenceAndRhythm } = t.store;
+    const rhythm = async () => (await getMassSilenceAndRhythm.call(t.store)).rhythm;
+    await t.register('r1', 'A'); // 780 min timeout: interval 720 min, margin 60 min
+    await t.register('r1', 'B', 2 * HOUR); // interval 60 min, margin 60 min
+    await t.register('r2', 'A', 130 * MINUTE); // interval 70 min, margin 60 min
+    const registered = await rhythm();
+    expect(registered).toMatchObject({ loggers: 3, margins: [HOUR] });
+    expect(registered?.phoneHomesPerDay).toBeCloseTo(2 + 24 + (24 * 60) / 70);
+    await t.store.remove({ customer: 'r1', side: 'B' });
+    const left = await rhythm();
+    expect(left?.loggers).toBe(2);
+    expect(left?.phoneHomesPerDay).toBeCloseTo(2 + (24 * 60) / 70);
+    const [before] = await t.fleet.getMany([{ customer: 'r2', side: 'A' }]);
+    if (!before) throw new Error('r2/A is registered');
+    const after = { ...before, heartbeatIntervalMs: 30 * MINUTE };
+    expect(await t.fleet.updateSettings(before, after)).toBe(true);
+    const changed = await rhythm();
+    expect(changed?.phoneHomesPerDay).toBeCloseTo(2 + 48);
+    expect(changed?.margins).toEqual([HOUR, 100 * MINUTE]);
+    // A recount rebuilds it from the Loggers themselves.
+    await t.fleet.recount();
+    expect(await rhythm()).toEqual({ loggers: 2, phoneHomesPerDay: 50, margins: [HOUR, 100 * MINUTE] });
+  });
+
   it('listener doctor --all reports a drifted fleet counter and listener fleet recount repairs it', async () => {
     const t = await setUp();
     const { cli } = await cliOn(t);

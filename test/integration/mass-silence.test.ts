@@ -12,6 +12,7 @@ import { httpEvent, lambdaContext, parsed } from '../support/http.js';
 import { createTestListener, OPS_TOPIC_ARN, type TestListener, TOPIC_ARN } from '../support/listener.js';
 
 const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
 const TIMEOUT = 780 * MINUTE;
 let listener: TestListener;
 let heartbeat: ReturnType<typeof createHeartbeat>;
@@ -28,12 +29,23 @@ beforeEach(async () => {
 afterEach(() => listener.dispose());
 
 /** Registers `count` Loggers (side A of cust0…), all due at the same deadline; returns their tokens. */
-async function fleet(count: number, transport: 'https' | 'modem' = 'modem'): Promise<string[]> {
+async function fleet(
+  count: number,
+  transport: 'https' | 'modem' = 'modem',
+  heartbeatIntervalMs?: number,
+  eventTimeoutMs = TIMEOUT,
+): Promise<string[]> {
   const tokens: string[] = [];
   for (let i = 0; i < count; i++) {
     const { token } = await registerLogger(
       listener.runtime.store,
-      { customer: `cust${i}`, side: 'A', eventTimeoutMs: TIMEOUT, transport },
+      {
+        customer: `cust${i}`,
+        side: 'A',
+        eventTimeoutMs,
+        transport,
+        ...(heartbeatIntervalMs ? { heartbeatIntervalMs } : {}),
+      },
       listener.clock.now,
     );
     tokens.push(token);
@@ -146,8 +158,31 @@ describe('a mass silence', () => {
     expect(ops()).toEqual(['MASS_SILENCE', 'MASS_SILENCE_CLEARED']);
   });
 
-  it('never holds a page outside a mass silence: too few, or too small a share of the fleet', async () => {
-    const tokens = await fleet(30, 'https');
+  it('is raised from the LATE witnesses of a staggered fleet, long before the first page falls due', async () => {
+    // 60 Loggers phoning home every hour (timeout 2 h), each at its own minute: an outage's deadlines trickle in.
+    const tokens = await fleet(60, 'modem', HOUR, 2 * HOUR);
+    for (const token of tokens) {
+      advance(MINUTE);
+      expect((await beat(token)).statusCode).toBe(200);
+    }
+    const outageAt = listener.clock.now;
+    const firstDeadline = outageAt - 59 * MINUTE + 2 * HOUR;
+    // Swept every 2 minutes until past the first page's deadline: no page, the silence raised once.
+    while (listener.clock.now < firstDeadline + 4 * MINUTE) {
+      advance(2 * MINUTE);
+      await sweep(listener.runtime, listener.clock.now, () => listener.clock.now);
+    }
+    expect(ops()).toEqual(['MASS_SILENCE']);
+    expect(pages()).toEqual([]);
+    const silence = await listener.runtime.store.getMassSilence();
+    expect(silence.since).toBeLessThan(outageAt + 15 * MINUTE);
+    expect(silence.holdUntil).toBe(firstDeadline + 15 * MINUTE);
+    expect(listener.published().find((p) => p.kind === 'MASS_SILENCE')?.email).toContain('dial-in bridge');
+  }, 120_000);
+
+  it('never holds a page outside a mass silence: too few, or too small a share of the phone-homes expected', async () => {
+    // Every 8 minutes: each of the 30 is expected to phone home within the window's 8 minutes past the grace.
+    const tokens = await fleet(30, 'https', 8 * MINUTE);
     advance(TIMEOUT - MINUTE);
     for (const token of tokens.slice(4)) await beat(token); // 4 go silent: under minLoggers
     advance(2 * MINUTE);
@@ -157,7 +192,7 @@ describe('a mass silence', () => {
     for (const token of tokens.slice(9)) await beat(token); // 5 more, 9 in the window: 30 % of 30
     advance(2 * MINUTE);
     await sweepers();
-    // 5 ≥ minLoggers but only 5 + 4 (recent, outside the 10-minute window now) = 5 of 30 < 20 %.
+    // 5 ≥ minLoggers but only 5 + 4 (recent, outside the 10-minute window now) = 5 of the 30 expected < 20 %.
     expect(ops()).toEqual([]);
     expect(pages()).toHaveLength(9);
   });

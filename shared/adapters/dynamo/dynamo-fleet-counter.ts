@@ -1,7 +1,9 @@
 /**
  * The fleet counter: one item (`pk = LISTENER#COUNTS`, `sk = COUNTS`, attribute `loggers`) holding how many
  * Loggers are registered, so `listener status` and the mass-silence guard read the fleet size in one
- * GetItem instead of counting the `fleet` index (minutes at 100,000 on DynamoDB Local).
+ * GetItem instead of counting the `fleet` index (minutes at 100,000 on DynamoDB Local). The same writes keep
+ * the fleet's rhythm there for the guard: `phoneHomesPerDay` (Σ 1/interval) and `margins` (a number set of
+ * the distinct timeout − interval).
  *
  * No transactions (the two-region table is an MRSC global table, which has none): a registration is its
  * conditional Put, THEN an `ADD loggers 1`; a removal deletes the Logger item (returning it, so only the
@@ -10,32 +12,93 @@
  * reports a counter that disagrees with the fleet it reads (docs/fleet.md).
  */
 import {
+  BatchGetCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   paginateQuery,
   type QueryCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { StoreUnavailableError } from '../../domain/errors.js';
+import type { LoggerSettings } from '../../domain/logger.js';
+import { DAY_MS, type FleetRhythm } from '../../domain/mass-silence.js';
 import type { FleetRecount } from '../../ports.js';
 import { guardPages, guardStoreCall, isConditionFailure } from './dynamo-errors.js';
-import { fleetQuery } from './dynamo-fleet-index.js';
+import { fleetPages, fleetQuery } from './dynamo-fleet-index.js';
 import { DUE_SHARDS, STATE_INDEX } from './table-schema.js';
 
 export const COUNTS_KEY = { pk: 'LISTENER#COUNTS', sk: 'COUNTS' } as const;
 
-/** Adds `delta` to the registered-Logger count (creating the item at `delta` if there is none). */
-export async function addToFleetCount(doc: DynamoDBDocumentClient, table: string, delta: number) {
+/** The settings of a Logger that make the fleet's rhythm (shared/domain/mass-silence.ts `FleetRhythm`). */
+export type RhythmSettings = Pick<LoggerSettings, 'eventTimeoutMs' | 'heartbeatIntervalMs'>;
+
+/** What a Logger adds to the counter item: one Logger, its phone-homes a day, its margin. */
+export interface FleetChange {
+  readonly loggers: number;
+  readonly phoneHomesPerDay: number;
+  /** Added to the set of margins (never taken out but by a recount: a stale one costs a narrow query). */
+  readonly margin?: number;
+}
+
+/** The change a Logger with `settings` makes joining (`sign` 1) or leaving (-1) the fleet. */
+export function membershipChange(sign: 1 | -1, settings: RhythmSettings): FleetChange {
+  return {
+    loggers: sign,
+    phoneHomesPerDay: (sign * DAY_MS) / settings.heartbeatIntervalMs,
+    ...(sign > 0 ? { margin: settings.eventTimeoutMs - settings.heartbeatIntervalMs } : {}),
+  };
+}
+
+/** The change of a Logger's settings: the same Logger count, its new rhythm for its old. */
+export function settingsChange(before: RhythmSettings, after: RhythmSettings): FleetChange {
+  const out = membershipChange(-1, before);
+  const into = membershipChange(1, after);
+  return { ...into, loggers: 0, phoneHomesPerDay: into.phoneHomesPerDay + out.phoneHomesPerDay };
+}
+
+/** Adds `delta` Loggers (and their rhythm) to the counter item, creating it if there is none. */
+export async function addToFleetCount(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  delta: number | FleetChange,
+) {
+  const change = typeof delta === 'number' ? { loggers: delta, phoneHomesPerDay: 0 } : delta;
+  const adds = ['#loggers :delta'];
+  const names: Record<string, string> = { '#loggers': 'loggers' };
+  const values: Record<string, unknown> = { ':delta': change.loggers };
+  if (change.phoneHomesPerDay !== 0) {
+    adds.push('#perDay :perDay');
+    names['#perDay'] = 'phoneHomesPerDay';
+    values[':perDay'] = change.phoneHomesPerDay;
+  }
+  if (change.margin !== undefined) {
+    adds.push('#margins :margin');
+    names['#margins'] = 'margins';
+    values[':margin'] = new Set([change.margin]);
+  }
   await guardStoreCall(
     doc.send(
       new UpdateCommand({
         TableName: table,
         Key: COUNTS_KEY,
-        UpdateExpression: 'ADD #loggers :delta',
-        ExpressionAttributeNames: { '#loggers': 'loggers' },
-        ExpressionAttributeValues: { ':delta': delta },
+        UpdateExpression: `ADD ${adds.join(', ')}`,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
       }),
     ),
   );
+}
+
+/** The fleet's rhythm as the counter item holds it; undefined before it was kept (a recount adds it). */
+export function rhythmOf(item: Record<string, unknown> | undefined): FleetRhythm | undefined {
+  if (!item || typeof item.loggers !== 'number' || typeof item.phoneHomesPerDay !== 'number')
+    return undefined;
+  const margins = item.margins instanceof Set ? [...item.margins].map(Number) : [];
+  return {
+    loggers: item.loggers,
+    phoneHomesPerDay: item.phoneHomesPerDay,
+    margins: margins.sort((a, b) => a - b),
+  };
 }
 
 /**
@@ -46,13 +109,13 @@ export async function addToFleetCount(doc: DynamoDBDocumentClient, table: string
 export async function countMembershipChange(
   doc: DynamoDBDocumentClient,
   table: string,
-  delta: number,
+  change: FleetChange,
 ): Promise<void> {
   try {
-    await addToFleetCount(doc, table, delta);
+    await addToFleetCount(doc, table, change);
   } catch (error) {
     process.stderr.write(
-      `listener: the fleet counter missed a change of ${delta} (${(error as Error).name}) — run: listener fleet recount\n`,
+      `listener: the fleet counter missed a change of ${change.loggers} (${(error as Error).name}) — run: listener fleet recount\n`,
     );
   }
 }
@@ -104,8 +167,9 @@ export async function countInState(
 export type Recount = FleetRecount;
 
 /**
- * Recomputes the counter from the `fleet` index and writes it, only if the counter did not move while the
- * index was counted (a registration or removal meanwhile); false if it did every time (retry when quieter).
+ * Recomputes the counter and the fleet's rhythm from the `fleet` index (and each Logger's interval and
+ * timeout) and writes them, only if the counter did not move while the fleet was read (a registration or
+ * removal meanwhile); undefined if it did every time (retry when quieter).
  */
 export async function recountFleet(
   doc: DynamoDBDocumentClient,
@@ -114,31 +178,92 @@ export async function recountFleet(
 ): Promise<Recount | undefined> {
   for (let attempt = 0; attempt < attempts; attempt++) {
     const before = await readFleetCount(doc, table);
-    const after = await countFleetIndex(doc, table);
+    const rhythm = await readRhythm(doc, table);
+    const margins = rhythm.margins.length > 0;
     try {
       await guardStoreCall(
         doc.send(
           new UpdateCommand({
             TableName: table,
             Key: COUNTS_KEY,
-            UpdateExpression: 'SET #loggers = :after, #recountedAt = :at',
+            UpdateExpression: `SET #loggers = :after, #perDay = :perDay, #recountedAt = :at${margins ? ', #margins = :margins' : ' REMOVE #margins'}`,
             ConditionExpression:
               before === undefined ? 'attribute_not_exists(#loggers)' : '#loggers = :before',
-            ExpressionAttributeNames: { '#loggers': 'loggers', '#recountedAt': 'recountedAt' },
+            ExpressionAttributeNames: {
+              '#loggers': 'loggers',
+              '#perDay': 'phoneHomesPerDay',
+              '#margins': 'margins',
+              '#recountedAt': 'recountedAt',
+            },
             ExpressionAttributeValues: {
-              ':after': after,
+              ':after': rhythm.loggers,
+              ':perDay': rhythm.phoneHomesPerDay,
               ':at': Date.now(),
+              ...(margins ? { ':margins': new Set(rhythm.margins) } : {}),
               ...(before === undefined ? {} : { ':before': before }),
             },
           }),
         ),
       );
-      return { before, after };
+      return { before, after: rhythm.loggers };
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
     }
   }
   return undefined;
+}
+
+/** BatchGetItem takes at most 100 keys; unprocessed ones are asked for again this many times in all. */
+const BATCH_GET_MAX = 100;
+const BATCH_GET_ATTEMPTS = 5;
+
+/** The rhythm of the registered fleet: the `fleet` index's keys, then each Logger's interval and timeout. */
+async function readRhythm(doc: DynamoDBDocumentClient, table: string): Promise<FleetRhythm> {
+  let loggers = 0;
+  let phoneHomesPerDay = 0;
+  const margins = new Set<number>();
+  for await (const keys of fleetPages(doc, table)) {
+    for (let i = 0; i < keys.length; i += BATCH_GET_MAX) {
+      for (const item of await readSettings(doc, table, keys.slice(i, i + BATCH_GET_MAX))) {
+        const interval = Number(item.heartbeatIntervalMs);
+        const timeout = Number(item.eventTimeoutMs);
+        if (!(interval > 0) || !(timeout > 0)) continue;
+        loggers++;
+        phoneHomesPerDay += DAY_MS / interval;
+        margins.add(timeout - interval);
+      }
+    }
+  }
+  return { loggers, phoneHomesPerDay, margins: [...margins].sort((a, b) => a - b) };
+}
+
+async function readSettings(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  keys: readonly Record<string, unknown>[],
+): Promise<Record<string, unknown>[]> {
+  const found: Record<string, unknown>[] = [];
+  let pending = [...keys];
+  for (let attempt = 0; pending.length > 0 && attempt < BATCH_GET_ATTEMPTS; attempt++) {
+    const out = await guardStoreCall(
+      doc.send(
+        new BatchGetCommand({
+          RequestItems: {
+            [table]: {
+              Keys: pending,
+              ConsistentRead: true,
+              ProjectionExpression: 'heartbeatIntervalMs, eventTimeoutMs',
+            },
+          },
+        }),
+      ),
+    );
+    found.push(...(out.Responses?.[table] ?? []));
+    pending = [...(out.UnprocessedKeys?.[table]?.Keys ?? [])];
+  }
+  // Keys still unread: the recount would be short; fail it, so the counter is never written wrong.
+  if (pending.length > 0) throw new StoreUnavailableError('DynamoDB left keys unread during the recount');
+  return found;
 }
 
 async function countQuery(doc: DynamoDBDocumentClient, query: QueryCommandInput): Promise<number> {

@@ -18,10 +18,12 @@ import type { Fleet, FleetCounts } from '../../ports.js';
 import { guardPages, guardStoreCall, isConditionFailure, landed } from './dynamo-errors.js';
 import {
   countInState,
+  countMembershipChange,
   fleetTotal,
   type Recount,
   readFleetCount,
   recountFleet,
+  settingsChange,
 } from './dynamo-fleet-counter.js';
 import { fleetPages } from './dynamo-fleet-index.js';
 import { LOGGER_SK, loggerFromItem, loggerIdOfPk, loggerKey, shardOf } from './dynamo-items.js';
@@ -119,7 +121,7 @@ export class DynamoFleet implements Fleet {
 
   async updateSettings(before: Logger, after: Logger): Promise<boolean> {
     const dueSet = after.dueAt === undefined ? '' : ', #dueAt = :dueAt, #dueShard = :dueShard';
-    return landed(
+    const written = await landed(
       this.doc.send(
         new UpdateCommand({
           TableName: this.tableName,
@@ -148,6 +150,13 @@ export class DynamoFleet implements Fleet {
       ),
       isConditionFailure,
     );
+    // The fleet's rhythm follows a new interval or timeout (after the write, like the count: see the counter).
+    const rhythmMoved =
+      before.heartbeatIntervalMs !== after.heartbeatIntervalMs ||
+      before.eventTimeoutMs !== after.eventTimeoutMs;
+    if (written && rhythmMoved)
+      await countMembershipChange(this.doc, this.tableName, settingsChange(before, after));
+    return written;
   }
 
   private stateQuery(state: 'DOWN' | 'PAUSED', shard: number): QueryCommandInput {

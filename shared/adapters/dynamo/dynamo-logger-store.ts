@@ -15,7 +15,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { BridgeExistsError, LoggerExistsError } from '../../domain/errors.js';
+import { BridgeExistsError, LoggerExistsError, StoreUnavailableError } from '../../domain/errors.js';
 import type { LoggerEvent } from '../../domain/event.js';
 import {
   formatLoggerId,
@@ -24,7 +24,15 @@ import {
   type Side,
   type Transport,
 } from '../../domain/logger.js';
-import { type MassSilence, NO_MASS_SILENCE, type OverdueSighting } from '../../domain/mass-silence.js';
+import {
+  commonSites,
+  type DeadlineRange,
+  type FleetRhythm,
+  isMissing,
+  type MassSilence,
+  NO_MASS_SILENCE,
+  type OverdueSighting,
+} from '../../domain/mass-silence.js';
 import type { PhoneHomeReport } from '../../domain/transitions.js';
 import { newWatch, type SweepBeacon, type TwinWatch } from '../../domain/twin-watch.js';
 import type {
@@ -38,7 +46,15 @@ import type {
 } from '../../ports.js';
 import * as bridges from './dynamo-bridges.js';
 import { guardPages, guardStoreCall, isConditionFailure, isLostRace, landed } from './dynamo-errors.js';
-import { countInState, countMembershipChange, fleetTotal } from './dynamo-fleet-counter.js';
+import {
+  COUNTS_KEY,
+  countInState,
+  countMembershipChange,
+  fleetTotal,
+  membershipChange,
+  type RhythmSettings,
+  rhythmOf,
+} from './dynamo-fleet-counter.js';
 import { fleetPages } from './dynamo-fleet-index.js';
 import {
   beaconKey,
@@ -96,7 +112,7 @@ export class DynamoLoggerStore implements LoggerStore {
       throw error;
     }
     // Registered: now the fleet counter (no transaction: see dynamo-fleet-counter.ts).
-    await countMembershipChange(this.doc, this.tableName, 1);
+    await countMembershipChange(this.doc, this.tableName, membershipChange(1, logger));
   }
 
   async get(id: LoggerId): Promise<Logger | undefined> {
@@ -259,7 +275,8 @@ export class DynamoLoggerStore implements LoggerStore {
     for (const key of ordered) {
       if (key.sk === LOGGER_SK) {
         // Only the remover whose conditional delete found the Logger counts it out (two removes at once: one).
-        if (await this.deleteExisting(key)) await countMembershipChange(this.doc, this.tableName, -1);
+        const removed = await this.deleteExisting(key);
+        if (removed) await countMembershipChange(this.doc, this.tableName, membershipChange(-1, removed));
         continue;
       }
       await guardStoreCall(this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: key })));
@@ -267,17 +284,27 @@ export class DynamoLoggerStore implements LoggerStore {
     return ordered.length;
   }
 
-  private async deleteExisting(key: Record<string, string>): Promise<boolean> {
-    return landed(
-      this.doc.send(
-        new DeleteCommand({
-          TableName: this.tableName,
-          Key: key,
-          ConditionExpression: 'attribute_exists(pk)',
-        }),
-      ),
-      isConditionFailure,
-    );
+  /** Deletes the Logger item if it is there; its settings (what it counted for), or undefined if it was not. */
+  private async deleteExisting(key: Record<string, string>): Promise<RhythmSettings | undefined> {
+    try {
+      const { Attributes } = await guardStoreCall(
+        this.doc.send(
+          new DeleteCommand({
+            TableName: this.tableName,
+            Key: key,
+            ConditionExpression: 'attribute_exists(pk)',
+            ReturnValues: 'ALL_OLD',
+          }),
+        ),
+      );
+      return {
+        eventTimeoutMs: Number(Attributes?.eventTimeoutMs),
+        heartbeatIntervalMs: Number(Attributes?.heartbeatIntervalMs),
+      };
+    } catch (error) {
+      if (isConditionFailure(error)) return undefined;
+      throw error;
+    }
   }
 
   async recordSweep(status: SweeperStatus, listenerName?: string): Promise<void> {
@@ -580,6 +607,29 @@ export class DynamoLoggerStore implements LoggerStore {
     return Item && isRecord(Item.silence) ? (Item.silence as unknown as MassSilence) : NO_MASS_SILENCE;
   }
 
+  async getMassSilenceAndRhythm(): Promise<{ silence: MassSilence; rhythm?: FleetRhythm }> {
+    let keys: Record<string, string>[] = [MASS_SILENCE_KEY, COUNTS_KEY];
+    const found: Record<string, unknown>[] = [];
+    // One BatchGetItem, so the guard's two reads cost the sweep one request.
+    for (let attempt = 0; keys.length > 0 && attempt < BATCH_GET_ATTEMPTS; attempt++) {
+      const out = await guardStoreCall(
+        this.doc.send(
+          new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } } }),
+        ),
+      );
+      found.push(...(out.Responses?.[this.tableName] ?? []));
+      keys = (out.UnprocessedKeys?.[this.tableName]?.Keys ?? []) as Record<string, string>[];
+    }
+    if (keys.length > 0) throw new StoreUnavailableError('DynamoDB left the mass-silence record unread');
+    const record = found.find((item) => item.pk === MASS_SILENCE_KEY.pk);
+    const rhythm = rhythmOf(found.find((item) => item.pk === COUNTS_KEY.pk));
+    return {
+      silence:
+        record && isRecord(record.silence) ? (record.silence as unknown as MassSilence) : NO_MASS_SILENCE,
+      ...(rhythm ? { rhythm } : {}),
+    };
+  }
+
   async writeMassSilence(before: MassSilence, after: MassSilence): Promise<boolean> {
     return this.putOnRevision(MASS_SILENCE_KEY, before.revision, after.revision, { silence: after });
   }
@@ -672,41 +722,60 @@ export class DynamoLoggerStore implements LoggerStore {
     );
   }
 
-  async sightOverdue(from: number, to: number): Promise<OverdueSighting> {
+  async sightMissing(
+    now: number,
+    windowMs: number,
+    ranges: readonly DeadlineRange[],
+    from = now - windowMs,
+  ): Promise<OverdueSighting> {
     const customers = new Set<string>();
     const transports = new Set<Transport>();
     let count = 0;
-    for (let shard = 0; shard < DUE_SHARDS; shard++) {
-      const pages = paginateQuery(
-        { client: this.doc, pageSize: 500 },
-        {
-          TableName: this.tableName,
-          IndexName: DUE_INDEX.name,
-          KeyConditionExpression: 'dueShard = :shard AND dueAt BETWEEN :from AND :to',
-          // Watched and due at its deadline (checked below: a key attribute cannot be filtered on), so not
-          // an outbox retry, a held page or an event.
-          FilterExpression: '#state IN (:new, :up)',
-          ProjectionExpression: 'customer, transport, #deadline, dueAt',
-          ExpressionAttributeNames: { '#state': 'state', '#deadline': 'deadline' },
-          ExpressionAttributeValues: {
-            ':shard': `due#${shard}`,
-            ':from': from + 1,
-            ':to': to,
-            ':new': 'NEW',
-            ':up': 'UP',
+    let firstDeadline = Number.POSITIVE_INFINITY;
+    const bindings: (string[] | undefined)[] = [];
+    for (const range of ranges) {
+      for (let shard = 0; shard < DUE_SHARDS; shard++) {
+        const pages = paginateQuery(
+          { client: this.doc, pageSize: 500 },
+          {
+            TableName: this.tableName,
+            IndexName: DUE_INDEX.name,
+            KeyConditionExpression: 'dueShard = :shard AND dueAt BETWEEN :from AND :to',
+            FilterExpression: '#state IN (:new, :up)',
+            ProjectionExpression:
+              'customer, transport, #deadline, dueAt, eventTimeoutMs, heartbeatIntervalMs, bridges',
+            ExpressionAttributeNames: { '#state': 'state', '#deadline': 'deadline' },
+            ExpressionAttributeValues: {
+              ':shard': `due#${shard}`,
+              ':from': range.from + 1,
+              ':to': range.to,
+              ':new': 'NEW',
+              ':up': 'UP',
+            },
           },
-        },
-      );
-      for await (const page of guardPages(pages)) {
-        for (const item of page.Items ?? []) {
-          if (item.deadline !== item.dueAt) continue;
-          count++;
-          customers.add(String(item.customer));
-          transports.add(item.transport as Transport);
+        );
+        for await (const page of guardPages(pages)) {
+          for (const item of page.Items ?? []) {
+            // Due at its deadline: not an outbox retry, a held page or an event.
+            if (item.deadline !== item.dueAt) continue;
+            const facts = {
+              deadline: Number(item.deadline),
+              eventTimeoutMs: Number(item.eventTimeoutMs),
+              heartbeatIntervalMs: Number(item.heartbeatIntervalMs),
+            };
+            if (!isMissing(facts, now, windowMs, from)) continue;
+            count++;
+            firstDeadline = Math.min(firstDeadline, facts.deadline);
+            bindings.push(boundSites(item.bridges));
+            customers.add(String(item.customer));
+            transports.add(item.transport as Transport);
+          }
         }
       }
     }
-    return { count, customers: [...customers], transports: [...transports] };
+    const first = Number.isFinite(firstDeadline) ? { firstDeadline } : {};
+    const sites = commonSites(bindings);
+    return { count, customers: [...customers], transports: [...transports], ...first, sites };
   }
 
   async countWatched(): Promise<number> {
@@ -784,6 +853,12 @@ function heldQuery(tableName: string, shard: number, until: number) {
     ExpressionAttributeNames: { '#held': 'held' },
     ExpressionAttributeValues: { ':shard': `due#${shard}`, ':until': until },
   };
+}
+
+/** A modem Logger's bound bridge sites (`bridges`, a list or a set), if it has any. */
+function boundSites(value: unknown): string[] | undefined {
+  const sites = value instanceof Set ? [...value] : Array.isArray(value) ? value : undefined;
+  return sites?.map(String);
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

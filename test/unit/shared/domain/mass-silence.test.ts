@@ -2,9 +2,12 @@ import { describe, expect, it } from 'vitest';
 import type { Logger } from '../../../../shared/domain/logger.js';
 import {
   clearMassSilence,
+  commonSites,
   DEFAULT_MASS_SILENCE,
+  expectedInWindow,
   holdFor,
   isMassSilence,
+  isMissing,
   isOver,
   likelyCause,
   type MassSilence,
@@ -13,6 +16,7 @@ import {
   raiseMassSilence,
   recentlyDown,
   releaseMassSilence,
+  sightingRanges,
   withSweep,
 } from '../../../../shared/domain/mass-silence.js';
 import {
@@ -42,7 +46,7 @@ function raised(now = T0): MassSilence {
 }
 
 describe('the mass-silence threshold', () => {
-  it('needs both at least minLoggers and at least the fraction of the watched fleet', () => {
+  it('needs both at least minLoggers missing and at least the fraction of the phone-homes expected', () => {
     expect(isMassSilence(20, 100, settings)).toBe(true);
     expect(isMassSilence(19, 50, settings)).toBe(false); // too few Loggers, though 38 % of the fleet
     expect(isMassSilence(25, 1000, settings)).toBe(false); // 2.5 % of a large fleet: customers' own faults
@@ -77,6 +81,21 @@ describe('raising and clearing', () => {
     expect(likelyCause(['modem', 'https'])).toContain('Listener itself');
   });
 
+  it('names one customer, or one bridge site every silent modem Logger is bound to', () => {
+    expect(likelyCause(['https'], ['geocust7', 'geocust7'])).toContain('customer geocust7');
+    const sites = commonSites([['site2'], ['site1', 'site2'], ['site2', 'site3']]);
+    expect(likelyCause(['modem'], ['a', 'b'], sites)).toContain('bridge site site2');
+    // An unbound Logger among them: no site is shared by all.
+    expect(commonSites([['site2'], undefined])).toEqual([]);
+    expect(likelyCause(['modem'], ['a', 'b'], [])).toContain('dial-in bridge, its phone lines');
+  });
+
+  it('holds the pages for the hold from when the first of them falls due, not from the declaration', () => {
+    const first = T0 + 55 * MINUTE;
+    const facts = { overdue: 30, watched: 100, sighting: { ...sighting, firstDeadline: first } };
+    expect(raiseMassSilence(NO_MASS_SILENCE, T0, facts, settings).holdUntil).toBe(first + 15 * MINUTE);
+  });
+
   it('is over at the end of the hold, or when fewer than minLoggers are still held', () => {
     const state = raised();
     expect(isOver(state, T0 + MINUTE, 25, settings)).toBe(false);
@@ -89,6 +108,17 @@ describe('raising and clearing', () => {
     const cleared = clearMassSilence(raised(), T0 + 5 * MINUTE, 3);
     expect(cleared).toMatchObject({ active: false, count: 3, recent: [] });
     expect(cleared.outbox.map((n) => n.kind)).toEqual(['MASS_SILENCE', 'MASS_SILENCE_CLEARED']);
+  });
+
+  it('says when those still silent page: at the hold’s end when cleared early, now when it ended', () => {
+    const text = (state: MassSilence) => {
+      const notice = state.outbox.find((n) => n.kind === 'MASS_SILENCE_CLEARED');
+      return notice ? consoleLine(massSilenceNotification(notice, LISTENER)) : '';
+    };
+    const early = text(clearMassSilence(raised(), T0 + 5 * MINUTE, 3));
+    expect(early).toContain('when the hold ends at 2026-11-24T17:15:00.000Z');
+    expect(early).not.toContain('as usual');
+    expect(text(clearMassSilence(raised(), T0 + 15 * MINUTE, 3))).toContain('page their reps now');
   });
 
   it('keeps a notice until every ops channel delivered it', () => {
@@ -104,6 +134,43 @@ describe('raising and clearing', () => {
     const release = { by: 'alice', at: T0 + MINUTE, drop: true, reason: 'bridge fixed', loggers: 30 };
     expect(releaseMassSilence(raised(), release)).toMatchObject({ holdUntil: T0 + MINUTE, release });
     expect(releaseMassSilence(NO_MASS_SILENCE, release)).toBeUndefined();
+  });
+});
+
+describe('who is missing', () => {
+  const logger = (deadline: number) => ({
+    deadline,
+    eventTimeoutMs: 780 * MINUTE,
+    heartbeatIntervalMs: 720 * MINUTE,
+  });
+  const mark = (at: number) => at + 60 * MINUTE; // the deadline of a Logger whose interval mark is `at`
+
+  it('counts a Logger past its interval mark by more than the grace, and one overdue within the window', () => {
+    const window = settings.windowMs; // grace: 2 minutes
+    expect(isMissing(logger(mark(T0 - 3 * MINUTE)), T0, window)).toBe(true);
+    expect(isMissing(logger(mark(T0 - 1 * MINUTE)), T0, window)).toBe(false); // jitter
+    expect(isMissing(logger(mark(T0 - 11 * MINUTE)), T0, window)).toBe(false); // before the window
+    expect(isMissing(logger(T0 - 5 * MINUTE), T0, window)).toBe(true); // overdue
+    expect(isMissing(logger(mark(T0 + MINUTE)), T0, window)).toBe(false); // not yet expected
+  });
+
+  it('looks for them in one narrow deadline range per margin, the overdue only when asked', () => {
+    const window = settings.windowMs;
+    expect(sightingRanges([60 * MINUTE], T0, window, false)).toEqual([
+      { from: T0 + 50 * MINUTE, to: T0 + 58 * MINUTE },
+    ]);
+    expect(sightingRanges([60 * MINUTE], T0, window, true)).toHaveLength(2);
+    // A margin inside the window overlaps the overdue range: one range.
+    expect(sightingRanges([MINUTE * 5], T0, window, true)).toEqual([
+      { from: T0 - 10 * MINUTE, to: T0 + 3 * MINUTE },
+    ]);
+  });
+
+  it('expects Σ (window − grace)/interval phone-homes, at most one per watched Logger', () => {
+    const rhythm = { loggers: 10_000, phoneHomesPerDay: 20_000, margins: [60 * MINUTE] };
+    expect(expectedInWindow(rhythm, 10_000, settings.windowMs)).toBeCloseTo((10_000 * 8) / 720);
+    expect(expectedInWindow({ ...rhythm, phoneHomesPerDay: 1e9 }, 9_000, settings.windowMs)).toBe(9_000);
+    expect(expectedInWindow(undefined, 42, settings.windowMs)).toBe(42); // a counter without the rhythm
   });
 });
 
