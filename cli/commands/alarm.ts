@@ -2,6 +2,7 @@
  * `listener alarm ack|unack|list` (AlarmTracker's "assign": who owns an open alarm) and
  * `listener maintenance add|list|remove` (planned-work windows that suppress pages).
  */
+
 import type { Command } from 'commander';
 import { formatDuration } from '../../shared/domain/duration.js';
 import {
@@ -20,6 +21,7 @@ import {
 } from '../../shared/listener/admin.js';
 import { noCounters, quietLog } from '../../shared/listener/deps.js';
 import { releaseHold } from '../../shared/listener/mass-silence.js';
+import { storePorts } from '../../shared/ports/stores.js';
 import { iso, loggerArg, loggerOrCustomerArg, timeArg } from '../args.js';
 import { FailedError } from '../errors.js';
 import { table, when } from '../format.js';
@@ -129,7 +131,7 @@ export function registerAlarmCommands(program: Command): void {
       const now = Date.now();
       const by = textOption('--by', opts.by, 64) ?? operator(target, now).actor;
       const deps = {
-        store: target.store,
+        ...storePorts(target),
         channels: target.publishing?.channels ?? [],
         listenerName: target.publishing?.listenerName ?? 'unknown',
         outboxRetryMs: 30_000,
@@ -265,7 +267,7 @@ function registerMaintenanceCommands(program: Command): void {
   ).action(async (opts: TargetOptions & { json?: boolean }) => {
     await onTarget(opts, async (target) => {
       const now = Date.now();
-      const windows = collectWindows(await target.store.list(), now);
+      const windows = collectWindows(await target.loggers.list(), now);
       if (opts.json) {
         console.log(
           JSON.stringify(
@@ -329,7 +331,7 @@ async function scopeIds(target: Target, scope: { customer: string; side?: 'A' | 
         { customer: scope.customer, side: 'B' },
       ];
   const found: LoggerId[] = [];
-  for (const id of candidates) if (await target.store.get(id)) found.push(id);
+  for (const id of candidates) if (await target.loggers.get(id)) found.push(id);
   if (found.length === 0) {
     const what = scope.side
       ? `Logger ${scope.customer}/${scope.side}`

@@ -139,7 +139,7 @@ export function registerLoggerCommands(program: Command): void {
       }
       await onTarget(opts, async (target) => {
         const registration = await registerLogger(
-          target.store,
+          target.loggers,
           {
             customer: customer.data,
             side: side.data,
@@ -183,7 +183,7 @@ export function registerLoggerCommands(program: Command): void {
   ).action(async (opts: TargetOptions & { json?: boolean }) => {
     await onTarget(opts, async (target) => {
       const now = Date.now();
-      const loggers = await target.store.list();
+      const loggers = await target.loggers.list();
       if (opts.json) {
         const rows = loggers.map((l) => ({
           logger: formatLoggerId(l),

@@ -49,7 +49,7 @@ describe('a stalled DynamoDB', () => {
 
   it('answers a heartbeat 503 with Retry-After in whole seconds, in under 3 s', async () => {
     const { token } = await registerLogger(
-      listener.runtime.store,
+      listener.runtime.loggers,
       { customer: 'geocust1', side: 'A', eventTimeoutMs: 780 * 60_000, transport: 'https' },
       listener.clock.now,
     );

@@ -10,7 +10,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { LoggerId } from '../../domain/logger.js';
-import type { Bridge } from '../../ports.js';
+import type { Bridge } from '../../ports/bridge-registry.js';
 import { guardPages, guardStoreCall, isConditionFailure, isLostRace, landed } from './dynamo-errors.js';
 import { fleetQuery } from './dynamo-fleet-index.js';
 import { bridgeKey, loggerKey } from './dynamo-items.js';

@@ -18,7 +18,7 @@ import {
   type Transport,
 } from '../../domain/logger.js';
 import type { PhoneHomeReport } from '../../domain/transitions.js';
-import type { PhoneHomeProof } from '../../ports.js';
+import type { PhoneHomeProof } from '../../ports/logger-store.js';
 import { DUE_SHARDS, FLEET_INDEX } from './table-schema.js';
 
 export const LOGGER_SK = 'LOGGER';

@@ -35,15 +35,11 @@ import {
 } from '../../domain/mass-silence.js';
 import type { PhoneHomeReport } from '../../domain/transitions.js';
 import { newWatch, type SweepBeacon, type TwinWatch } from '../../domain/twin-watch.js';
-import type {
-  Bridge,
-  DueItem,
-  FastPhoneHome,
-  LoggerStore,
-  PhoneHomeProof,
-  StoredEvents,
-  SweeperStatus,
-} from '../../ports.js';
+import type { Bridge } from '../../ports/bridge-registry.js';
+import type { StoredEvents } from '../../ports/event-log.js';
+import type { SweeperStatus } from '../../ports/listener-records.js';
+import type { FastPhoneHome, LoggerStore, PhoneHomeProof } from '../../ports/logger-store.js';
+import type { DueItem } from '../../ports/watchlist.js';
 import * as bridges from './dynamo-bridges.js';
 import { guardPages, guardStoreCall, isConditionFailure, isLostRace, landed } from './dynamo-errors.js';
 import {

@@ -3,7 +3,7 @@ import { ValidationError } from '../../../../shared/domain/errors.js';
 import type { Logger } from '../../../../shared/domain/logger.js';
 import { hashToken, loggerIdOfToken } from '../../../../shared/domain/token.js';
 import { checkSettings, defaultInterval, registerLogger } from '../../../../shared/listener/register.js';
-import type { LoggerStore } from '../../../../shared/ports.js';
+import type { LoggerStore } from '../../../../shared/ports/logger-store.js';
 import { HOUR, MINUTE, T0 } from '../../fixtures.js';
 
 describe('defaultInterval', () => {
