@@ -3,7 +3,12 @@
  * `listener: <what went wrong> — <what to do>`, and one of the documented exit codes:
  * 0 ok, 1 findings or a failed operation, 2 a usage mistake, 3 the Listener or AWS cannot be reached.
  */
-import { LoggerExistsError, StoreUnavailableError, ValidationError } from '../shared/domain/errors.js';
+import {
+  LoggerExistsError,
+  LoggerNotFoundError,
+  StoreUnavailableError,
+  ValidationError,
+} from '../shared/domain/errors.js';
 import { formatLoggerId, type LoggerId } from '../shared/domain/logger.js';
 
 export const EXIT = { ok: 0, failed: 1, usage: 2, unreachable: 3 } as const;
@@ -45,9 +50,9 @@ export class UnreachableError extends CliError {
 }
 
 /** An unknown Logger is a usage mistake (exit 2): the id was mistyped, or it lives on another target. */
-export function notRegistered(id: LoggerId): UsageError {
+export function notRegistered(id: LoggerId | string): UsageError {
   return new UsageError(
-    `Logger ${formatLoggerId(id)} is not registered`,
+    `Logger ${typeof id === 'string' ? id : formatLoggerId(id)} is not registered`,
     'see the registered ones with: listener logger list',
   );
 }
@@ -60,6 +65,8 @@ export function explain(error: unknown): { line: string; exitCode: ExitCode } {
 
 function classify(error: unknown): CliError {
   if (error instanceof CliError) return error;
+  // A write command (ack, pause, remove…) on an unknown Logger answers as the read commands do.
+  if (error instanceof LoggerNotFoundError) return notRegistered(error.loggerId);
   if (error instanceof LoggerExistsError) {
     return new FailedError(
       error.message,

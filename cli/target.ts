@@ -4,7 +4,7 @@
  * table (`--table/--region`, default AWS credential chain). Building one (the AWS SDK clients, the
  * adapters) is in cli/resolve-target.ts, loaded only when a command runs: `--help` need not load the SDK.
  */
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import type { Target, TargetOptions } from './resolve-target.js';
 
 export { UsageError } from './errors.js';
@@ -17,7 +17,8 @@ export function withTarget(command: Command): Command {
     .option('--stage <name>', 'talk to the deployed stage (resolved from its CloudFormation outputs)')
     .option('--table <name>', 'talk to this DynamoDB table directly (default AWS credentials)')
     .option('--region <region>', 'AWS region for --stage/--table')
-    .option('--side <a|b>', "which Listener of a pair stage (--stage): a (default) or b; not a Logger's side")
+    .option('--listener <a|b>', 'which Listener of a pair stage (--stage): a (default) or b')
+    .addOption(new Option('--side <a|b>', 'renamed: --listener').hideHelp())
     .option('--dir <path>', 'local mode state directory', '.listener');
 }
 

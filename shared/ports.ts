@@ -298,6 +298,8 @@ export const AUDIT_ACTIONS = [
   /** `listener alarm release-mass-silence`: the held page went out now; with `--drop`, it was discarded. */
   'mass-silence-release',
   'mass-silence-drop',
+  /** `listener logger set`: timeout, interval, transport or Phone Home configuration changed in place. */
+  'settings',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -32,7 +32,7 @@ export function registerBridgeAdmin(bridge: Command): void {
       .option('--json', 'print JSON')
       .addHelpText(
         'after',
-        '\nExamples:\n  listener bridge add acme-dc1 --stage prod\n  listener bridge add acme-dc1 --stage prod-pair --side a --backup-api-url https://<side b API>\n',
+        '\nExamples:\n  listener bridge add acme-dc1 --stage prod\n  listener bridge add acme-dc1 --stage prod-pair --listener a --backup-api-url https://<Listener b API>\n',
       ),
   ).action(
     async (

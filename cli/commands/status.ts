@@ -277,7 +277,9 @@ export function renderStatus(
   const paints: ((text: string) => string)[] = [];
   for (const customer of customers) {
     customer.sides.forEach((side, i) => {
-      const owner = side.ack ? `${side.ack.by}${side.ack.ticket ? ` (${side.ack.ticket})` : ''}` : '';
+      const owner = side.ack
+        ? `${side.ack.by}${side.ack.ticket ? ` (${side.ack.ticket})` : ''}${side.ack.note ? `: ${side.ack.note}` : ''}`
+        : '';
       const maintenance = side.maintenanceUntil
         ? `maintenance until ${when(side.maintenanceUntil, now)}`
         : '';

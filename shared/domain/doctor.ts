@@ -5,6 +5,7 @@
  */
 import { formatDuration } from './duration.js';
 import {
+  activeWindow,
   arrivalIntervals,
   displayState,
   formatLoggerId,
@@ -120,10 +121,18 @@ export function checkIntervalMargin(logger: Logger): Finding[] {
 /** Jitter a heartbeat may show without being "late" (dialling, retries on busy lines). */
 export const OBSERVED_SLACK_MS = 2 * 60_000;
 
+/**
+ * Whether an observed interval between two phone-homes is longer than the Logger's heartbeat interval allows
+ * (its interval plus {@link OBSERVED_SLACK_MS}): the one rule for `doctor` and `logger show`'s "(over the interval)".
+ */
+export function isOverInterval(logger: Pick<Logger, 'heartbeatIntervalMs'>, intervalMs: number): boolean {
+  return intervalMs > logger.heartbeatIntervalMs + OBSERVED_SLACK_MS;
+}
+
 /** Observed intervals (arrival history) longer than the configured heartbeat interval. */
 export function checkObservedIntervals(logger: Logger): Finding[] {
   const intervals = arrivalIntervals(recentArrivals(logger));
-  const long = intervals.filter((ms) => ms > logger.heartbeatIntervalMs + OBSERVED_SLACK_MS);
+  const long = intervals.filter((ms) => isOverInterval(logger, ms));
   if (long.length === 0) return [];
   const longest = Math.max(...long);
   const close = longest > logger.eventTimeoutMs - MIN_TIMEOUT_MARGIN_MS;
@@ -154,7 +163,7 @@ export function checkPhoneHomeConfig(logger: Logger, pairs: readonly PhoneHomePa
         subject,
         message: 'no Phone Home configuration recorded, so it cannot be checked',
         remedy: [
-          `Record it when registering: listener logger add ${logger.customer} ${logger.side} --transport modem --phone <number> --listener <name> --backup-phone <number> --backup-listener <name>`,
+          `Record it: listener logger set ${formatLoggerId(logger)} --phone <number> --import-system <name> --backup-phone <number> --backup-import-system <name>`,
         ],
       },
     ];
@@ -210,6 +219,11 @@ export function checkPhoneHomeConfig(logger: Logger, pairs: readonly PhoneHomePa
   return findings;
 }
 
+/** `2026-11-24 22:00Z`: a window's end as an operator reads it. */
+function isoMinute(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 16).replace('T', ' ').concat('Z');
+}
+
 function samePhone(a: string, b: string): boolean {
   const digits = (s: string) => s.replace(/[^0-9,*#+]/g, '');
   return digits(a) === digits(b);
@@ -223,17 +237,35 @@ export function checkDuplex(logger: Logger, twin: Logger | undefined, now: numbe
   const state = displayState(logger, now);
   if (state !== 'DOWN' && state !== 'LATE') return [];
   const subject = formatLoggerId(logger);
-  const silentFor = formatDuration(now - (logger.lastSeenAt ?? logger.registeredAt));
+  const window = activeWindow(logger, now);
+  // A silence inside a planned window is expected: say which window, so nobody chases it.
+  const silentFor = `${formatDuration(now - (logger.lastSeenAt ?? logger.registeredAt))}${
+    window
+      ? ` inside maintenance window ${window.id}${window.reason ? ` (${window.reason})` : ''} until ${isoMinute(window.to)}, so no page goes out before then`
+      : ''
+  }`;
   const twinState = twin ? displayState(twin, now) : undefined;
-  if (twin && (twinState === 'UP' || twinState === 'NEW' || twinState === 'PAUSED')) {
-    const twinName = formatLoggerId(twinOf(logger));
+  if (twin && twinState === 'UP') {
     return [
       {
         rule: 'duplex',
         severity: state === 'DOWN' ? 'error' : 'warning',
         subject,
-        message: `${state}, silent for ${silentFor}, while its twin ${twinName} is ${twinState}: the site is fine, this Logger is not phoning home`,
+        message: `${state}, silent for ${silentFor}, while its twin ${formatLoggerId(twin)} is UP: the site is fine, this Logger is not phoning home`,
         remedy: ownRemedies(logger),
+      },
+    ];
+  }
+  if (twin && (twinState === 'NEW' || twinState === 'PAUSED')) {
+    // A twin never heard (NEW) or not watched (PAUSED) says nothing about the site: check both places.
+    const why = twinState === 'NEW' ? 'has never phoned home' : 'is PAUSED (not watched)';
+    return [
+      {
+        rule: 'duplex',
+        severity: state === 'DOWN' ? 'error' : 'warning',
+        subject,
+        message: `${state}, silent for ${silentFor}; its twin ${formatLoggerId(twin)} ${why}, so it proves nothing about the site`,
+        remedy: [...ownRemedies(logger), REMEDY.site],
       },
     ];
   }

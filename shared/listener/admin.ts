@@ -85,7 +85,12 @@ export interface Operator {
   readonly now: number;
 }
 
-async function record(op: Operator, id: LoggerId, action: AuditAction, detail?: string): Promise<void> {
+export async function record(
+  op: Operator,
+  id: LoggerId,
+  action: AuditAction,
+  detail?: string,
+): Promise<void> {
   await op.audit?.append({
     id: randomBytes(6).toString('hex'),
     at: op.now,

@@ -99,6 +99,7 @@ const ACTION_TEXT: Record<AuditEntry['action'], string> = {
   'maintenance-remove': 'ended maintenance',
   'mass-silence-release': 'paged the alarm held by a mass silence',
   'mass-silence-drop': 'dropped the alarm held by a mass silence',
+  settings: 'changed the settings',
 };
 
 function actionText(e: AuditEntry): Html {
