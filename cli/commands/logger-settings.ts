@@ -36,6 +36,11 @@ export const INTERVAL_HELP = `expected heartbeat interval; shorter than the time
 
 type Flags = Record<string, unknown>;
 
+/** A number as ICM dials it (`9,19191234567`). */
+export const PHONE_NUMBER = /^[0-9,*#+ -]{3,32}$/;
+/** A Listener's import system name (`GEOCSCLNRA`). */
+export const IMPORT_SYSTEM = /^[A-Za-z0-9][A-Za-z0-9-]{0,31}$/;
+
 /** `--phone` with `--import-system`, `--backup-phone` with `--backup-import-system`: both halves, modem only. */
 export function phoneHomeOptions(opts: Flags, transport: Transport): PhoneHomeConfig | undefined {
   if (opts.backupListener !== undefined) {
@@ -74,13 +79,13 @@ function phoneHomeTarget(
       `give ${phoneFlag} and ${systemFlag} together`,
     );
   }
-  if (!/^[0-9,*#+ -]{3,32}$/.test(String(phone))) {
+  if (!PHONE_NUMBER.test(String(phone))) {
     throw new UsageError(
       `${phoneFlag} "${phone}" is not a phone number`,
       'write it as dialled, e.g. 9,19191234567',
     );
   }
-  if (!/^[A-Za-z0-9][A-Za-z0-9-]{0,31}$/.test(String(system))) {
+  if (!IMPORT_SYSTEM.test(String(system))) {
     throw new UsageError(
       `${systemFlag} "${system}" is not a Listener name`,
       "write the Listener's import system name, e.g. GEOCSCLNRA",
