@@ -2,6 +2,7 @@
  * `listener doctor [<logger>|--all]`: the reference note's troubleshooting as checks, each finding with a
  * severity and the note's remedy. Exit 1 when any finding is a warning or worse.
  */
+
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import {
@@ -17,6 +18,7 @@ import {
   type PhoneHomePair,
 } from '../../shared/domain/doctor.js';
 import { formatLoggerId, twinOf } from '../../shared/domain/logger.js';
+import { counted } from '../../shared/domain/words.js';
 import { colourWanted, loggerArg, palette } from '../args.js';
 import { notRegistered } from '../errors.js';
 import { onTarget, type TargetOptions, UsageError, withTarget } from '../target.js';
@@ -164,7 +166,7 @@ function renderFindings(
         ? c.yellow
         : c.cyan;
   const lines = [
-    `Checked ${checked.length === 1 ? checked[0] : `${checked.length - 1} Logger(s) and the Listener`} on ${where}.`,
+    `Checked ${checked.length === 1 ? checked[0] : `${counted(checked.length - 1, 'Logger')} and the Listener`} on ${where}.`,
   ];
   if (findings.length === 0) {
     lines.push(c.green('No findings: nothing in the reference note’s checklist applies.'));

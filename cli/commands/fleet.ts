@@ -2,10 +2,12 @@
  * `listener logger import|export`: the fleet as a CSV file (`customer,side,timeout,interval,transport`).
  * Import checks the whole file before writing anything; export writes what import reads back.
  */
+
 import { closeSync, fchmodSync, fstatSync, openSync, readFileSync, writeSync } from 'node:fs';
 import type { Command } from 'commander';
 import { formatLoggerId, type LoggerSettings } from '../../shared/domain/logger.js';
 import { settingChanges } from '../../shared/domain/settings.js';
+import { counted } from '../../shared/domain/words.js';
 import {
   applyImport,
   ImportInterruptedError,
@@ -71,7 +73,7 @@ export function registerFleetCommands(logger: Command): void {
         console.log(
           opts.json
             ? summary({ registered: 0, updated: 0, unchanged: plan.unchanged })
-            : `Nothing to change: the ${plan.unchanged} Logger(s) in ${file} are registered on ${target.description} with these settings.`,
+            : `Nothing to change: ${plan.unchanged === 1 ? 'the Logger' : `the ${plan.unchanged} Loggers`} in ${file} ${plan.unchanged === 1 ? 'is' : 'are'} registered on ${target.description} with these settings.`,
         );
         return;
       }
@@ -81,7 +83,7 @@ export function registerFleetCommands(logger: Command): void {
       }
       if (plan.register.length > 0 && !opts.tokensOut) {
         throw new UsageError(
-          `${plan.register.length} new Logger(s) would get a token that is shown only once`,
+          `${counted(plan.register.length, 'new Logger')} would get a token that is shown only once`,
           'pass --tokens-out <file> (written with mode 0600)',
         );
       }
@@ -105,7 +107,7 @@ export function registerFleetCommands(logger: Command): void {
         if (!(error instanceof ImportInterruptedError)) throw error;
         const kept =
           error.written.registered > 0
-            ? ` The tokens of the ${error.written.registered} new Logger(s) are in ${opts.tokensOut}.`
+            ? ` The tokens of the ${counted(error.written.registered, 'new Logger')} are in ${opts.tokensOut}.`
             : '';
         throw new FailedError(
           `${error.message}.${kept} What was written stays`,
@@ -148,7 +150,8 @@ export function registerFleetCommands(logger: Command): void {
         bar.finish();
         if (opts.out) closeSync(fd);
       }
-      if (opts.out) console.error(`Exported ${written} Logger(s) from ${target.description} to ${opts.out}.`);
+      if (opts.out)
+        console.error(`Exported ${counted(written, 'Logger')} from ${target.description} to ${opts.out}.`);
     });
   });
 }
@@ -189,7 +192,7 @@ export function registerFleetGroup(program: Command): void {
       }
       const was =
         before === undefined ? 'there was none' : before === after ? 'it was right' : `it said ${before}`;
-      console.log(`Fleet counter on ${target.description}: ${after} Logger(s) registered (${was}).`);
+      console.log(`Fleet counter on ${target.description}: ${counted(after, 'Logger')} registered (${was}).`);
     });
   });
 }

@@ -3,6 +3,7 @@
  * Home to the Listener", Cisco document 24290) as rules. Each rule is pure — data and `now` in, findings
  * out — and a rule that passes returns no finding.
  */
+
 import { formatDuration } from './duration.js';
 import {
   activeWindow,
@@ -17,6 +18,7 @@ import {
   twinOf,
 } from './logger.js';
 import { timeoutText } from './notification.js';
+import { counted } from './words.js';
 
 export const FINDING_SEVERITIES = ['info', 'warning', 'error', 'critical'] as const;
 export type FindingSeverity = (typeof FINDING_SEVERITIES)[number];
@@ -308,7 +310,7 @@ export function checkBridges(loggers: readonly Logger[], now: number): Finding[]
         rule: 'bridge',
         severity: 'warning',
         subject: 'listener',
-        message: `${modems.length} modem Logger(s) but no dial-in bridge registered: their calls cannot reach this Listener`,
+        message: `${counted(modems.length, 'modem Logger')} but no dial-in bridge registered: their calls cannot reach this Listener`,
         remedy: [
           'Register and run a bridge on the site taking the calls: listener bridge add <site> (see docs/bridge.md).',
         ],
@@ -428,7 +430,7 @@ export function checkFleetCounter(counter: number | undefined, registered: numbe
         rule: 'fleet-counter',
         severity: 'info',
         subject: 'listener',
-        message: `there is no fleet counter yet (the table predates it): listener status counts the ${registered} Logger(s) by reading the fleet index, which is slow on a large fleet`,
+        message: `there is no fleet counter yet (the table predates it): listener status counts the ${counted(registered, 'Logger')} by reading the fleet index, which is slow on a large fleet`,
         remedy,
       },
     ];
@@ -439,7 +441,7 @@ export function checkFleetCounter(counter: number | undefined, registered: numbe
       rule: 'fleet-counter',
       severity: 'warning',
       subject: 'listener',
-      message: `the fleet counter says ${counter} Logger(s) but ${registered} are registered: listener status and the mass-silence guard's fraction use the counter`,
+      message: `the fleet counter says ${counted(counter, 'Logger')} but ${registered} ${registered === 1 ? 'is' : 'are'} registered: listener status and the mass-silence guard's fraction use the counter`,
       remedy,
     },
   ];

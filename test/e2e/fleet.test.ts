@@ -45,12 +45,12 @@ describe('listener logger import | export', () => {
     writeFileSync(join(listener.dir, 'exported.csv'), exported.stdout);
     const again = await cli('logger', 'import', join(listener.dir, 'exported.csv'));
     expect(again.code).toBe(0);
-    expect(again.stdout).toContain('Nothing to change: the 3 Logger(s)');
+    expect(again.stdout).toContain('Nothing to change: the 3 Loggers');
 
     // beta/A (2s timeout, never heard from) goes DOWN: status counts it and lists its customer, not acme.
     await listener.waitFor((out) => out.includes('ALARM beta/A'), 20_000);
     const status = await cli('status');
-    expect(status.stdout).toContain('3 Logger(s): 3 watched (0 overdue, 1 DOWN), 0 paused');
+    expect(status.stdout).toContain('3 Loggers: 3 watched (0 overdue, 1 DOWN), 0 paused');
     expect(status.stdout).toMatch(/^beta\s+Down\s+A\s+DOWN/m);
     expect(status.stdout).not.toMatch(/^acme/m);
     const counts = await cli('status', '--counts', '--json');

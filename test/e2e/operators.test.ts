@@ -247,7 +247,9 @@ describe('listener status | alarm | events', () => {
       'modem reset',
     );
     expect(acked.code).toBe(0);
-    expect(acked.stdout).toContain('acknowledged by alice (INC-4711)');
+    // This Listener sends no reminders: the acknowledgement promises none stopping.
+    expect(acked.stdout).toBe('Alarm of half/A acknowledged by alice (INC-4711).\n');
+    expect((await cli('status', '--all')).stdout).toContain('alice (INC-4711): modem reset');
     const list = json<{ logger: string; owner: { by: string; ticket: string } | null }[]>(
       (await cli('alarm', 'list', '--json')).stdout,
     );

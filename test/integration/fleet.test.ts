@@ -368,7 +368,7 @@ describe('listener logger import | export (CLI on DynamoDB Local)', () => {
     const refused = await cli('logger', 'import', file);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain(
-      '2 new Logger(s) would get a token that is shown only once — pass --tokens-out',
+      '2 new Loggers would get a token that is shown only once — pass --tokens-out',
     );
     expect((await t.fleet.counts(t.listener.clock.now)).total).toBe(0);
     const tokensFile = join(dir, 'tokens.csv');
@@ -382,7 +382,7 @@ describe('listener logger import | export (CLI on DynamoDB Local)', () => {
     expect((await t.beat(token)).logger.transport).toBe('modem');
     const again = await cli('logger', 'import', file, '--tokens-out', tokensFile);
     expect(again.code).toBe(0);
-    expect(again.stdout).toContain('Nothing to change: the 2 Logger(s) in');
+    expect(again.stdout).toContain('Nothing to change: the 2 Loggers in');
     expect(readFileSync(tokensFile, 'utf8').trim().split('\n')).toHaveLength(3);
   });
 
@@ -432,16 +432,16 @@ describe('listener logger import | export (CLI on DynamoDB Local)', () => {
       expect.objectContaining({
         rule: 'fleet-counter',
         severity: 'warning',
-        message: expect.stringContaining('the fleet counter says 7 Logger(s) but 2 are registered'),
+        message: expect.stringContaining('the fleet counter says 7 Loggers but 2 are registered'),
       }),
     );
     const fixed = await cli('fleet', 'recount');
     expect(fixed.code).toBe(0);
     expect(fixed.stdout).toBe(
-      'Fleet counter on local Listener at http://127.0.0.1:9: 2 Logger(s) registered (it said 7).\n',
+      'Fleet counter on local Listener at http://127.0.0.1:9: 2 Loggers registered (it said 7).\n',
     );
     expect(JSON.parse((await cli('fleet', 'recount', '--json')).stdout)).toEqual({ before: 2, after: 2 });
-    expect((await cli('status', '--counts')).stdout).toContain(': 2 Logger(s): 2 watched');
+    expect((await cli('status', '--counts')).stdout).toContain(': 2 Loggers: 2 watched');
     const after = JSON.parse((await cli('doctor', '--all', '--json')).stdout) as {
       findings: { rule: string }[];
     };
@@ -473,7 +473,7 @@ describe('listener logger import | export (CLI on DynamoDB Local)', () => {
     const outFile = join(dir, 'again.csv');
     const again = await other.cli('logger', 'export', '--out', outFile);
     expect(again.stderr).toContain(
-      `Exported 3 Logger(s) from local Listener at http://127.0.0.1:9 to ${outFile}.`,
+      `Exported 3 Loggers from local Listener at http://127.0.0.1:9 to ${outFile}.`,
     );
     expect(readFileSync(outFile, 'utf8')).toBe(exported.stdout);
   }, 90_000);

@@ -266,7 +266,7 @@ describe('the fleet counter (kept without transactions, so it can drift)', () =>
   it('warns when the counter disagrees, naming both figures and the recount', () => {
     const [finding] = checkFleetCounter(7, 5);
     expect(finding).toMatchObject({ rule: 'fleet-counter', severity: 'warning', subject: 'listener' });
-    expect(finding?.message).toContain('the fleet counter says 7 Logger(s) but 5 are registered');
+    expect(finding?.message).toContain('the fleet counter says 7 Loggers but 5 are registered');
     expect(finding?.remedy.join(' ')).toContain('listener fleet recount');
     expect(failsCheck(finding?.severity ?? 'info')).toBe(true);
   });
