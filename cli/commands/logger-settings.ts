@@ -2,7 +2,7 @@
  * The settings flags `logger add` and `logger set` share: timeout, interval, transport and a modem Logger's
  * Phone Home configuration (what `listener doctor` checks), each checked with a message naming the flag.
  */
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import { durationText } from '../../shared/domain/duration.js';
 import {
   MIN_TIMEOUT_MARGIN_MS,
@@ -28,7 +28,7 @@ export function withPhoneHomeFlags(command: Command): Command {
       '--backup-import-system <name>',
       'modem: the Listener at the backup number (CSCBackupImportSystemName)',
     )
-    .option('--backup-listener <name>', 'renamed: --backup-import-system');
+    .addOption(new Option('--backup-listener <name>', 'renamed: --backup-import-system').hideHelp());
 }
 
 /** The `--interval` help: the rule and the default, as docs/operations.md states them. */
