@@ -40,7 +40,8 @@ describe('listener logger import | export', () => {
     const exported = await cli('logger', 'export');
     expect(exported.code).toBe(0);
     expect(exported.stdout).toBe(
-      'customer,side,timeout,interval,transport\nacme,A,780m,720m,https\nacme,B,780m,720m,modem\nbeta,A,2s,1s,https\n',
+      'customer,side,timeout,interval,transport,phone,import_system,backup_phone,backup_import_system\n' +
+        'acme,A,780m,720m,https,,,,\nacme,B,780m,720m,modem,,,,\nbeta,A,2s,1s,https,,,,\n',
     );
     writeFileSync(join(listener.dir, 'exported.csv'), exported.stdout);
     const again = await cli('logger', 'import', join(listener.dir, 'exported.csv'));
