@@ -166,7 +166,7 @@ describe.concurrent('mass silence through listener local', () => {
     expect(ofKind(listener, 'LOGGER_SILENT')).toEqual([]); // held: the hold lasts an hour
     const released = await runCli(['alarm', 'release-mass-silence', '--by', 'oncall', '--dir', listener.dir]);
     expect(released.code, released.stderr).toBe(0);
-    expect(released.stdout).toContain('Paged 4 Logger(s) still silent (oncall)');
+    expect(released.stdout).toContain('Paged 4 Loggers still silent (oncall)');
     const silent = await until('the released pages', () => {
       const pages = ofKind(listener, 'LOGGER_SILENT');
       return pages.length >= 4 ? pages : undefined;
