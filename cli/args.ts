@@ -3,7 +3,7 @@
  * and a Logger as JSON.
  */
 import { createInterface } from 'node:readline/promises';
-import { parseDuration } from '../shared/domain/duration.js';
+import { DURATION_FORMS, parseDuration } from '../shared/domain/duration.js';
 import {
   customerSchema,
   displayState,
@@ -20,6 +20,11 @@ export function loggerArg(text: string): LoggerId {
   try {
     return parseLoggerId(text);
   } catch {
+    const [customer = '', side = ''] = text.split('/');
+    const lower = `${customer.toLowerCase()}/${side.toUpperCase()}`;
+    if (customer !== customer.toLowerCase() && isLoggerId(lower)) {
+      throw new UsageError(`"${text}" is not a Logger id: customer names are lower-case`, `write ${lower}`);
+    }
     throw new UsageError(
       `"${text}" is not a Logger id`,
       'write <customer>/<side>, e.g. geocust1/A; see the ids with: listener logger list',
@@ -27,11 +32,42 @@ export function loggerArg(text: string): LoggerId {
   }
 }
 
+function isLoggerId(text: string): boolean {
+  try {
+    parseLoggerId(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A customer name as typed: lower-case letters, digits and `-` (an upper-case one is named lower-case). */
+export function customerArg(text: string): string {
+  const parsed = customerSchema.safeParse(text);
+  if (parsed.success) return parsed.data;
+  if (customerSchema.safeParse(text.toLowerCase()).success) {
+    throw new UsageError(
+      `customer "${text}" is not a customer name: customer names are lower-case`,
+      `write ${text.toLowerCase()}`,
+    );
+  }
+  throw new UsageError(
+    `customer "${text}" is not a customer name (${parsed.error.issues[0]?.message})`,
+    'use lower-case letters, digits and -, e.g. geocust1',
+  );
+}
+
 /** `geocust1/A` (one Logger) or `geocust1` (both sides of the customer). */
 export function loggerOrCustomerArg(text: string): { customer: string; side?: 'A' | 'B' } {
   if (text.includes('/')) return loggerArg(text);
   const parsed = customerSchema.safeParse(text);
   if (!parsed.success) {
+    if (customerSchema.safeParse(text.toLowerCase()).success) {
+      throw new UsageError(
+        `"${text}" is not a customer: customer names are lower-case`,
+        `write ${text.toLowerCase()}`,
+      );
+    }
     throw new UsageError(
       `"${text}" is neither a Logger (geocust1/A) nor a customer (geocust1)`,
       'write one of those; see them with: listener logger list',
@@ -47,18 +83,26 @@ export function loggerOrCustomerArg(text: string): { customer: string; side?: 'A
 export function timeArg(flag: string, text: string, now: number): number {
   const trimmed = text.trim();
   if (trimmed === 'now') return now;
-  const relative = /^\+?(\d+[smhd])$/.exec(trimmed);
-  if (relative?.[1]) return now + parseDuration(relative[1]);
+  const relative = relativeDuration(trimmed.replace(/^\+/, ''));
+  if (relative !== undefined) return now + relative;
   const iso = trimmed.replace(' ', 'T');
   const zoned = /[zZ]|[+-]\d\d:?\d\d$/.test(iso) ? iso : `${iso}Z`;
   const ms = /^\d{4}-\d\d-\d\d/.test(iso) ? Date.parse(zoned) : Number.NaN;
   if (Number.isNaN(ms)) {
     throw new UsageError(
       `${flag} "${text}" is not a time`,
-      'write now, a time such as 2026-11-24T22:00Z, or a duration from now such as +2h',
+      'write now, a time such as 2026-11-24T22:00Z, or a duration from now such as +2h or +1h30m',
     );
   }
   return ms;
+}
+
+function relativeDuration(text: string): number | undefined {
+  try {
+    return parseDuration(text);
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -85,10 +129,7 @@ export function durationArg(flag: string, text: string): number {
     if (/^\d+[smhd]$/.test(trimmed)) {
       throw new UsageError(`${flag} "${text}" is too long`, `the longest is 366d`);
     }
-    throw new UsageError(
-      `${flag} "${text}" is not a duration`,
-      'write a whole number followed by s, m, h or d, e.g. 45s, 780m, 13h, 2d',
-    );
+    throw new UsageError(`${flag} "${text}" is not a duration`, `write ${DURATION_FORMS}`);
   }
 }
 
@@ -156,6 +197,9 @@ export function loggerJson(logger: Logger, now: number) {
     transport: logger.transport,
     eventTimeoutMinutes: logger.eventTimeoutMs / 60_000,
     heartbeatIntervalMinutes: logger.heartbeatIntervalMs / 60_000,
+    /** Exact, where minutes are a fraction (a short test timeout's default interval, e.g. 110 s). */
+    eventTimeoutSeconds: logger.eventTimeoutMs / 1_000,
+    heartbeatIntervalSeconds: logger.heartbeatIntervalMs / 1_000,
     registeredAt: iso(logger.registeredAt),
     lastSeenAt: iso(logger.lastSeenAt),
     deadline: iso(logger.deadline),

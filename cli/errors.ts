@@ -6,6 +6,7 @@
 import {
   BridgeNotFoundError,
   LoggerExistsError,
+  LoggerNotFoundError,
   StoreUnavailableError,
   ValidationError,
 } from '../shared/domain/errors.js';
@@ -50,9 +51,9 @@ export class UnreachableError extends CliError {
 }
 
 /** An unknown Logger is a usage mistake (exit 2): the id was mistyped, or it lives on another target. */
-export function notRegistered(id: LoggerId): UsageError {
+export function notRegistered(id: LoggerId | string): UsageError {
   return new UsageError(
-    `Logger ${formatLoggerId(id)} is not registered`,
+    `Logger ${typeof id === 'string' ? id : formatLoggerId(id)} is not registered`,
     'see the registered ones with: listener logger list',
   );
 }
@@ -65,6 +66,8 @@ export function explain(error: unknown): { line: string; exitCode: ExitCode } {
 
 function classify(error: unknown): CliError {
   if (error instanceof CliError) return error;
+  // A write command (ack, pause, remove…) on an unknown Logger answers as the read commands do.
+  if (error instanceof LoggerNotFoundError) return notRegistered(error.loggerId);
   if (error instanceof LoggerExistsError) {
     return new FailedError(
       error.message,

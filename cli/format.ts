@@ -20,5 +20,7 @@ export function when(ms: number | undefined, now: number): string {
     .replace('T', ' ')
     .replace(/\.\d+Z$/, 'Z');
   const delta = now - ms;
+  // Under a second: "(0ms ago)" reads like a glitch.
+  if (Math.abs(delta) < 1_000) return `${stamp} (just now)`;
   return delta >= 0 ? `${stamp} (${formatDuration(delta)} ago)` : `${stamp} (in ${formatDuration(-delta)})`;
 }

@@ -5,6 +5,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { registerBridgeCommands } from '../bridge/cli.js';
+import packageJson from '../package.json' with { type: 'json' };
 import { durationArg, wholeNumberFlag } from './args.js';
 import { registerAlarmCommands } from './commands/alarm.js';
 import { registerBridgeAdmin } from './commands/bridge-admin.js';
@@ -32,6 +33,7 @@ const program = new Command('listener')
     'after',
     '\nErrors read "listener: <what went wrong> — <what to do>".\nExit codes: 0 ok, 1 findings or a failed operation, 2 usage mistake, 3 cannot reach the Listener or AWS.\n\nExamples:\n  listener status\n  listener doctor --all --stage prod\n',
   )
+  .version(packageJson.version, '-V, --version', 'print the version and exit')
   .exitOverride();
 
 program
@@ -157,9 +159,12 @@ try {
 } catch (error) {
   if (error instanceof CommanderError) {
     if (error.exitCode !== 0) {
-      console.error(
-        `listener: ${commanderComplaint || error.message} — see: ${commandWords(process.argv)} --help`,
-      );
+      // commander's suggestion, "(Did you mean list?)" on a line of its own, joins the one-line format.
+      const complaint = commanderComplaint || error.message;
+      const suggestion = /\s*\(Did you mean (.+?)\?\)\s*$/s.exec(complaint);
+      const what = suggestion ? complaint.slice(0, suggestion.index).trim() : complaint;
+      const todo = suggestion ? `did you mean ${suggestion[1]}? see: ` : 'see: ';
+      console.error(`listener: ${what} — ${todo}${commandWords(process.argv)} --help`);
     }
     process.exitCode = error.exitCode === 0 ? EXIT.ok : EXIT.usage;
   } else {

@@ -28,6 +28,8 @@ export interface TargetOptions {
   readonly table?: string;
   readonly region?: string;
   /** Which Listener of a pair stage: `a` (default) or `b`. */
+  readonly listener?: string;
+  /** The old name of `listener`: refused, naming the new one (a Logger's side is in its id). */
   readonly side?: string;
   /** The stages file (`--stages`); default `stages.json` at the repository root (infra/stage-file.ts). */
   readonly stages?: string;
@@ -68,6 +70,12 @@ export interface Target extends StorePorts {
 }
 
 export async function resolveTarget(options: TargetOptions): Promise<Target> {
+  if (options.side !== undefined) {
+    throw new UsageError(
+      "--side is now --listener (a Logger's side is in its id)",
+      `write --listener ${options.side}`,
+    );
+  }
   if (options.stage && options.table) {
     throw new UsageError('--stage and --table given together', 'pass one of them');
   }
@@ -129,26 +137,29 @@ export async function resolveTarget(options: TargetOptions): Promise<Target> {
         : {}),
     };
   }
-  if (options.side !== undefined) {
-    throw new UsageError('--side picks a Listener of a pair stage', 'pass it with --stage <pair stage>');
+  if (options.listener !== undefined) {
+    throw new UsageError('--listener picks a Listener of a pair stage', 'pass it with --stage <pair stage>');
   }
   if (options.table) return awsTarget(options.table, options.region, `table ${options.table}`);
   return localTarget(options.dir ?? '.listener');
 }
 
-/** The side of a pair stage `--side` names (default a); a usage mistake for a stage that is not a pair. */
+/** The Listener of a pair stage `--listener` names (default a); a usage mistake for a stage that is not a pair. */
 function pairSide(options: TargetOptions, isPair: boolean): PairSide | undefined {
   if (!isPair) {
-    if (options.side === undefined) return undefined;
-    throw new UsageError(`stage ${options.stage} is not a Listener pair`, 'leave out --side');
+    if (options.listener === undefined) return undefined;
+    throw new UsageError(`stage ${options.stage} is not a Listener pair`, 'leave out --listener');
   }
-  if (options.side === undefined) return 'a';
-  if (options.side === 'a' || options.side === 'b') return options.side;
-  throw new UsageError(`--side ${options.side} is not a side of a pair`, 'pass --side a or --side b');
+  if (options.listener === undefined) return 'a';
+  if (options.listener === 'a' || options.listener === 'b') return options.listener;
+  throw new UsageError(
+    `--listener ${options.listener} is not a Listener of a pair (a or b)`,
+    "pass --listener a or --listener b; a modem Logger's Phone Home Listener is --import-system",
+  );
 }
 
 function describeStage(stage: string, side: PairSide | undefined, listenerName: string | undefined): string {
-  return side ? `stage ${stage} side ${side} (${listenerName ?? 'Listener'})` : `stage ${stage}`;
+  return side ? `stage ${stage} Listener ${side} (${listenerName ?? 'Listener'})` : `stage ${stage}`;
 }
 
 function awsTarget(table: string, region: string | undefined, description: string, apiUrl?: string): Target {

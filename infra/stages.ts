@@ -5,7 +5,7 @@
  * written as operators write them (`780m`) because they reach the Lambdas as env vars in that form.
  */
 import { z } from 'zod';
-import { parseDuration } from '../shared/domain/duration.js';
+import { DURATION_FORMS, parseDuration } from '../shared/domain/duration.js';
 import { SEVERITIES, type Severity } from '../shared/domain/event.js';
 import { customerSchema, MIN_TIMEOUT_MARGIN_MS } from '../shared/domain/logger.js';
 import { DETAIL_TYPES } from '../shared/domain/notification.js';
@@ -30,7 +30,7 @@ const duration = z.string().refine(
       return false;
     }
   },
-  { message: 'must be a whole number followed by s, m, h or d, e.g. 780m' },
+  { message: `must be ${DURATION_FORMS}` },
 );
 
 /** Milliseconds of a duration, NaN when it does not parse (its own refinement reports that). */

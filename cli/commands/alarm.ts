@@ -12,6 +12,7 @@ import {
   type LoggerId,
   type MaintenanceWindow,
 } from '../../shared/domain/logger.js';
+import { counted } from '../../shared/domain/words.js';
 import {
   acknowledgeAlarm,
   addMaintenanceWindow,
@@ -87,7 +88,8 @@ export function registerAlarmCommands(program: Command): void {
         if (opts.json) console.log(JSON.stringify(alarmJson(after, now)));
         else
           console.log(
-            `Alarm of ${formatLoggerId(id)} acknowledged by ${by}${ticket ? ` (${ticket})` : ''}: no more reminders.`,
+            // Reminders stop only where they were on: promise nothing that was never coming.
+            `Alarm of ${formatLoggerId(id)} acknowledged by ${by}${ticket ? ` (${ticket})` : ''}${target.renotifyEveryMs === undefined ? '.' : ': no more reminders.'}`,
           );
       });
     },
@@ -145,7 +147,7 @@ export function registerAlarmCommands(program: Command): void {
       if (!outcome) throw new FailedError('no mass silence is on', 'see the Listener with: listener status');
       const verb = opts.drop ? 'Dropped the held pages of' : 'Paged';
       console.log(
-        `${verb} ${outcome.loggers.length} Logger(s) still silent (${by}). The mass silence clears at the next sweep.`,
+        `${verb} ${counted(outcome.loggers.length, 'Logger')} still silent (${by}). The mass silence clears at the next sweep.`,
       );
     });
   });

@@ -47,7 +47,7 @@ function registerBridgeAdd(bridge: Command): void {
       .option('--json', 'print JSON')
       .addHelpText(
         'after',
-        '\nExamples:\n  listener bridge add acme-dc1 --stage prod\n  listener bridge add acme-dc1 --stage prod-pair --side a --backup-api-url https://<side b API>\n',
+        '\nExamples:\n  listener bridge add acme-dc1 --stage prod\n  listener bridge add acme-dc1 --stage prod-pair --listener a --backup-api-url https://<Listener b API>\n',
       ),
   ).action(
     async (
@@ -104,7 +104,7 @@ async function pairBackup(opts: TargetOptions): Promise<string | undefined> {
   const { cliStages, hasStage, stageSettings } = await import('../stage-settings.js');
   const set = cliStages(opts.stages);
   if (!opts.stage || !hasStage(set, opts.stage) || !stageSettings(set, opts.stage).pair) return undefined;
-  const side = opts.side === 'b' ? 'b' : 'a';
+  const side = opts.listener === 'b' ? 'b' : 'a';
   const { resolveTwinApiUrl } = await import('../stage-target.js');
   try {
     return await resolveTwinApiUrl(opts.stage, side, opts.stages ? { stagesFile: opts.stages } : {});

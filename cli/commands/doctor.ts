@@ -20,6 +20,7 @@ import {
   type PhoneHomePair,
 } from '../../shared/domain/doctor.js';
 import { formatLoggerId, twinOf } from '../../shared/domain/logger.js';
+import { counted } from '../../shared/domain/words.js';
 import { printable } from '../../shared/printable.js';
 import { colourWanted, loggerArg, palette } from '../args.js';
 import { notRegistered } from '../errors.js';
@@ -169,7 +170,7 @@ function renderFindings(
         ? c.yellow
         : c.cyan;
   const lines = [
-    `Checked ${checked.length === 1 ? checked[0] : `${checked.length - 1} Logger(s) and the Listener`} on ${where}.`,
+    `Checked ${checked.length === 1 ? checked[0] : `${counted(checked.length - 1, 'Logger')} and the Listener`} on ${where}.`,
   ];
   if (findings.length === 0) {
     lines.push(c.green('No findings: nothing in the reference note’s checklist applies.'));

@@ -1,6 +1,8 @@
 /**
  * The fleet CSV of `listener logger import|export`: `customer,side,timeout,interval,transport`, one Logger a
- * line after a required header. Parsing checks every row and reports every bad one with its line number.
+ * line after a required header, and optionally a modem Logger's Phone Home configuration
+ * (`phone,import_system,backup_phone,backup_import_system`). Parsing checks every row and reports every bad
+ * one with its line number.
  */
 import { parseDuration } from '../../shared/domain/duration.js';
 import {
@@ -9,14 +11,20 @@ import {
   formatLoggerId,
   type Logger,
   type LoggerId,
+  type PhoneHomeConfig,
+  type PhoneHomeTarget,
   sideSchema,
   TRANSPORTS,
   type Transport,
 } from '../../shared/domain/logger.js';
 import { checkSettings, defaultInterval } from '../../shared/listener/register.js';
+import { IMPORT_SYSTEM, PHONE_NUMBER } from './logger-settings.js';
 
 export const CSV_COLUMNS = ['customer', 'side', 'timeout', 'interval', 'transport'] as const;
-type Column = (typeof CSV_COLUMNS)[number];
+/** Optional: a modem Logger's CSCPhoneNumber/CSCImportSystemName and the backups (empty: keep what is recorded). */
+export const PHONE_HOME_COLUMNS = ['phone', 'import_system', 'backup_phone', 'backup_import_system'] as const;
+type Column = (typeof CSV_COLUMNS)[number] | (typeof PHONE_HOME_COLUMNS)[number];
+const KNOWN: readonly string[] = [...CSV_COLUMNS, ...PHONE_HOME_COLUMNS];
 
 /** A valid row: a Logger and the settings it should have. */
 export interface FleetRow {
@@ -26,6 +34,8 @@ export interface FleetRow {
   readonly eventTimeoutMs: number;
   readonly heartbeatIntervalMs: number;
   readonly transport: Transport;
+  /** Absent: the row names none (the columns are missing or empty), and a recorded one is kept. */
+  readonly phoneHome?: PhoneHomeConfig;
 }
 
 export interface RowProblem {
@@ -49,13 +59,18 @@ export function parseFleetCsv(text: string): ParsedFleet {
   const rows: FleetRow[] = [];
   const header = splitCsvLine(lines[0] ?? '').map((h) => h.toLowerCase());
   const missing = CSV_COLUMNS.filter((c) => !header.includes(c));
-  const unknown = header.filter((h) => !(CSV_COLUMNS as readonly string[]).includes(h));
-  if (missing.length > 0 || unknown.length > 0 || header.length !== CSV_COLUMNS.length) {
+  const unknown = header.filter((h) => !KNOWN.includes(h));
+  if (missing.length > 0 || unknown.length > 0 || new Set(header).size !== header.length) {
     const found = lines[0]?.trim() ? `found "${lines[0].trim().slice(0, 80)}"` : 'the file is empty';
     return {
       rows,
       warnings,
-      errors: [{ line: 1, reason: `the first line must be the header ${CSV_COLUMNS.join(',')} (${found})` }],
+      errors: [
+        {
+          line: 1,
+          reason: `the first line must be the header ${CSV_COLUMNS.join(',')}, optionally with ${PHONE_HOME_COLUMNS.join(',')} (${found})`,
+        },
+      ],
     };
   }
   const column = (values: readonly string[], name: Column) => values[header.indexOf(name)]?.trim() ?? '';
@@ -64,10 +79,10 @@ export function parseFleetCsv(text: string): ParsedFleet {
     const line = index + 1;
     if (index === 0 || text.trim() === '') return;
     const values = splitCsvLine(text);
-    if (values.length !== CSV_COLUMNS.length) {
+    if (values.length !== header.length) {
       errors.push({
         line,
-        reason: `expected ${CSV_COLUMNS.length} values (${header.join(',')}), found ${values.length}`,
+        reason: `expected ${header.length} values (${header.join(',')}), found ${values.length}`,
       });
       return;
     }
@@ -118,6 +133,7 @@ function parseRow(line: number, value: (name: Column) => string): FleetRow | Row
   if (!TRANSPORTS.includes(transport as Transport)) {
     problems.push(`transport "${transport}": use ${TRANSPORTS.join(' or ')}`);
   }
+  const phoneHome = phoneHomeOf(value, transport, problems);
   if (
     problems.length > 0 ||
     !customer.success ||
@@ -133,7 +149,36 @@ function parseRow(line: number, value: (name: Column) => string): FleetRow | Row
     eventTimeoutMs,
     heartbeatIntervalMs,
     transport: transport as Transport,
+    ...(phoneHome ? { phoneHome } : {}),
   };
+}
+
+/** The optional Phone Home columns: each number with its import system name, modem Loggers only. */
+function phoneHomeOf(
+  value: (name: Column) => string,
+  transport: string,
+  problems: string[],
+): PhoneHomeConfig | undefined {
+  const target = (phone: Column, system: Column): PhoneHomeTarget | undefined => {
+    const [number, name] = [value(phone), value(system)];
+    if (number === '' && name === '') return undefined;
+    if (number === '' || name === '') {
+      problems.push(`${number === '' ? phone : system} is empty: give ${phone} and ${system} together`);
+    } else if (!PHONE_NUMBER.test(number)) {
+      problems.push(`${phone} "${number}": write it as dialled, e.g. 9,19191234567`);
+    } else if (!IMPORT_SYSTEM.test(name)) {
+      problems.push(`${system} "${name}": write the Listener's import system name, e.g. GEOCSCLNRA`);
+    } else return { phone: number, listener: name };
+    return undefined;
+  };
+  const primary = target('phone', 'import_system');
+  const backup = target('backup_phone', 'backup_import_system');
+  if (!primary && !backup) return undefined;
+  if (transport !== 'modem') {
+    problems.push('phone numbers are for modem Loggers: set transport to modem');
+    return undefined;
+  }
+  return { ...(primary ? { primary } : {}), ...(backup ? { backup } : {}) };
 }
 
 /** Splits one CSV line; a field may be wrapped in double quotes (`""` inside is one quote). */
@@ -169,15 +214,30 @@ export function csvDuration(ms: number): string {
   return `${Math.ceil(ms / 1_000)}s`;
 }
 
+/** The required header: what import needs. */
 export const CSV_HEADER = CSV_COLUMNS.join(',');
+/** What export writes: the required columns and the Phone Home ones. */
+export const CSV_EXPORT_HEADER = KNOWN.join(',');
 
-/** One Logger as an export line. */
+/** One Logger as an export line (under {@link CSV_EXPORT_HEADER}). */
 export function csvLine(logger: Logger): string {
+  const { primary, backup } = logger.phoneHome ?? {};
   return [
     logger.customer,
     logger.side,
     csvDuration(logger.eventTimeoutMs),
     csvDuration(logger.heartbeatIntervalMs),
     logger.transport,
-  ].join(',');
+    primary?.phone ?? '',
+    primary?.listener ?? '',
+    backup?.phone ?? '',
+    backup?.listener ?? '',
+  ]
+    .map(csvField)
+    .join(',');
+}
+
+/** A field quoted when it holds a comma or a quote: phone numbers do (`9,19191234567`). */
+function csvField(value: string): string {
+  return /[",]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
 }

@@ -2,15 +2,24 @@
  * `listener logger import|export`: the fleet as a CSV file (`customer,side,timeout,interval,transport`).
  * Import checks the whole file before writing anything; export writes what import reads back.
  */
+
 import { closeSync, fchmodSync, fstatSync, openSync, readFileSync, writeSync } from 'node:fs';
 import type { Command } from 'commander';
-import { formatLoggerId } from '../../shared/domain/logger.js';
-import { applyImport, ImportInterruptedError, planImport } from '../../shared/listener/fleet-import.js';
+import { formatLoggerId, type LoggerSettings } from '../../shared/domain/logger.js';
+import { settingChanges } from '../../shared/domain/settings.js';
+import { counted } from '../../shared/domain/words.js';
+import {
+  applyImport,
+  ImportInterruptedError,
+  type ImportPlan,
+  planImport,
+} from '../../shared/listener/fleet-import.js';
+import { DEFAULT_INTERVAL_TEXT } from '../../shared/listener/register.js';
 import { wholeNumberFlag } from '../args.js';
 import { FailedError } from '../errors.js';
 import { progressBar } from '../progress.js';
 import { onTarget, type TargetOptions, UsageError, withTarget } from '../target.js';
-import { CSV_HEADER, csvLine, type FleetRow, parseFleetCsv } from './fleet-csv.js';
+import { CSV_EXPORT_HEADER, csvLine, type FleetRow, parseFleetCsv } from './fleet-csv.js';
 
 type ImportOpts = TargetOptions & {
   tokensOut?: string;
@@ -24,17 +33,18 @@ export function registerFleetCommands(logger: Command): void {
     logger
       .command('import <file>')
       .description(
-        'register and update Loggers from a CSV file (customer,side,timeout,interval,transport); all rows are checked before anything is written',
+        'register and update Loggers from a CSV file (customer,side,timeout,interval,transport[,phone,import_system,backup_phone,backup_import_system]); all rows are checked before anything is written',
       )
       .option('--tokens-out <file>', 'append "customer/side,token" for each new Logger here (mode 0600)')
-      .option('--dry-run', 'check the file and say what would change; write nothing')
+      .option('--dry-run', 'check the file and list what would change, row by row; write nothing')
       .option('--concurrency <n>', 'writes in flight at once', '16')
       .option('--json', 'print the outcome as JSON')
       .addHelpText(
         'after',
-        '\nThe header line is required; an empty interval means the default (720m, kept 60m under the\n' +
-          "timeout), an empty timeout 780m, an empty transport https. Existing Loggers get the file's\n" +
-          'settings; their tokens stay. Running the same import twice changes nothing.\n\n' +
+        `\nThe header line is required; an empty interval means the default (${DEFAULT_INTERVAL_TEXT}),\n` +
+          'an empty timeout 780m, an empty transport https. The Phone Home columns are optional (modem\n' +
+          "Loggers; empty keeps what is recorded). Existing Loggers get the file's settings; their tokens\n" +
+          'stay. Running the same import twice changes nothing.\n\n' +
           'Examples:\n  listener logger import fleet.csv --tokens-out tokens.csv\n' +
           '  listener logger export --stage prod > fleet.csv && listener logger import fleet.csv --stage dev --dry-run\n',
       ),
@@ -63,26 +73,17 @@ export function registerFleetCommands(logger: Command): void {
         console.log(
           opts.json
             ? summary({ registered: 0, updated: 0, unchanged: plan.unchanged })
-            : `Nothing to change: the ${plan.unchanged} Logger(s) in ${file} are registered on ${target.description} with these settings.`,
+            : `Nothing to change: ${plan.unchanged === 1 ? 'the Logger' : `the ${plan.unchanged} Loggers`} in ${file} ${plan.unchanged === 1 ? 'is' : 'are'} registered on ${target.description} with these settings.`,
         );
         return;
       }
       if (opts.dryRun) {
-        console.log(
-          opts.json
-            ? JSON.stringify({
-                dryRun: true,
-                register: plan.register.length,
-                update: plan.update.length,
-                unchanged: plan.unchanged,
-              })
-            : `Dry run on ${target.description}: would register ${plan.register.length}, update ${plan.update.length}, leave ${plan.unchanged} unchanged. Nothing was written.`,
-        );
+        console.log(dryRunReport(plan, target.description, Boolean(opts.json)));
         return;
       }
       if (plan.register.length > 0 && !opts.tokensOut) {
         throw new UsageError(
-          `${plan.register.length} new Logger(s) would get a token that is shown only once`,
+          `${counted(plan.register.length, 'new Logger')} would get a token that is shown only once`,
           'pass --tokens-out <file> (written with mode 0600)',
         );
       }
@@ -106,7 +107,7 @@ export function registerFleetCommands(logger: Command): void {
         if (!(error instanceof ImportInterruptedError)) throw error;
         const kept =
           error.written.registered > 0
-            ? ` The tokens of the ${error.written.registered} new Logger(s) are in ${opts.tokensOut}.`
+            ? ` The tokens of the ${counted(error.written.registered, 'new Logger')} are in ${opts.tokensOut}.`
             : '';
         throw new FailedError(
           `${error.message}.${kept} What was written stays`,
@@ -121,7 +122,9 @@ export function registerFleetCommands(logger: Command): void {
   withTarget(
     logger
       .command('export')
-      .description('write every Logger as CSV (customer,side,timeout,interval,transport), no tokens')
+      .description(
+        'write every Logger as CSV (customer,side,timeout,interval,transport,phone,import_system,backup_phone,backup_import_system), no tokens',
+      )
       .option('--out <file>', 'write to this file instead of standard output')
       .addHelpText(
         'after',
@@ -137,7 +140,7 @@ export function registerFleetCommands(logger: Command): void {
       );
       let written = 0;
       try {
-        writeSync(fd, `${CSV_HEADER}\n`);
+        writeSync(fd, `${CSV_EXPORT_HEADER}\n`);
         for await (const page of target.fleet.pages()) {
           if (page.length > 0) writeSync(fd, `${page.map(csvLine).join('\n')}\n`);
           written += page.length;
@@ -147,7 +150,8 @@ export function registerFleetCommands(logger: Command): void {
         bar.finish();
         if (opts.out) closeSync(fd);
       }
-      if (opts.out) console.error(`Exported ${written} Logger(s) from ${target.description} to ${opts.out}.`);
+      if (opts.out)
+        console.error(`Exported ${counted(written, 'Logger')} from ${target.description} to ${opts.out}.`);
     });
   });
 }
@@ -188,10 +192,49 @@ export function registerFleetGroup(program: Command): void {
       }
       const was =
         before === undefined ? 'there was none' : before === after ? 'it was right' : `it said ${before}`;
-      console.log(`Fleet counter on ${target.description}: ${after} Logger(s) registered (${was}).`);
+      console.log(`Fleet counter on ${target.description}: ${counted(after, 'Logger')} registered (${was}).`);
     });
   });
 }
+
+/**
+ * What an import would do, row by row: `acme/B timeout 3m → 10m`, `acme/C new: timeout 13h, …`. With --json
+ * the counts stay as they were and `changes` lists the rows.
+ */
+function dryRunReport(plan: ImportPlan<FleetRow>, where: string, json: boolean): string {
+  const registered = plan.register.map((row) => ({
+    logger: formatLoggerId(row.id),
+    action: 'register' as const,
+    changes: settingChanges(NO_SETTINGS, row).map(({ setting, to }) => ({ setting, from: null, to })),
+  }));
+  const updated = plan.update.map(({ row, before }) => ({
+    logger: formatLoggerId(row.id),
+    action: 'update' as const,
+    changes: settingChanges(before, { ...before, ...row, phoneHome: row.phoneHome ?? before.phoneHome }),
+  }));
+  const rows = [...registered, ...updated];
+  if (json) {
+    return JSON.stringify({
+      dryRun: true,
+      register: plan.register.length,
+      update: plan.update.length,
+      unchanged: plan.unchanged,
+      changes: rows,
+    });
+  }
+  const lines = rows.map((r) =>
+    r.action === 'register'
+      ? `  ${r.logger} new: ${r.changes.map((c) => `${c.setting} ${c.to}`).join(', ')}`
+      : `  ${r.logger} ${r.changes.map((c) => `${c.setting} ${c.from} → ${c.to}`).join(', ')}`,
+  );
+  return [
+    `Dry run on ${where}: would register ${plan.register.length}, update ${plan.update.length}, leave ${plan.unchanged} unchanged. Nothing was written.`,
+    ...lines,
+  ].join('\n');
+}
+
+/** Nothing registered yet: a new row's settings as changes from this (https, the default, goes unsaid). */
+const NO_SETTINGS: LoggerSettings = { eventTimeoutMs: 0, heartbeatIntervalMs: 0, transport: 'https' };
 
 function readText(file: string): string {
   try {

@@ -2,6 +2,7 @@
  * `listener logger show|rotate-token|pause|resume|remove`: the rest of a Logger's lifecycle.
  */
 import type { Command } from 'commander';
+import { isOverInterval } from '../../shared/domain/doctor.js';
 import { formatDuration } from '../../shared/domain/duration.js';
 import {
   activeWindow,
@@ -101,8 +102,7 @@ export function registerLifecycleCommands(logger: Command): void {
       else {
         const rows = arrivals.map((at, i) => {
           const interval = i === 0 ? '-' : formatDuration(intervals[i - 1] ?? 0);
-          const over =
-            i > 0 && (intervals[i - 1] ?? 0) > found.heartbeatIntervalMs ? '  (over the interval)' : '';
+          const over = i > 0 && isOverInterval(found, intervals[i - 1] ?? 0) ? '  (over the interval)' : '';
           return [when(at, now), `${interval}${over}`];
         });
         console.log(indent(table(['ARRIVED', 'INTERVAL'], rows)));

@@ -3,61 +3,46 @@
  */
 import type { Command } from 'commander';
 import {
-  customerSchema,
   displayState,
   formatLoggerId,
-  type PhoneHomeConfig,
+  type LoggerId,
   sideSchema,
   TRANSPORTS,
-  type Transport,
 } from '../../shared/domain/logger.js';
-import { defaultInterval, registerLogger } from '../../shared/listener/register.js';
-import { durationArg } from '../args.js';
+import { registerLogger, sweepLagWarning } from '../../shared/listener/register.js';
+import { customerArg, loggerArg } from '../args.js';
 import { table, when } from '../format.js';
 import { onTarget, type TargetOptions, UsageError, withTarget } from '../target.js';
 import { bridgeSites, collectBridge, registerBindingCommands } from './binding.js';
 import { registerFleetCommands } from './fleet.js';
 import { registerLifecycleCommands } from './lifecycle.js';
+import { registerSetCommand } from './logger-set.js';
+import {
+  INTERVAL_HELP,
+  phoneHomeOptions,
+  timeoutAndInterval,
+  transportArg,
+  withPhoneHomeFlags,
+} from './logger-settings.js';
 
-/** `--phone/--listener` and `--backup-phone/--backup-listener`: both halves of a pair, modem only. */
-function phoneHomeOptions(opts: Record<string, unknown>, transport: Transport): PhoneHomeConfig | undefined {
-  const pair = (phoneFlag: string, listenerFlag: string, phone: unknown, listener: unknown) => {
-    if (phone === undefined && listener === undefined) return undefined;
-    if (phone === undefined || listener === undefined) {
+/** `geocust1 A`, or `geocust1/A` as every other command writes a Logger. */
+function newLoggerId(customerText: string, sideText: string | undefined): LoggerId {
+  if (customerText.includes('/')) {
+    if (sideText !== undefined) {
       throw new UsageError(
-        `${phone === undefined ? phoneFlag : listenerFlag} is missing`,
-        `give ${phoneFlag} and ${listenerFlag} together`,
+        `"${customerText}" already names the side, and "${sideText}" is given too`,
+        `write listener logger add ${customerText}, or listener logger add <customer> <side>`,
       );
     }
-    if (!/^[0-9,*#+ -]{3,32}$/.test(String(phone))) {
-      throw new UsageError(
-        `${phoneFlag} "${phone}" is not a phone number`,
-        'write it as dialled, e.g. 9,19191234567',
-      );
-    }
-    if (!/^[A-Za-z0-9][A-Za-z0-9-]{0,31}$/.test(String(listener))) {
-      throw new UsageError(
-        `${listenerFlag} "${listener}" is not a Listener name`,
-        "write the Listener's name, e.g. GEOCSCLNRA",
-      );
-    }
-    return { phone: String(phone), listener: String(listener) };
-  };
-  const primary = pair('--phone', '--listener', opts.phone, opts.listener);
-  const backup = pair('--backup-phone', '--backup-listener', opts.backupPhone, opts.backupListener);
-  if (!primary && !backup) return undefined;
-  if (transport !== 'modem') {
-    throw new UsageError(
-      "--phone/--listener describe a modem Logger's dialling, and this Logger is https",
-      'add --transport modem',
-    );
+    return loggerArg(customerText);
   }
-  return { ...(primary ? { primary } : {}), ...(backup ? { backup } : {}) };
-}
-
-/** A duration as one flag value, rounded down: `720m`, `55m`, `1s`. */
-function wholeDuration(ms: number): string {
-  return ms >= 60_000 ? `${Math.floor(ms / 60_000)}m` : `${Math.max(1, Math.floor(ms / 1000))}s`;
+  const customer = customerArg(customerText);
+  if (sideText === undefined) {
+    throw new UsageError('the side is missing', `write listener logger add ${customer} A (or ${customer}/A)`);
+  }
+  const side = sideSchema.safeParse(sideText.toUpperCase());
+  if (!side.success) throw new UsageError(`side "${sideText}" is not a side`, 'the side is A or B');
+  return { customer, side: side.data };
 }
 
 export function registerLoggerCommands(program: Command): void {
@@ -66,26 +51,20 @@ export function registerLoggerCommands(program: Command): void {
     .description('register, list, show, pause/resume, rotate the token of, and remove Loggers')
     .addHelpText(
       'after',
-      '\nExamples:\n  listener logger add geocust1 A\n  listener logger show geocust1/A\n',
+      '\nExamples:\n  listener logger add geocust1 A\n  listener logger set geocust1/A --timeout 10m\n  listener logger show geocust1/A\n',
     );
 
   withTarget(
-    logger
-      .command('add <customer> <side>')
-      .description('register a Logger and print its token (shown once)')
-      .option('--timeout <duration>', 'event timeout: alarm when silent this long', '780m')
-      .option(
-        '--interval <duration>',
-        'expected heartbeat interval (default: 720m, kept 60m under the timeout)',
-      )
-      .option('--transport <transport>', `how it phones home: ${TRANSPORTS.join(' or ')}`, 'https')
-      .option('--phone <number>', 'modem: the primary number it dials (CSCPhoneNumber), e.g. 9,19191234567')
-      .option(
-        '--listener <name>',
-        'modem: the Listener expected there (CSCImportSystemName), e.g. GEOCSCLNRA',
-      )
-      .option('--backup-phone <number>', 'modem: the backup number (CSCBackupPhoneNumber)')
-      .option('--backup-listener <name>', 'modem: the backup Listener (CSCBackupImportSystemName)')
+    withPhoneHomeFlags(
+      logger
+        .command('add <customer> [side]')
+        .description(
+          'register a Logger and print its token (shown once); <customer> <side> or <customer>/<side>',
+        )
+        .option('--timeout <duration>', 'event timeout: alarm when silent this long', '780m')
+        .option('--interval <duration>', INTERVAL_HELP)
+        .option('--transport <transport>', `how it phones home: ${TRANSPORTS.join(' or ')}`, 'https'),
+    )
       .option(
         '--bridge <site>',
         'modem: the bridge site allowed to relay for it, or a comma list (repeatable) for a backup site',
@@ -94,34 +73,20 @@ export function registerLoggerCommands(program: Command): void {
       .option('--json', 'print JSON')
       .addHelpText(
         'after',
-        '\nExamples:\n  listener logger add geocust1 A --timeout 780m --interval 720m\n' +
+        '\nExamples:\n  listener logger add geocust1 A --timeout 780m --interval 720m\n  listener logger add geocust1/B\n' +
           '  listener logger add geocust3 A --transport modem --bridge acme-dc1,acme-dc2\n' +
-          '  listener logger add geocust1 B --transport modem --phone 9,19191234567 --listener GEOCSCLNRA \\\n' +
-          '      --backup-phone 9,14081234567 --backup-listener GEOCSCLNRB\n',
+          '  listener logger add geocust1 B --transport modem --phone 9,19191234567 --import-system GEOCSCLNRA \\\n' +
+          '      --backup-phone 9,14081234567 --backup-import-system GEOCSCLNRB\n',
       ),
   ).action(
     async (
-      customerArg: string,
-      sideArg: string,
+      customerText: string,
+      sideText: string | undefined,
       opts: TargetOptions & Record<string, string | boolean | string[]>,
     ) => {
-      const customer = customerSchema.safeParse(customerArg);
-      if (!customer.success) {
-        throw new UsageError(
-          `customer "${customerArg}" is not a customer name (${customer.error.issues[0]?.message})`,
-          'use lower-case letters, digits and -, e.g. geocust1',
-        );
-      }
-      const side = sideSchema.safeParse(sideArg.toUpperCase());
-      if (!side.success) throw new UsageError(`side "${sideArg}" is not a side`, 'the side is A or B');
-      const transport = String(opts.transport);
-      if (!TRANSPORTS.includes(transport as Transport)) {
-        throw new UsageError(
-          `--transport "${transport}" is not a transport`,
-          `use ${TRANSPORTS.join(' or ')}`,
-        );
-      }
-      const phoneHome = phoneHomeOptions(opts, transport as Transport);
+      const id = newLoggerId(customerText, sideText);
+      const transport = transportArg(String(opts.transport));
+      const phoneHome = phoneHomeOptions(opts, transport);
       const bridges = Array.isArray(opts.bridge) ? bridgeSites(opts.bridge) : undefined;
       if (bridges && transport !== 'modem') {
         throw new UsageError(
@@ -129,43 +94,37 @@ export function registerLoggerCommands(program: Command): void {
           'add --transport modem',
         );
       }
-      const eventTimeoutMs = durationArg('--timeout', String(opts.timeout));
-      const intervalMs = opts.interval ? durationArg('--interval', String(opts.interval)) : undefined;
-      if (intervalMs !== undefined && intervalMs >= eventTimeoutMs) {
-        throw new UsageError(
-          `--interval ${opts.interval} is not shorter than --timeout ${opts.timeout}: the Logger would alarm between heartbeats`,
-          `keep the interval at least 60m under the timeout, e.g. --timeout ${opts.timeout} --interval ${wholeDuration(defaultInterval(eventTimeoutMs))}`,
-        );
-      }
+      const { eventTimeoutMs, heartbeatIntervalMs } = timeoutAndInterval(
+        String(opts.timeout),
+        typeof opts.interval === 'string' ? opts.interval : undefined,
+      );
       await onTarget(opts, async (target) => {
         const registration = await registerLogger(
           target.loggers,
           {
-            customer: customer.data,
-            side: side.data,
+            ...id,
             eventTimeoutMs,
-            ...(intervalMs === undefined ? {} : { heartbeatIntervalMs: intervalMs }),
-            transport: transport as Transport,
+            ...(heartbeatIntervalMs === undefined ? {} : { heartbeatIntervalMs }),
+            transport,
             ...(phoneHome ? { phoneHome } : {}),
             ...(bridges ? { bridges } : {}),
           },
           Date.now(),
         );
-        const id = formatLoggerId(registration.logger);
+        const warnings = [...registration.warnings, ...sweepLagWarning(eventTimeoutMs, target.sweepEveryMs)];
+        const name = formatLoggerId(registration.logger);
         if (opts.json) {
-          console.log(
-            JSON.stringify({ logger: id, token: registration.token, warnings: registration.warnings }),
-          );
+          console.log(JSON.stringify({ logger: name, token: registration.token, warnings }));
           return;
         }
-        for (const warning of registration.warnings) console.error(`warning: ${warning}`);
+        for (const warning of warnings) console.error(`warning: ${warning}`);
         if (transport === 'modem' && !bridges) {
           console.error(
-            `warning: any bridge may relay for ${id}: bind it with listener logger bind ${id} --bridge <site>`,
+            `warning: any bridge may relay for ${name}: bind it with listener logger bind ${name} --bridge <site>`,
           );
         }
         const url = target.apiUrl ?? '<api-url>';
-        console.log(`Registered Logger ${id} on ${target.description}.`);
+        console.log(`Registered Logger ${name} on ${target.description}.`);
         console.log(`Token (shown once; only its hash is kept):\n  ${registration.token}`);
         console.log(
           `Phone home:\n  curl -X POST ${url}/v1/heartbeat -H "Authorization: Bearer ${registration.token}"`,
@@ -214,6 +173,7 @@ export function registerLoggerCommands(program: Command): void {
     });
   });
 
+  registerSetCommand(logger);
   registerLifecycleCommands(logger);
   registerBindingCommands(logger);
   registerFleetCommands(logger);

@@ -1,6 +1,7 @@
 /**
  * `listener status` (the AlarmTracker view) and `listener events` (recent forwarded alarm events).
  */
+
 import type { Command } from 'commander';
 import { formatDuration } from '../../shared/domain/duration.js';
 import { type LoggerEvent, SEVERITIES, type Severity } from '../../shared/domain/event.js';
@@ -12,6 +13,7 @@ import {
 } from '../../shared/domain/logger.js';
 import type { MassSilence } from '../../shared/domain/mass-silence.js';
 import { type CustomerStatus, fleetStatus, type Rollup } from '../../shared/domain/status.js';
+import { counted } from '../../shared/domain/words.js';
 import type { FleetCounts } from '../../shared/ports/fleet.js';
 import { printable } from '../../shared/printable.js';
 import { colourWanted, durationArg, iso, loggerArg, palette, wholeNumberFlag } from '../args.js';
@@ -209,9 +211,9 @@ export function registerStatusCommands(program: Command): void {
   );
 }
 
-/** `Fleet on …: 100000 Logger(s): 99993 watched (10 overdue, 3 DOWN), 7 paused` */
+/** `Fleet on …: 100000 Loggers: 99993 watched (10 overdue, 3 DOWN), 7 paused` */
 export function countsLine(counts: FleetCounts, where: string): string {
-  return `Fleet on ${where}: ${counts.total} Logger(s): ${counts.watched} watched (${counts.overdue} overdue, ${counts.down} DOWN), ${counts.paused} paused`;
+  return `Fleet on ${where}: ${counted(counts.total, 'Logger')}: ${counts.watched} watched (${counts.overdue} overdue, ${counts.down} DOWN), ${counts.paused} paused`;
 }
 
 function statusJson(customers: readonly CustomerStatus[]) {
@@ -278,7 +280,9 @@ export function renderStatus(
   const paints: ((text: string) => string)[] = [];
   for (const customer of customers) {
     customer.sides.forEach((side, i) => {
-      const owner = side.ack ? `${side.ack.by}${side.ack.ticket ? ` (${side.ack.ticket})` : ''}` : '';
+      const owner = side.ack
+        ? `${side.ack.by}${side.ack.ticket ? ` (${side.ack.ticket})` : ''}${side.ack.note ? `: ${side.ack.note}` : ''}`
+        : '';
       const maintenance = side.maintenanceUntil
         ? `maintenance until ${when(side.maintenanceUntil, now)}`
         : '';

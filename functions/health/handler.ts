@@ -1,8 +1,10 @@
 /**
- * `GET /v1/health` (unauthenticated, no data) and the API's `$default` route: 404 / 405. In AWS it answers
+ * `GET /v1/health` (unauthenticated, no data) and the API's `$default` route: 404 / 405, and a browser at
+ * `/` sent to the console. In AWS it answers
  * without touching data (the table's health is watched by CloudWatch alarms); local mode passes a store
  * check, so a stalled or dead DynamoDB Local makes it 503.
  */
+import { consoleRedirect } from '../../shared/console/routes.js';
 import { RETRY_AFTER_SECONDS } from '../../shared/http/error-middleware.js';
 import { methodNotAllowed, notFound } from '../../shared/http/http-error.js';
 import { httpHandler } from '../../shared/http/middy.js';
@@ -13,6 +15,8 @@ import { ROUTES } from '../../shared/http/routes.js';
 export function createHandler(checkStore?: () => Promise<unknown>) {
   return httpHandler(async (event) => {
     const { method, path } = event.requestContext.http;
+    const browser = consoleRedirect(method, path, event.headers?.accept);
+    if (browser) return browser;
     const route = ROUTES.find((r) => r.path === path);
     if (!route) throw notFound(ROUTES.map((r) => r.path));
     if (path !== '/v1/health' || method !== 'GET') {

@@ -62,6 +62,7 @@ form.inline{display:inline}
 .chart .bar{fill:#3b6fb6}
 .chart .bar.late{fill:#b86e00}
 .chart .bar.over{fill:var(--down)}
+.chart .bar.current{fill-opacity:.55;stroke:var(--down);stroke-width:1.5;stroke-dasharray:4 2}
 .chart line.timeout{stroke:var(--down);stroke-width:2;stroke-dasharray:6 4}
 .chart line.interval{stroke:var(--up);stroke-width:1.5;stroke-dasharray:3 3}
 .chart text{font-size:12px;fill:var(--fg)}

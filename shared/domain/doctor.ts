@@ -3,8 +3,10 @@
  * Home to the Listener", Cisco document 24290) as rules. Each rule is pure — data and `now` in, findings
  * out — and a rule that passes returns no finding.
  */
+
 import { formatDuration } from './duration.js';
 import {
+  activeWindow,
   arrivalIntervals,
   displayState,
   formatLoggerId,
@@ -16,6 +18,7 @@ import {
   twinOf,
 } from './logger.js';
 import { timeoutText } from './notification.js';
+import { counted } from './words.js';
 
 export const FINDING_SEVERITIES = ['info', 'warning', 'error', 'critical'] as const;
 export type FindingSeverity = (typeof FINDING_SEVERITIES)[number];
@@ -121,10 +124,18 @@ export function checkIntervalMargin(logger: Logger): Finding[] {
 /** Jitter a heartbeat may show without being "late" (dialling, retries on busy lines). */
 export const OBSERVED_SLACK_MS = 2 * 60_000;
 
+/**
+ * Whether an observed interval between two phone-homes is longer than the Logger's heartbeat interval allows
+ * (its interval plus {@link OBSERVED_SLACK_MS}): the one rule for `doctor` and `logger show`'s "(over the interval)".
+ */
+export function isOverInterval(logger: Pick<Logger, 'heartbeatIntervalMs'>, intervalMs: number): boolean {
+  return intervalMs > logger.heartbeatIntervalMs + OBSERVED_SLACK_MS;
+}
+
 /** Observed intervals (arrival history) longer than the configured heartbeat interval. */
 export function checkObservedIntervals(logger: Logger): Finding[] {
   const intervals = arrivalIntervals(recentArrivals(logger));
-  const long = intervals.filter((ms) => ms > logger.heartbeatIntervalMs + OBSERVED_SLACK_MS);
+  const long = intervals.filter((ms) => isOverInterval(logger, ms));
   if (long.length === 0) return [];
   const longest = Math.max(...long);
   const close = longest > logger.eventTimeoutMs - MIN_TIMEOUT_MARGIN_MS;
@@ -155,7 +166,7 @@ export function checkPhoneHomeConfig(logger: Logger, pairs: readonly PhoneHomePa
         subject,
         message: 'no Phone Home configuration recorded, so it cannot be checked',
         remedy: [
-          `Record it when registering: listener logger add ${logger.customer} ${logger.side} --transport modem --phone <number> --listener <name> --backup-phone <number> --backup-listener <name>`,
+          `Record it: listener logger set ${formatLoggerId(logger)} --phone <number> --import-system <name> --backup-phone <number> --backup-import-system <name>`,
         ],
       },
     ];
@@ -211,6 +222,11 @@ export function checkPhoneHomeConfig(logger: Logger, pairs: readonly PhoneHomePa
   return findings;
 }
 
+/** `2026-11-24 22:00Z`: a window's end as an operator reads it. */
+function isoMinute(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 16).replace('T', ' ').concat('Z');
+}
+
 function samePhone(a: string, b: string): boolean {
   const digits = (s: string) => s.replace(/[^0-9,*#+]/g, '');
   return digits(a) === digits(b);
@@ -224,17 +240,35 @@ export function checkDuplex(logger: Logger, twin: Logger | undefined, now: numbe
   const state = displayState(logger, now);
   if (state !== 'DOWN' && state !== 'LATE') return [];
   const subject = formatLoggerId(logger);
-  const silentFor = formatDuration(now - (logger.lastSeenAt ?? logger.registeredAt));
+  const window = activeWindow(logger, now);
+  // A silence inside a planned window is expected: say which window, so nobody chases it.
+  const silentFor = `${formatDuration(now - (logger.lastSeenAt ?? logger.registeredAt))}${
+    window
+      ? ` inside maintenance window ${window.id}${window.reason ? ` (${window.reason})` : ''} until ${isoMinute(window.to)}, so no page goes out before then`
+      : ''
+  }`;
   const twinState = twin ? displayState(twin, now) : undefined;
-  if (twin && (twinState === 'UP' || twinState === 'NEW' || twinState === 'PAUSED')) {
-    const twinName = formatLoggerId(twinOf(logger));
+  if (twin && twinState === 'UP') {
     return [
       {
         rule: 'duplex',
         severity: state === 'DOWN' ? 'error' : 'warning',
         subject,
-        message: `${state}, silent for ${silentFor}, while its twin ${twinName} is ${twinState}: the site is fine, this Logger is not phoning home`,
+        message: `${state}, silent for ${silentFor}, while its twin ${formatLoggerId(twin)} is UP: the site is fine, this Logger is not phoning home`,
         remedy: ownRemedies(logger),
+      },
+    ];
+  }
+  if (twin && (twinState === 'NEW' || twinState === 'PAUSED')) {
+    // A twin never heard (NEW) or not watched (PAUSED) says nothing about the site: check both places.
+    const why = twinState === 'NEW' ? 'has never phoned home' : 'is PAUSED (not watched)';
+    return [
+      {
+        rule: 'duplex',
+        severity: state === 'DOWN' ? 'error' : 'warning',
+        subject,
+        message: `${state}, silent for ${silentFor}; its twin ${formatLoggerId(twin)} ${why}, so it proves nothing about the site`,
+        remedy: [...ownRemedies(logger), REMEDY.site],
       },
     ];
   }
@@ -277,7 +311,7 @@ export function checkBridges(loggers: readonly Logger[], now: number): Finding[]
         rule: 'bridge',
         severity: 'warning',
         subject: 'listener',
-        message: `${modems.length} modem Logger(s) but no dial-in bridge registered: their calls cannot reach this Listener`,
+        message: `${counted(modems.length, 'modem Logger')} but no dial-in bridge registered: their calls cannot reach this Listener`,
         remedy: [
           'Register and run a bridge on the site taking the calls: listener bridge add <site> (see docs/bridge.md).',
         ],
@@ -435,7 +469,7 @@ export function checkFleetCounter(counter: number | undefined, registered: numbe
         rule: 'fleet-counter',
         severity: 'info',
         subject: 'listener',
-        message: `there is no fleet counter yet (the table predates it): listener status counts the ${registered} Logger(s) by reading the fleet index, which is slow on a large fleet`,
+        message: `there is no fleet counter yet (the table predates it): listener status counts the ${counted(registered, 'Logger')} by reading the fleet index, which is slow on a large fleet`,
         remedy,
       },
     ];
@@ -446,7 +480,7 @@ export function checkFleetCounter(counter: number | undefined, registered: numbe
       rule: 'fleet-counter',
       severity: 'warning',
       subject: 'listener',
-      message: `the fleet counter says ${counter} Logger(s) but ${registered} are registered: listener status and the mass-silence guard's fraction use the counter`,
+      message: `the fleet counter says ${counted(counter, 'Logger')} but ${registered} ${registered === 1 ? 'is' : 'are'} registered: listener status and the mass-silence guard's fraction use the counter`,
       remedy,
     },
   ];

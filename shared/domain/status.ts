@@ -38,8 +38,11 @@ export function rollupOf(sides: readonly Pick<SideStatus, 'state' | 'maintenance
   const down = count('DOWN');
   // A simplex customer (one Logger registered) whose only Logger is DOWN is down, not impaired.
   if (down > 0) return down === sides.length ? 'Down' : 'Partial Impaired';
-  if (count('LATE') > 0) return sides.some((s) => s.maintenanceUntil) ? 'Maintenance' : 'Late';
-  if (sides.some((s) => s.maintenanceUntil)) return 'Maintenance';
+  // A LATE side outside a window is late whatever its twin does: one side's window excuses only that side.
+  if (sides.some((s) => s.state === 'LATE' && s.maintenanceUntil === undefined)) return 'Late';
+  // In maintenance only when every watched (not paused) side is.
+  const watched = sides.filter((s) => s.state !== 'PAUSED');
+  if (watched.length > 0 && watched.every((s) => s.maintenanceUntil !== undefined)) return 'Maintenance';
   if (sides.every((s) => s.state === 'PAUSED')) return 'Paused';
   if (sides.every((s) => s.state === 'NEW')) return 'New';
   return 'OK';

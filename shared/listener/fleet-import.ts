@@ -94,6 +94,7 @@ export async function applyImport<R extends ImportRow>(
             eventTimeoutMs: row.eventTimeoutMs,
             heartbeatIntervalMs: row.heartbeatIntervalMs,
             transport: row.transport,
+            ...(row.phoneHome ? { phoneHome: row.phoneHome } : {}),
           },
           options.now,
         );

@@ -37,16 +37,38 @@ export interface Registration {
   readonly warnings: readonly string[];
 }
 
+/** The reference note's rule, as help, errors and docs state it (checkSettings enforces it). */
+export const INTERVAL_RULE =
+  'the heartbeat interval must be shorter than the event timeout, and at least 60m shorter for a timeout of 2h or more (the reference note: 720m against 780m)';
+
+/** What {@link defaultInterval} gives, in words. */
+export const DEFAULT_INTERVAL_TEXT =
+  '720m, or 60m under a timeout below 13h; under 2h (tests, demos) 12/13 of the timeout in whole seconds, e.g. 1m50s for 2m';
+
 /**
  * The interval a Logger is expected to keep when none is given: the CSFS default of 720 minutes, or less
  * when the timeout is short, keeping the reference note's margin (or 12/13 of the timeout — the note's
- * 720/780 — for timeouts under two hours, as in tests and demos).
+ * 720/780 — for timeouts under two hours, as in tests and demos), in whole seconds so that JSON, export and
+ * help all show the same number.
  */
 export function defaultInterval(eventTimeoutMs: number): number {
   if (eventTimeoutMs - MIN_TIMEOUT_MARGIN_MS >= MIN_TIMEOUT_MARGIN_MS) {
     return Math.min(DEFAULT_HEARTBEAT_INTERVAL_MS, eventTimeoutMs - MIN_TIMEOUT_MARGIN_MS);
   }
-  return Math.max(1, Math.floor((eventTimeoutMs * 12) / 13));
+  const seconds = Math.floor((eventTimeoutMs * 12) / 13 / 1_000) * 1_000;
+  // A timeout under 2 s (only ever a test) has no whole second under it.
+  return seconds >= 1_000 ? seconds : Math.max(1, Math.floor((eventTimeoutMs * 12) / 13));
+}
+
+/**
+ * A timeout within two sweeps of the sweeper: a silence is noticed at the first sweep after the deadline,
+ * up to one sweep period late, which is most of such a timeout. Advice for a person, not an error.
+ */
+export function sweepLagWarning(eventTimeoutMs: number, sweepEveryMs: number | undefined): string[] {
+  if (sweepEveryMs === undefined || eventTimeoutMs >= 2 * sweepEveryMs) return [];
+  return [
+    `the event timeout (${formatDuration(eventTimeoutMs)}) is shorter than two sweeps of this Listener (it sweeps every ${formatDuration(sweepEveryMs)}): a silence is detected up to ${formatDuration(sweepEveryMs)} after the deadline`,
+  ];
 }
 
 /** Checks settings; returns warnings for what works but breaks the reference note's advice. */

@@ -16,6 +16,8 @@ export const AUDIT_ACTIONS = [
   'mass-silence-drop',
   /** `listener logger add --bridge`, `logger bind`, `logger unbind`: which bridge sites may relay for it. */
   'bridge-bind',
+  /** `listener logger set`: timeout, interval, transport or Phone Home configuration changed in place. */
+  'settings',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

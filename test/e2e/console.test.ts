@@ -63,7 +63,8 @@ describe('the web console', () => {
     expect(raw.status).toBe(303);
     expect(raw.headers.get('location')).toBe('/console/sign-in');
     expect(await raw.text()).toBe('');
-    await page.goto(`${listener.apiUrl}/console`);
+    // A browser opening the Listener's root lands on the console, not on a JSON 404.
+    await page.goto(`${listener.apiUrl}/`);
     expect(new URL(page.url()).pathname).toBe('/console/sign-in');
     expect(await page.content()).not.toContain('geocust1');
     await expectAccessible();

@@ -40,17 +40,18 @@ describe('listener logger import | export', () => {
     const exported = await cli('logger', 'export');
     expect(exported.code).toBe(0);
     expect(exported.stdout).toBe(
-      'customer,side,timeout,interval,transport\nacme,A,780m,720m,https\nacme,B,780m,720m,modem\nbeta,A,2s,1s,https\n',
+      'customer,side,timeout,interval,transport,phone,import_system,backup_phone,backup_import_system\n' +
+        'acme,A,780m,720m,https,,,,\nacme,B,780m,720m,modem,,,,\nbeta,A,2s,1s,https,,,,\n',
     );
     writeFileSync(join(listener.dir, 'exported.csv'), exported.stdout);
     const again = await cli('logger', 'import', join(listener.dir, 'exported.csv'));
     expect(again.code).toBe(0);
-    expect(again.stdout).toContain('Nothing to change: the 3 Logger(s)');
+    expect(again.stdout).toContain('Nothing to change: the 3 Loggers');
 
     // beta/A (2s timeout, never heard from) goes DOWN: status counts it and lists its customer, not acme.
     await listener.waitFor((out) => out.includes('ALARM beta/A'), 20_000);
     const status = await cli('status');
-    expect(status.stdout).toContain('3 Logger(s): 3 watched (0 overdue, 1 DOWN), 0 paused');
+    expect(status.stdout).toContain('3 Loggers: 3 watched (0 overdue, 1 DOWN), 0 paused');
     expect(status.stdout).toMatch(/^beta\s+Down\s+A\s+DOWN/m);
     expect(status.stdout).not.toMatch(/^acme/m);
     const counts = await cli('status', '--counts', '--json');

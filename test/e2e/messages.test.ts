@@ -83,10 +83,15 @@ function runCli(args: string[], extra: Record<string, string>) {
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     ...extra,
   };
-  return new Promise<{ code: number; stderr: string }>((done) => {
-    execFile(process.execPath, [BIN, ...args], { env, cwd: dir, timeout: 60_000 }, (error, _out, stderr) => {
-      done({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stderr });
-    });
+  return new Promise<{ code: number; stdout: string; stderr: string }>((done) => {
+    execFile(
+      process.execPath,
+      [BIN, ...args],
+      { env, cwd: dir, timeout: 60_000 },
+      (error, stdout, stderr) => {
+        done({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -108,17 +113,24 @@ function expectOneLine(stderr: string, text: string) {
 }
 
 describe.concurrent('usage mistakes: exit 2, saying what was probably meant', () => {
-  it('`--side` picks a Listener of a pair stage only: a or b, with --stage', async () => {
+  it('`--listener` picks a Listener of a pair stage only: a or b, with --stage; the old --side is refused', async () => {
     const cases: [string[], string][] = [
       [
-        ['--stage', 'prod', ...EXAMPLES, '--side', 'b'],
-        'stage prod is not a Listener pair — leave out --side',
+        ['--stage', 'prod', ...EXAMPLES, '--listener', 'b'],
+        'stage prod is not a Listener pair — leave out --listener',
       ],
       [
-        ['--stage', 'prod-pair', ...EXAMPLES, '--side', 'B'],
-        '--side B is not a side of a pair — pass --side a or --side b',
+        ['--stage', 'prod-pair', ...EXAMPLES, '--listener', 'B'],
+        '--listener B is not a Listener of a pair (a or b) — pass --listener a or --listener b',
       ],
-      [['--side', 'b'], '--side picks a Listener of a pair stage — pass it with --stage <pair stage>'],
+      [
+        ['--listener', 'b'],
+        '--listener picks a Listener of a pair stage — pass it with --stage <pair stage>',
+      ],
+      [
+        ['--stage', 'prod-pair', ...EXAMPLES, '--side', 'b'],
+        "--side is now --listener (a Logger's side is in its id) — write --listener b",
+      ],
     ];
     for (const [args, message] of cases) {
       const { code, stderr } = await cli(['logger', 'list', ...args]);
@@ -167,9 +179,47 @@ describe.concurrent('usage mistakes: exit 2, saying what was probably meant', ()
     ]);
     expect(code).toBe(2);
     expectOneLine(stderr, '--interval 60m is not shorter than --timeout 60m');
+    // Under 2h the rule is only "shorter than the timeout", and the suggestion keeps it (12/13, whole seconds).
     expect(stderr).toContain(
-      'keep the interval at least 60m under the timeout, e.g. --timeout 60m --interval 55m',
+      'keep the interval under the timeout (a timeout under 2h needs no 60m margin), e.g. --timeout 60m --interval 55m23s',
     );
+    const long = await cli(['logger', 'add', 'geocust1', 'A', '--timeout', '3h', '--interval', '3h']);
+    expectOneLine(
+      long.stderr,
+      'keep the interval at least 60m under the timeout, e.g. --timeout 3h --interval 2h',
+    );
+  });
+
+  it('durations: 1h30m and 90min are read, `2 hours` is refused with the accepted forms', async () => {
+    const { code, stderr } = await cli(['logger', 'add', 'geocust1', 'A', '--timeout', '2 hours']);
+    expect(code).toBe(2);
+    expectOneLine(stderr, '--timeout "2 hours" is not a duration — write a whole number and a unit');
+    expect(stderr).toContain('e.g. 45s, 90min, 780m, 1h30m, 13h, 2d');
+    // Read, then refused only for their interval: the durations themselves were accepted.
+    for (const timeout of ['1h30m', '90min']) {
+      const read = await cli(['logger', 'add', 'geocust1', 'A', '--timeout', timeout, '--interval', '2h']);
+      expectOneLine(read.stderr, `--interval 2h is not shorter than --timeout ${timeout}`);
+    }
+  });
+
+  it('an upper-case customer is named in lower case', async () => {
+    const { code, stderr } = await cli(['logger', 'show', 'GEOCUST1/A']);
+    expect(code).toBe(2);
+    expectOneLine(
+      stderr,
+      '"GEOCUST1/A" is not a Logger id: customer names are lower-case — write geocust1/A',
+    );
+  });
+
+  it("commander's suggestion joins the one line; --version and -V print the version", async () => {
+    const typo = await cli(['logger', 'lst']);
+    expect(typo.code).toBe(2);
+    expectOneLine(typo.stderr, "unknown command 'lst' — did you mean list? see: listener logger --help");
+    for (const flag of ['--version', '-V']) {
+      const version = await cli([flag]);
+      expect(version.code).toBe(0);
+      expect(version.stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
+    }
   });
 
   it('`--stage qa` names the unknown stage and lists the stages', async () => {
@@ -246,7 +296,7 @@ describe.concurrent('cannot reach the Listener or AWS: exit 3, saying what to do
 
   it("a pair stage's side b: its own stack in its own region", async () => {
     const { code, stderr } = await cli(
-      ['logger', 'list', '--stage', 'prod-pair', ...EXAMPLES, '--side', 'b'],
+      ['logger', 'list', '--stage', 'prod-pair', ...EXAMPLES, '--listener', 'b'],
       fakeAws(),
     );
     expect(code).toBe(3);

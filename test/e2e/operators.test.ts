@@ -49,11 +49,11 @@ describe('listener logger show | rotate-token | pause | resume | remove', () => 
       'modem',
       '--phone',
       '9,19191234567',
-      '--listener',
+      '--import-system',
       'GEOCSCLNRA',
       '--backup-phone',
       '9,14081234567',
-      '--backup-listener',
+      '--backup-import-system',
       'GEOCSCLNRB',
     );
     // Modem Loggers phone home through a bridge; a token works the same for this test.
@@ -92,7 +92,7 @@ describe('listener logger show | rotate-token | pause | resume | remove', () => 
       'A',
       '--phone',
       '9,19191234567',
-      '--listener',
+      '--import-system',
       'GEOCSCLNRA',
     );
     expect(https.code).toBe(2);
@@ -108,7 +108,7 @@ describe('listener logger show | rotate-token | pause | resume | remove', () => 
       '9,19191234567',
     );
     expect(half.code).toBe(2);
-    expect(half.stderr).toContain('--listener is missing — give --phone and --listener together');
+    expect(half.stderr).toContain('--import-system is missing — give --phone and --import-system together');
   });
 
   it('rotates a token: the new one is printed once and works, the old one stops working', async () => {
@@ -247,7 +247,9 @@ describe('listener status | alarm | events', () => {
       'modem reset',
     );
     expect(acked.code).toBe(0);
-    expect(acked.stdout).toContain('acknowledged by alice (INC-4711)');
+    // This Listener sends no reminders: the acknowledgement promises none stopping.
+    expect(acked.stdout).toBe('Alarm of half/A acknowledged by alice (INC-4711).\n');
+    expect((await cli('status', '--all')).stdout).toContain('alice (INC-4711): modem reset');
     const list = json<{ logger: string; owner: { by: string; ticket: string } | null }[]>(
       (await cli('alarm', 'list', '--json')).stdout,
     );
@@ -398,7 +400,7 @@ describe('listener doctor', () => {
       'modem',
       '--phone',
       '9,14081234567',
-      '--listener',
+      '--import-system',
       'GEOCSCLNRA',
     );
     const bad = await cli('doctor', 'docbad/A', '--json');
@@ -439,6 +441,72 @@ describe('listener doctor', () => {
     );
     const usage = await cli('doctor', 'docok/A', '--all');
     expect(usage.code).toBe(2);
+  });
+});
+
+describe('listener logger set', () => {
+  it('changes the timeout in place: same token, the change and the new deadline printed, in the audit', async () => {
+    // `<customer>/<side>`, as every other command writes a Logger.
+    const added = await cli('logger', 'add', 'setco/A', '--timeout', '3m', '--json');
+    expect(added.code, added.stderr).toBe(0);
+    const { token } = json<{ token: string }>(added.stdout);
+    expect(await beat(token)).toBe(200);
+    const set = await cli('logger', 'set', 'setco/A', '--timeout', '10m', '--by', 'alice');
+    expect(set.code, set.stderr).toBe(0);
+    expect(set.stdout).toContain('timeout 3m → 10m');
+    expect(set.stdout).toMatch(/deadline \d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ \(in 9m/);
+    expect(await beat(token)).toBe(200);
+    const again = json<{ changes: unknown[]; eventTimeoutSeconds: number }>(
+      (await cli('logger', 'set', 'setco/A', '--timeout', '10m', '--json')).stdout,
+    );
+    expect(again).toMatchObject({ changes: [], eventTimeoutSeconds: 600 });
+  });
+
+  it('records the Phone Home configuration doctor asks for, so its finding goes away', async () => {
+    await add('setmodem', 'B', '--transport', 'modem');
+    const before = await cli('doctor', 'setmodem/B', '--json');
+    const asked = json<{ findings: { rule: string; remedy: string[] }[] }>(before.stdout).findings.find(
+      (f) => f.rule === 'phone-home-config',
+    );
+    expect(asked?.remedy.join(' ')).toContain(
+      'listener logger set setmodem/B --phone <number> --import-system',
+    );
+    const set = await cli(
+      'logger',
+      'set',
+      'setmodem/B',
+      '--phone',
+      '9,14081234567',
+      '--import-system',
+      'GEOCSCLNRB',
+      '--backup-phone',
+      '9,19191234567',
+      '--backup-import-system',
+      'GEOCSCLNRA',
+    );
+    expect(set.code, set.stderr).toBe(0);
+    expect(set.stdout).toContain(
+      'phone-home none → 9,14081234567 (GEOCSCLNRB), backup 9,19191234567 (GEOCSCLNRA)',
+    );
+    const after = json<{ findings: { rule: string }[] }>(
+      (await cli('doctor', 'setmodem/B', '--json')).stdout,
+    );
+    expect(after.findings.map((f) => f.rule)).not.toContain('phone-home-config');
+  });
+
+  it('answers an unknown Logger on a write command as the read commands do (exit 2, see logger list)', async () => {
+    const results = await Promise.all([
+      cli('logger', 'set', 'nosuch/A', '--timeout', '10m'),
+      cli('alarm', 'ack', 'nosuch/A', '--by', 'alice'),
+      cli('logger', 'pause', 'nosuch/A'),
+      cli('logger', 'remove', 'nosuch/A', '--yes'),
+    ]);
+    for (const r of results) {
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toBe(
+        'listener: Logger nosuch/A is not registered — see the registered ones with: listener logger list\n',
+      );
+    }
   });
 });
 

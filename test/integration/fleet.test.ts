@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterEach, describe, expect, inject, it } from 'vitest';
-import { CSV_HEADER, parseFleetCsv } from '../../cli/commands/fleet-csv.js';
+import { CSV_EXPORT_HEADER, CSV_HEADER, parseFleetCsv } from '../../cli/commands/fleet-csv.js';
 import { LOCAL_FILE, type LocalTarget } from '../../cli/local/target-file.js';
 import { DynamoFleet } from '../../shared/adapters/dynamo/dynamo-fleet.js';
 import type { Logger, LoggerId } from '../../shared/domain/logger.js';
@@ -369,7 +369,7 @@ describe('listener logger import | export (CLI on DynamoDB Local)', () => {
     const refused = await cli('logger', 'import', file);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain(
-      '2 new Logger(s) would get a token that is shown only once — pass --tokens-out',
+      '2 new Loggers would get a token that is shown only once — pass --tokens-out',
     );
     expect((await t.fleet.counts(t.listener.clock.now)).total).toBe(0);
     const tokensFile = join(dir, 'tokens.csv');
@@ -383,7 +383,7 @@ describe('listener logger import | export (CLI on DynamoDB Local)', () => {
     expect((await t.beat(token)).logger.transport).toBe('modem');
     const again = await cli('logger', 'import', file, '--tokens-out', tokensFile);
     expect(again.code).toBe(0);
-    expect(again.stdout).toContain('Nothing to change: the 2 Logger(s) in');
+    expect(again.stdout).toContain('Nothing to change: the 2 Loggers in');
     expect(readFileSync(tokensFile, 'utf8').trim().split('\n')).toHaveLength(3);
   });
 
@@ -412,6 +412,37 @@ describe('listener logger import | export (CLI on DynamoDB Local)', () => {
     expect(await rhythm()).toEqual({ loggers: 2, phoneHomesPerDay: 50, margins: [HOUR, 100 * MINUTE] });
   });
 
+  it('--dry-run lists what would change row by row, in text and JSON, and writes nothing', async () => {
+    const t = await setUp();
+    const { cli, write } = await cliOn(t);
+    await t.register('acme', 'B', 3 * MINUTE);
+    const file = write(
+      'plan.csv',
+      `${CSV_HEADER},phone,import_system,backup_phone,backup_import_system\n` +
+        'acme,B,10m,,https,,,,\nacme,A,,,,,,,\n' +
+        'zulu,A,13h,,modem,"9,19191234567",GEOCSCLNRA,,\n',
+    );
+    const text = await cli('logger', 'import', file, '--dry-run');
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toContain('would register 2, update 1, leave 0 unchanged. Nothing was written.');
+    expect(text.stdout).toContain('  acme/B timeout 3m → 10m, interval 2m 46s → 9m 13s');
+    expect(text.stdout).toContain('  acme/A new: timeout 13h, interval 12h');
+    expect(text.stdout).toContain(
+      '  zulu/A new: timeout 13h, interval 12h, transport modem, phone-home 9,19191234567 (GEOCSCLNRA), backup none',
+    );
+    const json = JSON.parse((await cli('logger', 'import', file, '--dry-run', '--json')).stdout);
+    expect(json).toMatchObject({ dryRun: true, register: 2, update: 1, unchanged: 0 });
+    expect(json.changes).toContainEqual({
+      logger: 'acme/B',
+      action: 'update',
+      changes: [
+        { setting: 'timeout', from: '3m', to: '10m' },
+        { setting: 'interval', from: '2m 46s', to: '9m 13s' },
+      ],
+    });
+    expect((await t.fleet.counts(t.listener.clock.now)).total).toBe(1);
+  });
+
   it('listener doctor --all reports a drifted fleet counter and listener fleet recount repairs it', async () => {
     const t = await setUp();
     const { cli } = await cliOn(t);
@@ -427,16 +458,16 @@ describe('listener logger import | export (CLI on DynamoDB Local)', () => {
       expect.objectContaining({
         rule: 'fleet-counter',
         severity: 'warning',
-        message: expect.stringContaining('the fleet counter says 7 Logger(s) but 2 are registered'),
+        message: expect.stringContaining('the fleet counter says 7 Loggers but 2 are registered'),
       }),
     );
     const fixed = await cli('fleet', 'recount');
     expect(fixed.code).toBe(0);
     expect(fixed.stdout).toBe(
-      'Fleet counter on local Listener at http://127.0.0.1:9: 2 Logger(s) registered (it said 7).\n',
+      'Fleet counter on local Listener at http://127.0.0.1:9: 2 Loggers registered (it said 7).\n',
     );
     expect(JSON.parse((await cli('fleet', 'recount', '--json')).stdout)).toEqual({ before: 2, after: 2 });
-    expect((await cli('status', '--counts')).stdout).toContain(': 2 Logger(s): 2 watched');
+    expect((await cli('status', '--counts')).stdout).toContain(': 2 Loggers: 2 watched');
     const after = JSON.parse((await cli('doctor', '--all', '--json')).stdout) as {
       findings: { rule: string }[];
     };
@@ -452,7 +483,12 @@ describe('listener logger import | export (CLI on DynamoDB Local)', () => {
     const exported = await cli('logger', 'export');
     expect(exported.code).toBe(0);
     expect(exported.stdout).toBe(
-      rows('geocust1,A,780m,720m,https', 'geocust1,B,120m,60m,modem', 'zed,A,45s,30s,https'),
+      `${[
+        CSV_EXPORT_HEADER,
+        'geocust1,A,780m,720m,https,,,,',
+        'geocust1,B,120m,60m,modem,,,,',
+        'zed,A,45s,30s,https,,,,',
+      ].join('\n')}\n`,
     );
     const unchanged = await cli('logger', 'import', write('out.csv', exported.stdout), '--json');
     expect(JSON.parse(unchanged.stdout)).toEqual({ registered: 0, updated: 0, unchanged: 3 });
@@ -463,7 +499,7 @@ describe('listener logger import | export (CLI on DynamoDB Local)', () => {
     const outFile = join(dir, 'again.csv');
     const again = await other.cli('logger', 'export', '--out', outFile);
     expect(again.stderr).toContain(
-      `Exported 3 Logger(s) from local Listener at http://127.0.0.1:9 to ${outFile}.`,
+      `Exported 3 Loggers from local Listener at http://127.0.0.1:9 to ${outFile}.`,
     );
     expect(readFileSync(outFile, 'utf8')).toBe(exported.stdout);
   }, 90_000);

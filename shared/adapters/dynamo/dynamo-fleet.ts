@@ -121,12 +121,14 @@ export class DynamoFleet implements Fleet {
 
   async updateSettings(before: Logger, after: Logger): Promise<boolean> {
     const dueSet = after.dueAt === undefined ? '' : ', #dueAt = :dueAt, #dueShard = :dueShard';
+    // The Phone Home configuration is a setting too (`logger set --phone …`): written, or removed when absent.
+    const phoneHome = after.phoneHome ? ', #phoneHome = :phoneHome' : ' REMOVE #phoneHome';
     const written = await landed(
       this.doc.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: loggerKey(after),
-          UpdateExpression: `SET #eventTimeoutMs = :timeout, #heartbeatIntervalMs = :interval, #transport = :transport, #deadline = :deadline${dueSet}`,
+          UpdateExpression: `SET #eventTimeoutMs = :timeout, #heartbeatIntervalMs = :interval, #transport = :transport, #deadline = :deadline${dueSet}${phoneHome}`,
           // The same guard as a transition: a heartbeat or transition landing meanwhile wins; read again.
           ConditionExpression: '#revision = :revision AND #deadline = :expectedDeadline',
           ExpressionAttributeNames: {
@@ -135,6 +137,7 @@ export class DynamoFleet implements Fleet {
             '#transport': 'transport',
             '#deadline': 'deadline',
             '#revision': 'revision',
+            '#phoneHome': 'phoneHome',
             ...(after.dueAt === undefined ? {} : { '#dueAt': 'dueAt', '#dueShard': 'dueShard' }),
           },
           ExpressionAttributeValues: {
@@ -145,6 +148,7 @@ export class DynamoFleet implements Fleet {
             ':revision': before.revision,
             ':expectedDeadline': before.deadline,
             ...(after.dueAt === undefined ? {} : { ':dueAt': after.dueAt, ':dueShard': shardOf(after) }),
+            ...(after.phoneHome ? { ':phoneHome': after.phoneHome } : {}),
           },
         }),
       ),

@@ -66,7 +66,13 @@ export function ago(ms: number | undefined, now: number): Html {
   if (ms === undefined) return html`<span class="muted">never</span>`;
   const stamp = new Date(ms).toISOString();
   const delta = now - ms;
-  const rel = delta >= 0 ? `${formatDuration(delta)} ago` : `in ${formatDuration(-delta)}`;
+  // Under a second, "31ms ago" reads like a glitch.
+  const rel =
+    Math.abs(delta) < 1_000
+      ? 'just now'
+      : delta >= 0
+        ? `${formatDuration(delta)} ago`
+        : `in ${formatDuration(-delta)}`;
   return html`<time datetime="${stamp}" title="${stamp}">${rel}</time>`;
 }
 

@@ -53,7 +53,7 @@ ${logger.phoneHome?.primary ? html`<dt>Phone Home</dt><dd>${logger.phoneHome.pri
 </dl>
 </section>
 <section aria-labelledby="arrivals-h"><h2 id="arrivals-h">Last phone-homes</h2>
-${intervalChart({ intervals: arrivalIntervals(arrivals), heartbeatIntervalMs: logger.heartbeatIntervalMs, eventTimeoutMs: logger.eventTimeoutMs })}
+${intervalChart({ intervals: arrivalIntervals(arrivals), heartbeatIntervalMs: logger.heartbeatIntervalMs, eventTimeoutMs: logger.eventTimeoutMs, silentForMs: now - (logger.lastSeenAt ?? logger.registeredAt) })}
 ${arrivals.length > 0 ? html`<details><summary>${arrivals.length} phone-home times</summary><ol class="arrivals">${[...arrivals].reverse().map((at) => html`<li>${ago(at, now)}</li>`)}</ol></details>` : ''}
 </section>
 <section aria-labelledby="audit-h"><h2 id="audit-h">Actions taken</h2>
@@ -100,6 +100,7 @@ const ACTION_TEXT: Record<AuditEntry['action'], string> = {
   'mass-silence-release': 'paged the alarm held by a mass silence',
   'bridge-bind': 'changed which bridges may relay for it',
   'mass-silence-drop': 'dropped the alarm held by a mass silence',
+  settings: 'changed the settings',
 };
 
 function actionText(e: AuditEntry): Html {

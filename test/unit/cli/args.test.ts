@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { wholeNumberFlag } from '../../../cli/args.js';
+import { customerArg, loggerArg, wholeNumberFlag } from '../../../cli/args.js';
 import { EXIT, UsageError } from '../../../cli/errors.js';
 
 const LIMIT = { min: 1, max: 1000, example: 50 };
@@ -29,4 +29,26 @@ describe('wholeNumberFlag', () => {
       });
     },
   );
+});
+
+describe('loggerArg and customerArg', () => {
+  const refusal = (f: () => unknown) => {
+    try {
+      f();
+    } catch (error) {
+      return error;
+    }
+    return undefined;
+  };
+
+  it('says ids are lower-case and shows the lower-case one for an upper-case customer', () => {
+    expect(refusal(() => loggerArg('GEOCUST1/A'))).toMatchObject({
+      message: '"GEOCUST1/A" is not a Logger id: customer names are lower-case — write geocust1/A',
+      exitCode: EXIT.usage,
+    });
+    expect(refusal(() => customerArg('GeoCust1'))).toMatchObject({
+      message: 'customer "GeoCust1" is not a customer name: customer names are lower-case — write geocust1',
+    });
+    expect(loggerArg('geocust1/a')).toEqual({ customer: 'geocust1', side: 'A' });
+  });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  CSV_EXPORT_HEADER,
   CSV_HEADER,
   csvDuration,
   csvLine,
@@ -53,7 +54,7 @@ describe('parseFleetCsv', () => {
       {
         line: 1,
         reason:
-          'the first line must be the header customer,side,timeout,interval,transport (found "geocust1,A,780m,720m,https")',
+          'the first line must be the header customer,side,timeout,interval,transport, optionally with phone,import_system,backup_phone,backup_import_system (found "geocust1,A,780m,720m,https")',
       },
     ]);
     expect(parseFleetCsv('').errors[0]?.reason).toContain('the file is empty');
@@ -101,7 +102,54 @@ describe('parseFleetCsv', () => {
   });
 });
 
+describe('the Phone Home columns (optional)', () => {
+  const header = `${CSV_HEADER},phone,import_system,backup_phone,backup_import_system`;
+
+  it("reads a modem Logger's numbers with their import system names; empty ones record nothing", () => {
+    const parsed = parseFleetCsv(
+      [
+        header,
+        'geocust1,B,780m,,modem,"9,19191234567",GEOCSCLNRA,"9,14081234567",GEOCSCLNRB',
+        'geocust2,B,780m,,modem,,,,',
+      ].join('\n'),
+    );
+    expect(parsed.errors).toEqual([]);
+    expect(parsed.rows[0]?.phoneHome).toEqual({
+      primary: { phone: '9,19191234567', listener: 'GEOCSCLNRA' },
+      backup: { phone: '9,14081234567', listener: 'GEOCSCLNRB' },
+    });
+    expect(parsed.rows[1]).not.toHaveProperty('phoneHome');
+  });
+
+  it('refuses half a pair and numbers on an HTTPS Logger, naming the column', () => {
+    const parsed = parseFleetCsv(
+      [header, 'geocust1,A,780m,,modem,"9,1919",,,', 'geocust2,A,780m,,https,"9,1919",GEOCSCLNRA,,'].join(
+        '\n',
+      ),
+    );
+    expect(parsed.errors).toEqual([
+      { line: 2, reason: 'import_system is empty: give phone and import_system together' },
+      { line: 3, reason: 'phone numbers are for modem Loggers: set transport to modem' },
+    ]);
+  });
+});
+
 describe('export lines', () => {
+  it("quote a modem Logger's phone numbers, and import reads them back", () => {
+    const phoneHome = {
+      primary: { phone: '9,19191234567', listener: 'GEOCSCLNRA' },
+      backup: { phone: '9,14081234567', listener: 'GEOCSCLNRB' },
+    };
+    const logger = newLogger(
+      { customer: 'geocust1', side: 'B' },
+      { eventTimeoutMs: 780 * MINUTE, heartbeatIntervalMs: 720 * MINUTE, transport: 'modem', phoneHome },
+      0,
+    );
+    const line = csvLine(logger);
+    expect(line).toBe('geocust1,B,780m,720m,modem,"9,19191234567",GEOCSCLNRA,"9,14081234567",GEOCSCLNRB');
+    expect(parseFleetCsv([CSV_EXPORT_HEADER, line].join('\n')).rows[0]?.phoneHome).toEqual(phoneHome);
+  });
+
   it('write what import reads back', () => {
     const logger = newLogger(
       { customer: 'geocust1', side: 'B' },
@@ -109,8 +157,8 @@ describe('export lines', () => {
       0,
     );
     const line = csvLine(logger);
-    expect(line).toBe('geocust1,B,120m,90s,modem');
-    expect(parseFleetCsv(file(line)).rows[0]).toMatchObject({
+    expect(line).toBe('geocust1,B,120m,90s,modem,,,,');
+    expect(parseFleetCsv([CSV_EXPORT_HEADER, line].join('\n')).rows[0]).toMatchObject({
       id: { customer: 'geocust1', side: 'B' },
       eventTimeoutMs: logger.eventTimeoutMs,
       heartbeatIntervalMs: logger.heartbeatIntervalMs,

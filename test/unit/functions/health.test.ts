@@ -83,3 +83,19 @@ describe('health function', () => {
     expect(JSON.parse(String(response.body))).toEqual({ status: 'unavailable', store: 'unreachable' });
   });
 });
+
+describe('the API root in a browser', () => {
+  it('sends a browser (Accept: text/html) at / to the console, and keeps the JSON 404 for programs', async () => {
+    const browser = await handler(
+      httpEvent({
+        method: 'GET',
+        path: '/',
+        headers: { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' },
+      }),
+      context,
+    );
+    expect(browser.statusCode).toBe(302);
+    expect(browser.headers?.location).toBe('/console');
+    expect((await call('GET', '/')).statusCode).toBe(404);
+  });
+});

@@ -16,6 +16,7 @@ import {
   checkSweeper,
   diagnoseFleet,
   failsCheck,
+  isOverInterval,
   listenerPairOf,
   pairRoles,
 } from '../../../../shared/domain/doctor.js';
@@ -64,6 +65,13 @@ describe('interval margin (the note: at least one hour under the event timeout)'
 });
 
 describe('observed intervals (arrival history)', () => {
+  it('is one rule for doctor and logger show: over the interval only past its slack', () => {
+    const logger = aLogger({ arrivals: [T0, T0 + 721 * MINUTE] });
+    expect(isOverInterval(logger, 721 * MINUTE)).toBe(false);
+    expect(checkObservedIntervals(logger)).toEqual([]);
+    expect(isOverInterval(logger, 723 * MINUTE)).toBe(true);
+  });
+
   it('passes intervals within the configured interval', () => {
     const arrivals = [0, 1, 2, 3].map((i) => T0 + i * 720 * MINUTE);
     expect(checkObservedIntervals(aLogger({ arrivals }))).toEqual([]);
@@ -148,6 +156,23 @@ describe('duplex: one side silent vs both', () => {
     expect(advice).not.toMatch(/modem|RAS|CSCPhoneNumber|dumplog/);
     const [noTwin] = checkDuplex(down({ transport: 'https' }), undefined, now);
     expect(noTwin?.remedy.join(' ')).not.toMatch(/modem|RAS|CSCPhoneNumber|dumplog/);
+  });
+
+  it('does not call the site fine because of a twin that never phoned home (NEW proves nothing)', () => {
+    const [finding] = checkDuplex(down(), aLogger({ side: 'B' }), now);
+    expect(finding?.message).not.toContain('the site is fine');
+    expect(finding?.message).toContain('its twin geocust1/B has never phoned home, so it proves nothing');
+    expect(finding?.remedy.join(' ')).toContain('the site itself');
+  });
+
+  it('names the maintenance window a LATE Logger is silent in', () => {
+    const late = up(now - 730 * MINUTE, {
+      maintenance: [{ id: 'mw-1', from: now - HOUR, to: Date.UTC(2026, 10, 25, 7, 30), reason: 'PBX swap' }],
+    });
+    const [finding] = checkDuplex(late, up(now - HOUR, { side: 'B' }), now);
+    expect(finding?.message).toContain(
+      'inside maintenance window mw-1 (PBX swap) until 2026-11-25 07:30Z, so no page goes out before then',
+    );
   });
 
   it('points at what both share when both are silent: the customer is blind', () => {
@@ -241,7 +266,7 @@ describe('the fleet counter (kept without transactions, so it can drift)', () =>
   it('warns when the counter disagrees, naming both figures and the recount', () => {
     const [finding] = checkFleetCounter(7, 5);
     expect(finding).toMatchObject({ rule: 'fleet-counter', severity: 'warning', subject: 'listener' });
-    expect(finding?.message).toContain('the fleet counter says 7 Logger(s) but 5 are registered');
+    expect(finding?.message).toContain('the fleet counter says 7 Loggers but 5 are registered');
     expect(finding?.remedy.join(' ')).toContain('listener fleet recount');
     expect(failsCheck(finding?.severity ?? 'info')).toBe(true);
   });

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  durationText,
   formatDuration,
   InvalidDurationError,
   parseDuration,
@@ -15,6 +16,11 @@ describe('parseDuration', () => {
     ['2d', 2 * 86_400_000],
     ['1s', 1_000],
     ['007m', 7 * 60_000],
+    ['1h30m', 90 * 60_000],
+    ['90min', 90 * 60_000],
+    ['2d12h', 60 * 3_600_000],
+    ['55m23s', 3_323_000],
+    ['30sec', 30_000],
   ])('reads %s as %i ms', (input, ms) => {
     expect(parseDuration(input)).toBe(ms);
   });
@@ -36,7 +42,10 @@ describe('parseDuration', () => {
     ['a space before the unit', '13 h'],
     ['no unit', '780'],
     ['no amount', 'm'],
-    ['two units', '1h30m'],
+    ['units out of order', '30m1h'],
+    ['a unit twice', '1h1h'],
+    ['a space between parts', '1h 30m'],
+    ['an unknown unit', '90mins'],
     ['an empty string', ''],
     ['whitespace only', '   '],
     ['a ten-digit amount', '1000000000s'],
@@ -57,6 +66,8 @@ describe('parseDuration', () => {
     expect((caught as InvalidDurationError).input).toBe('13 hours');
     expect((caught as Error).message).toContain('"13 hours"');
     expect((caught as Error).message).toContain('780m');
+    expect((caught as Error).message).toContain('1h30m');
+    expect((caught as Error).message).toContain('90min');
   });
 });
 
@@ -129,5 +140,17 @@ describe('toMinutes', () => {
     expect(toMinutes(780 * 60_000)).toBe(780);
     expect(toMinutes(119_999)).toBe(1);
     expect(toMinutes(3_000)).toBe(0);
+  });
+});
+
+describe('durationText', () => {
+  it('writes whole seconds the parser reads back, largest unit first', () => {
+    expect(durationText(3_323_000)).toBe('55m23s');
+    expect(durationText(780 * 60_000)).toBe('13h');
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 366 * 86_400 }), (seconds) => {
+        expect(parseDuration(durationText(seconds * 1000))).toBe(seconds * 1000);
+      }),
+    );
   });
 });

@@ -58,3 +58,22 @@ describe('fleet status', () => {
     ]);
   });
 });
+
+describe('maintenance rollup', () => {
+  const until = now + HOUR;
+  it('is Late when one side has a window and the other is LATE without one', () => {
+    expect(rollupOf([{ state: 'UP', maintenanceUntil: until }, { state: 'LATE' }])).toBe('Late');
+    expect(rollupOf([{ state: 'LATE', maintenanceUntil: until }, { state: 'LATE' }])).toBe('Late');
+  });
+
+  it('is Maintenance only when every watched side is in a window (a paused side is not watched)', () => {
+    expect(
+      rollupOf([
+        { state: 'LATE', maintenanceUntil: until },
+        { state: 'UP', maintenanceUntil: until },
+      ]),
+    ).toBe('Maintenance');
+    expect(rollupOf([{ state: 'LATE', maintenanceUntil: until }, { state: 'PAUSED' }])).toBe('Maintenance');
+    expect(rollupOf([{ state: 'UP', maintenanceUntil: until }, { state: 'UP' }])).toBe('OK');
+  });
+});

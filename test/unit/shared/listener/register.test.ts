@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../../../shared/domain/errors.js';
 import type { Logger } from '../../../../shared/domain/logger.js';
 import { hashToken, loggerIdOfToken } from '../../../../shared/domain/token.js';
-import { checkSettings, defaultInterval, registerLogger } from '../../../../shared/listener/register.js';
+import {
+  checkSettings,
+  defaultInterval,
+  registerLogger,
+  sweepLagWarning,
+} from '../../../../shared/listener/register.js';
 import type { LoggerStore } from '../../../../shared/ports/logger-store.js';
 import { HOUR, MINUTE, T0 } from '../../fixtures.js';
 
@@ -22,6 +27,12 @@ describe('defaultInterval', () => {
   it('keeps the 60-minute margin for timeouts between 2h and 13h', () => {
     expect(defaultInterval(2 * HOUR)).toBe(HOUR);
     expect(defaultInterval(5 * HOUR)).toBe(4 * HOUR);
+  });
+
+  it('is whole seconds for a short timeout, as the help says (1m50s for 2m, 2m46s for 3m)', () => {
+    expect(defaultInterval(2 * MINUTE)).toBe(110_000);
+    expect(defaultInterval(3 * MINUTE)).toBe(166_000);
+    expect(defaultInterval(60 * MINUTE)).toBe(3_323_000);
   });
 
   it('stays under a seconds-scale timeout', () => {
@@ -141,5 +152,15 @@ describe('registerLogger', () => {
       ),
     ).rejects.toThrow(ValidationError);
     expect(calls).toEqual([]);
+  });
+});
+
+describe('sweepLagWarning', () => {
+  it('warns when the timeout is within two sweeps: detection lags by up to a sweep period', () => {
+    expect(sweepLagWarning(30_000, 55_000)).toEqual([
+      expect.stringContaining('a silence is detected up to 55s after the deadline'),
+    ]);
+    expect(sweepLagWarning(2 * MINUTE, 60_000)).toEqual([]);
+    expect(sweepLagWarning(30_000, undefined)).toEqual([]);
   });
 });

@@ -1,0 +1,31 @@
+/** The `listener status` screen as an operator reads it. */
+import { describe, expect, it } from 'vitest';
+import { renderStatus } from '../../../cli/commands/status.js';
+
+const now = Date.UTC(2026, 10, 24, 17);
+
+describe('renderStatus', () => {
+  it("shows the owner's note beside the owner and ticket", () => {
+    const text = renderStatus(
+      [
+        {
+          customer: 'geocust1',
+          rollup: 'Partial Impaired',
+          sides: [
+            {
+              side: 'A',
+              state: 'DOWN',
+              silentForMs: 3_600_000,
+              ack: { by: 'alice', at: now, ticket: 'INC-4711', note: 'modem reset requested' },
+            },
+            { side: 'B', state: 'UP', silentForMs: 60_000 },
+          ],
+        },
+      ],
+      now,
+      'local Listener',
+      false,
+    );
+    expect(text).toContain('alice (INC-4711): modem reset requested');
+  });
+});
