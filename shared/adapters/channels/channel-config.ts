@@ -3,7 +3,7 @@
  * (docs/channels.md). Validated with zod; unknown keys are allowed (a later version's settings), secrets are
  * inline only here. Routing is per channel: `kinds` (default: pages and their all-clears) and `customers`.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { Notification } from '../../domain/notification.js';
 
 /** The notification kinds a channel may take. Forwarded events only go to the chat and webhook channels. */
@@ -17,28 +17,30 @@ const RESERVED = ['file', 'sns', 'eventbridge', 'all'];
 const url = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
 
 const common = {
-  name: z
-    .string()
-    .regex(/^[a-z0-9][a-z0-9-]{0,31}$/, 'must be 1–32 lowercase letters, digits or dashes')
-    .refine((name) => !RESERVED.includes(name), 'is taken by a built-in channel (file, sns, eventbridge)'),
-  kinds: z.array(z.enum(CHANNEL_KINDS)).min(1).optional(),
-  customers: z.array(z.string().min(1)).min(1).optional(),
+  name: z.string().check(
+    z.regex(/^[a-z0-9][a-z0-9-]{0,31}$/, 'must be 1–32 lowercase letters, digits or dashes'),
+    z.refine((name) => !RESERVED.includes(name), 'is taken by a built-in channel (file, sns, eventbridge)'),
+  ),
+  kinds: z.optional(z.array(z.enum(CHANNEL_KINDS)).check(z.minLength(1))),
+  customers: z.optional(z.array(z.string().check(z.minLength(1))).check(z.minLength(1))),
   /** Per request; a hanging receiver costs at most this (default 5 s). */
-  timeoutSeconds: z.number().positive().max(30).optional(),
+  timeoutSeconds: z.optional(z.number().check(z.positive(), z.lte(30))),
 };
 
 const pagerduty = z.looseObject({
   ...common,
   type: z.literal('pagerduty'),
-  routingKey: z.string().min(1, 'must be the integration key of a PagerDuty Events API v2 service'),
-  url: url.optional(),
+  routingKey: z
+    .string()
+    .check(z.minLength(1, 'must be the integration key of a PagerDuty Events API v2 service')),
+  url: z.optional(url),
 });
 const opsgenie = z.looseObject({
   ...common,
   type: z.literal('opsgenie'),
-  apiKey: z.string().min(1, 'must be the API key of an Opsgenie API integration'),
-  region: z.enum(['us', 'eu']).optional(),
-  url: url.optional(),
+  apiKey: z.string().check(z.minLength(1, 'must be the API key of an Opsgenie API integration')),
+  region: z.optional(z.enum(['us', 'eu'])),
+  url: z.optional(url),
 });
 const slack = z.looseObject({ ...common, type: z.literal('slack'), url });
 const teams = z.looseObject({ ...common, type: z.literal('teams'), url });
@@ -48,53 +50,57 @@ const webhook = z.looseObject({
   url,
   secret: z
     .string()
-    .regex(/^whsec_[A-Za-z0-9+/]+={0,2}$/, 'must be a Standard Webhooks secret: whsec_<base64>'),
+    .check(z.regex(/^whsec_[A-Za-z0-9+/]+={0,2}$/, 'must be a Standard Webhooks secret: whsec_<base64>')),
 });
 const alertmanager = z.looseObject({
   ...common,
   type: z.literal('alertmanager'),
   url,
-  listenerLabel: z.string().min(1).optional(),
+  listenerLabel: z.optional(z.string().check(z.minLength(1))),
 });
 
 const channel = z
   .discriminatedUnion('type', [pagerduty, opsgenie, slack, teams, webhook, alertmanager])
-  .superRefine((c, ctx) => {
-    const kinds = c.kinds ?? DEFAULT_KINDS;
-    const pages = kinds.includes('LOGGER_SILENT') || kinds.includes('CUSTOMER_BLIND');
-    if (pages && !kinds.includes('LOGGER_RECOVERED')) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['kinds'],
-        message: 'must include LOGGER_RECOVERED with a page kind: whoever is paged must get the all-clear',
-      });
-    }
-    if (kinds.includes('LOGGER_SILENT') && !kinds.includes('CUSTOMER_BLIND')) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['kinds'],
-        message:
-          'must include CUSTOMER_BLIND with LOGGER_SILENT: a blind customer is the most urgent page there is',
-      });
-    }
-    const incidents = c.type === 'pagerduty' || c.type === 'opsgenie' || c.type === 'alertmanager';
-    if (incidents && kinds.includes('LOGGER_EVENT')) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['kinds'],
-        message: `cannot include LOGGER_EVENT on ${c.type}: it opens incidents for outages only`,
-      });
-    }
-  });
+  .check(
+    z.superRefine((c, ctx) => {
+      const kinds = c.kinds ?? DEFAULT_KINDS;
+      const pages = kinds.includes('LOGGER_SILENT') || kinds.includes('CUSTOMER_BLIND');
+      if (pages && !kinds.includes('LOGGER_RECOVERED')) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['kinds'],
+          message: 'must include LOGGER_RECOVERED with a page kind: whoever is paged must get the all-clear',
+        });
+      }
+      if (kinds.includes('LOGGER_SILENT') && !kinds.includes('CUSTOMER_BLIND')) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['kinds'],
+          message:
+            'must include CUSTOMER_BLIND with LOGGER_SILENT: a blind customer is the most urgent page there is',
+        });
+      }
+      const incidents = c.type === 'pagerduty' || c.type === 'opsgenie' || c.type === 'alertmanager';
+      if (incidents && kinds.includes('LOGGER_EVENT')) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['kinds'],
+          message: `cannot include LOGGER_EVENT on ${c.type}: it opens incidents for outages only`,
+        });
+      }
+    }),
+  );
 
 export const channelsFileSchema = z.looseObject({
-  channels: z.array(channel).superRefine((list, ctx) => {
-    const seen = new Set<string>();
-    list.forEach((c, i) => {
-      if (seen.has(c.name)) ctx.addIssue({ code: 'custom', path: [i, 'name'], message: 'is used twice' });
-      seen.add(c.name);
-    });
-  }),
+  channels: z.array(channel).check(
+    z.superRefine((list, ctx) => {
+      const seen = new Set<string>();
+      list.forEach((c, i) => {
+        if (seen.has(c.name)) ctx.addIssue({ code: 'custom', path: [i, 'name'], message: 'is used twice' });
+        seen.add(c.name);
+      });
+    }),
+  ),
 });
 
 export type ChannelConfig = z.infer<typeof channel>;
