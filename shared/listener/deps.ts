@@ -21,6 +21,8 @@ export interface Counters {
       | 'AlarmsRaised'
       | 'AlarmsCleared'
       | 'NotificationsFailed'
+      /** Notices a receiver refused for good (a revoked key, a deleted webhook): never retried. */
+      | 'NotificationsRejected'
       | 'SweepItemsFailed',
     value?: number,
   ): void;
