@@ -28,6 +28,9 @@ export function iamRequests(call: RecordedCall, ctx: IamContext): Request[] {
     arn('dynamodb', `table/${String(name)}${index === undefined ? '' : `/index/${String(index)}`}`);
   const p = call.params;
   switch (call.service) {
+    case 'secretsmanager':
+      // Made by the Parameters and Secrets extension with the function's role.
+      return [{ action: `secretsmanager:${call.operation}`, resource: String(p.SecretId) }];
     case 'sns': {
       const topicArn = String(p.TopicArn);
       const requests: Request[] = [{ action: `sns:${call.operation}`, resource: topicArn }];

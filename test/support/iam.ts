@@ -81,6 +81,12 @@ export class TemplateNames {
           });
           break;
         }
+        case 'AWS::SecretsManager::Secret': {
+          // Ref is the ARN, with the six random characters Secrets Manager appends to the name.
+          const secretArn = arn('secretsmanager', `secret:${name}-AbCdEf`);
+          this.set(id, secretArn, { Id: secretArn });
+          break;
+        }
         case 'AWS::SQS::Queue':
           this.set(id, `https://sqs.${region}.amazonaws.com/${account}/${name}`, {
             Arn: arn('sqs', name),
