@@ -36,7 +36,13 @@ const MINUTE = 60_000;
  * below requires this list to equal exactly what each role allows and its bundle never calls: a permission
  * unused and not listed fails as over-broad, one listed but used (or not granted) fails as stale.
  */
+const OUTBOX_REREAD =
+  'GetItem of a LOGGER# item: publishOutbox (shared/listener/outbox.ts) re-reads the Logger when a concurrent ' +
+  'write beat its removal of the published notices, a race these scenarios do not make (GetItem of the ' +
+  'acknowledge-link key, a grant of its own, is exercised)';
 const NEEDED_BUT_NOT_EXERCISED: Partial<Record<FunctionName, Record<string, string>>> = {
+  heartbeat: { 'dynamodb:GetItem': OUTBOX_REREAD },
+  relay: { 'dynamodb:GetItem': OUTBOX_REREAD },
   sweeper: {
     // Lambda's asynchronous invocation uses the function's role to deliver a failed or expired sweep to its
     // on-failure destination (infra/constructs/sweeper.ts); the bundle never calls SQS itself.

@@ -14,7 +14,8 @@ import type { ConsoleKeys, UsedLinks } from '../../ports.js';
 import { guardStoreCall, isConditionFailure, landed } from './dynamo-errors.js';
 import { expiring, shardOfText } from './dynamo-items.js';
 
-const KEY_ITEM = { pk: 'LISTENER#CONSOLE', sk: 'KEY' } as const;
+/** The acknowledge-link key's item (deployed; local mode's one console key). */
+export const KEY_ITEM = { pk: 'LISTENER#CONSOLE', sk: 'KEY' } as const;
 
 function documentClient(client: DynamoDBClient): DynamoDBDocumentClient {
   return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
