@@ -30,7 +30,13 @@ import {
 } from '../support/iam.js';
 import { logicalId, removeAssemblies, STAGES, testApp } from './synth.js';
 
-type Resource = { Type: string; Properties: Record<string, unknown>; DeletionPolicy?: string };
+type Resource = {
+  Type: string;
+  Properties: Record<string, unknown>;
+  DeletionPolicy?: string;
+  UpdateReplacePolicy?: string;
+};
+type IamStatementLike = { Action: string | string[]; Resource: string | string[] };
 
 const TABLE = 'PhoneHomeListener-prod-pair';
 const REGION: Record<PairSide, string> = { a: 'us-east-1', b: 'us-east-2' };
@@ -172,7 +178,8 @@ describe('the two stacks', () => {
     for (const side of PAIR_SIDES) {
       const { template } = sides[side];
       template.resourceCountIs('AWS::ApiGatewayV2::Api', 1);
-      template.resourceCountIs('AWS::Lambda::Function', FUNCTION_NAMES.length + 1);
+      // + the console; side a of a retain pair also has CDK's AwsCustomResource provider (deletion protection).
+      template.resourceCountIs('AWS::Lambda::Function', FUNCTION_NAMES.length + 1 + (side === 'a' ? 1 : 0));
       template.resourceCountIs('AWS::SNS::Topic', 2);
       template.resourceCountIs('AWS::Events::Rule', 1);
       template.hasResourceProperties('AWS::Events::EventBus', {
@@ -236,15 +243,60 @@ describe('the global table', () => {
     expect(globalTable().Properties).not.toHaveProperty('StreamSpecification');
   });
 
-  it('keeps every replica: point-in-time recovery, deletion protection, retained with the stack', () => {
+  it('keeps every replica (point-in-time recovery, retained with the stack) but lets a failed first create go', () => {
     const table = globalTable();
-    expect(table.DeletionPolicy).toBe('Retain');
+    // Retained on update and stack deletion; deleted when its own first create rolls back.
+    expect(table.DeletionPolicy).toBe('RetainExceptOnCreate');
+    expect(table.UpdateReplacePolicy).toBe('Retain');
     for (const replica of table.Properties.Replicas as Record<string, unknown>[]) {
       expect(replica).toMatchObject({
         PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
-        DeletionProtectionEnabled: true,
       });
+      // Deletion protection in the template would stop that rollback; and no later update may reset it.
+      expect(replica).not.toHaveProperty('DeletionProtectionEnabled');
     }
+  });
+
+  it('turns deletion protection on in each replica once the table exists, and off only when removed', () => {
+    const { template, names } = sides.a;
+    const tableId = logicalId(sides.a.stack.store.table);
+    const protections = Object.values(template.findResources('Custom::AWS')) as (Resource & {
+      DependsOn?: string[];
+    })[];
+    const calls = protections.map((resource) => {
+      expect(resource.DependsOn).toContain(tableId);
+      const json = (key: string) => JSON.parse(names.resolve(resource.Properties[key]) as string);
+      return [json('Create'), json('Update'), json('Delete')];
+    });
+    expect(calls.map(([create]) => create.region).sort()).toEqual([REGION.a, REGION.b]);
+    for (const [create, update, remove] of calls) {
+      for (const call of [create, update]) {
+        expect(call).toMatchObject({
+          service: 'DynamoDB',
+          action: 'UpdateTable',
+          parameters: { TableName: TABLE, DeletionProtectionEnabled: true },
+        });
+      }
+      expect(remove).toMatchObject({ parameters: { TableName: TABLE, DeletionProtectionEnabled: false } });
+    }
+    // The provider may UpdateTable the two replicas, nothing else.
+    const policies = Object.values(template.findResources('AWS::IAM::Policy')) as Resource[];
+    const updateTable = policies
+      .flatMap(
+        (p) =>
+          names.resolve(
+            (p.Properties.PolicyDocument as { Statement: unknown }).Statement,
+          ) as IamStatementLike[],
+      )
+      .filter((s) => [s.Action].flat().includes('dynamodb:UpdateTable'));
+    expect(updateTable.flatMap((s) => [s.Action].flat())).toEqual([
+      'dynamodb:UpdateTable',
+      'dynamodb:UpdateTable',
+    ]);
+    expect(updateTable.flatMap((s) => [s.Resource].flat()).sort()).toEqual(
+      [replicaArn(REGION.a), replicaArn(REGION.b)].sort(),
+    );
+    expect(sides.b.template.findResources('Custom::AWS')).toEqual({});
   });
 
   it('protects both sides of a production pair from termination', () => {
@@ -311,7 +363,11 @@ describe("each side's functions", () => {
         }
       }
       const heartbeat = statementsOf(sides[side], sides[side].stack.functions.byName.heartbeat);
-      expect(evaluate(heartbeat, request('dynamodb:UpdateItem', replicaArn(REGION[side])))).toBe('allowed');
+      const update = {
+        ...request('dynamodb:UpdateItem', replicaArn(REGION[side])),
+        context: { 'dynamodb:LeadingKeys': ['LOGGER#geocust1/A'] },
+      };
+      expect(evaluate(heartbeat, update)).toBe('allowed');
       const sweeper = statementsOf(sides[side], sides[side].stack.functions.byName.sweeper);
       expect(evaluate(sweeper, request('dynamodb:Query', `${replicaArn(REGION[side])}/index/due`))).toBe(
         'allowed',
