@@ -17,6 +17,7 @@ import {
   PAIR_SIDES,
   type PairSide,
   parseStage,
+  type StageInput,
   sideConfig,
 } from '../../infra/stages.js';
 import { FUNCTION_NAMES } from '../../shared/http/routes.js';
@@ -470,6 +471,79 @@ describe('other pairs', () => {
     for (const replica of (table?.Properties.Replicas ?? []) as Record<string, unknown>[]) {
       expect(replica.DeletionProtectionEnabled).toBe(false);
     }
+  });
+});
+
+describe('custom domains, one per side of a pair', () => {
+  const certificateA = `arn:aws:acm:${REGION.a}:123456789012:certificate/0b6e5b3c-6a7d-4f0e-9a1c-2f3e4d5c6b7a`;
+  const PAIR = STAGES['prod-pair'] as StageInput & { pair: NonNullable<StageInput['pair']> };
+  const withDomains = (a: object, b: object) => ({
+    'prod-pair': {
+      ...PAIR,
+      pair: { ...PAIR.pair, a: { ...PAIR.pair.a, domain: a }, b: { ...PAIR.pair.b, domain: b } },
+    },
+  });
+
+  it('serve each side on its own hostname: a given certificate, or one requested in that region', () => {
+    const built = buildListener(
+      testApp(),
+      'prod-pair',
+      withDomains(
+        { name: 'listener-a.example.com', certificateArn: certificateA },
+        { name: 'listener-b.example.com', hostedZoneId: 'Z0123456789ABCDEFGHIJ' },
+      ),
+    );
+    const [a, b] = built.stacks.map((stack) => Template.fromStack(stack));
+    if (!a || !b) throw new Error('two sides');
+    a.hasResourceProperties('AWS::ApiGatewayV2::DomainName', {
+      DomainName: 'listener-a.example.com',
+      DomainNameConfigurations: [
+        Match.objectLike({ CertificateArn: certificateA, EndpointType: 'REGIONAL' }),
+      ],
+    });
+    a.resourceCountIs('AWS::CertificateManager::Certificate', 0);
+    a.resourceCountIs('AWS::Route53::RecordSet', 0);
+    // Side b: its own certificate in its own region (the stack's), validated in the zone, and the alias.
+    b.hasResourceProperties('AWS::CertificateManager::Certificate', {
+      DomainName: 'listener-b.example.com',
+      ValidationMethod: 'DNS',
+      DomainValidationOptions: [
+        { DomainName: 'listener-b.example.com', HostedZoneId: 'Z0123456789ABCDEFGHIJ' },
+      ],
+    });
+    expect(built.stacks[1]?.region).toBe(REGION.b);
+    b.hasResourceProperties('AWS::ApiGatewayV2::DomainName', { DomainName: 'listener-b.example.com' });
+    b.hasResourceProperties('AWS::Route53::RecordSet', {
+      HostedZoneId: 'Z0123456789ABCDEFGHIJ',
+      Name: 'listener-b.example.com.',
+      Type: 'A',
+    });
+    for (const [side, template] of [
+      ['a', a],
+      ['b', b],
+    ] as const) {
+      template.resourceCountIs('AWS::ApiGatewayV2::ApiMapping', 1);
+      const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
+      expect(JSON.stringify(outputs.ApiUrl?.Value), side).toContain('https://');
+      expect(outputs.CustomDomainTarget, side).toBeDefined();
+    }
+  });
+
+  it('are refused when the two sides share a name, or a certificate is in the other region', () => {
+    expect(() =>
+      buildListener(
+        testApp(),
+        'prod-pair',
+        withDomains({ name: 'l.example.com' }, { name: 'l.example.com' }),
+      ),
+    ).toThrow(/pair\.b\.domain\.name must differ from a\.domain\.name/);
+    expect(() =>
+      buildListener(
+        testApp(),
+        'prod-pair',
+        withDomains({ name: 'la.example.com' }, { name: 'lb.example.com', certificateArn: certificateA }),
+      ),
+    ).toThrow(/pair\.b\.domain\.certificateArn must be a certificate in side b's region us-east-2/);
   });
 });
 
