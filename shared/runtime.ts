@@ -4,6 +4,8 @@
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { dynamoClient } from './adapters/aws-clients.js';
+import { httpChannels, readChannelsFile } from './adapters/channels/channels-file.js';
+import { rejectionReporter } from './adapters/channels/rejections.js';
 import { DynamoConsoleKeys } from './adapters/dynamo/dynamo-console-items.js';
 import { dynamoPorts } from './adapters/dynamo/dynamo-ports.js';
 import { FileNotifier } from './adapters/notify/file-notifier.js';
@@ -37,6 +39,11 @@ export function createRuntime(config: ListenerConfig = loadConfig()): Runtime {
   if (alarmTopicArn) {
     const links = consoleLinks(config, dynamo);
     channels.push(new LazyChannel('sns', async () => (await aws()).snsChannel(alarmTopicArn, links)));
+  }
+  if (config.channelsFile) {
+    // Local mode's HTTP channels (PagerDuty, Slack, …); the file was checked by `listener local` already.
+    const onRejected = rejectionReporter(listenerLog, metricCounters, config.notificationsFile);
+    channels.push(...httpChannels(readChannelsFile(config.channelsFile), { onRejected }));
   }
   // Ops notices (MASS_SILENCE, LISTENER_SILENT) share the file and the bus, and have their own topic: never the reps' one.
   opsChannels.push(...channels.filter((c) => c.name !== 'sns'));

@@ -62,6 +62,10 @@ async function route(req: ConsoleRequest, deps: ConsoleDeps): Promise<ConsoleRes
   if (asset) return assetResponse(asset);
   const key = await deps.keys.key(true);
   if (!key) throw new StoreUnavailableError('the console key could not be created');
+  // The notifying functions sign acknowledge links only once this key exists (they never create it).
+  if (deps.linkKeys && !(await deps.linkKeys.key(true))) {
+    throw new StoreUnavailableError('the acknowledge-link key could not be created');
+  }
   const now = deps.now();
   if (req.path === `${CONSOLE_PATH}/api/fleet`) return fleetJson(req, deps, now);
   const public_ = (await signInRoutes(req, deps, key, now)) ?? (await ackRoutes(req, deps, key, now));

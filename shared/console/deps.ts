@@ -21,7 +21,13 @@ export interface ConsoleDeps {
   readonly events: Pick<EventLog, 'listEvents'>;
   readonly audit: AuditLog;
   readonly usedLinks: UsedLinks;
+  /** Signs sessions, CSRF tokens and sign-in links. */
   readonly keys: ConsoleKeys;
+  /**
+   * Signs the emailed acknowledge links (the notifying functions read it: shared/runtime.ts); absent =
+   * `keys`. Deployed, `keys` is a secret only the console reads, so a notifying function cannot forge a session.
+   */
+  readonly linkKeys?: ConsoleKeys;
   readonly listenerName: string;
   /** Set when this Listener is one of a pair (TWIN_LISTENER_NAME): the doctor's pairing rules apply. */
   readonly listenerPair?: ListenerPair;

@@ -8,6 +8,7 @@ import { dynamoClient } from '../adapters/aws-clients.js';
 import { DynamoAuditLog } from '../adapters/dynamo/dynamo-audit-log.js';
 import { DynamoConsoleKeys, DynamoUsedLinks } from '../adapters/dynamo/dynamo-console-items.js';
 import { dynamoPorts } from '../adapters/dynamo/dynamo-ports.js';
+import { SecretConsoleKeys } from '../adapters/secrets/console-key-secret.js';
 import { ConfigError, loadConfig } from '../config.js';
 import { listenerPairOf } from '../domain/doctor.js';
 import { cognitoSignIn } from './auth/cognito.js';
@@ -50,7 +51,14 @@ export function createConsoleDeps(env: Record<string, string | undefined> = proc
     events,
     audit: new DynamoAuditLog(client, config.tableName, config.eventRetentionMs),
     usedLinks: new DynamoUsedLinks(client, config.tableName),
-    keys: new DynamoConsoleKeys(client, config.tableName),
+    // Deployed: the cookie-signing key is the stack's secret (console only), and acknowledge links have
+    // their own key in the table, which the notifying functions sign with. Local mode: one key, in the table.
+    ...(env.CONSOLE_KEY_SECRET_ARN
+      ? {
+          keys: new SecretConsoleKeys(env.CONSOLE_KEY_SECRET_ARN, env),
+          linkKeys: new DynamoConsoleKeys(client, config.tableName),
+        }
+      : { keys: new DynamoConsoleKeys(client, config.tableName) }),
     listenerName: config.listenerName,
     ...(config.twinListenerName
       ? { listenerPair: listenerPairOf(config.listenerName, config.twinListenerName) }

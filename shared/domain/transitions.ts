@@ -147,6 +147,8 @@ export function phoneHome(
       deadline,
       ...(logger.lastSeenAt === undefined ? {} : { lastSeenAt: logger.lastSeenAt }),
       silentForMs: silenceEndedAt(logger, receivedAt),
+      // A DOWN Logger keeps the deadline its alarm was named after (settings.ts leaves it alone).
+      outage: noticeId(logger, 'LOGGER_SILENT', logger.deadline),
     },
     claim?.by,
     claim?.until ?? 0,
@@ -298,6 +300,7 @@ function remind(
       at: now,
       deadline: logger.deadline,
       reminder,
+      outage: noticeId(logger, 'LOGGER_SILENT', logger.deadline),
       ...(logger.lastSeenAt === undefined ? {} : { lastSeenAt: logger.lastSeenAt }),
     },
     claimBy,

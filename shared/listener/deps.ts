@@ -22,6 +22,8 @@ export interface Counters {
       | 'AlarmsRaised'
       | 'AlarmsCleared'
       | 'NotificationsFailed'
+      /** Notices a receiver refused for good (a revoked key, a deleted webhook): never retried. */
+      | 'NotificationsRejected'
       | 'SweepItemsFailed',
     value?: number,
   ): void;

@@ -28,7 +28,8 @@ import { DUE_SHARDS, FLEET_INDEX } from './table-schema.js';
 export const LOGGER_SK = 'LOGGER';
 export const EVENT_SK_PREFIX = 'EVENT#';
 export const RELAYED_SK_PREFIX = 'RELAYED#';
-const PK_PREFIX = 'LOGGER#';
+/** The partition-key prefix of a Logger's items (the Logger, its events, its relayed-record markers). */
+export const PK_PREFIX = 'LOGGER#';
 
 type Item = Record<string, unknown>;
 

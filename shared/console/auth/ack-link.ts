@@ -3,6 +3,7 @@
  * changes nothing); the page's button POSTs with a CSRF token bound to the link, and the link is used up
  * then — once. Whoever presses the button types their name (prefilled when signed in).
  */
+import { StoreUnavailableError } from '../../domain/errors.js';
 import { formatLoggerId } from '../../domain/logger.js';
 import { acknowledgeAlarm } from '../../listener/admin.js';
 import type { ConsoleDeps } from '../deps.js';
@@ -26,7 +27,9 @@ export async function ackRoutes(
 ): Promise<ConsoleResponse | undefined> {
   if (req.path !== `${CONSOLE_PATH}/ack`) return undefined;
   const token = req.method === 'POST' ? req.form?.get('t') : req.query.get('t');
-  const claims = readAckToken(token ?? undefined, key, now);
+  const linkKey = deps.linkKeys ? await deps.linkKeys.key(true) : key;
+  if (!linkKey) throw new StoreUnavailableError('the acknowledge-link key could not be created');
+  const claims = readAckToken(token ?? undefined, linkKey, now);
   const frame = (status: number, title: string, body: ReturnType<typeof html>) =>
     htmlResponse(status, page({ title, listener: deps.listenerName, section: 'none', body }));
   if (!claims || !token)

@@ -182,4 +182,25 @@ describe('the emailed acknowledge link', () => {
     );
     expect(again.status).toBe(403);
   });
+
+  it('deployed, is signed with the link key, which opens no session (the cookie key is the console’s own)', async () => {
+    const LINK_KEY = Buffer.alloc(32, 9);
+    const { deps } = consoleDeps([down()]);
+    const deployed = { ...deps, linkKeys: { key: async () => LINK_KEY } };
+    const page = await handleConsole(
+      request(`/console/ack?t=${ackToken(GEOCUST1_A, LINK_KEY, T0)}`),
+      deployed,
+    );
+    expect(page.status).toBe(200);
+    // A link signed with the cookie key is not an acknowledge link any more…
+    const wrongKey = await handleConsole(
+      request(`/console/ack?t=${ackToken(GEOCUST1_A, KEY, T0)}`),
+      deployed,
+    );
+    expect(wrongKey.status).toBe(403);
+    // …and whoever holds the link key cannot make a session cookie.
+    const forged = sessionCookie(newSession('mallory', T0), LINK_KEY).split(';')[0] ?? '';
+    const fleet = await handleConsole(request('/console', { cookie: forged }), deployed);
+    expect(fleet).toMatchObject({ status: 303, headers: { location: '/console/sign-in' } });
+  });
 });
