@@ -39,9 +39,9 @@ export function registerLifecycleCommands(logger: Command): void {
     const limit = wholeNumberFlag('--events', String(opts.events), { min: 0, max: 100, example: 10 });
     await onTarget(opts, async (target) => {
       const now = Date.now();
-      const found = await target.store.get(id);
+      const found = await target.loggers.get(id);
       if (!found) throw notRegistered(id);
-      const events = limit > 0 ? await target.store.listEvents(id, limit) : [];
+      const events = limit > 0 ? await target.events.listEvents(id, limit) : [];
       const arrivals = recentArrivals(found);
       const intervals = arrivalIntervals(arrivals);
       if (opts.json) {
@@ -132,7 +132,7 @@ export function registerLifecycleCommands(logger: Command): void {
   ).action(async (idArg: string, opts: Opts) => {
     const id = loggerArg(idArg);
     await onTarget(opts, async (target) => {
-      const token = await rotateToken(target.store, id);
+      const token = await rotateToken(target.loggers, id);
       if (opts.json) {
         console.log(JSON.stringify({ logger: formatLoggerId(id), token }));
         return;
@@ -202,7 +202,7 @@ export function registerLifecycleCommands(logger: Command): void {
       return;
     }
     await onTarget(opts, async (target) => {
-      const items = await removeLogger(target.store, id);
+      const items = await removeLogger(target.loggers, id);
       if (opts.json) console.log(JSON.stringify({ logger: name, removed: true, items }));
       else console.log(`Removed Logger ${name} (${items} item(s): the Logger, its events and markers).`);
     });

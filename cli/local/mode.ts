@@ -297,7 +297,7 @@ async function loadHandlers(): Promise<{
       events: events.handler as LambdaHandler,
       relay: relay.handler as LambdaHandler,
       // Locally, /v1/health also reads the store: a stalled or dead DynamoDB Local makes it 503.
-      health: health.createHandler(() => runtime().store.getSweeperStatus()) as LambdaHandler,
+      health: health.createHandler(() => runtime().records.getSweeperStatus()) as LambdaHandler,
       console: webConsole.handler as LambdaHandler,
     },
     sweep: () => sweeper.handler({}, context),

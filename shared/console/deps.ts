@@ -1,6 +1,10 @@
 /** What the console needs: the same ports and use cases as the CLI, its key, and how people sign in. */
 import type { Finding, ListenerPair } from '../domain/doctor.js';
-import type { AuditLog, ConsoleKeys, LoggerStore, UsedLinks } from '../ports.js';
+import type { AuditLog } from '../ports/audit-log.js';
+import type { ConsoleKeys } from '../ports/console-keys.js';
+import type { EventLog } from '../ports/event-log.js';
+import type { LoggerStore } from '../ports/logger-store.js';
+import type { UsedLinks } from '../ports/used-links.js';
 import type { MassSilence } from './fleet-view.js';
 
 /** Signing in through Cognito's managed login (AWS); see shared/console/cognito.ts. */
@@ -12,7 +16,9 @@ export interface CognitoSignIn {
 }
 
 export interface ConsoleDeps {
-  readonly store: LoggerStore;
+  readonly loggers: LoggerStore;
+  /** A Logger's recent events, on its page. */
+  readonly events: Pick<EventLog, 'listEvents'>;
   readonly audit: AuditLog;
   readonly usedLinks: UsedLinks;
   /** Signs sessions, CSRF tokens and sign-in links. */

@@ -2,6 +2,9 @@
  * The Logger state machine. Pure: a Logger and `now` in, the next Logger (and the notice to publish) out.
  * The store turns a transition into one conditional write guarded by what was read, so a heartbeat that
  * arrives meanwhile wins and two sweepers raise exactly one alarm.
+ *
+ * Over 400 lines on purpose: the whole state machine in one file, so each transition reads against the
+ * diagram in docs/architecture.md and none is changed without the others in view.
  */
 import {
   type Acknowledgement,

@@ -15,7 +15,8 @@ import {
   type Transport,
 } from '../domain/logger.js';
 import { generateBridgeToken, generateToken, hashToken } from '../domain/token.js';
-import type { LoggerStore } from '../ports.js';
+import type { BridgeRegistry } from '../ports/bridge-registry.js';
+import type { LoggerStore } from '../ports/logger-store.js';
 
 export interface RegisterRequest extends LoggerId {
   readonly eventTimeoutMs: number;
@@ -91,7 +92,7 @@ export function checkSettings(settings: LoggerSettings): string[] {
 
 /** Registers a new Logger at `now`; throws `LoggerExistsError` if it is already registered. */
 export async function registerLogger(
-  store: LoggerStore,
+  loggers: LoggerStore,
   request: RegisterRequest,
   now: number,
 ): Promise<Registration> {
@@ -111,7 +112,7 @@ export async function registerLogger(
   const warnings = checkSettings(settings);
   const logger = newLogger({ customer: request.customer, side: request.side }, settings, now);
   const token = generateToken(logger);
-  await store.register(logger, hashToken(token));
+  await loggers.register(logger, hashToken(token));
   return { logger, token, warnings };
 }
 
@@ -128,13 +129,13 @@ export interface BridgeRegistration {
  * heartbeats every `heartbeatIntervalMs` and which alarms after `eventTimeoutMs` of silence.
  */
 export async function registerBridge(
-  store: LoggerStore,
+  ports: { readonly loggers: LoggerStore; readonly bridges: BridgeRegistry },
   request: { site: string; eventTimeoutMs: number; heartbeatIntervalMs?: number },
   now: number,
 ): Promise<BridgeRegistration> {
   const relayToken = generateBridgeToken(request.site);
   const self = await registerLogger(
-    store,
+    ports.loggers,
     {
       customer: `bridge-${request.site}`,
       side: 'A',
@@ -146,6 +147,10 @@ export async function registerBridge(
     },
     now,
   );
-  await store.registerBridge({ site: request.site, tokenHash: hashToken(relayToken), registeredAt: now });
+  await ports.bridges.registerBridge({
+    site: request.site,
+    tokenHash: hashToken(relayToken),
+    registeredAt: now,
+  });
   return { site: request.site, relayToken, self };
 }

@@ -13,7 +13,7 @@ import {
   localClient,
   startDynamoLocal,
 } from '../../cli/local/dynamo-local.js';
-import { DynamoLoggerStore } from '../../shared/adapters/dynamo/dynamo-logger-store.js';
+import { dynamoPorts } from '../../shared/adapters/dynamo/dynamo-ports.js';
 import { FUNCTION_NAMES, type FunctionName } from '../../shared/http/routes.js';
 import { registerBridge, registerLogger } from '../../shared/listener/register.js';
 import { type AwsStubs, startAwsStubs } from '../support/aws-stubs.js';
@@ -95,7 +95,7 @@ async function invoke(name: BundleName, event: unknown) {
   };
 }
 
-const store = () => new DynamoLoggerStore(dynamo.client(), tableName);
+const ports = () => dynamoPorts(dynamo.client(), tableName);
 
 beforeAll(async () => {
   // One after the other: synth is synchronous and would starve DynamoDB Local's readiness polling.
@@ -137,7 +137,7 @@ describe('the deployed bundles, run from their zips under Node 24', () => {
 
   it('heartbeat: 200 for a registered Logger, 401 for a wrong token', async () => {
     const { token } = await registerLogger(
-      store(),
+      ports().loggers,
       { customer: 'artcust1', side: 'A', eventTimeoutMs: 780 * MINUTE, transport: 'https' },
       Date.now(),
     );
@@ -156,7 +156,7 @@ describe('the deployed bundles, run from their zips under Node 24', () => {
 
   it('events: accepts an error event, pages it on the alarm topic and puts it on the bus', async () => {
     const { token } = await registerLogger(
-      store(),
+      ports().loggers,
       { customer: 'artcust2', side: 'B', eventTimeoutMs: 780 * MINUTE, transport: 'https' },
       Date.now(),
     );
@@ -184,12 +184,12 @@ describe('the deployed bundles, run from their zips under Node 24', () => {
 
   it('relay: applies a relayed heartbeat, and pages a relayed error event', async () => {
     const bridge = await registerBridge(
-      store(),
+      ports(),
       { site: 'artsite', eventTimeoutMs: 30 * MINUTE },
       Date.now(),
     );
     await registerLogger(
-      store(),
+      ports().loggers,
       { customer: 'artcust3', side: 'A', eventTimeoutMs: 780 * MINUTE, transport: 'modem' },
       Date.now(),
     );
@@ -235,19 +235,19 @@ describe('the deployed bundles, run from their zips under Node 24', () => {
 
   it('sweeper: pages a silent Logger on SNS and EventBridge; its next heartbeat sends the all-clear', async () => {
     const silent = await registerLogger(
-      store(),
+      ports().loggers,
       { customer: 'artcust4', side: 'A', eventTimeoutMs: 60 * MINUTE, transport: 'https' },
       Date.now() - 2 * 60 * MINUTE,
     );
     // Its twin phones home: the sweep reads it after writing DOWN (no transaction: MRSC has none).
     const twin = await registerLogger(
-      store(),
+      ports().loggers,
       { customer: 'artcust4', side: 'B', eventTimeoutMs: 780 * MINUTE, transport: 'https' },
       Date.now(),
     );
     await invoke('heartbeat', httpEvent({ path: '/v1/heartbeat', token: twin.token }));
     // An expired relayed-record marker: the sweep deletes it (a pair's MRSC table has no TTL).
-    await store().claimRelayedRecord(twin.logger, 'expired-record', Date.now() - MINUTE);
+    await ports().bridges.claimRelayedRecord(twin.logger, 'expired-record', Date.now() - MINUTE);
     const before = stubs.calls.length;
     const report = (await lambdas
       .get('sweeper')

@@ -70,7 +70,7 @@ describe.skipIf(!process.env.CHANNEL_RACE)(
           eventTimeoutMs: TIMEOUT,
           transport: 'https',
         } as const;
-        tokens.push((await registerLogger(deps.store, request, start)).token);
+        tokens.push((await registerLogger(deps.loggers, request, start)).token);
       }
       stubs.fail('pagerduty', { status: 500 }, { status: 500 }, { status: 500 });
       stubs.fail('opsgenie', { status: 429, retryAfter: '12' });

@@ -4,7 +4,7 @@
  * is refused, with the chmod that fixes it.
  */
 import { readFileSync, statSync } from 'node:fs';
-import type { NotificationChannel } from '../../ports.js';
+import type { NotificationChannel } from '../../ports/channels.js';
 import { type ChannelConfig, type ChannelsFile, ChannelsFileError, parseChannels } from './channel-config.js';
 import { HttpChannel, type HttpChannelOptions } from './http-channel.js';
 import { requestFor } from './payload.js';

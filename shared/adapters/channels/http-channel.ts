@@ -13,7 +13,7 @@
  *   forever and the notices after it (its all-clear) still go out.
  */
 import type { Notification } from '../../domain/notification.js';
-import { type NotificationChannel, PartialDelivery } from '../../ports.js';
+import { type NotificationChannel, PartialDelivery } from '../../ports/channels.js';
 import { printable } from '../../printable.js';
 import { classify, retryAfterMs } from './answer.js';
 import type { HttpRequest } from './http-request.js';

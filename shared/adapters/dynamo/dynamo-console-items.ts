@@ -10,7 +10,8 @@
 import { randomBytes } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { ConsoleKeys, UsedLinks } from '../../ports.js';
+import type { ConsoleKeys } from '../../ports/console-keys.js';
+import type { UsedLinks } from '../../ports/used-links.js';
 import { guardStoreCall, isConditionFailure, landed } from './dynamo-errors.js';
 import { expiring, shardOfText } from './dynamo-items.js';
 

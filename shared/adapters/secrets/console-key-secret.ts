@@ -8,7 +8,7 @@
  * Local mode keeps the key in the table (dynamo-console-items.ts): there is no extension there.
  */
 import { StoreUnavailableError } from '../../domain/errors.js';
-import type { ConsoleKeys } from '../../ports.js';
+import type { ConsoleKeys } from '../../ports/console-keys.js';
 
 /** The extension's default port (AWS sets PARAMETERS_SECRETS_EXTENSION_HTTP_PORT when it is changed). */
 const DEFAULT_PORT = '2773';

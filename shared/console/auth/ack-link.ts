@@ -36,7 +36,7 @@ export async function ackRoutes(
     return frame(403, 'This link does not work', refusedBody('This link does not work', INVALID));
   const session = readSession(req.cookies, key, now);
   if (req.method === 'GET') {
-    const logger = await deps.store.get(claims.logger);
+    const logger = await deps.loggers.get(claims.logger);
     if (!logger)
       return frame(404, 'Not registered', refusedBody('Not registered', 'The Logger was removed.'));
     const body = ackConfirmBody({
@@ -63,7 +63,7 @@ export async function ackRoutes(
   }
   const ticket = (form.get('ticket') ?? '').trim().slice(0, 64);
   const op = {
-    store: deps.store,
+    loggers: deps.loggers,
     audit: deps.audit,
     actor: by,
     via: session ? 'console' : 'email-link',
