@@ -58,7 +58,7 @@ export function registerFleetCommands(logger: Command): void {
     if (parsed.errors.length > 0) {
       for (const { line, reason } of parsed.errors) console.error(`${file}:${line}: ${reason}`);
       throw new UsageError(
-        `${file} has ${parsed.errors.length} bad row(s) (above); nothing was written`,
+        `${file} has ${counted(parsed.errors.length, 'bad row')} (above); nothing was written`,
         'fix them and run the import again',
       );
     }

@@ -14,6 +14,7 @@ import {
   recentArrivals,
 } from '../../shared/domain/logger.js';
 import { timeoutText } from '../../shared/domain/notification.js';
+import { counted } from '../../shared/domain/words.js';
 import { pauseLogger, removeLogger, resumeLogger, rotateToken } from '../../shared/listener/admin.js';
 import { printable } from '../../shared/printable.js';
 import { confirm, iso, loggerArg, loggerJson, wholeNumberFlag } from '../args.js';
@@ -97,7 +98,7 @@ export function registerLifecycleCommands(logger: Command): void {
       const width = Math.max(...lines.map(([k]) => k.length));
       // Values include what the Logger sent (its agent string) and operators' notes: never raw on a terminal.
       for (const [k, v] of lines) console.log(`  ${`${k}:`.padEnd(width + 2)}${printable(v)}`);
-      console.log(`\nLast ${arrivals.length} phone-home(s):`);
+      console.log(`\nLast ${counted(arrivals.length, 'phone-home')}:`);
       if (arrivals.length === 0) console.log('  none yet');
       else {
         const rows = arrivals.map((at, i) => {
@@ -204,7 +205,10 @@ export function registerLifecycleCommands(logger: Command): void {
     await onTarget(opts, async (target) => {
       const items = await removeLogger(target.store, id);
       if (opts.json) console.log(JSON.stringify({ logger: name, removed: true, items }));
-      else console.log(`Removed Logger ${name} (${items} item(s): the Logger, its events and markers).`);
+      else
+        console.log(
+          `Removed Logger ${name} (${counted(items, 'item')}: the Logger, its events and markers).`,
+        );
     });
   });
 }

@@ -240,7 +240,7 @@ export function massSilenceLine(silence: MassSilence, now: number): string | und
     (silence.holdUntil ?? now) > now
       ? `customer pages held until ${when(silence.holdUntil ?? now, now)}`
       : 'hold over (clears at the next sweep)';
-  return `MASS SILENCE: ${silence.count} Loggers of ${silence.customers.length} customer(s) went silent together since ${when(silence.since ?? now, now)}; ${hold}. ${silence.cause ?? ''} (release: listener alarm release-mass-silence; docs/mass-silence.md)`;
+  return `MASS SILENCE: ${silence.count} Loggers of ${counted(silence.customers.length, 'customer')} went silent together since ${when(silence.since ?? now, now)}; ${hold}. ${silence.cause ?? ''} (release: listener alarm release-mass-silence; docs/mass-silence.md)`;
 }
 
 /** The counts line, then the customers needing a look (or every customer with `all`). */
@@ -257,7 +257,7 @@ export function renderFleet(
   return [
     countsLine(counts, where),
     customers.length === 0
-      ? `0 customer(s) on ${where} at ${stamp} need a look: all OK`
+      ? `0 customers on ${where} at ${stamp} need a look: all OK`
       : renderStatus(customers, now, where, colour),
     ...(all ? [] : ['Customers not listed are OK or new: listener status --all lists every one.']),
   ].join('\n');
@@ -315,6 +315,6 @@ export function renderStatus(
   const summary = (['Down', 'Partial Impaired', 'Late', 'Maintenance'] as const)
     .filter((r) => count(r) > 0)
     .map((r) => `${count(r)} ${r}`);
-  const header = `${customers.length} customer(s) on ${where} at ${new Date(now).toISOString().replace(/\.\d+Z$/, 'Z')}: ${summary.length > 0 ? summary.join(', ') : 'all OK'}`;
+  const header = `${counted(customers.length, 'customer')} on ${where} at ${new Date(now).toISOString().replace(/\.\d+Z$/, 'Z')}: ${summary.length > 0 ? summary.join(', ') : 'all OK'}`;
   return [header, ...body].join('\n');
 }

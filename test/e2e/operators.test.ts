@@ -80,7 +80,7 @@ describe('listener logger show | rotate-token | pause | resume | remove', () => 
     const text = await cli('logger', 'show', 'showco/A');
     expect(text.stdout).toContain('Logger showco/A on local Listener');
     expect(text.stdout).toMatch(/Phone Home:\s+9,19191234567 → GEOCSCLNRA/);
-    expect(text.stdout).toContain('Last 3 phone-home(s):');
+    expect(text.stdout).toContain('Last 3 phone-homes:');
     expect(text.stdout).toMatch(/ARRIVED\s+INTERVAL/);
   });
 

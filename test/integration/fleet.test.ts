@@ -314,7 +314,7 @@ describe('bulk import (use case)', () => {
     expect(error).toBeInstanceOf(ImportInterruptedError);
     expect(error.written).toEqual({ registered: 2, updated: 0, unchanged: 0 });
     expect(error.message).toContain(
-      'stopped after 2 registration(s) and 0 update(s) of 6 planned: DynamoDB is down',
+      'stopped after 2 registrations and 0 updates of 6 planned: DynamoDB is down',
     );
     const rest = await applyImport(t.store, t.fleet, await planImport(t.fleet, parsed.rows), options);
     expect(rest).toEqual({ registered: 4, updated: 0, unchanged: 2 });
@@ -357,7 +357,7 @@ describe('listener logger import | export (CLI on DynamoDB Local)', () => {
       `${file}:4: good/B: the heartbeat interval (15h) must be shorter than the event timeout (13h)`,
     );
     expect(result.stderr).toContain(`${file}:5: good/A is already on line 2`);
-    expect(result.stderr).toContain(`listener: ${file} has 3 bad row(s) (above); nothing was written`);
+    expect(result.stderr).toContain(`listener: ${file} has 3 bad rows (above); nothing was written`);
     expect((await t.fleet.counts(t.listener.clock.now)).total).toBe(0);
   });
 

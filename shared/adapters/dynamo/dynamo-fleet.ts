@@ -14,6 +14,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { displayState, type Logger, type LoggerId, twinOf } from '../../domain/logger.js';
+import { counted } from '../../domain/words.js';
 import type { Fleet, FleetCounts } from '../../ports.js';
 import { guardPages, guardStoreCall, isConditionFailure, landed } from './dynamo-errors.js';
 import {
@@ -226,7 +227,8 @@ export class DynamoFleet implements Fleet {
     let pending: Record<string, unknown>[] | undefined = keys;
     // Part of a batch may come back unprocessed under load: ask again for those, backing off.
     for (let attempt = 0; pending && pending.length > 0; attempt++) {
-      if (attempt >= 10) throw new Error(`DynamoDB left ${pending.length} key(s) unread after 10 attempts`);
+      if (attempt >= 10)
+        throw new Error(`DynamoDB left ${counted(pending.length, 'key')} unread after 10 attempts`);
       if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt)));
       const out: BatchGetCommandOutput = await guardStoreCall(
         this.doc.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending } } })),
