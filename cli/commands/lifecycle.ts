@@ -60,8 +60,14 @@ export function registerLifecycleCommands(logger: Command): void {
         return;
       }
       const state = displayState(found, now);
+      // Whom to call first: an on-call person reads the top of the block.
+      const contact: [string, string][] = [
+        ...(found.owner ? ([['Owner', found.owner]] as [string, string][]) : []),
+        ...(found.note ? ([['Note', found.note]] as [string, string][]) : []),
+      ];
       const lines: [string, string][] = [
         ['State', state],
+        ...contact,
         ['Transport', found.transport],
         ...(found.transport === 'modem'
           ? ([
@@ -79,7 +85,7 @@ export function registerLifecycleCommands(logger: Command): void {
       if (found.ack) {
         const ticket = found.ack.ticket ? `, ticket ${found.ack.ticket}` : '';
         const note = found.ack.note ? `: ${found.ack.note}` : '';
-        lines.push(['Owner', `${found.ack.by} (since ${when(found.ack.at, now)}${ticket})${note}`]);
+        lines.push(['Acknowledged', `${found.ack.by} (since ${when(found.ack.at, now)}${ticket})${note}`]);
       }
       const window = activeWindow(found, now);
       if (window) lines.push(['Maintenance', `until ${when(window.to, now)} (${window.id})`]);

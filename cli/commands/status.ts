@@ -228,6 +228,7 @@ function statusJson(customers: readonly CustomerStatus[]) {
       silentForSeconds: Math.round(s.silentForMs / 1000),
       downSince: iso(s.downSince),
       ack: s.ack ? { ...s.ack, at: iso(s.ack.at) } : null,
+      owner: s.owner ?? null,
       maintenanceUntil: iso(s.maintenanceUntil),
     })),
   }));
@@ -280,9 +281,13 @@ export function renderStatus(
   const paints: ((text: string) => string)[] = [];
   for (const customer of customers) {
     customer.sides.forEach((side, i) => {
+      // Whoever acknowledged owns it; until someone has, a late or silent side names whom to call.
+      const needsCall = side.state === 'DOWN' || side.state === 'LATE';
       const owner = side.ack
         ? `${side.ack.by}${side.ack.ticket ? ` (${side.ack.ticket})` : ''}${side.ack.note ? `: ${side.ack.note}` : ''}`
-        : '';
+        : needsCall && side.owner
+          ? `call ${side.owner}`
+          : '';
       const maintenance = side.maintenanceUntil
         ? `maintenance until ${when(side.maintenanceUntil, now)}`
         : '';

@@ -2,6 +2,8 @@
  * Registering a Logger: its settings are validated against the reference note's rule and its token is
  * generated (shown once, stored only as a hash).
  */
+
+import { checkedContact, withContact } from '../domain/contact.js';
 import { formatDuration } from '../domain/duration.js';
 import { ValidationError } from '../domain/errors.js';
 import {
@@ -26,6 +28,9 @@ export interface RegisterRequest extends LoggerId {
   readonly phoneHome?: PhoneHomeConfig;
   /** Modem Loggers: the bridge sites that may relay for it (shared/domain/bridge-binding.ts). */
   readonly bridges?: readonly string[];
+  /** Whom to call about it, and a note for them (shared/domain/contact.ts; checked here). */
+  readonly owner?: string;
+  readonly note?: string;
 }
 
 export interface Registration {
@@ -101,6 +106,7 @@ export async function registerLogger(
     transport: request.transport,
     ...(request.phoneHome ? { phoneHome: request.phoneHome } : {}),
     ...(request.bridges?.length ? { bridges: request.bridges } : {}),
+    ...withContact({}, checkedContact({ owner: request.owner, note: request.note })),
   };
   if (request.phoneHome && request.transport !== 'modem') {
     throw new ValidationError('a Phone Home configuration (phone numbers) applies to modem Loggers only');

@@ -494,6 +494,25 @@ describe('listener logger set', () => {
     expect(after.findings.map((f) => f.rule)).not.toContain('phone-home-config');
   });
 
+  it('records whom to call and a note; logger show puts them first; a control character is a usage mistake', async () => {
+    await add('callco', 'A', '--owner', 'Acme NOC +1 919 555 0100');
+    const set = await cli('logger', 'set', 'callco/A', '--note', 'rack 4, badge at gate B');
+    expect(set.stdout).toContain('note none → "rack 4, badge at gate B"');
+    const shown = await cli('logger', 'show', 'callco/A', '--events', '0');
+    expect(shown.stdout).toMatch(
+      /State: +NEW\n +Owner: +Acme NOC \+1 919 555 0100\n +Note: +rack 4, badge at gate B\n/,
+    );
+    const refused = await cli('logger', 'set', 'callco/A', '--owner', 'eve\u001b[2J');
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(
+      'listener: --owner is longer than 100 characters or holds control characters',
+    );
+    const cleared = json<{ owner: string | null; note: string | null }>(
+      (await cli('logger', 'set', 'callco/A', '--owner', '', '--json')).stdout,
+    );
+    expect(cleared).toMatchObject({ owner: null, note: 'rack 4, badge at gate B' });
+  });
+
   it('answers an unknown Logger on a write command as the read commands do (exit 2, see logger list)', async () => {
     const results = await Promise.all([
       cli('logger', 'set', 'nosuch/A', '--timeout', '10m'),
