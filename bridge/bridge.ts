@@ -3,6 +3,7 @@
  * it; the self-heartbeat and the status loop run beside. Each part owns its loop (start/stop);
  * `startBridge` only wires them and returns a handle to stop them all.
  */
+import { counted } from '../shared/domain/words.js';
 import type { BridgeConfig } from './config.js';
 import type { ImportDirectory } from './import-dir/import-dir.js';
 import { ImportWatcher } from './import-dir/watcher.js';
@@ -170,6 +171,6 @@ function statusOptions(config: BridgeConfig, startedAt: number) {
 }
 
 function startedLine(config: BridgeConfig, spooled: number): string {
-  const inputs = `${config.ports.length} port(s)${config.importDirectory ? ', import directory' : ''}`;
+  const inputs = `${counted(config.ports.length, 'port')}${config.importDirectory ? ', import directory' : ''}`;
   return `${BRIDGE_AGENT} started for site ${config.site}: ${inputs}, ${spooled} records spooled`;
 }

@@ -205,6 +205,9 @@ export function loggerJson(logger: Logger, now: number) {
     deadline: iso(logger.deadline),
     downSince: logger.state === 'DOWN' ? iso(logger.downSince) : null,
     phoneHome: logger.phoneHome ?? null,
+    /** Whom to call about it, and a note for them (`logger set --owner/--note`). */
+    owner: logger.owner ?? null,
+    note: logger.note ?? null,
     /** Modem Loggers: the bridge sites that may relay for it ([]: any bridge, not bound). */
     ...(logger.transport === 'modem' ? { bridges: logger.bridges ?? [] } : {}),
     ack: logger.ack ? { ...logger.ack, at: iso(logger.ack.at) } : null,

@@ -5,6 +5,7 @@
 import type { Command } from 'commander';
 import { siteSchema } from '../../shared/domain/bridge-binding.js';
 import { formatLoggerId } from '../../shared/domain/logger.js';
+import { counted } from '../../shared/domain/words.js';
 import { removeBridge, rotateBridgeToken } from '../../shared/listener/bridge-admin.js';
 import { registerBridge } from '../../shared/listener/register.js';
 import { confirm, durationArg } from '../args.js';
@@ -218,7 +219,7 @@ function registerBridgeRemove(bridge: Command): void {
       );
       if (bound.length === 0) return;
       console.log(
-        `${bound.length} modem Logger(s) stay bound to ${site}; their records are refused from every bridge until you bind them to another site (listener logger bind <logger> --bridge <site>) or add a bridge ${site} again:`,
+        `${counted(bound.length, 'modem Logger')} stay bound to ${site}; their records are refused from every bridge until you bind them to another site (listener logger bind <logger> --bridge <site>) or add a bridge ${site} again:`,
       );
       for (const id of bound) console.log(`  ${id}`);
     });

@@ -4,6 +4,7 @@
  * the SDK clients load only when one of them runs.
  */
 import type { Command } from 'commander';
+import { counted } from '../../shared/domain/words.js';
 import { UsageError } from '../errors.js';
 
 interface DeployOptions {
@@ -44,7 +45,9 @@ export function registerDeployCommands(program: Command): void {
     for (const finding of findings) console.log(formatFinding(finding));
     if (findings.length === 0) console.log(`Stage ${config.stage} is ready: no findings.`);
     else {
-      console.log(`${findings.length} finding(s) for stage ${config.stage}: fix them, then run this again.`);
+      console.log(
+        `${counted(findings.length, 'finding')} for stage ${config.stage}: fix them, then run this again.`,
+      );
       process.exitCode = 1;
     }
   });
@@ -85,7 +88,7 @@ export function registerDeployCommands(program: Command): void {
       });
       console.log(`${listener.listenerName} (${clients.region}):`);
       for (const d of deliveries) {
-        const outcome = d.missed ? `NOT SENT: ${d.missed}` : `${d.notices} TEST notice(s)`;
+        const outcome = d.missed ? `NOT SENT: ${d.missed}` : `${counted(d.notices, 'TEST notice')}`;
         console.log(`  ${d.topic} topic, ${d.protocol} ${d.endpoint}: ${outcome}`);
         if (d.missed) missed += 1;
       }
@@ -93,7 +96,7 @@ export function registerDeployCommands(program: Command): void {
     }
     if (missed > 0) {
       console.log(
-        `${missed} subscriber(s) got nothing: confirm them (listener deploy check --stage ${config.stage}).`,
+        `${counted(missed, 'subscriber')} got nothing: confirm them (listener deploy check --stage ${config.stage}).`,
       );
       process.exitCode = 1;
     } else {

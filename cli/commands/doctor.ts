@@ -183,6 +183,6 @@ function renderFindings(
     for (const step of f.remedy) lines.push(`  - ${step}`);
   }
   const bad = findings.filter((f) => failsCheck(f.severity)).length;
-  lines.push('', `${findings.length} finding(s), ${bad} warning or worse.`);
+  lines.push('', `${counted(findings.length, 'finding')}, ${bad} warning or worse.`);
   return lines.join('\n');
 }

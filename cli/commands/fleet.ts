@@ -14,7 +14,7 @@ import {
   type ImportPlan,
   planImport,
 } from '../../shared/listener/fleet-import.js';
-import { DEFAULT_INTERVAL_TEXT } from '../../shared/listener/register.js';
+import { DEFAULT_INTERVAL_TEXT, importSweepLagWarning } from '../../shared/listener/register.js';
 import { wholeNumberFlag } from '../args.js';
 import { FailedError } from '../errors.js';
 import { progressBar } from '../progress.js';
@@ -58,12 +58,16 @@ export function registerFleetCommands(logger: Command): void {
     if (parsed.errors.length > 0) {
       for (const { line, reason } of parsed.errors) console.error(`${file}:${line}: ${reason}`);
       throw new UsageError(
-        `${file} has ${parsed.errors.length} bad row(s) (above); nothing was written`,
+        `${file} has ${counted(parsed.errors.length, 'bad row')} (above); nothing was written`,
         'fix them and run the import again',
       );
     }
     for (const { line, reason } of parsed.warnings) console.error(`warning: ${file}:${line}: ${reason}`);
     await onTarget(opts, async (target) => {
+      const timeouts = parsed.rows.map((row) => row.eventTimeoutMs);
+      for (const warning of importSweepLagWarning(timeouts, target.sweepEveryMs)) {
+        console.error(`warning: ${file}: ${warning}`);
+      }
       const plan = await planImport(target.fleet, parsed.rows);
       const summary = (counts: { registered: number; updated: number; unchanged: number }) =>
         opts.json

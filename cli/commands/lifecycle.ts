@@ -14,6 +14,7 @@ import {
   recentArrivals,
 } from '../../shared/domain/logger.js';
 import { timeoutText } from '../../shared/domain/notification.js';
+import { counted } from '../../shared/domain/words.js';
 import { pauseLogger, removeLogger, resumeLogger, rotateToken } from '../../shared/listener/admin.js';
 import { printable } from '../../shared/printable.js';
 import { confirm, iso, loggerArg, loggerJson, wholeNumberFlag } from '../args.js';
@@ -59,8 +60,14 @@ export function registerLifecycleCommands(logger: Command): void {
         return;
       }
       const state = displayState(found, now);
+      // Whom to call first: an on-call person reads the top of the block.
+      const contact: [string, string][] = [
+        ...(found.owner ? ([['Owner', found.owner]] as [string, string][]) : []),
+        ...(found.note ? ([['Note', found.note]] as [string, string][]) : []),
+      ];
       const lines: [string, string][] = [
         ['State', state],
+        ...contact,
         ['Transport', found.transport],
         ...(found.transport === 'modem'
           ? ([
@@ -78,7 +85,7 @@ export function registerLifecycleCommands(logger: Command): void {
       if (found.ack) {
         const ticket = found.ack.ticket ? `, ticket ${found.ack.ticket}` : '';
         const note = found.ack.note ? `: ${found.ack.note}` : '';
-        lines.push(['Owner', `${found.ack.by} (since ${when(found.ack.at, now)}${ticket})${note}`]);
+        lines.push(['Acknowledged', `${found.ack.by} (since ${when(found.ack.at, now)}${ticket})${note}`]);
       }
       const window = activeWindow(found, now);
       if (window) lines.push(['Maintenance', `until ${when(window.to, now)} (${window.id})`]);
@@ -97,7 +104,7 @@ export function registerLifecycleCommands(logger: Command): void {
       const width = Math.max(...lines.map(([k]) => k.length));
       // Values include what the Logger sent (its agent string) and operators' notes: never raw on a terminal.
       for (const [k, v] of lines) console.log(`  ${`${k}:`.padEnd(width + 2)}${printable(v)}`);
-      console.log(`\nLast ${arrivals.length} phone-home(s):`);
+      console.log(`\nLast ${counted(arrivals.length, 'phone-home')}:`);
       if (arrivals.length === 0) console.log('  none yet');
       else {
         const rows = arrivals.map((at, i) => {
@@ -204,7 +211,10 @@ export function registerLifecycleCommands(logger: Command): void {
     await onTarget(opts, async (target) => {
       const items = await removeLogger(target.loggers, id);
       if (opts.json) console.log(JSON.stringify({ logger: name, removed: true, items }));
-      else console.log(`Removed Logger ${name} (${items} item(s): the Logger, its events and markers).`);
+      else
+        console.log(
+          `Removed Logger ${name} (${counted(items, 'item')}: the Logger, its events and markers).`,
+        );
     });
   });
 }

@@ -11,10 +11,12 @@ import { when } from '../format.js';
 import { operator } from '../operator.js';
 import { onTarget, type TargetOptions, UsageError, withTarget } from '../target.js';
 import {
+  contactOptions,
   INTERVAL_HELP,
   phoneHomeOptions,
   timeoutAndInterval,
   transportArg,
+  withContactFlags,
   withPhoneHomeFlags,
 } from './logger-settings.js';
 
@@ -33,13 +35,14 @@ function patchOf(opts: SetOpts): SettingsPatch {
   const phoneHome = phoneHomeOptions(opts, transport ?? 'modem');
   const patch: SettingsPatch = {
     ...timing,
+    ...contactOptions(opts),
     ...(transport ? { transport } : {}),
     ...(phoneHome ? { phoneHome } : {}),
   };
   if (Object.keys(patch).length === 0) {
     throw new UsageError(
       'nothing to change',
-      'give at least one of --timeout, --interval, --transport, --phone/--import-system, --backup-phone/--backup-import-system',
+      'give at least one of --timeout, --interval, --transport, --phone/--import-system, --backup-phone/--backup-import-system, --owner, --note',
     );
   }
   return patch;
@@ -47,13 +50,16 @@ function patchOf(opts: SetOpts): SettingsPatch {
 
 export function registerSetCommand(logger: Command): void {
   withTarget(
-    withPhoneHomeFlags(
-      logger
-        .command('set <logger>')
-        .description("change a Logger's settings in place: its token, history and state stay")
-        .option('--timeout <duration>', 'event timeout: alarm when silent this long')
-        .option('--interval <duration>', INTERVAL_HELP)
-        .option('--transport <transport>', `how it phones home: ${TRANSPORTS.join(' or ')}`),
+    withContactFlags(
+      withPhoneHomeFlags(
+        logger
+          .command('set <logger>')
+          .description("change a Logger's settings in place: its token, history and state stay")
+          .option('--timeout <duration>', 'event timeout: alarm when silent this long')
+          .option('--interval <duration>', INTERVAL_HELP)
+          .option('--transport <transport>', `how it phones home: ${TRANSPORTS.join(' or ')}`),
+      ),
+      true,
     )
       .option('--by <name>', 'who (recorded in the audit; default: your login name)')
       .option('--json', 'print JSON')
@@ -64,7 +70,9 @@ export function registerSetCommand(logger: Command): void {
           'the new timeout when it phones home or is resumed. Every change is in the audit record.\n\n' +
           'Examples:\n  listener logger set acme/B --timeout 10m\n' +
           '  listener logger set geocust1/B --transport modem --phone 9,19191234567 --import-system GEOCSCLNRA \\\n' +
-          '      --backup-phone 9,14081234567 --backup-import-system GEOCSCLNRB\n',
+          '      --backup-phone 9,14081234567 --backup-import-system GEOCSCLNRB\n' +
+          "  listener logger set acme/A --owner 'Acme NOC +1 919 555 0100' --note 'rack 4, badge at gate B'\n" +
+          "  listener logger set acme/A --note ''        (removes the note)\n",
       ),
   ).action(async (idArg: string, opts: SetOpts) => {
     const id = loggerArg(idArg);

@@ -1,8 +1,15 @@
 /**
- * The settings flags `logger add` and `logger set` share: timeout, interval, transport and a modem Logger's
- * Phone Home configuration (what `listener doctor` checks), each checked with a message naming the flag.
+ * The settings flags `logger add` and `logger set` share: timeout, interval, transport, a modem Logger's
+ * Phone Home configuration (what `listener doctor` checks) and whom to call, each checked with a message
+ * naming the flag.
  */
 import { type Command, Option } from 'commander';
+import {
+  type ContactPatch,
+  contactText,
+  NOTE_MAX_CHARS,
+  OWNER_MAX_CHARS,
+} from '../../shared/domain/contact.js';
 import { durationText } from '../../shared/domain/duration.js';
 import {
   MIN_TIMEOUT_MARGIN_MS,
@@ -29,6 +36,39 @@ export function withPhoneHomeFlags(command: Command): Command {
       'modem: the Listener at the backup number (CSCBackupImportSystemName)',
     )
     .addOption(new Option('--backup-listener <name>', 'renamed: --backup-import-system').hideHelp());
+}
+
+/** Adds `--owner` and `--note`: whom to call about the Logger, and what they should know. */
+export function withContactFlags(command: Command, removable: boolean): Command {
+  const remove = removable ? "; '' removes it" : '';
+  return command
+    .option(
+      '--owner <text>',
+      `whom to call about it: a person or team (up to ${OWNER_MAX_CHARS} characters${remove})`,
+    )
+    .option(
+      '--note <text>',
+      `a note for whoever is called, e.g. site details (up to ${NOTE_MAX_CHARS} characters${remove})`,
+    );
+}
+
+/** `--owner`/`--note` as given, checked and named by flag before anything is read (`''` = remove). */
+export function contactOptions(opts: Flags): ContactPatch {
+  const patch: { owner?: string; note?: string } = {};
+  for (const part of ['owner', 'note'] as const) {
+    const value = opts[part];
+    if (typeof value !== 'string') continue;
+    try {
+      patch[part] = contactText(part, value);
+    } catch {
+      const max = part === 'owner' ? OWNER_MAX_CHARS : NOTE_MAX_CHARS;
+      throw new UsageError(
+        `--${part} is longer than ${max} characters or holds control characters`,
+        `write up to ${max} printable characters on one line (--${part} '' removes it)`,
+      );
+    }
+  }
+  return patch;
 }
 
 /** The `--interval` help: the rule and the default, as docs/operations.md states them. */

@@ -18,10 +18,12 @@ import { registerFleetCommands } from './fleet.js';
 import { registerLifecycleCommands } from './lifecycle.js';
 import { registerSetCommand } from './logger-set.js';
 import {
+  contactOptions,
   INTERVAL_HELP,
   phoneHomeOptions,
   timeoutAndInterval,
   transportArg,
+  withContactFlags,
   withPhoneHomeFlags,
 } from './logger-settings.js';
 
@@ -55,15 +57,18 @@ export function registerLoggerCommands(program: Command): void {
     );
 
   withTarget(
-    withPhoneHomeFlags(
-      logger
-        .command('add <customer> [side]')
-        .description(
-          'register a Logger and print its token (shown once); <customer> <side> or <customer>/<side>',
-        )
-        .option('--timeout <duration>', 'event timeout: alarm when silent this long', '780m')
-        .option('--interval <duration>', INTERVAL_HELP)
-        .option('--transport <transport>', `how it phones home: ${TRANSPORTS.join(' or ')}`, 'https'),
+    withContactFlags(
+      withPhoneHomeFlags(
+        logger
+          .command('add <customer> [side]')
+          .description(
+            'register a Logger and print its token (shown once); <customer> <side> or <customer>/<side>',
+          )
+          .option('--timeout <duration>', 'event timeout: alarm when silent this long', '780m')
+          .option('--interval <duration>', INTERVAL_HELP)
+          .option('--transport <transport>', `how it phones home: ${TRANSPORTS.join(' or ')}`, 'https'),
+      ),
+      false,
     )
       .option(
         '--bridge <site>',
@@ -87,6 +92,7 @@ export function registerLoggerCommands(program: Command): void {
       const id = newLoggerId(customerText, sideText);
       const transport = transportArg(String(opts.transport));
       const phoneHome = phoneHomeOptions(opts, transport);
+      const contact = contactOptions(opts);
       const bridges = Array.isArray(opts.bridge) ? bridgeSites(opts.bridge) : undefined;
       if (bridges && transport !== 'modem') {
         throw new UsageError(
@@ -108,6 +114,7 @@ export function registerLoggerCommands(program: Command): void {
             transport,
             ...(phoneHome ? { phoneHome } : {}),
             ...(bridges ? { bridges } : {}),
+            ...contact,
           },
           Date.now(),
         );

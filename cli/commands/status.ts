@@ -228,6 +228,7 @@ function statusJson(customers: readonly CustomerStatus[]) {
       silentForSeconds: Math.round(s.silentForMs / 1000),
       downSince: iso(s.downSince),
       ack: s.ack ? { ...s.ack, at: iso(s.ack.at) } : null,
+      owner: s.owner ?? null,
       maintenanceUntil: iso(s.maintenanceUntil),
     })),
   }));
@@ -240,7 +241,7 @@ export function massSilenceLine(silence: MassSilence, now: number): string | und
     (silence.holdUntil ?? now) > now
       ? `customer pages held until ${when(silence.holdUntil ?? now, now)}`
       : 'hold over (clears at the next sweep)';
-  return `MASS SILENCE: ${silence.count} Loggers of ${silence.customers.length} customer(s) went silent together since ${when(silence.since ?? now, now)}; ${hold}. ${silence.cause ?? ''} (release: listener alarm release-mass-silence; docs/mass-silence.md)`;
+  return `MASS SILENCE: ${silence.count} Loggers of ${counted(silence.customers.length, 'customer')} went silent together since ${when(silence.since ?? now, now)}; ${hold}. ${silence.cause ?? ''} (release: listener alarm release-mass-silence; docs/mass-silence.md)`;
 }
 
 /** The counts line, then the customers needing a look (or every customer with `all`). */
@@ -257,7 +258,7 @@ export function renderFleet(
   return [
     countsLine(counts, where),
     customers.length === 0
-      ? `0 customer(s) on ${where} at ${stamp} need a look: all OK`
+      ? `0 customers on ${where} at ${stamp} need a look: all OK`
       : renderStatus(customers, now, where, colour),
     ...(all ? [] : ['Customers not listed are OK or new: listener status --all lists every one.']),
   ].join('\n');
@@ -280,9 +281,13 @@ export function renderStatus(
   const paints: ((text: string) => string)[] = [];
   for (const customer of customers) {
     customer.sides.forEach((side, i) => {
+      // Whoever acknowledged owns it; until someone has, a late or silent side names whom to call.
+      const needsCall = side.state === 'DOWN' || side.state === 'LATE';
       const owner = side.ack
         ? `${side.ack.by}${side.ack.ticket ? ` (${side.ack.ticket})` : ''}${side.ack.note ? `: ${side.ack.note}` : ''}`
-        : '';
+        : needsCall && side.owner
+          ? `call ${side.owner}`
+          : '';
       const maintenance = side.maintenanceUntil
         ? `maintenance until ${when(side.maintenanceUntil, now)}`
         : '';
@@ -315,6 +320,6 @@ export function renderStatus(
   const summary = (['Down', 'Partial Impaired', 'Late', 'Maintenance'] as const)
     .filter((r) => count(r) > 0)
     .map((r) => `${count(r)} ${r}`);
-  const header = `${customers.length} customer(s) on ${where} at ${new Date(now).toISOString().replace(/\.\d+Z$/, 'Z')}: ${summary.length > 0 ? summary.join(', ') : 'all OK'}`;
+  const header = `${counted(customers.length, 'customer')} on ${where} at ${new Date(now).toISOString().replace(/\.\d+Z$/, 'Z')}: ${summary.length > 0 ? summary.join(', ') : 'all OK'}`;
   return [header, ...body].join('\n');
 }

@@ -6,6 +6,7 @@
 import type { Command } from 'commander';
 import { DEFAULT_EVENT_RETENTION_MS } from '../../shared/domain/event.js';
 import { DEFAULT_OUTBOX_RETRY_MS } from '../../shared/domain/transitions.js';
+import { counted } from '../../shared/domain/words.js';
 import { noCounters } from '../../shared/listener/deps.js';
 import { sweep } from '../../shared/listener/sweep.js';
 import { storePorts } from '../../shared/ports/stores.js';
@@ -52,7 +53,7 @@ export function registerSweepCommand(program: Command): void {
       if (opts.json) console.log(JSON.stringify(report));
       else {
         console.log(
-          `Swept ${target.description}: ${report.due} due, ${report.raised} alarm(s) raised, ${report.published} notification(s) retried, ${report.skipped} skipped, ${report.failed} failed (${report.durationMs} ms).`,
+          `Swept ${target.description}: ${report.due} due, ${counted(report.raised, 'alarm')} raised, ${counted(report.published, 'notification')} retried, ${report.skipped} skipped, ${report.failed} failed (${report.durationMs} ms).`,
         );
       }
       if (report.failed > 0) process.exitCode = 1;

@@ -375,7 +375,7 @@ export function checkBridgeBinding(logger: Logger, registeredSites: ReadonlySet<
       rule: 'bridge-binding',
       severity: none ? 'error' : 'warning',
       subject: id,
-      message: `${id} is bound to bridge site(s) ${missing.join(', ')} with no registered bridge${none ? ': its records are refused from every bridge, so it will page as silent' : ''}`,
+      message: `${id} is bound to bridge ${missing.length === 1 ? 'site' : 'sites'} ${missing.join(', ')} with no registered bridge${none ? ': its records are refused from every bridge, so it will page as silent' : ''}`,
       remedy: [`Add the bridge (listener bridge add <site>), or bind it to a registered site: ${bind}.`],
     },
   ];
@@ -424,7 +424,7 @@ export function checkSweeper(
         rule: 'sweeper',
         severity: 'warning',
         subject: 'listener',
-        message: `the last sweep failed on ${status.report.failed} item(s); they stay due and are retried`,
+        message: `the last sweep failed on ${counted(status.report.failed, 'item')}; they stay due and are retried`,
         remedy: ['See the sweeper logs for "sweeping an item failed".'],
       },
     ];
@@ -446,7 +446,7 @@ export function checkOutboxes(loggers: readonly Logger[], now: number, staleMs =
       rule: 'outbox',
       severity: 'error',
       subject: 'listener',
-      message: `${stale.length} notification(s) pending for more than ${formatDuration(staleMs)} (oldest ${formatDuration(now - oldest)}: ${stale
+      message: `${counted(stale.length, 'notification')} pending for more than ${formatDuration(staleMs)} (oldest ${formatDuration(now - oldest)}: ${stale
         .slice(0, 3)
         .map((s) => `${s.logger} ${s.kind}`)
         .join(', ')}${stale.length > 3 ? ', …' : ''}): publishing is failing`,

@@ -74,6 +74,10 @@ export interface LoggerSettings {
    * bridge may (a Logger registered before bindings existed), until an operator binds it.
    */
   readonly bridges?: readonly string[];
+  /** Whom to call about it: a person or team (shared/domain/contact.ts). */
+  readonly owner?: string;
+  /** Free text for whoever is called: site details, access, hours (shared/domain/contact.ts). */
+  readonly note?: string;
 }
 
 /**

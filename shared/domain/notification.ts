@@ -9,6 +9,7 @@ import type { LoggerEvent, Severity } from './event.js';
 import { formatLoggerId, type Logger, type StateNotice } from './logger.js';
 import { CUSTOMERS_NAMED, type MassSilenceNotice } from './mass-silence.js';
 import type { TwinNotice } from './twin-watch.js';
+import { counted } from './words.js';
 
 /** The facts about a Logger a notification carries. */
 export interface LoggerFacts {
@@ -126,7 +127,7 @@ function massSilenceHeadline(n: MassSilenceNotification): string {
     notice.holdUntil > notice.at
       ? `page their reps when the hold ends at ${iso(notice.holdUntil)} unless they phone home first (listener alarm release-mass-silence pages them now)`
       : 'page their reps now';
-  return `The mass silence on Listener ${n.listener} is over: ${notice.count} Logger(s) still silent ${when}; the others came back and page nothing.`;
+  return `The mass silence on Listener ${n.listener} is over: ${counted(notice.count, 'Logger')} still silent ${when}; the others came back and page nothing.`;
 }
 
 /** The EventBridge source and detail-types of the Listener's domain events. */

@@ -36,7 +36,7 @@ function samePhoneHome(a: PhoneHomeConfig, b: PhoneHomeConfig): boolean {
 
 /** One setting a change moves, for a person: `timeout 3m → 10m`. */
 export interface SettingChange {
-  readonly setting: 'timeout' | 'interval' | 'transport' | 'phone-home';
+  readonly setting: 'timeout' | 'interval' | 'transport' | 'phone-home' | 'owner' | 'note';
   readonly from: string;
   readonly to: string;
 }
@@ -53,9 +53,14 @@ export function settingChanges(before: LoggerSettings, after: LoggerSettings): S
     ['interval', formatDuration(before.heartbeatIntervalMs), formatDuration(after.heartbeatIntervalMs)],
     ['transport', before.transport, after.transport],
     ['phone-home', phoneHome(before), phoneHome(after)],
+    ['owner', quoted(before.owner), quoted(after.owner)],
+    ['note', quoted(before.note), quoted(after.note)],
   ];
   return pairs.filter(([, from, to]) => from !== to).map(([setting, from, to]) => ({ setting, from, to }));
 }
+
+/** Operators' free text in a change line: `"NOC team"`, or `none`. */
+const quoted = (text: string | undefined) => (text === undefined ? 'none' : JSON.stringify(text));
 
 /**
  * `logger` with `settings`, or undefined when nothing changes. A NEW or UP Logger's deadline becomes its last

@@ -22,6 +22,8 @@ export interface SideStatus {
   readonly silentForMs: number;
   readonly downSince?: number;
   readonly ack?: Acknowledgement;
+  /** Whom to call about it (`logger set --owner`). */
+  readonly owner?: string;
   /** Inside a maintenance window now: pages are suppressed until `to`. */
   readonly maintenanceUntil?: number;
 }
@@ -60,6 +62,7 @@ export function fleetStatus(loggers: readonly Logger[], now: number): CustomerSt
       ...(logger.lastSeenAt === undefined ? {} : { lastSeenAt: logger.lastSeenAt }),
       ...(logger.downSince === undefined || logger.state !== 'DOWN' ? {} : { downSince: logger.downSince }),
       ...(logger.ack ? { ack: logger.ack } : {}),
+      ...(logger.owner ? { owner: logger.owner } : {}),
       ...(window ? { maintenanceUntil: window.to } : {}),
     };
     byCustomer.set(logger.customer, [...(byCustomer.get(logger.customer) ?? []), side]);

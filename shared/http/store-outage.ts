@@ -4,6 +4,8 @@
  * request served afterwards logs how long it lasted and how many requests were answered 503. Two keep-alive
  * clients against a dead DynamoDB Local logged 17,460 identical warnings in 40 s before this.
  */
+
+import { counted } from '../domain/words.js';
 import type { Log } from '../listener/deps.js';
 
 /** While an outage lasts, how often its running count is logged. */
@@ -48,7 +50,7 @@ export class StoreOutageReport {
   summary(): string | undefined {
     if (!this.outage) return undefined;
     const { answered503, forSeconds } = this.counts(this.clock());
-    return `store unavailable for the last ${forSeconds} s: ${answered503} request(s) answered 503`;
+    return `store unavailable for the last ${forSeconds} s: ${counted(answered503, 'request')} answered 503`;
   }
 
   private counts(now: number) {

@@ -3,6 +3,8 @@
  * A conditional write on what was read (Fleet.updateSettings, guarded by revision and deadline): a heartbeat
  * or sweep landing meanwhile wins, and the change is worked out again from what it wrote.
  */
+
+import { type ContactPatch, checkedContact, sameContact, withContact } from '../domain/contact.js';
 import { durationText, formatDuration } from '../domain/duration.js';
 import { LoggerNotFoundError, StoreUnavailableError, ValidationError } from '../domain/errors.js';
 import {
@@ -18,8 +20,8 @@ import type { Fleet } from '../ports/fleet.js';
 import { type Operator, record } from './admin.js';
 import { checkSettings, defaultInterval } from './register.js';
 
-/** The settings to change; what is left out stays as it is. */
-export interface SettingsPatch {
+/** The settings to change; what is left out stays as it is (an owner or note of `''` is removed). */
+export interface SettingsPatch extends ContactPatch {
   readonly eventTimeoutMs?: number;
   readonly heartbeatIntervalMs?: number;
   readonly transport?: Transport;
@@ -67,13 +69,15 @@ export async function changeSettings(
   id: LoggerId,
   patch: SettingsPatch,
 ): Promise<SettingsChange> {
+  const contact = checkedContact(patch);
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const before = await op.loggers.get(id);
     if (!before) throw new LoggerNotFoundError(formatLoggerId(id));
     const settings = patchedSettings(before, patch);
     const warnings = checkSettings(settings);
-    const after = withSettings(before, settings);
-    if (!after) return { before, changes: [], warnings };
+    const moved = withSettings(before, settings);
+    const after = withContact(moved ?? before, contact);
+    if (!moved && sameContact(before, after)) return { before, changes: [], warnings };
     if (await fleet.updateSettings(before, after)) {
       const changes = settingChanges(before, after);
       await record(op, id, 'settings', changes.map((c) => `${c.setting} ${c.from} → ${c.to}`).join('; '));

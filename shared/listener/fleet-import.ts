@@ -6,6 +6,7 @@
 import { LoggerExistsError, StoreUnavailableError } from '../domain/errors.js';
 import { formatLoggerId, type Logger, type LoggerId } from '../domain/logger.js';
 import { type ChangeableSettings, withSettings } from '../domain/settings.js';
+import { counted } from '../domain/words.js';
 import type { Fleet } from '../ports/fleet.js';
 import type { LoggerStore } from '../ports/logger-store.js';
 import { registerLogger } from './register.js';
@@ -39,7 +40,7 @@ export class ImportInterruptedError extends Error {
     override readonly cause: unknown,
   ) {
     super(
-      `the import stopped after ${written.registered} registration(s) and ${written.updated} update(s) of ${planned} planned: ${(cause as Error).message ?? String(cause)}`,
+      `the import stopped after ${counted(written.registered, 'registration')} and ${counted(written.updated, 'update')} of ${planned} planned: ${(cause as Error).message ?? String(cause)}`,
     );
   }
 }

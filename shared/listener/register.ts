@@ -2,6 +2,8 @@
  * Registering a Logger: its settings are validated against the reference note's rule and its token is
  * generated (shown once, stored only as a hash).
  */
+
+import { checkedContact, withContact } from '../domain/contact.js';
 import { formatDuration } from '../domain/duration.js';
 import { ValidationError } from '../domain/errors.js';
 import {
@@ -15,6 +17,7 @@ import {
   type Transport,
 } from '../domain/logger.js';
 import { generateBridgeToken, generateToken, hashToken } from '../domain/token.js';
+import { counted } from '../domain/words.js';
 import type { BridgeRegistry } from '../ports/bridge-registry.js';
 import type { LoggerStore } from '../ports/logger-store.js';
 
@@ -27,6 +30,9 @@ export interface RegisterRequest extends LoggerId {
   readonly phoneHome?: PhoneHomeConfig;
   /** Modem Loggers: the bridge sites that may relay for it (shared/domain/bridge-binding.ts). */
   readonly bridges?: readonly string[];
+  /** Whom to call about it, and a note for them (shared/domain/contact.ts; checked here). */
+  readonly owner?: string;
+  readonly note?: string;
 }
 
 export interface Registration {
@@ -65,9 +71,26 @@ export function defaultInterval(eventTimeoutMs: number): number {
  * up to one sweep period late, which is most of such a timeout. Advice for a person, not an error.
  */
 export function sweepLagWarning(eventTimeoutMs: number, sweepEveryMs: number | undefined): string[] {
-  if (sweepEveryMs === undefined || eventTimeoutMs >= 2 * sweepEveryMs) return [];
+  if (!lagsBehindSweeps(eventTimeoutMs, sweepEveryMs)) return [];
   return [
     `the event timeout (${formatDuration(eventTimeoutMs)}) is shorter than two sweeps of this Listener (it sweeps every ${formatDuration(sweepEveryMs)}): a silence is detected up to ${formatDuration(sweepEveryMs)} after the deadline`,
+  ];
+}
+
+/** Whether a silence under `eventTimeoutMs` can be noticed up to a sweep period late (see {@link sweepLagWarning}). */
+function lagsBehindSweeps(eventTimeoutMs: number, sweepEveryMs: number | undefined): sweepEveryMs is number {
+  return sweepEveryMs !== undefined && eventTimeoutMs < 2 * sweepEveryMs;
+}
+
+/** {@link sweepLagWarning} once for a whole import: how many of its rows, and the shortest timeout among them. */
+export function importSweepLagWarning(
+  eventTimeoutsMs: readonly number[],
+  sweepEveryMs: number | undefined,
+): string[] {
+  const short = eventTimeoutsMs.filter((ms) => lagsBehindSweeps(ms, sweepEveryMs));
+  if (short.length === 0 || sweepEveryMs === undefined) return [];
+  return [
+    `${counted(short.length, 'row')} ${short.length === 1 ? 'has an event timeout' : 'have event timeouts'} (shortest ${formatDuration(Math.min(...short))}) shorter than two sweeps of this Listener (it sweeps every ${formatDuration(sweepEveryMs)}): their silences are detected up to ${formatDuration(sweepEveryMs)} after the deadline`,
   ];
 }
 
@@ -102,6 +125,7 @@ export async function registerLogger(
     transport: request.transport,
     ...(request.phoneHome ? { phoneHome: request.phoneHome } : {}),
     ...(request.bridges?.length ? { bridges: request.bridges } : {}),
+    ...withContact({}, checkedContact({ owner: request.owner, note: request.note })),
   };
   if (request.phoneHome && request.transport !== 'modem') {
     throw new ValidationError('a Phone Home configuration (phone numbers) applies to modem Loggers only');

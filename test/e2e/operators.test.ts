@@ -80,7 +80,7 @@ describe('listener logger show | rotate-token | pause | resume | remove', () => 
     const text = await cli('logger', 'show', 'showco/A');
     expect(text.stdout).toContain('Logger showco/A on local Listener');
     expect(text.stdout).toMatch(/Phone Home:\s+9,19191234567 → GEOCSCLNRA/);
-    expect(text.stdout).toContain('Last 3 phone-home(s):');
+    expect(text.stdout).toContain('Last 3 phone-homes:');
     expect(text.stdout).toMatch(/ARRIVED\s+INTERVAL/);
   });
 
@@ -227,11 +227,11 @@ describe('listener status | alarm | events', () => {
       out += chunk.toString();
     });
     const started = Date.now();
-    while ((out.match(/customer\(s\) on/g) ?? []).length < 2 && Date.now() - started < 20_000) {
+    while ((out.match(/customers? on/g) ?? []).length < 2 && Date.now() - started < 20_000) {
       await new Promise((r) => setTimeout(r, 100));
     }
     child.kill('SIGTERM');
-    expect((out.match(/customer\(s\) on/g) ?? []).length).toBeGreaterThanOrEqual(2);
+    expect((out.match(/customers? on/g) ?? []).length).toBeGreaterThanOrEqual(2);
   });
 
   it('acknowledges an alarm: the owner shows in alarm list and status, until the Logger is back', async () => {
@@ -492,6 +492,25 @@ describe('listener logger set', () => {
       (await cli('doctor', 'setmodem/B', '--json')).stdout,
     );
     expect(after.findings.map((f) => f.rule)).not.toContain('phone-home-config');
+  });
+
+  it('records whom to call and a note; logger show puts them first; a control character is a usage mistake', async () => {
+    await add('callco', 'A', '--owner', 'Acme NOC +1 919 555 0100');
+    const set = await cli('logger', 'set', 'callco/A', '--note', 'rack 4, badge at gate B');
+    expect(set.stdout).toContain('note none → "rack 4, badge at gate B"');
+    const shown = await cli('logger', 'show', 'callco/A', '--events', '0');
+    expect(shown.stdout).toMatch(
+      /State: +NEW\n +Owner: +Acme NOC \+1 919 555 0100\n +Note: +rack 4, badge at gate B\n/,
+    );
+    const refused = await cli('logger', 'set', 'callco/A', '--owner', 'eve\u001b[2J');
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(
+      'listener: --owner is longer than 100 characters or holds control characters',
+    );
+    const cleared = json<{ owner: string | null; note: string | null }>(
+      (await cli('logger', 'set', 'callco/A', '--owner', '', '--json')).stdout,
+    );
+    expect(cleared).toMatchObject({ owner: null, note: 'rack 4, badge at gate B' });
   });
 
   it('answers an unknown Logger on a write command as the read commands do (exit 2, see logger list)', async () => {

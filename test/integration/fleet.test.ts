@@ -315,7 +315,7 @@ describe('bulk import (use case)', () => {
     expect(error).toBeInstanceOf(ImportInterruptedError);
     expect(error.written).toEqual({ registered: 2, updated: 0, unchanged: 0 });
     expect(error.message).toContain(
-      'stopped after 2 registration(s) and 0 update(s) of 6 planned: DynamoDB is down',
+      'stopped after 2 registrations and 0 updates of 6 planned: DynamoDB is down',
     );
     const rest = await applyImport(t.loggers, t.fleet, await planImport(t.fleet, parsed.rows), options);
     expect(rest).toEqual({ registered: 4, updated: 0, unchanged: 2 });
@@ -325,7 +325,7 @@ describe('bulk import (use case)', () => {
 });
 
 describe('listener logger import | export (CLI on DynamoDB Local)', () => {
-  async function cliOn(t: Awaited<ReturnType<typeof setUp>>) {
+  async function cliOn(t: Awaited<ReturnType<typeof setUp>>, options: Partial<LocalTarget> = {}) {
     const dir = mkdtempSync(join(tmpdir(), 'fleet-cli-'));
     dirs.push(dir);
     const local: LocalTarget = {
@@ -335,6 +335,7 @@ describe('listener logger import | export (CLI on DynamoDB Local)', () => {
       listenerName: 'TEST',
       notificationsFile: join(dir, 'notifications.jsonl'),
       pid: process.pid,
+      ...options,
     };
     writeFileSync(join(dir, LOCAL_FILE), JSON.stringify(local));
     const write = (name: string, text: string) => {
@@ -358,8 +359,20 @@ describe('listener logger import | export (CLI on DynamoDB Local)', () => {
       `${file}:4: good/B: the heartbeat interval (15h) must be shorter than the event timeout (13h)`,
     );
     expect(result.stderr).toContain(`${file}:5: good/A is already on line 2`);
-    expect(result.stderr).toContain(`listener: ${file} has 3 bad row(s) (above); nothing was written`);
+    expect(result.stderr).toContain(`listener: ${file} has 3 bad rows (above); nothing was written`);
     expect((await t.fleet.counts(t.listener.clock.now)).total).toBe(0);
+  });
+
+  it('warns once per import about timeouts shorter than two sweeps, counting the rows', async () => {
+    const t = await setUp();
+    const { cli, write } = await cliOn(t, { sweepEveryMs: 55_000 });
+    const file = write('short.csv', rows('fast,A,30s,,https', 'fast,B,45s,,https', 'slow,A,780m,720m,https'));
+    const result = await cli('logger', 'import', file, '--dry-run');
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr.match(/^warning: /gm)).toHaveLength(1);
+    expect(result.stderr).toContain(
+      `warning: ${file}: 2 rows have event timeouts (shortest 30s) shorter than two sweeps of this Listener (it sweeps every 55s)`,
+    );
   });
 
   it('needs --tokens-out for new Loggers, writes the tokens file 0600, and says when there is nothing to do', async () => {

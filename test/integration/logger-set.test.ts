@@ -113,4 +113,50 @@ describe('logger set: a change in place', () => {
     });
     expect(again.after).toBeUndefined();
   });
+
+  it('records whom to call and a note over a concurrent heartbeat, audits them, and removes one given as ""', async () => {
+    const t = await setUp();
+    t.listener.clock.now += MINUTE;
+    const beatAt = t.listener.clock.now;
+    const store = t.racing(() => phoneHome(t.listener.runtime, t.token, beatAt));
+    const change = await changeSettings(t.op(store), t.fleet, ID, {
+      owner: ' Acme NOC +1 919 555 0100 ',
+      note: 'rack 4, badge at gate B',
+    });
+    expect(change.changes).toEqual([
+      { setting: 'owner', from: 'none', to: '"Acme NOC +1 919 555 0100"' },
+      { setting: 'note', from: 'none', to: '"rack 4, badge at gate B"' },
+    ]);
+    expect(await t.listener.runtime.loggers.get(ID)).toMatchObject({
+      state: 'UP',
+      lastSeenAt: beatAt,
+      owner: 'Acme NOC +1 919 555 0100',
+      note: 'rack 4, badge at gate B',
+    });
+    expect(await t.audit.list(ID, 5)).toEqual([
+      expect.objectContaining({
+        action: 'settings',
+        detail: 'owner none → "Acme NOC +1 919 555 0100"; note none → "rack 4, badge at gate B"',
+      }),
+    ]);
+
+    const store2 = t.listener.runtime.loggers;
+    const cleared = await changeSettings(t.op(store2), t.fleet, ID, { note: '' });
+    expect(cleared.changes).toEqual([{ setting: 'note', from: '"rack 4, badge at gate B"', to: 'none' }]);
+    const after = await store2.get(ID);
+    expect(after?.owner).toBe('Acme NOC +1 919 555 0100');
+    expect(after).not.toHaveProperty('note');
+    expect(
+      (await changeSettings(t.op(store2), t.fleet, ID, { owner: 'Acme NOC +1 919 555 0100' })).after,
+    ).toBeUndefined();
+  });
+
+  it('refuses an owner with control characters before writing anything', async () => {
+    const t = await setUp();
+    const store = t.listener.runtime.loggers;
+    await expect(
+      changeSettings(t.op(store), t.fleet, ID, { owner: 'eve\u001b]0;pwned\u0007' }),
+    ).rejects.toThrow(/control characters/);
+    expect(await store.get(ID)).not.toHaveProperty('owner');
+  });
 });

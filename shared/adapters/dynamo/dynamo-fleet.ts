@@ -14,6 +14,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { displayState, type Logger, type LoggerId, twinOf } from '../../domain/logger.js';
+import { counted } from '../../domain/words.js';
 import type { Fleet, FleetCounts } from '../../ports/fleet.js';
 import { guardPages, guardStoreCall, isConditionFailure, landed } from './dynamo-errors.js';
 import {
@@ -121,14 +122,19 @@ export class DynamoFleet implements Fleet {
 
   async updateSettings(before: Logger, after: Logger): Promise<boolean> {
     const dueSet = after.dueAt === undefined ? '' : ', #dueAt = :dueAt, #dueShard = :dueShard';
-    // The Phone Home configuration is a setting too (`logger set --phone …`): written, or removed when absent.
-    const phoneHome = after.phoneHome ? ', #phoneHome = :phoneHome' : ' REMOVE #phoneHome';
+    // The Phone Home configuration and the contact are settings too (`logger set --phone …`, `--owner ''`):
+    // each written when present, removed when absent.
+    const optional = { phoneHome: after.phoneHome, owner: after.owner, note: after.note };
+    const given = Object.entries(optional).filter(([, value]) => value !== undefined);
+    const absent = Object.keys(optional).filter((name) => !given.some(([g]) => g === name));
+    const optionalSet = given.map(([name]) => `, #${name} = :${name}`).join('');
+    const remove = absent.length === 0 ? '' : ` REMOVE ${absent.map((name) => `#${name}`).join(', ')}`;
     const written = await landed(
       this.doc.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: loggerKey(after),
-          UpdateExpression: `SET #eventTimeoutMs = :timeout, #heartbeatIntervalMs = :interval, #transport = :transport, #deadline = :deadline${dueSet}${phoneHome}`,
+          UpdateExpression: `SET #eventTimeoutMs = :timeout, #heartbeatIntervalMs = :interval, #transport = :transport, #deadline = :deadline${dueSet}${optionalSet}${remove}`,
           // The same guard as a transition: a heartbeat or transition landing meanwhile wins; read again.
           ConditionExpression: '#revision = :revision AND #deadline = :expectedDeadline',
           ExpressionAttributeNames: {
@@ -137,7 +143,7 @@ export class DynamoFleet implements Fleet {
             '#transport': 'transport',
             '#deadline': 'deadline',
             '#revision': 'revision',
-            '#phoneHome': 'phoneHome',
+            ...Object.fromEntries(Object.keys(optional).map((name) => [`#${name}`, name])),
             ...(after.dueAt === undefined ? {} : { '#dueAt': 'dueAt', '#dueShard': 'dueShard' }),
           },
           ExpressionAttributeValues: {
@@ -148,7 +154,7 @@ export class DynamoFleet implements Fleet {
             ':revision': before.revision,
             ':expectedDeadline': before.deadline,
             ...(after.dueAt === undefined ? {} : { ':dueAt': after.dueAt, ':dueShard': shardOf(after) }),
-            ...(after.phoneHome ? { ':phoneHome': after.phoneHome } : {}),
+            ...Object.fromEntries(given.map(([name, value]) => [`:${name}`, value])),
           },
         }),
       ),
@@ -226,7 +232,8 @@ export class DynamoFleet implements Fleet {
     let pending: Record<string, unknown>[] | undefined = keys;
     // Part of a batch may come back unprocessed under load: ask again for those, backing off.
     for (let attempt = 0; pending && pending.length > 0; attempt++) {
-      if (attempt >= 10) throw new Error(`DynamoDB left ${pending.length} key(s) unread after 10 attempts`);
+      if (attempt >= 10)
+        throw new Error(`DynamoDB left ${counted(pending.length, 'key')} unread after 10 attempts`);
       if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt)));
       const out: BatchGetCommandOutput = await guardStoreCall(
         this.doc.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending } } })),

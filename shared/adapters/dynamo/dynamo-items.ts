@@ -181,6 +181,8 @@ export function loggerItem(logger: Logger, tokenHash: string): Item {
     registeredAt: logger.registeredAt,
     phoneHome: logger.phoneHome,
     ...(logger.bridges && logger.bridges.length > 0 ? { bridges: [...logger.bridges] } : {}),
+    ...(logger.owner ? { owner: logger.owner } : {}),
+    ...(logger.note ? { note: logger.note } : {}),
     tokenHash,
     ...mutableAttributes(logger),
   };
@@ -344,6 +346,8 @@ export function loggerFromItem(item: Item): Logger {
     ...(Array.isArray(item.maintenance) ? { maintenance: item.maintenance as MaintenanceWindow[] } : {}),
     ...(isObject(item.phoneHome) ? { phoneHome: item.phoneHome as PhoneHomeConfig } : {}),
     ...(Array.isArray(item.bridges) ? { bridges: (item.bridges as unknown[]).map(String) } : {}),
+    ...(typeof item.owner === 'string' ? { owner: item.owner } : {}),
+    ...(typeof item.note === 'string' ? { note: item.note } : {}),
     ...(isObject(item.held) ? { held: item.held as unknown as HeldPages } : {}),
     ...hearingsFromItem(item),
   };

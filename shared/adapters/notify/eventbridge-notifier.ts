@@ -8,6 +8,7 @@ import {
   type PutEventsCommandOutput,
 } from '@aws-sdk/client-eventbridge';
 import { DETAIL_TYPES, EVENT_SOURCE, eventDetail, type Notification } from '../../domain/notification.js';
+import { counted } from '../../domain/words.js';
 import { type NotificationChannel, PartialDelivery } from '../../ports/channels.js';
 
 /** PutEvents accepts at most 10 entries per call. */
@@ -51,7 +52,7 @@ export class EventBridgeNotifier implements NotificationChannel {
       if (failedCount > 0) {
         throw new PartialDelivery(
           delivered,
-          `EventBridge rejected ${failedCount} of ${batch.length} event(s)`,
+          `EventBridge rejected ${failedCount} of ${counted(batch.length, 'event')}`,
         );
       }
     }

@@ -12,6 +12,7 @@ import {
   smsText,
   subject,
 } from '../../domain/notification.js';
+import { counted } from '../../domain/words.js';
 import { type NotificationChannel, PartialDelivery } from '../../ports/channels.js';
 
 /** How SMS subscribers get a page: the sender ID or origination number some countries require. */
@@ -79,7 +80,7 @@ export class SnsNotifier implements NotificationChannel {
     const failedIds = new Set(failed.map((f) => pages[f.index]?.id));
     throw new PartialDelivery(
       notifications.map((n) => n.id).filter((id) => !failedIds.has(id)),
-      `SNS publish failed for ${failed.length} of ${pages.length} notification(s)`,
+      `SNS publish failed for ${failed.length} of ${counted(pages.length, 'notification')}`,
       { cause: failed[0]?.reason },
     );
   }

@@ -34,6 +34,8 @@ export function loggerBody(data: LoggerPageData, viewer: Viewer): Html {
 <section aria-labelledby="state-h"><h2 id="state-h">State</h2>
 <dl class="facts-list">
 <dt>State</dt><dd>${stateSentence(logger, now)}</dd>
+${logger.owner ? html`<dt>Owner</dt><dd>${logger.owner}</dd>` : ''}
+${logger.note ? html`<dt>Note</dt><dd>${logger.note}</dd>` : ''}
 <dt>Last phone-home</dt><dd>${ago(logger.lastSeenAt, now)}</dd>
 ${heardByRow(logger, now)}
 <dt>Deadline</dt><dd>${logger.state === 'PAUSED' ? 'none (paused)' : ago(logger.deadline, now)}${view.overdue ? html` <strong>overdue: the alarm is raised at the next sweep</strong>` : ''}</dd>

@@ -28,4 +28,24 @@ describe('renderStatus', () => {
     );
     expect(text).toContain('alice (INC-4711): modem reset requested');
   });
+
+  it('names whom to call for a late or silent side nobody has acknowledged, and only for those', () => {
+    const text = renderStatus(
+      [
+        {
+          customer: 'acme',
+          rollup: 'Down',
+          sides: [
+            { side: 'A', state: 'DOWN', silentForMs: 3_600_000, owner: 'Acme NOC +1 919 555 0100' },
+            { side: 'B', state: 'UP', silentForMs: 60_000, owner: 'Acme desk' },
+          ],
+        },
+      ],
+      now,
+      'local Listener',
+      false,
+    );
+    expect(text).toContain('call Acme NOC +1 919 555 0100');
+    expect(text).not.toContain('Acme desk');
+  });
 });

@@ -107,6 +107,13 @@ describe('pages and actions with a session', () => {
     expect(res.body).not.toContain('<script>x');
   });
 
+  it('names whom to call and their note on the Logger page, escaped', async () => {
+    const { deps } = consoleDeps([{ ...down(), owner: 'Acme <NOC> & co', note: 'gate "B" <b>' }]);
+    const res = await handleConsole(request('/console/loggers/geocust1/A', { cookie }), deps);
+    expect(res.body).toContain('<dt>Owner</dt><dd>Acme &lt;NOC&gt; &amp; co</dd>');
+    expect(res.body).toContain('<dt>Note</dt><dd>gate &quot;B&quot; &lt;b&gt;</dd>');
+  });
+
   it('says which Listener of a pair heard the Logger, the latest first', async () => {
     const heard = aLogger({
       state: 'UP',

@@ -236,7 +236,7 @@ describe('the Listener itself', () => {
     expect(checkOutboxes(pending(30_000), now)).toEqual([]);
     expect(checkOutboxes(pending(20 * MINUTE), now)[0]).toMatchObject({
       rule: 'outbox',
-      message: expect.stringContaining('1 notification(s) pending'),
+      message: expect.stringContaining('1 notification pending'),
     });
   });
 

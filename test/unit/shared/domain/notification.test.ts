@@ -8,6 +8,7 @@ import {
   eventDetail,
   eventNotification,
   headline,
+  massSilenceNotification,
   messageAttributes,
   type Notification,
   pagesOnCall,
@@ -80,6 +81,27 @@ describe('headline', () => {
     expect(headline(recovered())).toBe(
       'Side A Logger of geocust1 phoned home to Listener GEOCSCLNRA again after 13h 5m of silence.',
     );
+  });
+
+  it('counts the Loggers still silent when a mass silence is over: "1 Logger", never "Logger(s)"', () => {
+    const cleared = (count: number) =>
+      headline(
+        massSilenceNotification(
+          {
+            id: 'm1',
+            kind: 'MASS_SILENCE_CLEARED',
+            at: T0,
+            count,
+            customers: ['acme'],
+            cause: 'x',
+            holdUntil: T0,
+          },
+          LISTENER,
+        ),
+      );
+    expect(cleared(1)).toContain(': 1 Logger still silent page their reps now;');
+    expect(cleared(3)).toContain(': 3 Loggers still silent');
+    expect(cleared(1)).not.toContain('(s)');
   });
 
   it('repeats a forwarded event with its severity', () => {

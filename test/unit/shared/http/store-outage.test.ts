@@ -47,7 +47,7 @@ describe('a store outage is reported once, then counted', () => {
     report.unavailable(log, 'x');
     now = 12_400;
     report.unavailable(log, 'x');
-    expect(report.summary()).toBe('store unavailable for the last 12 s: 2 request(s) answered 503');
+    expect(report.summary()).toBe('store unavailable for the last 12 s: 2 requests answered 503');
     report.served(log);
     expect(report.summary()).toBeUndefined();
   });

@@ -5,6 +5,7 @@ import { hashToken, loggerIdOfToken } from '../../../../shared/domain/token.js';
 import {
   checkSettings,
   defaultInterval,
+  importSweepLagWarning,
   registerLogger,
   sweepLagWarning,
 } from '../../../../shared/listener/register.js';
@@ -162,5 +163,22 @@ describe('sweepLagWarning', () => {
     ]);
     expect(sweepLagWarning(2 * MINUTE, 60_000)).toEqual([]);
     expect(sweepLagWarning(30_000, undefined)).toEqual([]);
+  });
+});
+
+describe('importSweepLagWarning', () => {
+  it('warns once for a whole import, counting the rows and naming the shortest timeout', () => {
+    expect(importSweepLagWarning([30_000, 13 * 60 * MINUTE, 45_000], 55_000)).toEqual([
+      '2 rows have event timeouts (shortest 30s) shorter than two sweeps of this Listener (it sweeps every 55s): their silences are detected up to 55s after the deadline',
+    ]);
+    expect(importSweepLagWarning([45_000], 55_000)).toEqual([
+      expect.stringMatching(/^1 row has an event timeout \(shortest 45s\)/),
+    ]);
+  });
+
+  it('says nothing when every timeout spans two sweeps, or the sweep period is unknown', () => {
+    expect(importSweepLagWarning([2 * MINUTE, 13 * 60 * MINUTE], 60_000)).toEqual([]);
+    expect(importSweepLagWarning([30_000], undefined)).toEqual([]);
+    expect(importSweepLagWarning([], 55_000)).toEqual([]);
   });
 });
