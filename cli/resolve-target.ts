@@ -9,11 +9,13 @@ import { ADMIN_LIMITS, dynamoClient } from '../shared/adapters/aws-clients.js';
 import { DynamoAuditLog } from '../shared/adapters/dynamo/dynamo-audit-log.js';
 import { DynamoFleet } from '../shared/adapters/dynamo/dynamo-fleet.js';
 import { DynamoLoggerStore } from '../shared/adapters/dynamo/dynamo-logger-store.js';
+import { DynamoPingDirectory } from '../shared/adapters/dynamo/dynamo-ping-directory.js';
 import { FileNotifier } from '../shared/adapters/notify/file-notifier.js';
 import { listenerPairOf } from '../shared/domain/doctor.js';
 import { parseDuration } from '../shared/domain/duration.js';
 import { DEFAULT_EVENT_RETENTION_MS } from '../shared/domain/event.js';
 import type { MassSilenceSettings } from '../shared/domain/mass-silence.js';
+import type { PingDirectory } from '../shared/ports/ping-directory.js';
 import type { AuditLog, Fleet, LoggerStore, NotificationChannel } from '../shared/ports.js';
 import { UnreachableError, UsageError } from './errors.js';
 import { localClient } from './local/dynamo-local.js';
@@ -34,6 +36,8 @@ export interface TargetOptions {
 
 export interface Target {
   readonly store: LoggerStore;
+  /** Ping URLs (shared/ports/ping-directory.ts): given at registration, replaced by rotate-token. */
+  readonly pings: PingDirectory;
   /** The fleet as a whole: counts, the status view, bulk import/export. */
   readonly fleet: Fleet;
   /** The audit record operators' actions are written to (shared/listener/admin.ts). */
@@ -163,6 +167,7 @@ function awsTarget(table: string, region: string | undefined, description: strin
   const client = dynamoClient(region ? { region } : {}, ADMIN_LIMITS);
   return {
     store: new DynamoLoggerStore(client, table),
+    pings: new DynamoPingDirectory(client, table),
     fleet: new DynamoFleet(client, table),
     audit: new DynamoAuditLog(client, table, DEFAULT_EVENT_RETENTION_MS),
     ...(apiUrl ? { apiUrl } : {}),
@@ -187,6 +192,7 @@ function localTarget(dir: string): Target {
   const channels = [new FileNotifier(local.notificationsFile, (line) => process.stderr.write(`${line}\n`))];
   return {
     store: new DynamoLoggerStore(client, local.tableName),
+    pings: new DynamoPingDirectory(client, local.tableName),
     fleet: new DynamoFleet(client, local.tableName),
     audit: new DynamoAuditLog(client, local.tableName, DEFAULT_EVENT_RETENTION_MS),
     apiUrl: local.apiUrl,

@@ -71,6 +71,16 @@ export const FUNCTION_SPECS: Readonly<Record<FunctionName, FunctionSpec>> = {
     timeout: Duration.seconds(29),
     concurrency: 'ingest',
   },
+  // Ping URLs (shared/listener/ping.ts): the directory entry of a URL not in the warm cache (GetItem), a
+  // success's phone-home or a start/log mark (UpdateItem), a failure's read and transition (GetItem,
+  // UpdateItem); its page or a recovery's all-clear is published here, as a heartbeat's is.
+  ping: {
+    table: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+    notifies: true,
+    memoryMiB: 256,
+    timeout: Duration.seconds(10),
+    concurrency: 'ingest',
+  },
   // Health and the 404/405 fallback answer without touching data.
   health: { table: [], notifies: false, memoryMiB: 128, timeout: Duration.seconds(5) },
   // Below the 1-minute schedule so that one sweep ends before the next begins. UpdateItem also records

@@ -112,8 +112,10 @@ export function phoneHome(
     return { next: { ...heard, arrivals: withArrival(logger.arrivals, receivedAt) } };
   }
   const deadline = deadlineAfter(receivedAt, logger.eventTimeoutMs);
+  // A success closes a ping URL's start and ends a reported failure (the recovery below says so).
+  const { startedAt: _started, failure, ...closed } = heard;
   const seen: Logger = {
-    ...heard,
+    ...closed,
     lastSeenAt: receivedAt,
     arrivals: withArrival(logger.arrivals, receivedAt),
     ...(report.intervalMs === undefined ? {} : { reportedIntervalMs: report.intervalMs }),
@@ -143,7 +145,11 @@ export function phoneHome(
       at: receivedAt,
       deadline,
       ...(logger.lastSeenAt === undefined ? {} : { lastSeenAt: logger.lastSeenAt }),
-      silentForMs: silenceEndedAt(logger, receivedAt),
+      // After a reported failure the Logger was never silent: the all-clear counts from the failure.
+      silentForMs: failure ? Math.max(0, receivedAt - failure.at) : silenceEndedAt(logger, receivedAt),
+      ...(failure
+        ? { failure: failure.exitStatus === undefined ? {} : { exitStatus: failure.exitStatus } }
+        : {}),
     },
     claim?.by,
     claim?.until ?? 0,
