@@ -10,7 +10,11 @@ import { createHash, randomUUID } from 'node:crypto';
 /** Where ping URLs live on the API, beside `/v1/…` and `/console`. */
 export const PING_PATH = '/ping';
 
-/** Bytes of a POST body a ping keeps (Healthchecks' self-hosted PING_BODY_LIMIT default). */
+/**
+ * Bytes of a POST body a ping keeps (Healthchecks' self-hosted PING_BODY_LIMIT default), announced in the
+ * `Ping-Body-Limit` header. This slice accepts any body (invalid UTF-8 included) and keeps none yet: the
+ * per-Logger ping history that will keep its first bytes is still to come.
+ */
 export const PING_BODY_LIMIT = 10_000;
 
 /** What a ping says about the job behind it. */
@@ -97,10 +101,4 @@ export function hashPingUuid(uuid: string): string {
 /** The ping URL of `uuid` on the Listener at `apiUrl` (no trailing slash). */
 export function pingUrl(apiUrl: string, uuid: string): string {
   return `${apiUrl.replace(/\/+$/, '')}${PING_PATH}/${uuid}`;
-}
-
-/** A POST body as kept: its first {@link PING_BODY_LIMIT} bytes, whatever their encoding. */
-export function truncatedBody(body: Uint8Array | undefined, limit = PING_BODY_LIMIT): Uint8Array {
-  if (!body) return new Uint8Array();
-  return body.length > limit ? body.subarray(0, limit) : body;
 }
