@@ -16,7 +16,7 @@ import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { ensureTable, localClient, startDynamoLocal } from '../cli/local/dynamo-local.js';
 import { ESBUILD_OPTIONS } from '../infra/constructs/bundle.js';
-import { DynamoLoggerStore } from '../shared/adapters/dynamo/dynamo-logger-store.js';
+import { dynamoPorts } from '../shared/adapters/dynamo/dynamo-ports.js';
 import { FUNCTION_NAMES } from '../shared/http/routes.js';
 import { registerLogger } from '../shared/listener/register.js';
 import { startAwsStubs } from '../test/support/aws-stubs.js';
@@ -134,7 +134,7 @@ async function measureLogs(artifacts: SynthesizedArtifacts) {
       AWS_ENDPOINT_URL_EVENTBRIDGE: stubs.eventsEndpoint,
     });
     const { token } = await registerLogger(
-      new DynamoLoggerStore(dynamo.client(), table),
+      dynamoPorts(dynamo.client(), table).loggers,
       { customer: 'benchcust', side: 'A', eventTimeoutMs: 780 * 60_000, transport: 'https' },
       Date.now(),
     );

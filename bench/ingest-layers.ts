@@ -129,7 +129,7 @@ try {
       );
     },
     'store.recordPhoneHome': (i) =>
-      runtime.store.recordPhoneHome(
+      runtime.loggers.recordPhoneHome(
         idOf(i % LOGGERS),
         { tokenHash: hashToken(token(i)) },
         Date.now(),

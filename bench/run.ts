@@ -7,12 +7,12 @@
 import { randomUUID } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ensureTable, startDynamoLocal } from '../cli/local/dynamo-local.js';
-import { DynamoLoggerStore } from '../shared/adapters/dynamo/dynamo-logger-store.js';
+import { dynamoPorts } from '../shared/adapters/dynamo/dynamo-ports.js';
 import { type ListenerDeps, noCounters, quietLog } from '../shared/listener/deps.js';
 import { phoneHome } from '../shared/listener/phone-home.js';
 import { registerLogger } from '../shared/listener/register.js';
 import { sweep } from '../shared/listener/sweep.js';
-import type { NotificationChannel } from '../shared/ports.js';
+import type { NotificationChannel } from '../shared/ports/channels.js';
 
 const MINUTE = 60_000;
 const T0 = Date.UTC(2026, 10, 24, 12);
@@ -39,7 +39,7 @@ async function setUp(endpointClient: () => DynamoDBClient) {
   await ensureTable(client, table);
   const requests = countRequests(client);
   const deps: ListenerDeps = {
-    store: new DynamoLoggerStore(client, table),
+    ...dynamoPorts(client, table),
     channels: [nullChannel],
     listenerName: 'BENCH',
     outboxRetryMs: 30_000,
@@ -55,7 +55,7 @@ async function register(deps: ListenerDeps, count: number, prefix: string): Prom
   for (let i = 0; i < count; i += 50) {
     const batch = Array.from({ length: Math.min(50, count - i) }, (_, j) =>
       registerLogger(
-        deps.store,
+        deps.loggers,
         { customer: `${prefix}${i + j}`, side: 'A', eventTimeoutMs: 780 * MINUTE, transport: 'https' },
         T0,
       ),

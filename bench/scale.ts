@@ -36,13 +36,15 @@ import {
   loggerItem,
   phoneHomeUpdate,
 } from '../shared/adapters/dynamo/dynamo-items.js';
-import { DynamoLoggerStore } from '../shared/adapters/dynamo/dynamo-logger-store.js';
+import { dynamoPorts } from '../shared/adapters/dynamo/dynamo-ports.js';
 import { type Logger, type LoggerId, newLogger } from '../shared/domain/logger.js';
 import type { Notification } from '../shared/domain/notification.js';
 import { generateToken, hashToken } from '../shared/domain/token.js';
 import { type ListenerDeps, noCounters, quietLog } from '../shared/listener/deps.js';
 import { sweep } from '../shared/listener/sweep.js';
-import type { DueItem, LoggerStore, NotificationChannel } from '../shared/ports.js';
+import type { NotificationChannel } from '../shared/ports/channels.js';
+import type { StorePorts } from '../shared/ports/stores.js';
+import type { DueItem } from '../shared/ports/watchlist.js';
 
 const MINUTE = 60_000;
 const BENCH_LIMITS: CallLimits = {
@@ -143,8 +145,8 @@ const range = (from: number, to: number) =>
 const overdueTen = (fleet: number) => range(0, 10).map((k) => 2 * Math.floor((k * fleet) / 20));
 
 /** The same sweep, finding its work with a Scan of the whole table: the baseline the `due` index replaces. */
-function scanningStore(store: LoggerStore, doc: DynamoDBDocumentClient, table: string): LoggerStore {
-  return new Proxy(store, {
+function scanning(ports: StorePorts, doc: DynamoDBDocumentClient, table: string): StorePorts {
+  const watchlist = new Proxy(ports.watchlist, {
     get(target, name, receiver) {
       if (name !== 'findDue') return Reflect.get(target, name, receiver);
       return async function* (now: number): AsyncIterable<DueItem> {
@@ -162,6 +164,7 @@ function scanningStore(store: LoggerStore, doc: DynamoDBDocumentClient, table: s
       };
     },
   });
+  return { ...ports, watchlist };
 }
 
 /** Remembers every Logger paged LOGGER_SILENT, to check none is paged twice and none is missed. */
@@ -180,9 +183,9 @@ function recordingNotifier(): NotificationChannel & { silent: Map<string, number
   };
 }
 
-function depsFor(store: LoggerStore, notifier: NotificationChannel): ListenerDeps {
+function depsFor(ports: StorePorts, notifier: NotificationChannel): ListenerDeps {
   return {
-    store,
+    ...ports,
     channels: [notifier],
     listenerName: 'BENCH',
     outboxRetryMs: 30_000,
@@ -249,7 +252,7 @@ export async function runScaleBench(): Promise<void> {
     const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
     const table = `scale-${randomUUID()}`;
     await ensureTable(client, table);
-    const store = new DynamoLoggerStore(client, table);
+    const ports = dynamoPorts(client, table);
     const fleet = new DynamoFleet(client, table);
     const sweepRows: string[] = [];
     const countRows: string[] = [];
@@ -266,14 +269,14 @@ export async function runScaleBench(): Promise<void> {
       const ten = overdueTen(size);
       const reset = () => writeLoggers(doc, table, ten, () => OVERDUE_SEEN);
       const results: Record<string, { ms: number; requests: number; raised: number }> = {};
-      for (const [name, sweepStore] of [
-        ['scan', scanningStore(store, doc, table)],
-        ['index', store],
+      for (const [name, sweepPorts] of [
+        ['scan', scanning(ports, doc, table)],
+        ['index', ports],
       ] as const) {
         await reset();
         requests.count = 0;
         progress(`fleet ${size}: sweep (${name})`);
-        const run = await timed(() => sweep(depsFor(sweepStore, recordingNotifier()), NOW));
+        const run = await timed(() => sweep(depsFor(sweepPorts, recordingNotifier()), NOW));
         results[name] = { ms: run.ms, requests: requests.count, raised: run.value.raised };
       }
       const { index, scan } = results as Record<
@@ -306,7 +309,7 @@ export async function runScaleBench(): Promise<void> {
     }
     if (RUN.has('mass')) {
       progress('mass overdue');
-      await massOverdue(store, fleet, doc, table, requests);
+      await massOverdue(ports, fleet, doc, table, requests);
     }
     if (RUN.has('ingest')) {
       progress('ingest ratio');
@@ -344,7 +347,7 @@ async function countsRow(
 async function counterWriteCost(doc: DynamoDBDocumentClient, client: DynamoDBClient) {
   const table = `counter-${randomUUID()}`;
   await ensureTable(client, table);
-  const store = new DynamoLoggerStore(client, table);
+  const { loggers } = dynamoPorts(client, table);
   const n = 500;
   const hash = hashToken('phl.bench');
   const plain = await timed(() =>
@@ -359,7 +362,7 @@ async function counterWriteCost(doc: DynamoDBDocumentClient, client: DynamoDBCli
     }),
   );
   const counted = await timed(() =>
-    pool(n, WRITE_CONCURRENCY, async (i) => store.register(benchLogger(n + i, T0), hash)),
+    pool(n, WRITE_CONCURRENCY, async (i) => loggers.register(benchLogger(n + i, T0), hash)),
   );
   const counter = await new DynamoFleet(client, table).counter();
   console.log('## The fleet counter: what registration pays (no transaction: Put, then ADD)\n');
@@ -370,7 +373,7 @@ async function counterWriteCost(doc: DynamoDBDocumentClient, client: DynamoDBCli
 
 /** Raises MASS_OVERDUE overdue Loggers in the largest fleet with repeated (scheduled) sweeps. */
 async function massOverdue(
-  store: DynamoLoggerStore,
+  ports: StorePorts,
   fleet: DynamoFleet,
   doc: DynamoDBDocumentClient,
   table: string,
@@ -381,7 +384,7 @@ async function massOverdue(
   await writeLoggers(doc, table, overdue, () => OVERDUE_SEEN);
   const before = await fleet.counts(NOW);
   const notifier = recordingNotifier();
-  const deps = depsFor(store, notifier);
+  const deps = depsFor(ports, notifier);
   const runs: string[] = [];
   requests.count = 0;
   const started = performance.now();

@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { ensureTable, startDynamoLocal } from '../cli/local/dynamo-local.js';
-import { DynamoLoggerStore } from '../shared/adapters/dynamo/dynamo-logger-store.js';
+import { dynamoPorts } from '../shared/adapters/dynamo/dynamo-ports.js';
 import { type ListenerDeps, noCounters, quietLog } from '../shared/listener/deps.js';
 import { phoneHome } from '../shared/listener/phone-home.js';
 import { registerLogger } from '../shared/listener/register.js';
@@ -18,7 +18,7 @@ try {
   const table = `bench-${randomUUID()}`;
   await ensureTable(client, table);
   const deps: ListenerDeps = {
-    store: new DynamoLoggerStore(client, table),
+    ...dynamoPorts(client, table),
     channels: [],
     listenerName: 'BENCH',
     outboxRetryMs: 30_000,
@@ -32,7 +32,7 @@ try {
     eventTimeoutMs: 3_600_000,
     transport: 'https' as const,
   };
-  const { token } = await registerLogger(deps.store, request, Date.now());
+  const { token } = await registerLogger(deps.loggers, request, Date.now());
   const wrong = `${token.slice(0, token.lastIndexOf('.'))}.${'x'.repeat(43)}`;
   const unknown = `phl.nobody.A.${'x'.repeat(43)}`;
   const refuse = async (t: string) => {

@@ -3,12 +3,14 @@
  * `listener: <what went wrong> — <what to do>`; exit codes: 0 ok, 1 findings or a failed operation,
  * 2 usage mistake, 3 cannot reach the Listener or AWS (cli/errors.ts).
  */
+import { resolve as resolvePath } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { registerBridgeCommands } from '../bridge/cli.js';
 import packageJson from '../package.json' with { type: 'json' };
 import { durationArg, wholeNumberFlag } from './args.js';
 import { registerAlarmCommands } from './commands/alarm.js';
 import { registerBridgeAdmin } from './commands/bridge-admin.js';
+import { registerChannelCommands } from './commands/channel.js';
 import { registerConsoleCommand } from './commands/console.js';
 import { registerDeployCommands } from './commands/deploy.js';
 import { registerDoctorCommand } from './commands/doctor.js';
@@ -58,6 +60,10 @@ program
   .option('--mass-silence-window <duration>', 'mass silence: overdue within this window (default 10m)')
   .option('--mass-silence-hold <duration>', 'mass silence: hold customer pages this long (default 15m)')
   .option(
+    '--channels <file>',
+    'also page through PagerDuty, Opsgenie, Slack, Teams, webhooks, Alertmanager (docs/channels.md)',
+  )
+  .option(
     '--pair-with <dir>',
     "run as the second Listener of a pair, on the running local Listener's DynamoDB Local and table (its --dir)",
   )
@@ -91,8 +97,24 @@ program
           }
         : {}),
       ...(typeof opts.pairWith === 'string' ? { pairWith: opts.pairWith } : {}),
+      ...(typeof opts.channels === 'string' ? { channelsFile: await checkedChannels(opts.channels) } : {}),
     });
   });
+
+/** The channels file's absolute path, once it is known to be usable (the handlers read it again at load). */
+async function checkedChannels(path: string): Promise<string> {
+  const [{ readChannelsFile }, { ChannelsFileError }] = await Promise.all([
+    import('../shared/adapters/channels/channels-file.js'),
+    import('../shared/adapters/channels/channel-config.js'),
+  ]);
+  try {
+    readChannelsFile(path);
+  } catch (error) {
+    if (error instanceof ChannelsFileError) throw new UsageError(error.what, error.todo);
+    throw error;
+  }
+  return resolvePath(path);
+}
 
 /** The mass-silence flags as the sweeper's variables (docs/mass-silence.md), checked here to name the flag. */
 function massSilenceEnv(opts: Record<string, string | boolean | undefined>): Record<string, string> {
@@ -123,6 +145,7 @@ registerDoctorCommand(program);
 registerFleetGroup(program);
 registerSweepCommand(program);
 registerConsoleCommand(program);
+registerChannelCommands(program);
 registerDeployCommands(program);
 registerBridgeAdmin(registerBridgeCommands(program));
 

@@ -1,10 +1,13 @@
 /** Who a CLI command acts as, for the audit record: `--by` where the command has it, else the login name. */
 import { userInfo } from 'node:os';
 import type { Operator } from '../shared/listener/admin.js';
+import type { BridgeRegistry } from '../shared/ports/bridge-registry.js';
 import type { Target } from './target.js';
 
-export function operator(target: Target, now: number, by?: string): Operator {
-  return { store: target.store, audit: target.audit, actor: by ?? loginName(), via: 'cli', now };
+/** The operator, with the bridge registry for `logger bind` (which checks the sites it binds are registered). */
+export function operator(target: Target, now: number, by?: string): Operator & { bridges: BridgeRegistry } {
+  const { loggers, bridges, audit } = target;
+  return { loggers, bridges, audit, actor: by ?? loginName(), via: 'cli', now };
 }
 
 function loginName(): string {

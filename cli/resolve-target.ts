@@ -8,15 +8,18 @@ import type { PairSide } from '../infra/stages.js';
 import { ADMIN_LIMITS, dynamoClient } from '../shared/adapters/aws-clients.js';
 import { DynamoAuditLog } from '../shared/adapters/dynamo/dynamo-audit-log.js';
 import { DynamoFleet } from '../shared/adapters/dynamo/dynamo-fleet.js';
-import { DynamoLoggerStore } from '../shared/adapters/dynamo/dynamo-logger-store.js';
 import { DynamoPingDirectory } from '../shared/adapters/dynamo/dynamo-ping-directory.js';
+import { dynamoPorts } from '../shared/adapters/dynamo/dynamo-ports.js';
 import { FileNotifier } from '../shared/adapters/notify/file-notifier.js';
 import { listenerPairOf } from '../shared/domain/doctor.js';
 import { parseDuration } from '../shared/domain/duration.js';
 import { DEFAULT_EVENT_RETENTION_MS } from '../shared/domain/event.js';
 import type { MassSilenceSettings } from '../shared/domain/mass-silence.js';
+import type { AuditLog } from '../shared/ports/audit-log.js';
+import type { NotificationChannel } from '../shared/ports/channels.js';
+import type { Fleet } from '../shared/ports/fleet.js';
 import type { PingDirectory } from '../shared/ports/ping-directory.js';
-import type { AuditLog, Fleet, LoggerStore, NotificationChannel } from '../shared/ports.js';
+import type { StorePorts } from '../shared/ports/stores.js';
 import { UnreachableError, UsageError } from './errors.js';
 import { localClient } from './local/dynamo-local.js';
 import { LOCAL_FILE, type LocalTarget } from './local/target-file.js';
@@ -34,8 +37,8 @@ export interface TargetOptions {
   readonly stages?: string;
 }
 
-export interface Target {
-  readonly store: LoggerStore;
+/** The store ports of the target's table (`loggers`, `events`, `bridges`…), and what else a command needs. */
+export interface Target extends StorePorts {
   /** Ping URLs (shared/ports/ping-directory.ts): given at registration, replaced by rotate-token. */
   readonly pings: PingDirectory;
   /** The fleet as a whole: counts, the status view, bulk import/export. */
@@ -166,7 +169,7 @@ function describeStage(stage: string, side: PairSide | undefined, listenerName: 
 function awsTarget(table: string, region: string | undefined, description: string, apiUrl?: string): Target {
   const client = dynamoClient(region ? { region } : {}, ADMIN_LIMITS);
   return {
-    store: new DynamoLoggerStore(client, table),
+    ...dynamoPorts(client, table),
     pings: new DynamoPingDirectory(client, table),
     fleet: new DynamoFleet(client, table),
     audit: new DynamoAuditLog(client, table, DEFAULT_EVENT_RETENTION_MS),
@@ -191,7 +194,7 @@ function localTarget(dir: string): Target {
   const client = localClient(local.dynamodbEndpoint);
   const channels = [new FileNotifier(local.notificationsFile, (line) => process.stderr.write(`${line}\n`))];
   return {
-    store: new DynamoLoggerStore(client, local.tableName),
+    ...dynamoPorts(client, local.tableName),
     pings: new DynamoPingDirectory(client, local.tableName),
     fleet: new DynamoFleet(client, local.tableName),
     audit: new DynamoAuditLog(client, local.tableName, DEFAULT_EVENT_RETENTION_MS),

@@ -1,6 +1,7 @@
 import { type App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { ListenerStack } from './listener-stack.js';
+import { checkPairTable } from './pair-record.js';
 import { stackNameFor } from './stage-names.js';
 import { BUILT_IN_STAGES, listenersOf, loadStage, type StageConfig } from './stages.js';
 
@@ -12,6 +13,8 @@ import { BUILT_IN_STAGES, listenersOf, loadStage, type StageConfig } from './sta
  * table creates side b's replica): `stack` is side a's, `stacks` both.
  *
  * `stages` are the operator's (infra/stage-file.ts read them, from `source`); default the built-in `dev`.
+ * `pairTables`, when given, is the file recording each pair's regions (infra/pair-record.ts): a pair whose
+ * regions differ from the record is refused.
  *
  * @throws StageConfigError for an unknown or invalid stage, listing the valid ones.
  */
@@ -20,8 +23,10 @@ export function buildListener(
   stage: unknown,
   stages: Readonly<Record<string, unknown>> = BUILT_IN_STAGES,
   source?: string,
+  pairTables?: string,
 ): { stack: ListenerStack; stacks: ListenerStack[]; config: StageConfig } {
   const config = loadStage(typeof stage === 'string' ? stage : undefined, stages, source);
+  if (pairTables !== undefined) checkPairTable(config, pairTables);
   // cdk-nag 3 is a validation plugin, not an Aspect.
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   const stacks = listenersOf(config).map((listener) => {

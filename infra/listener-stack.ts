@@ -24,6 +24,8 @@ export class ListenerStack extends Stack {
   readonly api: Api;
   readonly sweeper: SweeperSchedule;
   readonly monitoring: Monitoring;
+  /** The on-call web console (its function, user pool and cookie-signing key). */
+  readonly console: Console;
   readonly config: StageConfig;
 
   constructor(scope: Construct, id: string, props: ListenerStackProps) {
@@ -55,6 +57,7 @@ export class ListenerStack extends Stack {
       httpApi: this.api.httpApi,
       apiUrl: this.api.url,
     });
+    this.console = webConsole;
     for (const fn of Object.values(this.functions.byName)) fn.addEnvironment('CONSOLE_URL', webConsole.url);
     // In a pair, the sweeper watches its twin's sweeps (LISTENER_SILENT / LISTENER_RECOVERED to ops) and the
     // console's doctor checks each Logger's pairing (shared/domain/doctor.ts): both know the twin's name.

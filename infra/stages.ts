@@ -116,7 +116,41 @@ export const MRSC_REGION_SETS = {
 export const PAIR_SIDES = ['a', 'b'] as const;
 export type PairSide = (typeof PAIR_SIDES)[number];
 
-const pairSideSchema = z.strictObject({ region: regionSchema, listenerName: listenerNameSchema });
+const dnsName = z
+  .string()
+  .regex(
+    /^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/,
+    'must be a DNS name, e.g. listener.example.com',
+  );
+const certificateArnSchema = z
+  .string()
+  .regex(
+    /^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]{36}$/,
+    'must be an ACM certificate ARN, e.g. arn:aws:acm:eu-west-1:123456789012:certificate/…',
+  );
+
+/**
+ * One side's own hostname, kept across stack replacements: an API Gateway custom domain with an ACM
+ * certificate in that side's region — the one given, or one the stack requests (validated by DNS: in the
+ * Route 53 zone `hostedZoneId` automatically, which then also gets the alias record; otherwise by the
+ * CNAME the operator adds while the deploy waits).
+ */
+const domainSchema = z.strictObject({
+  name: dnsName,
+  certificateArn: certificateArnSchema.optional(),
+  hostedZoneId: z
+    .string()
+    .regex(/^Z[A-Z0-9]{1,31}$/, 'must be a Route 53 hosted zone id, e.g. Z0123456789ABCDEFGHIJ')
+    .optional(),
+});
+/** A custom domain, as a stage gives it. */
+export type CustomDomain = z.output<typeof domainSchema>;
+
+const pairSideSchema = z.strictObject({
+  region: regionSchema,
+  listenerName: listenerNameSchema,
+  domain: domainSchema.optional(),
+});
 
 /**
  * A Listener pair (docs/deploy.md#listener-pair): the reference note's Listener A and B in two regions,
@@ -165,6 +199,24 @@ const listenerPairSchema = z
           });
         }
       }
+    }
+    for (const side of PAIR_SIDES) {
+      const certificateRegion = pair[side].domain?.certificateArn?.split(':')[3];
+      if (certificateRegion && certificateRegion !== pair[side].region) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [side, 'domain', 'certificateArn'],
+          message: `must be a certificate in side ${side}'s region ${pair[side].region} (a regional API needs one there)`,
+        });
+      }
+    }
+    if (pair.a.domain && pair.a.domain.name === pair.b.domain?.name) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['b', 'domain', 'name'],
+        message:
+          'must differ from a.domain.name: each side keeps its own hostname (the primary and backup numbers)',
+      });
     }
     if (pair.a.listenerName === pair.b.listenerName) {
       ctx.addIssue({
@@ -255,20 +307,8 @@ const stageSchema = z
      * the stage's region. Loggers then phone home to `https://<domainName>`; point DNS at the
      * `CustomDomainTarget` output.
      */
-    domainName: z
-      .string()
-      .regex(
-        /^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/,
-        'must be a DNS name, e.g. listener.example.com',
-      )
-      .optional(),
-    certificateArn: z
-      .string()
-      .regex(
-        /^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]{36}$/,
-        'must be an ACM certificate ARN, e.g. arn:aws:acm:eu-west-1:123456789012:certificate/…',
-      )
-      .optional(),
+    domainName: dnsName.optional(),
+    certificateArn: certificateArnSchema.optional(),
     alarmEmails: z.array(emailSchema).default([]),
     alarmSms: z.array(smsSchema).default([]),
     /** Who hears about the Listener itself failing (CloudWatch alarms): email, SMS and HTTPS subscribers. */
@@ -329,7 +369,7 @@ const stageSchema = z
           ctx.addIssue({
             code: 'custom',
             path: [field],
-            message: `does not go with pair: ${field === 'listenerName' || field === 'region' ? `give pair.a.${field} and pair.b.${field}` : 'a pair stage serves each side on its own API URL'}`,
+            message: `does not go with pair: ${field === 'listenerName' || field === 'region' ? `give pair.a.${field} and pair.b.${field}` : 'give each side its own, as pair.a.domain and pair.b.domain'}`,
           });
         }
       }
@@ -390,6 +430,8 @@ export type StageConfig = Omit<z.output<typeof stageSchema>, 'listenerName'> & {
   readonly listenerName: string;
   /** Set on the configuration of one side of a pair (see {@link sideConfig}). */
   readonly pairing?: Pairing;
+  /** The API's custom domain: the stage's `domainName` and `certificateArn`, or a side's `domain`. */
+  readonly customDomain?: CustomDomain;
 };
 
 /** One side's place in its pair: what its stack builds or refers to. */
@@ -431,6 +473,7 @@ export function sideConfig(config: StageConfig, side: PairSide): StageConfig {
     stage: sideStageName(config.stage, side),
     listenerName: pair[side].listenerName,
     region: pair[side].region,
+    ...(pair[side].domain ? { customDomain: pair[side].domain } : {}),
     pairing: {
       pairStage: config.stage,
       side,
@@ -502,9 +545,16 @@ export function parseStage(stage: string, input: unknown, source?: string): Stag
     );
     throw new StageConfigError(`${where}stage "${stage}" is invalid: ${problems.join('; ')}`);
   }
-  const { listenerName, pair } = parsed.data;
+  const { listenerName, pair, domainName, certificateArn } = parsed.data;
   // The refinement guarantees one of them.
-  return { ...parsed.data, listenerName: listenerName ?? pair?.a.listenerName ?? '', stage };
+  return {
+    ...parsed.data,
+    listenerName: listenerName ?? pair?.a.listenerName ?? '',
+    stage,
+    ...(domainName
+      ? { customDomain: { name: domainName, ...(certificateArn ? { certificateArn } : {}) } }
+      : {}),
+  };
 }
 
 /**

@@ -67,6 +67,11 @@ if (purpose === 'test') {
       `socat is missing (npm test simulates modems with it) — install it: ${install('socat', 'socat')}`,
     );
   }
+  if (process.platform === 'linux' && !existsSync('/usr/bin/prometheus-alertmanager')) {
+    missing.push(
+      `Alertmanager is missing at /usr/bin/prometheus-alertmanager (the Alertmanager channel is tested against it) — install it: ${install('prometheus-alertmanager')}`,
+    );
+  }
   if (process.platform === 'linux' && !existsSync('/usr/bin/chromium')) {
     missing.push(
       `Chromium is missing at /usr/bin/chromium (the console tests drive it) — install it: ${install('chromium')}`,

@@ -55,6 +55,8 @@ const envSchema = z
     MASS_SILENCE_HOLD: duration('15m'),
     EVENT_BUS_NAME: text('must be the EventBridge bus name'),
     NOTIFICATIONS_FILE: text('must be a file path'),
+    /** Local mode: the channels file (`listener local --channels`, docs/channels.md). */
+    CHANNELS_FILE: text('must be a file path'),
     /** The web console's base URL: email notifications link to it (absent: no links). */
     CONSOLE_URL: z.optional(z.url({ error: 'must be the console URL, e.g. https://…/console' })),
     DEFAULT_EVENT_TIMEOUT: duration('780m'),
@@ -100,6 +102,8 @@ export interface ListenerConfig {
   readonly eventBusName?: string;
   /** Local mode: append every notification as a JSON line here. */
   readonly notificationsFile?: string;
+  /** Local mode: PagerDuty, Opsgenie, Slack, Teams, webhook and Alertmanager channels (docs/channels.md). */
+  readonly channelsFile?: string;
   /** The web console's base URL, for links in email notifications. */
   readonly consoleUrl?: string;
   readonly defaultEventTimeoutMs: number;
@@ -138,6 +142,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     ...(e.EVENT_BUS_NAME ? { eventBusName: e.EVENT_BUS_NAME } : {}),
     ...(e.NOTIFICATIONS_FILE ? { notificationsFile: e.NOTIFICATIONS_FILE } : {}),
+    ...(e.CHANNELS_FILE ? { channelsFile: e.CHANNELS_FILE } : {}),
     ...(e.CONSOLE_URL ? { consoleUrl: e.CONSOLE_URL } : {}),
     defaultEventTimeoutMs: e.DEFAULT_EVENT_TIMEOUT,
     defaultHeartbeatIntervalMs: e.DEFAULT_HEARTBEAT_INTERVAL,

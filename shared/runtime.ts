@@ -4,8 +4,10 @@
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { dynamoClient } from './adapters/aws-clients.js';
+import { httpChannels, readChannelsFile } from './adapters/channels/channels-file.js';
+import { rejectionReporter } from './adapters/channels/rejections.js';
 import { DynamoConsoleKeys } from './adapters/dynamo/dynamo-console-items.js';
-import { DynamoLoggerStore } from './adapters/dynamo/dynamo-logger-store.js';
+import { dynamoPorts } from './adapters/dynamo/dynamo-ports.js';
 import { FileNotifier } from './adapters/notify/file-notifier.js';
 import { LazyChannel } from './adapters/notify/lazy-channel.js';
 import { type ListenerConfig, loadConfig } from './config.js';
@@ -13,7 +15,7 @@ import { emailLinks } from './console/auth/links.js';
 import type { Notification } from './domain/notification.js';
 import type { ListenerDeps } from './listener/deps.js';
 import { listenerLog, metricCounters } from './observability.js';
-import type { NotificationChannel } from './ports.js';
+import type { NotificationChannel } from './ports/channels.js';
 
 /** Everything a handler needs: the use cases' dependencies, the configuration and the clock. */
 export interface Runtime extends ListenerDeps {
@@ -38,6 +40,11 @@ export function createRuntime(config: ListenerConfig = loadConfig()): Runtime {
     const links = consoleLinks(config, dynamo);
     channels.push(new LazyChannel('sns', async () => (await aws()).snsChannel(alarmTopicArn, links)));
   }
+  if (config.channelsFile) {
+    // Local mode's HTTP channels (PagerDuty, Slack, …); the file was checked by `listener local` already.
+    const onRejected = rejectionReporter(listenerLog, metricCounters, config.notificationsFile);
+    channels.push(...httpChannels(readChannelsFile(config.channelsFile), { onRejected }));
+  }
   // Ops notices (MASS_SILENCE, LISTENER_SILENT) share the file and the bus, and have their own topic: never the reps' one.
   opsChannels.push(...channels.filter((c) => c.name !== 'sns'));
   const { opsTopicArn } = config;
@@ -46,7 +53,7 @@ export function createRuntime(config: ListenerConfig = loadConfig()): Runtime {
   }
   return {
     config,
-    store: new DynamoLoggerStore(dynamo, config.tableName),
+    ...dynamoPorts(dynamo, config.tableName),
     channels,
     opsChannels,
     massSilence: config.massSilence,

@@ -22,6 +22,7 @@ import {
 } from '../../shared/listener/admin.js';
 import { noCounters, quietLog } from '../../shared/listener/deps.js';
 import { releaseHold } from '../../shared/listener/mass-silence.js';
+import { storePorts } from '../../shared/ports/stores.js';
 import { iso, loggerArg, loggerOrCustomerArg, timeArg } from '../args.js';
 import { FailedError } from '../errors.js';
 import { table, when } from '../format.js';
@@ -132,7 +133,7 @@ export function registerAlarmCommands(program: Command): void {
       const now = Date.now();
       const by = textOption('--by', opts.by, 64) ?? operator(target, now).actor;
       const deps = {
-        store: target.store,
+        ...storePorts(target),
         channels: target.publishing?.channels ?? [],
         listenerName: target.publishing?.listenerName ?? 'unknown',
         outboxRetryMs: 30_000,
@@ -268,7 +269,7 @@ function registerMaintenanceCommands(program: Command): void {
   ).action(async (opts: TargetOptions & { json?: boolean }) => {
     await onTarget(opts, async (target) => {
       const now = Date.now();
-      const windows = collectWindows(await target.store.list(), now);
+      const windows = collectWindows(await target.loggers.list(), now);
       if (opts.json) {
         console.log(
           JSON.stringify(
@@ -332,7 +333,7 @@ async function scopeIds(target: Target, scope: { customer: string; side?: 'A' | 
         { customer: scope.customer, side: 'B' },
       ];
   const found: LoggerId[] = [];
-  for (const id of candidates) if (await target.store.get(id)) found.push(id);
+  for (const id of candidates) if (await target.loggers.get(id)) found.push(id);
   if (found.length === 0) {
     const what = scope.side
       ? `Logger ${scope.customer}/${scope.side}`

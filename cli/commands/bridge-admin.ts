@@ -64,7 +64,7 @@ function registerBridgeAdd(bridge: Command): void {
       }
       await onTarget(opts, async (target) => {
         const registration = await registerBridge(
-          target.store,
+          target,
           {
             site: site.data,
             eventTimeoutMs: durationArg('--timeout', opts.timeout),
@@ -127,7 +127,7 @@ function registerBridgeList(bridge: Command): void {
       .addHelpText('after', '\nExample:\n  listener bridge list --stage prod\n'),
   ).action(async (opts: TargetOptions & { json?: boolean }) => {
     await onTarget(opts, async (target) => {
-      const bridges = await target.store.listBridges();
+      const bridges = await target.bridges.listBridges();
       const iso = (ms: number | undefined) => (ms === undefined ? null : new Date(ms).toISOString());
       if (opts.json) {
         const rows = bridges.map((b) => ({
@@ -165,7 +165,7 @@ function registerBridgeRotate(bridge: Command): void {
   ).action(async (siteText: string, opts: TargetOptions & { json?: boolean }) => {
     const site = siteArg(siteText);
     await onTarget(opts, async (target) => {
-      const token = await rotateBridgeToken(target.store, site);
+      const token = await rotateBridgeToken(target.bridges, site);
       if (opts.json) {
         console.log(JSON.stringify({ site, token }));
         return;
@@ -200,7 +200,7 @@ function registerBridgeRemove(bridge: Command): void {
       return;
     }
     await onTarget(opts, async (target) => {
-      const removal = await removeBridge(target.store, site);
+      const removal = await removeBridge(target, site);
       const bound = removal.boundLoggers.map(formatLoggerId);
       if (opts.json) {
         console.log(

@@ -115,21 +115,21 @@ export function registerDoctorCommand(program: Command): void {
         let findings: Finding[];
         let checked: string[];
         if (id) {
-          const logger = await target.store.get(id);
+          const logger = await target.loggers.get(id);
           if (!logger) throw notRegistered(id);
-          const twin = isBridgeLogger(logger) ? undefined : await target.store.get(twinOf(id));
+          const twin = isBridgeLogger(logger) ? undefined : await target.loggers.get(twinOf(id));
           findings = diagnoseLogger(logger, twin, pairs, now, listenerPair);
           if (logger.transport === 'modem') {
-            const all = await target.store.list();
+            const all = await target.loggers.list();
             findings.push(...checkBridges(all, now), ...checkBridgeBinding(logger, bridgeSitesOf(all)));
           }
           checked = [formatLoggerId(id)];
         } else {
-          const loggers = await target.store.list();
+          const loggers = await target.loggers.list();
           findings = diagnoseFleet({
             loggers,
             // A side of a pair: its own sweeper's record (the twin's sweeps vouch only for the twin).
-            sweeper: await target.store.getSweeperStatus(
+            sweeper: await target.records.getSweeperStatus(
               listenerPair ? target.publishing?.listenerName : undefined,
             ),
             sweepEveryMs: target.sweepEveryMs ?? 60_000,

@@ -90,7 +90,7 @@ export function registerFleetCommands(logger: Command): void {
       const tokens = opts.tokensOut ? openTokensFile(opts.tokensOut) : undefined;
       const bar = progressBar('Importing', plan.register.length + plan.update.length);
       try {
-        const counts = await applyImport(target.store, target.fleet, plan, {
+        const counts = await applyImport(target.loggers, target.fleet, plan, {
           now: Date.now(),
           concurrency,
           onRegistered: (row: FleetRow, token) => {

@@ -44,7 +44,7 @@ export function registerLifecycleCommands(logger: Command): void {
       const pinged = await target.pings.read(id);
       if (!pinged) throw notRegistered(id);
       const found = pinged.logger;
-      const events = limit > 0 ? await target.store.listEvents(id, limit) : [];
+      const events = limit > 0 ? await target.events.listEvents(id, limit) : [];
       const arrivals = recentArrivals(found);
       const intervals = arrivalIntervals(arrivals);
       if (opts.json) {
@@ -137,7 +137,7 @@ export function registerLifecycleCommands(logger: Command): void {
   ).action(async (idArg: string, opts: Opts) => {
     const id = loggerArg(idArg);
     await onTarget(opts, async (target) => {
-      const token = await rotateToken(target.store, id);
+      const token = await rotateToken(target.loggers, id);
       const url = targetPingUrl(target.apiUrl, await issuePingUrl(target.pings, id));
       if (opts.json) {
         console.log(JSON.stringify({ logger: formatLoggerId(id), token, pingUrl: url }));
@@ -210,7 +210,7 @@ export function registerLifecycleCommands(logger: Command): void {
       return;
     }
     await onTarget(opts, async (target) => {
-      const items = await removeLoggerAndPingUrl(target.store, target.pings, id);
+      const items = await removeLoggerAndPingUrl(target.loggers, target.pings, id);
       if (opts.json) console.log(JSON.stringify({ logger: name, removed: true, items }));
       else console.log(`Removed Logger ${name} (${items} item(s): the Logger, its events and markers).`);
     });

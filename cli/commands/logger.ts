@@ -101,7 +101,7 @@ export function registerLoggerCommands(program: Command): void {
       );
       await onTarget(opts, async (target) => {
         const registration = await registerLogger(
-          target.store,
+          target.loggers,
           {
             ...id,
             eventTimeoutMs,
@@ -148,7 +148,7 @@ export function registerLoggerCommands(program: Command): void {
   ).action(async (opts: TargetOptions & { json?: boolean }) => {
     await onTarget(opts, async (target) => {
       const now = Date.now();
-      const loggers = await target.store.list();
+      const loggers = await target.loggers.list();
       if (opts.json) {
         const rows = loggers.map((l) => ({
           logger: formatLoggerId(l),

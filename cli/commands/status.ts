@@ -14,7 +14,7 @@ import {
 import type { MassSilence } from '../../shared/domain/mass-silence.js';
 import { type CustomerStatus, fleetStatus, type Rollup } from '../../shared/domain/status.js';
 import { counted } from '../../shared/domain/words.js';
-import type { FleetCounts } from '../../shared/ports.js';
+import type { FleetCounts } from '../../shared/ports/fleet.js';
 import { printable } from '../../shared/printable.js';
 import { colourWanted, durationArg, iso, loggerArg, palette, wholeNumberFlag } from '../args.js';
 import { notRegistered } from '../errors.js';
@@ -69,7 +69,7 @@ async function eventsOf(
     let next = 0;
     const worker = async () => {
       for (let id = page[next++]; id; id = page[next++]) {
-        for (const event of await target.store.listEvents(id, limit)) {
+        for (const event of await target.events.listEvents(id, limit)) {
           if (keep(event)) found.push({ ...event, logger: formatLoggerId(id) });
         }
       }
@@ -123,7 +123,7 @@ export function registerStatusCommands(program: Command): void {
           return;
         }
         const fleet = renderFleet(counts, customers, now, target.description, colourWanted(opts), opts.all);
-        const silence = massSilenceLine(await target.store.getMassSilence(), now);
+        const silence = massSilenceLine(await target.records.getMassSilence(), now);
         const text = silence ? `${silence}\n${fleet}` : fleet;
         if (watchMs === undefined) {
           console.log(text);
@@ -173,7 +173,7 @@ export function registerStatusCommands(program: Command): void {
       const limit = wholeNumberFlag('--limit', opts.limit, { min: 1, max: 1000, example: 50 });
       await onTarget(opts, async (target) => {
         const now = Date.now();
-        if (id && !(await target.store.get(id))) throw notRegistered(id);
+        if (id && !(await target.loggers.get(id))) throw notRegistered(id);
         const min = SEVERITIES.indexOf(opts.severity as Severity);
         const found = await eventsOf(
           target,

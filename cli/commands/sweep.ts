@@ -2,11 +2,13 @@
  * `listener sweep`: one sweep now, against the local Listener or a deployed stage. The scheduled sweeper
  * does this every minute; operators run it by hand after an outage, and several may run at once safely.
  */
+
 import type { Command } from 'commander';
 import { DEFAULT_EVENT_RETENTION_MS } from '../../shared/domain/event.js';
 import { DEFAULT_OUTBOX_RETRY_MS } from '../../shared/domain/transitions.js';
 import { noCounters } from '../../shared/listener/deps.js';
 import { sweep } from '../../shared/listener/sweep.js';
+import { storePorts } from '../../shared/ports/stores.js';
 import { onTarget, type TargetOptions, UsageError, withTarget } from '../target.js';
 
 export function registerSweepCommand(program: Command): void {
@@ -32,7 +34,7 @@ export function registerSweepCommand(program: Command): void {
       };
       const report = await sweep(
         {
-          store: target.store,
+          ...storePorts(target),
           channels: target.publishing.channels,
           listenerName: target.publishing.listenerName,
           outboxRetryMs: DEFAULT_OUTBOX_RETRY_MS,

@@ -35,7 +35,13 @@ const phone = (field: string, value: string): Reachable => ({
 
 /** One finding per placeholder, naming the field it is in. */
 export function placeholderFindings(config: StageConfig): Finding[] {
-  const { sms, domainName } = config;
+  const { sms, domainName, pair } = config;
+  const domain = (field: string, value: string): Reachable => ({
+    field,
+    value,
+    placeholder: EXAMPLE_DOMAIN.test(value),
+    real: 'domain',
+  });
   const reachable: Reachable[] = [
     ...config.alarmEmails.map(({ address }, i) => email(`alarmEmails.${i}.address`, address)),
     ...config.opsEmails.map((address, i) => email(`opsEmails.${i}`, address)),
@@ -48,16 +54,11 @@ export function placeholderFindings(config: StageConfig): Finding[] {
       placeholder: EXAMPLE_DOMAIN.test(hostOf(url)),
       real: 'endpoint',
     })),
-    ...(domainName
-      ? [
-          {
-            field: 'domainName',
-            value: domainName,
-            placeholder: EXAMPLE_DOMAIN.test(domainName),
-            real: 'domain',
-          },
-        ]
-      : []),
+    ...(domainName ? [domain('domainName', domainName)] : []),
+    ...(['a', 'b'] as const).flatMap((side) => {
+      const name = pair?.[side].domain?.name;
+      return name ? [domain(`pair.${side}.domain.name`, name)] : [];
+    }),
   ];
   return reachable
     .filter((r) => r.placeholder)

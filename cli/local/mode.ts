@@ -37,6 +37,8 @@ export interface LocalOptions {
   readonly maxInFlight?: number;
   /** The state directory of a running local Listener: run as the second of a pair, on its store. */
   readonly pairWith?: string;
+  /** The channels file (absolute, checked): PagerDuty, Slack… besides the notifications file. */
+  readonly channelsFile?: string;
 }
 
 /**
@@ -94,6 +96,7 @@ export async function runLocal(options: LocalOptions): Promise<void> {
       sweepEveryMs: options.sweepEveryMs,
       massSilence: (await import('../../shared/config.js')).loadConfig(process.env).massSilence,
       ...(options.renotifyEveryMs === undefined ? {} : { renotifyEveryMs: options.renotifyEveryMs }),
+      ...(options.channelsFile ? { channelsFile: options.channelsFile } : {}),
     };
     await writeFile(join(dir, LOCAL_FILE), `${JSON.stringify(target, null, 2)}\n`);
     if (pair) {
@@ -250,6 +253,7 @@ function configureEnvironment(
     LISTENER_NAME: options.listenerName,
     SWEEP_EVERY: `${Math.max(1, Math.round(options.sweepEveryMs / 1000))}s`,
     NOTIFICATIONS_FILE: join(dir, 'notifications.jsonl'),
+    ...(options.channelsFile ? { CHANNELS_FILE: options.channelsFile } : {}),
     POWERTOOLS_SERVICE_NAME: 'phone-home-listener-local',
     POWERTOOLS_LOG_LEVEL: options.verbose ? 'INFO' : 'WARN',
     POWERTOOLS_METRICS_DISABLED: 'true',
@@ -294,7 +298,7 @@ async function loadHandlers(): Promise<{
       events: events.handler as LambdaHandler,
       relay: relay.handler as LambdaHandler,
       // Locally, /v1/health also reads the store: a stalled or dead DynamoDB Local makes it 503.
-      health: health.createHandler(() => runtime().store.getSweeperStatus()) as LambdaHandler,
+      health: health.createHandler(() => runtime().records.getSweeperStatus()) as LambdaHandler,
       console: webConsole.handler as LambdaHandler,
       ping: ping.handler as LambdaHandler,
     },

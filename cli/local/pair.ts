@@ -8,7 +8,7 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { DynamoLoggerStore } from '../../shared/adapters/dynamo/dynamo-logger-store.js';
+import { dynamoPorts } from '../../shared/adapters/dynamo/dynamo-ports.js';
 import { FailedError, UsageError } from '../errors.js';
 import { isAlive, localClient } from './dynamo-local.js';
 import type { LocalTarget } from './target-file.js';
@@ -89,7 +89,7 @@ export async function joinPair(
 export async function announceToTwin(pair: PairedStore, listenerName: string): Promise<void> {
   const client = localClient(pair.endpoint);
   try {
-    await new DynamoLoggerStore(client, pair.tableName).pairBeacon(pair.twinName, listenerName);
+    await dynamoPorts(client, pair.tableName).records.pairBeacon(pair.twinName, listenerName);
   } finally {
     client.destroy();
   }

@@ -21,6 +21,8 @@ export interface LocalTarget {
   /** The second of a pair: the first Listener's name and state directory. */
   readonly twinListenerName?: string;
   readonly pairedWith?: string;
+  /** The channels file it delivers to (`--channels`, docs/channels.md), absolute. */
+  readonly channelsFile?: string;
 }
 
 export const LOCAL_TABLE = 'phone-home-local';

@@ -10,12 +10,13 @@ import {
   LogGroupLogDestination,
 } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
+import { Certificate, CertificateValidation, type ICertificate } from 'aws-cdk-lib/aws-certificatemanager';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { CfnRecordSet, HostedZone } from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
 import { FALLBACK_FUNCTION, type FunctionName, PING_ROUTE, ROUTES } from '../../shared/http/routes.js';
-import type { StageConfig } from '../stages.js';
+import type { CustomDomain, StageConfig } from '../stages.js';
 import { INGEST_FUNCTIONS } from './functions.js';
 
 /** Properties of {@link Api}. */
@@ -77,18 +78,7 @@ export class Api extends Construct {
       );
     }
 
-    if (config.domainName && config.certificateArn) {
-      this.domain = new DomainName(this, 'Domain', {
-        domainName: config.domainName,
-        certificate: Certificate.fromCertificateArn(this, 'Certificate', config.certificateArn),
-      });
-      // Point DNS here (CNAME, or a Route 53 alias to this name).
-      new CfnOutput(this, 'CustomDomainTarget', {
-        key: 'CustomDomainTarget',
-        value: this.domain.regionalDomainName,
-        description: `DNS target for ${config.domainName}`,
-      });
-    }
+    if (config.customDomain) this.domain = this.customDomain(config.customDomain);
 
     const accessLogs = new LogGroup(this, 'AccessLogs', {
       retention: config.logRetentionDays as RetentionDays,
@@ -121,6 +111,40 @@ export class Api extends Construct {
     });
     this.throttleRoutes(config, routes);
     this.listenerRoutes = [...routes, this.httpApi.node.findChild('DefaultRoute') as HttpRoute];
+  }
+
+  /**
+   * The API's own hostname (a stage's, or one side's of a pair): Loggers keep it when the API behind it is
+   * replaced. The certificate is the one given, or requested here in the stack's region and validated by
+   * DNS (in the hosted zone when given, which then also gets the alias record).
+   */
+  private customDomain(domain: CustomDomain): DomainName {
+    const zone = domain.hostedZoneId
+      ? HostedZone.fromHostedZoneId(this, 'Zone', domain.hostedZoneId)
+      : undefined;
+    const certificate: ICertificate = domain.certificateArn
+      ? Certificate.fromCertificateArn(this, 'Certificate', domain.certificateArn)
+      : new Certificate(this, 'Certificate', {
+          domainName: domain.name,
+          validation: CertificateValidation.fromDns(zone),
+        });
+    const name = new DomainName(this, 'Domain', { domainName: domain.name, certificate });
+    if (zone) {
+      // Raw record set: the alias needs only the zone id (the zone's name is not in the stage).
+      new CfnRecordSet(this, 'Alias', {
+        hostedZoneId: zone.hostedZoneId,
+        name: `${domain.name}.`,
+        type: 'A',
+        aliasTarget: { dnsName: name.regionalDomainName, hostedZoneId: name.regionalHostedZoneId },
+      });
+    }
+    // Point DNS here (CNAME, or a Route 53 alias to this name) when the stack does not.
+    new CfnOutput(this, 'CustomDomainTarget', {
+      key: 'CustomDomainTarget',
+      value: name.regionalDomainName,
+      description: `DNS target for ${domain.name}`,
+    });
+    return name;
   }
 
   /** Per-route throttles of the Logger routes (the L2 stage sets only the stage-wide default). */

@@ -13,8 +13,16 @@ import {
   type UserPoolDomain,
 } from 'aws-cdk-lib/aws-cognito';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
+import {
+  Architecture,
+  Function as LambdaFunction,
+  ParamsAndSecretsLayerVersion,
+  ParamsAndSecretsLogLevel,
+  ParamsAndSecretsVersions,
+  Runtime,
+} from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { CONSOLE_PATH } from '../../shared/console/routes.js';
 import type { StageConfig } from '../stages.js';
@@ -45,6 +53,8 @@ export class Console extends Construct {
   readonly client: UserPoolClient;
   readonly domain: UserPoolDomain;
   readonly fn: LambdaFunction;
+  /** The cookie-signing key (sessions, CSRF, sign-in links): only the console function reads it. */
+  readonly key: Secret;
   /** The console's base URL (for email links). */
   readonly url: string;
 
@@ -92,9 +102,23 @@ export class Console extends Construct {
     });
 
     this.fn = this.createFunction(config);
+    this.key = new Secret(this, 'CookieKey', {
+      description: `Phone Home Listener ${config.stage}: the console's cookie-signing key (read by the console function only)`,
+      // 64 letters and digits (~380 bits): an HMAC key, never typed by anyone.
+      generateSecretString: { passwordLength: 64, excludePunctuation: true, includeSpace: false },
+      // Sessions die with it: a new key only signs everyone out, so nothing is worth keeping.
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    Validations.of(this.key).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'An HMAC key for 12-hour console sessions, not a credential to another system: rotating it only signs ' +
+        'everyone out. To replace it (suspected leak): put a new value (docs/console.md).',
+    });
+    useConsoleKey(this.fn, this.key);
     this.fn.addEnvironment('TABLE_NAME', store.table.tableName);
     // Reads the fleet (the fleet index, batch reads), Logger items, events and the audit record; writes
-    // transitions, audit lines, used-link markers and (once) its signing key.
+    // transitions, audit lines, used-link markers and (once) the acknowledge-link key.
     this.fn.addToRolePolicy(
       new PolicyStatement({
         actions: [
@@ -142,6 +166,10 @@ export class Console extends Construct {
       timeout: Duration.seconds(15),
       logGroup,
       description: `Phone Home Listener ${config.stage}: console`,
+      // AWS's Parameters and Secrets extension reads (and caches) the cookie key: no SDK client in the bundle.
+      paramsAndSecrets: ParamsAndSecretsLayerVersion.fromVersion(ParamsAndSecretsVersions.V1_0_103, {
+        logLevel: ParamsAndSecretsLogLevel.WARN,
+      }),
       environment: {
         LISTENER_NAME: config.listenerName,
         EVENT_RETENTION: config.eventRetention,
@@ -186,4 +214,15 @@ export class Console extends Construct {
       }),
     });
   }
+}
+
+/**
+ * Gives `fn` the console's cookie-signing key: `CONSOLE_KEY_SECRET_ARN` and `secretsmanager:GetSecretValue`
+ * on that secret only (what the extension calls with the function's role). Env var and grant together.
+ */
+export function useConsoleKey(fn: LambdaFunction, secret: Secret) {
+  fn.addEnvironment('CONSOLE_KEY_SECRET_ARN', secret.secretArn);
+  fn.addToRolePolicy(
+    new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [secret.secretArn] }),
+  );
 }

@@ -6,6 +6,9 @@ import { Architecture, Function as LambdaFunction, Runtime, Tracing } from 'aws-
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Topic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { KEY_ITEM as ACK_LINK_KEY_ITEM } from '../../shared/adapters/dynamo/dynamo-console-items.js';
+import { bridgeKey, PK_PREFIX } from '../../shared/adapters/dynamo/dynamo-items.js';
+import { pingEntryKey } from '../../shared/adapters/dynamo/dynamo-ping-directory.js';
 import { FLEET_INDEX, STATE_INDEX } from '../../shared/adapters/dynamo/table-schema.js';
 import { FUNCTION_NAMES, type FunctionName } from '../../shared/http/routes.js';
 import type { StageConfig } from '../stages.js';
@@ -21,10 +24,32 @@ export type ItemAction =
   | 'dynamodb:UpdateItem'
   | 'dynamodb:DeleteItem';
 
+/**
+ * Item families by partition key (shared/adapters/dynamo/table-schema.ts), as `dynamodb:LeadingKeys`
+ * patterns: a role limited to some cannot read or write the others (another bridge's or the Listener's own
+ * records, blind records, used links), whatever its code does.
+ */
+export const ITEM_FAMILIES = {
+  /** A Logger, its events and its relayed-record markers: `LOGGER#<customer>/<side>`. */
+  loggers: `${PK_PREFIX}*`,
+  /** Ping URL directory entries: `PING#<hash of the uuid>` (shared/adapters/dynamo/dynamo-ping-directory.ts). */
+  pings: pingEntryKey('*').pk,
+  /** Dial-in bridges' credentials: `BRIDGE#<site>`. */
+  bridges: bridgeKey('*').pk,
+  /** The key acknowledge links in alarm emails are signed with (shared/runtime.ts reads it to sign them). */
+  ackLinkKey: ACK_LINK_KEY_ITEM.pk,
+} as const;
+
+/** Item actions on the table, on the items whose partition key matches `leadingKeys` (absent: every item). */
+export interface ItemGrant {
+  readonly actions: readonly ItemAction[];
+  readonly leadingKeys?: readonly string[];
+}
+
 /** What one function is and may touch. Adding a function = adding its line to {@link FUNCTION_SPECS}. */
 export interface FunctionSpec {
-  /** Item actions on the table itself; empty = the function knows the table's name but cannot touch it. */
-  readonly table: readonly ItemAction[];
+  /** Item grants on the table itself; empty = the function knows the table's name but cannot touch it. */
+  readonly table: readonly ItemGrant[];
   /** May `Query` the sparse `due` index (and no other index). */
   readonly queriesDueIndex?: boolean;
   /** Publishes notifications: pages on the alarm topic and domain events on the bus. */
@@ -46,8 +71,13 @@ export const FUNCTION_SPECS: Readonly<Record<FunctionName, FunctionSpec>> = {
   // A heartbeat is one conditional UpdateItem; a recovering Logger's CLEARED notice is published here.
   // GetItem: publishOutbox (shared/listener/outbox.ts) re-reads the Logger when a concurrent write beat
   // its removal of the published notices.
+  // Ingest functions (heartbeat, events, relay) touch only the item families they need; GetItem of the
+  // acknowledge-link key signs the console link in the pages they publish.
   heartbeat: {
-    table: ['dynamodb:UpdateItem', 'dynamodb:GetItem'],
+    table: [
+      { actions: ['dynamodb:UpdateItem', 'dynamodb:GetItem'], leadingKeys: [ITEM_FAMILIES.loggers] },
+      { actions: ['dynamodb:GetItem'], leadingKeys: [ITEM_FAMILIES.ackLinkKey] },
+    ],
     notifies: true,
     memoryMiB: 256,
     timeout: Duration.seconds(10),
@@ -55,7 +85,13 @@ export const FUNCTION_SPECS: Readonly<Record<FunctionName, FunctionSpec>> = {
   },
   // Events authenticate through the same phone-home path (hence GetItem too), then PutItem each event.
   events: {
-    table: ['dynamodb:UpdateItem', 'dynamodb:PutItem', 'dynamodb:GetItem'],
+    table: [
+      {
+        actions: ['dynamodb:UpdateItem', 'dynamodb:PutItem', 'dynamodb:GetItem'],
+        leadingKeys: [ITEM_FAMILIES.loggers],
+      },
+      { actions: ['dynamodb:GetItem'], leadingKeys: [ITEM_FAMILIES.ackLinkKey] },
+    ],
     notifies: true,
     memoryMiB: 256,
     timeout: Duration.seconds(15),
@@ -65,7 +101,14 @@ export const FUNCTION_SPECS: Readonly<Record<FunctionName, FunctionSpec>> = {
   // its idempotency marker or event (PutItem); relayed error/critical events page like HTTPS ones.
   relay: {
     // BatchGetItem: which records of a batch were applied before (one read per Logger, not per record).
-    table: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:UpdateItem', 'dynamodb:PutItem'],
+    table: [
+      {
+        actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:UpdateItem', 'dynamodb:PutItem'],
+        leadingKeys: [ITEM_FAMILIES.loggers],
+      },
+      // The bridge's credential: read only, never another family's item.
+      { actions: ['dynamodb:GetItem'], leadingKeys: [ITEM_FAMILIES.bridges, ITEM_FAMILIES.ackLinkKey] },
+    ],
     notifies: true,
     memoryMiB: 256,
     timeout: Duration.seconds(29),
@@ -75,7 +118,10 @@ export const FUNCTION_SPECS: Readonly<Record<FunctionName, FunctionSpec>> = {
   // success's phone-home or a start/log mark (UpdateItem), a failure's read and transition (GetItem,
   // UpdateItem); its page or a recovery's all-clear is published here, as a heartbeat's is.
   ping: {
-    table: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+    table: [
+      { actions: ['dynamodb:UpdateItem', 'dynamodb:GetItem'], leadingKeys: [ITEM_FAMILIES.loggers] },
+      { actions: ['dynamodb:GetItem'], leadingKeys: [ITEM_FAMILIES.pings, ITEM_FAMILIES.ackLinkKey] },
+    ],
     notifies: true,
     memoryMiB: 256,
     timeout: Duration.seconds(10),
@@ -91,13 +137,20 @@ export const FUNCTION_SPECS: Readonly<Record<FunctionName, FunctionSpec>> = {
   // its revision, so concurrent sweeps raise and clear a mass silence once. DeleteItem: expired items found
   // in the due index (a pair's MRSC table has no TTL; docs/architecture.md#expiring-items-without-ttl).
   // BatchGetItem: the twins of a page of new alarms, in one strongly consistent read (shared/listener/sweep.ts).
+  // No dynamodb:LeadingKeys: the sweeper reaches every family the key design has (Loggers, blind records,
+  // its own LISTENER# records, and any expiring item the due index names, used links included), so a
+  // list would be the whole table and narrow nothing.
   sweeper: {
     table: [
-      'dynamodb:GetItem',
-      'dynamodb:BatchGetItem',
-      'dynamodb:PutItem',
-      'dynamodb:UpdateItem',
-      'dynamodb:DeleteItem',
+      {
+        actions: [
+          'dynamodb:GetItem',
+          'dynamodb:BatchGetItem',
+          'dynamodb:PutItem',
+          'dynamodb:UpdateItem',
+          'dynamodb:DeleteItem',
+        ],
+      },
     ],
     queriesDueIndex: true,
     notifies: true,
@@ -215,9 +268,9 @@ function smsEnvironment(config: StageConfig): Record<string, string> {
 }
 
 /**
- * Gives `fn` the table: `TABLE_NAME`, the item actions of its spec on the table only, and `Query` on the
- * `due` index only when the spec says so. Env var and grant are set together so neither goes without
- * the other.
+ * Gives `fn` the table: `TABLE_NAME`, the item grants of its spec on the table only (each limited to its
+ * item families with `dynamodb:LeadingKeys`), and `Query` on the `due` index only when the spec says so.
+ * Env var and grant are set together so neither goes without the other.
  */
 export function useTable(
   fn: LambdaFunction,
@@ -225,12 +278,29 @@ export function useTable(
   spec: Pick<FunctionSpec, 'table' | 'queriesDueIndex'>,
 ) {
   fn.addEnvironment('TABLE_NAME', store.table.tableName);
-  if (spec.table.length > 0) {
-    fn.addToRolePolicy(new PolicyStatement({ actions: [...spec.table], resources: [store.table.tableArn] }));
+  for (const grant of spec.table) {
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: [...grant.actions],
+        resources: [store.table.tableArn],
+        ...(grant.leadingKeys ? { conditions: leadingKeysCondition(grant.leadingKeys) } : {}),
+      }),
+    );
   }
   if (spec.queriesDueIndex) {
     fn.addToRolePolicy(new PolicyStatement({ actions: ['dynamodb:Query'], resources: [store.dueIndexArn] }));
   }
+}
+
+/**
+ * Every partition key a request names must match one of `patterns` (ForAllValues), and it must name one:
+ * IAM takes an empty set as matching every ForAllValues condition, hence the Null check.
+ */
+function leadingKeysCondition(patterns: readonly string[]) {
+  return {
+    'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...patterns] },
+    Null: { 'dynamodb:LeadingKeys': 'false' },
+  };
 }
 
 /** Gives `fn` the alarm topic: `ALARM_TOPIC_ARN`, `sns:Publish` on it, and the key actions its encryption needs. */

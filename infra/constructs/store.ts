@@ -1,4 +1,4 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { Arn, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import {
   AttributeType,
   BillingMode,
@@ -11,6 +11,8 @@ import {
   TableEncryptionV2,
   TableV2,
 } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { AwsCustomResource, AwsCustomResourcePolicy, PhysicalResourceId } from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import {
   createTableInput,
@@ -53,6 +55,7 @@ export class Store extends Construct {
     } else if (pairing.side === 'a') {
       this.globalTable = pairTable(this, pairing, props.retain);
       this.table = this.globalTable;
+      if (props.retain) protectOnceCreated(this, this.globalTable, pairing);
     } else {
       // Created by side a's stack (this stack depends on it): the name is the pair stage's, so no
       // cross-region reference is needed, and the ARN is this region's replica.
@@ -130,6 +133,12 @@ function singleRegionTable(scope: Construct, retain: boolean): Table {
  * multi-Region strong consistency. MRSC must be chosen at creation and supports neither TTL nor
  * transactions: the table has no TTL, and the sweeper deletes expired items itself
  * (docs/architecture.md#expiring-items-without-ttl).
+ *
+ * A first create that fails must leave nothing behind, or the next deploy finds the table's name taken
+ * (and MRSC tables are slow to clear by hand: docs/deploy.md#tearing-a-pair-down). So a `retain` pair is
+ * RETAIN_ON_UPDATE_OR_DELETE (a rolled-back create deletes it; an update or a stack deletion keeps it) and
+ * the template asks for no deletion protection, which would stop that rollback: {@link protectOnceCreated}
+ * turns it on once the table exists.
  */
 function pairTable(scope: Construct, pairing: Pairing, retain: boolean): TableV2 {
   const { partitionKey, sortKey, indexes } = keys();
@@ -147,11 +156,67 @@ function pairTable(scope: Construct, pairing: Pairing, retain: boolean): TableV2
     // On demand, PITR, AWS-owned key and deletion protection in every replica, as for a single table.
     pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
     encryption: TableEncryptionV2.dynamoOwnedKey(),
-    deletionProtection: retain,
-    removalPolicy: retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    // Off in the template either way: a retain pair's is turned on by protectOnceCreated.
+    deletionProtection: false,
+    removalPolicy: retain ? RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE : RemovalPolicy.DESTROY,
   });
+  // Said by nobody in the template (not even `false`), so that no later update touches what
+  // protectOnceCreated set.
+  const cfn = table.node.defaultChild as CfnGlobalTable;
+  if (retain) {
+    for (const index of [0, 1])
+      cfn.addPropertyDeletionOverride(`Replicas.${index}.DeletionProtectionEnabled`);
+  }
   // TableV2 turns a stream on for any replicated table; MRSC replicates without one and nothing here reads
   // it, so it would only keep a day of every item's images for nobody.
   (table.node.defaultChild as CfnGlobalTable).addPropertyDeletionOverride('StreamSpecification');
   return table;
+}
+
+/**
+ * Deletion protection on each replica of a `retain` pair's table, turned on by an UpdateTable once
+ * CloudFormation has created it (after the table, in the same deploy), and off again only when this
+ * resource is deleted: in a rolled-back first deploy, just before CloudFormation deletes the table; in a
+ * stack deletion, which a production pair's termination protection refuses first, the retained table is
+ * then left unprotected (docs/deploy.md#tearing-a-pair-down says to turn it back on or remove it).
+ */
+function protectOnceCreated(scope: Construct, table: TableV2, pairing: Pairing) {
+  for (const region of pairing.replicaRegions) {
+    const replicaArn = Arn.format(
+      { service: 'dynamodb', region, resource: 'table', resourceName: pairing.tableName },
+      Stack.of(scope),
+    );
+    const call = (enabled: boolean) => ({
+      service: 'DynamoDB',
+      action: 'UpdateTable',
+      region,
+      parameters: { TableName: pairing.tableName, DeletionProtectionEnabled: enabled },
+      physicalResourceId: PhysicalResourceId.of(`${pairing.tableName}:${region}:deletion-protection`),
+    });
+    const protection = new AwsCustomResource(scope, `DeletionProtection-${region}`, {
+      onCreate: call(true),
+      onUpdate: call(true),
+      onDelete: { ...call(false), ignoreErrorCodesMatching: 'ResourceNotFoundException' },
+      policy: AwsCustomResourcePolicy.fromStatements([
+        new PolicyStatement({ actions: ['dynamodb:UpdateTable'], resources: [replicaArn] }),
+      ]),
+      installLatestAwsSdk: false,
+    });
+    protection.node.addDependency(table);
+  }
+  acknowledgeProvider(scope);
+}
+
+/** cdk-nag findings of the AwsCustomResource provider function CDK adds once per stack. */
+function acknowledgeProvider(scope: Construct) {
+  // The singleton function's id, as SingletonFunction names it.
+  const id = `AWS${AwsCustomResource.PROVIDER_FUNCTION_UUID.replace(/-/g, '')}`;
+  const provider = Stack.of(scope).node.tryFindChild(id);
+  if (!provider) throw new Error(`AwsCustomResource provider ${id} not found: did aws-cdk-lib rename it?`);
+  Validations.of(provider).acknowledge({
+    id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+    reason:
+      "CDK's AwsCustomResource provider (it only turns a pair table's deletion protection on and off, twice " +
+      'in a stack’s life) logs with the basic execution role; it touches no data.',
+  });
 }

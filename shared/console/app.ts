@@ -62,6 +62,10 @@ async function route(req: ConsoleRequest, deps: ConsoleDeps): Promise<ConsoleRes
   if (asset) return assetResponse(asset);
   const key = await deps.keys.key(true);
   if (!key) throw new StoreUnavailableError('the console key could not be created');
+  // The notifying functions sign acknowledge links only once this key exists (they never create it).
+  if (deps.linkKeys && !(await deps.linkKeys.key(true))) {
+    throw new StoreUnavailableError('the acknowledge-link key could not be created');
+  }
   const now = deps.now();
   if (req.path === `${CONSOLE_PATH}/api/fleet`) return fleetJson(req, deps, now);
   const public_ = (await signInRoutes(req, deps, key, now)) ?? (await ackRoutes(req, deps, key, now));
@@ -93,7 +97,7 @@ async function fleetJson(req: ConsoleRequest, deps: ConsoleDeps, now: number): P
   if (!req.jwtUser || req.method !== 'GET') {
     return jsonResponse(401, { error: { code: 'unauthorized', message: 'send a console access token' } });
   }
-  const view = fleetView(await deps.store.list(), now, parseFilter(req.query));
+  const view = fleetView(await deps.loggers.list(), now, parseFilter(req.query));
   return jsonResponse(200, {
     at: new Date(now).toISOString(),
     counts: view.counts,
@@ -122,19 +126,19 @@ async function show(req: ConsoleRequest, deps: ConsoleDeps, viewer: Viewer, now:
   if (req.path === CONSOLE_PATH || req.path === `${CONSOLE_PATH}/`) {
     const filter = parseFilter(req.query);
     const massSilence = await deps.massSilence?.();
-    const view = fleetView(await deps.store.list(), now, filter, massSilence);
+    const view = fleetView(await deps.loggers.list(), now, filter, massSilence);
     const refresh = Number(req.query.get('refresh'));
     return frame('Fleet', 'fleet', fleetBody(view, Number.isInteger(refresh) && refresh >= 2 ? refresh : 30));
   }
   if (req.path === `${CONSOLE_PATH}/alarms`) {
-    return frame('Alarms', 'alarms', alarmsBody(await deps.store.list(), viewer, now));
+    return frame('Alarms', 'alarms', alarmsBody(await deps.loggers.list(), viewer, now));
   }
   const id = loggerOfPath(req.path, '');
   if (id) {
     const [logger, twin, events, audit] = await Promise.all([
-      deps.store.get(id),
-      deps.store.get(twinOf(id)),
-      deps.store.listEvents(id, 10),
+      deps.loggers.get(id),
+      deps.loggers.get(twinOf(id)),
+      deps.events.listEvents(id, 10),
       deps.audit.list(id, 20),
     ]);
     if (!logger) return message(deps, 404, 'Not registered', 'No such Logger is registered.', {}, viewer);
@@ -157,7 +161,7 @@ function loggerOfPath(path: string, suffix: string): LoggerId | undefined {
 
 async function act(req: ConsoleRequest, deps: ConsoleDeps, session: Session, now: number) {
   const form = req.form ?? new URLSearchParams();
-  const op: Operator = { store: deps.store, audit: deps.audit, actor: session.user, via: 'console', now };
+  const op: Operator = { loggers: deps.loggers, audit: deps.audit, actor: session.user, via: 'console', now };
   try {
     if (req.path === `${CONSOLE_PATH}/sign-out`) {
       return redirect(`${CONSOLE_PATH}/sign-in`, { 'set-cookie': clearedSessionCookie() });
@@ -227,7 +231,7 @@ async function startMaintenance(op: Operator, form: URLSearchParams): Promise<Co
     ? [parseLoggerId(target)]
     : [parseLoggerId(`${target}/A`), parseLoggerId(`${target}/B`)];
   const registered: LoggerId[] = [];
-  for (const id of ids) if (await op.store.get(id)) registered.push(id);
+  for (const id of ids) if (await op.loggers.get(id)) registered.push(id);
   if (registered.length === 0) throw new LoggerNotFoundError(target);
   const reason = cleanText(form.get('reason'), 200);
   const window = {

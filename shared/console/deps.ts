@@ -1,6 +1,10 @@
 /** What the console needs: the same ports and use cases as the CLI, its key, and how people sign in. */
 import type { Finding, ListenerPair } from '../domain/doctor.js';
-import type { AuditLog, ConsoleKeys, LoggerStore, UsedLinks } from '../ports.js';
+import type { AuditLog } from '../ports/audit-log.js';
+import type { ConsoleKeys } from '../ports/console-keys.js';
+import type { EventLog } from '../ports/event-log.js';
+import type { LoggerStore } from '../ports/logger-store.js';
+import type { UsedLinks } from '../ports/used-links.js';
 import type { MassSilence } from './fleet-view.js';
 
 /** Signing in through Cognito's managed login (AWS); see shared/console/cognito.ts. */
@@ -12,10 +16,18 @@ export interface CognitoSignIn {
 }
 
 export interface ConsoleDeps {
-  readonly store: LoggerStore;
+  readonly loggers: LoggerStore;
+  /** A Logger's recent events, on its page. */
+  readonly events: Pick<EventLog, 'listEvents'>;
   readonly audit: AuditLog;
   readonly usedLinks: UsedLinks;
+  /** Signs sessions, CSRF tokens and sign-in links. */
   readonly keys: ConsoleKeys;
+  /**
+   * Signs the emailed acknowledge links (the notifying functions read it: shared/runtime.ts); absent =
+   * `keys`. Deployed, `keys` is a secret only the console reads, so a notifying function cannot forge a session.
+   */
+  readonly linkKeys?: ConsoleKeys;
   readonly listenerName: string;
   /** Set when this Listener is one of a pair (TWIN_LISTENER_NAME): the doctor's pairing rules apply. */
   readonly listenerPair?: ListenerPair;

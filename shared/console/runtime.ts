@@ -7,7 +7,8 @@ import * as z from 'zod/mini';
 import { dynamoClient } from '../adapters/aws-clients.js';
 import { DynamoAuditLog } from '../adapters/dynamo/dynamo-audit-log.js';
 import { DynamoConsoleKeys, DynamoUsedLinks } from '../adapters/dynamo/dynamo-console-items.js';
-import { DynamoLoggerStore } from '../adapters/dynamo/dynamo-logger-store.js';
+import { dynamoPorts } from '../adapters/dynamo/dynamo-ports.js';
+import { SecretConsoleKeys } from '../adapters/secrets/console-key-secret.js';
 import { ConfigError, loadConfig } from '../config.js';
 import { listenerPairOf } from '../domain/doctor.js';
 import { cognitoSignIn } from './auth/cognito.js';
@@ -44,11 +45,20 @@ export function createConsoleDeps(env: Record<string, string | undefined> = proc
   }
   const e = parsed.data;
   const client = dynamoClient();
+  const { loggers, events } = dynamoPorts(client, config.tableName);
   return {
-    store: new DynamoLoggerStore(client, config.tableName),
+    loggers,
+    events,
     audit: new DynamoAuditLog(client, config.tableName, config.eventRetentionMs),
     usedLinks: new DynamoUsedLinks(client, config.tableName),
-    keys: new DynamoConsoleKeys(client, config.tableName),
+    // Deployed: the cookie-signing key is the stack's secret (console only), and acknowledge links have
+    // their own key in the table, which the notifying functions sign with. Local mode: one key, in the table.
+    ...(env.CONSOLE_KEY_SECRET_ARN
+      ? {
+          keys: new SecretConsoleKeys(env.CONSOLE_KEY_SECRET_ARN, env),
+          linkKeys: new DynamoConsoleKeys(client, config.tableName),
+        }
+      : { keys: new DynamoConsoleKeys(client, config.tableName) }),
     listenerName: config.listenerName,
     ...(config.twinListenerName
       ? { listenerPair: listenerPairOf(config.listenerName, config.twinListenerName) }

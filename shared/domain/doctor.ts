@@ -2,6 +2,10 @@
  * `listener doctor`: the reference note's troubleshooting ("AlarmTracker Reports the Logger has not Phoned
  * Home to the Listener", Cisco document 24290) as rules. Each rule is pure — data and `now` in, findings
  * out — and a rule that passes returns no finding.
+ *
+ * Over 400 lines on purpose: every rule in one file, so the rules read against the reference note
+ * together. (A candidate to split by what a rule looks at — a Logger, a pair, the Listener — once it grows
+ * further.)
  */
 
 import { formatDuration } from './duration.js';

@@ -93,6 +93,11 @@ export interface StateNotice {
   readonly deadline: number;
   /** For `LOGGER_RECOVERED`: how long the Logger had been silent (from its last phone-home, or registration). */
   readonly silentForMs?: number;
+  /**
+   * For `LOGGER_RECOVERED` and reminders: the id of the outage's `LOGGER_SILENT` alarm it belongs to. Paging
+   * tools key an incident by it (PagerDuty's `dedup_key`, Opsgenie's `alias`: shared/domain/outage.ts).
+   */
+  readonly outage?: string;
   /** The other side of the duplexed pair as the transition saw it (absent: no twin registered). */
   readonly twin?: TwinFacts;
   /**

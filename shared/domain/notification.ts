@@ -1,5 +1,8 @@
 /**
  * What the Listener tells people and systems, and how it reads. Pure: rendering never looks at a clock.
+ *
+ * Over 400 lines on purpose: every notification (pages, all-clears, events, ops notices) and its wording
+ * in SMS, email and on the bus stay in one file, so they read alike and change together.
  */
 import { formatDuration, toMinutes } from './duration.js';
 import type { LoggerEvent, Severity } from './event.js';

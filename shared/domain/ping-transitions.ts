@@ -24,7 +24,8 @@ export function reportFailure(
   const exit = failure.exitStatus === undefined ? {} : { exitStatus: failure.exitStatus };
   const notice: StateNotice = withClaim(
     {
-      id: `${noticeId(logger, 'LOGGER_SILENT', at)}#FAIL`,
+      // The revision too: a Logger may fail, recover and fail again within one millisecond.
+      id: `${noticeId(logger, 'LOGGER_SILENT', at)}#FAIL#r${logger.revision}`,
       kind: 'LOGGER_SILENT',
       at,
       deadline: logger.deadline,

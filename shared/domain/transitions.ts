@@ -2,6 +2,9 @@
  * The Logger state machine. Pure: a Logger and `now` in, the next Logger (and the notice to publish) out.
  * The store turns a transition into one conditional write guarded by what was read, so a heartbeat that
  * arrives meanwhile wins and two sweepers raise exactly one alarm.
+ *
+ * Over 400 lines on purpose: the whole state machine in one file, so each transition reads against the
+ * diagram in docs/architecture.md and none is changed without the others in view.
  */
 import {
   type Acknowledgement,
@@ -140,7 +143,9 @@ export function phoneHome(
   }
   const notice = claimedFor(
     {
-      id: noticeId(logger, 'LOGGER_RECOVERED', receivedAt),
+      // A failure can end and start again within one millisecond (pings are not bound by a deadline): its
+      // all-clear's id also names the revision it ended, so no two notices share an id.
+      id: `${noticeId(logger, 'LOGGER_RECOVERED', receivedAt)}${failure ? `#r${logger.revision}` : ''}`,
       kind: 'LOGGER_RECOVERED',
       at: receivedAt,
       deadline,
@@ -150,6 +155,8 @@ export function phoneHome(
       ...(failure
         ? { failure: failure.exitStatus === undefined ? {} : { exitStatus: failure.exitStatus } }
         : {}),
+      // A DOWN Logger keeps the deadline its alarm was named after (settings.ts leaves it alone).
+      outage: noticeId(logger, 'LOGGER_SILENT', logger.deadline),
     },
     claim?.by,
     claim?.until ?? 0,
@@ -301,6 +308,7 @@ function remind(
       at: now,
       deadline: logger.deadline,
       reminder,
+      outage: noticeId(logger, 'LOGGER_SILENT', logger.deadline),
       ...(logger.lastSeenAt === undefined ? {} : { lastSeenAt: logger.lastSeenAt }),
     },
     claimBy,

@@ -20,7 +20,8 @@ import {
   resume,
   unacknowledge,
 } from '../domain/transitions.js';
-import type { AuditAction, AuditEntry, AuditLog, LoggerStore } from '../ports.js';
+import type { AuditAction, AuditEntry, AuditLog } from '../ports/audit-log.js';
+import type { LoggerStore } from '../ports/logger-store.js';
 
 /** Concurrent heartbeats can make an admin write lose a race a few times in a row, not forever. */
 const MAX_ATTEMPTS = 5;
@@ -36,16 +37,16 @@ export interface Change {
  * won. Throws {@link LoggerNotFoundError} if it is not registered.
  */
 export async function updateLogger(
-  store: LoggerStore,
+  loggers: LoggerStore,
   id: LoggerId,
   change: (logger: Logger) => Logger | undefined,
 ): Promise<Change> {
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    const before = await store.get(id);
+    const before = await loggers.get(id);
     if (!before) throw new LoggerNotFoundError(formatLoggerId(id));
     const after = change(before);
     if (!after) return { before };
-    if (await store.writeTransition(before, after)) return { before, after };
+    if (await loggers.writeTransition(before, after)) return { before, after };
   }
   throw new StoreUnavailableError(`${formatLoggerId(id)} is being updated by others; retry shortly`);
 }
@@ -54,11 +55,11 @@ export async function updateLogger(
  * Gives a Logger a new token (shown once) and invalidates the old one: the hash is replaced only if it is
  * still the one read, so two concurrent rotations cannot both hand out a working token.
  */
-export async function rotateToken(store: LoggerStore, id: LoggerId): Promise<string> {
-  const current = await store.getWithToken(id);
+export async function rotateToken(loggers: LoggerStore, id: LoggerId): Promise<string> {
+  const current = await loggers.getWithToken(id);
   if (!current) throw new LoggerNotFoundError(formatLoggerId(id));
   const token = generateToken(id);
-  if (!(await store.replaceToken(id, current.tokenHash, hashToken(token)))) {
+  if (!(await loggers.replaceToken(id, current.tokenHash, hashToken(token)))) {
     throw new StoreUnavailableError(
       `the token of ${formatLoggerId(id)} was rotated by someone else meanwhile; run the command again`,
     );
@@ -67,9 +68,9 @@ export async function rotateToken(store: LoggerStore, id: LoggerId): Promise<str
 }
 
 /** Removes a Logger, its events and markers; throws {@link LoggerNotFoundError} if it is not registered. */
-export async function removeLogger(store: LoggerStore, id: LoggerId): Promise<number> {
-  if (!(await store.get(id))) throw new LoggerNotFoundError(formatLoggerId(id));
-  return store.remove(id);
+export async function removeLogger(loggers: LoggerStore, id: LoggerId): Promise<number> {
+  if (!(await loggers.get(id))) throw new LoggerNotFoundError(formatLoggerId(id));
+  return loggers.remove(id);
 }
 
 /**
@@ -77,7 +78,7 @@ export async function removeLogger(store: LoggerStore, id: LoggerId): Promise<nu
  * so an acknowledgement from the page and from `listener alarm ack` is one code path and one audit line.
  */
 export interface Operator {
-  readonly store: LoggerStore;
+  readonly loggers: LoggerStore;
   /** Absent: nothing is recorded (a bare `--table` target without the audit record). */
   readonly audit?: AuditLog;
   readonly actor: string;
@@ -110,7 +111,7 @@ export async function acknowledgeAlarm(
   details: Pick<Acknowledgement, 'ticket' | 'note'> = {},
 ): Promise<Change> {
   const ack: Acknowledgement = { by: op.actor, at: op.now, ...details };
-  const change = await updateLogger(op.store, id, (l) => acknowledge(l, ack));
+  const change = await updateLogger(op.loggers, id, (l) => acknowledge(l, ack));
   if (change.after) {
     const detail = [details.ticket && `ticket ${details.ticket}`, details.note].filter(Boolean).join('; ');
     await record(op, id, 'ack', detail);
@@ -124,21 +125,21 @@ export async function unacknowledgeAlarm(
   id: LoggerId,
   renotifyEveryMs?: number,
 ): Promise<Change> {
-  const change = await updateLogger(op.store, id, (l) => unacknowledge(l, op.now, renotifyEveryMs));
+  const change = await updateLogger(op.loggers, id, (l) => unacknowledge(l, op.now, renotifyEveryMs));
   if (change.after) await record(op, id, 'unack', `was owned by ${change.before.ack?.by ?? 'nobody'}`);
   return change;
 }
 
 /** Stops watching a Logger until {@link resumeLogger}; `after` is absent if it was already paused. */
 export async function pauseLogger(op: Operator, id: LoggerId): Promise<Change> {
-  const change = await updateLogger(op.store, id, (l) => (l.state === 'PAUSED' ? undefined : pause(l)));
+  const change = await updateLogger(op.loggers, id, (l) => (l.state === 'PAUSED' ? undefined : pause(l)));
   if (change.after) await record(op, id, 'pause', `was ${change.before.state}`);
   return change;
 }
 
 /** Watches a paused Logger again with a full timeout from now; `after` is absent if it was not paused. */
 export async function resumeLogger(op: Operator, id: LoggerId): Promise<Change> {
-  const change = await updateLogger(op.store, id, (l) =>
+  const change = await updateLogger(op.loggers, id, (l) =>
     l.state === 'PAUSED' ? resume(l, op.now) : undefined,
   );
   if (change.after) {
@@ -164,16 +165,16 @@ export async function addMaintenanceWindow(
   window: MaintenanceWindow,
 ): Promise<void> {
   for (const id of ids) {
-    await updateLogger(op.store, id, (l) => addMaintenance(l, window, op.now));
+    await updateLogger(op.loggers, id, (l) => addMaintenance(l, window, op.now));
     await record(op, id, 'maintenance-add', describeWindow(window));
   }
 }
 
 /** Ends a window on every Logger holding it; returns those Loggers (none: no such window). */
 export async function endMaintenanceWindow(op: Operator, windowId: string): Promise<LoggerId[]> {
-  const holders = (await op.store.list()).filter((l) => l.maintenance?.some((w) => w.id === windowId));
+  const holders = (await op.loggers.list()).filter((l) => l.maintenance?.some((w) => w.id === windowId));
   for (const holder of holders) {
-    const { after } = await updateLogger(op.store, holder, (l) => removeMaintenance(l, windowId));
+    const { after } = await updateLogger(op.loggers, holder, (l) => removeMaintenance(l, windowId));
     if (after) await record(op, holder, 'maintenance-remove', windowId);
   }
   return holders.map(({ customer, side }) => ({ customer, side }));

@@ -19,6 +19,9 @@ import { formatLoggerId, type Logger, twinOf } from '../domain/logger.js';
 import type { ListenerDeps } from './deps.js';
 import { describe } from './outbox.js';
 
+/** What looking at the twin uses: the Logger store (both sides and the customer's blind record). */
+export type BlindCustomerDeps = Pick<ListenerDeps, 'loggers' | 'outboxRetryMs' | 'log'>;
+
 /** How often the winner's write may lose to another write on its own Logger before the next sweep retries. */
 const MAX_ATTEMPTS = 3;
 
@@ -35,7 +38,7 @@ export interface TwinRead {
  * `claimId`: the caller's claim; a `CUSTOMER_BLIND` page it adds is the caller's to publish.
  */
 export async function lookAtTwin(
-  deps: ListenerDeps,
+  deps: BlindCustomerDeps,
   logger: Logger,
   now: number,
   claimId: string,
@@ -54,7 +57,7 @@ export async function lookAtTwin(
 }
 
 async function look(
-  deps: ListenerDeps,
+  deps: BlindCustomerDeps,
   logger: Logger,
   now: number,
   claimId: string,
@@ -63,14 +66,14 @@ async function look(
   let self = logger;
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     // Read strictly after `self` was stored (written or read): the order the argument rests on.
-    const twin = attempt === 0 && readAfter ? readAfter.twin : await deps.store.get(twinOf(self));
+    const twin = attempt === 0 && readAfter ? readAfter.twin : await deps.loggers.get(twinOf(self));
     if (self.state !== 'DOWN' || twin?.state !== 'DOWN') return twinSeen(self, twin, now);
     const episode = blindEpisode(self, twin);
-    const raisedBy = await deps.store.claimBlindEpisode(self.customer, episode, self.side, now);
+    const raisedBy = await deps.loggers.claimBlindEpisode(self.customer, episode, self.side, now);
     if (raisedBy !== self.side) return twinSeen(self, twin, now);
     const blind = customerBlind(self, twin, now, deps.outboxRetryMs, claimId);
-    if (await deps.store.writeTransition(self, blind)) return blind;
-    const current = await deps.store.get(self);
+    if (await deps.loggers.writeTransition(self, blind)) return blind;
+    const current = await deps.loggers.get(self);
     // Gone, or the look already recorded (by a retry of this same check): nothing left to do here.
     if (!current || !awaitsTwin(current)) return undefined;
     self = current;

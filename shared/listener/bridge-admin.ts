@@ -6,7 +6,8 @@
 import { BridgeNotFoundError, LoggerNotFoundError, ValidationError } from '../domain/errors.js';
 import { formatLoggerId, type Logger, type LoggerId } from '../domain/logger.js';
 import { generateBridgeToken, hashToken } from '../domain/token.js';
-import type { LoggerStore } from '../ports.js';
+import type { BridgeRegistry } from '../ports/bridge-registry.js';
+import type { LoggerStore } from '../ports/logger-store.js';
 import { type Operator, record } from './admin.js';
 
 /** The bridge's own Logger (shared/listener/register.ts). */
@@ -18,11 +19,11 @@ export function bridgeLoggerId(site: string): LoggerId {
  * Gives the bridge of `site` a new relay token (shown once). The old one is dead at once: the hash is
  * replaced only if it is still the one read, and the relay reads the bridge strongly consistent.
  */
-export async function rotateBridgeToken(store: LoggerStore, site: string): Promise<string> {
-  const current = await store.getBridge(site);
+export async function rotateBridgeToken(bridges: BridgeRegistry, site: string): Promise<string> {
+  const current = await bridges.getBridge(site);
   if (!current) throw new BridgeNotFoundError(site);
   const token = generateBridgeToken(site);
-  if (!(await store.replaceBridgeToken(site, current.tokenHash, hashToken(token)))) {
+  if (!(await bridges.replaceBridgeToken(site, current.tokenHash, hashToken(token)))) {
     throw new Error(
       `the token of bridge ${site} was rotated or removed by someone else meanwhile — run the command again`,
     );
@@ -44,18 +45,21 @@ export interface BridgeRemoval {
  * Removes the bridge of `site`: its relay credential (dead at once; conditional on the hash read) and its
  * own Logger `bridge-<site>/A`, so a decommissioned bridge does not page as silent.
  */
-export async function removeBridge(store: LoggerStore, site: string): Promise<BridgeRemoval> {
-  const current = await store.getBridge(site);
+export async function removeBridge(
+  { loggers, bridges }: { readonly loggers: LoggerStore; readonly bridges: BridgeRegistry },
+  site: string,
+): Promise<BridgeRemoval> {
+  const current = await bridges.getBridge(site);
   if (!current) throw new BridgeNotFoundError(site);
-  if (!(await store.removeBridge(site, current.tokenHash))) {
+  if (!(await bridges.removeBridge(site, current.tokenHash))) {
     throw new Error(
       `bridge ${site} was changed by someone else meanwhile (its token rotated?) — run the command again`,
     );
   }
   const self = bridgeLoggerId(site);
-  const selfLoggerItems = (await store.get(self)) ? await store.remove(self) : 0;
+  const selfLoggerItems = (await loggers.get(self)) ? await loggers.remove(self) : 0;
   // An admin listing (never on a hot path), as `logger list` reads it.
-  const boundLoggers = (await store.list())
+  const boundLoggers = (await loggers.list())
     .filter((l) => l.bridges?.includes(site))
     .map(({ customer, side }) => ({ customer, side }));
   return { selfLoggerItems, boundLoggers };
@@ -78,12 +82,12 @@ export interface BindingChange {
  * again), conditional on the binding read; recorded in the audit log when it changed.
  */
 export async function bindLogger(
-  op: Operator,
+  op: Operator & { readonly bridges: BridgeRegistry },
   id: LoggerId,
   sites: readonly string[] | undefined,
 ): Promise<BindingChange> {
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    const logger = await op.store.get(id);
+    const logger = await op.loggers.get(id);
     if (!logger) throw new LoggerNotFoundError(formatLoggerId(id));
     if (logger.transport !== 'modem') {
       throw new ValidationError(
@@ -92,10 +96,10 @@ export async function bindLogger(
     }
     const before = logger.bridges?.length ? logger.bridges : undefined;
     const after = sites?.length ? sites : undefined;
-    const unregistered = await unregisteredSites(op.store, after ?? []);
+    const unregistered = await unregisteredSites(op.bridges, after ?? []);
     if (sameSites(before, after))
       return { logger, ...(before ? { before, after: before } : {}), unregistered };
-    if (await op.store.bindBridges(id, before, after)) {
+    if (await op.loggers.bindBridges(id, before, after)) {
       await record(op, id, 'bridge-bind', `${describe(before)} → ${describe(after)}`);
       const bound = after ? { ...logger, bridges: after } : withoutBridges(logger);
       return { logger: bound, ...(before ? { before } : {}), ...(after ? { after } : {}), unregistered };
@@ -117,7 +121,7 @@ function sameSites(a: readonly string[] | undefined, b: readonly string[] | unde
   return (a ?? []).join(',') === (b ?? []).join(',');
 }
 
-async function unregisteredSites(store: LoggerStore, sites: readonly string[]): Promise<string[]> {
-  const found = await Promise.all(sites.map((site) => store.getBridge(site)));
+async function unregisteredSites(bridges: BridgeRegistry, sites: readonly string[]): Promise<string[]> {
+  const found = await Promise.all(sites.map((site) => bridges.getBridge(site)));
   return sites.filter((_, i) => !found[i]);
 }

@@ -14,7 +14,7 @@ import {
   type Transport,
 } from '../domain/logger.js';
 import { type SettingChange, settingChanges, withSettings } from '../domain/settings.js';
-import type { Fleet } from '../ports.js';
+import type { Fleet } from '../ports/fleet.js';
 import { type Operator, record } from './admin.js';
 import { checkSettings, defaultInterval } from './register.js';
 
@@ -68,7 +68,7 @@ export async function changeSettings(
   patch: SettingsPatch,
 ): Promise<SettingsChange> {
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    const before = await op.store.get(id);
+    const before = await op.loggers.get(id);
     if (!before) throw new LoggerNotFoundError(formatLoggerId(id));
     const settings = patchedSettings(before, patch);
     const warnings = checkSettings(settings);

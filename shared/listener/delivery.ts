@@ -5,7 +5,7 @@
  */
 import type { Notification } from '../domain/notification.js';
 import type { ChannelDelivery } from '../domain/transitions.js';
-import { type NotificationChannel, PartialDelivery } from '../ports.js';
+import { type NotificationChannel, PartialDelivery } from '../ports/channels.js';
 import type { ListenerDeps } from './deps.js';
 
 /** A notification and the channels that already delivered it. */

@@ -3,7 +3,8 @@
  * Built once per Lambda container (shared/runtime.ts) or per test.
  */
 import type { MassSilenceSettings } from '../domain/mass-silence.js';
-import type { LoggerStore, NotificationChannel } from '../ports.js';
+import type { NotificationChannel } from '../ports/channels.js';
+import type { StorePorts } from '../ports/stores.js';
 
 /** The subset of a structured logger the use cases write to (Powertools' Logger fits). */
 export interface Log {
@@ -21,6 +22,8 @@ export interface Counters {
       | 'AlarmsRaised'
       | 'AlarmsCleared'
       | 'NotificationsFailed'
+      /** Notices a receiver refused for good (a revoked key, a deleted webhook): never retried. */
+      | 'NotificationsRejected'
       | 'SweepItemsFailed',
     value?: number,
   ): void;
@@ -28,8 +31,12 @@ export interface Counters {
   gauge?(name: 'PendingNotificationMaxAgeSeconds' | 'WatchedLoggers', value: number): void;
 }
 
-export interface ListenerDeps {
-  readonly store: LoggerStore;
+/**
+ * One field per store port (`loggers`, `watchlist`, `events`, `bridges`, `records`: shared/ports/stores.ts),
+ * the channels and the settings. Each use case takes only the fields it uses (a `Pick` of this), so a test
+ * fakes only what it touches.
+ */
+export interface ListenerDeps extends StorePorts {
   /** Every channel a notification goes out on; each delivers (and is retried) on its own. */
   readonly channels: readonly NotificationChannel[];
   readonly listenerName: string;

@@ -7,7 +7,16 @@ import { formatLoggerId, type Logger } from '../domain/logger.js';
 import { eventNotification } from '../domain/notification.js';
 import { deliver, deliveredEverywhere, sentAfter } from './delivery.js';
 import type { ListenerDeps } from './deps.js';
-import { phoneHome } from './phone-home.js';
+import { type PhoneHomeDeps, phoneHome } from './phone-home.js';
+
+/** What ingesting events uses: a phone-home's ports, the event log and its retention. */
+export type EventDeps = PhoneHomeDeps & Pick<ListenerDeps, 'events' | 'eventRetentionMs'>;
+
+/** What publishing stored events uses: the event log and the channels. */
+export type EventPublishingDeps = Pick<
+  ListenerDeps,
+  'events' | 'channels' | 'listenerName' | 'counters' | 'log'
+>;
 
 /** An event as the Logger sent it (before the Listener stamps its arrival). */
 export type IncomingEvent = Omit<LoggerEvent, 'receivedAt'>;
@@ -22,14 +31,14 @@ export interface IngestResult {
 
 /** Authenticates the Logger, records the phone-home, stores new events and publishes them. */
 export async function ingestEvents(
-  deps: ListenerDeps,
+  deps: EventDeps,
   token: string,
   receivedAt: number,
   incoming: readonly IncomingEvent[],
 ): Promise<IngestResult> {
   const { logger } = await phoneHome(deps, token, receivedAt);
   const events = incoming.map((event) => ({ ...event, receivedAt }));
-  const { stored, duplicates } = await deps.store.putEvents(logger, events, {
+  const { stored, duplicates } = await deps.events.putEvents(logger, events, {
     expiresAt: receivedAt + deps.eventRetentionMs,
     // Until confirmed published, each event sits in the due index; the sweeper republishes it after this.
     publishRetryAt: receivedAt + deps.outboxRetryMs,
@@ -46,7 +55,7 @@ export async function ingestEvents(
  * A failing channel is retried alone by the sweeper. True when every event is delivered everywhere.
  */
 export async function publishEvents(
-  deps: ListenerDeps,
+  deps: EventPublishingDeps,
   logger: Logger,
   events: readonly LoggerEvent[],
   sent: ReadonlyMap<string, readonly string[]> = new Map(),
@@ -62,7 +71,7 @@ export async function publishEvents(
     events.map((event, i) => {
       const id = items[i]?.notification.id ?? '';
       const delivered = sentAfter(id, sent.get(event.id) ?? [], deliveries);
-      return deps.store.recordEventDelivery(logger, event.id, {
+      return deps.events.recordEventDelivery(logger, event.id, {
         sent: delivered,
         complete: channels.every((c) => delivered.includes(c)),
         failed: deliveries.some((d) => d.failedIds.includes(id)),

@@ -6,7 +6,8 @@
 import { LoggerExistsError, StoreUnavailableError } from '../domain/errors.js';
 import { formatLoggerId, type Logger, type LoggerId } from '../domain/logger.js';
 import { type ChangeableSettings, withSettings } from '../domain/settings.js';
-import type { Fleet, LoggerStore } from '../ports.js';
+import type { Fleet } from '../ports/fleet.js';
+import type { LoggerStore } from '../ports/logger-store.js';
 import { registerLogger } from './register.js';
 
 /** One Logger of the import and the settings it should have. */
@@ -77,7 +78,7 @@ export async function planImport<R extends ImportRow>(
  * writes, lets those in flight finish and throws {@link ImportInterruptedError} with what was written.
  */
 export async function applyImport<R extends ImportRow>(
-  store: LoggerStore,
+  loggers: LoggerStore,
   fleet: Fleet,
   plan: ImportPlan<R>,
   options: ImportOptions<R>,
@@ -87,7 +88,7 @@ export async function applyImport<R extends ImportRow>(
     ...plan.register.map((row) => async () => {
       try {
         const { token } = await registerLogger(
-          store,
+          loggers,
           {
             ...row.id,
             eventTimeoutMs: row.eventTimeoutMs,
@@ -102,11 +103,11 @@ export async function applyImport<R extends ImportRow>(
       } catch (error) {
         // Registered by someone else since the plan was read: it is an update now.
         if (!(error instanceof LoggerExistsError)) throw error;
-        counts[(await changeSettings(store, fleet, row, undefined)) ? 'updated' : 'unchanged']++;
+        counts[(await changeSettings(loggers, fleet, row, undefined)) ? 'updated' : 'unchanged']++;
       }
     }),
     ...plan.update.map(({ row, before }) => async () => {
-      counts[(await changeSettings(store, fleet, row, before)) ? 'updated' : 'unchanged']++;
+      counts[(await changeSettings(loggers, fleet, row, before)) ? 'updated' : 'unchanged']++;
     }),
   ];
   let next = 0;
@@ -132,17 +133,17 @@ const MAX_ATTEMPTS = 5;
 
 /** Gives a registered Logger `row`'s settings; false if it already had them. */
 async function changeSettings(
-  store: LoggerStore,
+  loggers: LoggerStore,
   fleet: Fleet,
   row: ImportRow,
   read: Logger | undefined,
 ): Promise<boolean> {
-  let before = read ?? (await store.get(row.id));
+  let before = read ?? (await loggers.get(row.id));
   for (let attempt = 0; before && attempt < MAX_ATTEMPTS; attempt++) {
     const after = withSettings(before, row);
     if (!after) return false;
     if (await fleet.updateSettings(before, after)) return true;
-    before = await store.get(row.id);
+    before = await loggers.get(row.id);
   }
   if (!before) throw new StoreUnavailableError(`${formatLoggerId(row.id)} was removed during the import`);
   throw new StoreUnavailableError(`${formatLoggerId(row.id)} is being updated by others; re-run the import`);

@@ -26,11 +26,18 @@ import {
 } from '../domain/mass-silence.js';
 import { massSilenceNotification } from '../domain/notification.js';
 import { dropHeld, releaseHeld } from '../domain/transitions.js';
-import type { AuditLog } from '../ports.js';
+import type { AuditLog } from '../ports/audit-log.js';
 import { updateLogger } from './admin.js';
 import { deliver, describe } from './delivery.js';
 import type { ListenerDeps } from './deps.js';
-import { publishOutbox } from './outbox.js';
+import { type OutboxDeps, publishOutbox } from './outbox.js';
+
+/**
+ * What the mass-silence guard uses: the Listener's records (the mass-silence record), the watchlist (the
+ * missing and the held), the ops channels, and the Logger store and channels to release held pages.
+ */
+export type MassSilenceDeps = OutboxDeps &
+  Pick<ListenerDeps, 'records' | 'watchlist' | 'opsChannels' | 'renotifyEveryMs'>;
 
 /** Concurrent sweepers can make a record write lose a few times in a row, not forever. */
 const MAX_ATTEMPTS = 5;
@@ -40,21 +47,21 @@ const MAX_ATTEMPTS = 5;
  * sweep holds the pages of Loggers in an active silence ({@link holdFor}).
  */
 export async function guardMassSilence(
-  deps: ListenerDeps,
+  deps: MassSilenceDeps,
   settings: MassSilenceSettings,
   now: number,
   somethingDue = true,
 ): Promise<MassSilence> {
-  const view = await deps.store.getMassSilenceAndRhythm();
+  const view = await deps.records.getMassSilenceAndRhythm();
   let state = view.silence;
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const next = await decide(deps, settings, { state, rhythm: view.rhythm, somethingDue }, now);
     if (!next) break;
-    if (await deps.store.writeMassSilence(state, next)) {
+    if (await deps.records.writeMassSilence(state, next)) {
       state = next;
       break;
     }
-    state = await deps.store.getMassSilence();
+    state = await deps.records.getMassSilence();
   }
   return publishMassSilence(deps, state, now);
 }
@@ -68,7 +75,7 @@ interface GuardView {
 }
 
 async function decide(
-  deps: ListenerDeps,
+  deps: MassSilenceDeps,
   settings: MassSilenceSettings,
   { state, rhythm, somethingDue }: GuardView,
   now: number,
@@ -82,8 +89,8 @@ async function decide(
     if (now < holdUntil) {
       const from = (state.since ?? now) - settings.windowMs;
       const ranges = sightingRanges(rhythm?.margins ?? [], now, settings.windowMs, true, from);
-      stillHeld += (await deps.store.sightMissing(now, settings.windowMs, ranges, from)).count;
-      stillHeld += await deps.store.countHeld(holdUntil);
+      stillHeld += (await deps.watchlist.sightMissing(now, settings.windowMs, ranges, from)).count;
+      stillHeld += await deps.watchlist.countHeld(holdUntil);
     }
     if (!isOver(state, now, stillHeld, settings)) return undefined;
     deps.log.warn('MASS_SILENCE_CLEARED: the mass silence is over', { stillHeld });
@@ -91,11 +98,11 @@ async function decide(
   }
   // Witnesses (past their interval mark, not yet due) and the overdue: narrow ranges of the due index.
   const ranges = sightingRanges(rhythm?.margins ?? [], now, settings.windowMs, somethingDue);
-  const sighting = await deps.store.sightMissing(now, settings.windowMs, ranges);
+  const sighting = await deps.watchlist.sightMissing(now, settings.windowMs, ranges);
   const missing = sighting.count + recentlyDown(state, now, settings.windowMs);
   if (missing < settings.minLoggers) return undefined;
   // Only at the threshold: the fleet counter (one GetItem) minus the paused (the sparse `state` index).
-  const watched = await deps.store.countWatched();
+  const watched = await deps.watchlist.countWatched();
   const expected = expectedInWindow(rhythm, watched, settings.windowMs);
   if (!isMassSilence(missing, expected, settings)) return undefined;
   deps.log.error('MASS_SILENCE: many Loggers went silent together; customer pages are held', {
@@ -109,15 +116,15 @@ async function decide(
 
 /** Records what a sweep did (Loggers declared DOWN over the window; Loggers held), on the record as it is now. */
 export async function recordSweepOutcome(
-  deps: ListenerDeps,
+  deps: MassSilenceDeps,
   settings: MassSilenceSettings,
   now: number,
   outcome: { down: number; held: number },
 ): Promise<void> {
   if (outcome.down === 0 && outcome.held === 0) return;
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    const state = await deps.store.getMassSilence();
-    if (await deps.store.writeMassSilence(state, withSweep(state, now, outcome, settings.windowMs))) return;
+    const state = await deps.records.getMassSilence();
+    if (await deps.records.writeMassSilence(state, withSweep(state, now, outcome, settings.windowMs))) return;
   }
   deps.log.warn('could not record the sweep on the mass-silence record; the next sweep counts again');
 }
@@ -127,7 +134,7 @@ export async function recordSweepOutcome(
  * conditional write first, and what each channel delivered is recorded (a failed channel alone is retried).
  */
 export async function publishMassSilence(
-  deps: ListenerDeps,
+  deps: MassSilenceDeps,
   state: MassSilence,
   now: number,
 ): Promise<MassSilence> {
@@ -137,7 +144,7 @@ export async function publishMassSilence(
     outboxClaimedUntil: now + deps.outboxRetryMs,
     revision: state.revision + 1,
   };
-  if (!(await deps.store.writeMassSilence(state, claimed))) return deps.store.getMassSilence();
+  if (!(await deps.records.writeMassSilence(state, claimed))) return deps.records.getMassSilence();
   const ops = { ...deps, channels: deps.opsChannels ?? [] };
   const items = claimed.outbox.map((notice) => ({
     notification: massSilenceNotification(notice, deps.listenerName),
@@ -159,8 +166,8 @@ export async function publishMassSilence(
   let current = claimed;
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const next = massSilenceDelivered(current, sent, channels);
-    if (await deps.store.writeMassSilence(current, next)) return next;
-    current = await deps.store.getMassSilence();
+    if (await deps.records.writeMassSilence(current, next)) return next;
+    current = await deps.records.getMassSilence();
   }
   deps.log.error('could not record the delivered mass-silence notices', { error: describe('conflict') });
   return current;
@@ -179,14 +186,14 @@ export interface ReleaseOutcome {
  * no mass silence is on. The next sweep clears the silence (MASS_SILENCE_CLEARED to ops).
  */
 export async function releaseHold(
-  deps: ListenerDeps,
+  deps: MassSilenceDeps,
   request: { by: string; drop: boolean; reason?: string; audit?: AuditLog },
   now: number,
 ): Promise<ReleaseOutcome | undefined> {
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    const state = await deps.store.getMassSilence();
+    const state = await deps.records.getMassSilence();
     if (!state.active || state.holdUntil === undefined) return undefined;
-    const held = await deps.store.findHeld(state.holdUntil);
+    const held = await deps.watchlist.findHeld(state.holdUntil);
     const release = {
       by: request.by,
       at: now,
@@ -196,7 +203,7 @@ export async function releaseHold(
     };
     const next = releaseMassSilence(state, release);
     // The record first: from now on no sweep holds another page.
-    if (!next || !(await deps.store.writeMassSilence(state, next))) continue;
+    if (!next || !(await deps.records.writeMassSilence(state, next))) continue;
     deps.log.warn(request.drop ? 'held pages dropped by an operator' : 'held pages released by an operator', {
       ...release,
     });
@@ -204,7 +211,7 @@ export async function releaseHold(
     for (const logger of held) {
       // The released pages are this release's to deliver: claimed in the write that moves them to the outbox.
       const claimId = randomUUID();
-      const { after } = await updateLogger(deps.store, logger, (current) =>
+      const { after } = await updateLogger(deps.loggers, logger, (current) =>
         request.drop
           ? dropHeld(current, request.by, now)
           : releaseHeld(current, now, deps.outboxRetryMs, deps.renotifyEveryMs, claimId)?.next,

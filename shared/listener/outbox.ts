@@ -13,6 +13,12 @@ import { type ChannelDelivery, outboxRecorded, withDeliveries } from '../domain/
 import { deliveredEverywhere, deliverInOrder } from './delivery.js';
 import type { ListenerDeps } from './deps.js';
 
+/** What publishing a Logger's outbox uses: the Logger store and the channels. */
+export type OutboxDeps = Pick<
+  ListenerDeps,
+  'loggers' | 'channels' | 'listenerName' | 'outboxRetryMs' | 'counters' | 'log'
+>;
+
 export { describe } from './delivery.js';
 
 /** How many delivery rounds and recording writes one publication makes at most (lost races included). */
@@ -24,7 +30,7 @@ const MAX_STEPS = 8;
  * all-clear that waited for the page this publication sent). True when no channel failed.
  */
 export async function publishOutbox(
-  deps: ListenerDeps,
+  deps: OutboxDeps,
   logger: Logger,
   claimId: string,
   now: number,
@@ -44,8 +50,8 @@ export async function publishOutbox(
     const next = outboxRecorded(current, unrecorded, channels, publisher, now, until);
     // A heartbeat or another publication landing meanwhile makes the write fail: read again and record on
     // the outbox as it is now (nothing recorded meanwhile is lost), then send what this one still holds.
-    if (!(await deps.store.writeTransition(current, next))) {
-      current = await deps.store.get(logger);
+    if (!(await deps.loggers.writeTransition(current, next))) {
+      current = await deps.loggers.get(logger);
       continue;
     }
     countDelivered(deps, current, next);
@@ -62,7 +68,7 @@ export async function publishOutbox(
 
 /** Sends, per channel and in order, what the publication holds and that channel may send now. */
 async function deliverRound(
-  deps: ListenerDeps,
+  deps: OutboxDeps,
   logger: Logger,
   publisher: Publisher,
   unrecorded: readonly ChannelDelivery[],
@@ -78,7 +84,7 @@ async function deliverRound(
 }
 
 /** Alarms and all-clears count once, when they have left the outbox delivered on every channel. */
-function countDelivered(deps: ListenerDeps, before: Logger, after: Logger): void {
+function countDelivered(deps: OutboxDeps, before: Logger, after: Logger): void {
   for (const notice of before.outbox) {
     if (after.outbox.some((n) => n.id === notice.id)) continue;
     deps.counters.count(notice.kind === 'LOGGER_RECOVERED' ? 'AlarmsCleared' : 'AlarmsRaised');

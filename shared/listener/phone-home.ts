@@ -7,9 +7,11 @@ import { StoreUnavailableError, UnknownLoggerError } from '../domain/errors.js';
 import type { Logger, LoggerId } from '../domain/logger.js';
 import { hashToken, loggerIdOfToken, provesStored } from '../domain/token.js';
 import { type PhoneHomeReport, phoneHome as phoneHomeTransition } from '../domain/transitions.js';
-import type { PhoneHomeProof } from '../ports.js';
-import type { ListenerDeps } from './deps.js';
-import { publishOutbox } from './outbox.js';
+import type { PhoneHomeProof } from '../ports/logger-store.js';
+import { type OutboxDeps, publishOutbox } from './outbox.js';
+
+/** What a phone-home uses: the Logger store, and the channels for an all-clear it sends. */
+export type PhoneHomeDeps = OutboxDeps;
 
 export interface PhoneHomeResult {
   readonly logger: Logger;
@@ -26,7 +28,7 @@ const MAX_ATTEMPTS = 5;
  * {@link UnknownLoggerError} for a missing, malformed or unknown token, without saying which.
  */
 export async function phoneHome(
-  deps: ListenerDeps,
+  deps: PhoneHomeDeps,
   token: string,
   receivedAt: number,
   report: PhoneHomeReport = {},
@@ -46,7 +48,7 @@ export async function phoneHome(
  * its new deadline is never already past.
  */
 export async function phoneHomeAs(
-  deps: ListenerDeps,
+  deps: PhoneHomeDeps,
   id: LoggerId,
   proof: PhoneHomeProof,
   receivedAt: number,
@@ -56,7 +58,7 @@ export async function phoneHomeAs(
 ): Promise<PhoneHomeResult> {
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const heardBy = deps.listenerName;
-    const fast = await deps.store.recordPhoneHome(id, proof, receivedAt, report, { now, heardBy });
+    const fast = await deps.loggers.recordPhoneHome(id, proof, receivedAt, report, { now, heardBy });
     if (fast.recorded) return { logger: fast.logger, receivedAt, recovered: false };
     check(fast.current);
     if (!fast.current) throw new UnknownLoggerError();
@@ -66,7 +68,7 @@ export async function phoneHomeAs(
     // Its lease runs from now, not from a relayed record's (earlier) receipt time.
     const claim = { by: randomUUID(), until: now + deps.outboxRetryMs };
     const { next, notice } = phoneHomeTransition(current, at, report, deps.outboxRetryMs, heardBy, claim);
-    if (await deps.store.writeTransition(current, next)) {
+    if (await deps.loggers.writeTransition(current, next)) {
       if (notice) await publishOutbox(deps, next, claim.by, now);
       return { logger: next, receivedAt: at, recovered: notice !== undefined };
     }

@@ -5,8 +5,8 @@
 import { LoggerNotFoundError, StoreUnavailableError } from '../domain/errors.js';
 import { formatLoggerId, type LoggerId } from '../domain/logger.js';
 import { hashPingUuid, newPingUuid } from '../domain/ping.js';
+import type { LoggerStore } from '../ports/logger-store.js';
 import type { PingDirectory } from '../ports/ping-directory.js';
-import type { LoggerStore } from '../ports.js';
 import { removeLogger } from './admin.js';
 
 /**

@@ -114,7 +114,7 @@ async function recordFailure(
     };
     const transition = reportFailure(current.logger, now, failure, options, claim);
     if (!transition) return; // already DOWN (one page per outage), paused, or in maintenance
-    if (await deps.store.writeTransition(current.logger, transition.next)) {
+    if (await deps.loggers.writeTransition(current.logger, transition.next)) {
       deps.counters.count('AlarmsRaised');
       await publishOutbox(deps, transition.next, claim.by, now);
       return;

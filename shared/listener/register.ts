@@ -15,8 +15,9 @@ import {
   type Transport,
 } from '../domain/logger.js';
 import { generateBridgeToken, generateToken, hashToken } from '../domain/token.js';
+import type { BridgeRegistry } from '../ports/bridge-registry.js';
+import type { LoggerStore } from '../ports/logger-store.js';
 import type { PingDirectory } from '../ports/ping-directory.js';
-import type { LoggerStore } from '../ports.js';
 import { issuePingUrl } from './ping-url.js';
 
 export interface RegisterRequest extends LoggerId {
@@ -98,7 +99,7 @@ export function checkSettings(settings: LoggerSettings): string[] {
  * `LoggerExistsError` if it is already registered.
  */
 export async function registerLogger(
-  store: LoggerStore,
+  loggers: LoggerStore,
   request: RegisterRequest,
   now: number,
   pings?: PingDirectory,
@@ -119,7 +120,7 @@ export async function registerLogger(
   const warnings = checkSettings(settings);
   const logger = newLogger({ customer: request.customer, side: request.side }, settings, now);
   const token = generateToken(logger);
-  await store.register(logger, hashToken(token));
+  await loggers.register(logger, hashToken(token));
   if (!pings) return { logger, token, warnings };
   return { logger, token, warnings, pingUuid: await issuePingUrl(pings, logger, {}) };
 }
@@ -137,13 +138,13 @@ export interface BridgeRegistration {
  * heartbeats every `heartbeatIntervalMs` and which alarms after `eventTimeoutMs` of silence.
  */
 export async function registerBridge(
-  store: LoggerStore,
+  ports: { readonly loggers: LoggerStore; readonly bridges: BridgeRegistry },
   request: { site: string; eventTimeoutMs: number; heartbeatIntervalMs?: number },
   now: number,
 ): Promise<BridgeRegistration> {
   const relayToken = generateBridgeToken(request.site);
   const self = await registerLogger(
-    store,
+    ports.loggers,
     {
       customer: `bridge-${request.site}`,
       side: 'A',
@@ -155,6 +156,10 @@ export async function registerBridge(
     },
     now,
   );
-  await store.registerBridge({ site: request.site, tokenHash: hashToken(relayToken), registeredAt: now });
+  await ports.bridges.registerBridge({
+    site: request.site,
+    tokenHash: hashToken(relayToken),
+    registeredAt: now,
+  });
   return { site: request.site, relayToken, self };
 }

@@ -21,8 +21,11 @@ import {
   relayRecordSchema,
 } from '../relay/protocol.js';
 import type { ListenerDeps } from './deps.js';
-import { publishEvents } from './events.js';
+import { type EventDeps, publishEvents } from './events.js';
 import { phoneHomeAs } from './phone-home.js';
+
+/** What relaying a bridge's records uses: an event ingest's ports and the bridge registry. */
+export type RelayDeps = EventDeps & Pick<ListenerDeps, 'bridges'>;
 
 /** A record the Listener will never take as it is: the bridge dead-letters it. */
 class RecordRejected extends Error {
@@ -41,7 +44,7 @@ class RecordRefused extends RecordRejected {
  * naming another site, applies the records, and counts those refused on the bridge (one write at most).
  */
 export async function relayFor(
-  deps: ListenerDeps,
+  deps: RelayDeps,
   site: string,
   body: { readonly bridge?: string | undefined; readonly records: readonly unknown[] },
   now: number,
@@ -51,7 +54,7 @@ export async function relayFor(
   const refused = results.filter((r) => r.status === 'refused').length;
   if (refused === 0) return results;
   try {
-    await deps.store.countRefused(site, refused, now);
+    await deps.bridges.countRefused(site, refused, now);
   } catch (error) {
     // A tally for operators: losing one count must not turn answered records into a 503 and a resend.
     deps.log.warn('could not count refused records', {
@@ -72,7 +75,7 @@ interface Valid {
  * in order, as one phone-home.
  */
 export async function relayRecords(
-  deps: ListenerDeps,
+  deps: RelayDeps,
   site: string,
   now: number,
   records: readonly unknown[],
@@ -108,7 +111,7 @@ function recordId(raw: unknown, index: number): string {
 
 /** Applies one Logger's records of a batch; a store failure fails the whole batch (503, retried). */
 async function applyGroup(
-  deps: ListenerDeps,
+  deps: RelayDeps,
   site: string,
   group: readonly Valid[],
   now: number,
@@ -116,14 +119,14 @@ async function applyGroup(
   const first = group[0]?.record as RelayRecord;
   const loggerId: LoggerId = { customer: first.customer, side: first.side };
   const answers = new Map<number, RelayResult>();
-  const seen = await deps.store.relayedRecordsSeen(
+  const seen = await deps.bridges.relayedRecordsSeen(
     loggerId,
     group.map((g) => g.record.id),
     now,
   );
   // A resend is answered `duplicate` only to a bridge that may relay for the Logger (a rare second read):
   // another bridge learns nothing of its records.
-  const bound = seen.size > 0 ? await deps.store.get(loggerId) : undefined;
+  const bound = seen.size > 0 ? await deps.loggers.get(loggerId) : undefined;
   if (bound && !mayRelay(bound, site)) return answerAll(group, notBoundReason(bound, site), 'refused');
   const fresh: Valid[] = [];
   for (const entry of group) {
@@ -142,7 +145,7 @@ async function applyGroup(
   // Marked applied last: a failure before leaves them unmarked, so the bridge's retry applies them then.
   const claimed = await Promise.all(
     fresh.map(({ record }) =>
-      deps.store.claimRelayedRecord(loggerId, record.id, now + deps.eventRetentionMs, now),
+      deps.bridges.claimRelayedRecord(loggerId, record.id, now + deps.eventRetentionMs, now),
     ),
   );
   for (const [i, { index, record }] of fresh.entries()) {
@@ -160,7 +163,7 @@ function answerAll(
 }
 
 async function applyFresh(
-  deps: ListenerDeps,
+  deps: RelayDeps,
   site: string,
   loggerId: LoggerId,
   fresh: readonly Valid[],
@@ -202,7 +205,7 @@ async function applyFresh(
       : [],
   );
   if (events.length === 0) return;
-  const { stored } = await deps.store.putEvents(loggerId, events, {
+  const { stored } = await deps.events.putEvents(loggerId, events, {
     expiresAt: now + deps.eventRetentionMs,
     publishRetryAt: now + deps.outboxRetryMs,
     now,

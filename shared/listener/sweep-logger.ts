@@ -10,7 +10,10 @@ import { holdFor, type MassSilence } from '../domain/mass-silence.js';
 import { claimOutbox, sweepLogger, type Transition } from '../domain/transitions.js';
 import { lookAtTwin, type TwinRead } from './blind-customer.js';
 import type { ListenerDeps } from './deps.js';
-import { publishOutbox } from './outbox.js';
+import { type OutboxDeps, publishOutbox } from './outbox.js';
+
+/** What settling one due Logger uses: the Logger store, the channels and the guard's settings. */
+export type SweepLoggerDeps = OutboxDeps & Pick<ListenerDeps, 'massSilence' | 'renotifyEveryMs'>;
 
 /** `held`: declared DOWN with its pages held by a mass silence; `released`: held pages paged at the hold's end. */
 export type Outcome = 'raised' | 'held' | 'released' | 'published' | 'pruned' | 'skipped' | 'failed';
@@ -32,7 +35,7 @@ const MAX_ATTEMPTS = 3;
 
 /** Step one: the Logger's transition, written; an outcome when there is nothing more to do. */
 export async function settleLogger(
-  deps: ListenerDeps,
+  deps: SweepLoggerDeps,
   found: Logger,
   now: number,
   silence: MassSilence | undefined,
@@ -45,14 +48,14 @@ export async function settleLogger(
         : undefined;
     const settled = await settleOnce(deps, logger, now, holdUntil);
     if (settled !== 'retry') return settled;
-    logger = await deps.store.get(logger);
+    logger = await deps.loggers.get(logger);
   }
   return 'skipped';
 }
 
 /** One look at a due Logger; `retry` when its write failed yet the Logger is unchanged. */
 async function settleOnce(
-  deps: ListenerDeps,
+  deps: SweepLoggerDeps,
   logger: Logger,
   now: number,
   holdUntil: number | undefined,
@@ -71,15 +74,15 @@ async function settleOnce(
     // another writer still holds are left to it.
     const channels = deps.channels.map((c) => c.name);
     const claimed = claimOutbox(logger, now, deps.outboxRetryMs, claimId, channels);
-    return claimed && (await deps.store.writeTransition(logger, claimed))
+    return claimed && (await deps.loggers.writeTransition(logger, claimed))
       ? { before: logger, written: claimed, claimId }
       : 'skipped';
   }
   const { next, notice } = transition;
-  if (!(await deps.store.writeTransition(logger, next))) {
+  if (!(await deps.loggers.writeTransition(logger, next))) {
     // Another writer won (the Logger moved: nothing to do), or a write from another region collided with
     // ours and neither landed (the Logger is unchanged: look again).
-    const current = await deps.store.get(logger);
+    const current = await deps.loggers.get(logger);
     return current && current.revision === logger.revision && current.deadline === logger.deadline
       ? 'retry'
       : 'skipped';
@@ -93,7 +96,7 @@ async function settleOnce(
  * every channel; otherwise the next sweep retries what is missing.
  */
 export async function finishLogger(
-  deps: ListenerDeps,
+  deps: SweepLoggerDeps,
   settled: Settled,
   now: number,
   readAfter?: TwinRead,
@@ -113,7 +116,7 @@ export async function finishLogger(
  * Held pages are not published now, so nothing else writes the look at the twin: write it (best effort —
  * if this loses, the held alarm still awaits its twin and is looked at again when the hold ends).
  */
-async function recordHeldLook(deps: ListenerDeps, written: Logger, looked: Logger): Promise<void> {
+async function recordHeldLook(deps: SweepLoggerDeps, written: Logger, looked: Logger): Promise<void> {
   if (looked === written || looked.revision !== written.revision) return;
-  await deps.store.writeTransition(written, { ...looked, revision: written.revision + 1 });
+  await deps.loggers.writeTransition(written, { ...looked, revision: written.revision + 1 });
 }

@@ -5,7 +5,8 @@
 import { awaitsTwin } from '../domain/blind-customer.js';
 import { formatLoggerId, twinOf } from '../domain/logger.js';
 import type { MassSilence } from '../domain/mass-silence.js';
-import type { DueItem, SweepReport } from '../ports.js';
+import type { SweepReport } from '../ports/listener-records.js';
+import type { DueItem } from '../ports/watchlist.js';
 import type { TwinRead } from './blind-customer.js';
 import type { ListenerDeps } from './deps.js';
 import { publishEvents } from './events.js';
@@ -14,7 +15,7 @@ import { describe } from './outbox.js';
 import { finishLogger, type Outcome, type Settled, settleLogger } from './sweep-logger.js';
 import { beaconWhileSweeping, watchTwinListener } from './twin-watch.js';
 
-export type { SweepReport } from '../ports.js';
+export type { SweepReport } from '../ports/listener-records.js';
 
 export interface SweepLimits {
   /** Stop starting new items after this long (ms); the rest stays due for the next run. */
@@ -71,7 +72,7 @@ async function sweepDue(
   };
   // Decided before anything is paged, so a storm's Loggers are held from the first sweep that sees them; the
   // first due item is read first, so an idle sweep spares the guard's overdue query.
-  const dueItems = deps.store.findDue(now)[Symbol.asyncIterator]();
+  const dueItems = deps.watchlist.findDue(now)[Symbol.asyncIterator]();
   const first = await dueItems.next();
   const silence = await massSilenceNow(deps, now, !first.done);
   const page: Page = {
@@ -122,7 +123,7 @@ async function sweepDue(
   try {
     // A side of a pair records its own: the twin's sweeps must not make a stopped sweeper look fine.
     const side = deps.twinListenerName ? deps.listenerName : undefined;
-    await deps.store.recordSweep({ lastRunAt: now, report }, side);
+    await deps.records.recordSweep({ lastRunAt: now, report }, side);
   } catch (error) {
     deps.log.error('recording the sweep failed', { error: describe(error) });
   }
@@ -183,7 +184,7 @@ async function readTwins(deps: ListenerDeps, settled: readonly Settled[]): Promi
   const ids = settled.filter((s) => awaitsTwin(s.written)).map((s) => twinOf(s.written));
   if (ids.length === 0) return twins;
   try {
-    for (const [key, twin] of await deps.store.getMany(ids)) twins.set(key, { twin });
+    for (const [key, twin] of await deps.loggers.getMany(ids)) twins.set(key, { twin });
   } catch (error) {
     deps.log.warn("reading a page's twins failed; each alarm reads its own", { error: describe(error) });
   }
@@ -235,7 +236,7 @@ async function handleOther(
 ): Promise<Outcome> {
   if (item.type === 'event') return republishEvent(deps, item, now);
   // No TTL on a pair's table: expired items are deleted here, a budget's worth per sweep.
-  return (await deps.store.pruneExpired(item.key, now)) ? 'pruned' : 'skipped';
+  return (await deps.watchlist.pruneExpired(item.key, now)) ? 'pruned' : 'skipped';
 }
 
 async function republishEvent(
@@ -243,12 +244,12 @@ async function republishEvent(
   item: Extract<DueItem, { type: 'event' }>,
   now: number,
 ): Promise<Outcome> {
-  if (!(await deps.store.claimEvent(item.loggerId, item.event.id, item.dueAt, now + deps.outboxRetryMs)))
+  if (!(await deps.events.claimEvent(item.loggerId, item.event.id, item.dueAt, now + deps.outboxRetryMs)))
     return 'skipped';
-  const logger = await deps.store.get(item.loggerId);
+  const logger = await deps.loggers.get(item.loggerId);
   if (!logger) {
     // The Logger was removed: nobody is left to tell; take the event out of the due index.
-    await deps.store.recordEventDelivery(item.loggerId, item.event.id, {
+    await deps.events.recordEventDelivery(item.loggerId, item.event.id, {
       sent: [],
       complete: true,
       failed: false,
@@ -271,7 +272,7 @@ export const WATCHED_PROBE_CAP = 100;
 async function reportWatched(deps: ListenerDeps): Promise<void> {
   if (!deps.counters.gauge) return;
   try {
-    deps.counters.gauge('WatchedLoggers', await deps.store.probeWatched(WATCHED_PROBE_CAP));
+    deps.counters.gauge('WatchedLoggers', await deps.watchlist.probeWatched(WATCHED_PROBE_CAP));
   } catch (error) {
     deps.log.warn('counting watched Loggers failed', { error: describe(error) });
   }

@@ -16,6 +16,19 @@ import {
 import { deliver, describe } from './delivery.js';
 import type { ListenerDeps } from './deps.js';
 
+/** What watching the twin Listener uses: the Listener's records (beacons, twin watch) and the ops channels. */
+export type TwinWatchDeps = Pick<
+  ListenerDeps,
+  | 'records'
+  | 'listenerName'
+  | 'sweepEveryMs'
+  | 'twinListenerName'
+  | 'opsChannels'
+  | 'outboxRetryMs'
+  | 'counters'
+  | 'log'
+>;
+
 /** Overlapping sweeps can make a watch write lose a few times in a row, not forever. */
 const MAX_ATTEMPTS = 5;
 
@@ -23,34 +36,34 @@ const MAX_ATTEMPTS = 5;
  * Records this sweep on the beacon and watches the twin at `now`; returns the watch as it stands (undefined
  * when there is no twin, or when this is not the scheduled sweeper).
  */
-export async function watchTwinListener(deps: ListenerDeps, now: number): Promise<TwinWatch | undefined> {
+export async function watchTwinListener(deps: TwinWatchDeps, now: number): Promise<TwinWatch | undefined> {
   const { sweepEveryMs } = deps;
   if (sweepEveryMs === undefined) return undefined;
-  const own = await deps.store.recordBeacon(deps.listenerName, now, sweepEveryMs);
+  const own = await deps.records.recordBeacon(deps.listenerName, now, sweepEveryMs);
   const twin = deps.twinListenerName ?? own.twin;
   const ownGapMs = own.lastSweepAt === undefined ? 0 : Math.max(0, now - own.lastSweepAt);
   if (!twin || twin === deps.listenerName) return undefined;
   let [beacon, state] = await Promise.all([
-    deps.store.getBeacon(twin),
-    deps.store.getTwinWatch(deps.listenerName, twin),
+    deps.records.getBeacon(twin),
+    deps.records.getTwinWatch(deps.listenerName, twin),
   ]);
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const next = watchTwin(state, beacon, now, sweepEveryMs, ownGapMs);
     if (!next) break;
-    if (await deps.store.writeTwinWatch(state, next)) {
+    if (await deps.records.writeTwinWatch(state, next)) {
       report(deps, state, next, beacon);
       state = next;
       break;
     }
     [beacon, state] = await Promise.all([
-      deps.store.getBeacon(twin),
-      deps.store.getTwinWatch(deps.listenerName, twin),
+      deps.records.getBeacon(twin),
+      deps.records.getTwinWatch(deps.listenerName, twin),
     ]);
   }
   return publishTwinWatch(deps, state, now);
 }
 
-function report(deps: ListenerDeps, before: TwinWatch, after: TwinWatch, beacon: SweepBeacon | undefined) {
+function report(deps: TwinWatchDeps, before: TwinWatch, after: TwinWatch, beacon: SweepBeacon | undefined) {
   const extra = { twin: after.twin, lastSweepAt: beacon?.lastSweepAt ?? null };
   if (after.silent && !before.silent) {
     deps.log.error('LISTENER_SILENT: the twin Listener has not swept for two periods; paging alone', extra);
@@ -64,14 +77,14 @@ function report(deps: ListenerDeps, before: TwinWatch, after: TwinWatch, beacon:
  * the twin judges this side by its beacon, and a side in the middle of a long sweep is paging, not silent.
  * A sweep shorter than a period writes nothing more. Returns the function that stops it.
  */
-export function beaconWhileSweeping(deps: ListenerDeps, clock: () => number): () => void {
+export function beaconWhileSweeping(deps: TwinWatchDeps, clock: () => number): () => void {
   const { sweepEveryMs } = deps;
   if (sweepEveryMs === undefined) return () => {};
   let writing = false;
   const timer = setInterval(() => {
     if (writing) return;
     writing = true;
-    deps.store
+    deps.records
       .recordBeacon(deps.listenerName, clock(), sweepEveryMs)
       .catch((error) => deps.log.warn('refreshing the sweep beacon failed', { error: describe(error) }))
       .finally(() => {
@@ -87,14 +100,14 @@ export function beaconWhileSweeping(deps: ListenerDeps, clock: () => number): ()
  * write first, and what each channel delivered is recorded (a failed channel alone is retried next sweep).
  */
 export async function publishTwinWatch(
-  deps: ListenerDeps,
+  deps: TwinWatchDeps,
   state: TwinWatch,
   now: number,
 ): Promise<TwinWatch> {
   const claimed = claimTwinOutbox(state, now, now + deps.outboxRetryMs);
   if (!claimed) return state;
-  if (!(await deps.store.writeTwinWatch(state, claimed)))
-    return deps.store.getTwinWatch(state.watcher, state.twin);
+  if (!(await deps.records.writeTwinWatch(state, claimed)))
+    return deps.records.getTwinWatch(state.watcher, state.twin);
   const ops = { ...deps, channels: deps.opsChannels ?? [] };
   const items = claimed.outbox.map((notice) => ({
     notification: twinNotification(notice),
@@ -111,8 +124,8 @@ export async function publishTwinWatch(
   let current = claimed;
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const next = twinOutboxDelivered(current, sent, channels);
-    if (await deps.store.writeTwinWatch(current, next)) return next;
-    current = await deps.store.getTwinWatch(state.watcher, state.twin);
+    if (await deps.records.writeTwinWatch(current, next)) return next;
+    current = await deps.records.getTwinWatch(state.watcher, state.twin);
   }
   deps.log.error('could not record the delivered twin-watch notices', { error: describe('conflict') });
   return current;

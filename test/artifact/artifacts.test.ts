@@ -13,8 +13,8 @@ import {
   localClient,
   startDynamoLocal,
 } from '../../cli/local/dynamo-local.js';
-import { DynamoLoggerStore } from '../../shared/adapters/dynamo/dynamo-logger-store.js';
 import { DynamoPingDirectory } from '../../shared/adapters/dynamo/dynamo-ping-directory.js';
+import { dynamoPorts } from '../../shared/adapters/dynamo/dynamo-ports.js';
 import { FUNCTION_NAMES, type FunctionName } from '../../shared/http/routes.js';
 import { registerBridge, registerLogger } from '../../shared/listener/register.js';
 import { type AwsStubs, startAwsStubs } from '../support/aws-stubs.js';
@@ -22,6 +22,7 @@ import { httpEvent } from '../support/http.js';
 import { evaluate, type Request, resolvedStatements, type Statement, TemplateNames } from '../support/iam.js';
 import { iamRequests } from '../support/iam-calls.js';
 import {
+  type BundleName,
   LAMBDA_NODE,
   type SynthesizedArtifacts,
   synthesizeArtifacts,
@@ -36,7 +37,13 @@ const MINUTE = 60_000;
  * below requires this list to equal exactly what each role allows and its bundle never calls: a permission
  * unused and not listed fails as over-broad, one listed but used (or not granted) fails as stale.
  */
+const OUTBOX_REREAD =
+  'GetItem of a LOGGER# item: publishOutbox (shared/listener/outbox.ts) re-reads the Logger when a concurrent ' +
+  'write beat its removal of the published notices, a race these scenarios do not make (GetItem of the ' +
+  'acknowledge-link key, a grant of its own, is exercised)';
 const NEEDED_BUT_NOT_EXERCISED: Partial<Record<FunctionName, Record<string, string>>> = {
+  heartbeat: { 'dynamodb:GetItem': OUTBOX_REREAD },
+  relay: { 'dynamodb:GetItem': OUTBOX_REREAD },
   sweeper: {
     // Lambda's asynchronous invocation uses the function's role to deliver a failed or expired sweep to its
     // on-failure destination (infra/constructs/sweeper.ts); the bundle never calls SQS itself.
@@ -49,10 +56,12 @@ let names: TemplateNames;
 let dynamo: DynamoLocal;
 let stubs: AwsStubs;
 let tableName: string;
-const lambdas = new Map<FunctionName, LambdaProcess>();
+const lambdas = new Map<BundleName, LambdaProcess>();
+/** Every bundle the stack deploys: the Listener's functions and the console's. */
+const BUNDLES: readonly BundleName[] = [...FUNCTION_NAMES, 'console'];
 
 /** The function's environment: the template's variables resolved to this test's names, plus what Lambda sets. */
-function lambdaEnv(name: FunctionName): Record<string, string> {
+function lambdaEnv(name: BundleName): Record<string, string> {
   const fromTemplate = names.resolve(artifacts.functions[name].environment) as Record<string, string>;
   return {
     ...fromTemplate,
@@ -66,16 +75,18 @@ function lambdaEnv(name: FunctionName): Record<string, string> {
     // The role's session credentials; the key id tells the stubs which function called.
     AWS_ACCESS_KEY_ID: `ASIA${name.toUpperCase()}`,
     AWS_SECRET_ACCESS_KEY: 'test-secret',
-    AWS_SESSION_TOKEN: 'test-session',
+    // The Parameters and Secrets extension authenticates the function by it (the stub names the caller by it).
+    AWS_SESSION_TOKEN: `session-of-${callerOf(name)}`,
+    PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: stubs.secretsExtensionPort,
     AWS_ENDPOINT_URL_DYNAMODB: stubs.dynamodbEndpoint,
     AWS_ENDPOINT_URL_SNS: stubs.snsEndpoint,
     AWS_ENDPOINT_URL_EVENTBRIDGE: stubs.eventsEndpoint,
   };
 }
 
-const callerOf = (name: FunctionName) => `ASIA${name.toUpperCase()}`;
+const callerOf = (name: BundleName) => `ASIA${name.toUpperCase()}`;
 
-async function invoke(name: FunctionName, event: unknown) {
+async function invoke(name: BundleName, event: unknown) {
   const lambda = lambdas.get(name);
   if (!lambda) throw new Error(`${name} not started`);
   return (await lambda.invoke(event)) as {
@@ -85,7 +96,7 @@ async function invoke(name: FunctionName, event: unknown) {
   };
 }
 
-const store = () => new DynamoLoggerStore(dynamo.client(), tableName);
+const ports = () => dynamoPorts(dynamo.client(), tableName);
 
 beforeAll(async () => {
   // One after the other: synth is synchronous and would starve DynamoDB Local's readiness polling.
@@ -99,7 +110,7 @@ beforeAll(async () => {
   await ensureTable(localClient(dynamo.endpoint), tableName);
   stubs = await startAwsStubs(dynamo.endpoint);
   await Promise.all(
-    FUNCTION_NAMES.map(async (name) => {
+    BUNDLES.map(async (name) => {
       lambdas.set(name, await startLambda(unpack(artifacts.functions[name].zipPath), lambdaEnv(name)));
     }),
   );
@@ -127,7 +138,7 @@ describe('the deployed bundles, run from their zips under Node 24', () => {
 
   it('heartbeat: 200 for a registered Logger, 401 for a wrong token', async () => {
     const { token } = await registerLogger(
-      store(),
+      ports().loggers,
       { customer: 'artcust1', side: 'A', eventTimeoutMs: 780 * MINUTE, transport: 'https' },
       Date.now(),
     );
@@ -146,7 +157,7 @@ describe('the deployed bundles, run from their zips under Node 24', () => {
 
   it('events: accepts an error event, pages it on the alarm topic and puts it on the bus', async () => {
     const { token } = await registerLogger(
-      store(),
+      ports().loggers,
       { customer: 'artcust2', side: 'B', eventTimeoutMs: 780 * MINUTE, transport: 'https' },
       Date.now(),
     );
@@ -174,12 +185,12 @@ describe('the deployed bundles, run from their zips under Node 24', () => {
 
   it('relay: applies a relayed heartbeat, and pages a relayed error event', async () => {
     const bridge = await registerBridge(
-      store(),
+      ports(),
       { site: 'artsite', eventTimeoutMs: 30 * MINUTE },
       Date.now(),
     );
     await registerLogger(
-      store(),
+      ports().loggers,
       { customer: 'artcust3', side: 'A', eventTimeoutMs: 780 * MINUTE, transport: 'modem' },
       Date.now(),
     );
@@ -220,7 +231,7 @@ describe('the deployed bundles, run from their zips under Node 24', () => {
 
   it('ping: a success is OK, a failure pages on SNS and EventBridge, an unknown uuid is 404', async () => {
     const { pingUuid } = await registerLogger(
-      store(),
+      ports().loggers,
       { customer: 'artcust5', side: 'A', eventTimeoutMs: 780 * MINUTE, transport: 'https' },
       Date.now(),
       new DynamoPingDirectory(dynamo.client(), tableName),
@@ -246,19 +257,19 @@ describe('the deployed bundles, run from their zips under Node 24', () => {
 
   it('sweeper: pages a silent Logger on SNS and EventBridge; its next heartbeat sends the all-clear', async () => {
     const silent = await registerLogger(
-      store(),
+      ports().loggers,
       { customer: 'artcust4', side: 'A', eventTimeoutMs: 60 * MINUTE, transport: 'https' },
       Date.now() - 2 * 60 * MINUTE,
     );
     // Its twin phones home: the sweep reads it after writing DOWN (no transaction: MRSC has none).
     const twin = await registerLogger(
-      store(),
+      ports().loggers,
       { customer: 'artcust4', side: 'B', eventTimeoutMs: 780 * MINUTE, transport: 'https' },
       Date.now(),
     );
     await invoke('heartbeat', httpEvent({ path: '/v1/heartbeat', token: twin.token }));
     // An expired relayed-record marker: the sweep deletes it (a pair's MRSC table has no TTL).
-    await store().claimRelayedRecord(twin.logger, 'expired-record', Date.now() - MINUTE);
+    await ports().bridges.claimRelayedRecord(twin.logger, 'expired-record', Date.now() - MINUTE);
     const before = stubs.calls.length;
     const report = (await lambdas
       .get('sweeper')
@@ -296,6 +307,29 @@ describe('the deployed bundles, run from their zips under Node 24', () => {
   });
 });
 
+describe('the console bundle, run from its zip under Node 24', () => {
+  it('reads its cookie-signing key from its secret through the extension, once per container', async () => {
+    const secretArn = names.resolve(artifacts.functions.console.environment.CONSOLE_KEY_SECRET_ARN);
+    expect(String(secretArn)).toMatch(/^arn:aws:secretsmanager:/);
+    const before = stubs.calls.length;
+    for (let i = 0; i < 2; i++) {
+      const page = await invoke('console', httpEvent({ method: 'GET', path: '/console/sign-in' }));
+      expect(page.statusCode).toBeLessThan(400);
+    }
+    const made = stubs.calls.slice(before).filter((c) => c.caller === callerOf('console'));
+    expect(made.filter((c) => c.service === 'secretsmanager')).toEqual([
+      expect.objectContaining({ operation: 'GetSecretValue', params: { SecretId: secretArn } }),
+    ]);
+    // The table keeps only the acknowledge-link key, which the notifying functions sign with.
+    expect(made.filter((c) => c.service === 'dynamodb').map((c) => c.operation)).toContain('GetItem');
+  });
+
+  it('no Listener function reads the secret', () => {
+    const readers = stubs.calls.filter((c) => c.service === 'secretsmanager').map((c) => c.caller);
+    expect(new Set(readers)).toEqual(new Set([callerOf('console')]));
+  });
+});
+
 describe("every AWS call against the function's role in the template", () => {
   const keyOfTopic = (topicArn: string) => {
     for (const [id, resource] of Object.entries(artifacts.template.Resources)) {
@@ -305,11 +339,11 @@ describe("every AWS call against the function's role in the template", () => {
     }
     return undefined;
   };
-  const requestsOf = (name: FunctionName): Request[] =>
+  const requestsOf = (name: BundleName): Request[] =>
     stubs.calls
       .filter((c) => c.caller === callerOf(name))
       .flatMap((c) => iamRequests(c, { account: names.account, region: names.region, keyOfTopic }));
-  const roleOf = (name: FunctionName): Statement[] =>
+  const roleOf = (name: BundleName): Statement[] =>
     resolvedStatements(names, { Statement: artifacts.functions[name].statements });
 
   it('records calls from every function that touches AWS, and none unsigned', () => {
@@ -319,7 +353,7 @@ describe("every AWS call against the function's role in the template", () => {
     expect(stubs.calls.filter((c) => c.caller === 'unsigned')).toEqual([]);
   });
 
-  it.each(FUNCTION_NAMES)('%s: the role allows every call its bundle made', (name) => {
+  it.each(BUNDLES)('%s: the role allows every call its bundle made', (name) => {
     const denied = requestsOf(name).filter((request) => evaluate(roleOf(name), request) !== 'allowed');
     expect(denied).toEqual([]);
   });

@@ -35,24 +35,31 @@ const DEADLINE_MS = 240_000;
 // The cases run concurrently (each waits on its own Listener's clock: holds, sweeps, a staggered fleet), so
 // their Listeners are stopped together once all are done.
 const started: LocalListener[] = [];
+/** Four Listeners (four DynamoDB Local JVMs) start at once: on a loaded 2-core machine that takes a while. */
+const CONCURRENT_START_MS = 180_000;
 afterAll(async () => {
   await Promise.all(started.splice(0).map((l) => l.stop()));
 });
 
 /** A local Listener whose guard trips at 3 Loggers, half the fleet, within 5 minutes, holding for `hold`. */
 async function guardedListener(hold: string, extra: readonly string[] = []): Promise<LocalListener> {
-  const listener = await startLocalListener([
-    ...FAST_LOCAL,
-    ...extra,
-    '--mass-silence-min-loggers',
-    '3',
-    '--mass-silence-fraction',
-    '0.5',
-    '--mass-silence-window',
-    '5m',
-    '--mass-silence-hold',
-    hold,
-  ]);
+  const listener = await startLocalListener(
+    [
+      ...FAST_LOCAL,
+      ...extra,
+      '--mass-silence-min-loggers',
+      '3',
+      '--mass-silence-fraction',
+      '0.5',
+      '--mass-silence-window',
+      '5m',
+      '--mass-silence-hold',
+      hold,
+    ],
+    undefined,
+    undefined,
+    CONCURRENT_START_MS,
+  );
   started.push(listener);
   return listener;
 }
@@ -199,17 +206,22 @@ describe.concurrent('mass silence through listener local', () => {
   it('at 1:360 scale, declares a carrier outage of a staggered fleet before its first page falls due', async () => {
     // The note's defaults at 1:360: interval 120 s, timeout 130 s (a 10 s margin for the note's 60 min).
     // The guard sees 5 s back (grace 1 s); the hold outlasts the test, so any page would be a failure.
-    const listener = await startLocalListener([
-      ...FAST_LOCAL,
-      '--mass-silence-min-loggers',
-      '2',
-      '--mass-silence-fraction',
-      '0.5',
-      '--mass-silence-window',
-      '5s',
-      '--mass-silence-hold',
-      '1h',
-    ]);
+    const listener = await startLocalListener(
+      [
+        ...FAST_LOCAL,
+        '--mass-silence-min-loggers',
+        '2',
+        '--mass-silence-fraction',
+        '0.5',
+        '--mass-silence-window',
+        '5s',
+        '--mass-silence-hold',
+        '1h',
+      ],
+      undefined,
+      undefined,
+      CONCURRENT_START_MS,
+    );
     started.push(listener);
     const tokens = await staggerFleet(listener, 60);
     const stoppedAt = Date.now();

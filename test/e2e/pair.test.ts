@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isDynamoLocalOf, localClient, PID_FILE } from '../../cli/local/dynamo-local.js';
-import { DynamoLoggerStore } from '../../shared/adapters/dynamo/dynamo-logger-store.js';
+import { dynamoPorts } from '../../shared/adapters/dynamo/dynamo-ports.js';
 import { registerLogger } from '../../shared/listener/register.js';
 import { type LocalListener, startLocalListener } from '../support/cli.js';
 
@@ -90,9 +90,9 @@ describe('a local Listener pair', () => {
     const first = await start([...PAIR, '--in-memory', '--listener-name', A], dirA);
     const second = await start([...PAIR, '--listener-name', B, '--pair-with', dirA], dirB);
     const target = JSON.parse(readFileSync(join(dirA, 'local.json'), 'utf8'));
-    const store = new DynamoLoggerStore(localClient(target.dynamodbEndpoint), target.tableName);
+    const { loggers, records } = dynamoPorts(localClient(target.dynamodbEndpoint), target.tableName);
     const sweptAfter = async (name: string, time: number) =>
-      ((await store.getBeacon(name))?.lastSweepAt ?? 0) > time;
+      ((await records.getBeacon(name))?.lastSweepAt ?? 0) > time;
     /** Both have swept twice more since `time`: nothing more can come of what was due then. */
     const settled = (time: number) => async () =>
       (await sweptAfter(A, time + 2 * PERIOD)) && (await sweptAfter(B, time + 2 * PERIOD));
@@ -103,7 +103,7 @@ describe('a local Listener pair', () => {
       for (let i = 0; i < count; i++) {
         const customer = `${prefix}${String(i).padStart(2, '0')}`;
         const { token } = await registerLogger(
-          store,
+          loggers,
           { customer, side: 'A', eventTimeoutMs: TIMEOUT, transport: 'https' },
           Date.now(),
         );
@@ -120,7 +120,7 @@ describe('a local Listener pair', () => {
 
     // Both sweep every second, each knowing the other as its twin.
     await until('both sweep', async () => (await sweptAfter(A, 0)) && (await sweptAfter(B, 0)));
-    expect((await store.getBeacon(A))?.twin).toBe(B);
+    expect((await records.getBeacon(A))?.twin).toBe(B);
 
     // 20 Loggers go silent: exactly 20 LOGGER_SILENT across both files, none twice.
     const firstWave = await wave('first', 20, [first, second]);
@@ -136,7 +136,7 @@ describe('a local Listener pair', () => {
     const killed = new Promise((done) => first.process.once('exit', done));
     first.process.kill('SIGKILL');
     await killed;
-    const lastOfA = (await store.getBeacon(A))?.lastSweepAt ?? 0;
+    const lastOfA = (await records.getBeacon(A))?.lastSweepAt ?? 0;
 
     // 10 more go silent: B pages every one within two sweep periods of its deadline, and ops hear once
     // that A has stopped sweeping.
@@ -146,7 +146,7 @@ describe('a local Listener pair', () => {
     // B alone records its sweeps now: how long they take on this machine (a sweep cannot start more often).
     let longestSweep = 0;
     await until('10 more pages', async () => {
-      longestSweep = Math.max(longestSweep, (await store.getSweeperStatus(B))?.report.durationMs ?? 0);
+      longestSweep = Math.max(longestSweep, (await records.getSweeperStatus(B))?.report.durationMs ?? 0);
       return pagedAlone().length >= 10;
     });
     /** A sweep period as it really is here: the schedule's, or a sweep's own length if longer (a busy machine). */

@@ -43,12 +43,22 @@ it('synthesizes the dev stage offline, bundling one asset per function', async (
 }, 300_000);
 
 it('synthesizes the documented pair stage from the stages file named with -c stages=PATH', async () => {
-  const { code, output } = await synth(['-c', 'stage=prod-pair', '-c', 'stages=stages.example.json']);
+  // Its regions are recorded (infra/pair-record.ts): here in the temp dir, not beside stages.json.
+  const pairTables = join(outdir, 'pair-tables.json');
+  const { code, output } = await synth([
+    '-c',
+    'stage=prod-pair',
+    '-c',
+    'stages=stages.example.json',
+    '-c',
+    `pairTables=${pairTables}`,
+  ]);
   expect(output).not.toMatch(/error|warn/i);
   expect(code).toBe(0);
   for (const side of ['a', 'b']) {
     expect(readdirSync(outdir)).toContain(`PhoneHomeListener-prod-pair-${side}.template.json`);
   }
+  expect(JSON.parse(readFileSync(pairTables, 'utf8'))['prod-pair']).toMatchObject({ witness: 'us-west-2' });
 }, 300_000);
 
 it('fails with the list of valid stages, and where they were read, for an unknown one', async () => {

@@ -70,8 +70,31 @@ describe('the console in the stack', () => {
     expect(actions.length).toBeGreaterThan(0);
     for (const action of actions)
       expect(action).toMatch(
-        /^(dynamodb:(GetItem|BatchGetItem|PutItem|UpdateItem|Query)|logs:(CreateLogStream|PutLogEvents))$/,
+        /^(dynamodb:(GetItem|BatchGetItem|PutItem|UpdateItem|Query)|logs:(CreateLogStream|PutLogEvents)|secretsmanager:GetSecretValue)$/,
       );
+  });
+
+  it('keeps the cookie-signing key in a generated secret that only the console function can read', () => {
+    const secrets = template.findResources('AWS::SecretsManager::Secret', {
+      Properties: { GenerateSecretString: Match.objectLike({ PasswordLength: 64 }) },
+    });
+    const [secretId, ...others] = Object.keys(secrets);
+    expect(others).toEqual([]);
+    const consoleFn = Object.values(template.findResources('AWS::Lambda::Function')).find((f) =>
+      String(f.Properties.Description).endsWith('console'),
+    );
+    expect(consoleFn?.Properties.Environment.Variables.CONSOLE_KEY_SECRET_ARN).toEqual({ Ref: secretId });
+    // Read through AWS's Parameters and Secrets extension (a layer), not an SDK client in the bundle.
+    expect(consoleFn?.Properties.Layers).toHaveLength(1);
+    const readers = Object.entries(template.findResources('AWS::IAM::Policy')).filter(([, p]) =>
+      JSON.stringify(p.Properties.PolicyDocument).includes(`"${secretId}"`),
+    );
+    expect(readers.map(([id]) => id)).toEqual([expect.stringMatching(/^Consoleconsole/)]);
+    expect(readers[0]?.[1].Properties.PolicyDocument.Statement).toContainEqual(
+      expect.objectContaining({ Action: 'secretsmanager:GetSecretValue', Resource: { Ref: secretId } }),
+    );
+    // No function role anywhere can read secrets in general.
+    expect(JSON.stringify(template.findResources('AWS::IAM::Policy'))).not.toMatch(/secretsmanager:\*/);
   });
 
   it('gives the notifying functions the console URL for email links', () => {

@@ -14,6 +14,12 @@ import {
   PING_ROUTE,
   ROUTES,
 } from '../../shared/http/routes.js';
+import {
+  evaluate,
+  type Statement as IamStatement,
+  resolvedStatements,
+  TemplateNames,
+} from '../support/iam.js';
 import { type FilterPolicy, filterAccepts } from '../support/sns-filter.js';
 import { logicalId, removeAssemblies, STAGES, type Synthesized, synthStage } from './synth.js';
 
@@ -56,11 +62,15 @@ const envOf = (s: Synthesized, name: FunctionName) =>
   (functionProps(s, name).Environment as { Variables: Record<string, unknown> }).Variables;
 
 /** Actions on the Listener's data and notifications (the logs and X-Ray statements every function has aside). */
-const actionsOf = (statements: Statement[]) =>
-  statements
-    .flatMap((s) => [s.Action].flat())
-    .filter((a) => !a.startsWith('logs:') && !a.startsWith('xray:'))
-    .sort();
+/** The distinct actions of a role (an action granted on two item families counts once). */
+const actionsOf = (statements: Statement[]) => [
+  ...new Set(
+    statements
+      .flatMap((s) => [s.Action].flat())
+      .filter((a) => !a.startsWith('logs:') && !a.startsWith('xray:'))
+      .sort(),
+  ),
+];
 
 describe('the table', () => {
   it('is on-demand with point-in-time recovery and TTL on the events expiry attribute', () => {
@@ -396,6 +406,58 @@ describe('least privilege', () => {
     // The mass-silence guard's watched count (docs/mass-silence.md): the counter item minus the paused
     // Loggers of the state index; a table without the counter yet counts the fleet index.
     expect(query?.Resource).toEqual([index('due'), index('fleet'), index('state')]);
+  });
+
+  it('limits each ingest function to the item families it touches (dynamodb:LeadingKeys)', () => {
+    const grants = (name: FunctionName) =>
+      statementsOf(dev, name)
+        .filter((s) => [s.Action].flat().some((a) => a.startsWith('dynamodb:')))
+        .map((s) => {
+          const condition = s.Condition as Record<string, Record<string, unknown>> | undefined;
+          expect(condition?.Null, name).toEqual({ 'dynamodb:LeadingKeys': 'false' });
+          return [
+            [s.Action].flat().sort().join(' '),
+            condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys'],
+          ];
+        });
+    expect(grants('heartbeat')).toEqual([
+      ['dynamodb:GetItem dynamodb:UpdateItem', ['LOGGER#*']],
+      ['dynamodb:GetItem', ['LISTENER#CONSOLE']],
+    ]);
+    expect(grants('events')).toEqual([
+      ['dynamodb:GetItem dynamodb:PutItem dynamodb:UpdateItem', ['LOGGER#*']],
+      ['dynamodb:GetItem', ['LISTENER#CONSOLE']],
+    ]);
+    expect(grants('relay')).toEqual([
+      ['dynamodb:BatchGetItem dynamodb:GetItem dynamodb:PutItem dynamodb:UpdateItem', ['LOGGER#*']],
+      ['dynamodb:GetItem', ['BRIDGE#*', 'LISTENER#CONSOLE']],
+    ]);
+  });
+
+  it('so IAM refuses an ingest function any other family, and any write to the link key', () => {
+    const names = new TemplateNames(dev.template.toJSON());
+    const table = names.resolve({ 'Fn::GetAtt': [logicalId(dev.stack.store.table), 'Arn'] }) as string;
+    const role = (name: FunctionName) =>
+      resolvedStatements(names, { Statement: statementsOf(dev, name) }) as IamStatement[];
+    const item = (action: string, ...pks: string[]) => ({
+      action: `dynamodb:${action}`,
+      resource: table,
+      context: { 'dynamodb:LeadingKeys': pks },
+    });
+    expect(evaluate(role('heartbeat'), item('UpdateItem', 'LOGGER#geocust1/A'))).toBe('allowed');
+    for (const name of ['heartbeat', 'events', 'relay'] as const) {
+      for (const pk of ['LISTENER#SWEEPER', 'CUSTOMER#geocust1', 'LINK#x', 'LISTENER#CONSOLE']) {
+        expect(evaluate(role(name), item('UpdateItem', pk)), `${name} ${pk}`).toBe('implicitly denied');
+      }
+      expect(evaluate(role(name), item('GetItem', 'LISTENER#SWEEPER')), name).toBe('implicitly denied');
+      // A request naming no partition key (IAM's empty set) is no way around it.
+      expect(evaluate(role(name), item('GetItem')), name).toBe('implicitly denied');
+    }
+    expect(evaluate(role('heartbeat'), item('GetItem', 'BRIDGE#site1'))).toBe('implicitly denied');
+    expect(evaluate(role('relay'), item('GetItem', 'BRIDGE#site1'))).toBe('allowed');
+    expect(evaluate(role('relay'), item('PutItem', 'BRIDGE#site1'))).toBe('implicitly denied');
+    expect(evaluate(role('relay'), item('BatchGetItem', 'LOGGER#a/A', 'LOGGER#b/B'))).toBe('allowed');
+    expect(evaluate(role('relay'), item('BatchGetItem', 'LOGGER#a/A', 'BRIDGE#x'))).toBe('implicitly denied');
   });
 
   it('gives health no data access at all', () => {

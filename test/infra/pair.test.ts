@@ -17,6 +17,7 @@ import {
   PAIR_SIDES,
   type PairSide,
   parseStage,
+  type StageInput,
   sideConfig,
 } from '../../infra/stages.js';
 import { FUNCTION_NAMES } from '../../shared/http/routes.js';
@@ -30,7 +31,13 @@ import {
 } from '../support/iam.js';
 import { logicalId, removeAssemblies, STAGES, testApp } from './synth.js';
 
-type Resource = { Type: string; Properties: Record<string, unknown>; DeletionPolicy?: string };
+type Resource = {
+  Type: string;
+  Properties: Record<string, unknown>;
+  DeletionPolicy?: string;
+  UpdateReplacePolicy?: string;
+};
+type IamStatementLike = { Action: string | string[]; Resource: string | string[] };
 
 const TABLE = 'PhoneHomeListener-prod-pair';
 const REGION: Record<PairSide, string> = { a: 'us-east-1', b: 'us-east-2' };
@@ -172,7 +179,8 @@ describe('the two stacks', () => {
     for (const side of PAIR_SIDES) {
       const { template } = sides[side];
       template.resourceCountIs('AWS::ApiGatewayV2::Api', 1);
-      template.resourceCountIs('AWS::Lambda::Function', FUNCTION_NAMES.length + 1);
+      // + the console; side a of a retain pair also has CDK's AwsCustomResource provider (deletion protection).
+      template.resourceCountIs('AWS::Lambda::Function', FUNCTION_NAMES.length + 1 + (side === 'a' ? 1 : 0));
       template.resourceCountIs('AWS::SNS::Topic', 2);
       template.resourceCountIs('AWS::Events::Rule', 1);
       template.hasResourceProperties('AWS::Events::EventBus', {
@@ -236,15 +244,60 @@ describe('the global table', () => {
     expect(globalTable().Properties).not.toHaveProperty('StreamSpecification');
   });
 
-  it('keeps every replica: point-in-time recovery, deletion protection, retained with the stack', () => {
+  it('keeps every replica (point-in-time recovery, retained with the stack) but lets a failed first create go', () => {
     const table = globalTable();
-    expect(table.DeletionPolicy).toBe('Retain');
+    // Retained on update and stack deletion; deleted when its own first create rolls back.
+    expect(table.DeletionPolicy).toBe('RetainExceptOnCreate');
+    expect(table.UpdateReplacePolicy).toBe('Retain');
     for (const replica of table.Properties.Replicas as Record<string, unknown>[]) {
       expect(replica).toMatchObject({
         PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
-        DeletionProtectionEnabled: true,
       });
+      // Deletion protection in the template would stop that rollback; and no later update may reset it.
+      expect(replica).not.toHaveProperty('DeletionProtectionEnabled');
     }
+  });
+
+  it('turns deletion protection on in each replica once the table exists, and off only when removed', () => {
+    const { template, names } = sides.a;
+    const tableId = logicalId(sides.a.stack.store.table);
+    const protections = Object.values(template.findResources('Custom::AWS')) as (Resource & {
+      DependsOn?: string[];
+    })[];
+    const calls = protections.map((resource) => {
+      expect(resource.DependsOn).toContain(tableId);
+      const json = (key: string) => JSON.parse(names.resolve(resource.Properties[key]) as string);
+      return [json('Create'), json('Update'), json('Delete')];
+    });
+    expect(calls.map(([create]) => create.region).sort()).toEqual([REGION.a, REGION.b]);
+    for (const [create, update, remove] of calls) {
+      for (const call of [create, update]) {
+        expect(call).toMatchObject({
+          service: 'DynamoDB',
+          action: 'UpdateTable',
+          parameters: { TableName: TABLE, DeletionProtectionEnabled: true },
+        });
+      }
+      expect(remove).toMatchObject({ parameters: { TableName: TABLE, DeletionProtectionEnabled: false } });
+    }
+    // The provider may UpdateTable the two replicas, nothing else.
+    const policies = Object.values(template.findResources('AWS::IAM::Policy')) as Resource[];
+    const updateTable = policies
+      .flatMap(
+        (p) =>
+          names.resolve(
+            (p.Properties.PolicyDocument as { Statement: unknown }).Statement,
+          ) as IamStatementLike[],
+      )
+      .filter((s) => [s.Action].flat().includes('dynamodb:UpdateTable'));
+    expect(updateTable.flatMap((s) => [s.Action].flat())).toEqual([
+      'dynamodb:UpdateTable',
+      'dynamodb:UpdateTable',
+    ]);
+    expect(updateTable.flatMap((s) => [s.Resource].flat()).sort()).toEqual(
+      [replicaArn(REGION.a), replicaArn(REGION.b)].sort(),
+    );
+    expect(sides.b.template.findResources('Custom::AWS')).toEqual({});
   });
 
   it('protects both sides of a production pair from termination', () => {
@@ -311,7 +364,11 @@ describe("each side's functions", () => {
         }
       }
       const heartbeat = statementsOf(sides[side], sides[side].stack.functions.byName.heartbeat);
-      expect(evaluate(heartbeat, request('dynamodb:UpdateItem', replicaArn(REGION[side])))).toBe('allowed');
+      const update = {
+        ...request('dynamodb:UpdateItem', replicaArn(REGION[side])),
+        context: { 'dynamodb:LeadingKeys': ['LOGGER#geocust1/A'] },
+      };
+      expect(evaluate(heartbeat, update)).toBe('allowed');
       const sweeper = statementsOf(sides[side], sides[side].stack.functions.byName.sweeper);
       expect(evaluate(sweeper, request('dynamodb:Query', `${replicaArn(REGION[side])}/index/due`))).toBe(
         'allowed',
@@ -414,6 +471,79 @@ describe('other pairs', () => {
     for (const replica of (table?.Properties.Replicas ?? []) as Record<string, unknown>[]) {
       expect(replica.DeletionProtectionEnabled).toBe(false);
     }
+  });
+});
+
+describe('custom domains, one per side of a pair', () => {
+  const certificateA = `arn:aws:acm:${REGION.a}:123456789012:certificate/0b6e5b3c-6a7d-4f0e-9a1c-2f3e4d5c6b7a`;
+  const PAIR = STAGES['prod-pair'] as StageInput & { pair: NonNullable<StageInput['pair']> };
+  const withDomains = (a: object, b: object) => ({
+    'prod-pair': {
+      ...PAIR,
+      pair: { ...PAIR.pair, a: { ...PAIR.pair.a, domain: a }, b: { ...PAIR.pair.b, domain: b } },
+    },
+  });
+
+  it('serve each side on its own hostname: a given certificate, or one requested in that region', () => {
+    const built = buildListener(
+      testApp(),
+      'prod-pair',
+      withDomains(
+        { name: 'listener-a.example.com', certificateArn: certificateA },
+        { name: 'listener-b.example.com', hostedZoneId: 'Z0123456789ABCDEFGHIJ' },
+      ),
+    );
+    const [a, b] = built.stacks.map((stack) => Template.fromStack(stack));
+    if (!a || !b) throw new Error('two sides');
+    a.hasResourceProperties('AWS::ApiGatewayV2::DomainName', {
+      DomainName: 'listener-a.example.com',
+      DomainNameConfigurations: [
+        Match.objectLike({ CertificateArn: certificateA, EndpointType: 'REGIONAL' }),
+      ],
+    });
+    a.resourceCountIs('AWS::CertificateManager::Certificate', 0);
+    a.resourceCountIs('AWS::Route53::RecordSet', 0);
+    // Side b: its own certificate in its own region (the stack's), validated in the zone, and the alias.
+    b.hasResourceProperties('AWS::CertificateManager::Certificate', {
+      DomainName: 'listener-b.example.com',
+      ValidationMethod: 'DNS',
+      DomainValidationOptions: [
+        { DomainName: 'listener-b.example.com', HostedZoneId: 'Z0123456789ABCDEFGHIJ' },
+      ],
+    });
+    expect(built.stacks[1]?.region).toBe(REGION.b);
+    b.hasResourceProperties('AWS::ApiGatewayV2::DomainName', { DomainName: 'listener-b.example.com' });
+    b.hasResourceProperties('AWS::Route53::RecordSet', {
+      HostedZoneId: 'Z0123456789ABCDEFGHIJ',
+      Name: 'listener-b.example.com.',
+      Type: 'A',
+    });
+    for (const [side, template] of [
+      ['a', a],
+      ['b', b],
+    ] as const) {
+      template.resourceCountIs('AWS::ApiGatewayV2::ApiMapping', 1);
+      const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
+      expect(JSON.stringify(outputs.ApiUrl?.Value), side).toContain('https://');
+      expect(outputs.CustomDomainTarget, side).toBeDefined();
+    }
+  });
+
+  it('are refused when the two sides share a name, or a certificate is in the other region', () => {
+    expect(() =>
+      buildListener(
+        testApp(),
+        'prod-pair',
+        withDomains({ name: 'l.example.com' }, { name: 'l.example.com' }),
+      ),
+    ).toThrow(/pair\.b\.domain\.name must differ from a\.domain\.name/);
+    expect(() =>
+      buildListener(
+        testApp(),
+        'prod-pair',
+        withDomains({ name: 'la.example.com' }, { name: 'lb.example.com', certificateArn: certificateA }),
+      ),
+    ).toThrow(/pair\.b\.domain\.certificateArn must be a certificate in side b's region us-east-2/);
   });
 });
 

@@ -24,16 +24,20 @@ type Route = 'heartbeat' | 'events' | 'relay';
 
 beforeEach(async () => {
   listener = await createTestListener(inject('dynamoEndpoint'));
-  const { store } = listener.runtime;
+  const { loggers } = listener.runtime;
   loggerToken = (
     await registerLogger(
-      store,
+      loggers,
       { customer: 'geocust1', side: 'A', eventTimeoutMs: 780 * MINUTE, transport: 'https' },
       listener.clock.now,
     )
   ).token;
   bridgeToken = (
-    await registerBridge(store, { site: 'acme-dc1', eventTimeoutMs: 30 * MINUTE }, listener.clock.now)
+    await registerBridge(
+      listener.runtime,
+      { site: 'acme-dc1', eventTimeoutMs: 30 * MINUTE },
+      listener.clock.now,
+    )
   ).relayToken;
   requests = countRequests(listener);
   const { runtime } = listener;
@@ -204,7 +208,7 @@ describe('event ids in a batch', () => {
       },
     });
     expect(again).toEqual(first);
-    expect(await listener.runtime.store.listEvents({ customer: 'geocust1', side: 'A' }, 10)).toEqual([]);
+    expect(await listener.runtime.events.listEvents({ customer: 'geocust1', side: 'A' }, 10)).toEqual([]);
   });
 
   it('still answers an id repeated in a LATER batch as an idempotent duplicate', async () => {

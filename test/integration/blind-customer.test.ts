@@ -15,7 +15,7 @@ import { DETAIL_TYPES } from '../../shared/domain/notification.js';
 import { phoneHome } from '../../shared/listener/phone-home.js';
 import { registerLogger } from '../../shared/listener/register.js';
 import { sweep } from '../../shared/listener/sweep.js';
-import type { LoggerStore } from '../../shared/ports.js';
+import type { LoggerStore } from '../../shared/ports/logger-store.js';
 import { createTestListener, type TestListener } from '../support/listener.js';
 import { seeded } from '../support/seeded.js';
 
@@ -32,11 +32,11 @@ const now = () => listener.clock.now;
 const advance = (ms: number) => {
   listener.clock.now += ms;
 };
-const sweepWith = (store: LoggerStore) => sweep({ ...listener.runtime, store }, now(), now);
+const sweepWith = (loggers: LoggerStore) => sweep({ ...listener.runtime, loggers }, now(), now);
 
 async function register(id: LoggerId): Promise<string> {
   const { token } = await registerLogger(
-    listener.runtime.store,
+    listener.runtime.loggers,
     { ...id, eventTimeoutMs: TIMEOUT, transport: 'https' },
     now(),
   );
@@ -143,10 +143,10 @@ describe('a customer going blind', () => {
         }
         advance(TIMEOUT + MINUTE);
         const random = seeded(seed);
-        await Promise.all([1, 2, 3].map(() => sweepWith(jittered(listener.runtime.store, random, 8))));
+        await Promise.all([1, 2, 3].map(() => sweepWith(jittered(listener.runtime.loggers, random, 8))));
         // What a lost write left pending (a retry, an alarm still awaiting its twin) is done by the next sweep.
         advance(listener.runtime.outboxRetryMs + 1);
-        await sweepWith(listener.runtime.store);
+        await sweepWith(listener.runtime.loggers);
         for (const customer of customers) {
           expect(pages('CUSTOMER_BLIND', customer), `${customer} (seed ${seed})`).toBe(1);
           expect(busEvents('CUSTOMER_BLIND', customer), `${customer} (seed ${seed})`).toBe(1);
@@ -159,7 +159,7 @@ describe('a customer going blind', () => {
     // Later sweeps page nothing more: every alarm has had its look at the twin.
     const published = listener.sns.commandCalls(PublishCommand).length;
     advance(10 * MINUTE);
-    await sweepWith(listener.runtime.store);
+    await sweepWith(listener.runtime.loggers);
     expect(listener.sns.commandCalls(PublishCommand)).toHaveLength(published);
     expectNoTransactions();
   }, 180_000);
@@ -174,11 +174,11 @@ describe('a customer going blind', () => {
       advance(60 * MINUTE);
       await phoneHome(listener.runtime, tokenA, now()); // A's deadline is an hour after B's
       advance(TIMEOUT - 60 * MINUTE + MINUTE);
-      await sweepWith(listener.runtime.store); // B DOWN and paged; A still phoning home
+      await sweepWith(listener.runtime.loggers); // B DOWN and paged; A still phoning home
       expect(pages('LOGGER_SILENT', 'geocust1', 'B')).toBe(1);
       advance(60 * MINUTE);
       // A is due now; B phones home at the chosen moment around A's DOWN write.
-      const store = aroundDownWrite(listener.runtime.store, a, when, async () => {
+      const store = aroundDownWrite(listener.runtime.loggers, a, when, async () => {
         await phoneHome(listener.runtime, tokenB, now());
       });
       await sweepWith(store);
@@ -202,7 +202,7 @@ describe('a customer going blind', () => {
     advance(TIMEOUT + MINUTE);
     // Every claim of a blind episode fails in this sweep, as if the store failed (or the sweeper died) just
     // after the DOWN writes: the check cannot finish, the alarms must not wait for it.
-    const failing = new Proxy(listener.runtime.store, {
+    const failing = new Proxy(listener.runtime.loggers, {
       get(target, property) {
         if (property === 'claimBlindEpisode') {
           return () => Promise.reject(new StoreUnavailableError('DynamoDB is unavailable (test)'));
@@ -217,10 +217,10 @@ describe('a customer going blind', () => {
     expect(pages('CUSTOMER_BLIND', customer)).toBe(0);
     // The alarm still awaiting its twin kept its Logger due: the next sweep past the retry delay finishes.
     advance(listener.runtime.outboxRetryMs + 1);
-    await sweepWith(listener.runtime.store);
+    await sweepWith(listener.runtime.loggers);
     expect(pages('CUSTOMER_BLIND', customer)).toBe(1);
     advance(listener.runtime.outboxRetryMs + 1);
-    await sweepWith(listener.runtime.store);
+    await sweepWith(listener.runtime.loggers);
     expect(pages('CUSTOMER_BLIND', customer)).toBe(1);
     expect(pages('LOGGER_SILENT', customer)).toBe(2);
     expectNoTransactions();

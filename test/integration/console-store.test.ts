@@ -27,14 +27,14 @@ async function setUp() {
 describe('the console on DynamoDB Local', () => {
   it('keeps each Logger’s audit record, newest first, and removes it with the Logger', async () => {
     const { audit } = await setUp();
-    const store = listener.runtime.store;
-    await registerLogger(store, { ...A, eventTimeoutMs: 60_000, transport: 'https' }, listener.clock.now);
-    const op = (actor: string, now: number) => ({ store, audit, actor, via: 'cli' as const, now });
+    const { loggers } = listener.runtime;
+    await registerLogger(loggers, { ...A, eventTimeoutMs: 60_000, transport: 'https' }, listener.clock.now);
+    const op = (actor: string, now: number) => ({ loggers, audit, actor, via: 'cli' as const, now });
     await pauseLogger(op('bob', listener.clock.now + 1), A);
     await acknowledgeAlarm(op('alice', listener.clock.now + 2), A); // not DOWN: nothing to own, no line
     const lines = await audit.list(A, 10);
     expect(lines).toEqual([expect.objectContaining({ action: 'pause', actor: 'bob', detail: 'was NEW' })]);
-    await store.remove(A);
+    await loggers.remove(A);
     expect(await audit.list(A, 10)).toEqual([]);
   });
 

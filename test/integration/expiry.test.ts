@@ -27,13 +27,14 @@ beforeEach(async () => {
   listener = await createTestListener(inject('dynamoEndpoint'), Date.UTC(2031, 0, 6, 12), {
     EVENT_RETENTION: '1h',
   });
-  const store = listener.runtime.store;
+  const { loggers } = listener.runtime;
   const now = listener.clock.now;
-  bridgeToken = (await registerBridge(store, { site: 'acme-dc1', eventTimeoutMs: 30 * MINUTE }, now))
-    .relayToken;
-  await registerLogger(store, { ...MODEM, eventTimeoutMs: 780 * MINUTE, transport: 'modem' }, now);
+  bridgeToken = (
+    await registerBridge(listener.runtime, { site: 'acme-dc1', eventTimeoutMs: 30 * MINUTE }, now)
+  ).relayToken;
+  await registerLogger(loggers, { ...MODEM, eventTimeoutMs: 780 * MINUTE, transport: 'modem' }, now);
   httpsToken = (
-    await registerLogger(store, { ...HTTPS, eventTimeoutMs: 780 * MINUTE, transport: 'https' }, now)
+    await registerLogger(loggers, { ...HTTPS, eventTimeoutMs: 780 * MINUTE, transport: 'https' }, now)
   ).token;
 });
 afterEach(() => listener.dispose());
@@ -109,6 +110,6 @@ describe('items past their expiry, with no TTL', () => {
     expect(await itemsUnder(MODEM)).toEqual(['LOGGER']);
     expect(await itemsUnder(HTTPS)).toEqual(['LOGGER']);
     // The Loggers themselves are still watched: nothing else changed.
-    expect(await listener.runtime.store.get(MODEM)).toMatchObject({ state: 'UP' });
+    expect(await listener.runtime.loggers.get(MODEM)).toMatchObject({ state: 'UP' });
   });
 });

@@ -17,7 +17,7 @@ import { applyImport, ImportInterruptedError, planImport } from '../../shared/li
 import { phoneHome } from '../../shared/listener/phone-home.js';
 import { registerLogger } from '../../shared/listener/register.js';
 import { sweep } from '../../shared/listener/sweep.js';
-import type { LoggerStore } from '../../shared/ports.js';
+import type { LoggerStore } from '../../shared/ports/logger-store.js';
 import { runCli } from '../support/cli.js';
 import { createTestListener, type TestListener } from '../support/listener.js';
 
@@ -35,18 +35,19 @@ afterEach(async () => {
 async function setUp() {
   const listener = await createTestListener(inject('dynamoEndpoint'));
   opened.push(listener);
-  const client = (listener.runtime.store as unknown as { doc: DynamoDBClient }).doc;
+  const client = (listener.runtime.loggers as unknown as { doc: DynamoDBClient }).doc;
   const fleet = new DynamoFleet(client as unknown as DynamoDBClient, listener.tableName);
   const register = async (customer: string, side: 'A' | 'B', timeout = TIMEOUT) =>
     (
       await registerLogger(
-        listener.runtime.store,
+        listener.runtime.loggers,
         { customer, side, eventTimeoutMs: timeout, transport: 'https' },
         listener.clock.now,
       )
     ).token;
   const beat = (token: string) => phoneHome(listener.runtime, token, listener.clock.now);
-  return { listener, fleet, register, beat, store: listener.runtime.store };
+  const { loggers, watchlist, records } = listener.runtime;
+  return { listener, fleet, register, beat, loggers, watchlist, records };
 }
 
 /** Every DynamoDB command the client sends from now on, by name (`QueryCommand:state` names the index). */
@@ -80,9 +81,9 @@ describe('fleet counts and the status view', () => {
     for (const token of [tokens.okA, tokens.okB, tokens.late, tokens.pause]) await t.beat(token);
     t.listener.clock.now += TIMEOUT - 60 * MINUTE; // downco/A and downco/B (never heard) reach their deadline
     expect((await sweep(t.listener.runtime, t.listener.clock.now)).raised).toBe(2);
-    const pausable = await t.store.get({ customer: 'pauseco', side: 'A' });
+    const pausable = await t.loggers.get({ customer: 'pauseco', side: 'A' });
     if (!pausable) throw new Error('fixture');
-    expect(await t.store.writeTransition(pausable, pause(pausable))).toBe(true);
+    expect(await t.loggers.writeTransition(pausable, pause(pausable))).toBe(true);
     await t.register('overco', 'A', 10 * MINUTE); // overdue in 10 minutes, before any sweep
     t.listener.clock.now += 11 * MINUTE; // lateco/A is past its interval (LATE), 49 minutes from its deadline
     await t.beat(tokens.okA);
@@ -109,7 +110,7 @@ describe('fleet counts and the status view', () => {
 
   it('gives the mass-silence guard the watched count: registered minus paused, DOWN ones included', async () => {
     const t = await mixedFleet();
-    expect(await t.store.countWatched()).toBe(6);
+    expect(await t.watchlist.countWatched()).toBe(6);
   });
 
   it('lists only the customers needing a look — DOWN, overdue, LATE, paused — each with both sides', async () => {
@@ -138,15 +139,15 @@ describe('the fleet counter (no transactions: write, then count; recount repairs
     for (const customer of ['c1', 'c2', 'c3']) await t.register(customer, 'A');
     const parsed = parseFleetCsv(rows('c4,A,780m,720m,https', 'c1,A,13h,12h,modem'));
     const plan = await planImport(t.fleet, parsed.rows);
-    await applyImport(t.store, t.fleet, plan, {
+    await applyImport(t.loggers, t.fleet, plan, {
       now: t.listener.clock.now,
       concurrency: 4,
       onRegistered() {},
     });
     expect(await t.fleet.counter()).toBe(4);
     const removed = await Promise.all([
-      t.store.remove({ customer: 'c2', side: 'A' }),
-      t.store.remove({ customer: 'c2', side: 'A' }),
+      t.loggers.remove({ customer: 'c2', side: 'A' }),
+      t.loggers.remove({ customer: 'c2', side: 'A' }),
     ]);
     expect(removed.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(1);
     expect(await t.fleet.counter()).toBe(3);
@@ -160,7 +161,7 @@ describe('the fleet counter (no transactions: write, then count; recount repairs
     await t.register('c1', 'A');
     await t.register('c1', 'B');
     // A registration whose process died after its Put, before its ADD: the Logger is there, uncounted.
-    const doc = (t.store as unknown as { doc: { send(c: unknown): Promise<unknown> } }).doc;
+    const doc = (t.loggers as unknown as { doc: { send(c: unknown): Promise<unknown> } }).doc;
     const { PutCommand } = await import('@aws-sdk/lib-dynamodb');
     const { loggerItem } = await import('../../shared/adapters/dynamo/dynamo-items.js');
     const { newLogger } = await import('../../shared/domain/logger.js');
@@ -200,7 +201,7 @@ describe('the fleet counter (no transactions: write, then count; recount repairs
     const t = await setUp();
     await t.register('c1', 'A');
     await t.register('c2', 'A');
-    const doc = (t.store as unknown as { doc: { send(c: unknown): Promise<unknown> } }).doc;
+    const doc = (t.loggers as unknown as { doc: { send(c: unknown): Promise<unknown> } }).doc;
     const { DeleteCommand } = await import('@aws-sdk/lib-dynamodb');
     const { COUNTS_KEY } = await import('../../shared/adapters/dynamo/dynamo-fleet-counter.js');
     await doc.send(new DeleteCommand({ TableName: t.listener.tableName, Key: COUNTS_KEY }));
@@ -225,7 +226,7 @@ describe('bulk import (use case)', () => {
     };
     const plan = await planImport(t.fleet, parsed.rows);
     expect([plan.register.length, plan.update.length, plan.unchanged]).toEqual([1, 1, 0]);
-    expect(await applyImport(t.store, t.fleet, plan, options)).toEqual({
+    expect(await applyImport(t.loggers, t.fleet, plan, options)).toEqual({
       registered: 1,
       updated: 1,
       unchanged: 0,
@@ -250,7 +251,7 @@ describe('bulk import (use case)', () => {
     await t.beat(token);
     t.listener.clock.now += 3 * HOUR;
     const plan = await planImport(t.fleet, parseFleetCsv(rows('geocust1,A,2h,1h,https')).rows);
-    await applyImport(t.store, t.fleet, plan, {
+    await applyImport(t.loggers, t.fleet, plan, {
       now: t.listener.clock.now,
       concurrency: 1,
       onRegistered: () => {},
@@ -263,7 +264,7 @@ describe('bulk import (use case)', () => {
     const t = await setUp();
     const token = await t.register('geocust1', 'A');
     const id: LoggerId = { customer: 'geocust1', side: 'A' };
-    const before = await t.store.get(id);
+    const before = await t.loggers.get(id);
     if (!before) throw new Error('fixture');
     t.listener.clock.now += MINUTE;
     await t.beat(token);
@@ -273,7 +274,7 @@ describe('bulk import (use case)', () => {
     const plan = await planImport(t.fleet, parseFleetCsv(rows('geocust1,A,2h,1h,https')).rows);
     expect(
       await applyImport(
-        t.store,
+        t.loggers,
         t.fleet,
         { ...plan, update: plan.update.map((u) => ({ ...u, before })) },
         {
@@ -283,7 +284,7 @@ describe('bulk import (use case)', () => {
         },
       ),
     ).toMatchObject({ updated: 1 });
-    expect(await t.store.get(id)).toMatchObject({
+    expect(await t.loggers.get(id)).toMatchObject({
       eventTimeoutMs: 2 * HOUR,
       deadline: t.listener.clock.now + 2 * HOUR,
     });
@@ -292,7 +293,7 @@ describe('bulk import (use case)', () => {
   it('stops at a failed write saying how much was written; re-running finishes the rest', async () => {
     const t = await setUp();
     let registrations = 0;
-    const failing: LoggerStore = new Proxy(t.store, {
+    const failing: LoggerStore = new Proxy(t.loggers, {
       get(target, name, receiver) {
         if (name === 'register') {
           return (...args: Parameters<LoggerStore['register']>) =>
@@ -316,7 +317,7 @@ describe('bulk import (use case)', () => {
     expect(error.message).toContain(
       'stopped after 2 registration(s) and 0 update(s) of 6 planned: DynamoDB is down',
     );
-    const rest = await applyImport(t.store, t.fleet, await planImport(t.fleet, parsed.rows), options);
+    const rest = await applyImport(t.loggers, t.fleet, await planImport(t.fleet, parsed.rows), options);
     expect(rest).toEqual({ registered: 4, updated: 0, unchanged: 2 });
     expect(tokens.size).toBe(6);
     expect((await t.fleet.counts(t.listener.clock.now)).total).toBe(6);
@@ -388,15 +389,14 @@ describe('listener logger import | export (CLI on DynamoDB Local)', () => {
 
   it('keeps the fleet’s rhythm on the counter item: registrations, removals, settings changes, recount', async () => {
     const t = await setUp();
-    const { getMassSilenceAndRhythm } = t.store;
-    const rhythm = async () => (await getMassSilenceAndRhythm.call(t.store)).rhythm;
+    const rhythm = async () => (await t.records.getMassSilenceAndRhythm()).rhythm;
     await t.register('r1', 'A'); // 780 min timeout: interval 720 min, margin 60 min
     await t.register('r1', 'B', 2 * HOUR); // interval 60 min, margin 60 min
     await t.register('r2', 'A', 130 * MINUTE); // interval 70 min, margin 60 min
     const registered = await rhythm();
     expect(registered).toMatchObject({ loggers: 3, margins: [HOUR] });
     expect(registered?.phoneHomesPerDay).toBeCloseTo(2 + 24 + (24 * 60) / 70);
-    await t.store.remove({ customer: 'r1', side: 'B' });
+    await t.loggers.remove({ customer: 'r1', side: 'B' });
     const left = await rhythm();
     expect(left?.loggers).toBe(2);
     expect(left?.phoneHomesPerDay).toBeCloseTo(2 + (24 * 60) / 70);

@@ -37,12 +37,12 @@ const advance = (ms: number): number => {
 const beat = async (runtime: Runtime, token: string) =>
   parsed(await createHeartbeat(() => runtime)(httpEvent({ path: '/v1/heartbeat', token }), lambdaContext))
     .statusCode;
-const stored = async (id: LoggerId) => listener.runtime.store.get(id);
+const stored = async (id: LoggerId) => listener.runtime.loggers.get(id);
 
 async function registerHttps(id: LoggerId): Promise<string> {
   return (
     await registerLogger(
-      listener.runtime.store,
+      listener.runtime.loggers,
       { ...id, eventTimeoutMs: TIMEOUT, transport: 'https' },
       listener.clock.now,
     )
@@ -84,14 +84,14 @@ describe('which Listener heard a Logger', () => {
   });
 
   it('records the Listener that received a relay batch; the same record relayed to both counts once', async () => {
-    const store = listener.runtime.store;
+    const { loggers } = listener.runtime;
     const { relayToken } = await registerBridge(
-      store,
+      listener.runtime,
       { site: 'acme-dc1', eventTimeoutMs: 30 * MINUTE },
       listener.clock.now,
     );
     await registerLogger(
-      store,
+      loggers,
       { ...MODEM, eventTimeoutMs: TIMEOUT, transport: 'modem' },
       listener.clock.now,
     );

@@ -32,7 +32,7 @@ async function register(
   transport: 'https' | 'modem' = 'https',
 ) {
   const { token } = await registerLogger(
-    listener.runtime.store,
+    listener.runtime.loggers,
     { customer, side, eventTimeoutMs: 780 * MINUTE, transport },
     listener.clock.now,
   );
@@ -62,7 +62,7 @@ describe('heartbeat', () => {
       receivedAt: new Date(listener.clock.now).toISOString(),
       deadline: new Date(listener.clock.now + 780 * MINUTE).toISOString(),
     });
-    const stored = await listener.runtime.store.get({ customer: 'geocust1', side: 'A' });
+    const stored = await listener.runtime.loggers.get({ customer: 'geocust1', side: 'A' });
     expect(stored).toMatchObject({
       state: 'UP',
       lastSeenAt: listener.clock.now,
@@ -187,7 +187,7 @@ describe('sweeper', () => {
     expect(listener.bus.commandCalls(PutEventsCommand)).toHaveLength(2);
     // The page went out once: the EventBridge retry did not repeat it.
     expect(listener.sns.commandCalls(PublishCommand)).toHaveLength(1);
-    const [stored] = await listener.runtime.store.list();
+    const [stored] = await listener.runtime.loggers.list();
     expect(stored?.outbox).toEqual([]);
   });
 
@@ -287,7 +287,7 @@ describe('events', () => {
     expect(listener.published().map((p) => p.attributes.severity)).toEqual(['critical']);
     const entries = listener.bus.commandCalls(PutEventsCommand).flatMap((c) => c.args[0].input.Entries ?? []);
     expect(entries.map((e) => e.DetailType)).toEqual(['Logger Event', 'Logger Event']);
-    const kept = await listener.runtime.store.listEvents({ customer: 'geocust1', side: 'A' }, 10);
+    const kept = await listener.runtime.events.listEvents({ customer: 'geocust1', side: 'A' }, 10);
     expect(kept.map((e) => e.id).sort()).toEqual(['e1', 'e2']);
   });
 
@@ -348,6 +348,6 @@ describe('events', () => {
     );
     expect(res.statusCode).toBe(400);
     expect(String((res.body.error as { message: string }).message)).toMatch(/^events\[1\]\.severity: /);
-    expect(await listener.runtime.store.listEvents({ customer: 'geocust1', side: 'A' }, 10)).toEqual([]);
+    expect(await listener.runtime.events.listEvents({ customer: 'geocust1', side: 'A' }, 10)).toEqual([]);
   });
 });

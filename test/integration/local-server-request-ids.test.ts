@@ -47,7 +47,7 @@ describe('request ids', () => {
       for (const customer of ['geocust2', 'geocust3', 'geocust4', 'geocust5', 'geocust6']) {
         tokens[customer] = (
           await registerLogger(
-            listener.runtime.store,
+            listener.runtime.loggers,
             { customer, side: 'B', eventTimeoutMs: 780 * 60_000, transport: 'https' },
             listener.clock.now,
           )

@@ -37,14 +37,14 @@ beforeAll(async () => {
   const settings = { eventTimeoutMs: 780 * 60_000, transport: 'https' as const };
   loggerToken = (
     await registerLogger(
-      listener.runtime.store,
+      listener.runtime.loggers,
       { customer: 'geocust1', side: 'A', ...settings },
       listener.clock.now,
     )
   ).token;
   bridgeToken = (
     await registerBridge(
-      listener.runtime.store,
+      listener.runtime,
       { site: 'acme-dc1', eventTimeoutMs: 1_800_000 },
       listener.clock.now,
     )

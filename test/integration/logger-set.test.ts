@@ -13,7 +13,7 @@ import { changeSettings } from '../../shared/listener/change-settings.js';
 import { phoneHome } from '../../shared/listener/phone-home.js';
 import { registerLogger } from '../../shared/listener/register.js';
 import { sweep } from '../../shared/listener/sweep.js';
-import type { LoggerStore } from '../../shared/ports.js';
+import type { LoggerStore } from '../../shared/ports/logger-store.js';
 import { createTestListener, type TestListener } from '../support/listener.js';
 
 const MINUTE = 60_000;
@@ -27,17 +27,17 @@ afterEach(async () => {
 async function setUp(timeoutMs = 3 * MINUTE) {
   const listener = await createTestListener(inject('dynamoEndpoint'));
   opened.push(listener);
-  const client = (listener.runtime.store as unknown as { doc: DynamoDBClient }).doc;
+  const client = (listener.runtime.loggers as unknown as { doc: DynamoDBClient }).doc;
   const fleet = new DynamoFleet(client as unknown as DynamoDBClient, listener.tableName);
   const audit = new DynamoAuditLog(localClient(inject('dynamoEndpoint')), listener.tableName, 60 * MINUTE);
   const { token } = await registerLogger(
-    listener.runtime.store,
+    listener.runtime.loggers,
     { ...ID, eventTimeoutMs: timeoutMs, transport: 'modem' },
     listener.clock.now,
   );
   /** The store, doing `meanwhile` once right after the first read: another writer between read and write. */
   const racing = (meanwhile: () => Promise<unknown>): LoggerStore => {
-    const store = listener.runtime.store;
+    const store = listener.runtime.loggers;
     let raced = false;
     return new Proxy(store, {
       get(target, name) {
@@ -53,8 +53,8 @@ async function setUp(timeoutMs = 3 * MINUTE) {
       },
     });
   };
-  const op = (store: LoggerStore): Operator => ({
-    store,
+  const op = (loggers: LoggerStore): Operator => ({
+    loggers,
     audit,
     actor: 'alice',
     via: 'cli',
@@ -71,7 +71,7 @@ describe('logger set: a change in place', () => {
     const store = t.racing(() => phoneHome(t.listener.runtime, t.token, beatAt));
     const change = await changeSettings(t.op(store), t.fleet, ID, { eventTimeoutMs: 10 * MINUTE });
     expect(change.changes).toEqual([{ setting: 'timeout', from: '3m', to: '10m' }]);
-    expect(await t.listener.runtime.store.get(ID)).toMatchObject({
+    expect(await t.listener.runtime.loggers.get(ID)).toMatchObject({
       state: 'UP',
       lastSeenAt: beatAt,
       eventTimeoutMs: 10 * MINUTE,
@@ -87,14 +87,14 @@ describe('logger set: a change in place', () => {
     t.listener.clock.now += 4 * MINUTE; // past the 3m timeout: the sweep declares it DOWN
     const store = t.racing(() => sweep(t.listener.runtime, t.listener.clock.now));
     await changeSettings(t.op(store), t.fleet, ID, { eventTimeoutMs: 10 * MINUTE });
-    const after = await t.listener.runtime.store.get(ID);
+    const after = await t.listener.runtime.loggers.get(ID);
     expect(after).toMatchObject({ state: 'DOWN', eventTimeoutMs: 10 * MINUTE });
     expect(after?.downSince).toBe(t.listener.clock.now);
   });
 
   it("records a modem Logger's Phone Home configuration; a primary given alone keeps the backup", async () => {
     const t = await setUp();
-    const store = t.listener.runtime.store;
+    const store = t.listener.runtime.loggers;
     await changeSettings(t.op(store), t.fleet, ID, {
       phoneHome: {
         primary: { phone: '9,19191234567', listener: 'GEOCSCLNRA' },

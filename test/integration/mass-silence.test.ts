@@ -38,7 +38,7 @@ async function fleet(
   const tokens: string[] = [];
   for (let i = 0; i < count; i++) {
     const { token } = await registerLogger(
-      listener.runtime.store,
+      listener.runtime.loggers,
       {
         customer: `cust${i}`,
         side: 'A',
@@ -79,7 +79,7 @@ describe('a mass silence', () => {
     expect(raised?.email).toContain('10 Loggers');
     expect(raised?.email).toContain('cust0');
     expect(raised?.email).toContain('dial-in bridge');
-    const stored = await listener.runtime.store.list();
+    const stored = await listener.runtime.loggers.list();
     expect(stored.every((l) => l.state === 'DOWN' && l.held?.notices.length === 1)).toBe(true);
 
     // Four come back during the hold: no page, no all-clear (no page went out for them).
@@ -149,7 +149,7 @@ describe('a mass silence', () => {
       drop: true,
       reason: 'bridge outage INC-1',
     });
-    expect((await listener.runtime.store.getMassSilence()).release?.by).toBe('alice');
+    expect((await listener.runtime.records.getMassSilence()).release?.by).toBe('alice');
     advance(20 * MINUTE);
     await sweepers();
     for (const token of tokens) await beat(token);
@@ -174,7 +174,7 @@ describe('a mass silence', () => {
     }
     expect(ops()).toEqual(['MASS_SILENCE']);
     expect(pages()).toEqual([]);
-    const silence = await listener.runtime.store.getMassSilence();
+    const silence = await listener.runtime.records.getMassSilence();
     expect(silence.since).toBeLessThan(outageAt + 15 * MINUTE);
     expect(silence.holdUntil).toBe(firstDeadline + 15 * MINUTE);
     expect(listener.published().find((p) => p.kind === 'MASS_SILENCE')?.email).toContain('dial-in bridge');

@@ -12,7 +12,8 @@ import type { ListenerDeps } from '../../shared/listener/deps.js';
 import { phoneHome } from '../../shared/listener/phone-home.js';
 import { registerLogger } from '../../shared/listener/register.js';
 import { sweep } from '../../shared/listener/sweep.js';
-import type { LoggerStore, NotificationChannel } from '../../shared/ports.js';
+import type { NotificationChannel } from '../../shared/ports/channels.js';
+import type { LoggerStore } from '../../shared/ports/logger-store.js';
 import { createTestListener, type TestListener } from '../support/listener.js';
 import { seeded } from '../support/seeded.js';
 
@@ -84,8 +85,8 @@ describe('a Logger back at its deadline (issue 20 §1)', () => {
         new CountingChannel('flaky', { fails: () => chance() < 0.1 }),
       ];
       const hooked: { onDown?: OnDown } = {};
-      const store = racing(listener.runtime.store, hooked);
-      const deps: ListenerDeps = { ...listener.runtime, store, channels, outboxRetryMs: RETRY };
+      const loggers = racing(listener.runtime.loggers, hooked);
+      const deps: ListenerDeps = { ...listener.runtime, loggers, channels, outboxRetryMs: RETRY };
       const start = listener.clock.now;
       // One at a time: a registration retried by the SDK on a busy machine would find itself registered.
       const tokens = new Map<string, string>();
@@ -97,7 +98,7 @@ describe('a Logger back at its deadline (issue 20 §1)', () => {
           eventTimeoutMs: TIMEOUT,
           transport: 'https',
         } as const;
-        tokens.set(request.customer, (await registerLogger(store, request, start)).token);
+        tokens.set(request.customer, (await registerLogger(loggers, request, start)).token);
         deadlines.set(request.customer, start + TIMEOUT);
       }
       const sweepers = (at: number, n: number) => Array.from({ length: n }, () => sweep(deps, at, () => at));

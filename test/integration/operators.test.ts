@@ -32,7 +32,7 @@ async function setUp(env: Record<string, string> = {}) {
     register: async (id: LoggerId) =>
       (
         await registerLogger(
-          listener.runtime.store,
+          listener.runtime.loggers,
           { ...id, eventTimeoutMs: TIMEOUT, transport: 'https' },
           listener.clock.now,
         )
@@ -60,7 +60,7 @@ describe('arrival history', () => {
     // (two more requests each time); every other heartbeat is the single conditional UpdateItem.
     expect(requests.count()).toBeGreaterThanOrEqual(61);
     expect(requests.count()).toBeLessThanOrEqual(60 + 2 * 3);
-    const stored = await listener.runtime.store.get(A);
+    const stored = await listener.runtime.loggers.get(A);
     expect(stored?.arrivals?.length).toBeLessThanOrEqual(40);
     expect(stored?.arrivals?.at(-1)).toBe(listener.clock.now);
   });
@@ -69,10 +69,10 @@ describe('arrival history', () => {
 describe('the sweeper', () => {
   it('records its last run and report, one write per sweep', async () => {
     const { sweep, advance } = await setUp();
-    expect(await listener.runtime.store.getSweeperStatus()).toBeUndefined();
+    expect(await listener.runtime.records.getSweeperStatus()).toBeUndefined();
     advance(MINUTE);
     await sweep();
-    expect(await listener.runtime.store.getSweeperStatus()).toMatchObject({
+    expect(await listener.runtime.records.getSweeperStatus()).toMatchObject({
       lastRunAt: listener.clock.now,
       report: { due: 0, raised: 0, failed: 0 },
     });
@@ -83,11 +83,11 @@ describe('the sweeper', () => {
     advance(MINUTE);
     await sweep();
     const own = listener.runtime.listenerName;
-    expect(await listener.runtime.store.getSweeperStatus(own)).toMatchObject({
+    expect(await listener.runtime.records.getSweeperStatus(own)).toMatchObject({
       lastRunAt: listener.clock.now,
     });
-    expect(await listener.runtime.store.getSweeperStatus('GEOCSCLNRB')).toBeUndefined();
-    expect(await listener.runtime.store.getSweeperStatus()).toBeUndefined();
+    expect(await listener.runtime.records.getSweeperStatus('GEOCSCLNRB')).toBeUndefined();
+    expect(await listener.runtime.records.getSweeperStatus()).toBeUndefined();
   });
 });
 
@@ -136,14 +136,14 @@ describe('maintenance windows', () => {
     const t = await setUp();
     const token = await t.register(A);
     await t.beat(token);
-    const stored = await listener.runtime.store.get(A);
+    const stored = await listener.runtime.loggers.get(A);
     if (!stored) throw new Error('fixture');
     const windowed = addMaintenance(
       stored,
       { id: 'mw-1', from, to, reason: 'line work' },
       listener.clock.now,
     );
-    expect(await listener.runtime.store.writeTransition(stored, windowed)).toBe(true);
+    expect(await listener.runtime.loggers.writeTransition(stored, windowed)).toBe(true);
     return { ...t, token };
   }
 
@@ -155,7 +155,7 @@ describe('maintenance windows', () => {
     advance(HOUR);
     await sweep();
     expect(kinds()).toEqual([]);
-    expect((await listener.runtime.store.get(A))?.state).toBe('UP');
+    expect((await listener.runtime.loggers.get(A))?.state).toBe('UP');
     advance(HOUR);
     await sweep();
     expect(kinds()).toEqual(['LOGGER_SILENT']);
@@ -189,9 +189,9 @@ describe('reminders', () => {
     await sweep();
     expect(kinds()).toEqual(['LOGGER_SILENT', 'LOGGER_SILENT']);
     expect(listener.published()[1]?.sms).toMatch(/^REMINDER: .* still has not phoned home/);
-    const down = await listener.runtime.store.get(A);
+    const down = await listener.runtime.loggers.get(A);
     const acked = down && acknowledge(down, { by: 'alice', at: listener.clock.now });
-    expect(down && acked && (await listener.runtime.store.writeTransition(down, acked))).toBe(true);
+    expect(down && acked && (await listener.runtime.loggers.writeTransition(down, acked))).toBe(true);
     advance(8 * HOUR);
     await sweep();
     expect(kinds()).toHaveLength(2);
@@ -212,28 +212,28 @@ describe('admin writes', () => {
   it('rotate a token so that only the new one works, and refuse a rotation that lost the race', async () => {
     const { register, beat } = await setUp();
     const old = await register(A);
-    const token = await rotateToken(listener.runtime.store, A);
+    const token = await rotateToken(listener.runtime.loggers, A);
     expect(await beat(old)).toBe(401);
     expect(await beat(token)).toBe(200);
     // A second rotation that read the old hash: its conditional write must fail.
-    expect(await listener.runtime.store.replaceToken(A, hashToken(old), hashToken('phl.x'))).toBe(false);
+    expect(await listener.runtime.loggers.replaceToken(A, hashToken(old), hashToken('phl.x'))).toBe(false);
     expect(await beat(token)).toBe(200);
   });
 
   it('remove a Logger with its events, leaving nothing in the due index', async () => {
     const { register, advance } = await setUp();
     await register(A);
-    await listener.runtime.store.putEvents(
+    await listener.runtime.events.putEvents(
       A,
       [{ id: 'e1', occurredAt: '2026-11-24T12:00:00Z', severity: 'error', message: 'x', receivedAt: 1 }],
       { expiresAt: listener.clock.now + HOUR, publishRetryAt: listener.clock.now },
     );
-    expect(await removeLogger(listener.runtime.store, A)).toBe(2);
+    expect(await removeLogger(listener.runtime.loggers, A)).toBe(2);
     advance(2 * TIMEOUT);
     const due = [];
-    for await (const item of listener.runtime.store.findDue(listener.clock.now)) due.push(item);
+    for await (const item of listener.runtime.watchlist.findDue(listener.clock.now)) due.push(item);
     expect(due).toEqual([]);
-    expect(await listener.runtime.store.listEvents(A, 10)).toEqual([]);
-    await expect(removeLogger(listener.runtime.store, A)).rejects.toThrow('geocust1/A is not registered');
+    expect(await listener.runtime.events.listEvents(A, 10)).toEqual([]);
+    await expect(removeLogger(listener.runtime.loggers, A)).rejects.toThrow('geocust1/A is not registered');
   });
 });

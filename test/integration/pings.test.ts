@@ -15,7 +15,7 @@ import { PingRoutes } from '../../shared/listener/ping-routes.js';
 import { issuePingUrl, removeLoggerAndPingUrl } from '../../shared/listener/ping-url.js';
 import { registerLogger } from '../../shared/listener/register.js';
 import { sweep } from '../../shared/listener/sweep.js';
-import type { NotificationChannel } from '../../shared/ports.js';
+import type { NotificationChannel } from '../../shared/ports/channels.js';
 import { createTestListener, type TestListener } from '../support/listener.js';
 import { seeded } from '../support/seeded.js';
 
@@ -48,7 +48,7 @@ afterEach(async () => {
 
 async function register(customer: string, deps: ListenerDeps = listener.runtime) {
   const registration = await registerLogger(
-    deps.store,
+    deps.loggers,
     { customer, side: 'A', eventTimeoutMs: TIMEOUT, transport: 'https' },
     listener.clock.now,
     pings.directory,
@@ -82,7 +82,7 @@ describe('a ping URL', () => {
     }
     // Steady state: 1 request a ping (1.05 once the arrival history is trimmed, as for heartbeats).
     expect(total / 20).toBeLessThanOrEqual(1.1);
-    const stored = await listener.runtime.store.get(logger);
+    const stored = await listener.runtime.loggers.get(logger);
     expect(stored).toMatchObject({ state: 'UP', lastSeenAt: listener.clock.now });
     expect(stored?.deadline).toBe(listener.clock.now + TIMEOUT);
   });
@@ -120,7 +120,7 @@ describe('a ping URL', () => {
   it('dies with its Logger', async () => {
     const { uuid, logger } = await register('pingcust4');
     expect((await ping(`/ping/${uuid}`)).status).toBe(200);
-    await removeLoggerAndPingUrl(listener.runtime.store, pings.directory, logger);
+    await removeLoggerAndPingUrl(listener.runtime.loggers, pings.directory, logger);
     expect(await ping(`/ping/${uuid}`)).toEqual({ status: 404, body: 'not found' });
     expect(await pings.directory.find('no-such-hash')).toBeUndefined();
   });
@@ -145,7 +145,7 @@ describe('a failure reported through a ping URL', () => {
     await ping(`/ping/${uuid}`);
     listener.clock.now += MINUTE;
     expect(await ping(`/ping/${uuid}/3`)).toEqual({ status: 200, body: 'OK' });
-    expect(await listener.runtime.store.get(logger)).toMatchObject({
+    expect(await listener.runtime.loggers.get(logger)).toMatchObject({
       state: 'DOWN',
       failure: { at: listener.clock.now, exitStatus: 3 },
     });
@@ -157,7 +157,7 @@ describe('a failure reported through a ping URL', () => {
     expect(pages.map((p) => p.kind)).toEqual(['LOGGER_SILENT', 'LOGGER_RECOVERED']);
     expect(pages[0]?.sms).toContain('reported a failure to Listener GEOCSCLNRA (exit status 3)');
     expect(pages[1]?.sms).toContain('reported success to Listener GEOCSCLNRA again, 5m after its failure');
-    expect(await listener.runtime.store.get(logger)).toMatchObject({ state: 'UP' });
+    expect(await listener.runtime.loggers.get(logger)).toMatchObject({ state: 'UP' });
   });
 
   it('raced by sweeps and a success, gives exactly one page and one all-clear, in that order', async () => {
@@ -189,7 +189,7 @@ describe('a failure reported through a ping URL', () => {
       // Pages and all-clears alternate, starting with a page and ending with an all-clear: one each per outage.
       expect(kinds.length % 2, logger.customer).toBe(0);
       expect(kinds, logger.customer).toEqual(kinds.map((_, i) => (i % 2 ? 'all-clear' : 'page')));
-      expect(await listener.runtime.store.get(logger)).toMatchObject({ state: 'UP', outbox: [] });
+      expect(await listener.runtime.loggers.get(logger)).toMatchObject({ state: 'UP', outbox: [] });
     }
     const ids = channel.delivered.map((n) => n.id);
     expect(new Set(ids).size).toBe(ids.length);

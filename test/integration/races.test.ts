@@ -86,9 +86,9 @@ function delivered(kind: 'LOGGER_SILENT' | 'LOGGER_RECOVERED'): {
 
 describe('races on the alarm path', () => {
   it('gives each of 16 Loggers exactly 2 LOGGER_SILENT and 2 LOGGER_RECOVERED over two outages, whatever races', async () => {
-    const store = listener.runtime.store;
+    const { loggers: store } = listener.runtime;
     const { relayToken } = await registerBridge(
-      store,
+      listener.runtime,
       { site: 'dc1', eventTimeoutMs: 10 * TIMEOUT },
       listener.clock.now,
     );

@@ -17,17 +17,21 @@ let bridgeToken: string;
 beforeEach(async () => {
   listener = await createTestListener(inject('dynamoEndpoint'));
   relay = createRelay(() => listener.runtime);
-  const store = listener.runtime.store;
+  const { loggers } = listener.runtime;
   bridgeToken = (
-    await registerBridge(store, { site: 'acme-dc1', eventTimeoutMs: 30 * MINUTE }, listener.clock.now)
+    await registerBridge(
+      listener.runtime,
+      { site: 'acme-dc1', eventTimeoutMs: 30 * MINUTE },
+      listener.clock.now,
+    )
   ).relayToken;
   await registerLogger(
-    store,
+    loggers,
     { customer: 'geocust1', side: 'A', eventTimeoutMs: 780 * MINUTE, transport: 'modem' },
     listener.clock.now,
   );
   await registerLogger(
-    store,
+    loggers,
     { customer: 'geocust1', side: 'B', eventTimeoutMs: 780 * MINUTE, transport: 'https' },
     listener.clock.now,
   );
@@ -54,7 +58,7 @@ describe('relay', () => {
     listener.clock.now += 10 * MINUTE;
     const first = await send([heartbeatRecord('r1')]);
     expect(first).toMatchObject({ statusCode: 200, body: { results: [{ id: 'r1', status: 'accepted' }] } });
-    const logger = await listener.runtime.store.get({ customer: 'geocust1', side: 'A' });
+    const logger = await listener.runtime.loggers.get({ customer: 'geocust1', side: 'A' });
     expect(logger).toMatchObject({
       state: 'UP',
       lastSeenAt: listener.clock.now,
@@ -117,13 +121,13 @@ describe('relay', () => {
     expect((first.body.results as { status: string }[]).map((r) => r.status)).toEqual(
       Array(5).fill('accepted'),
     );
-    expect((await listener.runtime.store.get(modem))?.arrivals).toEqual([listener.clock.now]);
+    expect((await listener.runtime.loggers.get(modem))?.arrivals).toEqual([listener.clock.now]);
     listener.clock.now += MINUTE;
     const again = await send(batch);
     expect((again.body.results as { status: string }[]).map((r) => r.status)).toEqual(
       Array(5).fill('duplicate'),
     );
-    expect((await listener.runtime.store.get(modem))?.arrivals).toHaveLength(1);
+    expect((await listener.runtime.loggers.get(modem))?.arrivals).toHaveLength(1);
   });
 
   it('applies a spooled record when the bridge received it, never earlier than the timeout allows', async () => {
@@ -133,21 +137,21 @@ describe('relay', () => {
     const at = (ms: number) => new Date(ms).toISOString();
     await send([{ ...heartbeatRecord('old'), receivedAt: at(now - 2 * 780 * MINUTE) }]);
     // Received before the timeout's reach: applied at now − timeout, so its deadline is not already past.
-    expect(await listener.runtime.store.get(modem)).toMatchObject({
+    expect(await listener.runtime.loggers.get(modem)).toMatchObject({
       lastSeenAt: now - 780 * MINUTE,
       deadline: now,
     });
     await send([{ ...heartbeatRecord('recent'), receivedAt: at(now - 10 * MINUTE) }]);
-    expect(await listener.runtime.store.get(modem)).toMatchObject({ lastSeenAt: now - 10 * MINUTE });
+    expect(await listener.runtime.loggers.get(modem)).toMatchObject({ lastSeenAt: now - 10 * MINUTE });
     // A record received before the last phone-home joins the history but does not move the deadline back.
     await send([{ ...heartbeatRecord('older'), receivedAt: at(now - 20 * MINUTE) }]);
-    expect(await listener.runtime.store.get(modem)).toMatchObject({
+    expect(await listener.runtime.loggers.get(modem)).toMatchObject({
       lastSeenAt: now - 10 * MINUTE,
       deadline: now - 10 * MINUTE + 780 * MINUTE,
     });
     // A bridge clock ahead of the Listener's is capped at the Listener's now.
     await send([{ ...heartbeatRecord('ahead'), receivedAt: at(now + 60 * MINUTE) }]);
-    expect(await listener.runtime.store.get(modem)).toMatchObject({ lastSeenAt: now });
+    expect(await listener.runtime.loggers.get(modem)).toMatchObject({ lastSeenAt: now });
   });
 
   it('states in the all-clear when the Logger really came back, for a record spooled through an outage', async () => {
@@ -159,7 +163,7 @@ describe('relay', () => {
     await send([{ ...heartbeatRecord('spooled'), receivedAt: new Date(cameBack).toISOString() }]);
     const cleared = listener.published().find((p) => p.kind === 'LOGGER_RECOVERED');
     expect(cleared?.email).toContain(new Date(cameBack).toISOString().slice(11, 16));
-    const logger = await listener.runtime.store.get({ customer: 'geocust1', side: 'A' });
+    const logger = await listener.runtime.loggers.get({ customer: 'geocust1', side: 'A' });
     expect(logger).toMatchObject({ state: 'UP', lastSeenAt: cameBack });
   });
 
@@ -167,7 +171,7 @@ describe('relay', () => {
     const forged = `${bridgeToken.slice(0, -4)}AAAA`;
     expect((await send([heartbeatRecord('r1')], forged)).statusCode).toBe(401);
     const { token } = await registerLogger(
-      listener.runtime.store,
+      listener.runtime.loggers,
       { customer: 'geocust9', side: 'A', eventTimeoutMs: 780 * MINUTE, transport: 'https' },
       listener.clock.now,
     );

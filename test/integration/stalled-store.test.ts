@@ -7,7 +7,7 @@ import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { createHandler as createHeartbeat } from '../../functions/heartbeat/handler.js';
 import { DYNAMODB_LIMITS, dynamoClient } from '../../shared/adapters/aws-clients.js';
-import { DynamoLoggerStore } from '../../shared/adapters/dynamo/dynamo-logger-store.js';
+import { dynamoPorts } from '../../shared/adapters/dynamo/dynamo-ports.js';
 import { registerLogger } from '../../shared/listener/register.js';
 import { httpEvent, lambdaContext, parsed } from '../support/http.js';
 import { createTestListener, type TestListener } from '../support/listener.js';
@@ -49,12 +49,12 @@ describe('a stalled DynamoDB', () => {
 
   it('answers a heartbeat 503 with Retry-After in whole seconds, in under 3 s', async () => {
     const { token } = await registerLogger(
-      listener.runtime.store,
+      listener.runtime.loggers,
       { customer: 'geocust1', side: 'A', eventTimeoutMs: 780 * 60_000, transport: 'https' },
       listener.clock.now,
     );
     const client = stalledClient();
-    const runtime = { ...listener.runtime, store: new DynamoLoggerStore(client, listener.tableName) };
+    const runtime = { ...listener.runtime, ...dynamoPorts(client, listener.tableName) };
     const heartbeat = createHeartbeat(() => runtime);
     const started = Date.now();
     const res = parsed(await heartbeat(httpEvent({ path: '/v1/heartbeat', token }), lambdaContext));

@@ -99,7 +99,7 @@ describe("a page's twins in one read", () => {
   it('raises 250 alarms with one strongly consistent BatchGetItem per 100 twins, not a GetItem each', async () => {
     await fleet(500);
     // Side B of every customer phones home late: only the 250 side-A Loggers are overdue, their twins UP.
-    const store = listener.runtime.store;
+    const store = listener.runtime.loggers;
     listener.clock.now += TIMEOUT - MINUTE;
     for (let c = 0; c < 250; c++) {
       const b = await store.get({ customer: `fleet${c}`, side: 'B' });
@@ -140,7 +140,7 @@ describe("a page's twins in one read", () => {
   it('reads a twin alone when the batched read fails, and still raises every alarm once', async () => {
     await fleet(20);
     listener.clock.now += TIMEOUT + MINUTE;
-    const store = listener.runtime.store;
+    const store = listener.runtime.loggers;
     const failing = new Proxy(store, {
       get(target, name, receiver) {
         if (name === 'getMany') return async () => Promise.reject(new Error('BatchGetItem failed'));
@@ -148,7 +148,7 @@ describe("a page's twins in one read", () => {
         return typeof value === 'function' ? value.bind(target) : value;
       },
     });
-    const report = await sweep({ ...listener.runtime, store: failing }, listener.clock.now);
+    const report = await sweep({ ...listener.runtime, loggers: failing }, listener.clock.now);
     expect(report.raised).toBe(20);
     expect(report.failed).toBe(0);
     expect(listener.published().filter((p) => p.kind === 'CUSTOMER_BLIND')).toHaveLength(10);
@@ -157,16 +157,16 @@ describe("a page's twins in one read", () => {
 
 describe('the watched-Loggers probe (for the heartbeats-stopped alarm)', () => {
   it('counts watched Loggers from the due index, capped, and the sweep reports it as a gauge', async () => {
-    const store = listener.runtime.store;
-    expect(await store.probeWatched(100)).toBe(0);
+    const store = listener.runtime.loggers;
+    expect(await listener.runtime.watchlist.probeWatched(100)).toBe(0);
     await fleet(40);
-    expect(await store.probeWatched(100)).toBe(40);
-    expect(await store.probeWatched(16)).toBe(16);
+    expect(await listener.runtime.watchlist.probeWatched(100)).toBe(40);
+    expect(await listener.runtime.watchlist.probeWatched(16)).toBe(16);
     const paused = await store.get({ customer: 'fleet0', side: 'A' });
     if (!paused) throw new Error('fixture: fleet0/A missing');
     const { dueAt: _, ...notDue } = paused;
     await store.writeTransition(paused, { ...notDue, state: 'PAUSED', revision: paused.revision + 1 });
-    expect(await store.probeWatched(100)).toBe(39);
+    expect(await listener.runtime.watchlist.probeWatched(100)).toBe(39);
     const gauges: Record<string, number> = {};
     const counters = {
       count() {},

@@ -11,7 +11,7 @@ import { localClient } from '../../cli/local/dynamo-local.js';
 import { createHandler as createSweeper } from '../../functions/sweeper/handler.js';
 import { recountFleet } from '../../shared/adapters/dynamo/dynamo-fleet-counter.js';
 import { loggerItem } from '../../shared/adapters/dynamo/dynamo-items.js';
-import { DynamoLoggerStore } from '../../shared/adapters/dynamo/dynamo-logger-store.js';
+import { dynamoPorts } from '../../shared/adapters/dynamo/dynamo-ports.js';
 import { newLogger } from '../../shared/domain/logger.js';
 import type { Runtime } from '../../shared/runtime.js';
 import { lambdaContext } from '../support/http.js';
@@ -87,7 +87,7 @@ function deployed(twinListenerName?: string): Runtime {
   const { runtime } = listener;
   return {
     ...runtime,
-    store: new DynamoLoggerStore(client, listener.tableName),
+    ...dynamoPorts(client, listener.tableName),
     massSilence: runtime.config.massSilence,
     opsChannels: runtime.channels,
     sweepEveryMs: MINUTE,

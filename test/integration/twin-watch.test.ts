@@ -6,7 +6,7 @@
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import type { Notification } from '../../shared/domain/notification.js';
 import { sweep } from '../../shared/listener/sweep.js';
-import type { NotificationChannel } from '../../shared/ports.js';
+import type { NotificationChannel } from '../../shared/ports/channels.js';
 import type { Runtime } from '../../shared/runtime.js';
 import { createTestListener, type TestListener } from '../support/listener.js';
 
@@ -73,7 +73,7 @@ describe('a pair watching each other', () => {
 
   it('watches a twin recorded on its beacon when it has none configured (local pairing)', async () => {
     const unpaired: Runtime = { ...sideA, twinListenerName: undefined } as Runtime;
-    await listener.runtime.store.pairBeacon(A, B);
+    await listener.runtime.records.pairBeacon(A, B);
     for (let i = 0; i < 4; i++) {
       await tick(unpaired);
       listener.clock.now += EVERY;
@@ -100,6 +100,6 @@ describe('a pair watching each other', () => {
   it('leaves no beacon and watches nothing on a sweep run by hand (no sweep period)', async () => {
     const byHand: Runtime = { ...sideA, sweepEveryMs: undefined } as Runtime;
     await sweep(byHand, now(), now);
-    expect(await listener.runtime.store.getBeacon(A)).toBeUndefined();
+    expect(await listener.runtime.records.getBeacon(A)).toBeUndefined();
   });
 });

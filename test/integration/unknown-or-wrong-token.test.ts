@@ -32,7 +32,7 @@ beforeAll(async () => {
     eventTimeoutMs: 3_600_000,
     transport: 'https' as const,
   };
-  registered = (await registerLogger(listener.runtime.store, request, listener.clock.now)).token;
+  registered = (await registerLogger(listener.runtime.loggers, request, listener.clock.now)).token;
 });
 afterAll(() => listener.dispose());
 

@@ -4,7 +4,10 @@
  * own) so the calls can be checked against the function's IAM role:
  * - SNS: AWS query protocol (form-encoded `Action=Publish`, XML answer);
  * - EventBridge: JSON 1.1 (`X-Amz-Target: AWSEvents.PutEvents`);
- * - DynamoDB: a proxy in front of DynamoDB Local that reads `X-Amz-Target` and the body.
+ * - DynamoDB: a proxy in front of DynamoDB Local that reads `X-Amz-Target` and the body;
+ * - Secrets Manager as the console reads it: AWS's Parameters and Secrets Lambda extension
+ *   (`GET /secretsmanager/get?secretId=…`, authenticated by the function's session token, which the
+ *   extension's own GetSecretValue call is made with: the token names the caller).
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, request, type Server, type ServerResponse } from 'node:http';
@@ -14,7 +17,7 @@ import type { AddressInfo } from 'node:net';
 export interface RecordedCall {
   /** The access key id that signed it: which function called. */
   readonly caller: string;
-  readonly service: 'sns' | 'events' | 'dynamodb';
+  readonly service: 'sns' | 'events' | 'dynamodb' | 'secretsmanager';
   /** The API operation, e.g. `Publish`, `PutEvents`, `UpdateItem`. */
   readonly operation: string;
   /** The request's parameters (form fields for SNS, the JSON body otherwise). */
@@ -25,6 +28,10 @@ export interface AwsStubs {
   readonly snsEndpoint: string;
   readonly eventsEndpoint: string;
   readonly dynamodbEndpoint: string;
+  /** The port of the Parameters and Secrets extension stand-in (PARAMETERS_SECRETS_EXTENSION_HTTP_PORT). */
+  readonly secretsExtensionPort: string;
+  /** The value every secret has here. */
+  readonly secretValue: string;
   readonly calls: RecordedCall[];
   close(): Promise<void>;
 }
@@ -89,6 +96,26 @@ export async function startAwsStubs(dynamoEndpoint: string): Promise<AwsStubs> {
     res.end(JSON.stringify({ FailedEntryCount: 0, Entries: entries.map(() => ({ EventId: randomUUID() })) }));
   });
 
+  const secretValue = 'k'.repeat(64);
+  const secrets = await listen((req, res) => {
+    const secretId = new URL(req.url ?? '/', 'http://localhost').searchParams.get('secretId') ?? '';
+    const token = String(req.headers['x-aws-parameters-secrets-token'] ?? '');
+    const caller = /^session-of-(.+)$/.exec(token)?.[1] ?? 'unsigned';
+    calls.push({
+      caller,
+      service: 'secretsmanager',
+      operation: 'GetSecretValue',
+      params: { SecretId: secretId },
+    });
+    res.setHeader('content-type', 'application/json');
+    if (caller === 'unsigned' || !req.url?.startsWith('/secretsmanager/get?')) {
+      res.statusCode = 400;
+      res.end(JSON.stringify({ message: 'stub: unsigned or unknown path' }));
+      return;
+    }
+    res.end(JSON.stringify({ ARN: secretId, Name: secretId, SecretString: secretValue }));
+  });
+
   const target = new URL(dynamoEndpoint);
   const dynamodb = await listen(async (req, res) => {
     const body = await readBody(req);
@@ -117,9 +144,11 @@ export async function startAwsStubs(dynamoEndpoint: string): Promise<AwsStubs> {
     snsEndpoint: url(sns),
     eventsEndpoint: url(events),
     dynamodbEndpoint: url(dynamodb),
+    secretsExtensionPort: String((secrets.address() as AddressInfo).port),
+    secretValue,
     calls,
     close: async () => {
-      for (const server of [sns, events, dynamodb]) {
+      for (const server of [sns, events, dynamodb, secrets]) {
         server.closeAllConnections();
         await new Promise((resolve) => server.close(resolve));
       }

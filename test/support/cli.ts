@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { freePort, localClient } from '../../cli/local/dynamo-local.js';
-import { DynamoLoggerStore } from '../../shared/adapters/dynamo/dynamo-logger-store.js';
+import { dynamoPorts } from '../../shared/adapters/dynamo/dynamo-ports.js';
 
 const BIN = resolve(import.meta.dirname, '../../cli/bin.js');
 
@@ -137,12 +137,12 @@ export async function sweptSince(dir: string, since: number, count = 3, timeoutM
     tableName: string;
   };
   const client = localClient(target.dynamodbEndpoint);
-  const store = new DynamoLoggerStore(client, target.tableName);
+  const { records } = dynamoPorts(client, target.tableName);
   const seen = new Set<number>();
   const deadline = Date.now() + timeoutMs;
   try {
     while (seen.size < count) {
-      const lastRunAt = (await store.getSweeperStatus())?.lastRunAt;
+      const lastRunAt = (await records.getSweeperStatus())?.lastRunAt;
       if (lastRunAt !== undefined && lastRunAt > since) seen.add(lastRunAt);
       if (Date.now() > deadline) throw new Error(`timed out waiting for ${count} sweeps after ${since}`);
       await new Promise((r) => setTimeout(r, 50));

@@ -28,6 +28,9 @@ export function iamRequests(call: RecordedCall, ctx: IamContext): Request[] {
     arn('dynamodb', `table/${String(name)}${index === undefined ? '' : `/index/${String(index)}`}`);
   const p = call.params;
   switch (call.service) {
+    case 'secretsmanager':
+      // Made by the Parameters and Secrets extension with the function's role.
+      return [{ action: `secretsmanager:${call.operation}`, resource: String(p.SecretId) }];
     case 'sns': {
       const topicArn = String(p.TopicArn);
       const requests: Request[] = [{ action: `sns:${call.operation}`, resource: topicArn }];
@@ -61,12 +64,31 @@ export function iamRequests(call: RecordedCall, ctx: IamContext): Request[] {
       }
       // Batch operations have their own IAM actions (unlike transactions), checked per table.
       if (call.operation === 'BatchWriteItem' || call.operation === 'BatchGetItem') {
-        return Object.keys(p.RequestItems as object).map((name) => ({
+        return Object.entries(p.RequestItems as Record<string, { Keys?: WireKey[] }>).map(([name, spec]) => ({
           action: `dynamodb:${call.operation}`,
           resource: table(name),
+          context: { 'dynamodb:LeadingKeys': (spec.Keys ?? []).map((key) => String(key.pk?.S)) },
         }));
       }
-      return [{ action: `dynamodb:${call.operation}`, resource: table(p.TableName, p.IndexName) }];
+      const keys = leadingKeys(p);
+      return [
+        {
+          action: `dynamodb:${call.operation}`,
+          resource: table(p.TableName, p.IndexName),
+          ...(keys ? { context: { 'dynamodb:LeadingKeys': keys } } : {}),
+        },
+      ];
     }
   }
+}
+
+type WireKey = { pk?: { S?: string } };
+
+/**
+ * `dynamodb:LeadingKeys` of a single-item call: the partition key it names (`Key`, or `Item` for a put);
+ * undefined for a Query or Scan, whose partition key is in an expression.
+ */
+function leadingKeys(p: Record<string, unknown>): string[] | undefined {
+  const key = (p.Key ?? p.Item) as WireKey | undefined;
+  return key?.pk?.S === undefined ? undefined : [key.pk.S];
 }

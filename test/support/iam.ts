@@ -2,7 +2,8 @@
  * A small IAM policy evaluator for synthesized templates: resolves the intrinsics CDK writes (Ref,
  * Fn::GetAtt, Fn::Join, pseudo parameters) to a test's concrete names, then decides a request the way IAM
  * does: an explicit Deny wins, else an Allow, else denied. It understands what the Listener's policies use
- * (wildcards in actions and resources, Principal, and the condition operators below) and throws on
+ * (wildcards in actions and resources, Principal, and the condition operators below, `ForAllValues:` over a
+ * multi-valued key such as `dynamodb:LeadingKeys`, and `Null`) and throws on
  * anything else, so a policy it cannot read fails a test rather than passing it.
  */
 
@@ -24,8 +25,11 @@ export interface Request {
   readonly action: string;
   readonly resource: string;
   readonly principal?: { readonly service?: string; readonly account?: string };
-  /** Condition keys and their values, e.g. `aws:SourceAccount`, `kms:ViaService`, `aws:SecureTransport`. */
-  readonly context?: Readonly<Record<string, string>>;
+  /**
+   * Condition keys and their values, e.g. `aws:SourceAccount`, `kms:ViaService`, `aws:SecureTransport`; a
+   * multi-valued key (`dynamodb:LeadingKeys`: every partition key the request names) is a list.
+   */
+  readonly context?: Readonly<Record<string, string | readonly string[]>>;
 }
 
 export type Decision = 'allowed' | 'explicitly denied' | 'implicitly denied';
@@ -79,6 +83,12 @@ export class TemplateNames {
             ApiEndpoint: `https://${apiId}.execute-api.${region}.amazonaws.com`,
             ApiId: apiId,
           });
+          break;
+        }
+        case 'AWS::SecretsManager::Secret': {
+          // Ref is the ARN, with the six random characters Secrets Manager appends to the name.
+          const secretArn = arn('secretsmanager', `secret:${name}-AbCdEf`);
+          this.set(id, secretArn, { Id: secretArn });
           break;
         }
         case 'AWS::SQS::Queue':
@@ -158,7 +168,19 @@ function principalMatches(principal: unknown, request: Request): boolean {
 
 /** One condition operator against the request's context; unknown operators throw. */
 function conditionHolds(operator: string, key: string, expected: unknown[], request: Request): boolean {
-  const actual = request.context?.[key];
+  const value = request.context?.[key];
+  // A multi-valued key with no value is absent, as IAM sees it.
+  const absent = value === undefined || (Array.isArray(value) && value.length === 0);
+  if (operator === 'Null') return expected.map(String).includes(String(absent));
+  if (operator.startsWith('ForAllValues:')) {
+    // Every value must satisfy the operator; no value at all satisfies it (hence policies add Null).
+    const single = operator.slice('ForAllValues:'.length);
+    return [value ?? []]
+      .flat()
+      .every((one) => conditionHolds(single, key, expected, { ...request, context: { [key]: one } }));
+  }
+  if (Array.isArray(value)) throw new Error(`iam test evaluator: ${key} is multi-valued: use ForAllValues`);
+  const actual = value as string | undefined;
   const ifExists = operator.endsWith('IfExists');
   const op = ifExists ? operator.slice(0, -'IfExists'.length) : operator;
   if (actual === undefined) return ifExists || op.startsWith('StringNot') || op.startsWith('ArnNot');

@@ -26,9 +26,12 @@ type CfnResource = {
 };
 export type CfnTemplate = { Resources: Record<string, CfnResource> };
 
+/** The bundles a stack deploys: the Listener's functions and the console's. */
+export type BundleName = FunctionName | 'console';
+
 /** One function as deployed: its zip, its template environment and its role's policy statements. */
 export interface FunctionArtifact {
-  readonly name: FunctionName;
+  readonly name: BundleName;
   readonly logicalId: string;
   /** The zip `cdk deploy` uploads (the asset directory, zipped). */
   readonly zipPath: string;
@@ -40,7 +43,8 @@ export interface FunctionArtifact {
 export interface SynthesizedArtifacts {
   readonly stack: ListenerStack;
   readonly template: CfnTemplate;
-  readonly functions: Readonly<Record<FunctionName, FunctionArtifact>>;
+  /** Every bundle: the Listener's functions (`FUNCTION_NAMES`) and `console`. */
+  readonly functions: Readonly<Record<BundleName, FunctionArtifact>>;
   /** Deletes the cloud assembly and the zips. */
   dispose(): void;
 }
@@ -69,8 +73,10 @@ export function synthesizeArtifacts(stage = 'dev'): SynthesizedArtifacts {
   mkdirSync(zips);
 
   const functions = Object.fromEntries(
-    FUNCTION_NAMES.map((name) => {
-      const fn = stack.functions.byName[name];
+    [
+      ...FUNCTION_NAMES.map((name) => [name, stack.functions.byName[name]] as const),
+      ['console', stack.console.fn] as const,
+    ].map(([name, fn]) => {
       const logicalId = stack.getLogicalId(fn.node.defaultChild as never);
       const resource = template.Resources[logicalId];
       const assetPath = resource?.Metadata?.['aws:asset:path'];
@@ -90,7 +96,7 @@ export function synthesizeArtifacts(stage = 'dev'): SynthesizedArtifacts {
         .Variables;
       return [name, { name, logicalId, zipPath, environment, statements }];
     }),
-  ) as unknown as Record<FunctionName, FunctionArtifact>;
+  ) as unknown as Record<BundleName, FunctionArtifact>;
 
   return { stack, template, functions, dispose: () => rmSync(root, { recursive: true, force: true }) };
 }

@@ -8,7 +8,7 @@ import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { ensureTable, localClient } from '../../cli/local/dynamo-local.js';
-import { DynamoLoggerStore } from '../../shared/adapters/dynamo/dynamo-logger-store.js';
+import { dynamoPorts } from '../../shared/adapters/dynamo/dynamo-ports.js';
 import { EventBridgeNotifier } from '../../shared/adapters/notify/eventbridge-notifier.js';
 import { SnsNotifier } from '../../shared/adapters/notify/sns-notifier.js';
 import { loadConfig } from '../../shared/config.js';
@@ -102,7 +102,7 @@ export async function createTestListener(
   });
   const runtime: Runtime = {
     config,
-    store: new DynamoLoggerStore(dynamo, tableName),
+    ...dynamoPorts(dynamo, tableName),
     channels: [new EventBridgeNotifier(busClient, BUS_NAME), new SnsNotifier(snsClient, TOPIC_ARN)],
     listenerName: LISTENER_NAME,
     outboxRetryMs: config.outboxRetryMs,

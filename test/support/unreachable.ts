@@ -1,6 +1,6 @@
 /** A runtime whose DynamoDB endpoint refuses connections: how handlers behave in a DynamoDB outage. */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoLoggerStore } from '../../shared/adapters/dynamo/dynamo-logger-store.js';
+import { dynamoPorts } from '../../shared/adapters/dynamo/dynamo-ports.js';
 import type { Runtime } from '../../shared/runtime.js';
 
 export function createRuntimeFor(base: Runtime): Runtime {
@@ -10,5 +10,5 @@ export function createRuntimeFor(base: Runtime): Runtime {
     credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
     maxAttempts: 1,
   });
-  return { ...base, store: new DynamoLoggerStore(client, base.config.tableName) };
+  return { ...base, ...dynamoPorts(client, base.config.tableName) };
 }

@@ -6,7 +6,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { formatLoggerId, type LoggerId, parseLoggerId } from '../../domain/logger.js';
-import { AUDIT_ACTIONS, type AuditAction, type AuditEntry, type AuditLog } from '../../ports.js';
+import { AUDIT_ACTIONS, type AuditAction, type AuditEntry, type AuditLog } from '../../ports/audit-log.js';
 import { guardStoreCall } from './dynamo-errors.js';
 import { expiring, shardOf } from './dynamo-items.js';
 

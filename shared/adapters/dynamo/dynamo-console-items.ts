@@ -1,17 +1,22 @@
 /**
  * The console's items in the Listener's table: used one-time links (`pk = LINK#<id>`, `sk = USED`,
- * expiring through TTL once the link itself has expired) and the console's signing key
- * (`pk = LISTENER#CONSOLE`, `sk = KEY`), created once by a conditional write so that concurrent cold
- * starts agree on one key.
+ * expiring through TTL once the link itself has expired) and a signing key (`pk = LISTENER#CONSOLE`,
+ * `sk = KEY`), created once by a conditional write so that concurrent cold starts agree on one key.
+ *
+ * Deployed, that key signs only the emailed acknowledge links (the notifying functions read it to sign
+ * them); the cookie-signing key is a secret only the console reads (adapters/secrets/console-key-secret.ts).
+ * In local mode it is the console's one key.
  */
 import { randomBytes } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { ConsoleKeys, UsedLinks } from '../../ports.js';
+import type { ConsoleKeys } from '../../ports/console-keys.js';
+import type { UsedLinks } from '../../ports/used-links.js';
 import { guardStoreCall, isConditionFailure, landed } from './dynamo-errors.js';
 import { expiring, shardOfText } from './dynamo-items.js';
 
-const KEY_ITEM = { pk: 'LISTENER#CONSOLE', sk: 'KEY' } as const;
+/** The acknowledge-link key's item (deployed; local mode's one console key). */
+export const KEY_ITEM = { pk: 'LISTENER#CONSOLE', sk: 'KEY' } as const;
 
 function documentClient(client: DynamoDBClient): DynamoDBDocumentClient {
   return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });

@@ -22,7 +22,7 @@ import {
 import { StoreUnavailableError } from '../../domain/errors.js';
 import type { LoggerSettings } from '../../domain/logger.js';
 import { DAY_MS, type FleetRhythm } from '../../domain/mass-silence.js';
-import type { FleetRecount } from '../../ports.js';
+import type { FleetRecount } from '../../ports/fleet.js';
 import { guardPages, guardStoreCall, isConditionFailure } from './dynamo-errors.js';
 import { fleetPages, fleetQuery } from './dynamo-fleet-index.js';
 import { DUE_SHARDS, STATE_INDEX } from './table-schema.js';

@@ -14,7 +14,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { displayState, type Logger, type LoggerId, twinOf } from '../../domain/logger.js';
-import type { Fleet, FleetCounts } from '../../ports.js';
+import type { Fleet, FleetCounts } from '../../ports/fleet.js';
 import { guardPages, guardStoreCall, isConditionFailure, landed } from './dynamo-errors.js';
 import {
   countInState,

@@ -1,5 +1,9 @@
 /**
  * Mapping between domain values and DynamoDB items (see table-schema.ts for the key design).
+ *
+ * Over 400 lines on purpose: every item's keys and codec (the Logger item, the heartbeat's one update, the
+ * transition write, events, expiry) live here, so the table's layout is read and changed in one place and
+ * the adapters (dynamo-logger-store.ts, dynamo-watchlist.ts…) only send requests.
  */
 import type { LoggerEvent, Severity } from '../../domain/event.js';
 import {
@@ -19,13 +23,14 @@ import {
   type Transport,
 } from '../../domain/logger.js';
 import type { PhoneHomeReport } from '../../domain/transitions.js';
-import type { PhoneHomeProof } from '../../ports.js';
+import type { PhoneHomeProof } from '../../ports/logger-store.js';
 import { DUE_SHARDS, FLEET_INDEX } from './table-schema.js';
 
 export const LOGGER_SK = 'LOGGER';
 export const EVENT_SK_PREFIX = 'EVENT#';
 export const RELAYED_SK_PREFIX = 'RELAYED#';
-const PK_PREFIX = 'LOGGER#';
+/** The partition-key prefix of a Logger's items (the Logger, its events, its relayed-record markers). */
+export const PK_PREFIX = 'LOGGER#';
 
 type Item = Record<string, unknown>;
 

@@ -55,6 +55,11 @@ export function timeToLiveAttribute(consistency: TableConsistency): string | und
  */
 export const DUE_SHARDS = 8;
 
+/** BatchGetItem takes at most 100 keys (a DynamoDB limit). */
+export const BATCH_GET_MAX = 100;
+/** Keys a BatchGetItem left unprocessed are asked for again: this many requests in all. */
+export const BATCH_GET_ATTEMPTS = 5;
+
 /** The CreateTable input for local mode and tests (the CDK stack declares the same shape). */
 export function createTableInput(tableName: string) {
   return {

@@ -8,7 +8,7 @@
 import { EventBridgeClient, type EventBridgeClientConfig } from '@aws-sdk/client-eventbridge';
 import { SNSClient, type SNSClientConfig } from '@aws-sdk/client-sns';
 import type { Notification } from '../../domain/notification.js';
-import type { NotificationChannel } from '../../ports.js';
+import type { NotificationChannel } from '../../ports/channels.js';
 import { limited, NOTIFIER_LIMITS, withDeadline } from '../aws-clients.js';
 import { EventBridgeNotifier } from './eventbridge-notifier.js';
 import { SnsNotifier } from './sns-notifier.js';

@@ -8,7 +8,7 @@ import {
   type PutEventsCommandOutput,
 } from '@aws-sdk/client-eventbridge';
 import { DETAIL_TYPES, EVENT_SOURCE, eventDetail, type Notification } from '../../domain/notification.js';
-import { type NotificationChannel, PartialDelivery } from '../../ports.js';
+import { type NotificationChannel, PartialDelivery } from '../../ports/channels.js';
 
 /** PutEvents accepts at most 10 entries per call. */
 const MAX_ENTRIES = 10;

@@ -11,7 +11,7 @@ import {
   smsText,
   subject,
 } from '../../domain/notification.js';
-import type { NotificationChannel } from '../../ports.js';
+import type { NotificationChannel } from '../../ports/channels.js';
 import { printable } from '../../printable.js';
 
 /** Local mode's `file` channel. */

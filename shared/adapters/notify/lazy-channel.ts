@@ -5,7 +5,7 @@
  * channel failure (the notice stays pending and is retried).
  */
 import type { Notification } from '../../domain/notification.js';
-import type { NotificationChannel } from '../../ports.js';
+import type { NotificationChannel } from '../../ports/channels.js';
 
 export class LazyChannel implements NotificationChannel {
   private loaded: Promise<NotificationChannel> | undefined;

@@ -12,7 +12,7 @@ import {
   smsText,
   subject,
 } from '../../domain/notification.js';
-import { type NotificationChannel, PartialDelivery } from '../../ports.js';
+import { type NotificationChannel, PartialDelivery } from '../../ports/channels.js';
 
 /** How SMS subscribers get a page: the sender ID or origination number some countries require. */
 export interface SmsSender {

@@ -3,6 +3,7 @@
  * changes nothing); the page's button POSTs with a CSRF token bound to the link, and the link is used up
  * then — once. Whoever presses the button types their name (prefilled when signed in).
  */
+import { StoreUnavailableError } from '../../domain/errors.js';
 import { formatLoggerId } from '../../domain/logger.js';
 import { acknowledgeAlarm } from '../../listener/admin.js';
 import type { ConsoleDeps } from '../deps.js';
@@ -26,14 +27,16 @@ export async function ackRoutes(
 ): Promise<ConsoleResponse | undefined> {
   if (req.path !== `${CONSOLE_PATH}/ack`) return undefined;
   const token = req.method === 'POST' ? req.form?.get('t') : req.query.get('t');
-  const claims = readAckToken(token ?? undefined, key, now);
+  const linkKey = deps.linkKeys ? await deps.linkKeys.key(true) : key;
+  if (!linkKey) throw new StoreUnavailableError('the acknowledge-link key could not be created');
+  const claims = readAckToken(token ?? undefined, linkKey, now);
   const frame = (status: number, title: string, body: ReturnType<typeof html>) =>
     htmlResponse(status, page({ title, listener: deps.listenerName, section: 'none', body }));
   if (!claims || !token)
     return frame(403, 'This link does not work', refusedBody('This link does not work', INVALID));
   const session = readSession(req.cookies, key, now);
   if (req.method === 'GET') {
-    const logger = await deps.store.get(claims.logger);
+    const logger = await deps.loggers.get(claims.logger);
     if (!logger)
       return frame(404, 'Not registered', refusedBody('Not registered', 'The Logger was removed.'));
     const body = ackConfirmBody({
@@ -60,7 +63,7 @@ export async function ackRoutes(
   }
   const ticket = (form.get('ticket') ?? '').trim().slice(0, 64);
   const op = {
-    store: deps.store,
+    loggers: deps.loggers,
     audit: deps.audit,
     actor: by,
     via: session ? 'console' : 'email-link',

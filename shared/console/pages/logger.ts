@@ -8,7 +8,7 @@ import { formatDuration } from '../../domain/duration.js';
 import type { LoggerEvent } from '../../domain/event.js';
 import { arrivalIntervals, formatLoggerId, type Logger, recentArrivals } from '../../domain/logger.js';
 import { timeoutText } from '../../domain/notification.js';
-import type { AuditEntry } from '../../ports.js';
+import type { AuditEntry } from '../../ports/audit-log.js';
 import { consoleState, sideView } from '../fleet-view.js';
 import { type Html, html } from '../html.js';
 import { CONSOLE_PATH, loggerPath } from '../routes.js';

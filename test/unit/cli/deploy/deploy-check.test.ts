@@ -98,6 +98,19 @@ describe('listener deploy check', () => {
       'domainName',
     ]);
     expect(placeholderFindings(stage())).toEqual([]);
+    const pair = examples['prod-pair'] as { pair: { a: object; b: object } };
+    const sides = loadStage('qa', {
+      qa: {
+        ...pair,
+        pair: {
+          ...pair.pair,
+          a: { ...pair.pair.a, domain: { name: 'listener-a.example.com' } },
+          b: { ...pair.pair.b, domain: { name: 'listener-b.geo.test' } },
+        },
+      },
+    });
+    expect(placeholderFindings(sides).map((f) => f.what.split(' ')[0])).toContain('pair.a.domain.name');
+    expect(placeholderFindings(sides).map((f) => f.what.split(' ')[0])).not.toContain('pair.b.domain.name');
   });
 
   it('flags a Lambda concurrency quota below what the stage reserves plus the 100 kept unreserved', async () => {

@@ -8,7 +8,7 @@ import { BatchGetCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { loggerItem, loggerKey } from '../../../../shared/adapters/dynamo/dynamo-items.js';
-import { DynamoLoggerStore } from '../../../../shared/adapters/dynamo/dynamo-logger-store.js';
+import { dynamoPorts } from '../../../../shared/adapters/dynamo/dynamo-ports.js';
 import { type LoggerId, newLogger } from '../../../../shared/domain/logger.js';
 import { T0 } from '../../fixtures.js';
 
@@ -43,7 +43,7 @@ describe('reading many Loggers at once (the sweep reads a page of twins)', () =>
       const customer = (pk: string) => pk.slice('LOGGER#'.length).split('/')[0] ?? '';
       return { Responses: { t: found.map((k) => item({ customer: customer(k.pk), side: 'A' })) } };
     });
-    const read = await new DynamoLoggerStore(client, 't').getMany(ids(150));
+    const read = await dynamoPorts(client, 't').loggers.getMany(ids(150));
     const calls = dynamo.commandCalls(BatchGetCommand).map((c) => c.args[0].input.RequestItems?.t);
     expect(calls.map((c) => c?.Keys?.length)).toEqual([100, 50]);
     expect(calls.every((c) => c?.ConsistentRead === true)).toBe(true);
@@ -61,7 +61,7 @@ describe('reading many Loggers at once (the sweep reads a page of twins)', () =>
     });
     // The retries back off (50, 100, 200, 400 ms): on fake timers, run at once.
     vi.useFakeTimers();
-    const reading = new DynamoLoggerStore(client, 't').getMany(ids(2));
+    const reading = dynamoPorts(client, 't').loggers.getMany(ids(2));
     await vi.runAllTimersAsync();
     const read = await reading;
     expect(read.get('c0/A')?.customer).toBe('c0');

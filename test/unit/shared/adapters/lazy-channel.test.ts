@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { LazyChannel } from '../../../../shared/adapters/notify/lazy-channel.js';
 import type { Notification } from '../../../../shared/domain/notification.js';
-import type { NotificationChannel } from '../../../../shared/ports.js';
+import type { NotificationChannel } from '../../../../shared/ports/channels.js';
 
 const none: readonly Notification[] = [];
 

@@ -8,7 +8,7 @@ import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loggerItem, loggerKey, phoneHomeUpdate } from '../../../../shared/adapters/dynamo/dynamo-items.js';
-import { DynamoLoggerStore } from '../../../../shared/adapters/dynamo/dynamo-logger-store.js';
+import { dynamoPorts } from '../../../../shared/adapters/dynamo/dynamo-ports.js';
 import { newLogger } from '../../../../shared/domain/logger.js';
 import { T0 } from '../../fixtures.js';
 
@@ -30,7 +30,7 @@ describe('phoneHomeUpdate, the heartbeat fast path’s one write', () => {
       T0,
     );
     dynamo.on(UpdateCommand).resolves({ Attributes: loggerItem(logger, proof.tokenHash) });
-    const store = new DynamoLoggerStore(client, 'table');
+    const store = dynamoPorts(client, 'table').loggers;
     const report = { intervalMs: 720 * 60_000, agent: 'logger 12.0' };
 
     await store.recordPhoneHome(id, proof, T0, report, { now: T0, heardBy: 'ALPHA' });

@@ -138,7 +138,7 @@ describe('pages and actions with a session', () => {
     const path = '/console/loggers/geocust1/A/ack';
     const res = await handleConsole(request(path, { cookie, form: { csrf, ticket: 'INC-1' } }), deps);
     expect(res).toMatchObject({ status: 303, headers: { location: '/console/loggers/geocust1/A?done=ack' } });
-    expect((await deps.store.get(GEOCUST1_A))?.ack).toMatchObject({ by: 'alice', ticket: 'INC-1' });
+    expect((await deps.loggers.get(GEOCUST1_A))?.ack).toMatchObject({ by: 'alice', ticket: 'INC-1' });
     expect(audit.entries).toEqual([
       expect.objectContaining({ action: 'ack', actor: 'alice', via: 'console', detail: 'ticket INC-1' }),
     ]);
@@ -151,10 +151,10 @@ describe('pages and actions with a session', () => {
     const form = { csrf, target: 'geocust1', hours: '2', reason: 'PBX upgrade' };
     const started = await handleConsole(request('/console/maintenance', { cookie, form }), deps);
     expect(started.status).toBe(303);
-    const id = (await deps.store.get(GEOCUST1_A))?.maintenance?.[0]?.id ?? '';
+    const id = (await deps.loggers.get(GEOCUST1_A))?.maintenance?.[0]?.id ?? '';
     expect(id).toMatch(/^mw-/);
     await handleConsole(request(`/console/maintenance/${id}/end`, { cookie, form: { csrf } }), deps);
-    expect((await deps.store.get(GEOCUST1_A))?.maintenance).toBeUndefined();
+    expect((await deps.loggers.get(GEOCUST1_A))?.maintenance).toBeUndefined();
     expect(audit.entries.map((e) => e.action)).toEqual(['maintenance-add', 'maintenance-remove']);
   });
 });
@@ -165,7 +165,7 @@ describe('the emailed acknowledge link', () => {
     const t = ackToken(GEOCUST1_A, KEY, T0);
     const page = await handleConsole(request(`/console/ack?t=${t}`), deps);
     expect(page.status).toBe(200);
-    expect((await deps.store.get(GEOCUST1_A))?.ack).toBeUndefined();
+    expect((await deps.loggers.get(GEOCUST1_A))?.ack).toBeUndefined();
     const linkCsrf = /name="csrf" value="([^"]+)"/.exec(page.body)?.[1] ?? '';
     const noCsrf = await handleConsole(request('/console/ack', { form: { t, by: 'carol' } }), deps);
     expect(noCsrf.status).toBe(403);
@@ -174,12 +174,33 @@ describe('the emailed acknowledge link', () => {
       deps,
     );
     expect(done.status).toBe(200);
-    expect((await deps.store.get(GEOCUST1_A))?.ack?.by).toBe('carol');
+    expect((await deps.loggers.get(GEOCUST1_A))?.ack?.by).toBe('carol');
     expect(audit.entries).toEqual([expect.objectContaining({ actor: 'carol', via: 'email-link' })]);
     const again = await handleConsole(
       request('/console/ack', { form: { t, csrf: linkCsrf, by: 'carol' } }),
       deps,
     );
     expect(again.status).toBe(403);
+  });
+
+  it('deployed, is signed with the link key, which opens no session (the cookie key is the console’s own)', async () => {
+    const LINK_KEY = Buffer.alloc(32, 9);
+    const { deps } = consoleDeps([down()]);
+    const deployed = { ...deps, linkKeys: { key: async () => LINK_KEY } };
+    const page = await handleConsole(
+      request(`/console/ack?t=${ackToken(GEOCUST1_A, LINK_KEY, T0)}`),
+      deployed,
+    );
+    expect(page.status).toBe(200);
+    // A link signed with the cookie key is not an acknowledge link any more…
+    const wrongKey = await handleConsole(
+      request(`/console/ack?t=${ackToken(GEOCUST1_A, KEY, T0)}`),
+      deployed,
+    );
+    expect(wrongKey.status).toBe(403);
+    // …and whoever holds the link key cannot make a session cookie.
+    const forged = sessionCookie(newSession('mallory', T0), LINK_KEY).split(';')[0] ?? '';
+    const fleet = await handleConsole(request('/console', { cookie: forged }), deployed);
+    expect(fleet).toMatchObject({ status: 303, headers: { location: '/console/sign-in' } });
   });
 });

@@ -2,7 +2,8 @@
 
 import type { ConsoleDeps } from '../../../../shared/console/deps.js';
 import { formatLoggerId, type Logger, type LoggerId } from '../../../../shared/domain/logger.js';
-import type { AuditEntry, AuditLog, LoggerStore } from '../../../../shared/ports.js';
+import type { AuditEntry, AuditLog } from '../../../../shared/ports/audit-log.js';
+import type { LoggerStore } from '../../../../shared/ports/logger-store.js';
 import { T0 } from '../../fixtures.js';
 
 export const KEY = Buffer.alloc(32, 7);
@@ -17,7 +18,6 @@ export function memoryStore(loggers: Logger[]): LoggerStore {
       byId.set(formatLoggerId(after), after);
       return true;
     },
-    listEvents: async () => [],
   };
   return partial as LoggerStore;
 }
@@ -41,7 +41,8 @@ export function consoleDeps(loggers: Logger[], clock = { now: T0 }) {
   const used = new Set<string>();
   const audit = memoryAudit();
   const deps: ConsoleDeps = {
-    store: memoryStore(loggers),
+    loggers: memoryStore(loggers),
+    events: { listEvents: async () => [] },
     audit,
     usedLinks: {
       claim: async (id) => {

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { DynamoConsoleKeys } from '../../../../shared/adapters/dynamo/dynamo-console-items.js';
+import { SecretConsoleKeys } from '../../../../shared/adapters/secrets/console-key-secret.js';
 import { ConfigError } from '../../../../shared/config.js';
 import { createConsoleDeps } from '../../../../shared/console/runtime.js';
 
@@ -35,5 +37,19 @@ describe('the console configuration (CONSOLE_AUTH)', () => {
       'invalid console configuration: COGNITO_DOMAIN is required: the user pool’s managed login domain; ' +
         'COGNITO_ISSUER must be the user pool’s issuer URL',
     );
+  });
+});
+
+describe('the console keys', () => {
+  it('deployed: the cookie key from its secret, acknowledge links with the table key', () => {
+    const deps = createConsoleDeps({ ...LISTENER, CONSOLE_KEY_SECRET_ARN: 'arn:aws:secretsmanager:x' });
+    expect(deps.keys).toBeInstanceOf(SecretConsoleKeys);
+    expect(deps.linkKeys).toBeInstanceOf(DynamoConsoleKeys);
+  });
+
+  it('local mode: one key, in the table', () => {
+    const deps = createConsoleDeps(LISTENER);
+    expect(deps.keys).toBeInstanceOf(DynamoConsoleKeys);
+    expect(deps.linkKeys).toBeUndefined();
   });
 });

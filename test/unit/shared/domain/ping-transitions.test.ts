@@ -80,6 +80,18 @@ describe('reportFailure', () => {
   });
 });
 
+describe('notice ids', () => {
+  it('stay unique when a Logger fails, recovers and fails again within one millisecond', () => {
+    const at = T0 + MINUTE;
+    const first = reportFailure(upLogger(T0), at, {}, options, claim);
+    const back = phoneHome(first?.next as Logger, at, {}, RETRY, LISTENER);
+    const again = reportFailure(back.next, at, {}, options, claim);
+    const backAgain = phoneHome(again?.next as Logger, at, {}, RETRY, LISTENER);
+    const ids = [first?.notice?.id, back.notice?.id, again?.notice?.id, backAgain.notice?.id];
+    expect(new Set(ids).size).toBe(4);
+  });
+});
+
 describe('a success', () => {
   it('closes a start', () => {
     const { next } = phoneHome(upLogger(T0, { startedAt: T0 + MINUTE }), T0 + 2 * MINUTE);

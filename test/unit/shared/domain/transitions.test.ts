@@ -99,7 +99,7 @@ describe('phoneHome', () => {
     expect(next.agent).toBe('csfs');
   });
 
-  it('clears a DOWN Logger: UP, exactly one LOGGER_RECOVERED notice with how long it was silent', () => {
+  it('clears a DOWN Logger: UP, exactly one LOGGER_RECOVERED notice with how long it was silent and its outage', () => {
     const down = downLogger(T0);
     const receivedAt = T0 + 900 * MINUTE;
     const { next, notice } = phoneHome(down, receivedAt);
@@ -111,6 +111,7 @@ describe('phoneHome', () => {
       lastSeenAt: T0,
       deadline: receivedAt + TIMEOUT,
       silentForMs: 900 * MINUTE,
+      outage: `geocust1/A#LOGGER_SILENT#${down.deadline}`,
     });
     const recovered = next.outbox.filter((n) => n.kind === 'LOGGER_RECOVERED');
     expect(recovered).toEqual([notice]);

@@ -8,7 +8,7 @@ import {
   sentAfter,
 } from '../../../../shared/listener/delivery.js';
 import { noCounters, quietLog } from '../../../../shared/listener/deps.js';
-import { type NotificationChannel, PartialDelivery } from '../../../../shared/ports.js';
+import { type NotificationChannel, PartialDelivery } from '../../../../shared/ports/channels.js';
 import { T0 } from '../../fixtures.js';
 
 const logger = newLogger(

@@ -63,8 +63,8 @@ function steadyFleet(random: () => number, sites: readonly string[]): SimLogger[
   });
 }
 
-/** A store over the simulated fleet answering the guard's reads; one mass-silence record. */
-function simulatedStore(fleet: SimLogger[]) {
+/** The records and watchlist over the simulated fleet answering the guard's reads; one mass-silence record. */
+function simulatedStores(fleet: SimLogger[]) {
   let record: MassSilence = NO_MASS_SILENCE;
   const rhythm = {
     loggers: FLEET,
@@ -79,7 +79,7 @@ function simulatedStore(fleet: SimLogger[]) {
     eventTimeoutMs: TIMEOUT,
     heartbeatIntervalMs: INTERVAL,
   });
-  return {
+  const records = {
     async getMassSilenceAndRhythm() {
       return { silence: record, rhythm };
     },
@@ -91,6 +91,8 @@ function simulatedStore(fleet: SimLogger[]) {
       record = after;
       return true;
     },
+  };
+  const watchlist = {
     async sightMissing(
       now: number,
       windowMs: number,
@@ -116,6 +118,7 @@ function simulatedStore(fleet: SimLogger[]) {
       return FLEET;
     },
   };
+  return { records, watchlist };
 }
 
 interface Run {
@@ -145,7 +148,7 @@ async function simulate(
     },
   };
   const deps = {
-    store: simulatedStore(fleet),
+    ...simulatedStores(fleet),
     channels: [],
     opsChannels: [ops],
     listenerName: 'GEOCSCLNRA',

@@ -8,7 +8,7 @@ import {
   registerLogger,
   sweepLagWarning,
 } from '../../../../shared/listener/register.js';
-import type { LoggerStore } from '../../../../shared/ports.js';
+import type { LoggerStore } from '../../../../shared/ports/logger-store.js';
 import { HOUR, MINUTE, T0 } from '../../fixtures.js';
 
 describe('defaultInterval', () => {

@@ -1,0 +1,46 @@
+/**
+ * An HTTP request a channel sends, as its payload builder (pagerduty.ts, slack.ts, …) made it: pure data,
+ * so each vendor's wire format is tested without a network.
+ */
+import { formatDuration } from '../../domain/duration.js';
+import { formatLoggerId } from '../../domain/logger.js';
+import type { StateNotification } from '../../domain/notification.js';
+
+export interface HttpRequest {
+  readonly url: string;
+  readonly headers: Readonly<Record<string, string>>;
+  /** JSON text. */
+  readonly body: string;
+}
+
+export function jsonRequest(url: string, body: unknown, headers: Record<string, string> = {}): HttpRequest {
+  return { url, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) };
+}
+
+export function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+/** The facts every outage tool shows next to the summary (PagerDuty's custom_details, Opsgenie's details). */
+export function outageFacts(n: StateNotification): Record<string, string> {
+  const { notice } = n;
+  return {
+    logger: formatLoggerId(n.logger),
+    customer: n.logger.customer,
+    side: n.logger.side,
+    listener: n.listener,
+    kind: n.kind,
+    deadline: iso(notice.deadline),
+    lastSeenAt: notice.lastSeenAt === undefined ? 'never' : iso(notice.lastSeenAt),
+    ...(notice.silentForMs === undefined ? {} : { silentFor: formatDuration(notice.silentForMs) }),
+    ...(n.kind === 'LOGGER_RECOVERED'
+      ? {}
+      : { silentFor: formatDuration(notice.at - notice.deadline + n.logger.eventTimeoutMs) }),
+    notification: n.id,
+  };
+}
+
+/** At most `max` characters, an ellipsis marking the cut. */
+export function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}

@@ -1,0 +1,48 @@
+/**
+ * Microsoft Teams through a Workflows webhook ("Post to a channel when a webhook request is received"): a
+ * message whose one attachment is an Adaptive Card with the headline and the facts.
+ */
+import { formatDuration } from '../../domain/duration.js';
+import { formatLoggerId } from '../../domain/logger.js';
+import { headline, type LoggerNotification, subject } from '../../domain/notification.js';
+import { printable } from '../../printable.js';
+import { type HttpRequest, jsonRequest } from './http-request.js';
+
+const COLOR = { critical: 'Attention', error: 'Attention', warning: 'Warning', info: 'Good' } as const;
+
+export function teamsRequest(channel: { readonly url: string }, n: LoggerNotification): HttpRequest {
+  const facts = [
+    { title: 'Logger', value: formatLoggerId(n.logger) },
+    { title: 'Listener', value: n.listener },
+    { title: 'Severity', value: n.severity },
+  ];
+  if (n.kind === 'LOGGER_RECOVERED') {
+    facts.push({ title: 'Silent for', value: formatDuration(n.notice.silentForMs ?? 0) });
+  }
+  return jsonRequest(channel.url, {
+    type: 'message',
+    attachments: [
+      {
+        contentType: 'application/vnd.microsoft.card.adaptive',
+        contentUrl: null,
+        content: {
+          $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+          type: 'AdaptiveCard',
+          version: '1.4',
+          body: [
+            {
+              type: 'TextBlock',
+              text: printable(subject(n)),
+              weight: 'Bolder',
+              size: 'Medium',
+              color: COLOR[n.severity],
+              wrap: true,
+            },
+            { type: 'TextBlock', text: printable(headline(n)), wrap: true },
+            { type: 'FactSet', facts },
+          ],
+        },
+      },
+    ],
+  });
+}

@@ -1,0 +1,29 @@
+/**
+ * The ways notifications leave the Listener. SNS, EventBridge and local mode's file implement them
+ * (shared/adapters/notify/).
+ */
+import type { Notification } from '../domain/notification.js';
+
+/**
+ * One way notifications leave the Listener: SNS pages, the EventBridge bus, or local mode's file. Each
+ * channel delivers on its own and records what it delivered, so one failing channel never blocks another
+ * and a retry never repeats what a channel already sent.
+ */
+export interface NotificationChannel {
+  /** Recorded on each notice and event it delivered: `sns`, `eventbridge`, `file`. Stable across deploys. */
+  readonly name: string;
+  /** Delivers all, or throws; a {@link PartialDelivery} says which ids did go out. */
+  publish(notifications: readonly Notification[]): Promise<void>;
+}
+
+/** Thrown by a channel that delivered some notifications of a call but not all. */
+export class PartialDelivery extends Error {
+  override readonly name = 'PartialDelivery';
+  constructor(
+    readonly deliveredIds: readonly string[],
+    message: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
