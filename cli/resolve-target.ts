@@ -8,6 +8,7 @@ import type { PairSide } from '../infra/stages.js';
 import { ADMIN_LIMITS, dynamoClient } from '../shared/adapters/aws-clients.js';
 import { DynamoAuditLog } from '../shared/adapters/dynamo/dynamo-audit-log.js';
 import { DynamoFleet } from '../shared/adapters/dynamo/dynamo-fleet.js';
+import { DynamoPingDirectory } from '../shared/adapters/dynamo/dynamo-ping-directory.js';
 import { dynamoPorts } from '../shared/adapters/dynamo/dynamo-ports.js';
 import { FileNotifier } from '../shared/adapters/notify/file-notifier.js';
 import { listenerPairOf } from '../shared/domain/doctor.js';
@@ -17,6 +18,7 @@ import type { MassSilenceSettings } from '../shared/domain/mass-silence.js';
 import type { AuditLog } from '../shared/ports/audit-log.js';
 import type { NotificationChannel } from '../shared/ports/channels.js';
 import type { Fleet } from '../shared/ports/fleet.js';
+import type { PingDirectory } from '../shared/ports/ping-directory.js';
 import type { StorePorts } from '../shared/ports/stores.js';
 import { UnreachableError, UsageError } from './errors.js';
 import { localClient } from './local/dynamo-local.js';
@@ -37,6 +39,8 @@ export interface TargetOptions {
 
 /** The store ports of the target's table (`loggers`, `events`, `bridges`…), and what else a command needs. */
 export interface Target extends StorePorts {
+  /** Ping URLs (shared/ports/ping-directory.ts): given at registration, replaced by rotate-token. */
+  readonly pings: PingDirectory;
   /** The fleet as a whole: counts, the status view, bulk import/export. */
   readonly fleet: Fleet;
   /** The audit record operators' actions are written to (shared/listener/admin.ts). */
@@ -166,6 +170,7 @@ function awsTarget(table: string, region: string | undefined, description: strin
   const client = dynamoClient(region ? { region } : {}, ADMIN_LIMITS);
   return {
     ...dynamoPorts(client, table),
+    pings: new DynamoPingDirectory(client, table),
     fleet: new DynamoFleet(client, table),
     audit: new DynamoAuditLog(client, table, DEFAULT_EVENT_RETENTION_MS),
     ...(apiUrl ? { apiUrl } : {}),
@@ -190,6 +195,7 @@ function localTarget(dir: string): Target {
   const channels = [new FileNotifier(local.notificationsFile, (line) => process.stderr.write(`${line}\n`))];
   return {
     ...dynamoPorts(client, local.tableName),
+    pings: new DynamoPingDirectory(client, local.tableName),
     fleet: new DynamoFleet(client, local.tableName),
     audit: new DynamoAuditLog(client, local.tableName, DEFAULT_EVENT_RETENTION_MS),
     apiUrl: local.apiUrl,

@@ -15,13 +15,15 @@ import {
 } from '../../shared/domain/logger.js';
 import { timeoutText } from '../../shared/domain/notification.js';
 import { counted } from '../../shared/domain/words.js';
-import { pauseLogger, removeLogger, resumeLogger, rotateToken } from '../../shared/listener/admin.js';
+import { pauseLogger, resumeLogger, rotateToken } from '../../shared/listener/admin.js';
+import { issuePingUrl, removeLoggerAndPingUrl } from '../../shared/listener/ping-url.js';
 import { printable } from '../../shared/printable.js';
 import { confirm, iso, loggerArg, loggerJson, wholeNumberFlag } from '../args.js';
 import { notRegistered } from '../errors.js';
 import { table, when } from '../format.js';
 import { operator } from '../operator.js';
 import { onTarget, type TargetOptions, withTarget } from '../target.js';
+import { pingJson, pingLines, targetPingUrl } from './ping-lines.js';
 
 type Opts = TargetOptions & { json?: boolean; yes?: boolean; events?: string };
 
@@ -40,8 +42,9 @@ export function registerLifecycleCommands(logger: Command): void {
     const limit = wholeNumberFlag('--events', String(opts.events), { min: 0, max: 100, example: 10 });
     await onTarget(opts, async (target) => {
       const now = Date.now();
-      const found = await target.loggers.get(id);
-      if (!found) throw notRegistered(id);
+      const pinged = await target.pings.read(id);
+      if (!pinged) throw notRegistered(id);
+      const found = pinged.logger;
       const events = limit > 0 ? await target.events.listEvents(id, limit) : [];
       const arrivals = recentArrivals(found);
       const intervals = arrivalIntervals(arrivals);
@@ -50,6 +53,7 @@ export function registerLifecycleCommands(logger: Command): void {
           JSON.stringify(
             {
               ...loggerJson(found, now),
+              ping: pingJson(pinged),
               intervalsMinutes: intervals.map((ms) => Math.round(ms / 6_000) / 10),
               events: events.map((e) => ({ ...e, receivedAt: iso(e.receivedAt) })),
             },
@@ -100,6 +104,7 @@ export function registerLifecycleCommands(logger: Command): void {
       }
       if (found.agent) lines.push(['Agent', found.agent]);
       if (found.outbox.length > 0) lines.push(['Pending notices', String(found.outbox.length)]);
+      lines.push(...pingLines(pinged, now));
       console.log(`Logger ${formatLoggerId(found)} on ${target.description}`);
       const width = Math.max(...lines.map(([k]) => k.length));
       // Values include what the Logger sent (its agent string) and operators' notes: never raw on a terminal.
@@ -133,19 +138,22 @@ export function registerLifecycleCommands(logger: Command): void {
   withTarget(
     logger
       .command('rotate-token <logger>')
-      .description('give a Logger a new token (printed once); the old one stops working at once')
+      .description('give a Logger a new token and ping URL (printed once); the old ones stop working at once')
       .option('--json', 'print JSON')
       .addHelpText('after', '\nExample:\n  listener logger rotate-token geocust1/A --stage prod\n'),
   ).action(async (idArg: string, opts: Opts) => {
     const id = loggerArg(idArg);
     await onTarget(opts, async (target) => {
       const token = await rotateToken(target.loggers, id);
+      const url = targetPingUrl(target.apiUrl, await issuePingUrl(target.pings, id));
       if (opts.json) {
-        console.log(JSON.stringify({ logger: formatLoggerId(id), token }));
+        console.log(JSON.stringify({ logger: formatLoggerId(id), token, pingUrl: url }));
         return;
       }
       console.log(`New token for ${formatLoggerId(id)} (shown once; the old token no longer works):`);
       console.log(`  ${token}`);
+      console.log(`New ping URL (shown once; the old one no longer works):
+  ${url}`);
     });
   });
 
@@ -209,7 +217,7 @@ export function registerLifecycleCommands(logger: Command): void {
       return;
     }
     await onTarget(opts, async (target) => {
-      const items = await removeLogger(target.loggers, id);
+      const items = await removeLoggerAndPingUrl(target.loggers, target.pings, id);
       if (opts.json) console.log(JSON.stringify({ logger: name, removed: true, items }));
       else
         console.log(

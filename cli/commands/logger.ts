@@ -26,6 +26,7 @@ import {
   withContactFlags,
   withPhoneHomeFlags,
 } from './logger-settings.js';
+import { targetPingUrl } from './ping-lines.js';
 
 /** `geocust1 A`, or `geocust1/A` as every other command writes a Logger. */
 function newLoggerId(customerText: string, sideText: string | undefined): LoggerId {
@@ -117,11 +118,13 @@ export function registerLoggerCommands(program: Command): void {
             ...contact,
           },
           Date.now(),
+          target.pings,
         );
+        const ping = targetPingUrl(target.apiUrl, registration.pingUuid ?? '');
         const warnings = [...registration.warnings, ...sweepLagWarning(eventTimeoutMs, target.sweepEveryMs)];
         const name = formatLoggerId(registration.logger);
         if (opts.json) {
-          console.log(JSON.stringify({ logger: name, token: registration.token, warnings }));
+          console.log(JSON.stringify({ logger: name, token: registration.token, pingUrl: ping, warnings }));
           return;
         }
         for (const warning of warnings) console.error(`warning: ${warning}`);
@@ -135,6 +138,9 @@ export function registerLoggerCommands(program: Command): void {
         console.log(`Token (shown once; only its hash is kept):\n  ${registration.token}`);
         console.log(
           `Phone home:\n  curl -X POST ${url}/v1/heartbeat -H "Authorization: Bearer ${registration.token}"`,
+        );
+        console.log(
+          `Or, from a cron job or script, its ping URL (shown once; docs/pings.md):\n  curl -fsS -m 10 --retry 5 -o /dev/null ${ping}`,
         );
       });
     },

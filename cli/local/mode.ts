@@ -273,10 +273,10 @@ function configureEnvironment(
 }
 
 async function loadHandlers(): Promise<{
-  http: Record<'heartbeat' | 'events' | 'relay' | 'health' | 'console', LambdaHandler>;
+  http: Record<'heartbeat' | 'events' | 'relay' | 'health' | 'console' | 'ping', LambdaHandler>;
   sweep: () => Promise<unknown>;
 }> {
-  const [heartbeat, events, relay, health, sweeper, { runtime }, webConsole] = await Promise.all([
+  const [heartbeat, events, relay, health, sweeper, { runtime }, webConsole, ping] = await Promise.all([
     import('../../functions/heartbeat/handler.js'),
     import('../../functions/events/handler.js'),
     import('../../functions/relay/handler.js'),
@@ -284,6 +284,7 @@ async function loadHandlers(): Promise<{
     import('../../functions/sweeper/handler.js'),
     import('../../shared/runtime.js'),
     import('../../functions/console/handler.js'),
+    import('../../functions/ping/handler.js'),
   ]);
   // As in AWS (a 55 s function timeout): the sweep keeps to its time budget and leaves the rest for the next run.
   const context = {
@@ -299,6 +300,7 @@ async function loadHandlers(): Promise<{
       // Locally, /v1/health also reads the store: a stalled or dead DynamoDB Local makes it 503.
       health: health.createHandler(() => runtime().records.getSweeperStatus()) as LambdaHandler,
       console: webConsole.handler as LambdaHandler,
+      ping: ping.handler as LambdaHandler,
     },
     sweep: () => sweeper.handler({}, context),
   };

@@ -12,7 +12,13 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'a
 import { isConsolePath } from '../../shared/console/routes.js';
 import { badRequestTarget } from '../../shared/http/http-error.js';
 import { errorResponse } from '../../shared/http/responses.js';
-import { FALLBACK_FUNCTION, type FunctionName, ROUTES } from '../../shared/http/routes.js';
+import {
+  FALLBACK_FUNCTION,
+  type FunctionName,
+  isPingRequest,
+  PING_ROUTE,
+  ROUTES,
+} from '../../shared/http/routes.js';
 import { describe } from '../../shared/listener/outbox.js';
 
 export type LambdaHandler = (
@@ -187,6 +193,11 @@ async function serve(
   if (handlers.console && isConsolePath(url.pathname)) {
     const event = toEvent(req, url, method, body, 'ANY /console/{proxy+}', requestId);
     answer(await handlers.console(event, lambdaContext('console', requestId)));
+    return;
+  }
+  if (handlers.ping && isPingRequest(method, url.pathname)) {
+    const event = toEvent(req, url, method, body, `ANY ${PING_ROUTE.path}`, requestId);
+    answer(await handlers.ping(event, lambdaContext('ping', requestId)));
     return;
   }
   const route = ROUTES.find((r) => r.method === method && r.path === url.pathname);

@@ -15,7 +15,7 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { CfnRecordSet, HostedZone } from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
-import { FALLBACK_FUNCTION, type FunctionName, ROUTES } from '../../shared/http/routes.js';
+import { FALLBACK_FUNCTION, type FunctionName, PING_ROUTE, ROUTES } from '../../shared/http/routes.js';
 import type { CustomDomain, StageConfig } from '../stages.js';
 import { INGEST_FUNCTIONS } from './functions.js';
 
@@ -60,7 +60,14 @@ export class Api extends Construct {
       // The stage is created below, with throttling and access logs the default stage cannot take.
       createDefaultStage: false,
     });
-    const routes: HttpRoute[] = [];
+    const routes: HttpRoute[] = [
+      // Ping URLs hold their secret in the path: the access log below records the route key, not the path.
+      ...this.httpApi.addRoutes({
+        path: PING_ROUTE.path,
+        methods: PING_ROUTE.methods.map((method) => HttpMethod[method]),
+        integration: integrationFor(PING_ROUTE.function),
+      }),
+    ];
     for (const route of ROUTES) {
       routes.push(
         ...this.httpApi.addRoutes({
@@ -93,7 +100,6 @@ export class Api extends Construct {
             ip: '$context.identity.sourceIp',
             requestTime: '$context.requestTime',
             method: '$context.httpMethod',
-            path: '$context.path',
             routeKey: '$context.routeKey',
             status: '$context.status',
             responseLength: '$context.responseLength',

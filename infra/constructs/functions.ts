@@ -8,6 +8,7 @@ import type { Topic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { KEY_ITEM as ACK_LINK_KEY_ITEM } from '../../shared/adapters/dynamo/dynamo-console-items.js';
 import { bridgeKey, PK_PREFIX } from '../../shared/adapters/dynamo/dynamo-items.js';
+import { pingEntryKey } from '../../shared/adapters/dynamo/dynamo-ping-directory.js';
 import { FLEET_INDEX, STATE_INDEX } from '../../shared/adapters/dynamo/table-schema.js';
 import { FUNCTION_NAMES, type FunctionName } from '../../shared/http/routes.js';
 import type { StageConfig } from '../stages.js';
@@ -31,6 +32,8 @@ export type ItemAction =
 export const ITEM_FAMILIES = {
   /** A Logger, its events and its relayed-record markers: `LOGGER#<customer>/<side>`. */
   loggers: `${PK_PREFIX}*`,
+  /** Ping URL directory entries: `PING#<hash of the uuid>` (shared/adapters/dynamo/dynamo-ping-directory.ts). */
+  pings: pingEntryKey('*').pk,
   /** Dial-in bridges' credentials: `BRIDGE#<site>`. */
   bridges: bridgeKey('*').pk,
   /** The key acknowledge links in alarm emails are signed with (shared/runtime.ts reads it to sign them). */
@@ -109,6 +112,19 @@ export const FUNCTION_SPECS: Readonly<Record<FunctionName, FunctionSpec>> = {
     notifies: true,
     memoryMiB: 256,
     timeout: Duration.seconds(29),
+    concurrency: 'ingest',
+  },
+  // Ping URLs (shared/listener/ping.ts): the directory entry of a URL not in the warm cache (GetItem), a
+  // success's phone-home or a start/log mark (UpdateItem), a failure's read and transition (GetItem,
+  // UpdateItem); its page or a recovery's all-clear is published here, as a heartbeat's is.
+  ping: {
+    table: [
+      { actions: ['dynamodb:UpdateItem', 'dynamodb:GetItem'], leadingKeys: [ITEM_FAMILIES.loggers] },
+      { actions: ['dynamodb:GetItem'], leadingKeys: [ITEM_FAMILIES.pings, ITEM_FAMILIES.ackLinkKey] },
+    ],
+    notifies: true,
+    memoryMiB: 256,
+    timeout: Duration.seconds(10),
     concurrency: 'ingest',
   },
   // Health and the 404/405 fallback answer without touching data.

@@ -104,6 +104,11 @@ export interface StateNotice {
   readonly outage?: string;
   /** The other side of the duplexed pair as the transition saw it (absent: no twin registered). */
   readonly twin?: TwinFacts;
+  /**
+   * The Logger reported a failure (a ping URL's `/fail` or non-zero exit status) rather than going silent:
+   * on the `LOGGER_SILENT` it raised, and on the `LOGGER_RECOVERED` of the success that ended it.
+   */
+  readonly failure?: { readonly exitStatus?: number };
   /** For a `LOGGER_SILENT` reminder: its number (1 = first reminder after the alarm). */
   readonly reminder?: number;
   /**
@@ -207,6 +212,18 @@ export interface Logger extends LoggerId, LoggerSettings {
   readonly heardBy?: Readonly<Record<string, Hearing>>;
   /** The Listener that recorded the latest phone-home. */
   readonly lastHeardBy?: string;
+  /** A ping URL's `/start` not yet closed by a success (shared/domain/ping.ts); any success clears it. */
+  readonly startedAt?: number;
+  /** Set while DOWN because the Logger reported a failure (`/fail`, a non-zero exit status), not a silence. */
+  readonly failure?: ReportedFailure;
+  /** The latest `/log` ping (recorded only: it changes nothing else). */
+  readonly lastLogAt?: number;
+}
+
+/** A failure a Logger reported through its ping URL: when, and the exit status if it sent one. */
+export interface ReportedFailure {
+  readonly at: number;
+  readonly exitStatus?: number;
 }
 
 /** When one Listener heard a Logger: its first and its latest phone-home there (Listener clock). */

@@ -180,6 +180,9 @@ export function headline(n: Notification): string {
   const who = `Side ${n.logger.side} Logger of ${n.logger.customer}`;
   switch (n.kind) {
     case 'LOGGER_SILENT': {
+      if (n.notice.failure && !n.notice.reminder) {
+        return `${who} reported a failure to Listener ${n.listener}${exitText(n.notice.failure)}.`;
+      }
       const still = n.notice.reminder ? 'still ' : '';
       const reminder = n.notice.reminder
         ? ` Reminder ${n.notice.reminder}: silent for ${formatDuration(n.notice.at - n.notice.deadline + n.logger.eventTimeoutMs)}, nobody has acknowledged it.`
@@ -189,10 +192,18 @@ export function headline(n: Notification): string {
     case 'CUSTOMER_BLIND':
       return `Customer ${n.logger.customer} is blind: both Loggers (A and B) have stopped phoning home to Listener ${n.listener}, so none of its alarms reach support.`;
     case 'LOGGER_RECOVERED':
+      if (n.notice.failure) {
+        return `${who} reported success to Listener ${n.listener} again, ${formatDuration(n.notice.silentForMs ?? 0)} after its failure${exitText(n.notice.failure)}.`;
+      }
       return `${who} phoned home to Listener ${n.listener} again after ${formatDuration(n.notice.silentForMs ?? 0)} of silence.`;
     case 'LOGGER_EVENT':
       return `${who} reported ${n.event.severity}: ${n.event.message}`;
   }
+}
+
+/** ` (exit status 3)` for a failure reported with an exit status; nothing without one. */
+function exitText(failure: { readonly exitStatus?: number }): string {
+  return failure.exitStatus === undefined ? '' : ` (exit status ${failure.exitStatus})`;
 }
 
 /**
@@ -247,6 +258,7 @@ export function subject(n: Notification): string {
 function describeKind(n: LoggerNotification): string {
   if (n.kind === 'LOGGER_EVENT') return `event: ${n.event.message}`;
   if (n.kind === 'CUSTOMER_BLIND') return `customer ${n.logger.customer} is blind (A and B silent)`;
+  if (n.notice.failure) return n.kind === 'LOGGER_SILENT' ? 'reported a failure' : 'reported success again';
   return n.kind === 'LOGGER_SILENT' ? 'has not phoned home' : 'phoned home again';
 }
 

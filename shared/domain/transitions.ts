@@ -115,8 +115,10 @@ export function phoneHome(
     return { next: { ...heard, arrivals: withArrival(logger.arrivals, receivedAt) } };
   }
   const deadline = deadlineAfter(receivedAt, logger.eventTimeoutMs);
+  // A success closes a ping URL's start and ends a reported failure (the recovery below says so).
+  const { startedAt: _started, failure, ...closed } = heard;
   const seen: Logger = {
-    ...heard,
+    ...closed,
     lastSeenAt: receivedAt,
     arrivals: withArrival(logger.arrivals, receivedAt),
     ...(report.intervalMs === undefined ? {} : { reportedIntervalMs: report.intervalMs }),
@@ -141,12 +143,18 @@ export function phoneHome(
   }
   const notice = claimedFor(
     {
-      id: noticeId(logger, 'LOGGER_RECOVERED', receivedAt),
+      // A failure can end and start again within one millisecond (pings are not bound by a deadline): its
+      // all-clear's id also names the revision it ended, so no two notices share an id.
+      id: `${noticeId(logger, 'LOGGER_RECOVERED', receivedAt)}${failure ? `#r${logger.revision}` : ''}`,
       kind: 'LOGGER_RECOVERED',
       at: receivedAt,
       deadline,
       ...(logger.lastSeenAt === undefined ? {} : { lastSeenAt: logger.lastSeenAt }),
-      silentForMs: silenceEndedAt(logger, receivedAt),
+      // After a reported failure the Logger was never silent: the all-clear counts from the failure.
+      silentForMs: failure ? Math.max(0, receivedAt - failure.at) : silenceEndedAt(logger, receivedAt),
+      ...(failure
+        ? { failure: failure.exitStatus === undefined ? {} : { exitStatus: failure.exitStatus } }
+        : {}),
       // A DOWN Logger keeps the deadline its alarm was named after (settings.ts leaves it alone).
       outage: noticeId(logger, 'LOGGER_SILENT', logger.deadline),
     },

@@ -53,7 +53,7 @@ export async function phoneHomeAs(
   proof: PhoneHomeProof,
   receivedAt: number,
   report: PhoneHomeReport,
-  check: (current: { logger: Logger; tokenHash: string } | undefined) => void,
+  check: (current: { logger: Logger; tokenHash: string; pingHash?: string } | undefined) => void,
   now: number = receivedAt,
 ): Promise<PhoneHomeResult> {
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {

@@ -20,6 +20,8 @@ import { generateBridgeToken, generateToken, hashToken } from '../domain/token.j
 import { counted } from '../domain/words.js';
 import type { BridgeRegistry } from '../ports/bridge-registry.js';
 import type { LoggerStore } from '../ports/logger-store.js';
+import type { PingDirectory } from '../ports/ping-directory.js';
+import { issuePingUrl } from './ping-url.js';
 
 export interface RegisterRequest extends LoggerId {
   readonly eventTimeoutMs: number;
@@ -41,6 +43,8 @@ export interface Registration {
   readonly token: string;
   /** Advice a person should see (e.g. the interval breaks the note's 60-minute rule). */
   readonly warnings: readonly string[];
+  /** Its ping URL's uuid (shared/domain/ping.ts), shown once like the token; absent when none was asked for. */
+  readonly pingUuid?: string;
 }
 
 /** The reference note's rule, as help, errors and docs state it (checkSettings enforces it). */
@@ -113,11 +117,15 @@ export function checkSettings(settings: LoggerSettings): string[] {
   return [];
 }
 
-/** Registers a new Logger at `now`; throws `LoggerExistsError` if it is already registered. */
+/**
+ * Registers a new Logger at `now`, with a ping URL when given the directory (`pings`); throws
+ * `LoggerExistsError` if it is already registered.
+ */
 export async function registerLogger(
   loggers: LoggerStore,
   request: RegisterRequest,
   now: number,
+  pings?: PingDirectory,
 ): Promise<Registration> {
   const settings: LoggerSettings = {
     eventTimeoutMs: request.eventTimeoutMs,
@@ -137,7 +145,8 @@ export async function registerLogger(
   const logger = newLogger({ customer: request.customer, side: request.side }, settings, now);
   const token = generateToken(logger);
   await loggers.register(logger, hashToken(token));
-  return { logger, token, warnings };
+  if (!pings) return { logger, token, warnings };
+  return { logger, token, warnings, pingUuid: await issuePingUrl(pings, logger, {}) };
 }
 
 export interface BridgeRegistration {

@@ -12,6 +12,8 @@ import type { PhoneHomeReport } from '../domain/transitions.js';
  */
 export type PhoneHomeProof =
   | { readonly tokenHash: string }
+  /** A ping URL (shared/domain/ping.ts): its uuid's hash, stored beside the token's. */
+  | { readonly pingHash: string }
   /** `bridge`: the relaying bridge's site; the Logger must be bound to it or to no site (bridge-binding.ts). */
   | { readonly transport: Transport; readonly bridge?: string };
 
@@ -19,7 +21,10 @@ export type PhoneHomeProof =
 export type FastPhoneHome =
   | { readonly recorded: true; readonly logger: Logger }
   /** Not recorded: `current` is the stored Logger (absent if none) so the caller can decide what to do. */
-  | { readonly recorded: false; readonly current?: { readonly logger: Logger; readonly tokenHash: string } };
+  | {
+      readonly recorded: false;
+      readonly current?: { readonly logger: Logger; readonly tokenHash: string; readonly pingHash?: string };
+    };
 
 /** Where Loggers live. A `false` from a conditional write means "another worker got there first". */
 export interface LoggerStore {

@@ -13,6 +13,7 @@ import {
   localClient,
   startDynamoLocal,
 } from '../../cli/local/dynamo-local.js';
+import { DynamoPingDirectory } from '../../shared/adapters/dynamo/dynamo-ping-directory.js';
 import { dynamoPorts } from '../../shared/adapters/dynamo/dynamo-ports.js';
 import { FUNCTION_NAMES, type FunctionName } from '../../shared/http/routes.js';
 import { registerBridge, registerLogger } from '../../shared/listener/register.js';
@@ -226,6 +227,27 @@ describe('the deployed bundles, run from their zips under Node 24', () => {
     });
     const made = stubs.calls.slice(before).filter((c) => c.caller === callerOf('relay'));
     expect(made.map((c) => c.operation)).toEqual(expect.arrayContaining(['Publish', 'PutEvents']));
+  });
+
+  it('ping: a success is OK, a failure pages on SNS and EventBridge, an unknown uuid is 404', async () => {
+    const { pingUuid } = await registerLogger(
+      ports().loggers,
+      { customer: 'artcust5', side: 'A', eventTimeoutMs: 780 * MINUTE, transport: 'https' },
+      Date.now(),
+      new DynamoPingDirectory(dynamo.client(), tableName),
+    );
+    const get = (path: string) => invoke('ping', httpEvent({ method: 'GET', path }));
+    const ok = await get(`/ping/${pingUuid}`);
+    expect(ok).toMatchObject({ statusCode: 200, body: 'OK' });
+    expect(ok.headers).toMatchObject({ 'access-control-allow-origin': '*', 'ping-body-limit': '10000' });
+    const before = stubs.calls.length;
+    expect(await get(`/ping/${pingUuid}/3`)).toMatchObject({ statusCode: 200, body: 'OK' });
+    const made = stubs.calls.slice(before).filter((c) => c.caller === callerOf('ping'));
+    expect(made.map((c) => c.operation)).toEqual(expect.arrayContaining(['Publish', 'PutEvents']));
+    expect(await get('/ping/3f0c4c1e-1b59-4e0a-9d6a-2f1f1f1f1f1f')).toMatchObject({
+      statusCode: 404,
+      body: 'not found',
+    });
   });
 
   it('health: 200 on /v1/health, 404 elsewhere', async () => {

@@ -13,7 +13,7 @@ import { z } from 'zod';
 import { addLogger, FAST_LOCAL, type LocalListener, runCli, startLocalListener } from '../support/cli.js';
 import { ROOT } from './markdown.js';
 
-type Method = 'get' | 'post';
+type Method = 'get' | 'post' | 'head';
 interface Answer {
   readonly status: number;
   readonly headers: Record<string, string>;
@@ -24,7 +24,7 @@ interface Spec {
 }
 interface Documented {
   headers?: Record<string, unknown>;
-  content?: { 'application/json'?: { schema: unknown } };
+  content?: { 'application/json'?: { schema: unknown }; 'text/plain'?: { schema: unknown } };
 }
 
 let spec: Spec;
@@ -33,6 +33,8 @@ let token = '';
 let modemToken = '';
 let bridgeToken = '';
 let boundElsewhere = '';
+/** The path of a Logger's ping URL (`/ping/<uuid>`). */
+let pingPath = '';
 const answered = new Map<string, Set<number>>(); // "post /v1/heartbeat" → statuses seen
 
 beforeAll(async () => {
@@ -52,6 +54,8 @@ beforeAll(async () => {
   bridgeToken = (JSON.parse(bridge.stdout) as { token: string }).token;
   boundElsewhere = 'contract-bound';
   await addLogger(listener, boundElsewhere, 'A', '--transport', 'modem', '--bridge', 'contract-dc2');
+  const pinged = await runCli(['logger', 'add', 'contract-ping', 'A', '--json', '--dir', listener.dir]);
+  pingPath = new URL((JSON.parse(pinged.stdout) as { pingUrl: string }).pingUrl).pathname;
 });
 afterAll(() => listener?.stop());
 
@@ -73,10 +77,12 @@ function send(
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
         res.on('end', () => {
           const text = Buffer.concat(chunks).toString('utf8');
+          // Ping URLs answer plain text, as Healthchecks does; everything else JSON.
+          const isJson = String(res.headers['content-type']).startsWith('application/json');
           done({
             status: res.statusCode ?? 0,
             headers: res.headers as Record<string, string>,
-            body: text ? JSON.parse(text) : undefined,
+            body: text && isJson ? JSON.parse(text) : text || undefined,
           });
         });
       },
@@ -97,13 +103,18 @@ function expectDocumented(method: Method, path: string, answer: Answer): void {
     documented,
     `${method.toUpperCase()} ${path} answered an undocumented ${answer.status}`,
   ).toBeDefined();
-  const schema = documented?.content?.['application/json']?.schema;
-  expect(answer.headers['content-type']).toMatch(/^application\/json/);
-  const parsed = z.fromJSONSchema(schema as Parameters<typeof z.fromJSONSchema>[0]).safeParse(answer.body);
-  expect(
-    parsed.success,
-    `${answer.status} body ${JSON.stringify(answer.body)}: ${parsed.error?.message}`,
-  ).toBe(true);
+  const text = documented?.content?.['text/plain'];
+  const schema = text ? text.schema : documented?.content?.['application/json']?.schema;
+  expect(answer.headers['content-type']).toMatch(text ? /^text\/plain/ : /^application\/json/);
+  // A HEAD answer has the GET's headers and no body.
+  if (method === 'head') expect(answer.body).toBeUndefined();
+  else {
+    const parsed = z.fromJSONSchema(schema as Parameters<typeof z.fromJSONSchema>[0]).safeParse(answer.body);
+    expect(
+      parsed.success,
+      `${answer.status} body ${JSON.stringify(answer.body)}: ${parsed.error?.message}`,
+    ).toBe(true);
+  }
   for (const header of Object.keys(documented?.headers ?? {})) {
     expect(answer.headers[header.toLowerCase()], `${answer.status} lacks header ${header}`).toBeDefined();
   }
@@ -379,20 +390,103 @@ const CASES: Case[] = [
   },
 ];
 
-describe.each(['post /v1/heartbeat', 'post /v1/events', 'post /v1/relay', 'get /v1/health'])(
-  '%s',
-  (operation) => {
-    const [method, path] = operation.split(' ') as [Method, string];
-    for (const c of CASES.filter((x) => x.method === method && x.path === path)) {
-      it(`${c.name}: ${c.status}, as documented`, async () => {
-        const answer = await c.send();
-        expect(answer.status, JSON.stringify(answer.body)).toBe(c.status);
-        expectDocumented(method, path, answer);
-        if (c.secret) expect(JSON.stringify(answer.body)).not.toContain(c.secret);
-      });
-    }
+/** Ping URLs (docs/pings.md): plain-text answers, Healthchecks' words. */
+const UNKNOWN_UUID = '3f0c4c1e-1b59-4e0a-9d6a-2f1f1f1f1f1f';
+const PING = '/ping/{uuid}';
+const SIGNAL = '/ping/{uuid}/{signal}';
+const PING_CASES: Case[] = [
+  { name: 'a success', method: 'get', path: PING, status: 200, send: () => send('GET', pingPath) },
+  {
+    name: 'a bad rid',
+    method: 'get',
+    path: PING,
+    status: 400,
+    secret: SECRET,
+    send: () => send('GET', `${pingPath}?rid=${SECRET}`),
   },
-);
+  {
+    name: 'an unknown uuid',
+    method: 'get',
+    path: PING,
+    status: 404,
+    send: () => send('GET', `/ping/${UNKNOWN_UUID}`),
+  },
+  {
+    name: 'a success with output, invalid UTF-8 included',
+    method: 'post',
+    path: PING,
+    status: 200,
+    send: () => send('POST', pingPath, { type: 'text/plain', body: Buffer.from([0x6f, 0x6b, 0xc3, 0x28]) }),
+  },
+  {
+    name: 'an unknown uuid',
+    method: 'post',
+    path: PING,
+    status: 404,
+    send: () => send('POST', `/ping/${UNKNOWN_UUID}`, { type: 'text/plain', body: 'x' }),
+  },
+  { name: 'a success', method: 'head', path: PING, status: 200, send: () => send('HEAD', pingPath) },
+  {
+    name: 'an unknown uuid',
+    method: 'head',
+    path: PING,
+    status: 404,
+    send: () => send('HEAD', `/ping/${UNKNOWN_UUID}`),
+  },
+  { name: 'a start', method: 'get', path: SIGNAL, status: 200, send: () => send('GET', `${pingPath}/start`) },
+  {
+    name: 'an exit status over 255',
+    method: 'get',
+    path: SIGNAL,
+    status: 400,
+    send: () => send('GET', `${pingPath}/256`),
+  },
+  {
+    name: 'an unknown signal',
+    method: 'get',
+    path: SIGNAL,
+    status: 404,
+    secret: SECRET,
+    send: () => send('GET', `${pingPath}/${SECRET}`),
+  },
+  {
+    name: 'a log with output',
+    method: 'post',
+    path: SIGNAL,
+    status: 200,
+    send: () => send('POST', `${pingPath}/log`, { type: 'text/plain', body: 'x'.repeat(12_000) }),
+  },
+  {
+    name: 'a failure of an unknown uuid',
+    method: 'post',
+    path: SIGNAL,
+    status: 404,
+    send: () => send('POST', `/ping/${UNKNOWN_UUID}/fail`, { type: 'text/plain', body: 'x' }),
+  },
+];
+CASES.push(...PING_CASES);
+
+describe.each([
+  'post /v1/heartbeat',
+  'post /v1/events',
+  'post /v1/relay',
+  'get /v1/health',
+  `get ${PING}`,
+  `post ${PING}`,
+  `head ${PING}`,
+  `get ${SIGNAL}`,
+  `post ${SIGNAL}`,
+])('%s', (operation) => {
+  const [method, path] = operation.split(' ') as [Method, string];
+  for (const c of CASES.filter((x) => x.method === method && x.path === path)) {
+    it(`${c.name}: ${c.status}, as documented`, async () => {
+      const answer = await c.send();
+      expect(answer.status, JSON.stringify(answer.body)).toBe(c.status);
+      expectDocumented(method, path, answer);
+      if (c.secret) expect(JSON.stringify(answer.body)).not.toContain(c.secret);
+    });
+  }
+});
 
 describe('the whole contract', () => {
   it('a malformed request target is a 400 in the error format', async () => {
@@ -419,12 +513,13 @@ describe('the whole contract', () => {
         send('POST', '/v1/events', { token, ...json({ events: [event('evt-503')] }) }),
         send('POST', '/v1/relay', { token: bridgeToken, ...json({ records: [record('rec-503')] }) }),
         send('GET', '/v1/health'),
+        send('GET', pingPath),
       ]);
       answers.forEach((answer, i) => {
-        const path = ['/v1/heartbeat', '/v1/events', '/v1/relay', '/v1/health'][i] as string;
+        const path = ['/v1/heartbeat', '/v1/events', '/v1/relay', '/v1/health', PING][i] as string;
         expect(answer.status).toBe(503);
         expect(answer.headers['retry-after']).toMatch(/^\d+$/);
-        expectDocumented(path === '/v1/health' ? 'get' : 'post', path, answer);
+        expectDocumented(path === '/v1/health' || path === PING ? 'get' : 'post', path, answer);
       });
     } finally {
       process.kill(java, 'SIGCONT');
@@ -434,6 +529,7 @@ describe('the whole contract', () => {
   it('every documented status of every operation was answered (500, a bug, excepted)', () => {
     for (const [path, methods] of Object.entries(spec.paths)) {
       for (const [method, operation] of Object.entries(methods)) {
+        if (method === 'parameters') continue; // the path's parameters, not an operation
         const documented = Object.keys(operation.responses).filter((s) => s !== '500');
         const seen = [...(answered.get(`${method} ${path}`) ?? [])].map(String);
         expect(seen.sort(), `${method.toUpperCase()} ${path}`).toEqual(documented.sort());

@@ -587,3 +587,109 @@ describe('listener logger bind | bridge list | rotate-token | remove', () => {
     await cli('bridge', 'remove', 'bind-dc1', '--yes');
   });
 });
+
+describe("a job's ping URL, spoken to as Healthchecks' docs and clients do (issue 24)", () => {
+  /** Runs a bash snippet as Healthchecks' docs write it, with the ping URL in $URL. */
+  function bash(script: string, url: string): Promise<{ code: number | null; out: string }> {
+    return new Promise((done) => {
+      const child = spawn('bash', ['-c', script], { env: { ...process.env, URL: url } });
+      let out = '';
+      child.stdout.on('data', (chunk: Buffer) => {
+        out += chunk.toString();
+      });
+      child.stderr.on('data', (chunk: Buffer) => {
+        out += chunk.toString();
+      });
+      child.once('exit', (code) => done({ code, out }));
+    });
+  }
+
+  async function addJob(customer: string): Promise<string> {
+    const added = await cli('logger', 'add', customer, 'A', '--timeout', '1h', '--json');
+    expect(added.code, added.stderr).toBe(0);
+    const { pingUrl } = json<{ pingUrl: string }>(added.stdout);
+    expect(pingUrl).toMatch(new RegExp(`^${listener.apiUrl}/ping/[0-9a-f-]{36}$`));
+    return pingUrl;
+  }
+
+  it('takes the curl snippets: a success, a start, an exit status that pages, output that clears it', async () => {
+    const url = await addJob('pingjob1');
+    const curl = 'curl -fsS -m 10 --retry 5 -o /dev/null';
+    expect(await bash(`${curl} "$URL"`, url)).toEqual({ code: 0, out: '' });
+    expect((await bash(`${curl} "$URL/start"`, url)).code).toBe(0);
+    const shown = await cli('logger', 'show', 'pingjob1/A', '--json');
+    expect(json<{ ping: { url: string; startedAt: string } }>(shown.stdout).ping).toMatchObject({
+      url: 'set',
+    });
+    expect(json<{ ping: { startedAt: string | null } }>(shown.stdout).ping.startedAt).not.toBeNull();
+    // The docs' pattern: run the job, then append its exit status.
+    expect((await bash(`(exit 3); ${curl} "$URL/$?"`, url)).code).toBe(0);
+    await listener.waitFor((out) => out.includes('ALARM pingjob1/A'), 15_000);
+    expect(listener.output()).toContain(
+      'ALARM pingjob1/A Side A Logger of pingjob1 reported a failure to Listener GEOCSCLNRA (exit status 3).',
+    );
+    const report = `m=$(printf 'backup done\\n'); ${curl} --data-raw "$m" "$URL"`;
+    expect((await bash(report, url)).code).toBe(0);
+    await listener.waitFor((out) => out.includes('CLEARED pingjob1/A'), 15_000);
+    expect(listener.output()).toMatch(/CLEARED pingjob1\/A .*reported success to Listener GEOCSCLNRA again/);
+    expect(
+      listener
+        .output()
+        .split('\n')
+        .filter((l) => l.startsWith('ALARM pingjob1/A')),
+    ).toHaveLength(1);
+    // The URL (a secret) appears in nothing the Listener printed.
+    expect(listener.output()).not.toContain(url.split('/ping/')[1]);
+  });
+
+  it('answers every case as Healthchecks’ server does', async () => {
+    const url = await addJob('pingjob2');
+    const rid = '1f0e5a9b-3c2d-4e6f-8a7b-9c0d1e2f3a4b';
+    const unknown = `${listener.apiUrl}/ping/3f0c4c1e-1b59-4e0a-9d6a-2f1f1f1f1f1f`;
+    const cases: [string, string, RequestInit, number, string][] = [
+      ['GET', url, {}, 200, 'OK'],
+      ['GET', `${url}/`, {}, 200, 'OK'],
+      ['POST', `${url}/0`, { body: 'done' }, 200, 'OK'],
+      ['POST', `${url}/log`, { body: Buffer.from([0xc3, 0x28, 0xff]) }, 200, 'OK'],
+      [
+        'POST',
+        `${url}?rid=${rid}`,
+        { body: 'x'.repeat(12_000), headers: { 'content-type': 'text/plain' } },
+        200,
+        'OK',
+      ],
+      ['GET', `${url}?rid=${rid.toUpperCase()}`, {}, 200, 'OK'],
+      ['GET', `${url}/256`, {}, 400, 'invalid url format'],
+      ['GET', `${url}?rid=not-a-uuid`, {}, 400, 'invalid uuid format'],
+      ['GET', unknown, {}, 404, 'not found'],
+      ['GET', `${unknown}/256`, {}, 404, 'not found'],
+      ['GET', url.replace(/[0-9a-f-]{36}$/, (uuid) => uuid.toUpperCase()), {}, 404, 'not found'],
+      ['GET', `${url}/bogus`, {}, 404, 'not found'],
+    ];
+    for (const [method, target, init, status, body] of cases) {
+      const res = await fetch(target, { method, ...init });
+      expect([method, target.slice(-24), res.status, await res.text()]).toEqual([
+        method,
+        target.slice(-24),
+        status,
+        body,
+      ]);
+      expect(res.headers.get('access-control-allow-origin')).toBe('*');
+      expect(res.headers.get('cache-control')).toContain('no-cache');
+      expect(res.headers.get('ping-body-limit')).toBe('10000');
+    }
+    const head = await fetch(url, { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(await head.text()).toBe('');
+  });
+
+  it('dies at once on rotate-token; the new URL works', async () => {
+    const url = await addJob('pingjob3');
+    const rotated = await cli('logger', 'rotate-token', 'pingjob3/A', '--json');
+    const fresh = json<{ pingUrl: string }>(rotated.stdout).pingUrl;
+    expect(fresh).not.toBe(url);
+    const old = await bash('curl -fsS -m 10 -o /dev/null "$URL"', url);
+    expect(old.code).toBe(22); // curl -f: HTTP error (404)
+    expect((await bash('curl -fsS -m 10 -o /dev/null "$URL"', fresh)).code).toBe(0);
+  });
+});

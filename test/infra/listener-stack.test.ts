@@ -7,7 +7,13 @@ import { OUTPUT_KEYS } from '../../infra/stage-names.js';
 import type { StageInput } from '../../infra/stages.js';
 import { createTableInput, DUE_INDEX } from '../../shared/adapters/dynamo/table-schema.js';
 import { SEVERITIES } from '../../shared/domain/event.js';
-import { FALLBACK_FUNCTION, FUNCTION_NAMES, type FunctionName, ROUTES } from '../../shared/http/routes.js';
+import {
+  FALLBACK_FUNCTION,
+  FUNCTION_NAMES,
+  type FunctionName,
+  PING_ROUTE,
+  ROUTES,
+} from '../../shared/http/routes.js';
 import {
   evaluate,
   type Statement as IamStatement,
@@ -99,13 +105,14 @@ describe('the table', () => {
 });
 
 describe('the HTTP API', () => {
-  it('has the routes of shared/http/routes.ts and a $default route', () => {
+  it('has the routes of shared/http/routes.ts, the ping URLs and a $default route', () => {
     const keys = Object.values(dev.template.findResources('AWS::ApiGatewayV2::Route')).map(
       (r) => (r as Resource).Properties.RouteKey,
     );
     // The console's routes are its own construct's (test/infra/console.test.ts).
     const api = keys.filter((key) => !String(key).includes(' /console'));
-    expect(api.sort()).toEqual([...ROUTES.map((r) => `${r.method} ${r.path}`), '$default'].sort());
+    const pings = PING_ROUTE.methods.map((method) => `${method} ${PING_ROUTE.path}`);
+    expect(api.sort()).toEqual([...ROUTES.map((r) => `${r.method} ${r.path}`), ...pings, '$default'].sort());
   });
 
   it('sends each route, and $default, to its function', () => {
@@ -125,6 +132,16 @@ describe('the HTTP API', () => {
       );
     }
     expect(JSON.stringify(targetOf('$default'))).toContain(integrationOf(FALLBACK_FUNCTION));
+    for (const method of PING_ROUTE.methods) {
+      expect(JSON.stringify(targetOf(`${method} ${PING_ROUTE.path}`))).toContain(integrationOf('ping'));
+    }
+  });
+
+  it('logs the route a request took, never its path (a ping URL holds its secret there)', () => {
+    const stage = only(dev.template, 'AWS::ApiGatewayV2::Stage');
+    const format = String((stage.Properties.AccessLogSettings as { Format: string }).Format);
+    expect(format).toContain('$context.routeKey');
+    expect(format).not.toMatch(/\$context\.(path|resourcePath)/);
   });
 
   it('throttles the stage at the rate and burst of the stage config', () => {
@@ -311,6 +328,19 @@ describe('production settings', () => {
 describe('least privilege', () => {
   it('lets heartbeat only UpdateItem (and re-read) its Logger, publish to the alarm topic and put events', () => {
     expect(actionsOf(statementsOf(dev, 'heartbeat'))).toEqual(
+      [
+        'dynamodb:GetItem',
+        'dynamodb:UpdateItem',
+        'events:PutEvents',
+        'kms:Decrypt',
+        'kms:GenerateDataKey',
+        'sns:Publish',
+      ].sort(),
+    );
+  });
+
+  it('lets ping read a directory entry or a Logger and UpdateItem it, publish to the alarm topic and put events', () => {
+    expect(actionsOf(statementsOf(dev, 'ping'))).toEqual(
       [
         'dynamodb:GetItem',
         'dynamodb:UpdateItem',

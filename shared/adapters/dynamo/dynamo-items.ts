@@ -17,6 +17,7 @@ import {
   type MaintenanceWindow,
   type PhoneHomeConfig,
   parseLoggerId,
+  type ReportedFailure,
   type StateNotice,
   type StoredState,
   type Transport,
@@ -135,6 +136,8 @@ function mutableAttributes(logger: Logger): Item {
     reminders: logger.reminders,
     held: logger.held,
     stateShard: stateShardOf(logger),
+    startedAt: logger.startedAt,
+    failure: logger.failure,
   };
 }
 
@@ -218,7 +221,8 @@ export function phoneHomeUpdate(
     '#state': 'state',
     '#outbox': 'outbox',
     '#arrivals': 'arrivals',
-    ...('tokenHash' in proof ? { '#tokenHash': 'tokenHash' } : { '#transport': 'transport' }),
+    '#proof': proofAttribute(proof),
+    '#startedAt': 'startedAt',
     ...(bridgeOf(proof) !== undefined ? { '#bridges': 'bridges' } : {}),
   };
   const values: Record<string, unknown> = {
@@ -230,8 +234,9 @@ export function phoneHomeUpdate(
     ':arrival': [receivedAt],
     ':arrivalsCap': ARRIVALS_CAP,
   };
-  let proven = 'tokenHash' in proof ? '#tokenHash = :proof' : '#transport = :proof';
-  values[':proof'] = 'tokenHash' in proof ? proof.tokenHash : proof.transport;
+  let proven = '#proof = :proof';
+  values[':proof'] =
+    'tokenHash' in proof ? proof.tokenHash : 'pingHash' in proof ? proof.pingHash : proof.transport;
   const bridge = bridgeOf(proof);
   if (bridge !== undefined) {
     // Bound to this bridge's site, or (a legacy modem Logger) to none: the same one request either way.
@@ -267,7 +272,8 @@ export function phoneHomeUpdate(
   return {
     TableName: tableName,
     Key: loggerKey(id),
-    UpdateExpression: `SET ${sets.join(', ')}`,
+    // Any phone-home is a success: it closes a ping URL's start (shared/domain/ping.ts).
+    UpdateExpression: `SET ${sets.join(', ')} REMOVE #startedAt`,
     // Only the plain case is done in one request; a DOWN, PAUSED or outbox-pending Logger needs the
     // state machine, so the condition fails and hands back the stored item in the same request.
     // The arrival history grows here until the cap; then the state machine's path trims it to the last
@@ -280,6 +286,11 @@ export function phoneHomeUpdate(
     ReturnValues: 'ALL_NEW',
     ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
   } as const;
+}
+
+/** The attribute a proof is checked against: the token's hash, the ping URL's hash, or the transport. */
+function proofAttribute(proof: PhoneHomeProof): string {
+  return 'tokenHash' in proof ? 'tokenHash' : 'pingHash' in proof ? 'pingHash' : 'transport';
 }
 
 /** The relaying bridge's site a proof names (a relayed record), if any. */
@@ -349,6 +360,9 @@ export function loggerFromItem(item: Item): Logger {
     ...(typeof item.owner === 'string' ? { owner: item.owner } : {}),
     ...(typeof item.note === 'string' ? { note: item.note } : {}),
     ...(isObject(item.held) ? { held: item.held as unknown as HeldPages } : {}),
+    ...optional('startedAt'),
+    ...optional('lastLogAt'),
+    ...(isObject(item.failure) ? { failure: item.failure as unknown as ReportedFailure } : {}),
     ...hearingsFromItem(item),
   };
 }

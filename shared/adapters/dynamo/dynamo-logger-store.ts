@@ -136,7 +136,7 @@ export class DynamoLoggerStore implements LoggerStore {
       // Parsed only if the caller asks (its token matched): a wrong token costs what an unknown id does.
       return {
         recorded: false,
-        current: storedLogger(String(stored.tokenHash?.S), () => unmarshall(stored)),
+        current: storedLogger(String(stored.tokenHash?.S), () => unmarshall(stored), stored.pingHash?.S),
       };
     }
   }
@@ -280,10 +280,11 @@ export class DynamoLoggerStore implements LoggerStore {
  * A stored Logger with its token hash, parsed on first use: authentication reads only the hash, so a wrong
  * token (refused) costs no more than an unknown id (nothing stored), and timing does not tell them apart.
  */
-function storedLogger(tokenHash: string, item: () => Record<string, unknown>) {
+function storedLogger(tokenHash: string, item: () => Record<string, unknown>, pingHash?: string) {
   let logger: Logger | undefined;
   return {
     tokenHash,
+    ...(pingHash === undefined ? {} : { pingHash }),
     get logger(): Logger {
       logger ??= loggerFromItem(item());
       return logger;

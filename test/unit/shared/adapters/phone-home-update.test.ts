@@ -42,7 +42,8 @@ describe('phoneHomeUpdate, the heartbeat fast path’s one write', () => {
   it('records in one request: conditional on the proof and a plain state, answering the whole Logger', () => {
     const update = phoneHomeUpdate('table', id, proof, T0, {}, { heardBy: 'ALPHA' });
     expect(update.Key).toEqual(loggerKey(id));
-    expect(update.ConditionExpression).toMatch(/^#tokenHash = :proof AND #state IN \(:new, :up\)/);
+    expect(update.ConditionExpression).toMatch(/^#proof = :proof AND #state IN \(:new, :up\)/);
+    expect(update.ExpressionAttributeNames['#proof']).toBe('tokenHash');
     expect(update.ExpressionAttributeValues[':proof']).toBe(proof.tokenHash);
     expect(update.ReturnValues).toBe('ALL_NEW');
     expect(update.ReturnValuesOnConditionCheckFailure).toBe('ALL_OLD');
@@ -54,6 +55,15 @@ describe('phoneHomeUpdate, the heartbeat fast path’s one write', () => {
     expect(live.ConditionExpression).not.toContain(':age');
     expect(relayed.ConditionExpression).toContain('#eventTimeoutMs >= :age');
     expect(relayed.ExpressionAttributeValues[':age']).toBe(60_000);
-    expect(relayed.ConditionExpression).toMatch(/^#transport = :proof/);
+    expect(relayed.ConditionExpression).toMatch(/^#proof = :proof/);
+    expect(relayed.ExpressionAttributeNames['#proof']).toBe('transport');
+  });
+
+  it("is proven by a ping URL's hash instead of the token's, and any phone-home closes a start", () => {
+    const update = phoneHomeUpdate('table', id, { pingHash: 'ab'.repeat(32) }, T0, {}, { now: T0 });
+    expect(update.ExpressionAttributeNames['#proof']).toBe('pingHash');
+    expect(update.ExpressionAttributeValues[':proof']).toBe('ab'.repeat(32));
+    expect(update.UpdateExpression).toMatch(/ REMOVE #startedAt$/);
+    expect(update.ExpressionAttributeNames['#startedAt']).toBe('startedAt');
   });
 });

@@ -1,0 +1,24 @@
+/**
+ * How a ping is answered, header for header as Healthchecks' open-source server does (hc/api/views.py): a
+ * short plain-text body, `Ping-Body-Limit`, `Access-Control-Allow-Origin: *`, and never cached (Django's
+ * `never_cache`).
+ */
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { PING_BODY_LIMIT, type PingAnswer } from '../domain/ping.js';
+
+export const PING_HEADERS = {
+  'content-type': 'text/plain; charset=utf-8',
+  'cache-control': 'max-age=0, no-cache, no-store, must-revalidate, private',
+  'access-control-allow-origin': '*',
+  'ping-body-limit': String(PING_BODY_LIMIT),
+} as const;
+
+export function pingResponse(answer: PingAnswer): APIGatewayProxyStructuredResultV2 {
+  return { statusCode: answer.status, headers: { ...PING_HEADERS }, body: answer.body };
+}
+
+/** The `rid` query parameter, as Django's `request.GET.get` reads it (the last one given); absent: none. */
+export function ridOf(event: APIGatewayProxyEventV2): string | undefined {
+  const rids = new URLSearchParams(event.rawQueryString ?? '').getAll('rid');
+  return rids.length > 0 ? rids[rids.length - 1] : undefined;
+}

@@ -1,0 +1,34 @@
+/**
+ * The port that finds a Logger by its ping URL (shared/domain/ping.ts) and keeps that URL. A ping URL's
+ * uuid is stored only as a hash: on the Logger (`pingHash`, checked by the very write that records a ping,
+ * so a rotated URL is refused at once) and in a directory entry keyed by that hash (how a ping finds its
+ * Logger). A `false` from a conditional write means "someone got there first" (or the URL is no longer
+ * the Logger's).
+ */
+import type { Logger, LoggerId } from '../domain/logger.js';
+
+/** A Logger as read for a ping: with the hash of its current ping URL (absent: it has none yet). */
+export interface PingedLogger {
+  readonly logger: Logger;
+  readonly pingHash?: string;
+}
+
+export interface PingDirectory {
+  /** The Logger whose ping URL hashes to `pingHash` (one strongly consistent read); undefined if none. */
+  find(pingHash: string): Promise<LoggerId | undefined>;
+  /**
+   * Gives Logger `id` the ping URL hashing to `pingHash`, if its current one is still `before` (undefined:
+   * it has none): the directory entry first, then the Logger's hash by a conditional write, then the old
+   * entry goes. False (the new entry withdrawn) when the Logger is gone or another rotation got there first.
+   */
+  assign(id: LoggerId, before: string | undefined, pingHash: string): Promise<boolean>;
+  /** Forgets a directory entry (a removed Logger's); the Logger's own hash is what proves a ping. */
+  forget(pingHash: string): Promise<void>;
+  /** The Logger with its ping hash (strongly consistent); undefined if it is not registered. */
+  read(id: LoggerId): Promise<PingedLogger | undefined>;
+  /**
+   * Records `/start` (`startedAt`, moving the revision: a state change other writers must see) or `/log`
+   * (`lastLogAt`) at `at` by one write conditional on the Logger's ping hash being `pingHash`; false if not.
+   */
+  mark(id: LoggerId, pingHash: string, signal: 'start' | 'log', at: number): Promise<boolean>;
+}

@@ -1,0 +1,208 @@
+/**
+ * Ping URLs (issue 24) against DynamoDB Local: what a ping costs in requests, a rotated URL refused at
+ * once, and the one promise under races — a failure, sweeps and a success racing give exactly one page and
+ * one all-clear. Times are on the test Listener's injected clock.
+ */
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
+import { localClient } from '../../cli/local/dynamo-local.js';
+import { DynamoPingDirectory } from '../../shared/adapters/dynamo/dynamo-ping-directory.js';
+import type { Notification, StateNotification } from '../../shared/domain/notification.js';
+import { headline } from '../../shared/domain/notification.js';
+import type { ListenerDeps } from '../../shared/listener/deps.js';
+import { type PingDeps, receivePing } from '../../shared/listener/ping.js';
+import { PingRoutes } from '../../shared/listener/ping-routes.js';
+import { issuePingUrl, removeLoggerAndPingUrl } from '../../shared/listener/ping-url.js';
+import { registerLogger } from '../../shared/listener/register.js';
+import { sweep } from '../../shared/listener/sweep.js';
+import type { NotificationChannel } from '../../shared/ports/channels.js';
+import { createTestListener, type TestListener } from '../support/listener.js';
+import { seeded } from '../support/seeded.js';
+
+const MINUTE = 60_000;
+const TIMEOUT = 10 * MINUTE;
+
+let listener: TestListener;
+let client: DynamoDBClient;
+/** The directory's own DynamoDB commands (the store's are counted by the test Listener). */
+let directoryCommands: string[];
+let pings: PingDeps;
+
+beforeEach(async () => {
+  listener = await createTestListener(inject('dynamoEndpoint'));
+  client = localClient(inject('dynamoEndpoint'));
+  directoryCommands = [];
+  client.middlewareStack.add(
+    (next, context) => (args) => {
+      directoryCommands.push(String(context.commandName));
+      return next(args);
+    },
+    { step: 'initialize', name: 'countDirectoryCommands' },
+  );
+  pings = { directory: new DynamoPingDirectory(client, listener.tableName), routes: new PingRoutes() };
+});
+afterEach(async () => {
+  client.destroy();
+  await listener.dispose();
+});
+
+async function register(customer: string, deps: ListenerDeps = listener.runtime) {
+  const registration = await registerLogger(
+    deps.loggers,
+    { customer, side: 'A', eventTimeoutMs: TIMEOUT, transport: 'https' },
+    listener.clock.now,
+    pings.directory,
+  );
+  return { ...registration, uuid: registration.pingUuid ?? '' };
+}
+
+const ping = (path: string, deps: ListenerDeps = listener.runtime, rid?: string) =>
+  receivePing(deps, pings, {
+    path,
+    receivedAt: listener.clock.now,
+    ...(rid === undefined ? {} : { rid }),
+  });
+
+/** DynamoDB requests `body` sends, the store's and the directory's together. */
+async function requestsOf(body: () => Promise<unknown>): Promise<number> {
+  const before = listener.dynamoCommands().length + directoryCommands.length;
+  await body();
+  return listener.dynamoCommands().length + directoryCommands.length - before;
+}
+
+describe('a ping URL', () => {
+  it('records a success by the one conditional write a heartbeat makes, once its Logger is in the cache', async () => {
+    const { uuid, logger } = await register('pingcust1');
+    // Cold: the directory entry, then the write.
+    expect(await requestsOf(() => ping(`/ping/${uuid}`))).toBe(2);
+    let total = 0;
+    for (let i = 0; i < 20; i++) {
+      listener.clock.now += MINUTE;
+      total += await requestsOf(() => ping(i % 2 ? `/ping/${uuid}/0` : `/ping/${uuid}`));
+    }
+    // Steady state: 1 request a ping (1.05 once the arrival history is trimmed, as for heartbeats).
+    expect(total / 20).toBeLessThanOrEqual(1.1);
+    const stored = await listener.runtime.loggers.get(logger);
+    expect(stored).toMatchObject({ state: 'UP', lastSeenAt: listener.clock.now });
+    expect(stored?.deadline).toBe(listener.clock.now + TIMEOUT);
+  });
+
+  it('answers 404 for an unknown uuid, and 400 for an exit status over 255 or a bad rid only on a known one', async () => {
+    const { uuid } = await register('pingcust2');
+    const unknown = '3f0c4c1e-1b59-4e0a-9d6a-2f1f1f1f1f1f';
+    expect(await ping(`/ping/${unknown}`)).toEqual({ status: 404, body: 'not found' });
+    expect(await ping(`/ping/${unknown}/256`)).toEqual({ status: 404, body: 'not found' });
+    expect(await ping(`/ping/${uuid}/256`)).toEqual({ status: 400, body: 'invalid url format' });
+    expect(await ping(`/ping/${uuid}`, listener.runtime, 'not-a-uuid')).toEqual({
+      status: 400,
+      body: 'invalid uuid format',
+    });
+    expect(await ping(`/ping/${uuid}`, listener.runtime, unknown.toUpperCase())).toEqual({
+      status: 200,
+      body: 'OK',
+    });
+  });
+
+  it('is refused at once when rotated, even from a warm cache; the new one works', async () => {
+    const { uuid, logger } = await register('pingcust3');
+    expect((await ping(`/ping/${uuid}`)).status).toBe(200); // now cached
+    const fresh = await issuePingUrl(pings.directory, logger);
+    const refused = await requestsOf(async () => {
+      expect(await ping(`/ping/${uuid}`)).toEqual({ status: 404, body: 'not found' });
+    });
+    // The write refused by the Logger's hash, then the directory: no entry left for the old URL.
+    expect(refused).toBe(2);
+    expect(await ping(`/ping/${fresh}`)).toEqual({ status: 200, body: 'OK' });
+    expect(await ping(`/ping/${uuid}/fail`)).toEqual({ status: 404, body: 'not found' });
+    expect(await ping(`/ping/${uuid}/start`)).toEqual({ status: 404, body: 'not found' });
+  });
+
+  it('dies with its Logger', async () => {
+    const { uuid, logger } = await register('pingcust4');
+    expect((await ping(`/ping/${uuid}`)).status).toBe(200);
+    await removeLoggerAndPingUrl(listener.runtime.loggers, pings.directory, logger);
+    expect(await ping(`/ping/${uuid}`)).toEqual({ status: 404, body: 'not found' });
+    expect(await pings.directory.find('no-such-hash')).toBeUndefined();
+  });
+
+  it('records /start until a success closes it, and /log without changing anything else', async () => {
+    const { uuid, logger } = await register('pingcust5');
+    expect(await requestsOf(() => ping(`/ping/${uuid}/start`))).toBe(2);
+    expect((await pings.directory.read(logger))?.logger.startedAt).toBe(listener.clock.now);
+    listener.clock.now += MINUTE;
+    expect(await requestsOf(() => ping(`/ping/${uuid}/log`))).toBe(1);
+    const logged = (await pings.directory.read(logger))?.logger;
+    expect(logged).toMatchObject({ state: 'NEW', lastLogAt: listener.clock.now });
+    expect(logged?.lastSeenAt).toBeUndefined();
+    await ping(`/ping/${uuid}`);
+    expect((await pings.directory.read(logger))?.logger.startedAt).toBeUndefined();
+  });
+});
+
+describe('a failure reported through a ping URL', () => {
+  it('pages at once saying so, and the next success sends the all-clear', async () => {
+    const { uuid, logger } = await register('pingfail1');
+    await ping(`/ping/${uuid}`);
+    listener.clock.now += MINUTE;
+    expect(await ping(`/ping/${uuid}/3`)).toEqual({ status: 200, body: 'OK' });
+    expect(await listener.runtime.loggers.get(logger)).toMatchObject({
+      state: 'DOWN',
+      failure: { at: listener.clock.now, exitStatus: 3 },
+    });
+    // A second failure while DOWN pages nothing more.
+    await ping(`/ping/${uuid}/fail`);
+    listener.clock.now += 5 * MINUTE;
+    await ping(`/ping/${uuid}/0`);
+    const pages = listener.published();
+    expect(pages.map((p) => p.kind)).toEqual(['LOGGER_SILENT', 'LOGGER_RECOVERED']);
+    expect(pages[0]?.sms).toContain('reported a failure to Listener GEOCSCLNRA (exit status 3)');
+    expect(pages[1]?.sms).toContain('reported success to Listener GEOCSCLNRA again, 5m after its failure');
+    expect(await listener.runtime.loggers.get(logger)).toMatchObject({ state: 'UP' });
+  });
+
+  it('raced by sweeps and a success, gives exactly one page and one all-clear, in that order', async () => {
+    const random = seeded(Number(process.env.RACE_SEED ?? 24));
+    const channel = new RecordingChannel();
+    const deps: ListenerDeps = { ...listener.runtime, channels: [channel], outboxRetryMs: 5_000 };
+    const loggers = await Promise.all(Array.from({ length: 12 }, (_, i) => register(`pingrace${i}`, deps)));
+    for (let round = 0; round < 4; round++) {
+      // Half the Loggers are silent past their deadline too, so the sweeps race the failure for a page.
+      listener.clock.now += round % 2 ? TIMEOUT + MINUTE : MINUTE;
+      const at = listener.clock.now;
+      const racers = loggers.flatMap(({ uuid }) => [
+        () => ping(`/ping/${uuid}/fail`, deps),
+        () => ping(`/ping/${uuid}/${1 + Math.floor(random() * 255)}`, deps),
+        () => sweep(deps, at, () => at),
+        () => ping(`/ping/${uuid}`, deps),
+      ]);
+      await Promise.all(racers.sort(() => random() - 0.5).map((go) => go()));
+      // Whatever won, one success afterwards ends any outage, then the sweeps settle pending notices.
+      listener.clock.now += MINUTE;
+      await Promise.all(loggers.map(({ uuid }) => ping(`/ping/${uuid}`, deps)));
+      listener.clock.now += 10_000;
+      await sweep(deps, listener.clock.now, () => listener.clock.now);
+    }
+    for (const { logger } of loggers) {
+      const kinds = channel.delivered
+        .filter((n) => n.logger.customer === logger.customer)
+        .map((n) => (n.kind === 'LOGGER_SILENT' ? 'page' : 'all-clear'));
+      // Pages and all-clears alternate, starting with a page and ending with an all-clear: one each per outage.
+      expect(kinds.length % 2, logger.customer).toBe(0);
+      expect(kinds, logger.customer).toEqual(kinds.map((_, i) => (i % 2 ? 'all-clear' : 'page')));
+      expect(await listener.runtime.loggers.get(logger)).toMatchObject({ state: 'UP', outbox: [] });
+    }
+    const ids = channel.delivered.map((n) => n.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(channel.delivered.some((n) => n.notice.failure)).toBe(true);
+    expect(channel.delivered.map((n) => headline(n)).join('\n')).not.toContain('undefined');
+  });
+});
+
+/** A channel that records every state notification it delivered. */
+class RecordingChannel implements NotificationChannel {
+  readonly name = 'recording';
+  readonly delivered: StateNotification[] = [];
+  async publish(notifications: readonly Notification[]): Promise<void> {
+    this.delivered.push(...(notifications as StateNotification[]));
+  }
+}
