@@ -13,6 +13,10 @@ const quiet = {
 export default defineConfig({
   test: {
     env: quiet,
+    // Two files at a time (vitest's default is one on 2 cores): the e2e and docs files run one after another
+    // (fileParallelism: false below) and spend most of their time waiting on a Listener's clock, so the
+    // unit, integration, infra and artifact files run beside them instead of after them.
+    maxWorkers: 2,
     projects: [
       { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
       {

@@ -17,8 +17,11 @@ import {
 import type { Finding } from './finding.js';
 import { placeholderFindings } from './placeholders.js';
 
-/** Functions Loggers call, each reserving `ingestConcurrency`, and the sweeper's 1 (infra/constructs/functions.ts). */
-const INGEST_FUNCTION_COUNT = 3;
+/**
+ * Functions Loggers call — heartbeat, events, relay, ping — each reserving `ingestConcurrency`, beside the
+ * sweeper's 1 (infra/constructs/functions.ts; test/infra/listener-stack.test.ts holds the two together).
+ */
+const INGEST_FUNCTION_COUNT = 4;
 
 /** Concurrency one Listener stack reserves. */
 export function reservedConcurrency(config: StageConfig): number {

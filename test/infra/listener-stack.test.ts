@@ -1,6 +1,7 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import type { CfnRole } from 'aws-cdk-lib/aws-iam';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { reservedConcurrency } from '../../cli/deploy/deploy-check.js';
 import { ESBUILD_OPTIONS } from '../../infra/constructs/bundle.js';
 import { FUNCTION_SPECS } from '../../infra/constructs/functions.js';
 import { OUTPUT_KEYS } from '../../infra/stage-names.js';
@@ -287,6 +288,16 @@ describe('production settings', () => {
       expect(functionProps(s, 'health').ReservedConcurrentExecutions).toBeUndefined();
     }
     expect([dev.config.ingestConcurrency, prod.config.ingestConcurrency]).toEqual([5, 50]);
+  });
+
+  it('reserves exactly what `listener deploy check` compares with the account quota', () => {
+    for (const s of [dev, prod]) {
+      const reserved = FUNCTION_NAMES.reduce(
+        (sum, name) => sum + Number(functionProps(s, name).ReservedConcurrentExecutions ?? 0),
+        0,
+      );
+      expect(reserved, s.config.stage).toBe(reservedConcurrency(s.config));
+    }
   });
 
   it('traces with X-Ray only where the stage asks for it', () => {

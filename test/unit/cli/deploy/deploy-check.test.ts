@@ -120,11 +120,11 @@ describe('listener deploy check', () => {
     const [finding, ...rest] = only(await check(), 'concurrency');
     expect(rest).toEqual([]);
     expect(finding).toMatchObject({ region: 'eu-west-1' });
-    // 1 sweeper + 3 × 50 ingest = 151 reserved; 251 needed.
+    // 1 sweeper + 4 × 50 ingest = 201 reserved; 301 needed.
     expect(formatFinding(finding as Finding)).toContain(
-      'the Lambda concurrency quota is 10: the stage reserves 151',
+      'the Lambda concurrency quota is 10: the stage reserves 201',
     );
-    expect(finding?.todo).toMatch(/^ask for at least 251 \(Service Quotas/);
+    expect(finding?.todo).toMatch(/^ask for at least 301 \(Service Quotas/);
   });
 
   it("flags, before the first deploy, other functions' reservations that leave too little unreserved", async () => {
