@@ -13,9 +13,9 @@ const quiet = {
 export default defineConfig({
   test: {
     env: quiet,
-    // Two files at a time (vitest's default is one on 2 cores): the e2e and docs files run one after another
-    // (fileParallelism: false below) and spend most of their time waiting on a Listener's clock, so the
-    // unit, integration, infra and artifact files run beside them instead of after them.
+    // Two files at a time (vitest's default is one on 2 cores): the e2e files spend most of their time
+    // waiting on a Listener's clock, so the CPU-bound unit, integration, infra and artifact files run
+    // beside them instead of after them.
     maxWorkers: 2,
     projects: [
       { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
@@ -67,7 +67,10 @@ export default defineConfig({
           include: ['test/e2e/**/*.test.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
-          fileParallelism: false,
+          // Not one file at a time: a file that ran alone went to a last, serial phase after every other
+          // project (vitest groups fileParallelism: false projects apart), where the e2e files' waiting on
+          // their Listeners' clocks overlapped nothing. Each file starts its own Listener on free ports
+          // and its own directory, so two at a time is safe; the docs files stay one at a time.
         },
       },
     ],
