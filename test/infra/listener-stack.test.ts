@@ -337,31 +337,22 @@ describe('production settings', () => {
 });
 
 describe('least privilege', () => {
-  it('lets heartbeat only UpdateItem (and re-read) its Logger, publish to the alarm topic and put events', () => {
-    expect(actionsOf(statementsOf(dev, 'heartbeat'))).toEqual(
-      [
-        'dynamodb:GetItem',
-        'dynamodb:UpdateItem',
-        'events:PutEvents',
-        'kms:Decrypt',
-        'kms:GenerateDataKey',
-        'sns:Publish',
-      ].sort(),
-    );
-  });
-
-  it('lets ping read a directory entry or a Logger and UpdateItem it, publish to the alarm topic and put events', () => {
-    expect(actionsOf(statementsOf(dev, 'ping'))).toEqual(
-      [
-        'dynamodb:GetItem',
-        'dynamodb:UpdateItem',
-        'events:PutEvents',
-        'kms:Decrypt',
-        'kms:GenerateDataKey',
-        'sns:Publish',
-      ].sort(),
-    );
-  });
+  // heartbeat: UpdateItem (and re-read) its Logger; ping: also read its directory entry (GetItem).
+  it.each(['heartbeat', 'ping'] as const)(
+    'lets %s only read and UpdateItem what it records, publish to the alarm topic and put events',
+    (name) => {
+      expect(actionsOf(statementsOf(dev, name))).toEqual(
+        [
+          'dynamodb:GetItem',
+          'dynamodb:UpdateItem',
+          'events:PutEvents',
+          'kms:Decrypt',
+          'kms:GenerateDataKey',
+          'sns:Publish',
+        ].sort(),
+      );
+    },
+  );
 
   it('lets events UpdateItem and PutItem the table (and re-read a Logger), publish and put events', () => {
     expect(actionsOf(statementsOf(dev, 'events'))).toEqual(
