@@ -10,6 +10,7 @@ import { headline, stateNotification, subject } from '../../../../shared/domain/
 import { outageId } from '../../../../shared/domain/outage.js';
 import { reportFailure, startRun } from '../../../../shared/domain/ping-transitions.js';
 import { closeRun, runningSince, watchDueAt } from '../../../../shared/domain/runs.js';
+import { fleetStatus } from '../../../../shared/domain/status.js';
 import { outboxPublished, phoneHome, sweepLogger } from '../../../../shared/domain/transitions.js';
 import { HOUR, LISTENER, MINUTE, T0, upLogger } from '../../fixtures.js';
 
@@ -32,6 +33,7 @@ describe('a start', () => {
     expect(next.dueAt).toBe(T0 + 5 * MINUTE + GRACE);
     expect(next.deadline).toBe(up.deadline);
     expect(runningSince(next)).toBe(T0 + 5 * MINUTE);
+    expect(fleetStatus([next], T0 + 6 * MINUTE)[0]?.sides[0]?.runningSince).toBe(T0 + 5 * MINUTE);
     expect(next.lastSeenAt).toBe(T0); // a start is no phone-home
   });
 
