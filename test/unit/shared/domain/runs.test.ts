@@ -10,6 +10,7 @@ import { headline, stateNotification, subject } from '../../../../shared/domain/
 import { outageId } from '../../../../shared/domain/outage.js';
 import { reportFailure, startRun } from '../../../../shared/domain/ping-transitions.js';
 import { closeRun, runningSince, watchDueAt } from '../../../../shared/domain/runs.js';
+import { withSettings } from '../../../../shared/domain/settings.js';
 import { fleetStatus } from '../../../../shared/domain/status.js';
 import { outboxPublished, phoneHome, sweepLogger } from '../../../../shared/domain/transitions.js';
 import { HOUR, LISTENER, MINUTE, T0, upLogger } from '../../fixtures.js';
@@ -50,6 +51,15 @@ describe('a start', () => {
     expect(logger.runs?.[0]?.rid).toBe('rid-2'); // the oldest went first
     logger = startRun(logger, T0 + 20 * MINUTE, 'rid-6').next;
     expect(logger.runs?.filter((r) => r.rid === 'rid-6')).toEqual([{ at: T0 + 20 * MINUTE, rid: 'rid-6' }]);
+  });
+
+  it("a settings change moves a running job's due time with its new grace", () => {
+    const changed = withSettings(running(), {
+      eventTimeoutMs: 780 * MINUTE,
+      heartbeatIntervalMs: 750 * MINUTE,
+      transport: 'modem',
+    });
+    expect(changed?.dueAt).toBe(T0 + 5 * MINUTE + 30 * MINUTE);
   });
 
   it('is recorded on a DOWN or outbox-pending Logger without touching its due time', () => {
