@@ -230,6 +230,7 @@ function statusJson(customers: readonly CustomerStatus[]) {
       ack: s.ack ? { ...s.ack, at: iso(s.ack.at) } : null,
       owner: s.owner ?? null,
       maintenanceUntil: iso(s.maintenanceUntil),
+      runningSince: iso(s.runningSince),
     })),
   }));
 }
@@ -291,6 +292,7 @@ export function renderStatus(
       const maintenance = side.maintenanceUntil
         ? `maintenance until ${when(side.maintenanceUntil, now)}`
         : '';
+      const running = side.runningSince === undefined ? '' : `running since ${when(side.runningSince, now)}`;
       rows.push([
         i === 0 ? customer.customer : '',
         i === 0 ? customer.rollup : '',
@@ -299,7 +301,7 @@ export function renderStatus(
         side.lastSeenAt === undefined
           ? `never (${formatDuration(side.silentForMs)})`
           : formatDuration(side.silentForMs),
-        [owner, maintenance].filter(Boolean).join('; ') || '-',
+        [owner, maintenance, running].filter(Boolean).join('; ') || '-',
       ]);
       paints.push(
         side.state === 'DOWN'

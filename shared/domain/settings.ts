@@ -10,6 +10,7 @@ import {
   type PhoneHomeConfig,
   type PhoneHomeTarget,
 } from './logger.js';
+import { watchDueAt } from './runs.js';
 
 export type ChangeableSettings = Pick<
   LoggerSettings,
@@ -75,6 +76,8 @@ export function withSettings(logger: Logger, settings: ChangeableSettings): Logg
   const changed: Logger = { ...logger, ...rest, ...(phoneHome === undefined ? {} : { phoneHome }) };
   if (logger.state !== 'NEW' && logger.state !== 'UP') return changed;
   const deadline = deadlineAfter(logger.lastSeenAt ?? logger.registeredAt, settings.eventTimeoutMs);
-  const dueAt = logger.dueAt === logger.deadline ? deadline : logger.dueAt;
+  // A running job's due time (its run's grace end, runs.ts) follows the new grace as the deadline does.
+  const watched = logger.dueAt === watchDueAt(logger);
+  const dueAt = watched ? watchDueAt({ ...changed, deadline }) : logger.dueAt;
   return { ...changed, deadline, ...(dueAt === undefined ? {} : { dueAt }) };
 }

@@ -10,6 +10,7 @@ import {
   type LoggerState,
   type Side,
 } from './logger.js';
+import { runningSince } from './runs.js';
 
 export const ROLLUPS = ['Down', 'Partial Impaired', 'Late', 'Maintenance', 'OK', 'New', 'Paused'] as const;
 export type Rollup = (typeof ROLLUPS)[number];
@@ -26,6 +27,8 @@ export interface SideStatus {
   readonly owner?: string;
   /** Inside a maintenance window now: pages are suppressed until `to`. */
   readonly maintenanceUntil?: number;
+  /** A ping URL's job started and not finished yet: since when (its oldest open start, runs.ts). */
+  readonly runningSince?: number;
 }
 
 export interface CustomerStatus {
@@ -55,6 +58,7 @@ export function fleetStatus(loggers: readonly Logger[], now: number): CustomerSt
   const byCustomer = new Map<string, SideStatus[]>();
   for (const logger of loggers) {
     const window = activeWindow(logger, now);
+    const since = runningSince(logger);
     const side: SideStatus = {
       side: logger.side,
       state: displayState(logger, now),
@@ -64,6 +68,7 @@ export function fleetStatus(loggers: readonly Logger[], now: number): CustomerSt
       ...(logger.ack ? { ack: logger.ack } : {}),
       ...(logger.owner ? { owner: logger.owner } : {}),
       ...(window ? { maintenanceUntil: window.to } : {}),
+      ...(since === undefined ? {} : { runningSince: since }),
     };
     byCustomer.set(logger.customer, [...(byCustomer.get(logger.customer) ?? []), side]);
   }
