@@ -4,6 +4,7 @@
  * Over 400 lines on purpose: every notification (pages, all-clears, events, ops notices) and its wording
  * in SMS, email and on the bus stay in one file, so they read alike and change together.
  */
+import type { ChannelRejectedNotice } from './channel-health.js';
 import { formatDuration, toMinutes } from './duration.js';
 import type { LoggerEvent, Severity } from './event.js';
 import { formatLoggerId, type Logger, type StateNotice } from './logger.js';
@@ -62,9 +63,18 @@ export interface TwinNotification {
   readonly notice: TwinNotice;
 }
 
+/** To ops, never to customers' reps: a notification channel refused a notice for good (its key or URL). */
+export interface ChannelNotification {
+  readonly id: string;
+  readonly kind: ChannelRejectedNotice['kind'];
+  readonly listener: string;
+  readonly severity: Severity;
+  readonly notice: ChannelRejectedNotice;
+}
+
 export type LoggerNotification = StateNotification | EventNotification;
 /** Notifications about the Listener itself: they go to ops, carry no Logger. */
-export type ListenerNotification = MassSilenceNotification | TwinNotification;
+export type ListenerNotification = MassSilenceNotification | TwinNotification | ChannelNotification;
 export type Notification = LoggerNotification | ListenerNotification;
 
 /** The notification for a mass-silence notice. */
@@ -90,9 +100,25 @@ export function isTwinWatch(n: Notification): n is TwinNotification {
   return n.kind === 'LISTENER_SILENT' || n.kind === 'LISTENER_RECOVERED';
 }
 
-/** About the Listener itself (mass silence, twin watch): to ops, no Logger named. */
+/** The notification for a channel's refusal. */
+export function channelNotification(notice: ChannelRejectedNotice, listener: string): ChannelNotification {
+  return { id: notice.id, kind: notice.kind, listener, severity: 'error', notice };
+}
+
+export function isChannelHealth(n: Notification): n is ChannelNotification {
+  return n.kind === 'CHANNEL_REJECTED';
+}
+
+/** About the Listener itself (mass silence, twin watch, a channel's refusal): to ops, no Logger named. */
 export function isAboutListener(n: Notification): n is ListenerNotification {
-  return isMassSilence(n) || isTwinWatch(n);
+  return isMassSilence(n) || isTwinWatch(n) || isChannelHealth(n);
+}
+
+/** `Channel chat of Listener GEOCSCLNRA refused a notice for good (400 invalid_token): …` */
+function channelHeadline(n: ChannelNotification): string {
+  const { channel, rejection } = n.notice;
+  const answer = `${rejection.status}${rejection.excerpt ? ` ${rejection.excerpt.slice(0, 80)}` : ''}`;
+  return `Channel ${channel} of Listener ${n.listener} refused a notice for good (${answer}): its key or URL is wrong, revoked or deleted, and what it refuses is not retried. Fix it, then run: listener channel test ${channel}.`;
 }
 
 /**
@@ -141,6 +167,7 @@ export const DETAIL_TYPES = {
   MASS_SILENCE_CLEARED: 'Mass Silence Cleared',
   LISTENER_SILENT: 'Listener Silent',
   LISTENER_RECOVERED: 'Listener Recovered',
+  CHANNEL_REJECTED: 'Channel Rejected',
 } as const;
 
 const SMS_MAX = 140;
@@ -177,6 +204,7 @@ export function pagesOnCall(notification: Notification): boolean {
 export function headline(n: Notification): string {
   if (isMassSilence(n)) return massSilenceHeadline(n);
   if (isTwinWatch(n)) return twinHeadline(n);
+  if (isChannelHealth(n)) return channelHeadline(n);
   const who = `Side ${n.logger.side} Logger of ${n.logger.customer}`;
   switch (n.kind) {
     case 'LOGGER_SILENT': {
@@ -233,6 +261,7 @@ export function consoleLine(n: Notification): string {
 function tag(n: Notification, eventTag?: string): string {
   if (isMassSilence(n)) return n.kind === 'MASS_SILENCE' ? 'MASS SILENCE' : 'MASS SILENCE CLEARED';
   if (isTwinWatch(n)) return n.kind === 'LISTENER_SILENT' ? 'LISTENER SILENT' : 'LISTENER RECOVERED';
+  if (isChannelHealth(n)) return 'CHANNEL REJECTED';
   if (n.kind === 'LOGGER_SILENT') return n.notice.reminder ? 'REMINDER' : 'ALARM';
   if (n.kind === 'CUSTOMER_BLIND') return 'BLIND';
   if (n.kind === 'LOGGER_RECOVERED') return 'CLEARED';
@@ -248,6 +277,12 @@ export function subject(n: Notification): string {
   if (isTwinWatch(n)) {
     const what = n.kind === 'LISTENER_SILENT' ? 'has not swept: paging alone' : 'sweeps again';
     return truncate(`[${tag(n)}] ${n.notice.twin} ${what} (Listener ${n.listener})`, SUBJECT_MAX);
+  }
+  if (isChannelHealth(n)) {
+    return truncate(
+      `[${tag(n)}] channel ${n.notice.channel} refuses notices (Listener ${n.listener})`,
+      SUBJECT_MAX,
+    );
   }
   return truncate(
     `[${tag(n)}] ${formatLoggerId(n.logger)} ${describeKind(n)} (Listener ${n.listener})`,
@@ -288,6 +323,17 @@ export const BLIND_RUNBOOK: readonly string[] = [
 export function emailText(n: Notification, links: readonly string[] = []): string {
   if (isMassSilence(n)) return massSilenceEmail(n);
   if (isTwinWatch(n)) return twinEmail(n);
+  if (isChannelHealth(n)) {
+    const { channel, rejection } = n.notice;
+    return [
+      headline(n),
+      '',
+      `Channel: ${channel}`,
+      `Refused: ${rejection.notification}`,
+      `At: ${iso(rejection.at)}`,
+      `Answer: ${rejection.status} ${rejection.excerpt}`,
+    ].join('\n');
+  }
   const facts: [string, string | undefined][] = [
     ['Logger', formatLoggerId(n.logger)],
     ['Listener', n.listener],
@@ -387,6 +433,17 @@ export function eventDetail(n: Notification): Record<string, unknown> {
       lastSweepAt: lastSweepAt === undefined ? null : iso(lastSweepAt),
       sweepEverySeconds: Math.round(sweepEveryMs / 1000),
       ...(silentForMs === undefined ? {} : { silentForSeconds: Math.round(silentForMs / 1000) }),
+      message: headline(n),
+    };
+  }
+  if (isChannelHealth(n)) {
+    const { rejection, ...notice } = n.notice;
+    return {
+      ...notice,
+      listener: n.listener,
+      severity: n.severity,
+      at: iso(notice.at),
+      rejection: { ...rejection, at: iso(rejection.at) },
       message: headline(n),
     };
   }
