@@ -1,5 +1,5 @@
 /** Which payload builder a configured channel uses, and the notifications it routes there. */
-import { isAboutListener, type Notification } from '../../domain/notification.js';
+import { isChannelHealth, type Notification } from '../../domain/notification.js';
 import { alertmanagerRequest } from './alertmanager.js';
 import { type ChannelConfig, routes } from './channel-config.js';
 import type { HttpRequest } from './http-request.js';
@@ -11,7 +11,7 @@ import { webhookRequest } from './webhook.js';
 
 /** The request that tells `config`'s receiver about `n`; undefined when the channel does not take it. */
 export function requestFor(config: ChannelConfig, n: Notification, now: number): HttpRequest | undefined {
-  if (isAboutListener(n) || !routes(config, n)) return undefined;
+  if (isChannelHealth(n) || !routes(config, n)) return undefined;
   switch (config.type) {
     case 'slack':
       return slackRequest(config, n);
