@@ -161,6 +161,7 @@ export const EVENT_SOURCE = 'phone-home.listener';
 export const DETAIL_TYPES = {
   LOGGER_SILENT: 'Logger Silent',
   LOGGER_RECOVERED: 'Logger Recovered',
+  LOGGER_ACKNOWLEDGED: 'Logger Acknowledged',
   LOGGER_EVENT: 'Logger Event',
   CUSTOMER_BLIND: 'Customer Blind',
   MASS_SILENCE: 'Mass Silence',
@@ -191,8 +192,12 @@ export function eventNotification(logger: Logger, event: LoggerEvent, listener: 
   return { id, kind: 'LOGGER_EVENT', listener, logger: factsOf(logger), severity: event.severity, event };
 }
 
-/** Whether on-call people are paged (SNS): state changes, and forwarded events of severity error or critical. */
+/**
+ * Whether on-call people are paged (SNS): state changes, and forwarded events of severity error or critical.
+ * An acknowledgement pages nobody (it goes to incident tools and the bus).
+ */
 export function pagesOnCall(notification: Notification): boolean {
+  if (notification.kind === 'LOGGER_ACKNOWLEDGED') return false;
   if (isAboutListener(notification) || notification.kind !== 'LOGGER_EVENT') return true;
   return notification.severity === 'error' || notification.severity === 'critical';
 }
@@ -226,6 +231,8 @@ export function headline(n: Notification): string {
       return `${who} phoned home to Listener ${n.listener} again after ${formatDuration(n.notice.silentForMs ?? 0)} of silence.`;
     case 'LOGGER_EVENT':
       return `${who} reported ${n.event.severity}: ${n.event.message}`;
+    case 'LOGGER_ACKNOWLEDGED':
+      return `The alarm of ${who} on Listener ${n.listener} is acknowledged by ${n.notice.ackBy ?? 'an operator'}.`;
   }
 }
 
@@ -265,6 +272,7 @@ function tag(n: Notification, eventTag?: string): string {
   if (n.kind === 'LOGGER_SILENT') return n.notice.reminder ? 'REMINDER' : 'ALARM';
   if (n.kind === 'CUSTOMER_BLIND') return 'BLIND';
   if (n.kind === 'LOGGER_RECOVERED') return 'CLEARED';
+  if (n.kind === 'LOGGER_ACKNOWLEDGED') return 'ACKNOWLEDGED';
   return eventTag ?? n.severity.toUpperCase();
 }
 
@@ -293,6 +301,7 @@ export function subject(n: Notification): string {
 function describeKind(n: LoggerNotification): string {
   if (n.kind === 'LOGGER_EVENT') return `event: ${n.event.message}`;
   if (n.kind === 'CUSTOMER_BLIND') return `customer ${n.logger.customer} is blind (A and B silent)`;
+  if (n.kind === 'LOGGER_ACKNOWLEDGED') return `alarm acknowledged by ${n.notice.ackBy ?? 'an operator'}`;
   if (n.notice.failure) return n.kind === 'LOGGER_SILENT' ? 'reported a failure' : 'reported success again';
   return n.kind === 'LOGGER_SILENT' ? 'has not phoned home' : 'phoned home again';
 }

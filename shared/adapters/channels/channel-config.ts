@@ -163,8 +163,10 @@ export class ChannelsFileError extends Error {
  * and go to every channel listing their kind.
  */
 export function routes(config: ChannelConfig, n: Notification): boolean {
-  if (!(CHANNEL_KINDS as readonly string[]).includes(n.kind)) return false;
-  if (!(config.kinds ?? DEFAULT_KINDS).includes(n.kind as ChannelKind)) return false;
+  // An acknowledgement goes where the outage's all-clear goes (to the incident tools among them).
+  const kind = n.kind === 'LOGGER_ACKNOWLEDGED' ? 'LOGGER_RECOVERED' : n.kind;
+  if (!(CHANNEL_KINDS as readonly string[]).includes(kind)) return false;
+  if (!(config.kinds ?? DEFAULT_KINDS).includes(kind as ChannelKind)) return false;
   if (!('logger' in n)) return true;
   return config.customers === undefined || config.customers.includes(n.logger.customer);
 }
