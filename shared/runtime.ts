@@ -4,7 +4,7 @@
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { dynamoClient } from './adapters/aws-clients.js';
-import { httpChannels, readChannelsFile } from './adapters/channels/channels-file.js';
+import { readChannelsFile, watchedHttpChannel } from './adapters/channels/channels-file.js';
 import { rejectionReporter } from './adapters/channels/rejections.js';
 import { DynamoConsoleKeys } from './adapters/dynamo/dynamo-console-items.js';
 import { dynamoPorts } from './adapters/dynamo/dynamo-ports.js';
@@ -13,6 +13,7 @@ import { LazyChannel } from './adapters/notify/lazy-channel.js';
 import { type ListenerConfig, loadConfig } from './config.js';
 import { emailLinks } from './console/auth/links.js';
 import type { Notification } from './domain/notification.js';
+import { ChannelHealthMonitor } from './listener/channel-health.js';
 import type { ListenerDeps } from './listener/deps.js';
 import { listenerLog, metricCounters } from './observability.js';
 import type { NotificationChannel } from './ports/channels.js';
@@ -29,6 +30,7 @@ export function createRuntime(config: ListenerConfig = loadConfig()): Runtime {
   // Each channel delivers on its own (see shared/listener/delivery.ts): order does not matter.
   const channels: NotificationChannel[] = [];
   const opsChannels: NotificationChannel[] = [];
+  const channelHealth = new ChannelHealthMonitor();
   if (config.notificationsFile) channels.push(new FileNotifier(config.notificationsFile));
   // The SNS and EventBridge clients load on first publish (LazyChannel): most invocations never publish.
   const { eventBusName, alarmTopicArn } = config;
@@ -42,8 +44,11 @@ export function createRuntime(config: ListenerConfig = loadConfig()): Runtime {
   }
   if (config.channelsFile) {
     // Local mode's HTTP channels (PagerDuty, Slack, …); the file was checked by `listener local` already.
+    // Their receivers' answers go to the health monitor too: each sweep records what changed.
     const onRejected = rejectionReporter(listenerLog, metricCounters, config.notificationsFile);
-    channels.push(...httpChannels(readChannelsFile(config.channelsFile), { onRejected }));
+    for (const channel of readChannelsFile(config.channelsFile).channels) {
+      channels.push(watchedHttpChannel(channel, channelHealth, { onRejected }));
+    }
   }
   // Ops notices (MASS_SILENCE, LISTENER_SILENT) share the file and the bus, and have their own topic: never the reps' one.
   opsChannels.push(...channels.filter((c) => c.name !== 'sns'));
@@ -56,6 +61,7 @@ export function createRuntime(config: ListenerConfig = loadConfig()): Runtime {
     ...dynamoPorts(dynamo, config.tableName),
     channels,
     opsChannels,
+    channelHealth,
     massSilence: config.massSilence,
     listenerName: config.listenerName,
     sweepEveryMs: config.sweepEveryMs,

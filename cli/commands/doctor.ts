@@ -9,6 +9,7 @@ import {
   bridgeSitesOf,
   checkBridgeBinding,
   checkBridges,
+  checkChannels,
   checkFleetCounter,
   diagnoseFleet,
   diagnoseLogger,
@@ -137,6 +138,11 @@ export function registerDoctorCommand(program: Command): void {
             now,
             ...(listenerPair ? { listenerPair } : {}),
           });
+          const listener = target.publishing?.listenerName;
+          if (listener) {
+            const health = await target.records.getChannelHealth(listener);
+            findings.push(...checkChannels(health, now, target.sweepEveryMs ?? 60_000));
+          }
           // The whole fleet is read here anyway: the fleet counter can be checked against it for free.
           findings.push(...checkFleetCounter(await target.fleet.counter(), loggers.length));
           checked = ['listener', ...loggers.map(formatLoggerId)];

@@ -3,6 +3,7 @@
  */
 
 import type { Command } from 'commander';
+import { type ChannelHealthRecord, channelTroubles } from '../../shared/domain/channel-health.js';
 import { formatDuration } from '../../shared/domain/duration.js';
 import { type LoggerEvent, SEVERITIES, type Severity } from '../../shared/domain/event.js';
 import {
@@ -124,7 +125,8 @@ export function registerStatusCommands(program: Command): void {
         }
         const fleet = renderFleet(counts, customers, now, target.description, colourWanted(opts), opts.all);
         const silence = massSilenceLine(await target.records.getMassSilence(), now);
-        const text = silence ? `${silence}\n${fleet}` : fleet;
+        const top = [...(await channelLines(target, now)), ...(silence ? [silence] : [])];
+        const text = [...top, fleet].join('\n');
         if (watchMs === undefined) {
           console.log(text);
           return;
@@ -243,6 +245,37 @@ export function massSilenceLine(silence: MassSilence, now: number): string | und
       ? `customer pages held until ${when(silence.holdUntil ?? now, now)}`
       : 'hold over (clears at the next sweep)';
   return `MASS SILENCE: ${silence.count} Loggers of ${counted(silence.customers.length, 'customer')} went silent together since ${when(silence.since ?? now, now)}; ${hold}. ${silence.cause ?? ''} (release: listener alarm release-mass-silence; docs/mass-silence.md)`;
+}
+
+/** The channels in trouble, read for the status view's top (none for a bare --table: no Listener to name). */
+async function channelLines(target: Target, now: number): Promise<string[]> {
+  const listener = target.publishing?.listenerName;
+  if (!listener) return [];
+  const record = await target.records.getChannelHealth(listener);
+  return channelStatusLines(record, now, target.sweepEveryMs ?? 60_000);
+}
+
+/**
+ * `! channel pd failing since … (3 sweeps): the receiver answered 503`, one line per channel failing for more
+ * than two sweep periods or refusing notices for good (shared/domain/channel-health.ts).
+ */
+export function channelStatusLines(record: ChannelHealthRecord, now: number, sweepEveryMs: number): string[] {
+  return channelTroubles(record, now, sweepEveryMs).flatMap((t) => {
+    const lines: string[] = [];
+    if (t.failing) {
+      const { since, sweeps, reason } = t.failing;
+      lines.push(`! channel ${t.channel} failing since ${when(since, now)} (${sweeps} sweeps): ${reason}`);
+    }
+    if (t.rejection) {
+      const { at, status, excerpt } = t.rejection;
+      const answer = `${status}${excerpt ? ` ${excerpt.slice(0, 80)}` : ''}`;
+      lines.push(
+        `! channel ${t.channel} refused a notice for good at ${when(at, now)}: ${answer} — fix its URL/key (docs/channels.md)`,
+      );
+    }
+    // The receiver's answer is untrusted text: neutralised for the terminal.
+    return lines.map((line) => printable(line));
+  });
 }
 
 /** The counts line, then the customers needing a look (or every customer with `all`). */

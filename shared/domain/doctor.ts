@@ -8,6 +8,7 @@
  * further.)
  */
 
+import { CHANNEL_REMEDY, type ChannelHealthRecord, channelTroubles, failingText } from './channel-health.js';
 import { formatDuration } from './duration.js';
 import {
   activeWindow,
@@ -39,6 +40,7 @@ export const RULES = [
   'fleet-counter',
   'pair-one-listener',
   'pair-backup-only',
+  'channel',
 ] as const;
 export type RuleId = (typeof RULES)[number];
 
@@ -430,6 +432,28 @@ export function checkSweeper(
     ];
   }
   return [];
+}
+
+/**
+ * Notification channels (docs/channels.md) failing for more than two sweep periods, or refusing notices for
+ * good: pages are not reaching where on-call people live.
+ */
+export function checkChannels(record: ChannelHealthRecord, now: number, sweepEveryMs: number): Finding[] {
+  return channelTroubles(record, now, sweepEveryMs).flatMap((t): Finding[] => {
+    const subject = `channel ${t.channel}`;
+    const found: Finding[] = [];
+    if (t.failing) {
+      const since = new Date(t.failing.since).toISOString();
+      const message = `${failingText(t.failing, now)} (since ${since}); its notices wait and are retried`;
+      found.push({ rule: 'channel', severity: 'error', subject, message, remedy: CHANNEL_REMEDY });
+    }
+    if (t.rejection) {
+      const { at, status, excerpt } = t.rejection;
+      const message = `refused a notice for good at ${new Date(at).toISOString()}: ${status}${excerpt ? ` ${excerpt}` : ''} — fix its URL/key`;
+      found.push({ rule: 'channel', severity: 'error', subject, message, remedy: CHANNEL_REMEDY });
+    }
+    return found;
+  });
 }
 
 /** Notices waiting in outboxes: normal for seconds, a finding once older than `staleMs`. */

@@ -90,7 +90,7 @@ export interface StateNotice {
    * `LOGGER_SILENT` (an alarm, or a reminder when `reminder` is set), `LOGGER_RECOVERED`, or
    * `CUSTOMER_BLIND`: this Logger's twin was already DOWN, so none of the customer's alarms reach support.
    */
-  readonly kind: 'LOGGER_SILENT' | 'LOGGER_RECOVERED' | 'CUSTOMER_BLIND';
+  readonly kind: 'LOGGER_SILENT' | 'LOGGER_RECOVERED' | 'CUSTOMER_BLIND' | 'LOGGER_ACKNOWLEDGED';
   /** When the transition happened (Listener clock). */
   readonly at: number;
   readonly lastSeenAt?: number;
@@ -114,6 +114,11 @@ export interface StateNotice {
    * `LOGGER_SILENT` it raised, when the run started and the grace it had.
    */
   readonly didNotFinish?: { readonly startedAt: number; readonly graceMs: number };
+  /**
+   * For `LOGGER_ACKNOWLEDGED` (an operator took the alarm: `listener alarm ack`, the console, an ack link):
+   * who. Incident tools get `acknowledge` for the outage; the other channels take nothing.
+   */
+  readonly ackBy?: string;
   /** For a `LOGGER_SILENT` reminder: its number (1 = first reminder after the alarm). */
   readonly reminder?: number;
   /**

@@ -4,6 +4,7 @@
  * Over 400 lines on purpose: every notification (pages, all-clears, events, ops notices) and its wording
  * in SMS, email and on the bus stay in one file, so they read alike and change together.
  */
+import type { ChannelRejectedNotice } from './channel-health.js';
 import { formatDuration, toMinutes } from './duration.js';
 import type { LoggerEvent, Severity } from './event.js';
 import { formatLoggerId, type Logger, type StateNotice } from './logger.js';
@@ -62,9 +63,18 @@ export interface TwinNotification {
   readonly notice: TwinNotice;
 }
 
+/** To ops, never to customers' reps: a notification channel refused a notice for good (its key or URL). */
+export interface ChannelNotification {
+  readonly id: string;
+  readonly kind: ChannelRejectedNotice['kind'];
+  readonly listener: string;
+  readonly severity: Severity;
+  readonly notice: ChannelRejectedNotice;
+}
+
 export type LoggerNotification = StateNotification | EventNotification;
 /** Notifications about the Listener itself: they go to ops, carry no Logger. */
-export type ListenerNotification = MassSilenceNotification | TwinNotification;
+export type ListenerNotification = MassSilenceNotification | TwinNotification | ChannelNotification;
 export type Notification = LoggerNotification | ListenerNotification;
 
 /** The notification for a mass-silence notice. */
@@ -90,9 +100,25 @@ export function isTwinWatch(n: Notification): n is TwinNotification {
   return n.kind === 'LISTENER_SILENT' || n.kind === 'LISTENER_RECOVERED';
 }
 
-/** About the Listener itself (mass silence, twin watch): to ops, no Logger named. */
+/** The notification for a channel's refusal. */
+export function channelNotification(notice: ChannelRejectedNotice, listener: string): ChannelNotification {
+  return { id: notice.id, kind: notice.kind, listener, severity: 'error', notice };
+}
+
+export function isChannelHealth(n: Notification): n is ChannelNotification {
+  return n.kind === 'CHANNEL_REJECTED';
+}
+
+/** About the Listener itself (mass silence, twin watch, a channel's refusal): to ops, no Logger named. */
 export function isAboutListener(n: Notification): n is ListenerNotification {
-  return isMassSilence(n) || isTwinWatch(n);
+  return isMassSilence(n) || isTwinWatch(n) || isChannelHealth(n);
+}
+
+/** `Channel chat of Listener GEOCSCLNRA refused a notice for good (400 invalid_token): …` */
+function channelHeadline(n: ChannelNotification): string {
+  const { channel, rejection } = n.notice;
+  const answer = `${rejection.status}${rejection.excerpt ? ` ${rejection.excerpt.slice(0, 80)}` : ''}`;
+  return `Channel ${channel} of Listener ${n.listener} refused a notice for good (${answer}): its key or URL is wrong, revoked or deleted, and what it refuses is not retried. Fix it, then run: listener channel test ${channel}.`;
 }
 
 /**
@@ -135,12 +161,14 @@ export const EVENT_SOURCE = 'phone-home.listener';
 export const DETAIL_TYPES = {
   LOGGER_SILENT: 'Logger Silent',
   LOGGER_RECOVERED: 'Logger Recovered',
+  LOGGER_ACKNOWLEDGED: 'Logger Acknowledged',
   LOGGER_EVENT: 'Logger Event',
   CUSTOMER_BLIND: 'Customer Blind',
   MASS_SILENCE: 'Mass Silence',
   MASS_SILENCE_CLEARED: 'Mass Silence Cleared',
   LISTENER_SILENT: 'Listener Silent',
   LISTENER_RECOVERED: 'Listener Recovered',
+  CHANNEL_REJECTED: 'Channel Rejected',
 } as const;
 
 const SMS_MAX = 140;
@@ -164,8 +192,12 @@ export function eventNotification(logger: Logger, event: LoggerEvent, listener: 
   return { id, kind: 'LOGGER_EVENT', listener, logger: factsOf(logger), severity: event.severity, event };
 }
 
-/** Whether on-call people are paged (SNS): state changes, and forwarded events of severity error or critical. */
+/**
+ * Whether on-call people are paged (SNS): state changes, and forwarded events of severity error or critical.
+ * An acknowledgement pages nobody (it goes to incident tools and the bus).
+ */
 export function pagesOnCall(notification: Notification): boolean {
+  if (notification.kind === 'LOGGER_ACKNOWLEDGED') return false;
   if (isAboutListener(notification) || notification.kind !== 'LOGGER_EVENT') return true;
   return notification.severity === 'error' || notification.severity === 'critical';
 }
@@ -177,6 +209,7 @@ export function pagesOnCall(notification: Notification): boolean {
 export function headline(n: Notification): string {
   if (isMassSilence(n)) return massSilenceHeadline(n);
   if (isTwinWatch(n)) return twinHeadline(n);
+  if (isChannelHealth(n)) return channelHeadline(n);
   const who = `Side ${n.logger.side} Logger of ${n.logger.customer}`;
   switch (n.kind) {
     case 'LOGGER_SILENT': {
@@ -202,6 +235,8 @@ export function headline(n: Notification): string {
       return `${who} phoned home to Listener ${n.listener} again after ${formatDuration(n.notice.silentForMs ?? 0)} of silence.`;
     case 'LOGGER_EVENT':
       return `${who} reported ${n.event.severity}: ${n.event.message}`;
+    case 'LOGGER_ACKNOWLEDGED':
+      return `The alarm of ${who} on Listener ${n.listener} is acknowledged by ${n.notice.ackBy ?? 'an operator'}.`;
   }
 }
 
@@ -242,9 +277,11 @@ export function consoleLine(n: Notification): string {
 function tag(n: Notification, eventTag?: string): string {
   if (isMassSilence(n)) return n.kind === 'MASS_SILENCE' ? 'MASS SILENCE' : 'MASS SILENCE CLEARED';
   if (isTwinWatch(n)) return n.kind === 'LISTENER_SILENT' ? 'LISTENER SILENT' : 'LISTENER RECOVERED';
+  if (isChannelHealth(n)) return 'CHANNEL REJECTED';
   if (n.kind === 'LOGGER_SILENT') return n.notice.reminder ? 'REMINDER' : 'ALARM';
   if (n.kind === 'CUSTOMER_BLIND') return 'BLIND';
   if (n.kind === 'LOGGER_RECOVERED') return 'CLEARED';
+  if (n.kind === 'LOGGER_ACKNOWLEDGED') return 'ACKNOWLEDGED';
   return eventTag ?? n.severity.toUpperCase();
 }
 
@@ -258,6 +295,12 @@ export function subject(n: Notification): string {
     const what = n.kind === 'LISTENER_SILENT' ? 'has not swept: paging alone' : 'sweeps again';
     return truncate(`[${tag(n)}] ${n.notice.twin} ${what} (Listener ${n.listener})`, SUBJECT_MAX);
   }
+  if (isChannelHealth(n)) {
+    return truncate(
+      `[${tag(n)}] channel ${n.notice.channel} refuses notices (Listener ${n.listener})`,
+      SUBJECT_MAX,
+    );
+  }
   return truncate(
     `[${tag(n)}] ${formatLoggerId(n.logger)} ${describeKind(n)} (Listener ${n.listener})`,
     SUBJECT_MAX,
@@ -267,6 +310,7 @@ export function subject(n: Notification): string {
 function describeKind(n: LoggerNotification): string {
   if (n.kind === 'LOGGER_EVENT') return `event: ${n.event.message}`;
   if (n.kind === 'CUSTOMER_BLIND') return `customer ${n.logger.customer} is blind (A and B silent)`;
+  if (n.kind === 'LOGGER_ACKNOWLEDGED') return `alarm acknowledged by ${n.notice.ackBy ?? 'an operator'}`;
   if (n.notice.failure) return n.kind === 'LOGGER_SILENT' ? 'reported a failure' : 'reported success again';
   if (n.notice.didNotFinish && n.kind === 'LOGGER_SILENT') return 'did not finish';
   return n.kind === 'LOGGER_SILENT' ? 'has not phoned home' : 'phoned home again';
@@ -298,6 +342,17 @@ export const BLIND_RUNBOOK: readonly string[] = [
 export function emailText(n: Notification, links: readonly string[] = []): string {
   if (isMassSilence(n)) return massSilenceEmail(n);
   if (isTwinWatch(n)) return twinEmail(n);
+  if (isChannelHealth(n)) {
+    const { channel, rejection } = n.notice;
+    return [
+      headline(n),
+      '',
+      `Channel: ${channel}`,
+      `Refused: ${rejection.notification}`,
+      `At: ${iso(rejection.at)}`,
+      `Answer: ${rejection.status} ${rejection.excerpt}`,
+    ].join('\n');
+  }
   const facts: [string, string | undefined][] = [
     ['Logger', formatLoggerId(n.logger)],
     ['Listener', n.listener],
@@ -397,6 +452,17 @@ export function eventDetail(n: Notification): Record<string, unknown> {
       lastSweepAt: lastSweepAt === undefined ? null : iso(lastSweepAt),
       sweepEverySeconds: Math.round(sweepEveryMs / 1000),
       ...(silentForMs === undefined ? {} : { silentForSeconds: Math.round(silentForMs / 1000) }),
+      message: headline(n),
+    };
+  }
+  if (isChannelHealth(n)) {
+    const { rejection, ...notice } = n.notice;
+    return {
+      ...notice,
+      listener: n.listener,
+      severity: n.severity,
+      at: iso(notice.at),
+      rejection: { ...rejection, at: iso(rejection.at) },
       message: headline(n),
     };
   }

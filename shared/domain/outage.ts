@@ -5,7 +5,7 @@
  * notice), which is what PagerDuty's `dedup_key`, Opsgenie's `alias` and Alertmanager's labels need. Pure.
  */
 import { formatLoggerId } from './logger.js';
-import type { StateNotification } from './notification.js';
+import type { MassSilenceNotification, StateNotification, TwinNotification } from './notification.js';
 
 /** What a notice does to its outage's incident in a paging tool. */
 export type IncidentAction = 'trigger' | 'resolve';
@@ -28,4 +28,37 @@ export function outageId(n: StateNotification): string {
 /** `trigger` for an alarm, a reminder or a blind customer; `resolve` for the all-clear. */
 export function incidentAction(n: StateNotification): IncidentAction {
   return n.kind === 'LOGGER_RECOVERED' ? 'resolve' : 'trigger';
+}
+
+/** Ops notices that open and close an incident: a mass silence, a silent twin Listener (and their clears). */
+export type OpsIncidentNotification = MassSilenceNotification | TwinNotification;
+/** Every notification a paging tool keeps as an incident. */
+export type IncidentNotification = StateNotification | OpsIncidentNotification;
+
+/**
+ * The incident an ops notice belongs to: the raising notice's own id (`MASS_SILENCE#<since>`,
+ * `LISTENER_SILENT#<watcher>#<twin>#<raised>`), which its clearing notice names after the same instant. A
+ * mass silence is one record of the table both Listeners of a pair share, so both name it alike.
+ */
+export function opsOutageId(n: OpsIncidentNotification): string {
+  if (n.kind === 'MASS_SILENCE_CLEARED') return n.id.replace(/^MASS_SILENCE_CLEARED#/, 'MASS_SILENCE#');
+  if (n.kind === 'LISTENER_RECOVERED') return n.id.replace(/^LISTENER_RECOVERED#/, 'LISTENER_SILENT#');
+  return n.id;
+}
+
+/** An incident's key and what the notification does to it, for a Logger's notice or an ops notice. */
+export function incidentOf(n: IncidentNotification): {
+  readonly id: string;
+  readonly action: IncidentAction;
+} {
+  switch (n.kind) {
+    case 'MASS_SILENCE':
+    case 'LISTENER_SILENT':
+      return { id: n.id, action: 'trigger' };
+    case 'MASS_SILENCE_CLEARED':
+    case 'LISTENER_RECOVERED':
+      return { id: opsOutageId(n), action: 'resolve' };
+    default:
+      return { id: outageId(n), action: incidentAction(n) };
+  }
 }

@@ -365,10 +365,30 @@ function remind(
 export function acknowledge(logger: Logger, ack: Acknowledgement): Logger | undefined {
   if (logger.state !== 'DOWN') return undefined;
   const { remindAt: _, ...rest } = logger;
-  return withDue(
-    { ...rest, ack, revision: logger.revision + 1 },
-    logger.outbox.length > 0 ? logger.dueAt : undefined,
-  );
+  const notice = ackNotice(logger, ack);
+  const next = { ...rest, ack, revision: logger.revision + 1 };
+  if (notice) return withDue({ ...next, outbox: [...logger.outbox, notice] }, ack.at);
+  return withDue(next, logger.outbox.length > 0 ? logger.dueAt : undefined);
+}
+
+/**
+ * The `LOGGER_ACKNOWLEDGED` notice for incident tools (PagerDuty `acknowledge`, Opsgenie acknowledge by
+ * alias), recorded in the acknowledgement's own write, after the page in the outbox (so it never reaches a
+ * tool before the trigger). Left unclaimed and due now: the next sweep claims it in its conditional write
+ * and sends it on every channel — the acknowledger (the CLI, the console) may not hold the channels. None
+ * when the alarm was already owned (the tools' incident is acknowledged already) or its pages are held by a
+ * mass silence (no incident is open yet).
+ */
+function ackNotice(logger: Logger, ack: Acknowledgement): StateNotice | undefined {
+  if (logger.ack || logger.held?.notices.length) return undefined;
+  return {
+    id: noticeId(logger, 'LOGGER_ACKNOWLEDGED', ack.at),
+    kind: 'LOGGER_ACKNOWLEDGED',
+    at: ack.at,
+    deadline: logger.deadline,
+    outage: noticeId(logger, 'LOGGER_SILENT', logger.deadline),
+    ackBy: ack.by,
+  };
 }
 
 /** Gives an acknowledged alarm back: reminders (if on) resume from `now`. */

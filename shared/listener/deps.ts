@@ -5,6 +5,7 @@
 import type { MassSilenceSettings } from '../domain/mass-silence.js';
 import type { NotificationChannel } from '../ports/channels.js';
 import type { StorePorts } from '../ports/stores.js';
+import type { ChannelHealthMonitor } from './channel-health.js';
 
 /** The subset of a structured logger the use cases write to (Powertools' Logger fits). */
 export interface Log {
@@ -55,6 +56,8 @@ export interface ListenerDeps extends StorePorts {
   readonly twinListenerName?: string;
   /** Where ops hear about the Listener's own side (MASS_SILENCE, LISTENER_SILENT): never the reps' alarm topic. */
   readonly opsChannels?: readonly NotificationChannel[];
+  /** What the HTTP channels' receivers answered, recorded by each sweep (shared/listener/channel-health.ts). */
+  readonly channelHealth?: ChannelHealthMonitor;
   readonly log: Log;
   readonly counters: Counters;
 }

@@ -86,7 +86,7 @@ async function deliverRound(
 /** Alarms and all-clears count once, when they have left the outbox delivered on every channel. */
 function countDelivered(deps: OutboxDeps, before: Logger, after: Logger): void {
   for (const notice of before.outbox) {
-    if (after.outbox.some((n) => n.id === notice.id)) continue;
+    if (after.outbox.some((n) => n.id === notice.id) || notice.kind === 'LOGGER_ACKNOWLEDGED') continue;
     deps.counters.count(notice.kind === 'LOGGER_RECOVERED' ? 'AlarmsCleared' : 'AlarmsRaised');
   }
 }

@@ -8,6 +8,7 @@ import type { MassSilence } from '../domain/mass-silence.js';
 import type { SweepReport } from '../ports/listener-records.js';
 import type { DueItem } from '../ports/watchlist.js';
 import type { TwinRead } from './blind-customer.js';
+import { recordChannelHealth } from './channel-health.js';
 import type { ListenerDeps } from './deps.js';
 import { publishEvents } from './events.js';
 import { guardMassSilence, recordSweepOutcome } from './mass-silence.js';
@@ -119,6 +120,9 @@ async function sweepDue(
       deps.log.error('recording the sweep on the mass-silence record failed', { error: describe(error) }),
     );
   }
+  await recordChannelHealth(deps, now).catch((error) =>
+    deps.log.error('recording the channels’ health failed', { error: describe(error) }),
+  );
   // The Listener's own heartbeat: `listener doctor` reports a sweeper that has stopped.
   try {
     // A side of a pair records its own: the twin's sweeps must not make a stopped sweeper look fine.

@@ -1,8 +1,9 @@
 /**
  * The Listener's own records, one item each: the sweeper's last run, the mass-silence record, each
- * Listener's sweep beacon and what it last judged of its twin. DynamoDB implements it
+ * Listener's sweep beacon and what it last judged of its twin, and how its notification channels are doing. DynamoDB implements it
  * (shared/adapters/dynamo/dynamo-listener-records.ts).
  */
+import type { ChannelHealthRecord } from '../domain/channel-health.js';
 import type { FleetRhythm, MassSilence } from '../domain/mass-silence.js';
 import type { SweepBeacon, TwinWatch } from '../domain/twin-watch.js';
 
@@ -68,4 +69,8 @@ export interface ListenerRecords {
   getTwinWatch(watcher: string, twin: string): Promise<TwinWatch>;
   /** Writes `after` if the watch is still `before` (same revision); false if another sweep wrote first. */
   writeTwinWatch(before: TwinWatch, after: TwinWatch): Promise<boolean>;
+  /** How `listenerName`'s notification channels are doing (an empty record if never written). */
+  getChannelHealth(listenerName: string): Promise<ChannelHealthRecord>;
+  /** Writes `after` if the record is still `before` (same revision); false if another sweep wrote first. */
+  writeChannelHealth(before: ChannelHealthRecord, after: ChannelHealthRecord): Promise<boolean>;
 }

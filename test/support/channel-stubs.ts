@@ -21,12 +21,16 @@ export interface Incident {
   open: boolean;
   /** Triggers merged into the open incident (retries, reminders, blind pages). */
   merged: number;
+  /** Acknowledgements of the open incident (PagerDuty `acknowledge`, Opsgenie acknowledge by alias). */
+  acknowledged?: number;
 }
 
 export interface ChannelStubs {
   readonly url: (receiver: Receiver) => string;
   /** Incidents by key (dedup_key, alias, Alertmanager label set), per receiver. */
   readonly incidents: Record<'pagerduty' | 'opsgenie' | 'alertmanager', Map<string, Incident>>;
+  /** Acknowledgements for keys the tool had no open incident of (dropped, as the tools drop them). */
+  readonly unknownAcks: Record<'pagerduty' | 'opsgenie', string[]>;
   /** Resolves (closes) for keys the tool did not know: each would leave its later trigger open forever. */
   readonly unknownResolves: Record<'pagerduty' | 'opsgenie', string[]>;
   /** Chat messages (Slack, Teams): their text, in arrival order. */
@@ -65,6 +69,12 @@ export async function startChannelStubs(now: () => number = Date.now): Promise<C
     alertmanager: new Map<string, Incident>(),
   };
   const unknownResolves = { pagerduty: [] as string[], opsgenie: [] as string[] };
+  const unknownAcks = { pagerduty: [] as string[], opsgenie: [] as string[] };
+  const acknowledge = (map: Map<string, Incident>, key: string, unknown: string[]) => {
+    const incident = map.get(key);
+    if (!incident?.open) return void unknown.push(key);
+    incident.acknowledged = (incident.acknowledged ?? 0) + 1;
+  };
   const messages = { slack: [] as string[], teams: [] as string[] };
   const webhooks = { ids: [] as string[], repeats: 0, bodies: [] as unknown[] };
   const verifier = new Webhook(WEBHOOK_SECRET);
@@ -102,12 +112,18 @@ export async function startChannelStubs(now: () => number = Date.now): Promise<C
           trigger(incidents.pagerduty, dedup_key);
         }
         if (event_action === 'resolve') resolve(incidents.pagerduty, dedup_key, unknownResolves.pagerduty);
+        if (event_action === 'acknowledge')
+          acknowledge(incidents.pagerduty, dedup_key, unknownAcks.pagerduty);
         return [202, JSON.stringify({ status: 'success', message: 'Event processed', dedup_key })];
       }
       case 'opsgenie': {
         if (!/^GenieKey \S+$/.test(String(req.headers.authorization))) return [401, 'Could not authenticate'];
         const close = /^\/opsgenie\/v2\/alerts\/([^/?]+)\/close\?identifierType=alias$/.exec(req.url ?? '');
+        const ack = /^\/opsgenie\/v2\/alerts\/([^/?]+)\/acknowledge\?identifierType=alias$/.exec(
+          req.url ?? '',
+        );
         if (close?.[1]) resolve(incidents.opsgenie, decodeURIComponent(close[1]), unknownResolves.opsgenie);
+        else if (ack?.[1]) acknowledge(incidents.opsgenie, decodeURIComponent(ack[1]), unknownAcks.opsgenie);
         else if (req.url === '/opsgenie/v2/alerts') {
           if (typeof body.message !== 'string' || body.message.length > 130)
             return [422, 'message is required (≤ 130)'];
@@ -191,6 +207,7 @@ export async function startChannelStubs(now: () => number = Date.now): Promise<C
         : `http://127.0.0.1:${port}/${receiver}`,
     incidents,
     unknownResolves,
+    unknownAcks,
     messages,
     webhooks,
     requests,

@@ -8,8 +8,14 @@
  * (`--renotify-every`) post it again and push that forward; re-sending while the alarm stands without
  * reminders is not done yet (docs/channels.md).
  */
-import { headline, type StateNotification } from '../../domain/notification.js';
-import { incidentAction, outageId } from '../../domain/outage.js';
+import { headline, isAboutListener, isTwinWatch } from '../../domain/notification.js';
+import {
+  type IncidentNotification,
+  incidentAction,
+  incidentOf,
+  type OpsIncidentNotification,
+  outageId,
+} from '../../domain/outage.js';
 import { type HttpRequest, iso, jsonRequest } from './http-request.js';
 
 export const FIRING_HOLD_MS = 7 * 24 * 3_600_000;
@@ -23,7 +29,8 @@ export interface AlertmanagerChannel {
   readonly listenerLabel?: string | undefined;
 }
 
-export function alertmanagerRequest(channel: AlertmanagerChannel, n: StateNotification): HttpRequest {
+export function alertmanagerRequest(channel: AlertmanagerChannel, n: IncidentNotification): HttpRequest {
+  if (isAboutListener(n)) return alertsRequest(channel, opsAlert(channel, n));
   const outage = outageId(n);
   // The outage began at the deadline its alarm is named after (`…#LOGGER_SILENT#<deadline>`).
   const startsAt = Number(outage.split('#')[2]) || n.notice.at;
@@ -45,5 +52,31 @@ export function alertmanagerRequest(channel: AlertmanagerChannel, n: StateNotifi
     startsAt: iso(startsAt),
     endsAt: iso(endsAt),
   };
+  return alertsRequest(channel, alert);
+}
+
+function alertsRequest(channel: AlertmanagerChannel, alert: unknown): HttpRequest {
   return jsonRequest(`${channel.url.replace(/\/$/, '')}/api/v2/alerts`, [alert]);
+}
+
+/**
+ * A mass silence (`alertname=MassSilence`) or a silent twin (`alertname=ListenerSilent`, `twin=<it>`): labels
+ * fixed for the incident, `startsAt` the instant its id names, `endsAt` set by the clearing notice.
+ */
+function opsAlert(channel: AlertmanagerChannel, n: OpsIncidentNotification) {
+  const { id, action } = incidentOf(n);
+  const startsAt = Number(id.split('#').at(-1)) || n.notice.at;
+  const endsAt = action === 'resolve' ? n.notice.at : n.notice.at + FIRING_HOLD_MS;
+  const twin = isTwinWatch(n) ? { twin: n.notice.twin } : {};
+  return {
+    labels: {
+      alertname: isTwinWatch(n) ? 'ListenerSilent' : 'MassSilence',
+      listener: channel.listenerLabel ?? n.listener,
+      kind: isTwinWatch(n) ? 'LISTENER_SILENT' : 'MASS_SILENCE',
+      ...twin,
+    },
+    annotations: { summary: headline(n), outage: id, severity: n.severity },
+    startsAt: iso(startsAt),
+    endsAt: iso(endsAt),
+  };
 }

@@ -6,10 +6,29 @@
 import * as z from 'zod/mini';
 import type { Notification } from '../../domain/notification.js';
 
-/** The notification kinds a channel may take. Forwarded events only go to the chat and webhook channels. */
-export const CHANNEL_KINDS = ['LOGGER_SILENT', 'CUSTOMER_BLIND', 'LOGGER_RECOVERED', 'LOGGER_EVENT'] as const;
+/**
+ * The notification kinds a channel may take. Forwarded events only go to the chat and webhook channels. The
+ * ops notices about the Listener itself (a mass silence, a silent twin Listener, and their clears) only where
+ * `kinds` lists them: by default a channel gets pages and all-clears, as the reps' SNS topic does.
+ */
+export const CHANNEL_KINDS = [
+  'LOGGER_SILENT',
+  'CUSTOMER_BLIND',
+  'LOGGER_RECOVERED',
+  'LOGGER_EVENT',
+  'MASS_SILENCE',
+  'MASS_SILENCE_CLEARED',
+  'LISTENER_SILENT',
+  'LISTENER_RECOVERED',
+] as const;
 export type ChannelKind = (typeof CHANNEL_KINDS)[number];
 export const DEFAULT_KINDS: readonly ChannelKind[] = ['LOGGER_SILENT', 'CUSTOMER_BLIND', 'LOGGER_RECOVERED'];
+
+/** Ops notices and their clears: a channel takes both or neither. */
+const OPS_PAIRS = [
+  ['MASS_SILENCE', 'MASS_SILENCE_CLEARED'],
+  ['LISTENER_SILENT', 'LISTENER_RECOVERED'],
+] as const;
 
 /** Names recorded on notices by the built-in channels: a configured channel may not take them. */
 const RESERVED = ['file', 'sns', 'eventbridge', 'all'];
@@ -80,6 +99,15 @@ const channel = z
             'must include CUSTOMER_BLIND with LOGGER_SILENT: a blind customer is the most urgent page there is',
         });
       }
+      for (const [raise, clear] of OPS_PAIRS) {
+        if (kinds.includes(raise) !== kinds.includes(clear)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['kinds'],
+            message: `must include ${raise} and ${clear} together: whoever is told of one must hear it is over`,
+          });
+        }
+      }
       const incidents = c.type === 'pagerduty' || c.type === 'opsgenie' || c.type === 'alertmanager';
       if (incidents && kinds.includes('LOGGER_EVENT')) {
         ctx.addIssue({
@@ -130,12 +158,15 @@ export class ChannelsFileError extends Error {
 }
 
 /**
- * Whether a channel takes a notification. Only Loggers' notifications are routed (ops notices about the
- * Listener itself keep their own channels). A customer filter applies to a page and its all-clear alike, so
- * whoever got a page gets its all-clear.
+ * Whether a channel takes a notification: its kind is among the channel's `kinds`. A customer filter applies
+ * to a page and its all-clear alike, so whoever got a page gets its all-clear; ops notices name no customer
+ * and go to every channel listing their kind.
  */
 export function routes(config: ChannelConfig, n: Notification): boolean {
-  if (!(CHANNEL_KINDS as readonly string[]).includes(n.kind) || !('logger' in n)) return false;
-  if (!(config.kinds ?? DEFAULT_KINDS).includes(n.kind as ChannelKind)) return false;
+  // An acknowledgement goes where the outage's all-clear goes (to the incident tools among them).
+  const kind = n.kind === 'LOGGER_ACKNOWLEDGED' ? 'LOGGER_RECOVERED' : n.kind;
+  if (!(CHANNEL_KINDS as readonly string[]).includes(kind)) return false;
+  if (!(config.kinds ?? DEFAULT_KINDS).includes(kind as ChannelKind)) return false;
+  if (!('logger' in n)) return true;
   return config.customers === undefined || config.customers.includes(n.logger.customer);
 }

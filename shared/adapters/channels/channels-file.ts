@@ -4,9 +4,10 @@
  * is refused, with the chmod that fixes it.
  */
 import { readFileSync, statSync } from 'node:fs';
-import type { NotificationChannel } from '../../ports/channels.js';
+import type { ChannelHealthMonitor } from '../../listener/channel-health.js';
 import { type ChannelConfig, type ChannelsFile, ChannelsFileError, parseChannels } from './channel-config.js';
 import { HttpChannel, type HttpChannelOptions } from './http-channel.js';
+import { observedFetch } from './observed-fetch.js';
 import { requestFor } from './payload.js';
 
 /** The validated channels file at `path`; throws {@link ChannelsFileError}. */
@@ -47,6 +48,23 @@ export function httpChannel(config: ChannelConfig, options: HttpChannelOptions =
   });
 }
 
-export function httpChannels(file: ChannelsFile, options: HttpChannelOptions = {}): NotificationChannel[] {
-  return file.channels.map((c) => httpChannel(c, options));
+/**
+ * {@link httpChannel} whose receiver's answers also go to `monitor` (delivered, failing and why, refused for
+ * good), which each sweep records (shared/listener/channel-health.ts).
+ */
+export function watchedHttpChannel(
+  config: ChannelConfig,
+  monitor: ChannelHealthMonitor,
+  options: HttpChannelOptions = {},
+): HttpChannel {
+  const now = options.now ?? Date.now;
+  return httpChannel(config, {
+    ...options,
+    fetch: observedFetch(monitor, config.name, options.fetch, now),
+    onRejected: (rejection) => {
+      const { status, excerpt, notification } = rejection;
+      monitor.rejected(rejection.channel, { at: now(), status, excerpt, notification });
+      options.onRejected?.(rejection);
+    },
+  });
 }

@@ -4,7 +4,14 @@
  */
 import { formatDuration } from '../../domain/duration.js';
 import { formatLoggerId } from '../../domain/logger.js';
-import type { StateNotification } from '../../domain/notification.js';
+import {
+  eventDetail,
+  isAboutListener,
+  isTwinWatch,
+  type LoggerNotification,
+  type StateNotification,
+} from '../../domain/notification.js';
+import type { OpsIncidentNotification } from '../../domain/outage.js';
 
 export interface HttpRequest {
   readonly url: string;
@@ -38,6 +45,33 @@ export function outageFacts(n: StateNotification): Record<string, string> {
       : { silentFor: formatDuration(notice.at - notice.deadline + n.logger.eventTimeoutMs) }),
     notification: n.id,
   };
+}
+
+/** The facts of an ops notice (mass silence, twin Listener), as text: its EventBridge detail. */
+export function opsFacts(n: OpsIncidentNotification): Record<string, string> {
+  const facts = Object.entries(eventDetail(n)).filter(([key, value]) => key !== 'message' && value != null);
+  return Object.fromEntries(
+    facts.map(([key, value]) => [key, Array.isArray(value) ? value.join(', ') : String(value)]),
+  );
+}
+
+/** What a chat message (Slack, Teams) shows under the headline: who, where, how bad, how long silent. */
+export function chatFacts(n: LoggerNotification | OpsIncidentNotification): [string, string][] {
+  if (isAboutListener(n)) {
+    const facts: [string, string][] = [
+      ['Listener', n.listener],
+      ['Severity', n.severity],
+    ];
+    if (isTwinWatch(n)) facts.push(['Twin', n.notice.twin]);
+    return facts;
+  }
+  const facts: [string, string][] = [
+    ['Logger', formatLoggerId(n.logger)],
+    ['Listener', n.listener],
+    ['Severity', n.severity],
+  ];
+  if (n.kind === 'LOGGER_RECOVERED') facts.push(['Silent for', formatDuration(n.notice.silentForMs ?? 0)]);
+  return facts;
 }
 
 /** At most `max` characters, an ellipsis marking the cut. */

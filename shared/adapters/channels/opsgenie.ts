@@ -3,9 +3,9 @@
  * (shared/domain/outage.ts): a retried create is deduplicated by Opsgenie, the all-clear closes it by alias.
  */
 import { formatLoggerId } from '../../domain/logger.js';
-import { headline, type StateNotification } from '../../domain/notification.js';
-import { incidentAction, outageId } from '../../domain/outage.js';
-import { clip, type HttpRequest, jsonRequest, outageFacts } from './http-request.js';
+import { headline, isAboutListener } from '../../domain/notification.js';
+import { type IncidentNotification, incidentOf } from '../../domain/outage.js';
+import { clip, type HttpRequest, jsonRequest, opsFacts, outageFacts } from './http-request.js';
 
 export const OPSGENIE_URLS = { us: 'https://api.opsgenie.com', eu: 'https://api.eu.opsgenie.com' } as const;
 /** Opsgenie's documented limits: message 130 characters, description 15,000. */
@@ -28,9 +28,9 @@ function auth(channel: OpsgenieChannel): Record<string, string> {
 }
 
 /** Create (alarm, reminder, blind customer) or close (all-clear) the outage's alert. */
-export function opsgenieRequest(channel: OpsgenieChannel, n: StateNotification): HttpRequest {
-  const alias = outageId(n);
-  if (incidentAction(n) === 'resolve') {
+export function opsgenieRequest(channel: OpsgenieChannel, n: IncidentNotification): HttpRequest {
+  const { id: alias, action } = incidentOf(n);
+  if (action === 'resolve') {
     return jsonRequest(
       `${base(channel)}/${encodeURIComponent(alias)}/close?identifierType=alias`,
       { source: n.listener, note: headline(n) },
@@ -44,10 +44,14 @@ export function opsgenieRequest(channel: OpsgenieChannel, n: StateNotification):
       alias,
       description: clip(headline(n), DESCRIPTION_MAX),
       priority: PRIORITY[n.severity],
-      entity: formatLoggerId(n.logger),
       source: `Phone Home Listener ${n.listener}`,
-      tags: ['phone-home', n.kind, `customer:${n.logger.customer}`],
-      details: outageFacts(n),
+      ...(isAboutListener(n)
+        ? { entity: `Listener ${n.listener}`, tags: ['phone-home', n.kind, 'ops'], details: opsFacts(n) }
+        : {
+            entity: formatLoggerId(n.logger),
+            tags: ['phone-home', n.kind, `customer:${n.logger.customer}`],
+            details: outageFacts(n),
+          }),
     },
     auth(channel),
   );

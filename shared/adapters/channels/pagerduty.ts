@@ -1,12 +1,12 @@
 /**
- * PagerDuty Events API v2 (`POST /v2/enqueue`): an outage is one alert, keyed by `dedup_key` = the outage's
- * id (shared/domain/outage.ts), so a retried trigger is merged into the open alert and the all-clear's
+ * PagerDuty Events API v2 (`POST /v2/enqueue`): an outage (a Logger's, a mass silence, a silent twin
+ * Listener) is one alert, keyed by `dedup_key` = the outage's id (shared/domain/outage.ts), so a retried trigger is merged into the open alert and the all-clear's
  * `resolve` closes exactly that alert.
  */
 import { formatLoggerId } from '../../domain/logger.js';
-import { headline, type StateNotification } from '../../domain/notification.js';
-import { incidentAction, outageId } from '../../domain/outage.js';
-import { clip, type HttpRequest, iso, jsonRequest, outageFacts } from './http-request.js';
+import { headline, isAboutListener } from '../../domain/notification.js';
+import { type IncidentNotification, incidentOf } from '../../domain/outage.js';
+import { clip, type HttpRequest, iso, jsonRequest, opsFacts, outageFacts } from './http-request.js';
 
 export const PAGERDUTY_URL = 'https://events.pagerduty.com/v2/enqueue';
 /** PagerDuty truncates longer summaries; cut here so the cut is ours. */
@@ -17,22 +17,27 @@ export interface PagerDutyChannel {
   readonly url?: string | undefined;
 }
 
-export function pagerDutyRequest(channel: PagerDutyChannel, n: StateNotification): HttpRequest {
-  const action = incidentAction(n);
-  const event = { routing_key: channel.routingKey, event_action: action, dedup_key: outageId(n) };
+export function pagerDutyRequest(channel: PagerDutyChannel, n: IncidentNotification): HttpRequest {
+  const { id, action } = incidentOf(n);
+  const event = { routing_key: channel.routingKey, event_action: action, dedup_key: id };
   if (action === 'resolve') return jsonRequest(channel.url ?? PAGERDUTY_URL, event);
+  const about = isAboutListener(n)
+    ? { source: `Listener ${n.listener}`, component: 'listener', group: 'ops', custom_details: opsFacts(n) }
+    : {
+        source: formatLoggerId(n.logger),
+        component: 'logger',
+        group: n.logger.customer,
+        custom_details: outageFacts(n),
+      };
   return jsonRequest(channel.url ?? PAGERDUTY_URL, {
     ...event,
     client: `Phone Home Listener ${n.listener}`,
     payload: {
       summary: clip(headline(n), SUMMARY_MAX),
-      source: formatLoggerId(n.logger),
       severity: n.severity,
       timestamp: iso(n.notice.at),
-      component: 'logger',
-      group: n.logger.customer,
       class: n.kind,
-      custom_details: outageFacts(n),
+      ...about,
     },
   });
 }

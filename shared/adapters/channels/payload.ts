@@ -1,17 +1,19 @@
 /** Which payload builder a configured channel uses, and the notifications it routes there. */
-import { isAboutListener, type Notification } from '../../domain/notification.js';
+import { isChannelHealth, type Notification, type StateNotification } from '../../domain/notification.js';
+import { outageId } from '../../domain/outage.js';
 import { alertmanagerRequest } from './alertmanager.js';
 import { type ChannelConfig, routes } from './channel-config.js';
 import type { HttpRequest } from './http-request.js';
-import { opsgenieRequest } from './opsgenie.js';
-import { pagerDutyRequest } from './pagerduty.js';
+import { opsgenieAcknowledge, opsgenieRequest } from './opsgenie.js';
+import { pagerDutyAcknowledge, pagerDutyRequest } from './pagerduty.js';
 import { slackRequest } from './slack.js';
 import { teamsRequest } from './teams.js';
 import { webhookRequest } from './webhook.js';
 
 /** The request that tells `config`'s receiver about `n`; undefined when the channel does not take it. */
 export function requestFor(config: ChannelConfig, n: Notification, now: number): HttpRequest | undefined {
-  if (isAboutListener(n) || !routes(config, n)) return undefined;
+  if (isChannelHealth(n) || !routes(config, n)) return undefined;
+  if (n.kind === 'LOGGER_ACKNOWLEDGED') return acknowledgeRequest(config, n);
   switch (config.type) {
     case 'slack':
       return slackRequest(config, n);
@@ -29,4 +31,15 @@ export function requestFor(config: ChannelConfig, n: Notification, now: number):
     case 'alertmanager':
       return alertmanagerRequest(config, n);
   }
+}
+
+/**
+ * An acknowledgement in the Listener, for the incident tools: PagerDuty `acknowledge` and Opsgenie's
+ * acknowledge, by the outage id. Chat, webhooks and Alertmanager take nothing (they keep no owner).
+ */
+function acknowledgeRequest(config: ChannelConfig, n: StateNotification): HttpRequest | undefined {
+  if (config.type === 'pagerduty') return pagerDutyAcknowledge(config, outageId(n));
+  if (config.type === 'opsgenie')
+    return opsgenieAcknowledge(config, outageId(n), n.notice.ackBy ?? n.listener);
+  return undefined;
 }

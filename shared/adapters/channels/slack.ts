@@ -2,24 +2,21 @@
  * A Slack incoming webhook: one Block Kit message per notice. Text from Loggers (an event's message) is
  * escaped as Slack's mrkdwn requires (`&`, `<`, `>`), so it can neither mention `@channel` nor forge a link.
  */
-import { formatDuration } from '../../domain/duration.js';
-import { formatLoggerId } from '../../domain/logger.js';
 import { headline, type LoggerNotification, subject } from '../../domain/notification.js';
+import type { OpsIncidentNotification } from '../../domain/outage.js';
 import { printable } from '../../printable.js';
-import { clip, type HttpRequest, jsonRequest } from './http-request.js';
+import { chatFacts, clip, type HttpRequest, jsonRequest } from './http-request.js';
 
 /** Slack's limits: a header's text 150 characters, a section's 3,000. */
 const HEADER_MAX = 150;
 const SECTION_MAX = 3000;
 
-export function slackRequest(channel: { readonly url: string }, n: LoggerNotification): HttpRequest {
+export function slackRequest(
+  channel: { readonly url: string },
+  n: LoggerNotification | OpsIncidentNotification,
+): HttpRequest {
   const text = headline(n);
-  const facts = [
-    `*Logger* ${formatLoggerId(n.logger)}`,
-    `*Listener* ${n.listener}`,
-    `*Severity* ${n.severity}`,
-  ];
-  if (n.kind === 'LOGGER_RECOVERED') facts.push(`*Silent for* ${formatDuration(n.notice.silentForMs ?? 0)}`);
+  const facts = chatFacts(n).map(([title, value]) => `*${title}* ${value}`);
   return jsonRequest(channel.url, {
     text: escapeMrkdwn(clip(printable(text), SECTION_MAX)),
     blocks: [

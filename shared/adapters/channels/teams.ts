@@ -2,23 +2,18 @@
  * Microsoft Teams through a Workflows webhook ("Post to a channel when a webhook request is received"): a
  * message whose one attachment is an Adaptive Card with the headline and the facts.
  */
-import { formatDuration } from '../../domain/duration.js';
-import { formatLoggerId } from '../../domain/logger.js';
 import { headline, type LoggerNotification, subject } from '../../domain/notification.js';
+import type { OpsIncidentNotification } from '../../domain/outage.js';
 import { printable } from '../../printable.js';
-import { type HttpRequest, jsonRequest } from './http-request.js';
+import { chatFacts, type HttpRequest, jsonRequest } from './http-request.js';
 
 const COLOR = { critical: 'Attention', error: 'Attention', warning: 'Warning', info: 'Good' } as const;
 
-export function teamsRequest(channel: { readonly url: string }, n: LoggerNotification): HttpRequest {
-  const facts = [
-    { title: 'Logger', value: formatLoggerId(n.logger) },
-    { title: 'Listener', value: n.listener },
-    { title: 'Severity', value: n.severity },
-  ];
-  if (n.kind === 'LOGGER_RECOVERED') {
-    facts.push({ title: 'Silent for', value: formatDuration(n.notice.silentForMs ?? 0) });
-  }
+export function teamsRequest(
+  channel: { readonly url: string },
+  n: LoggerNotification | OpsIncidentNotification,
+): HttpRequest {
+  const facts = chatFacts(n).map(([title, value]) => ({ title, value }));
   return jsonRequest(channel.url, {
     type: 'message',
     attachments: [

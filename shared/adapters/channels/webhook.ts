@@ -5,7 +5,7 @@
  */
 import { createHmac } from 'node:crypto';
 import { eventDetail, type LoggerNotification } from '../../domain/notification.js';
-import { outageId } from '../../domain/outage.js';
+import { incidentOf, type OpsIncidentNotification } from '../../domain/outage.js';
 import { type HttpRequest, iso } from './http-request.js';
 
 export interface WebhookChannel {
@@ -13,9 +13,13 @@ export interface WebhookChannel {
   readonly secret: string;
 }
 
-export function webhookRequest(channel: WebhookChannel, n: LoggerNotification, now: number): HttpRequest {
+export function webhookRequest(
+  channel: WebhookChannel,
+  n: LoggerNotification | OpsIncidentNotification,
+  now: number,
+): HttpRequest {
   const timestamp = Math.floor(now / 1000);
-  const data = n.kind === 'LOGGER_EVENT' ? eventDetail(n) : { ...eventDetail(n), outage: outageId(n) };
+  const data = n.kind === 'LOGGER_EVENT' ? eventDetail(n) : { ...eventDetail(n), outage: incidentOf(n).id };
   const body = JSON.stringify({ type: n.kind, timestamp: iso(now), data });
   return {
     url: channel.url,

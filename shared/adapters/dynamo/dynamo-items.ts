@@ -176,6 +176,11 @@ export function twinWatchKey(watcher: string, twin: string) {
   return { pk: `LISTENER#TWIN_WATCH#${watcher}#${twin}`, sk: 'TWIN_WATCH' } as const;
 }
 
+/** How a Listener's notification channels are doing: `pk = LISTENER#CHANNELS#<name>`, `sk = CHANNELS`. */
+export function channelHealthKey(listenerName: string) {
+  return { pk: `LISTENER#CHANNELS#${listenerName}`, sk: 'CHANNELS' } as const;
+}
+
 export function loggerItem(logger: Logger, tokenHash: string): Item {
   return {
     ...loggerKey(logger),

@@ -11,13 +11,14 @@ import {
   PutCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { type ChannelHealthRecord, emptyHealth } from '../../domain/channel-health.js';
 import { StoreUnavailableError } from '../../domain/errors.js';
 import { type FleetRhythm, type MassSilence, NO_MASS_SILENCE } from '../../domain/mass-silence.js';
 import { newWatch, type SweepBeacon, type TwinWatch } from '../../domain/twin-watch.js';
 import type { ListenerRecords, SweeperStatus } from '../../ports/listener-records.js';
 import { guardStoreCall, isLostRace, landed } from './dynamo-errors.js';
 import { COUNTS_KEY, rhythmOf } from './dynamo-fleet-counter.js';
-import { beaconKey, MASS_SILENCE_KEY, sweeperKey, twinWatchKey } from './dynamo-items.js';
+import { beaconKey, channelHealthKey, MASS_SILENCE_KEY, sweeperKey, twinWatchKey } from './dynamo-items.js';
 import { BATCH_GET_ATTEMPTS } from './table-schema.js';
 
 export class DynamoListenerRecords implements ListenerRecords {
@@ -141,6 +142,27 @@ export class DynamoListenerRecords implements ListenerRecords {
   async writeTwinWatch(before: TwinWatch, after: TwinWatch): Promise<boolean> {
     return this.putOnRevision(twinWatchKey(after.watcher, after.twin), before.revision, after.revision, {
       watch: after,
+    });
+  }
+
+  async getChannelHealth(listenerName: string): Promise<ChannelHealthRecord> {
+    const { Item } = await guardStoreCall(
+      this.doc.send(
+        new GetCommand({
+          TableName: this.tableName,
+          Key: channelHealthKey(listenerName),
+          ConsistentRead: true,
+        }),
+      ),
+    );
+    return Item && isRecord(Item.health)
+      ? (Item.health as unknown as ChannelHealthRecord)
+      : emptyHealth(listenerName);
+  }
+
+  async writeChannelHealth(before: ChannelHealthRecord, after: ChannelHealthRecord): Promise<boolean> {
+    return this.putOnRevision(channelHealthKey(after.listener), before.revision, after.revision, {
+      health: after,
     });
   }
 

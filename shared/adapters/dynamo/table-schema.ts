@@ -14,6 +14,9 @@
  *   sweep and period (one write per sweep), read by its twin; twin watch: `pk =
  *   LISTENER#TWIN_WATCH#<watcher>#<twin>`, `sk = TWIN_WATCH`, replaced whole by a write conditional on its
  *   revision (shared/domain/twin-watch.ts).
+ * - Channel health: `pk = LISTENER#CHANNELS#<listener name>`, `sk = CHANNELS`: how each notification
+ *   channel is doing, written by a sweep only on a change, conditional on its revision
+ *   (shared/domain/channel-health.ts).
  * - A Logger item also carries its arrival history (`arrivals`), acknowledgement (`ack`), maintenance
  *   windows (`maintenance`) and reminder state (`remindAt`, `reminders`).
  * - `due` GSI (sparse): `dueShard` + `dueAt`; only items the sweeper must look at some day are in it

@@ -121,13 +121,48 @@ describe('acknowledgement and reminders', () => {
 
   it('stop reminding once someone owns the alarm, and resume after unack', () => {
     const down = downPublished(upLogger(T0), T0 + TIMEOUT, renotify);
-    const acked = acknowledge(down, { by: 'alice', at: T0 + TIMEOUT + HOUR, ticket: 'INC-1' });
-    expect(acked?.ack?.by).toBe('alice');
+    const owned = acknowledge(down, { by: 'alice', at: T0 + TIMEOUT + HOUR, ticket: 'INC-1' });
+    expect(owned?.ack?.by).toBe('alice');
+    // Due at once for the acknowledgement to the incident tools; once that is out, not again.
+    expect(owned?.dueAt).toBe(T0 + TIMEOUT + HOUR);
+    const acked =
+      owned &&
+      outboxPublished(
+        owned,
+        owned.outbox.map((n) => n.id),
+      );
     expect(acked?.dueAt).toBeUndefined();
     expect(acked && sweepLogger(acked, T0 + 10 * TIMEOUT, { renotifyEveryMs: renotify })).toBeUndefined();
     const given = acked && unacknowledge(acked, T0 + TIMEOUT + 2 * HOUR, renotify);
     expect(given?.ack).toBeUndefined();
     expect(given?.dueAt).toBe(T0 + TIMEOUT + 2 * HOUR + renotify);
+  });
+
+  it('record one LOGGER_ACKNOWLEDGED notice for the incident tools, after the page, when the alarm gets an owner', () => {
+    const down = downPublished(upLogger(T0), T0 + TIMEOUT, renotify);
+    const at = T0 + TIMEOUT + HOUR;
+    const acked = acknowledge(down, { by: 'alice', at });
+    expect(acked?.outbox).toEqual([
+      {
+        id: `geocust1/A#LOGGER_ACKNOWLEDGED#${at}`,
+        kind: 'LOGGER_ACKNOWLEDGED',
+        at,
+        deadline: down.deadline,
+        outage: `geocust1/A#LOGGER_SILENT#${down.deadline}`,
+        ackBy: 'alice',
+      },
+    ]);
+    // Taken over by someone else: the tools' incident is acknowledged already.
+    expect(acked && acknowledge(acked, { by: 'bob', at: at + 1 })?.outbox).toHaveLength(1);
+    // Pages held by a mass silence: no incident is open to acknowledge.
+    const page = {
+      id: 'geocust1/A#LOGGER_SILENT#1',
+      kind: 'LOGGER_SILENT',
+      at,
+      deadline: down.deadline,
+    } as const;
+    const held: Logger = { ...down, held: { notices: [page], until: at + HOUR } };
+    expect(acknowledge(held, { by: 'alice', at })?.outbox).toEqual([]);
   });
 
   it('only acknowledge a Logger that has an alarm (DOWN)', () => {
