@@ -5,6 +5,7 @@
  * written as operators write them (`780m`) because they reach the Lambdas as env vars in that form.
  */
 import { z } from 'zod';
+import { stageChannelsSchema } from '../shared/adapters/channels/stage-channels.js';
 import { DURATION_FORMS, parseDuration } from '../shared/domain/duration.js';
 import { SEVERITIES, type Severity } from '../shared/domain/event.js';
 import { customerSchema, MIN_TIMEOUT_MARGIN_MS } from '../shared/domain/logger.js';
@@ -311,6 +312,11 @@ const stageSchema = z
     certificateArn: certificateArnSchema.optional(),
     alarmEmails: z.array(emailSchema).default([]),
     alarmSms: z.array(smsSchema).default([]),
+    /**
+     * PagerDuty, Opsgenie, Slack, Teams, webhook and Alertmanager channels (docs/channels.md#on-a-stage):
+     * the channels file's shape, every secret by reference (Secrets Manager or SSM), never inline.
+     */
+    channels: z._default(stageChannelsSchema, []),
     /** Who hears about the Listener itself failing (CloudWatch alarms): email, SMS and HTTPS subscribers. */
     opsEmails: z.array(z.email()).default([]),
     opsSms: z.array(e164).default([]),

@@ -4,8 +4,11 @@
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { dynamoClient } from './adapters/aws-clients.js';
+import { type ChannelTestResult, testStageChannel } from './adapters/channels/channel-test.js';
 import { httpChannels, readChannelsFile } from './adapters/channels/channels-file.js';
 import { rejectionReporter } from './adapters/channels/rejections.js';
+import { StageHttpChannel } from './adapters/channels/stage-channel.js';
+import type { StageChannel } from './adapters/channels/stage-channels.js';
 import { DynamoConsoleKeys } from './adapters/dynamo/dynamo-console-items.js';
 import { dynamoPorts } from './adapters/dynamo/dynamo-ports.js';
 import { FileNotifier } from './adapters/notify/file-notifier.js';
@@ -14,13 +17,15 @@ import { type ListenerConfig, loadConfig } from './config.js';
 import { emailLinks } from './console/auth/links.js';
 import type { Notification } from './domain/notification.js';
 import type { ListenerDeps } from './listener/deps.js';
-import { listenerLog, metricCounters } from './observability.js';
+import { countChannelFailure, listenerLog, metricCounters } from './observability.js';
 import type { NotificationChannel } from './ports/channels.js';
 
 /** Everything a handler needs: the use cases' dependencies, the configuration and the clock. */
 export interface Runtime extends ListenerDeps {
   readonly config: ListenerConfig;
   readonly now: () => number;
+  /** A stage's channel test (`listener channel test --stage`, run by the sweeper); absent without channels. */
+  readonly testChannel?: (name: string) => Promise<ChannelTestResult>;
 }
 
 /** Builds the runtime for `config`. DynamoDB's endpoint follows the SDK's AWS_ENDPOINT_URL_DYNAMODB (local mode). */
@@ -45,6 +50,8 @@ export function createRuntime(config: ListenerConfig = loadConfig()): Runtime {
     const onRejected = rejectionReporter(listenerLog, metricCounters, config.notificationsFile);
     channels.push(...httpChannels(readChannelsFile(config.channelsFile), { onRejected }));
   }
+  const stage = config.stageChannels ? stageChannels(config.stageChannels) : [];
+  channels.push(...stage);
   // Ops notices (MASS_SILENCE, LISTENER_SILENT) share the file and the bus, and have their own topic: never the reps' one.
   opsChannels.push(...channels.filter((c) => c.name !== 'sns'));
   const { opsTopicArn } = config;
@@ -66,7 +73,27 @@ export function createRuntime(config: ListenerConfig = loadConfig()): Runtime {
     log: listenerLog,
     counters: metricCounters,
     now: Date.now,
+    ...(stage.length > 0 ? { testChannel: (name: string) => testStageChannel(stage, name, Date.now()) } : {}),
   };
+}
+
+/**
+ * A deployed stage's channels, secrets read through the Parameters and Secrets extension on first delivery.
+ * Each failed delivery, and each notice refused for good, counts `ChannelDeliveryFailed` for its channel.
+ */
+function stageChannels(configs: readonly StageChannel[]): StageHttpChannel[] {
+  const report = rejectionReporter(listenerLog, metricCounters, undefined);
+  return configs.map(
+    (c) =>
+      new StageHttpChannel(c, {
+        log: listenerLog,
+        onFailed: countChannelFailure,
+        onRejected: (rejection) => {
+          report(rejection);
+          countChannelFailure(rejection.channel);
+        },
+      }),
+  );
 }
 
 /**
