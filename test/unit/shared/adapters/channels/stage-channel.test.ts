@@ -5,6 +5,7 @@
  * clock injected: no network, no waiting.
  */
 import { describe, expect, it } from 'vitest';
+import { testStageChannel } from '../../../../../shared/adapters/channels/channel-test.js';
 import { RetryLater } from '../../../../../shared/adapters/channels/http-channel.js';
 import {
   REFRESH_MS,
@@ -140,5 +141,37 @@ describe('the extension reader', () => {
         token: 'session',
       },
     ]);
+  });
+});
+
+describe("the sweeper's channel test", () => {
+  it('sends the TEST page and its all-clear with the secret it reads, and says what the receiver answered', async () => {
+    const { ch, sent } = setup({ 'phone-home/prod/pd': ROUTING_KEY });
+    const result = await testStageChannel([ch], 'pd', T0);
+    expect(result).toEqual({
+      outcome: 'accepted',
+      answers: [
+        { kind: 'LOGGER_SILENT', status: 202, excerpt: '{"status":"success"}' },
+        { kind: 'LOGGER_RECOVERED', status: 202, excerpt: '{"status":"success"}' },
+      ],
+    });
+    expect(sent.map((b) => JSON.parse(b).event_action)).toEqual(['trigger', 'resolve']);
+  });
+
+  it('reads the secret afresh (an operator just created it) and says why it cannot, without a value', async () => {
+    const values: Record<string, string | Error> = {};
+    const { ch, reads } = setup(values);
+    await expect(ch.publish([page])).rejects.toThrow(RetryLater);
+    values['phone-home/prod/pd'] = ROUTING_KEY;
+    expect((await testStageChannel([ch], 'pd', T0)).outcome).toBe('accepted');
+    expect(reads).toHaveLength(2);
+    const missing = setup({});
+    expect(await testStageChannel([missing.ch], 'pd', T0)).toEqual({
+      outcome: 'unreadable',
+      answers: [],
+      message:
+        'channel pd cannot deliver: its routingKey (secret phone-home/prod/pd) could not be read (the extension answered 400)',
+    });
+    expect((await testStageChannel([missing.ch], 'nope', T0)).outcome).toBe('unknown');
   });
 });
