@@ -20,6 +20,9 @@ export const LOG_RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ] as const;
 
+/** Room for the channels in a function's environment (Lambda: 4 KB for every variable; the others take ~1 KB). */
+export const CHANNELS_ENV_MAX_CHARS = 2_500;
+
 const STAGE_NAME = /^[a-z][a-z0-9-]{1,15}$/;
 
 const duration = z.string().refine(
@@ -395,6 +398,13 @@ const stageSchema = z
       }
     } catch {
       // An unparseable duration is already reported by its own field.
+    }
+    if (JSON.stringify(stage.channels).length > CHANNELS_ENV_MAX_CHARS) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['channels'],
+        message: `take more than ${CHANNELS_ENV_MAX_CHARS} characters as JSON (the CHANNELS variable; Lambda allows 4 KB of variables in all): use fewer channels or shorter names`,
+      });
     }
     if (stage.throttling.burstLimit < stage.throttling.rateLimit) {
       ctx.addIssue({ code: 'custom', path: ['throttling', 'burstLimit'], message: 'must be ≥ rateLimit' });

@@ -7,6 +7,7 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, describe, expect, it } from 'vitest';
+import { parseStage } from '../../infra/stages.js';
 import { stageChannelsSchema } from '../../shared/adapters/channels/stage-channels.js';
 import { FUNCTION_NAMES, type FunctionName } from '../../shared/http/routes.js';
 import { evaluate, resolvedStatements, type Statement, TemplateNames } from '../support/iam.js';
@@ -179,6 +180,14 @@ describe("a stage's channels", () => {
     })();
     expect(error).toMatch(/channels\.0\.routingKey must name where the secret is kept, never the secret/);
     expect(error).not.toContain(value);
+  });
+
+  it("are refused when they would not fit in a function's environment (Lambda's 4 KB)", () => {
+    const many = Array.from({ length: 40 }, (_, i) => ({ ...CHANNELS[0], name: `pd-${i}` }));
+    expect(() => parseStage('many', { ...STAGE, channels: many })).toThrow(
+      /channels take more than 2500 characters as JSON/,
+    );
+    expect(() => parseStage('few', STAGE)).not.toThrow();
   });
 
   it('give the CLI the sweeper to invoke for `channel test --stage` (output SweeperFunctionName)', () => {
