@@ -388,6 +388,19 @@ describe("the stage's channels, from the delivering bundles", () => {
     );
     expect(alert).toBeDefined();
   });
+
+  it('the sweeper answers `listener channel test --stage` with what the receiver said', async () => {
+    const before = received.length;
+    const result = await lambdas.get('sweeper')?.invoke({ action: 'channel-test', channel: 'pd' });
+    expect(result).toEqual({
+      outcome: 'accepted',
+      answers: [
+        { kind: 'LOGGER_SILENT', status: 202, excerpt: '{"status":"success"}' },
+        { kind: 'LOGGER_RECOVERED', status: 202, excerpt: '{"status":"success"}' },
+      ],
+    });
+    expect(received.slice(before).map((r) => r.body.event_action)).toEqual(['trigger', 'resolve']);
+  });
 });
 
 describe("every AWS call against the function's role in the template", () => {
