@@ -21,6 +21,8 @@ export interface StageTarget {
   readonly alarmTopicArn: string;
   readonly opsTopicArn: string;
   readonly eventBusName: string;
+  /** The sweeper function; absent on a stack deployed before `channel test --stage` existed. */
+  readonly sweeperFunctionName?: string;
 }
 
 /** Thrown when a stage's stack or one of its outputs cannot be found; the message says how to fix it. */
@@ -83,6 +85,10 @@ export async function resolveStage(
     return value;
   };
 
+  const optional = (name: OutputName) => {
+    const value = outputs.find((output) => output.OutputKey === OUTPUT_KEYS[name])?.OutputValue;
+    return value ? { [name]: value } : {};
+  };
   return {
     stackName,
     ...(listenerName ? { listenerName } : {}),
@@ -92,6 +98,7 @@ export async function resolveStage(
     alarmTopicArn: read('alarmTopicArn'),
     opsTopicArn: read('opsTopicArn'),
     eventBusName: read('eventBusName'),
+    ...optional('sweeperFunctionName'),
   };
 }
 

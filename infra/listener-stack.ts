@@ -87,6 +87,7 @@ export class ListenerStack extends Stack {
       ingestFunctions: INGEST_FUNCTIONS.map((name) => this.functions.byName[name]),
       accessLogs: this.api.accessLogs,
       heartbeatSilenceMinutes: durationMs(config.heartbeatSilenceWindow) / 60_000,
+      channels: config.channels.map((c) => c.name),
     });
 
     // Logical ids are the output keys (stage-names.ts): the CLI finds the stage's resources by them.
@@ -96,6 +97,7 @@ export class ListenerStack extends Stack {
       alarmTopicArn: this.notifications.alarmTopic.topicArn,
       opsTopicArn: this.notifications.opsTopic.topicArn,
       eventBusName: this.notifications.bus.eventBusName,
+      sweeperFunctionName: this.functions.byName.sweeper.functionName,
     };
     for (const [name, value] of Object.entries(outputs) as [keyof typeof OUTPUT_KEYS, string][]) {
       new CfnOutput(this, OUTPUT_KEYS[name], { value });

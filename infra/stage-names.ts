@@ -21,6 +21,8 @@ export const OUTPUT_KEYS = {
   alarmTopicArn: 'AlarmTopicArn',
   opsTopicArn: 'OpsTopicArn',
   eventBusName: 'EventBusName',
+  /** Invoked by `listener channel test --stage` (the sweeper sends the TEST notice). */
+  sweeperFunctionName: 'SweeperFunctionName',
 } as const;
 
 export type OutputName = keyof typeof OUTPUT_KEYS;

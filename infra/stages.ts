@@ -5,6 +5,7 @@
  * written as operators write them (`780m`) because they reach the Lambdas as env vars in that form.
  */
 import { z } from 'zod';
+import { stageChannelsSchema } from '../shared/adapters/channels/stage-channels.js';
 import { DURATION_FORMS, parseDuration } from '../shared/domain/duration.js';
 import { SEVERITIES, type Severity } from '../shared/domain/event.js';
 import { customerSchema, MIN_TIMEOUT_MARGIN_MS } from '../shared/domain/logger.js';
@@ -18,6 +19,9 @@ const KINDS = Object.keys(DETAIL_TYPES) as [NotificationKind, ...NotificationKin
 export const LOG_RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ] as const;
+
+/** Room for the channels in a function's environment (Lambda: 4 KB for every variable; the others take ~1 KB). */
+export const CHANNELS_ENV_MAX_CHARS = 2_500;
 
 const STAGE_NAME = /^[a-z][a-z0-9-]{1,15}$/;
 
@@ -311,6 +315,11 @@ const stageSchema = z
     certificateArn: certificateArnSchema.optional(),
     alarmEmails: z.array(emailSchema).default([]),
     alarmSms: z.array(smsSchema).default([]),
+    /**
+     * PagerDuty, Opsgenie, Slack, Teams, webhook and Alertmanager channels (docs/channels.md#on-a-stage):
+     * the channels file's shape, every secret by reference (Secrets Manager or SSM), never inline.
+     */
+    channels: z._default(stageChannelsSchema, []),
     /** Who hears about the Listener itself failing (CloudWatch alarms): email, SMS and HTTPS subscribers. */
     opsEmails: z.array(z.email()).default([]),
     opsSms: z.array(e164).default([]),
@@ -389,6 +398,13 @@ const stageSchema = z
       }
     } catch {
       // An unparseable duration is already reported by its own field.
+    }
+    if (JSON.stringify(stage.channels).length > CHANNELS_ENV_MAX_CHARS) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['channels'],
+        message: `take more than ${CHANNELS_ENV_MAX_CHARS} characters as JSON (the CHANNELS variable; Lambda allows 4 KB of variables in all): use fewer channels or shorter names`,
+      });
     }
     if (stage.throttling.burstLimit < stage.throttling.rateLimit) {
       ctx.addIssue({ code: 'custom', path: ['throttling', 'burstLimit'], message: 'must be ≥ rateLimit' });

@@ -3,6 +3,7 @@
  * missing value fails naming the variable.
  */
 import * as z from 'zod/mini';
+import { type StageChannel, stageChannelsSchema } from './adapters/channels/stage-channels.js';
 import { parseDuration } from './domain/duration.js';
 import { DEFAULT_MASS_SILENCE, type MassSilenceSettings } from './domain/mass-silence.js';
 import { durationSchema as duration } from './duration-schema.js';
@@ -57,6 +58,26 @@ const envSchema = z
     NOTIFICATIONS_FILE: text('must be a file path'),
     /** Local mode: the channels file (`listener local --channels`, docs/channels.md). */
     CHANNELS_FILE: text('must be a file path'),
+    /**
+     * A stage's channels (infra/constructs/channels.ts): JSON, secrets by reference only, read by the
+     * delivering functions through the Parameters and Secrets extension (docs/channels.md#on-a-stage).
+     */
+    CHANNELS: z.optional(
+      z.pipe(
+        z.pipe(
+          z.string({ error: "must be the stage's channels as JSON" }),
+          z.transform((text: string, ctx) => {
+            try {
+              return JSON.parse(text) as unknown;
+            } catch {
+              ctx.issues.push({ code: 'custom', message: "must be the stage's channels as JSON", input: '' });
+              return z.NEVER;
+            }
+          }),
+        ),
+        stageChannelsSchema,
+      ),
+    ),
     /** The web console's base URL: email notifications link to it (absent: no links). */
     CONSOLE_URL: z.optional(z.url({ error: 'must be the console URL, e.g. https://…/console' })),
     DEFAULT_EVENT_TIMEOUT: duration('780m'),
@@ -104,6 +125,8 @@ export interface ListenerConfig {
   readonly notificationsFile?: string;
   /** Local mode: PagerDuty, Opsgenie, Slack, Teams, webhook and Alertmanager channels (docs/channels.md). */
   readonly channelsFile?: string;
+  /** A deployed stage's PagerDuty, Opsgenie, Slack, Teams, webhook and Alertmanager channels, secrets by reference. */
+  readonly stageChannels?: readonly StageChannel[];
   /** The web console's base URL, for links in email notifications. */
   readonly consoleUrl?: string;
   readonly defaultEventTimeoutMs: number;
@@ -143,6 +166,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     ...(e.EVENT_BUS_NAME ? { eventBusName: e.EVENT_BUS_NAME } : {}),
     ...(e.NOTIFICATIONS_FILE ? { notificationsFile: e.NOTIFICATIONS_FILE } : {}),
     ...(e.CHANNELS_FILE ? { channelsFile: e.CHANNELS_FILE } : {}),
+    ...(e.CHANNELS?.length ? { stageChannels: e.CHANNELS } : {}),
     ...(e.CONSOLE_URL ? { consoleUrl: e.CONSOLE_URL } : {}),
     defaultEventTimeoutMs: e.DEFAULT_EVENT_TIMEOUT,
     defaultHeartbeatIntervalMs: e.DEFAULT_HEARTBEAT_INTERVAL,

@@ -4,6 +4,7 @@
  */
 import { Logger as PowertoolsLogger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { CHANNEL_DIMENSION, CHANNEL_FAILURE_METRIC } from './adapters/channels/channel-metric.js';
 import type { Counters, Log } from './listener/deps.js';
 
 export const SERVICE_NAME = 'phone-home-listener';
@@ -42,5 +43,15 @@ export const metricCounters: Counters = {
     metrics.addMetric(name, name.endsWith('Seconds') ? MetricUnit.Seconds : MetricUnit.Count, value);
   },
 };
+
+/**
+ * One failed delivery on a stage's channel, as its own EMF line with the `Channel` dimension (besides
+ * `service`): the per-channel ops alarm (infra/constructs/monitoring.ts) watches it.
+ */
+export function countChannelFailure(channel: string): void {
+  const single = metrics.singleMetric();
+  single.addDimension(CHANNEL_DIMENSION, channel);
+  single.addMetric(CHANNEL_FAILURE_METRIC, MetricUnit.Count, 1);
+}
 
 export { MetricUnit };

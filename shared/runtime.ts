@@ -4,8 +4,12 @@
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { dynamoClient } from './adapters/aws-clients.js';
+import { type ChannelTestResult, testStageChannel } from './adapters/channels/channel-test.js';
 import { readChannelsFile, watchedHttpChannel } from './adapters/channels/channels-file.js';
+import { observedFetch } from './adapters/channels/observed-fetch.js';
 import { rejectionReporter } from './adapters/channels/rejections.js';
+import { StageHttpChannel } from './adapters/channels/stage-channel.js';
+import type { StageChannel } from './adapters/channels/stage-channels.js';
 import { DynamoConsoleKeys } from './adapters/dynamo/dynamo-console-items.js';
 import { dynamoPorts } from './adapters/dynamo/dynamo-ports.js';
 import { FileNotifier } from './adapters/notify/file-notifier.js';
@@ -15,13 +19,15 @@ import { emailLinks } from './console/auth/links.js';
 import type { Notification } from './domain/notification.js';
 import { ChannelHealthMonitor } from './listener/channel-health.js';
 import type { ListenerDeps } from './listener/deps.js';
-import { listenerLog, metricCounters } from './observability.js';
+import { countChannelFailure, listenerLog, metricCounters } from './observability.js';
 import type { NotificationChannel } from './ports/channels.js';
 
 /** Everything a handler needs: the use cases' dependencies, the configuration and the clock. */
 export interface Runtime extends ListenerDeps {
   readonly config: ListenerConfig;
   readonly now: () => number;
+  /** A stage's channel test (`listener channel test --stage`, run by the sweeper); absent without channels. */
+  readonly testChannel?: (name: string) => Promise<ChannelTestResult>;
 }
 
 /** Builds the runtime for `config`. DynamoDB's endpoint follows the SDK's AWS_ENDPOINT_URL_DYNAMODB (local mode). */
@@ -50,6 +56,8 @@ export function createRuntime(config: ListenerConfig = loadConfig()): Runtime {
       channels.push(watchedHttpChannel(channel, channelHealth, { onRejected }));
     }
   }
+  const stage = config.stageChannels ? stageChannels(config.stageChannels, channelHealth) : [];
+  channels.push(...stage);
   // Ops notices (MASS_SILENCE, LISTENER_SILENT) share the file and the bus, and have their own topic: never the reps' one.
   opsChannels.push(...channels.filter((c) => c.name !== 'sns'));
   const { opsTopicArn } = config;
@@ -72,7 +80,31 @@ export function createRuntime(config: ListenerConfig = loadConfig()): Runtime {
     log: listenerLog,
     counters: metricCounters,
     now: Date.now,
+    ...(stage.length > 0 ? { testChannel: (name: string) => testStageChannel(stage, name, Date.now()) } : {}),
   };
+}
+
+/**
+ * A deployed stage's channels, secrets read through the Parameters and Secrets extension on first delivery.
+ * Each failed delivery, and each notice refused for good, counts `ChannelDeliveryFailed` for its channel.
+ */
+function stageChannels(configs: readonly StageChannel[], health: ChannelHealthMonitor): StageHttpChannel[] {
+  const report = rejectionReporter(listenerLog, metricCounters, undefined);
+  return configs.map(
+    (c) =>
+      new StageHttpChannel(c, {
+        log: listenerLog,
+        // The receivers' answers go to the health monitor as in local mode: the sweep records what changed.
+        fetch: observedFetch(health, c.name),
+        onFailed: countChannelFailure,
+        onRejected: (rejection) => {
+          report(rejection);
+          countChannelFailure(rejection.channel);
+          const { status, excerpt, notification } = rejection;
+          health.rejected(rejection.channel, { at: Date.now(), status, excerpt, notification });
+        },
+      }),
+  );
 }
 
 /**

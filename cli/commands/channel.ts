@@ -1,8 +1,7 @@
 /**
  * `listener channel list` and `listener channel test <name>`: the channels of local mode's channels file
- * (`listener local --channels FILE`, docs/channels.md), and one test notice sent through one of them with
- * what its receiver answered. Local mode only for now: a stage's channels (`--stage`) come with their
- * Secrets Manager configuration.
+ * (`listener local --channels FILE`, docs/channels.md), or of a deployed stage (`--stage`, see
+ * channel-stage.ts), and one test notice sent through one of them with what its receiver answered.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -16,19 +15,34 @@ import { LOCAL_FILE, type LocalTarget } from '../local/target-file.js';
 interface ChannelOptions {
   readonly channels?: string;
   readonly dir: string;
+  readonly stage?: string;
+  readonly stages?: string;
+  readonly region?: string;
+  readonly listener?: string;
 }
 
 export function registerChannelCommands(program: Command): void {
   const group = program
     .command('channel')
-    .description('the PagerDuty, Opsgenie, Slack, Teams, webhook and Alertmanager channels (local mode)');
+    .description('the PagerDuty, Opsgenie, Slack, Teams, webhook and Alertmanager channels');
   const options = (cmd: Command) =>
     cmd
       .option('--channels <file>', 'the channels file (default: the running local Listener’s)')
-      .option('--dir <path>', 'the local Listener’s state directory', '.listener');
+      .option('--dir <path>', 'the local Listener’s state directory', '.listener')
+      .option('--stage <name>', 'a deployed stage’s channels (stages.json)')
+      .option('--stages <path>', 'the stages file for --stage (default: stages.json)')
+      .option('--region <region>', 'AWS region for --stage')
+      .option('--listener <a|b>', 'which Listener of a pair stage tests (--stage): a (default) or b');
   options(
     group.command('list').description('list the configured channels and what each refused for good'),
   ).action(async (opts: ChannelOptions) => {
+    if (opts.stage) {
+      const { stageChannelsOf, stageChannelRows } = await import('./channel-stage.js');
+      const headers = ['NAME', 'TYPE', 'KINDS', 'CUSTOMERS', 'SECRETS'];
+      const stage = { ...opts, stage: opts.stage };
+      process.stdout.write(`${table(headers, stageChannelRows(stageChannelsOf(stage)))}\n`);
+      return;
+    }
     const file = await channelsOf(opts);
     const refused = rejectionsBy(opts.dir);
     const rows = file.channels.map((c) => [
@@ -47,6 +61,12 @@ export function registerChannelCommands(program: Command): void {
         'send a TEST page through one channel (and its all-clear to incident tools); print the answers',
       ),
   ).action(async (name: string, opts: ChannelOptions) => {
+    if (opts.stage) {
+      const { testStageChannel } = await import('./channel-stage.js');
+      const exit = await testStageChannel(name, { ...opts, stage: opts.stage });
+      if (exit !== 0) process.exitCode = exit;
+      return;
+    }
     const file = await channelsOf(opts);
     const config = file.channels.find((c) => c.name === name);
     if (!config) {
@@ -59,31 +79,12 @@ export function registerChannelCommands(program: Command): void {
 
 /** Sends the test notices; 0 when every answer was 2xx, 1 when one was not, 3 when the receiver was unreachable. */
 async function testChannel(config: ChannelConfig): Promise<number> {
-  const [{ httpChannel }, { requestFor }, { testOutage }] = await Promise.all([
+  const [{ httpChannel }, { sendTestNotices }, { printTestResult }] = await Promise.all([
     import('../../shared/adapters/channels/channels-file.js'),
-    import('../../shared/adapters/channels/payload.js'),
-    import('../../shared/adapters/channels/test-outage.js'),
+    import('../../shared/adapters/channels/channel-test.js'),
+    import('./channel-stage.js'),
   ]);
-  const channel = httpChannel(config);
-  const now = Date.now();
-  const incident =
-    config.type === 'pagerduty' || config.type === 'opsgenie' || config.type === 'alertmanager';
-  const outage = testOutage(now);
-  for (const n of incident ? [outage.page, outage.allClear] : [outage.page]) {
-    const request = requestFor({ ...config, kinds: undefined, customers: undefined }, n, now);
-    if (!request) continue;
-    try {
-      const answer = await channel.send(request);
-      process.stdout.write(`${config.name} ${n.kind}: ${answer.status} ${answer.excerpt}\n`);
-      if (answer.status < 200 || answer.status >= 300) return 1;
-    } catch (error) {
-      process.stderr.write(
-        `listener: ${(error as Error).message} — check the channel's url and the network\n`,
-      );
-      return 3;
-    }
-  }
-  return 0;
+  return printTestResult(config.name, await sendTestNotices(config, httpChannel(config), Date.now()));
 }
 
 async function channelsOf(opts: ChannelOptions): Promise<ChannelsFile> {

@@ -13,20 +13,14 @@ import {
   type UserPoolDomain,
 } from 'aws-cdk-lib/aws-cognito';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import {
-  Architecture,
-  Function as LambdaFunction,
-  ParamsAndSecretsLayerVersion,
-  ParamsAndSecretsLogLevel,
-  ParamsAndSecretsVersions,
-  Runtime,
-} from 'aws-cdk-lib/aws-lambda';
+import { Architecture, Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { CONSOLE_PATH } from '../../shared/console/routes.js';
 import type { StageConfig } from '../stages.js';
 import { functionCode, HANDLER } from './bundle.js';
+import { secretsExtension } from './channels.js';
 import { METRICS_NAMESPACE, serviceName } from './functions.js';
 import type { Store } from './store.js';
 
@@ -167,9 +161,7 @@ export class Console extends Construct {
       logGroup,
       description: `Phone Home Listener ${config.stage}: console`,
       // AWS's Parameters and Secrets extension reads (and caches) the cookie key: no SDK client in the bundle.
-      paramsAndSecrets: ParamsAndSecretsLayerVersion.fromVersion(ParamsAndSecretsVersions.V1_0_103, {
-        logLevel: ParamsAndSecretsLogLevel.WARN,
-      }),
+      paramsAndSecrets: secretsExtension(),
       environment: {
         LISTENER_NAME: config.listenerName,
         EVENT_RETENTION: config.eventRetention,

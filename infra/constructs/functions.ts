@@ -13,6 +13,7 @@ import { FLEET_INDEX, STATE_INDEX } from '../../shared/adapters/dynamo/table-sch
 import { FUNCTION_NAMES, type FunctionName } from '../../shared/http/routes.js';
 import type { StageConfig } from '../stages.js';
 import { functionCode, HANDLER } from './bundle.js';
+import { secretsExtension, useChannels } from './channels.js';
 import { TOPIC_KEY_ACTIONS } from './notifications.js';
 import type { Store } from './store.js';
 
@@ -204,6 +205,7 @@ export class ListenerFunctions extends Construct {
       if (spec.notifies) {
         useAlarmTopic(fn, props.alarmTopic, props.topicKey);
         useBus(fn, props.bus);
+        useChannels(fn, config.channels);
       }
       return [name, fn] as const;
     });
@@ -230,10 +232,13 @@ export class ListenerFunctions extends Construct {
       }),
     );
     const concurrency = spec.concurrency === 'ingest' ? config.ingestConcurrency : spec.concurrency;
+    // The delivering functions read the channels' secrets through the extension (useChannels).
+    const readsSecrets = spec.notifies && config.channels.length > 0;
     return new LambdaFunction(this, name, {
       role,
       ...(concurrency === undefined ? {} : { reservedConcurrentExecutions: concurrency }),
       ...(config.tracing ? { tracing: Tracing.ACTIVE } : {}),
+      ...(readsSecrets ? { paramsAndSecrets: secretsExtension() } : {}),
       code: functionCode(`functions/${name}/handler.ts`),
       handler: HANDLER,
       runtime: Runtime.NODEJS_24_X,

@@ -15,6 +15,7 @@ import { FilterPattern, type LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { CHANNEL_DIMENSION, CHANNEL_FAILURE_METRIC } from '../../shared/adapters/channels/channel-metric.js';
 import { DUE_INDEX } from '../../shared/adapters/dynamo/table-schema.js';
 import { METRICS_NAMESPACE } from './functions.js';
 import { alarmNamePrefix } from './notifications.js';
@@ -43,7 +44,12 @@ export interface MonitoringProps {
   readonly accessLogs: LogGroup;
   /** No heartbeat at all for this long while Loggers are watched = the Listener hears nobody. */
   readonly heartbeatSilenceMinutes: number;
+  /** The stage's channels (PagerDuty, Slack…): one alarm each when its deliveries keep failing. */
+  readonly channels: readonly string[];
 }
+
+/** A channel failing in this many consecutive sweep periods (more than two) alarms ops. */
+export const CHANNEL_FAILING_PERIODS = 3;
 
 /** Percentage of API requests answered 5xx above which ops are alarmed. */
 export const API_5XX_PERCENT = 5;
@@ -238,6 +244,7 @@ export class Monitoring extends Construct {
     });
 
     this.addListenerHealthAlarms(props, prefix);
+    this.addChannelAlarms(props, prefix);
 
     const action = new SnsAction(props.opsTopic);
     for (const alarm of this.alarms) {
@@ -336,6 +343,36 @@ export class Monitoring extends Construct {
       // Missing = the sweeper reported nothing: "sweeper not running" pages for that, not this alarm.
       treatMissingData: TreatMissingData.NOT_BREACHING,
     });
+  }
+
+  /**
+   * One alarm per configured channel: failed deliveries (ChannelDeliveryFailed, counted by every delivering
+   * function with the channel's name) in each of more than two consecutive sweep periods. The sweeps retry a
+   * failing channel every period, so a receiver down, a revoked key or an unreadable secret keeps counting;
+   * a single failure that the next sweep's retry fixes does not page.
+   */
+  private addChannelAlarms(props: MonitoringProps, prefix: string) {
+    const period = Duration.minutes(props.sweepRateMinutes);
+    for (const channel of props.channels) {
+      const alarm = new Alarm(this, `Channel-${channel}-Failing`, {
+        alarmName: `${prefix}-channel-${channel}-failing`,
+        alarmDescription: `Channel ${channel} has failed to deliver for more than two sweep periods: pages may not reach its receiver (docs/operations.md, channel-<name>-failing).`,
+        metric: new Metric({
+          namespace: METRICS_NAMESPACE,
+          metricName: CHANNEL_FAILURE_METRIC,
+          dimensionsMap: { service: props.serviceName, [CHANNEL_DIMENSION]: channel },
+          period,
+          statistic: 'Sum',
+        }),
+        threshold: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        evaluationPeriods: CHANNEL_FAILING_PERIODS,
+        datapointsToAlarm: CHANNEL_FAILING_PERIODS,
+        // No data = nothing was sent on the channel, not a failure.
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      });
+      this.alarms.push(alarm);
+    }
   }
 
   /** One alarm, judged on a single period: every condition here is worth waking someone for at once. */

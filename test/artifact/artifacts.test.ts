@@ -4,8 +4,12 @@
  * template gives that function, against DynamoDB Local and local SNS / EventBridge stubs. Every AWS call
  * the bundles make is recorded and checked against the function's IAM role in the same template, and
  * every permission a role has must be used by its function (or be acknowledged below with the reason).
+ * The stage is `dev` with two channels (a PagerDuty secret in Secrets Manager, an Opsgenie key in SSM), so
+ * the delivering functions' secret reads are checked against their roles too.
  */
 import { execFileSync } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type DynamoLocal,
@@ -13,6 +17,7 @@ import {
   localClient,
   startDynamoLocal,
 } from '../../cli/local/dynamo-local.js';
+import { BUILT_IN_STAGES } from '../../infra/stages.js';
 import { DynamoPingDirectory } from '../../shared/adapters/dynamo/dynamo-ping-directory.js';
 import { dynamoPorts } from '../../shared/adapters/dynamo/dynamo-ports.js';
 import { FUNCTION_NAMES, type FunctionName } from '../../shared/http/routes.js';
@@ -57,6 +62,23 @@ let dynamo: DynamoLocal;
 let stubs: AwsStubs;
 let tableName: string;
 const lambdas = new Map<BundleName, LambdaProcess>();
+/** The channels' receiver (PagerDuty and Opsgenie alike): answers 202 and keeps what it was sent. */
+let receiver: Server;
+const received: { path: string; body: Record<string, unknown> }[] = [];
+
+/** `dev` with a channel whose secret is in Secrets Manager and one whose key is an SSM SecureString. */
+function devWithChannels(receiverUrl: string) {
+  const channels = [
+    {
+      name: 'pd',
+      type: 'pagerduty',
+      routingKey: { secret: 'phone-home/dev/pd' },
+      url: `${receiverUrl}/v2/enqueue`,
+    },
+    { name: 'og', type: 'opsgenie', apiKey: { parameter: '/phone-home/dev/opsgenie' }, url: receiverUrl },
+  ];
+  return { ...BUILT_IN_STAGES, dev: { ...BUILT_IN_STAGES.dev, channels } };
+}
 /** Every bundle the stack deploys: the Listener's functions and the console's. */
 const BUNDLES: readonly BundleName[] = [...FUNCTION_NAMES, 'console'];
 
@@ -102,7 +124,19 @@ beforeAll(async () => {
   // One after the other: synth is synchronous and would starve DynamoDB Local's readiness polling.
   // Patient: on a machine busy with the other test projects java can take well over the usual 30 s.
   dynamo = await startDynamoLocal({ readyTimeoutMs: 180_000 });
-  artifacts = synthesizeArtifacts('dev');
+  receiver = createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk) => {
+      body += chunk;
+    });
+    req.on('end', () => {
+      received.push({ path: req.url ?? '', body: JSON.parse(body || '{}') as Record<string, unknown> });
+      res.writeHead(202, { 'content-type': 'application/json' }).end('{"status":"success"}');
+    });
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  const receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
+  artifacts = synthesizeArtifacts('dev', devWithChannels(receiverUrl));
   names = new TemplateNames(artifacts.template);
   tableName = names.resolve({
     Ref: artifacts.stack.getLogicalId(artifacts.stack.store.table.node.defaultChild as never),
@@ -119,6 +153,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all([...lambdas.values()].map((l) => l.stop()));
   await stubs?.close();
+  receiver?.closeAllConnections();
+  await new Promise((resolve) => receiver?.close(resolve));
   await dynamo?.stop();
   artifacts?.dispose();
 });
@@ -324,9 +360,46 @@ describe('the console bundle, run from its zip under Node 24', () => {
     expect(made.filter((c) => c.service === 'dynamodb').map((c) => c.operation)).toContain('GetItem');
   });
 
-  it('no Listener function reads the secret', () => {
-    const readers = stubs.calls.filter((c) => c.service === 'secretsmanager').map((c) => c.caller);
+  it("no Listener function reads the console's secret", () => {
+    const secretArn = names.resolve(artifacts.functions.console.environment.CONSOLE_KEY_SECRET_ARN);
+    const readers = stubs.calls.filter((c) => c.params.SecretId === secretArn).map((c) => c.caller);
     expect(new Set(readers)).toEqual(new Set([callerOf('console')]));
+  });
+});
+
+describe("the stage's channels, from the delivering bundles", () => {
+  it('read their secrets through the extension, once per container, and page the receiver with them', () => {
+    const reads = stubs.calls.filter((c) => c.service === 'ssm' || c.params.SecretId === 'phone-home/dev/pd');
+    for (const name of ['heartbeat', 'events', 'relay', 'ping', 'sweeper'] as const) {
+      const own = reads.filter((c) => c.caller === callerOf(name)).map((c) => c.operation);
+      expect(own.sort(), name).toEqual(['GetParameter', 'GetSecretValue']);
+    }
+    expect(new Set(reads.map((c) => c.caller)).has(callerOf('console'))).toBe(false);
+    expect(new Set(reads.map((c) => c.caller)).has(callerOf('health'))).toBe(false);
+    const page = received.find(
+      (r) =>
+        r.path === '/v2/enqueue' &&
+        JSON.stringify(r.body).includes('artcust4/A') &&
+        r.body.event_action === 'trigger',
+    );
+    expect(page?.body.routing_key).toBe(stubs.secretValue);
+    const alert = received.find(
+      (r) => r.path === '/v2/alerts' && JSON.stringify(r.body).includes('artcust4/A'),
+    );
+    expect(alert).toBeDefined();
+  });
+
+  it('the sweeper answers `listener channel test --stage` with what the receiver said', async () => {
+    const before = received.length;
+    const result = await lambdas.get('sweeper')?.invoke({ action: 'channel-test', channel: 'pd' });
+    expect(result).toEqual({
+      outcome: 'accepted',
+      answers: [
+        { kind: 'LOGGER_SILENT', status: 202, excerpt: '{"status":"success"}' },
+        { kind: 'LOGGER_RECOVERED', status: 202, excerpt: '{"status":"success"}' },
+      ],
+    });
+    expect(received.slice(before).map((r) => r.body.event_action)).toEqual(['trigger', 'resolve']);
   });
 });
 

@@ -5,9 +5,10 @@
  * - SNS: AWS query protocol (form-encoded `Action=Publish`, XML answer);
  * - EventBridge: JSON 1.1 (`X-Amz-Target: AWSEvents.PutEvents`);
  * - DynamoDB: a proxy in front of DynamoDB Local that reads `X-Amz-Target` and the body;
- * - Secrets Manager as the console reads it: AWS's Parameters and Secrets Lambda extension
- *   (`GET /secretsmanager/get?secretId=…`, authenticated by the function's session token, which the
- *   extension's own GetSecretValue call is made with: the token names the caller).
+ * - Secrets Manager and SSM as the console and the channels read them: AWS's Parameters and Secrets Lambda
+ *   extension (`GET /secretsmanager/get?secretId=…`, `GET /systemsmanager/parameters/get?name=…`,
+ *   authenticated by the function's session token, which the extension's own GetSecretValue or
+ *   GetParameter call is made with: the token names the caller).
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, request, type Server, type ServerResponse } from 'node:http';
@@ -17,7 +18,7 @@ import type { AddressInfo } from 'node:net';
 export interface RecordedCall {
   /** The access key id that signed it: which function called. */
   readonly caller: string;
-  readonly service: 'sns' | 'events' | 'dynamodb' | 'secretsmanager';
+  readonly service: 'sns' | 'events' | 'dynamodb' | 'secretsmanager' | 'ssm';
   /** The API operation, e.g. `Publish`, `PutEvents`, `UpdateItem`. */
   readonly operation: string;
   /** The request's parameters (form fields for SNS, the JSON body otherwise). */
@@ -98,22 +99,29 @@ export async function startAwsStubs(dynamoEndpoint: string): Promise<AwsStubs> {
 
   const secretValue = 'k'.repeat(64);
   const secrets = await listen((req, res) => {
-    const secretId = new URL(req.url ?? '/', 'http://localhost').searchParams.get('secretId') ?? '';
+    const query = new URL(req.url ?? '/', 'http://localhost').searchParams;
     const token = String(req.headers['x-aws-parameters-secrets-token'] ?? '');
     const caller = /^session-of-(.+)$/.exec(token)?.[1] ?? 'unsigned';
-    calls.push({
-      caller,
-      service: 'secretsmanager',
-      operation: 'GetSecretValue',
-      params: { SecretId: secretId },
-    });
+    const parameter = req.url?.startsWith('/systemsmanager/parameters/get?');
+    const secretId = query.get(parameter ? 'name' : 'secretId') ?? '';
+    calls.push(
+      parameter
+        ? { caller, service: 'ssm', operation: 'GetParameter', params: { Name: secretId } }
+        : { caller, service: 'secretsmanager', operation: 'GetSecretValue', params: { SecretId: secretId } },
+    );
     res.setHeader('content-type', 'application/json');
-    if (caller === 'unsigned' || !req.url?.startsWith('/secretsmanager/get?')) {
+    if (caller === 'unsigned' || !(parameter || req.url?.startsWith('/secretsmanager/get?'))) {
       res.statusCode = 400;
       res.end(JSON.stringify({ message: 'stub: unsigned or unknown path' }));
       return;
     }
-    res.end(JSON.stringify({ ARN: secretId, Name: secretId, SecretString: secretValue }));
+    res.end(
+      JSON.stringify(
+        parameter
+          ? { Parameter: { Name: secretId, Type: 'SecureString', Value: secretValue } }
+          : { ARN: secretId, Name: secretId, SecretString: secretValue },
+      ),
+    );
   });
 
   const target = new URL(dynamoEndpoint);

@@ -28,9 +28,21 @@ export function iamRequests(call: RecordedCall, ctx: IamContext): Request[] {
     arn('dynamodb', `table/${String(name)}${index === undefined ? '' : `/index/${String(index)}`}`);
   const p = call.params;
   switch (call.service) {
-    case 'secretsmanager':
-      // Made by the Parameters and Secrets extension with the function's role.
-      return [{ action: `secretsmanager:${call.operation}`, resource: String(p.SecretId) }];
+    case 'secretsmanager': {
+      // Made by the Parameters and Secrets extension with the function's role. IAM judges the secret's ARN,
+      // which ends in six random characters after its name.
+      const id = String(p.SecretId);
+      const resource = id.startsWith('arn:') ? id : arn('secretsmanager', `secret:${id}-AbCdEf`);
+      return [{ action: `secretsmanager:${call.operation}`, resource }];
+    }
+    case 'ssm':
+      // A parameter's ARN has its name without the leading slash.
+      return [
+        {
+          action: `ssm:${call.operation}`,
+          resource: arn('ssm', `parameter/${String(p.Name).replace(/^\//, '')}`),
+        },
+      ];
     case 'sns': {
       const topicArn = String(p.TopicArn);
       const requests: Request[] = [{ action: `sns:${call.operation}`, resource: topicArn }];

@@ -56,8 +56,11 @@ function cdkJsonContext(): Record<string, unknown> {
   ).context;
 }
 
-/** Synthesizes `stage` with bundling and zips every function's asset. */
-export function synthesizeArtifacts(stage = 'dev'): SynthesizedArtifacts {
+/** Synthesizes `stage` (of `stages`, default the built-in ones) with bundling and zips every function's asset. */
+export function synthesizeArtifacts(
+  stage = 'dev',
+  stages?: Readonly<Record<string, unknown>>,
+): SynthesizedArtifacts {
   const root = mkdtempSync(join(tmpdir(), 'phl-artifacts-'));
   const outdir = join(root, 'cdk.out');
   const app = new App({
@@ -66,7 +69,7 @@ export function synthesizeArtifacts(stage = 'dev'): SynthesizedArtifacts {
     // As the CLI does: it records each function's asset directory in the template metadata.
     context: { ...cdkJsonContext(), 'aws:cdk:enable-asset-metadata': true },
   });
-  const { stack } = buildListener(app, stage);
+  const { stack } = buildListener(app, stage, stages);
   const assembly = app.synth();
   const template = assembly.getStackByName(stack.stackName).template as CfnTemplate;
   const zips = join(root, 'zips');

@@ -35,7 +35,8 @@ const RESERVED = ['file', 'sns', 'eventbridge', 'all'];
 
 const url = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
 
-const common = {
+/** The fields every channel takes, in the channels file and in a stage alike. */
+export const commonChannelFields = {
   name: z.string().check(
     z.regex(/^[a-z0-9][a-z0-9-]{0,31}$/, 'must be 1–32 lowercase letters, digits or dashes'),
     z.refine((name) => !RESERVED.includes(name), 'is taken by a built-in channel (file, sns, eventbridge)'),
@@ -47,7 +48,7 @@ const common = {
 };
 
 const pagerduty = z.looseObject({
-  ...common,
+  ...commonChannelFields,
   type: z.literal('pagerduty'),
   routingKey: z
     .string()
@@ -55,16 +56,16 @@ const pagerduty = z.looseObject({
   url: z.optional(url),
 });
 const opsgenie = z.looseObject({
-  ...common,
+  ...commonChannelFields,
   type: z.literal('opsgenie'),
   apiKey: z.string().check(z.minLength(1, 'must be the API key of an Opsgenie API integration')),
   region: z.optional(z.enum(['us', 'eu'])),
   url: z.optional(url),
 });
-const slack = z.looseObject({ ...common, type: z.literal('slack'), url });
-const teams = z.looseObject({ ...common, type: z.literal('teams'), url });
+const slack = z.looseObject({ ...commonChannelFields, type: z.literal('slack'), url });
+const teams = z.looseObject({ ...commonChannelFields, type: z.literal('teams'), url });
 const webhook = z.looseObject({
-  ...common,
+  ...commonChannelFields,
   type: z.literal('webhook'),
   url,
   secret: z
@@ -72,66 +73,75 @@ const webhook = z.looseObject({
     .check(z.regex(/^whsec_[A-Za-z0-9+/]+={0,2}$/, 'must be a Standard Webhooks secret: whsec_<base64>')),
 });
 const alertmanager = z.looseObject({
-  ...common,
+  ...commonChannelFields,
   type: z.literal('alertmanager'),
   url,
   listenerLabel: z.optional(z.string().check(z.minLength(1))),
 });
 
-const channel = z
+/** A channel with its secrets, as the channels file gives it (a stage's, once its secrets are read). */
+export const channelSchema = z
   .discriminatedUnion('type', [pagerduty, opsgenie, slack, teams, webhook, alertmanager])
-  .check(
-    z.superRefine((c, ctx) => {
-      const kinds = c.kinds ?? DEFAULT_KINDS;
-      const pages = kinds.includes('LOGGER_SILENT') || kinds.includes('CUSTOMER_BLIND');
-      if (pages && !kinds.includes('LOGGER_RECOVERED')) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['kinds'],
-          message: 'must include LOGGER_RECOVERED with a page kind: whoever is paged must get the all-clear',
-        });
-      }
-      if (kinds.includes('LOGGER_SILENT') && !kinds.includes('CUSTOMER_BLIND')) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['kinds'],
-          message:
-            'must include CUSTOMER_BLIND with LOGGER_SILENT: a blind customer is the most urgent page there is',
-        });
-      }
-      for (const [raise, clear] of OPS_PAIRS) {
-        if (kinds.includes(raise) !== kinds.includes(clear)) {
-          ctx.addIssue({
-            code: 'custom',
-            path: ['kinds'],
-            message: `must include ${raise} and ${clear} together: whoever is told of one must hear it is over`,
-          });
-        }
-      }
-      const incidents = c.type === 'pagerduty' || c.type === 'opsgenie' || c.type === 'alertmanager';
-      if (incidents && kinds.includes('LOGGER_EVENT')) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['kinds'],
-          message: `cannot include LOGGER_EVENT on ${c.type}: it opens incidents for outages only`,
-        });
-      }
-    }),
-  );
+  .check(z.superRefine((c, ctx) => checkRouting(c, ctx)));
+
+/**
+ * The routing rules the SNS filters keep too: whoever gets a page gets its all-clear and the blind-customer
+ * page; incident tools take outages only.
+ */
+export function checkRouting(
+  c: { readonly type: string; readonly kinds?: readonly ChannelKind[] | undefined },
+  ctx: { addIssue(issue: { code: 'custom'; path: PropertyKey[]; message: string }): void },
+): void {
+  const kinds = c.kinds ?? DEFAULT_KINDS;
+  const pages = kinds.includes('LOGGER_SILENT') || kinds.includes('CUSTOMER_BLIND');
+  if (pages && !kinds.includes('LOGGER_RECOVERED')) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['kinds'],
+      message: 'must include LOGGER_RECOVERED with a page kind: whoever is paged must get the all-clear',
+    });
+  }
+  if (kinds.includes('LOGGER_SILENT') && !kinds.includes('CUSTOMER_BLIND')) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['kinds'],
+      message:
+        'must include CUSTOMER_BLIND with LOGGER_SILENT: a blind customer is the most urgent page there is',
+    });
+  }
+  for (const [raise, clear] of OPS_PAIRS) {
+    if (kinds.includes(raise) !== kinds.includes(clear)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['kinds'],
+        message: `must include ${raise} and ${clear} together: whoever is told of one must hear it is over`,
+      });
+    }
+  }
+  const incidents = c.type === 'pagerduty' || c.type === 'opsgenie' || c.type === 'alertmanager';
+  if (incidents && kinds.includes('LOGGER_EVENT')) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['kinds'],
+      message: `cannot include LOGGER_EVENT on ${c.type}: it opens incidents for outages only`,
+    });
+  }
+}
+
+/** Each channel's name once: it is recorded on the notices it delivered. */
+export function uniqueNames(list: readonly { readonly name: string }[], ctx: z.core.$RefinementCtx): void {
+  const seen = new Set<string>();
+  list.forEach((c, i) => {
+    if (seen.has(c.name)) ctx.addIssue({ code: 'custom', path: [i, 'name'], message: 'is used twice' });
+    seen.add(c.name);
+  });
+}
 
 export const channelsFileSchema = z.looseObject({
-  channels: z.array(channel).check(
-    z.superRefine((list, ctx) => {
-      const seen = new Set<string>();
-      list.forEach((c, i) => {
-        if (seen.has(c.name)) ctx.addIssue({ code: 'custom', path: [i, 'name'], message: 'is used twice' });
-        seen.add(c.name);
-      });
-    }),
-  ),
+  channels: z.array(channelSchema).check(z.superRefine(uniqueNames)),
 });
 
-export type ChannelConfig = z.infer<typeof channel>;
+export type ChannelConfig = z.infer<typeof channelSchema>;
 export type ChannelsFile = z.infer<typeof channelsFileSchema>;
 
 /** Parses a channels file's JSON; the error names the field (`channels.1.url: must be an http(s) URL`). */

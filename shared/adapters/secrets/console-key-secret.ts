@@ -9,12 +9,10 @@
  */
 import { StoreUnavailableError } from '../../domain/errors.js';
 import type { ConsoleKeys } from '../../ports/console-keys.js';
+import { readSecret, SecretUnreadable } from './extension.js';
 
-/** The extension's default port (AWS sets PARAMETERS_SECRETS_EXTENSION_HTTP_PORT when it is changed). */
-const DEFAULT_PORT = '2773';
-/** Per attempt: the extension answers from its cache, or after one Secrets Manager call. */
-const ATTEMPT_TIMEOUT_MS = 2_000;
-const ATTEMPTS = 2;
+/** An HMAC key shorter than this is not worth signing with. */
+const MIN_KEY_LENGTH = 32;
 
 export class SecretConsoleKeys implements ConsoleKeys {
   private cached: Buffer | undefined;
@@ -32,29 +30,14 @@ export class SecretConsoleKeys implements ConsoleKeys {
   }
 
   private async read(): Promise<Buffer> {
-    const port = this.env.PARAMETERS_SECRETS_EXTENSION_HTTP_PORT || DEFAULT_PORT;
-    const url = `http://localhost:${port}/secretsmanager/get?secretId=${encodeURIComponent(this.secretArn)}`;
-    let failure = 'no attempt';
-    for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
-      try {
-        const answer = await this.fetchFn(url, {
-          // The extension only answers callers holding the function's session token.
-          headers: { 'X-Aws-Parameters-Secrets-Token': this.env.AWS_SESSION_TOKEN ?? '' },
-          signal: AbortSignal.timeout(ATTEMPT_TIMEOUT_MS),
-        });
-        if (answer.ok) {
-          const { SecretString } = (await answer.json()) as { SecretString?: unknown };
-          if (typeof SecretString === 'string' && SecretString.length >= 32) {
-            return Buffer.from(SecretString, 'utf8');
-          }
-          failure = 'the secret has no usable value';
-          break; // a bad value does not improve with a retry
-        }
-        failure = `the extension answered ${answer.status}`;
-        if (answer.status < 500) break;
-      } catch (error) {
-        failure = (error as Error).name;
-      }
+    let failure: string;
+    try {
+      const value = await readSecret({ secret: this.secretArn }, { env: this.env, fetchFn: this.fetchFn });
+      if (value.length >= MIN_KEY_LENGTH) return Buffer.from(value, 'utf8');
+      failure = 'the secret has no usable value';
+    } catch (error) {
+      if (!(error instanceof SecretUnreadable)) throw error;
+      failure = error.reason;
     }
     // Never the value, never the ARN's content beyond what the operator configured.
     throw new StoreUnavailableError(`the console key could not be read (${failure})`);

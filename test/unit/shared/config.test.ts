@@ -149,3 +149,22 @@ describe('loadConfig', () => {
     expect(loadConfig({ ...REQUIRED, PATH: '/usr/bin' }).listenerName).toBe('GEOCSCLNRA');
   });
 });
+
+describe('CHANNELS (a stage’s channels, secrets by reference)', () => {
+  const pd = { name: 'pd', type: 'pagerduty', routingKey: { secret: 'phone-home/prod/pd' } };
+
+  it('is validated once at cold start into the stage’s channels', () => {
+    expect(loadConfig({ ...REQUIRED, CHANNELS: JSON.stringify([pd]) }).stageChannels).toEqual([pd]);
+    expect(loadConfig(REQUIRED).stageChannels).toBeUndefined();
+  });
+
+  it('fails naming the variable and the field, never echoing a value', () => {
+    expect(() => loadConfig({ ...REQUIRED, CHANNELS: '[{' })).toThrow(
+      "CHANNELS must be the stage's channels as JSON",
+    );
+    const inline = [{ ...pd, routingKey: 'R0UT1NGKEY0123456789abcdefABCDEF' }];
+    const error = configError({ ...REQUIRED, CHANNELS: JSON.stringify(inline) });
+    expect(error.message).toContain('CHANNELS.0.routingKey must name where the secret is kept');
+    expect(error.message).not.toContain('R0UT1NGKEY');
+  });
+});
