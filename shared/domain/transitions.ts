@@ -114,7 +114,7 @@ export function phoneHome(
     // about the Logger, so neither its deadline nor its state moves.
     return { next: { ...heard, arrivals: withArrival(logger.arrivals, receivedAt) } };
   }
-  const deadline = deadlineAfter(receivedAt, logger.eventTimeoutMs);
+  const deadline = deadlineAfter(logger, receivedAt);
   // A success closes a ping URL's start and ends a reported failure (the recovery below says so).
   const { startedAt: _started, failure, ...closed } = heard;
   const seen: Logger = {
@@ -472,7 +472,7 @@ export function pause(logger: Logger): Logger {
 /** Resumes watching: the Logger gets a full event timeout from now (a pause is not silence). */
 export function resume(logger: Logger, now: number): Logger {
   if (logger.state !== 'PAUSED') return logger;
-  const deadline = deadlineAfter(now, logger.eventTimeoutMs);
+  const deadline = deadlineAfter(logger, now);
   const state = logger.lastSeenAt === undefined ? 'NEW' : 'UP';
   return withDue(
     { ...logger, state, deadline, revision: logger.revision + 1 },
