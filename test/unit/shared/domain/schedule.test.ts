@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { checkIntervalMargin, checkObservedIntervals } from '../../../../shared/domain/doctor.js';
 import { displayState, newLogger } from '../../../../shared/domain/logger.js';
+import { isMissing } from '../../../../shared/domain/mass-silence.js';
 import {
   type CronSchedule,
   canonicalZone,
@@ -198,5 +200,33 @@ describe('a cron Logger’s state and settings', () => {
     const back = cron && withSettings(cron, interval);
     expect(back?.schedule).toBeUndefined();
     expect(back?.deadline).toBe(at('2026-12-07T02:05:00Z') + 780 * MINUTE);
+  });
+});
+
+describe('a cron Logger in the fleet’s checks', () => {
+  const settings = cronSettings('0 2 * * *', 'UTC', 30 * MINUTE);
+  const seen = phoneHome(
+    newLogger({ customer: 'backup', side: 'A' }, settings, 0),
+    at('2026-12-07T02:05:00Z'),
+  ).next;
+
+  it('doctor checks its grace against the note’s 60 minutes, not an interval, and not its gaps', () => {
+    expect(checkIntervalMargin(seen)).toEqual([
+      expect.objectContaining({
+        rule: 'interval-margin',
+        severity: 'warning',
+        message:
+          'cron 0 2 * * * UTC, grace 30m: a grace under 60 minutes pages for a run that starts late or takes longer than that',
+      }),
+    ]);
+    const weekly = { ...seen, arrivals: [at('2026-12-01T02:05:00Z'), at('2026-12-07T02:05:00Z')] };
+    expect(checkObservedIntervals(weekly)).toEqual([]);
+  });
+
+  it('the mass-silence guard sees it missing from its occurrence (its interval mark), overdue after the grace', () => {
+    const window = 10 * MINUTE;
+    expect(isMissing(seen, at('2026-12-08T01:59:00Z'), window)).toBe(false);
+    expect(isMissing(seen, at('2026-12-08T02:05:00Z'), window)).toBe(true);
+    expect(isMissing(seen, at('2026-12-08T02:31:00Z'), window)).toBe(true);
   });
 });
