@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { newLogger } from '../../../../shared/domain/logger.js';
+import { type Logger, newLogger } from '../../../../shared/domain/logger.js';
 import { cronRhythm, cronSchedule } from '../../../../shared/domain/schedule.js';
 import { patchedSettings } from '../../../../shared/listener/change-settings.js';
+import { planImport } from '../../../../shared/listener/fleet-import.js';
 import { checkSettings } from '../../../../shared/listener/register.js';
+import type { Fleet } from '../../../../shared/ports/fleet.js';
 
 const HOUR = 3_600_000;
 const schedule = cronSchedule('0 2 * * *', 'Europe/Berlin', HOUR);
@@ -48,5 +50,25 @@ describe('changing a schedule (logger set)', () => {
       'the grace (30m) is under 60 minutes: a run that starts late or takes longer than that raises an alarm',
     ]);
     expect(checkSettings(cronLogger)).toEqual([]);
+  });
+});
+
+describe('a cron Logger through logger export | import (the CSV has no cron columns)', () => {
+  const fleetOf = (loggers: Logger[]) => ({ getMany: async () => loggers }) as unknown as Fleet;
+  const row = (eventTimeoutMs: number, heartbeatIntervalMs: number) => ({
+    id: { customer: 'backup', side: 'A' as const },
+    eventTimeoutMs,
+    heartbeatIntervalMs,
+    transport: 'https' as const,
+  });
+
+  it('keeps its schedule when its exported row (the derived timeout and interval) comes back', async () => {
+    const exported = row(cronLogger.eventTimeoutMs, cronLogger.heartbeatIntervalMs);
+    expect(await planImport(fleetOf([cronLogger]), [exported])).toMatchObject({ update: [], unchanged: 1 });
+  });
+
+  it('becomes an interval Logger when the row gives another timeout', async () => {
+    const plan = await planImport(fleetOf([cronLogger]), [row(13 * HOUR, 12 * HOUR)]);
+    expect(plan.update).toHaveLength(1);
   });
 });
