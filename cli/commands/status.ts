@@ -12,6 +12,7 @@ import {
   MIN_TIMEOUT_MARGIN_MS,
 } from '../../shared/domain/logger.js';
 import type { MassSilence } from '../../shared/domain/mass-silence.js';
+import { cronJson, describeCron } from '../../shared/domain/schedule.js';
 import { type CustomerStatus, fleetStatus, type Rollup } from '../../shared/domain/status.js';
 import { counted } from '../../shared/domain/words.js';
 import type { FleetCounts } from '../../shared/ports/fleet.js';
@@ -230,6 +231,9 @@ function statusJson(customers: readonly CustomerStatus[]) {
       ack: s.ack ? { ...s.ack, at: iso(s.ack.at) } : null,
       owner: s.owner ?? null,
       maintenanceUntil: iso(s.maintenanceUntil),
+      schedule: s.cron
+        ? cronJson(s.cron.schedule, s.cron.nextDueAt + s.cron.schedule.graceMs)
+        : { kind: 'interval' },
     })),
   }));
 }
@@ -291,6 +295,10 @@ export function renderStatus(
       const maintenance = side.maintenanceUntil
         ? `maintenance until ${when(side.maintenanceUntil, now)}`
         : '';
+      // A cron side says its schedule and the run it is due for (an interval side's rhythm is the fleet's norm).
+      const schedule = side.cron
+        ? `${describeCron(side.cron.schedule)}, next due ${when(side.cron.nextDueAt, now)}`
+        : '';
       rows.push([
         i === 0 ? customer.customer : '',
         i === 0 ? customer.rollup : '',
@@ -299,7 +307,7 @@ export function renderStatus(
         side.lastSeenAt === undefined
           ? `never (${formatDuration(side.silentForMs)})`
           : formatDuration(side.silentForMs),
-        [owner, maintenance].filter(Boolean).join('; ') || '-',
+        [owner, maintenance, schedule].filter(Boolean).join('; ') || '-',
       ]);
       paints.push(
         side.state === 'DOWN'
