@@ -102,6 +102,10 @@ describe('a cron Logger (0 2 * * * Europe/Berlin, grace 1h)', () => {
     expect(pages()).toEqual([]);
     await sweepAt('2026-03-29T02:00:01Z');
     expect(pages().map((p) => p.kind)).toEqual(['LOGGER_SILENT']);
+    // The page names the run it missed, in the job's own time zone (03:00: that night has no 02:00).
+    expect(pages()[0]?.email).toContain(
+      'Side A Logger of nightly2 has not reported its run due 2026-03-29 03:00 (Europe/Berlin) to Listener GEOCSCLNRA (cron 0 2 * * * Europe/Berlin, grace 1h).',
+    );
     expect(await listener.runtime.loggers.get(logger)).toMatchObject({ state: 'DOWN' });
     await sweepAt('2026-03-29T06:00:00Z');
     await sweepAt('2026-03-30T03:00:00Z');
