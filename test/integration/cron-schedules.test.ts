@@ -5,14 +5,19 @@
  * Logger's ping costs: two requests (the one-request write refuses it and hands back the item; then the
  * state machine's conditional write), where an interval Logger's costs one.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import { localClient } from '../../cli/local/dynamo-local.js';
+import { LOCAL_FILE, type LocalTarget } from '../../cli/local/target-file.js';
 import { DynamoPingDirectory } from '../../shared/adapters/dynamo/dynamo-ping-directory.js';
 import { cronSchedule } from '../../shared/domain/schedule.js';
 import { type PingDeps, receivePing } from '../../shared/listener/ping.js';
 import { PingRoutes } from '../../shared/listener/ping-routes.js';
 import { registerLogger } from '../../shared/listener/register.js';
 import { sweep } from '../../shared/listener/sweep.js';
+import { runCli } from '../support/cli.js';
 import { createTestListener, type TestListener } from '../support/listener.js';
 
 const MINUTE = 60_000;
@@ -117,5 +122,69 @@ describe('a cron Logger (0 2 * * * Europe/Berlin, grace 1h)', () => {
     const stored = await listener.runtime.loggers.get(logger);
     expect(stored).toMatchObject({ state: 'UP', outbox: [] });
     expect(new Date(stored?.deadline ?? 0).toISOString()).toBe('2026-03-31T01:00:00.000Z');
+  });
+});
+
+describe('listener logger add|set|show|list with --cron (CLI on DynamoDB Local)', () => {
+  it('registers, shows, changes and refuses cron schedules as an operator types them', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cron-cli-'));
+    try {
+      const local: LocalTarget = {
+        apiUrl: 'http://127.0.0.1:9',
+        dynamodbEndpoint: inject('dynamoEndpoint'),
+        tableName: listener.tableName,
+        listenerName: 'TEST',
+        notificationsFile: join(dir, 'notifications.jsonl'),
+        pid: process.pid,
+      };
+      writeFileSync(join(dir, LOCAL_FILE), JSON.stringify(local));
+      const cli = (...args: string[]) => runCli([...args, '--dir', dir]);
+      const added = await cli(
+        'logger',
+        'add',
+        'backup-db',
+        'A',
+        '--cron',
+        '0 2 * * *',
+        '--tz',
+        'Europe/Berlin',
+      );
+      expect(added.code, added.stderr).toBe(0);
+      const shown = await cli('logger', 'show', 'backup-db/A');
+      expect(shown.stdout).toMatch(/Schedule:\s+cron 0 2 \* \* \* Europe\/Berlin, grace 1h, next due /);
+      const set = await cli('logger', 'set', 'backup-db/A', '--grace', '30m');
+      expect(set.code, set.stderr).toBe(0);
+      expect(set.stdout).toContain(
+        'schedule cron 0 2 * * * Europe/Berlin, grace 1h → cron 0 2 * * * Europe/Berlin, grace 30m',
+      );
+      expect(set.stderr).toContain('warning: the grace (30m) is under 60 minutes');
+      const listed = JSON.parse((await cli('logger', 'list', '--json')).stdout);
+      expect(listed[0].schedule).toMatchObject({
+        kind: 'cron',
+        expression: '0 2 * * *',
+        timeZone: 'Europe/Berlin',
+        graceSeconds: 1800,
+      });
+      const typo = await cli(
+        'logger',
+        'add',
+        'backup-db',
+        'B',
+        '--cron',
+        '0 2 * * *',
+        '--tz',
+        'Europe/Berln',
+      );
+      expect(typo.code).toBe(2);
+      expect(typo.stderr).toContain(
+        'listener: --tz "Europe/Berln" is not an IANA time zone (did you mean Europe/Berlin?) — write an IANA time zone name as Area/City',
+      );
+      const both = await cli('logger', 'set', 'backup-db/A', '--cron', '0 3 * * *', '--timeout', '25h');
+      expect(both.code).toBe(2);
+      const back = await cli('logger', 'set', 'backup-db/A', '--timeout', '25h');
+      expect(back.stdout).toContain('schedule cron 0 2 * * * Europe/Berlin, grace 30m → interval');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
