@@ -234,6 +234,7 @@ function statusJson(customers: readonly CustomerStatus[]) {
       schedule: s.cron
         ? cronJson(s.cron.schedule, s.cron.nextDueAt + s.cron.schedule.graceMs)
         : { kind: 'interval' },
+      runningSince: iso(s.runningSince),
     })),
   }));
 }
@@ -299,6 +300,7 @@ export function renderStatus(
       const schedule = side.cron
         ? `${describeCron(side.cron.schedule)}, next due ${when(side.cron.nextDueAt, now)}`
         : '';
+      const running = side.runningSince === undefined ? '' : `running since ${when(side.runningSince, now)}`;
       rows.push([
         i === 0 ? customer.customer : '',
         i === 0 ? customer.rollup : '',
@@ -307,7 +309,7 @@ export function renderStatus(
         side.lastSeenAt === undefined
           ? `never (${formatDuration(side.silentForMs)})`
           : formatDuration(side.silentForMs),
-        [owner, maintenance, schedule].filter(Boolean).join('; ') || '-',
+        [owner, maintenance, running, schedule].filter(Boolean).join('; ') || '-',
       ]);
       paints.push(
         side.state === 'DOWN'

@@ -116,6 +116,11 @@ export interface StateNotice {
    * on the `LOGGER_SILENT` it raised, and on the `LOGGER_RECOVERED` of the success that ended it.
    */
   readonly failure?: { readonly exitStatus?: number };
+  /**
+   * A ping URL's start not followed by a success within its grace (shared/domain/runs.ts): on the
+   * `LOGGER_SILENT` it raised, when the run started and the grace it had.
+   */
+  readonly didNotFinish?: { readonly startedAt: number; readonly graceMs: number };
   /** For a `LOGGER_SILENT` reminder: its number (1 = first reminder after the alarm). */
   readonly reminder?: number;
   /**
@@ -222,13 +227,39 @@ export interface Logger extends LoggerId, LoggerSettings {
   readonly heardBy?: Readonly<Record<string, Hearing>>;
   /** The Listener that recorded the latest phone-home. */
   readonly lastHeardBy?: string;
-  /** A ping URL's `/start` not yet closed by a success (shared/domain/ping.ts); any success clears it. */
-  readonly startedAt?: number;
+  /**
+   * A ping URL's `/start`s not yet closed by a success or a failure, oldest first (shared/domain/runs.ts):
+   * at most {@link MAX_OPEN_RUNS}. Each must end within {@link runGraceMs} or the Logger pages "did not finish".
+   */
+  readonly runs?: readonly RunStart[];
+  /** The latest run closed by a success or failure whose start it matched (by `rid`): its duration. */
+  readonly lastRun?: FinishedRun;
   /** Set while DOWN because the Logger reported a failure (`/fail`, a non-zero exit status), not a silence. */
   readonly failure?: ReportedFailure;
   /** The latest `/log` ping (recorded only: it changes nothing else). */
   readonly lastLogAt?: number;
 }
+
+/** A `/start`: when (Listener clock), and the run id (`?rid=`) it was sent with, if any. */
+export interface RunStart {
+  readonly at: number;
+  readonly rid?: string;
+}
+
+/** A run a success or failure closed: its start, its end, how long it ran, and how it ended. */
+export interface FinishedRun {
+  readonly startedAt: number;
+  readonly endedAt: number;
+  readonly durationMs: number;
+  readonly outcome: 'success' | 'fail';
+  readonly rid?: string;
+}
+
+/**
+ * Open starts kept per Logger: Healthchecks keeps one (the latest); a few let overlapping runs with their
+ * own `rid` each be paired, while the Logger item stays small. A sixth start drops the oldest.
+ */
+export const MAX_OPEN_RUNS = 5;
 
 /** A failure a Logger reported through its ping URL: when, and the exit status if it sent one. */
 export interface ReportedFailure {
@@ -306,6 +337,23 @@ export const MIN_TIMEOUT_MARGIN_MS = 60 * 60_000;
 export function displayState(logger: Logger, now: number): LoggerState {
   if (logger.state !== 'UP' || logger.lastSeenAt === undefined) return logger.state;
   return now > lateAfter(logger, logger.deadline, logger.lastSeenAt) ? 'LATE' : 'UP';
+}
+
+/**
+ * How long a started run may take before the Logger pages "did not finish": for an interval Logger the
+ * reference note's margin, timeout − interval (60 minutes by default). Deadline math lives here, beside
+ * {@link deadlineAfter}, so schedules (cron) change both in one place.
+ */
+export function runGraceMs(logger: Pick<Logger, 'eventTimeoutMs' | 'heartbeatIntervalMs'>): number {
+  return Math.max(0, logger.eventTimeoutMs - logger.heartbeatIntervalMs);
+}
+
+/** When a run started at `startedAt` must have finished. */
+export function runDeadline(
+  logger: Pick<Logger, 'eventTimeoutMs' | 'heartbeatIntervalMs'>,
+  startedAt: number,
+): number {
+  return startedAt + runGraceMs(logger);
 }
 
 /** A brand-new Logger: it alarms at `registeredAt + eventTimeout` if it never phones home. */

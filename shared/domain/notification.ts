@@ -193,6 +193,10 @@ export function headline(n: Notification): string {
       if (n.notice.failure && !n.notice.reminder) {
         return `${who} reported a failure to Listener ${n.listener}${exitText(n.notice.failure)}.`;
       }
+      if (n.notice.didNotFinish && !n.notice.reminder) {
+        const { startedAt, graceMs } = n.notice.didNotFinish;
+        return `${who} started ${clockTime(startedAt)}, did not finish: no success reached Listener ${n.listener} within its grace (${timeoutText(graceMs)}).${twinSentence(n.notice)}`;
+      }
       const still = n.notice.reminder ? 'still ' : '';
       if (n.logger.schedule)
         return `${who} ${still}${missedRunText(n.logger.schedule, n.notice.deadline, n.listener)}.${twinSentence(n.notice)}`;
@@ -211,6 +215,11 @@ export function headline(n: Notification): string {
     case 'LOGGER_EVENT':
       return `${who} reported ${n.event.severity}: ${n.event.message}`;
   }
+}
+
+/** `14:02 UTC`: a time of day people read in a page (the Listener knows no reader's time zone). */
+export function clockTime(ms: number): string {
+  return `${new Date(ms).toISOString().slice(11, 16)} UTC`;
 }
 
 /** ` (exit status 3)` for a failure reported with an exit status; nothing without one. */
@@ -271,6 +280,7 @@ function describeKind(n: LoggerNotification): string {
   if (n.kind === 'LOGGER_EVENT') return `event: ${n.event.message}`;
   if (n.kind === 'CUSTOMER_BLIND') return `customer ${n.logger.customer} is blind (A and B silent)`;
   if (n.notice.failure) return n.kind === 'LOGGER_SILENT' ? 'reported a failure' : 'reported success again';
+  if (n.notice.didNotFinish && n.kind === 'LOGGER_SILENT') return 'did not finish';
   return n.kind === 'LOGGER_SILENT' ? 'has not phoned home' : 'phoned home again';
 }
 

@@ -4,6 +4,7 @@
  */
 import { activeWindow, deadlineAfter, type Logger, type NoticeClaim, type StateNotice } from './logger.js';
 import { withClaim } from './notice-claims.js';
+import { closeRun, watchDueAt, withRunStarted, withRunsClosed } from './runs.js';
 import { noticeId, type Transition, withArrival, withHearing } from './transitions.js';
 
 /**
@@ -15,7 +16,8 @@ import { noticeId, type Transition, withArrival, withHearing } from './transitio
 export function reportFailure(
   logger: Logger,
   at: number,
-  failure: { readonly exitStatus?: number },
+  /** `runId`: the failing run's `?rid=` (absent: the latest start), closed by the failure. */
+  failure: { readonly exitStatus?: number; readonly runId?: string },
   options: { readonly outboxRetryMs: number; readonly renotifyEveryMs?: number; readonly heardBy?: string },
   claim: NoticeClaim,
 ): Transition | undefined {
@@ -35,13 +37,13 @@ export function reportFailure(
     claim.by,
     claim.until,
   );
+  const ended = closeRun(logger.runs, at, failure.runId, 'fail');
   const {
     ack: _ack,
     reminders: _count,
     remindAt: _remind,
-    startedAt: _started,
     ...rest
-  } = withHearing(logger, options.heardBy, at);
+  } = withRunsClosed(withHearing(logger, options.heardBy, at), ended);
   const next: Logger = {
     ...rest,
     state: 'DOWN',
@@ -56,5 +58,19 @@ export function reportFailure(
     dueAt: at + options.outboxRetryMs,
     ...(options.renotifyEveryMs ? { remindAt: at + options.renotifyEveryMs } : {}),
   };
-  return { next, notice };
+  return { next, notice, ...(ended.finished ? { run: ended.finished } : {}) };
+}
+
+/**
+ * The Logger's job started at `at` (`/start`, with the run's `?rid=` if sent): it is running until a
+ * success or failure closes the run (shared/domain/runs.ts). A watched Logger becomes due at the run's
+ * grace end if that comes before its deadline, so the sweeper pages "did not finish" then. The revision
+ * moves: a start is a state change other writers must not write over.
+ */
+export function startRun(logger: Logger, at: number, runId?: string): Transition {
+  const runs = withRunStarted(logger.runs, runId === undefined ? { at } : { at, rid: runId });
+  const next: Logger = { ...logger, runs, revision: logger.revision + 1 };
+  const watched = (logger.state === 'NEW' || logger.state === 'UP') && logger.outbox.length === 0;
+  // Pending notices keep their retry time; once published, outboxDelivered computes the due time.
+  return { next: watched ? { ...next, dueAt: watchDueAt(next) } : next };
 }

@@ -10,6 +10,7 @@ import {
   type PhoneHomeConfig,
   type PhoneHomeTarget,
 } from './logger.js';
+import { watchDueAt } from './runs.js';
 import { describeCron } from './schedule.js';
 
 /** Settings as a change gives them: a `schedule` left out makes (or keeps) the Logger an interval Logger. */
@@ -95,6 +96,8 @@ export function withSettings(logger: Logger, settings: ChangeableSettings): Logg
   };
   if (logger.state !== 'NEW' && logger.state !== 'UP') return changed;
   const deadline = deadlineAfter(changed, logger.lastSeenAt ?? logger.registeredAt);
-  const dueAt = logger.dueAt === logger.deadline ? deadline : logger.dueAt;
+  // A running job's due time (its run's grace end, runs.ts) follows the new grace as the deadline does.
+  const watched = logger.dueAt === watchDueAt(logger);
+  const dueAt = watched ? watchDueAt({ ...changed, deadline }) : logger.dueAt;
   return { ...changed, deadline, ...(dueAt === undefined ? {} : { dueAt }) };
 }

@@ -10,6 +10,7 @@ import {
   type LoggerState,
   type Side,
 } from './logger.js';
+import { runningSince } from './runs.js';
 import { type CronSchedule, dueOccurrence } from './schedule.js';
 
 export const ROLLUPS = ['Down', 'Partial Impaired', 'Late', 'Maintenance', 'OK', 'New', 'Paused'] as const;
@@ -29,6 +30,8 @@ export interface SideStatus {
   readonly maintenanceUntil?: number;
   /** A cron Logger's schedule, and the run it is due for (shared/domain/schedule.ts). */
   readonly cron?: { readonly schedule: CronSchedule; readonly nextDueAt: number };
+  /** A ping URL's job started and not finished yet: since when (its oldest open start, runs.ts). */
+  readonly runningSince?: number;
 }
 
 export interface CustomerStatus {
@@ -58,6 +61,7 @@ export function fleetStatus(loggers: readonly Logger[], now: number): CustomerSt
   const byCustomer = new Map<string, SideStatus[]>();
   for (const logger of loggers) {
     const window = activeWindow(logger, now);
+    const since = runningSince(logger);
     const side: SideStatus = {
       side: logger.side,
       state: displayState(logger, now),
@@ -70,6 +74,7 @@ export function fleetStatus(loggers: readonly Logger[], now: number): CustomerSt
       ...(logger.schedule
         ? { cron: { schedule: logger.schedule, nextDueAt: dueOccurrence(logger.schedule, logger.deadline) } }
         : {}),
+      ...(since === undefined ? {} : { runningSince: since }),
     };
     byCustomer.set(logger.customer, [...(byCustomer.get(logger.customer) ?? []), side]);
   }

@@ -12,6 +12,7 @@ import {
   activeWindow,
   deadlineAfter,
   displayState,
+  type FinishedRun,
   formatLoggerId,
   type Logger,
   type MaintenanceWindow,
@@ -20,6 +21,7 @@ import {
   type TwinFacts,
 } from './logger.js';
 import { claimable, type Publisher, pendingChannels, settleClaims, withClaim } from './notice-claims.js';
+import { closeRun, overdueRun, runsWithinGrace, watchDueAt, withRunsClosed } from './runs.js';
 
 export { pendingChannels } from './notice-claims.js';
 
@@ -27,12 +29,16 @@ export { pendingChannels } from './notice-claims.js';
 export interface PhoneHomeReport {
   readonly intervalMs?: number;
   readonly agent?: string;
+  /** A ping URL's `?rid=`: the run this success ends (shared/domain/runs.ts); absent: the latest start. */
+  readonly runId?: string;
 }
 
 /** The result of a transition: the Logger to write and, for a state change, the notice it recorded. */
 export interface Transition {
   readonly next: Logger;
   readonly notice?: StateNotice;
+  /** The run this success or failure finished (a ping URL's start paired with its end), for the history. */
+  readonly run?: FinishedRun;
 }
 
 /** How long a claimed outbox entry is left alone before another sweep may retry it. */
@@ -115,8 +121,10 @@ export function phoneHome(
     return { next: { ...heard, arrivals: withArrival(logger.arrivals, receivedAt) } };
   }
   const deadline = deadlineAfter(logger, receivedAt);
-  // A success closes a ping URL's start and ends a reported failure (the recovery below says so).
-  const { startedAt: _started, failure, ...closed } = heard;
+  // A success closes a ping URL's start (its run, by rid) and ends a reported failure (the recovery says so).
+  const ended = closeRun(logger.runs, receivedAt, report.runId, 'success');
+  const { failure, ...closed } = withRunsClosed(heard, ended);
+  const run = ended.finished ? { run: ended.finished } : {};
   const seen: Logger = {
     ...closed,
     lastSeenAt: receivedAt,
@@ -124,10 +132,10 @@ export function phoneHome(
     ...(report.intervalMs === undefined ? {} : { reportedIntervalMs: report.intervalMs }),
     ...(report.agent === undefined ? {} : { agent: report.agent }),
   };
-  if (logger.state === 'PAUSED') return { next: { ...seen, deadline } };
+  if (logger.state === 'PAUSED') return { next: { ...seen, deadline }, ...run };
   if (logger.state !== 'DOWN') {
-    const dueAt = logger.outbox.length > 0 ? logger.dueAt : deadline;
-    return { next: withDue({ ...seen, state: 'UP', deadline }, dueAt) };
+    const up: Logger = { ...seen, state: 'UP', deadline };
+    return { next: withDue(up, logger.outbox.length > 0 ? logger.dueAt : watchDueAt(up)), ...run };
   }
   if (logger.held) {
     // No page went out for this silence (held by a mass silence, or dropped): none comes back for it.
@@ -139,7 +147,7 @@ export function phoneHome(
       revision: logger.revision + 1,
       outbox: settled(logger.outbox),
     };
-    return { next: withDue(next, logger.outbox.length > 0 ? logger.dueAt : deadline) };
+    return { next: withDue(next, logger.outbox.length > 0 ? logger.dueAt : watchDueAt(next)), ...run };
   }
   const notice = claimedFor(
     {
@@ -171,7 +179,7 @@ export function phoneHome(
     outbox: [...settled(logger.outbox), notice],
     dueAt: receivedAt + outboxRetryMs,
   };
-  return { next, notice };
+  return { next, notice, ...run };
 }
 
 /**
@@ -207,24 +215,37 @@ export function sweepLogger(
       : undefined;
   }
   if (logger.state === 'DOWN') return remind(logger, now, retryMs, opts);
-  if ((logger.state !== 'NEW' && logger.state !== 'UP') || now < logger.deadline) return undefined;
+  if (logger.state !== 'NEW' && logger.state !== 'UP') return undefined;
+  // A started run past its grace pages before the silence deadline: its alarm is named after the run's end.
+  // Whichever came first names the cause: the run's grace, or the silence deadline.
+  const overdue = overdueRun(logger, now);
+  const unfinished = overdue && overdue.deadline <= logger.deadline ? overdue : undefined;
+  if (now < logger.deadline && !unfinished) return reindexed(logger);
   const window = activeWindow(logger, now);
   if (window) {
     // Pending notices are published first (their retry keeps the Logger due); then it waits for the end.
     if (logger.outbox.length > 0) return undefined;
     return { next: withDue({ ...logger, revision: logger.revision + 1 }, window.to) };
   }
+  const deadline = unfinished ? unfinished.deadline : logger.deadline;
   const notice: StateNotice = {
-    id: noticeId(logger, 'LOGGER_SILENT', logger.deadline),
+    id: noticeId(logger, 'LOGGER_SILENT', deadline),
     kind: 'LOGGER_SILENT',
     at: now,
-    deadline: logger.deadline,
+    deadline,
     ...(logger.lastSeenAt === undefined ? {} : { lastSeenAt: logger.lastSeenAt }),
+    ...(unfinished
+      ? { didNotFinish: { startedAt: unfinished.run.at, graceMs: deadline - unfinished.run.at } }
+      : {}),
     awaitingTwin: true,
   };
   // Held pages carry no claim: whoever releases them claims them then.
   const notices = [notice];
-  const { ack: _ack, reminders: _count, remindAt: _remind, ...rest } = logger;
+  const { ack: _ack, reminders: _count, remindAt: _remind, runs: _runs, ...unpaged } = logger;
+  // The runs past their grace are this page's; those still within theirs stay open. The deadline becomes
+  // the one the alarm is named after, so its reminders and all-clear name the same outage.
+  const open = runsWithinGrace(logger, now);
+  const rest: Logger = { ...unpaged, deadline, ...(open.length > 0 ? { runs: open } : {}) };
   if (opts.holdUntil !== undefined && opts.holdUntil > now) {
     // A mass silence: the pages are kept aside (not dropped) and the Logger is looked at again at the hold's end.
     const held: Logger = {
@@ -246,6 +267,18 @@ export function sweepLogger(
     ...(opts.renotifyEveryMs ? { remindAt: now + opts.renotifyEveryMs } : {}),
   };
   return { next, notice: claimedFor(notice, opts.claimBy, now + retryMs) };
+}
+
+/**
+ * A watched Logger looked at before anything is due: its due time corrected if a write could not compute
+ * it (a ping URL's start recorded by one write without the Logger's settings sets it to the start itself),
+ * or nothing when it is right (a stale index entry).
+ */
+function reindexed(logger: Logger): Transition | undefined {
+  if (logger.outbox.length > 0) return undefined;
+  const dueAt = watchDueAt(logger);
+  if (logger.dueAt === dueAt) return undefined;
+  return { next: withDue({ ...logger, revision: logger.revision + 1 }, dueAt) };
 }
 
 /**
@@ -370,7 +403,7 @@ export function removeMaintenance(logger: Logger, id: string): Logger | undefine
   };
   // A Logger waiting for the window's end is looked at again at its deadline.
   const watching = next.state === 'NEW' || next.state === 'UP';
-  return watching && next.outbox.length === 0 ? withDue(next, next.deadline) : next;
+  return watching && next.outbox.length === 0 ? withDue(next, watchDueAt(next)) : next;
 }
 
 /**
@@ -422,7 +455,7 @@ export function outboxDelivered(
   const watching = logger.state === 'NEW' || logger.state === 'UP';
   const reminding = logger.state === 'DOWN' && !logger.ack ? logger.remindAt : undefined;
   const holding = logger.state === 'DOWN' && logger.held?.notices.length ? logger.held.until : undefined;
-  return withDue(next, watching ? logger.deadline : (holding ?? reminding));
+  return withDue(next, watching ? watchDueAt(logger) : (holding ?? reminding));
 }
 
 /**
@@ -474,10 +507,8 @@ export function resume(logger: Logger, now: number): Logger {
   if (logger.state !== 'PAUSED') return logger;
   const deadline = deadlineAfter(logger, now);
   const state = logger.lastSeenAt === undefined ? 'NEW' : 'UP';
-  return withDue(
-    { ...logger, state, deadline, revision: logger.revision + 1 },
-    logger.outbox.length > 0 ? logger.dueAt : deadline,
-  );
+  const resumed: Logger = { ...logger, state, deadline, revision: logger.revision + 1 };
+  return withDue(resumed, logger.outbox.length > 0 ? logger.dueAt : watchDueAt(resumed));
 }
 
 function withDue(logger: Logger, dueAt: number | undefined): Logger {

@@ -7,11 +7,15 @@
  *   one conditional write in steady state; a DOWN Logger's all-clear is claimed in the write that records it.
  * - fail (`/fail`, `/1`–`/255`): `NEW/UP → DOWN` by a read and a write conditional on the revision read
  *   (ping-transitions.ts), its page claimed in that write; a sweep or a success racing it: one wins.
- * - start, log: one conditional write each (startedAt, lastLogAt).
+ * - start: opens a run (shared/domain/runs.ts) due at its grace end: one conditional write in steady state
+ *   (the grace from the timeout and interval this process last saw, checked by that write); otherwise the
+ *   stored Logger that write handed back, and a write conditional on its revision (two requests).
+ * - `?rid=` pairs a start with its end (success or failure), which records the run's duration.
+ * - log: one conditional write (lastLogAt).
  */
 import { randomUUID } from 'node:crypto';
 import { StoreUnavailableError, UnknownLoggerError } from '../domain/errors.js';
-import type { LoggerId } from '../domain/logger.js';
+import { type Logger, type LoggerId, runDeadline } from '../domain/logger.js';
 import {
   hashPingUuid,
   PING_ANSWERS,
@@ -20,9 +24,9 @@ import {
   parsePingPath,
   refusal,
 } from '../domain/ping.js';
-import { reportFailure } from '../domain/ping-transitions.js';
+import { reportFailure, startRun } from '../domain/ping-transitions.js';
 import { sameHash } from '../domain/token.js';
-import type { PingDirectory } from '../ports/ping-directory.js';
+import type { PingDirectory, RunSettings } from '../ports/ping-directory.js';
 import type { ListenerDeps } from './deps.js';
 import { publishOutbox } from './outbox.js';
 import { phoneHomeAs } from './phone-home.js';
@@ -61,8 +65,9 @@ export async function receivePing(
     const id = fresh ? await pings.directory.find(pingHash) : cached;
     if (!id) break;
     try {
-      await record(deps, pings.directory, id, pingHash, ping, request.receivedAt);
-      pings.routes.set(pingHash, id);
+      const recorded = { id, pingHash, ping, rid: request.rid, now: request.receivedAt };
+      const seen = await record(deps, pings, recorded);
+      pings.routes.set(pingHash, id, seen && settingsOf(seen));
       return PING_ANSWERS.ok;
     } catch (error) {
       if (!(error instanceof UnknownLoggerError)) throw error;
@@ -73,35 +78,67 @@ export async function receivePing(
   return PING_ANSWERS.notFound;
 }
 
-/** Records `ping` on Logger `id`; {@link UnknownLoggerError} when its ping hash is not `pingHash`. */
-async function record(
-  deps: ListenerDeps,
-  directory: PingDirectory,
-  id: LoggerId,
-  pingHash: string,
-  ping: PingPath,
-  now: number,
-): Promise<void> {
-  const { signal } = ping;
+/** A ping to record: on Logger `id`, proven by `pingHash`, at `now`, with the run id sent. */
+interface Recorded {
+  readonly id: LoggerId;
+  readonly pingHash: string;
+  readonly ping: PingPath;
+  readonly rid: string | undefined;
+  readonly now: number;
+}
+
+/** What a run's grace is computed from, as a Logger read or written has it. */
+function settingsOf(logger: Logger): RunSettings {
+  return { eventTimeoutMs: logger.eventTimeoutMs, heartbeatIntervalMs: logger.heartbeatIntervalMs };
+}
+
+/**
+ * Records a ping on its Logger; {@link UnknownLoggerError} when the Logger's ping hash is not the ping's.
+ * Returns the Logger as written, when the write gave it back (its settings warm the cache).
+ */
+async function record(deps: ListenerDeps, pings: PingDeps, r: Recorded): Promise<Logger | undefined> {
+  const { signal } = r.ping;
+  const runId = r.rid === undefined ? {} : { runId: r.rid.toLowerCase() };
   if (signal.kind === 'success') {
-    await phoneHomeAs(deps, id, { pingHash }, now, {}, (current) => {
-      if (!current?.pingHash || !sameHash(current.pingHash, pingHash)) throw new UnknownLoggerError();
+    const done = await phoneHomeAs(deps, r.id, { pingHash: r.pingHash }, r.now, runId, (current) => {
+      if (!current?.pingHash || !sameHash(current.pingHash, r.pingHash)) throw new UnknownLoggerError();
     });
     deps.counters.count('Heartbeats');
-    return;
+    return done.logger;
   }
-  if (signal.kind === 'fail') return recordFailure(deps, directory, id, pingHash, signal, now);
-  if (!(await directory.mark(id, pingHash, signal.kind, now))) throw new UnknownLoggerError();
+  if (signal.kind === 'fail') return recordFailure(deps, pings.directory, r, { ...signal, ...runId });
+  if (signal.kind === 'start') return recordStart(deps, pings, r);
+  if (!(await pings.directory.mark(r.id, r.pingHash, signal.kind, r.now))) throw new UnknownLoggerError();
+  return undefined;
+}
+
+/**
+ * A `/start`: one write when this process knows the Logger's settings and nothing else is open or pending;
+ * without them (a cold cache) the same write makes the Logger due at once, and the sweep's look sets its
+ * due time (transitions.ts `reindexed`). Otherwise the state machine on the Logger that write handed back.
+ */
+async function recordStart(deps: ListenerDeps, pings: PingDeps, r: Recorded): Promise<Logger> {
+  const settings = pings.routes.settings(r.pingHash);
+  const run = r.rid === undefined ? { at: r.now } : { at: r.now, rid: r.rid.toLowerCase() };
+  const dueAt = settings ? runDeadline(settings, r.now) : r.now;
+  const fast = await pings.directory.startRun(r.id, r.pingHash, run, dueAt, settings);
+  if (fast.recorded) return fast.logger;
+  let current = fast.current;
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    if (!current?.pingHash || !sameHash(current.pingHash, r.pingHash)) throw new UnknownLoggerError();
+    const { next } = startRun(current.logger, r.now, run.rid);
+    if (await deps.loggers.writeTransition(current.logger, next)) return next;
+    current = await pings.directory.read(r.id);
+  }
+  throw new StoreUnavailableError('the Logger is being updated by other requests; retry shortly');
 }
 
 async function recordFailure(
   deps: ListenerDeps,
   directory: PingDirectory,
-  id: LoggerId,
-  pingHash: string,
-  failure: { readonly exitStatus?: number },
-  now: number,
-): Promise<void> {
+  { id, pingHash, now }: Recorded,
+  failure: { readonly exitStatus?: number; readonly runId?: string },
+): Promise<Logger | undefined> {
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const current = await directory.read(id);
     if (!current?.pingHash || !sameHash(current.pingHash, pingHash)) throw new UnknownLoggerError();
@@ -113,11 +150,11 @@ async function recordFailure(
       ...(deps.renotifyEveryMs ? { renotifyEveryMs: deps.renotifyEveryMs } : {}),
     };
     const transition = reportFailure(current.logger, now, failure, options, claim);
-    if (!transition) return; // already DOWN (one page per outage), paused, or in maintenance
+    if (!transition) return current.logger; // already DOWN (one page per outage), paused, or in maintenance
     if (await deps.loggers.writeTransition(current.logger, transition.next)) {
       deps.counters.count('AlarmsRaised');
       await publishOutbox(deps, transition.next, claim.by, now);
-      return;
+      return transition.next;
     }
   }
   throw new StoreUnavailableError('the Logger is being updated by other requests; retry shortly');

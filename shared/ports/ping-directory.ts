@@ -5,7 +5,7 @@
  * Logger). A `false` from a conditional write means "someone got there first" (or the URL is no longer
  * the Logger's).
  */
-import type { Logger, LoggerId } from '../domain/logger.js';
+import type { Logger, LoggerId, RunStart } from '../domain/logger.js';
 
 /** A Logger as read for a ping: with the hash of its current ping URL (absent: it has none yet). */
 export interface PingedLogger {
@@ -26,9 +26,26 @@ export interface PingDirectory {
   forget(pingHash: string): Promise<void>;
   /** The Logger with its ping hash (strongly consistent); undefined if it is not registered. */
   read(id: LoggerId): Promise<PingedLogger | undefined>;
+  /** Records `/log` (`lastLogAt`) at `at` by one write conditional on the Logger's ping hash; false if not. */
+  mark(id: LoggerId, pingHash: string, signal: 'log', at: number): Promise<boolean>;
   /**
-   * Records `/start` (`startedAt`, moving the revision: a state change other writers must see) or `/log`
-   * (`lastLogAt`) at `at` by one write conditional on the Logger's ping hash being `pingHash`; false if not.
+   * The one-write `/start` (shared/domain/runs.ts): opens `run` as the Logger's only run, moves the revision
+   * and sets `dueAt`, if the Logger's ping hash is `pingHash`, it is NEW or UP with no run open and no
+   * notice pending, its deadline is not before `dueAt` (so `dueAt` is the earlier of the two) and — when
+   * `settings` are given — its timeout and interval are still those (the grace `dueAt` was computed from).
+   * Anything else is not recorded and hands back the stored Logger read by the same request.
    */
-  mark(id: LoggerId, pingHash: string, signal: 'start' | 'log', at: number): Promise<boolean>;
+  startRun(
+    id: LoggerId,
+    pingHash: string,
+    run: RunStart,
+    dueAt: number,
+    settings?: RunSettings,
+  ): Promise<
+    | { readonly recorded: true; readonly logger: Logger }
+    | { readonly recorded: false; readonly current?: PingedLogger }
+  >;
 }
+
+/** What a run's grace is computed from (shared/domain/logger.ts `runGraceMs`). */
+export type RunSettings = Pick<Logger, 'eventTimeoutMs' | 'heartbeatIntervalMs'>;

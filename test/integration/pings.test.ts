@@ -128,14 +128,131 @@ describe('a ping URL', () => {
   it('records /start until a success closes it, and /log without changing anything else', async () => {
     const { uuid, logger } = await register('pingcust5');
     expect(await requestsOf(() => ping(`/ping/${uuid}/start`))).toBe(2);
-    expect((await pings.directory.read(logger))?.logger.startedAt).toBe(listener.clock.now);
+    expect((await pings.directory.read(logger))?.logger.runs).toEqual([{ at: listener.clock.now }]);
     listener.clock.now += MINUTE;
     expect(await requestsOf(() => ping(`/ping/${uuid}/log`))).toBe(1);
     const logged = (await pings.directory.read(logger))?.logger;
     expect(logged).toMatchObject({ state: 'NEW', lastLogAt: listener.clock.now });
     expect(logged?.lastSeenAt).toBeUndefined();
     await ping(`/ping/${uuid}`);
-    expect((await pings.directory.read(logger))?.logger.startedAt).toBeUndefined();
+    expect((await pings.directory.read(logger))?.logger.runs).toBeUndefined();
+  });
+});
+
+describe('a run: a start, then its end', () => {
+  /** Grace: timeout − interval. */
+  const GRACE = 3 * MINUTE;
+  const registerJob = async (customer: string, deps: ListenerDeps = listener.runtime) => {
+    const registration = await registerLogger(
+      deps.loggers,
+      {
+        customer,
+        side: 'A',
+        eventTimeoutMs: TIMEOUT,
+        heartbeatIntervalMs: TIMEOUT - GRACE,
+        transport: 'https',
+      },
+      listener.clock.now,
+      pings.directory,
+    );
+    return { ...registration, uuid: registration.pingUuid ?? '' };
+  };
+  const RID = '6f1c1e2a-8a3b-4c5d-9e0f-1a2b3c4d5e6f';
+
+  it('costs one write a start in steady state, and two for the success that records its duration', async () => {
+    const { uuid, logger } = await registerJob('pingrun1');
+    // Cold: the directory, then one write that makes the Logger due at once (its settings are not known yet).
+    expect(await requestsOf(() => ping(`/ping/${uuid}/start`, listener.runtime, RID))).toBe(2);
+    expect((await listener.runtime.loggers.get(logger))?.dueAt).toBe(listener.clock.now);
+    listener.clock.now += MINUTE;
+    // The success (with the start's rid): the one-request path hands the Logger back, the state machine writes.
+    expect(await requestsOf(() => ping(`/ping/${uuid}`, listener.runtime, RID))).toBe(2);
+    let stored = await listener.runtime.loggers.get(logger);
+    expect(stored?.lastRun).toMatchObject({ durationMs: MINUTE, outcome: 'success', rid: RID });
+    expect(stored?.dueAt).toBe(listener.clock.now + TIMEOUT);
+    for (let i = 0; i < 3; i++) {
+      listener.clock.now += MINUTE;
+      const at = listener.clock.now;
+      expect(await requestsOf(() => ping(`/ping/${uuid}/start`, listener.runtime, RID))).toBe(1);
+      stored = await listener.runtime.loggers.get(logger);
+      expect(stored).toMatchObject({ runs: [{ at, rid: RID }], dueAt: at + GRACE });
+      listener.clock.now += 30_000;
+      expect(await requestsOf(() => ping(`/ping/${uuid}/0`, listener.runtime, RID))).toBe(2);
+    }
+    expect(await listener.runtime.loggers.get(logger)).toMatchObject({
+      state: 'UP',
+      lastRun: { durationMs: 30_000 },
+      dueAt: listener.clock.now + TIMEOUT,
+    });
+  });
+
+  it('pages "did not finish" once at the grace end (the cold start re-indexed by a sweep), then one all-clear', async () => {
+    const { uuid, logger } = await registerJob('pingrun2');
+    await ping(`/ping/${uuid}/start`);
+    const startedAt = listener.clock.now;
+    listener.clock.now += MINUTE;
+    await sweep(listener.runtime, listener.clock.now, () => listener.clock.now);
+    expect((await listener.runtime.loggers.get(logger))?.dueAt).toBe(startedAt + GRACE);
+    expect(listener.published()).toEqual([]);
+    listener.clock.now = startedAt + GRACE;
+    await sweep(listener.runtime, listener.clock.now, () => listener.clock.now);
+    listener.clock.now += MINUTE;
+    await sweep(listener.runtime, listener.clock.now, () => listener.clock.now);
+    await ping(`/ping/${uuid}`);
+    const pages = listener.published();
+    expect(pages.map((p) => p.kind)).toEqual(['LOGGER_SILENT', 'LOGGER_RECOVERED']);
+    expect(pages[0]?.sms).toContain('did not finish');
+    expect(await listener.runtime.loggers.get(logger)).toMatchObject({ state: 'UP', outbox: [] });
+  });
+
+  it("raced — the start's grace end, sweeps, a failure and a late success — gives one page and one all-clear per outage on every channel", async () => {
+    const random = seeded(Number(process.env.RACE_SEED ?? 24));
+    const channels = [new RecordingChannel('one'), new RecordingChannel('two')];
+    const deps: ListenerDeps = { ...listener.runtime, channels, outboxRetryMs: 5_000 };
+    const jobs = await Promise.all(Array.from({ length: 6 }, (_, i) => registerJob(`pingrunrace${i}`, deps)));
+    for (let round = 0; round < 3; round++) {
+      listener.clock.now += MINUTE;
+      const rids = jobs.map(() => crypto.randomUUID());
+      await Promise.all(jobs.map(({ uuid }, i) => ping(`/ping/${uuid}/start`, deps, rids[i])));
+      // At the grace end (or a millisecond either side) the sweeps race the late success, and some failures.
+      listener.clock.now += GRACE - 1 + Math.floor(random() * 3);
+      const at = listener.clock.now;
+      // A sweep takes several requests before its write, so a success sent with it usually wins: half the
+      // successes are sent as the sweeps' writes land instead (the run did not finish in time).
+      const late: (() => Promise<unknown>)[] = [];
+      const racers: (() => Promise<unknown>)[] = jobs.flatMap(({ uuid }, i) => {
+        const success = () => ping(`/ping/${uuid}`, deps, rids[i]);
+        if (random() < 0.5) late.push(success);
+        return [
+          ...(late.at(-1) === success ? [] : [success]),
+          ...(random() < 0.3 ? [() => ping(`/ping/${uuid}/fail`, deps, rids[i])] : []),
+        ];
+      });
+      racers.push(() => sweep(deps, at, () => at));
+      const raced = racers.sort(() => random() - 0.5).map((go) => go());
+      const sweepThenLate = sweep(deps, at, () => at).then(() => Promise.all(late.map((go) => go())));
+      await Promise.all([...raced, sweepThenLate]);
+      listener.clock.now += MINUTE;
+      await Promise.all(jobs.map(({ uuid }) => ping(`/ping/${uuid}`, deps)));
+      listener.clock.now += 10_000;
+      await sweep(deps, listener.clock.now, () => listener.clock.now);
+    }
+    for (const channel of channels) {
+      for (const { logger } of jobs) {
+        const kinds = channel.delivered
+          .filter((n) => n.logger.customer === logger.customer)
+          .map((n) => (n.kind === 'LOGGER_SILENT' ? 'page' : 'all-clear'));
+        expect(kinds.length % 2, `${channel.name} ${logger.customer}`).toBe(0);
+        expect(kinds, `${channel.name} ${logger.customer}`).toEqual(
+          kinds.map((_, i) => (i % 2 ? 'all-clear' : 'page')),
+        );
+        expect(await listener.runtime.loggers.get(logger)).toMatchObject({ state: 'UP', outbox: [] });
+      }
+      const ids = channel.delivered.map((n) => n.id);
+      expect(new Set(ids).size).toBe(ids.length);
+    }
+    // The race is real: some runs paged as unfinished, some were paired with their success.
+    expect(channels[0]?.delivered.some((n) => n.notice.didNotFinish)).toBe(true);
   });
 });
 
@@ -200,8 +317,8 @@ describe('a failure reported through a ping URL', () => {
 
 /** A channel that records every state notification it delivered. */
 class RecordingChannel implements NotificationChannel {
-  readonly name = 'recording';
   readonly delivered: StateNotification[] = [];
+  constructor(readonly name = 'recording') {}
   async publish(notifications: readonly Notification[]): Promise<void> {
     this.delivered.push(...(notifications as StateNotification[]));
   }

@@ -9,6 +9,7 @@ import type { LoggerEvent, Severity } from '../../domain/event.js';
 import {
   type Acknowledgement,
   ARRIVALS_CAP,
+  type FinishedRun,
   formatLoggerId,
   type Hearing,
   type HeldPages,
@@ -18,6 +19,7 @@ import {
   type PhoneHomeConfig,
   parseLoggerId,
   type ReportedFailure,
+  type RunStart,
   type StateNotice,
   type StoredState,
   type Transport,
@@ -137,7 +139,10 @@ function mutableAttributes(logger: Logger): Item {
     reminders: logger.reminders,
     held: logger.held,
     stateShard: stateShardOf(logger),
-    startedAt: logger.startedAt,
+    runs: logger.runs && logger.runs.length > 0 ? logger.runs : undefined,
+    lastRun: logger.lastRun,
+    // The open start before runs were paired by rid (read as a run by loggerFromItem): any write replaces it.
+    startedAt: undefined,
     failure: logger.failure,
   };
 }
@@ -226,6 +231,7 @@ export function phoneHomeUpdate(
     '#proof': proofAttribute(proof),
     '#startedAt': 'startedAt',
     '#schedule': 'schedule',
+    '#runs': 'runs',
     ...(bridgeOf(proof) !== undefined ? { '#bridges': 'bridges' } : {}),
   };
   const values: Record<string, unknown> = {
@@ -275,18 +281,19 @@ export function phoneHomeUpdate(
   return {
     TableName: tableName,
     Key: loggerKey(id),
-    // Any phone-home is a success: it closes a ping URL's start (shared/domain/ping.ts).
+    // Any phone-home is a success: it closes a ping URL's start (one recorded before runs were paired).
     UpdateExpression: `SET ${sets.join(', ')} REMOVE #startedAt`,
     // Only the plain case is done in one request; a DOWN, PAUSED or outbox-pending Logger needs the
     // state machine, so the condition fails and hands back the stored item in the same request.
     // The arrival history grows here until the cap; then the state machine's path trims it to the last
     // 20 (one heartbeat in about 20), so the steady state stays one request.
     // A phone-home older than the last one (a late relayed record), or older than the timeout, also
-    // takes the state machine's path, which keeps the deadline from moving backwards.
+    // takes the state machine's path, which keeps the deadline from moving backwards. So does a Logger
+    // with a run open (a ping URL's start): the state machine pairs the success with it (runs.ts).
     // A cron Logger's deadline (its next occurrence + grace, shared/domain/schedule.ts) is no arithmetic an
     // UpdateExpression can do: it takes the state machine's path too, reading the item this request hands
     // back — two requests per phone-home, where an interval Logger's is one.
-    ConditionExpression: `${proven} AND attribute_not_exists(#schedule) AND #state IN (:new, :up) AND attribute_not_exists(#outbox) AND (attribute_not_exists(#arrivals) OR size(#arrivals) < :arrivalsCap) AND (attribute_not_exists(#lastSeenAt) OR #lastSeenAt <= :now)${ageCheck}`,
+    ConditionExpression: `${proven} AND attribute_not_exists(#schedule) AND #state IN (:new, :up) AND attribute_not_exists(#outbox) AND attribute_not_exists(#runs) AND (attribute_not_exists(#arrivals) OR size(#arrivals) < :arrivalsCap) AND (attribute_not_exists(#lastSeenAt) OR #lastSeenAt <= :now)${ageCheck}`,
     ExpressionAttributeNames: names,
     ExpressionAttributeValues: values,
     ReturnValues: 'ALL_NEW',
@@ -367,10 +374,23 @@ export function loggerFromItem(item: Item): Logger {
     ...(typeof item.note === 'string' ? { note: item.note } : {}),
     ...(isObject(item.schedule) ? { schedule: item.schedule as unknown as CronSchedule } : {}),
     ...(isObject(item.held) ? { held: item.held as unknown as HeldPages } : {}),
-    ...optional('startedAt'),
+    ...runsFromItem(item),
     ...optional('lastLogAt'),
     ...(isObject(item.failure) ? { failure: item.failure as unknown as ReportedFailure } : {}),
     ...hearingsFromItem(item),
+  };
+}
+
+/** Open runs and the last finished one; a legacy `startedAt` (before rids were paired) is one open run. */
+function runsFromItem(item: Item): Pick<Logger, 'runs' | 'lastRun'> {
+  const runs = Array.isArray(item.runs)
+    ? (item.runs as RunStart[])
+    : typeof item.startedAt === 'number'
+      ? [{ at: item.startedAt }]
+      : [];
+  return {
+    ...(runs.length > 0 ? { runs } : {}),
+    ...(isObject(item.lastRun) ? { lastRun: item.lastRun as unknown as FinishedRun } : {}),
   };
 }
 

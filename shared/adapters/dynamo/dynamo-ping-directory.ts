@@ -4,7 +4,7 @@
  * written before the Logger's hash and removed after it changes, so a crash between leaves at most an
  * entry whose Logger no longer carries its hash — which every ping's conditional write refuses.
  */
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   DeleteCommand,
   DynamoDBDocumentClient,
@@ -12,10 +12,57 @@ import {
   PutCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { LoggerId } from '../../domain/logger.js';
-import type { PingDirectory, PingedLogger } from '../../ports/ping-directory.js';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { LoggerId, RunStart } from '../../domain/logger.js';
+import type { PingDirectory, PingedLogger, RunSettings } from '../../ports/ping-directory.js';
 import { guardStoreCall, isConditionFailure, landed } from './dynamo-errors.js';
-import { loggerFromItem, loggerIdOfPk, loggerKey } from './dynamo-items.js';
+import { loggerFromItem, loggerIdOfPk, loggerKey, shardOf } from './dynamo-items.js';
+
+/**
+ * The one write of a `/start` in steady state (PingDirectory.startRun): the run opened, the revision moved
+ * (a writer that read the Logger before cannot write over it), and the Logger due at `dueAt`.
+ */
+export function startRunUpdate(
+  tableName: string,
+  id: LoggerId,
+  pingHash: string,
+  run: RunStart,
+  dueAt: number,
+  settings?: RunSettings,
+) {
+  const settled = settings ? ' AND #eventTimeoutMs = :timeout AND #heartbeatIntervalMs = :interval' : '';
+  return {
+    TableName: tableName,
+    Key: loggerKey(id),
+    UpdateExpression: 'SET #runs = :runs, #dueAt = :due, #dueShard = :shard ADD #revision :one',
+    ConditionExpression: `#pingHash = :hash AND #state IN (:new, :up) AND attribute_not_exists(#outbox) AND attribute_not_exists(#runs) AND #deadline >= :due${settled}`,
+    ExpressionAttributeNames: {
+      '#runs': 'runs',
+      '#dueAt': 'dueAt',
+      '#dueShard': 'dueShard',
+      '#revision': 'revision',
+      '#pingHash': 'pingHash',
+      '#state': 'state',
+      '#outbox': 'outbox',
+      '#deadline': 'deadline',
+      ...(settings
+        ? { '#eventTimeoutMs': 'eventTimeoutMs', '#heartbeatIntervalMs': 'heartbeatIntervalMs' }
+        : {}),
+    },
+    ExpressionAttributeValues: {
+      ':runs': [run],
+      ':due': dueAt,
+      ':shard': shardOf(id),
+      ':one': 1,
+      ':hash': pingHash,
+      ':new': 'NEW',
+      ':up': 'UP',
+      ...(settings ? { ':timeout': settings.eventTimeoutMs, ':interval': settings.heartbeatIntervalMs } : {}),
+    },
+    ReturnValues: 'ALL_NEW',
+    ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+  } as const;
+}
 
 /** A ping URL's directory entry, by the hash of its uuid. */
 export function pingEntryKey(pingHash: string): { pk: string; sk: string } {
@@ -89,33 +136,37 @@ export class DynamoPingDirectory implements PingDirectory {
     return typeof Item.pingHash === 'string' ? { logger, pingHash: Item.pingHash } : { logger };
   }
 
-  async mark(id: LoggerId, pingHash: string, signal: 'start' | 'log', at: number): Promise<boolean> {
-    // A start is a state change (transitions write `startedAt` back): it moves the revision, so a writer
-    // that read the Logger before it cannot write over it. A log changes nothing a transition writes.
-    const update: { UpdateExpression: string; names: Record<string, string> } =
-      signal === 'start'
-        ? {
-            UpdateExpression: 'SET #at = :at ADD #revision :one',
-            names: { '#at': 'startedAt', '#revision': 'revision' },
-          }
-        : { UpdateExpression: 'SET #at = :at', names: { '#at': 'lastLogAt' } };
+  async mark(id: LoggerId, pingHash: string, _signal: 'log', at: number): Promise<boolean> {
+    // A log changes nothing a transition writes: no revision moves.
     return landed(
       this.doc.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: loggerKey(id),
-          UpdateExpression: update.UpdateExpression,
+          UpdateExpression: 'SET #at = :at',
           ConditionExpression: '#pingHash = :hash',
-          ExpressionAttributeNames: { ...update.names, '#pingHash': 'pingHash' },
-          ExpressionAttributeValues: {
-            ':at': at,
-            ':hash': pingHash,
-            ...(signal === 'start' ? { ':one': 1 } : {}),
-          },
+          ExpressionAttributeNames: { '#at': 'lastLogAt', '#pingHash': 'pingHash' },
+          ExpressionAttributeValues: { ':at': at, ':hash': pingHash },
         }),
       ),
       // Only a failed condition says "not this Logger's URL": a write conflict is retried or is a 503.
       isConditionFailure,
     );
+  }
+
+  async startRun(id: LoggerId, pingHash: string, run: RunStart, dueAt: number, settings?: RunSettings) {
+    try {
+      const { Attributes } = await guardStoreCall(
+        this.doc.send(new UpdateCommand(startRunUpdate(this.tableName, id, pingHash, run, dueAt, settings))),
+      );
+      return { recorded: true as const, logger: loggerFromItem(Attributes ?? {}) };
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      if (!error.Item) return { recorded: false as const };
+      const item = unmarshall(error.Item);
+      const logger = loggerFromItem(item);
+      const current = typeof item.pingHash === 'string' ? { logger, pingHash: item.pingHash } : { logger };
+      return { recorded: false as const, current };
+    }
   }
 }

@@ -8,6 +8,7 @@ import { formatDuration } from '../../domain/duration.js';
 import type { LoggerEvent } from '../../domain/event.js';
 import { arrivalIntervals, formatLoggerId, type Logger, recentArrivals } from '../../domain/logger.js';
 import { timeoutText } from '../../domain/notification.js';
+import { runningSince } from '../../domain/runs.js';
 import { describeCron, dueOccurrence } from '../../domain/schedule.js';
 import type { AuditEntry } from '../../ports/audit-log.js';
 import { consoleState, sideView } from '../fleet-view.js';
@@ -38,6 +39,7 @@ export function loggerBody(data: LoggerPageData, viewer: Viewer): Html {
 ${logger.owner ? html`<dt>Owner</dt><dd>${logger.owner}</dd>` : ''}
 ${logger.note ? html`<dt>Note</dt><dd>${logger.note}</dd>` : ''}
 <dt>Last phone-home</dt><dd>${ago(logger.lastSeenAt, now)}</dd>
+${runRows(logger, now)}
 ${heardByRow(logger, now)}
 <dt>Deadline</dt><dd>${logger.state === 'PAUSED' ? 'none (paused)' : ago(logger.deadline, now)}${view.overdue ? html` <strong>overdue: the alarm is raised at the next sweep</strong>` : ''}</dd>
 ${logger.ack ? html`<dt>Owned by</dt><dd>${logger.ack.by} ${ago(logger.ack.at, now)}${logger.ack.ticket ? html` · ${logger.ack.ticket}` : ''}${logger.ack.note ? html` · ${logger.ack.note}` : ''}</dd>` : ''}
@@ -156,4 +158,15 @@ ${target ? html`<input type="hidden" name="target" value="${target}">` : html`<l
 <label for="${prefix}-reason">Reason</label><input id="${prefix}-reason" name="reason" maxlength="200" autocomplete="off">
 <button type="submit">Start maintenance</button>
 </form>`;
+}
+
+/** A ping URL's job: running since when (its oldest open start), and how long its last run took. */
+function runRows(logger: Logger, now: number): Html | string {
+  const since = runningSince(logger);
+  const running =
+    since === undefined ? '' : html`<dt>Running since</dt><dd>${ago(since, now)}, not finished yet</dd>`;
+  const last = logger.lastRun
+    ? html`<dt>Last run</dt><dd>${formatDuration(logger.lastRun.durationMs)}, ${logger.lastRun.outcome === 'fail' ? 'failed' : 'finished'} ${ago(logger.lastRun.endedAt, now)}</dd>`
+    : '';
+  return since === undefined && !logger.lastRun ? '' : html`${running}${last}`;
 }

@@ -130,6 +130,20 @@ describe('pages and actions with a session', () => {
     expect(text).toContain('Heard byGEOCSCLNRB 1h ago; GEOCSCLNRA 1d 2h ago');
   });
 
+  it("says since when a ping URL's job runs, and how long its last run took", async () => {
+    const job = aLogger({
+      state: 'UP',
+      lastSeenAt: T0 - HOUR,
+      runs: [{ at: T0 - 5 * 60_000 }],
+      lastRun: { startedAt: T0 - 2 * HOUR, endedAt: T0 - HOUR, durationMs: HOUR, outcome: 'success' },
+    });
+    const { deps } = consoleDeps([job]);
+    const res = await handleConsole(request('/console/loggers/geocust1/A', { cookie }), deps);
+    const text = res.body.replace(/<[^>]+>/g, '');
+    expect(text).toContain('Running since5m ago, not finished yet');
+    expect(text).toContain('Last run1h, finished 1h ago');
+  });
+
   it('refuses a form without the session’s CSRF token, or from another origin', async () => {
     const { deps, audit } = consoleDeps([down()]);
     const path = '/console/loggers/geocust1/A/ack';

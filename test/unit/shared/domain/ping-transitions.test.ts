@@ -15,7 +15,7 @@ const claim = { by: 'ping-1', until: T0 + 10 * MINUTE + RETRY };
 
 describe('reportFailure', () => {
   it('takes an UP Logger DOWN at once, its page claimed by the ping and saying the exit status', () => {
-    const up = upLogger(T0, { startedAt: T0 + MINUTE });
+    const up = upLogger(T0, { runs: [{ at: T0 + MINUTE }] });
     const at = T0 + 10 * MINUTE;
     const result = reportFailure(up, at, { exitStatus: 3 }, options, claim);
     expect(result?.next).toMatchObject({
@@ -26,7 +26,7 @@ describe('reportFailure', () => {
       revision: up.revision + 1,
       dueAt: at + RETRY,
     });
-    expect(result?.next.startedAt).toBeUndefined();
+    expect(result?.next.runs).toBeUndefined();
     expect(result?.notice).toMatchObject({ kind: 'LOGGER_SILENT', at, failure: { exitStatus: 3 }, claim });
     expect(result?.next.outbox).toEqual([result?.notice]);
     const page = stateNotification(up, result?.notice as never, LISTENER);
@@ -94,7 +94,7 @@ describe('notice ids', () => {
 
 describe('a success', () => {
   it('closes a start', () => {
-    const { next } = phoneHome(upLogger(T0, { startedAt: T0 + MINUTE }), T0 + 2 * MINUTE);
-    expect(next.startedAt).toBeUndefined();
+    const { next } = phoneHome(upLogger(T0, { runs: [{ at: T0 + MINUTE }] }), T0 + 2 * MINUTE);
+    expect(next.runs).toBeUndefined();
   });
 });
