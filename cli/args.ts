@@ -13,6 +13,7 @@ import {
   parseLoggerId,
   recentArrivals,
 } from '../shared/domain/logger.js';
+import { cronJson } from '../shared/domain/schedule.js';
 import { UsageError } from './target.js';
 
 /** `geocust1/A` as a command argument (usage error naming the form otherwise). */
@@ -195,6 +196,8 @@ export function loggerJson(logger: Logger, now: number) {
     side: logger.side,
     state: displayState(logger, now),
     transport: logger.transport,
+    /** A cron Logger's schedule (its timeout and interval below are derived: shared/domain/schedule.ts). */
+    schedule: logger.schedule ? cronJson(logger.schedule, logger.deadline) : { kind: 'interval' },
     eventTimeoutMinutes: logger.eventTimeoutMs / 60_000,
     heartbeatIntervalMinutes: logger.heartbeatIntervalMs / 60_000,
     /** Exact, where minutes are a fraction (a short test timeout's default interval, e.g. 110 s). */

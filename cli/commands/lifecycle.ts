@@ -1,6 +1,7 @@
 /**
  * `listener logger show|rotate-token|pause|resume|remove`: the rest of a Logger's lifecycle.
  */
+
 import type { Command } from 'commander';
 import { isOverInterval } from '../../shared/domain/doctor.js';
 import { formatDuration } from '../../shared/domain/duration.js';
@@ -14,6 +15,7 @@ import {
   recentArrivals,
 } from '../../shared/domain/logger.js';
 import { timeoutText } from '../../shared/domain/notification.js';
+import { describeCron, dueOccurrence } from '../../shared/domain/schedule.js';
 import { counted } from '../../shared/domain/words.js';
 import { pauseLogger, resumeLogger, rotateToken } from '../../shared/listener/admin.js';
 import { issuePingUrl, removeLoggerAndPingUrl } from '../../shared/listener/ping-url.js';
@@ -78,8 +80,17 @@ export function registerLifecycleCommands(logger: Command): void {
               ['Relayed by', found.bridges?.length ? found.bridges.join(', ') : 'any bridge (not bound)'],
             ] as [string, string][])
           : []),
-        ['Event timeout', timeoutText(found.eventTimeoutMs)],
-        ['Heartbeat interval', timeoutText(found.heartbeatIntervalMs)],
+        ...(found.schedule
+          ? ([
+              [
+                'Schedule',
+                `${describeCron(found.schedule)}, next due ${when(dueOccurrence(found.schedule, found.deadline), now)}`,
+              ],
+            ] as [string, string][])
+          : ([
+              ['Event timeout', timeoutText(found.eventTimeoutMs)],
+              ['Heartbeat interval', timeoutText(found.heartbeatIntervalMs)],
+            ] as [string, string][])),
         ['Registered', when(found.registeredAt, now)],
         ['Last seen', when(found.lastSeenAt, now)],
         ...heardByLines(found, now),

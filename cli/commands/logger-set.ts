@@ -12,12 +12,14 @@ import { operator } from '../operator.js';
 import { onTarget, type TargetOptions, UsageError, withTarget } from '../target.js';
 import {
   contactOptions,
+  cronOptions,
   INTERVAL_HELP,
   phoneHomeOptions,
   timeoutAndInterval,
   transportArg,
   withContactFlags,
   withPhoneHomeFlags,
+  withScheduleFlags,
 } from './logger-settings.js';
 
 type SetOpts = TargetOptions & Record<string, string | boolean | undefined>;
@@ -25,6 +27,7 @@ type SetOpts = TargetOptions & Record<string, string | boolean | undefined>;
 /** The flags given, as a patch; usage mistakes named by flag before anything is read. */
 function patchOf(opts: SetOpts): SettingsPatch {
   const transport = typeof opts.transport === 'string' ? transportArg(opts.transport) : undefined;
+  const cron = cronOptions(opts, 'set');
   const timing =
     typeof opts.timeout === 'string'
       ? timeoutAndInterval(opts.timeout, typeof opts.interval === 'string' ? opts.interval : undefined)
@@ -35,6 +38,7 @@ function patchOf(opts: SetOpts): SettingsPatch {
   const phoneHome = phoneHomeOptions(opts, transport ?? 'modem');
   const patch: SettingsPatch = {
     ...timing,
+    ...(cron ? { cron } : {}),
     ...contactOptions(opts),
     ...(transport ? { transport } : {}),
     ...(phoneHome ? { phoneHome } : {}),
@@ -42,7 +46,7 @@ function patchOf(opts: SetOpts): SettingsPatch {
   if (Object.keys(patch).length === 0) {
     throw new UsageError(
       'nothing to change',
-      'give at least one of --timeout, --interval, --transport, --phone/--import-system, --backup-phone/--backup-import-system, --owner, --note',
+      'give at least one of --timeout, --interval, --cron, --tz, --grace, --transport, --phone/--import-system, --backup-phone/--backup-import-system, --owner, --note',
     );
   }
   return patch;
@@ -52,8 +56,7 @@ export function registerSetCommand(logger: Command): void {
   withTarget(
     withContactFlags(
       withPhoneHomeFlags(
-        logger
-          .command('set <logger>')
+        withScheduleFlags(logger.command('set <logger>'))
           .description("change a Logger's settings in place: its token, history and state stay")
           .option('--timeout <duration>', 'event timeout: alarm when silent this long')
           .option('--interval <duration>', INTERVAL_HELP)
@@ -67,8 +70,11 @@ export function registerSetCommand(logger: Command): void {
         'after',
         '\nA watched Logger gets a deadline from its last phone-home plus the new timeout (a shorter one can\n' +
           "make it overdue at once: the next sweep pages it). A DOWN or PAUSED Logger's next deadline follows\n" +
-          'the new timeout when it phones home or is resumed. Every change is in the audit record.\n\n' +
+          'the new timeout when it phones home or is resumed. Every change is in the audit record.\n' +
+          'A cron schedule (--cron/--tz/--grace) replaces the timeout and interval; --timeout replaces it.\n\n' +
           'Examples:\n  listener logger set acme/B --timeout 10m\n' +
+          '  listener logger set backup-db/A --cron "30 3 * * *" --tz America/New_York --grace 2h\n' +
+          '  listener logger set backup-db/A --grace 90m   (keeps its expression and zone)\n' +
           '  listener logger set geocust1/B --transport modem --phone 9,19191234567 --import-system GEOCSCLNRA \\\n' +
           '      --backup-phone 9,14081234567 --backup-import-system GEOCSCLNRB\n' +
           "  listener logger set acme/A --owner 'Acme NOC +1 919 555 0100' --note 'rack 4, badge at gate B'\n" +

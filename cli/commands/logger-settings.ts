@@ -11,6 +11,7 @@ import {
   OWNER_MAX_CHARS,
 } from '../../shared/domain/contact.js';
 import { durationText } from '../../shared/domain/duration.js';
+import { ValidationError } from '../../shared/domain/errors.js';
 import {
   MIN_TIMEOUT_MARGIN_MS,
   type PhoneHomeConfig,
@@ -18,6 +19,8 @@ import {
   TRANSPORTS,
   type Transport,
 } from '../../shared/domain/logger.js';
+import { type CronSchedule, cronSchedule } from '../../shared/domain/schedule.js';
+import { type CronPatch, DEFAULT_GRACE_MS } from '../../shared/listener/change-settings.js';
 import { DEFAULT_INTERVAL_TEXT, defaultInterval } from '../../shared/listener/register.js';
 import { durationArg } from '../args.js';
 import { UsageError } from '../target.js';
@@ -164,4 +167,57 @@ export function timeoutAndInterval(
     );
   }
   return { eventTimeoutMs, ...(heartbeatIntervalMs === undefined ? {} : { heartbeatIntervalMs }) };
+}
+
+/** Adds `--cron`, `--tz` and `--grace`: a cron Logger's schedule (shared/domain/schedule.ts). */
+export function withScheduleFlags(command: Command): Command {
+  return command
+    .option(
+      '--cron <expression>',
+      'follow a cron schedule instead of a timeout: five fields as crontab writes them, e.g. "0 2 * * *" (with --tz)',
+    )
+    .option('--tz <zone>', "the cron schedule's IANA time zone, e.g. Europe/Berlin, America/New_York, UTC")
+    .option(
+      '--grace <duration>',
+      'cron: how long after each occurrence its success may come before it pages (default 1h)',
+    );
+}
+
+/**
+ * `--cron`/`--tz`/`--grace` as given (undefined: none), refused with `--timeout`/`--interval` (one schedule
+ * or the other). `add` needs `--cron` and `--tz`; `set` may change one part of a recorded schedule.
+ */
+export function cronOptions(opts: Flags, command: 'add' | 'set'): CronPatch | undefined {
+  const given = (['cron', 'tz', 'grace'] as const).filter((flag) => typeof opts[flag] === 'string');
+  if (given.length === 0) return undefined;
+  const timing = (['timeout', 'interval'] as const).filter((flag) => typeof opts[flag] === 'string');
+  if (timing.length > 0) {
+    throw new UsageError(
+      `--${given[0]} and --${timing[0]} exclude each other: a Logger follows a cron schedule or a timeout`,
+      'give --cron "<expression>" --tz <zone> [--grace <duration>], or --timeout [--interval]',
+    );
+  }
+  if (command === 'add' && (opts.cron === undefined || opts.tz === undefined)) {
+    throw new UsageError(
+      `--${opts.cron === undefined ? 'cron' : 'tz'} is missing`,
+      'give --cron and --tz together, e.g. --cron "0 2 * * *" --tz Europe/Berlin --grace 1h',
+    );
+  }
+  return {
+    ...(typeof opts.cron === 'string' ? { expression: opts.cron } : {}),
+    ...(typeof opts.tz === 'string' ? { timeZone: opts.tz } : {}),
+    ...(typeof opts.grace === 'string' ? { graceMs: durationArg('--grace', opts.grace) } : {}),
+  };
+}
+
+/** A complete cron patch (`logger add`) as a checked schedule; a mistake names the flag and the accepted forms. */
+export function cronArg(patch: CronPatch): CronSchedule {
+  try {
+    return cronSchedule(patch.expression ?? '', patch.timeZone ?? '', patch.graceMs ?? DEFAULT_GRACE_MS);
+  } catch (error) {
+    if (!(error instanceof ValidationError)) throw error;
+    const [what = error.message, ...todo] = error.message.split(': ');
+    const flag = what.includes('time zone') ? '--tz' : '--cron';
+    throw new UsageError(what.startsWith('"') ? `${flag} ${what}` : what, todo.join(': '));
+  }
 }

@@ -9,6 +9,7 @@ import {
   sideSchema,
   TRANSPORTS,
 } from '../../shared/domain/logger.js';
+import { cronJson, cronRhythm, scheduleText } from '../../shared/domain/schedule.js';
 import { registerLogger, sweepLagWarning } from '../../shared/listener/register.js';
 import { customerArg, loggerArg } from '../args.js';
 import { table, when } from '../format.js';
@@ -19,12 +20,15 @@ import { registerLifecycleCommands } from './lifecycle.js';
 import { registerSetCommand } from './logger-set.js';
 import {
   contactOptions,
+  cronArg,
+  cronOptions,
   INTERVAL_HELP,
   phoneHomeOptions,
   timeoutAndInterval,
   transportArg,
   withContactFlags,
   withPhoneHomeFlags,
+  withScheduleFlags,
 } from './logger-settings.js';
 import { targetPingUrl } from './ping-lines.js';
 
@@ -60,12 +64,11 @@ export function registerLoggerCommands(program: Command): void {
   withTarget(
     withContactFlags(
       withPhoneHomeFlags(
-        logger
-          .command('add <customer> [side]')
+        withScheduleFlags(logger.command('add <customer> [side]'))
           .description(
             'register a Logger and print its token (shown once); <customer> <side> or <customer>/<side>',
           )
-          .option('--timeout <duration>', 'event timeout: alarm when silent this long', '780m')
+          .option('--timeout <duration>', 'event timeout: alarm when silent this long (default: 780m)')
           .option('--interval <duration>', INTERVAL_HELP)
           .option('--transport <transport>', `how it phones home: ${TRANSPORTS.join(' or ')}`, 'https'),
       ),
@@ -80,6 +83,7 @@ export function registerLoggerCommands(program: Command): void {
       .addHelpText(
         'after',
         '\nExamples:\n  listener logger add geocust1 A --timeout 780m --interval 720m\n  listener logger add geocust1/B\n' +
+          '  listener logger add backup-db A --cron "0 2 * * *" --tz Europe/Berlin --grace 1h\n' +
           '  listener logger add geocust3 A --transport modem --bridge acme-dc1,acme-dc2\n' +
           '  listener logger add geocust1 B --transport modem --phone 9,19191234567 --import-system GEOCSCLNRA \\\n' +
           '      --backup-phone 9,14081234567 --backup-import-system GEOCSCLNRB\n',
@@ -101,10 +105,15 @@ export function registerLoggerCommands(program: Command): void {
           'add --transport modem',
         );
       }
-      const { eventTimeoutMs, heartbeatIntervalMs } = timeoutAndInterval(
-        String(opts.timeout),
-        typeof opts.interval === 'string' ? opts.interval : undefined,
-      );
+      const cron = cronOptions(opts, 'add');
+      const schedule = cron ? cronArg(cron) : undefined;
+      const timing = schedule
+        ? cronRhythm(schedule)
+        : timeoutAndInterval(
+            typeof opts.timeout === 'string' ? opts.timeout : '780m',
+            typeof opts.interval === 'string' ? opts.interval : undefined,
+          );
+      const { eventTimeoutMs, heartbeatIntervalMs } = timing;
       await onTarget(opts, async (target) => {
         const registration = await registerLogger(
           target.loggers,
@@ -113,6 +122,7 @@ export function registerLoggerCommands(program: Command): void {
             eventTimeoutMs,
             ...(heartbeatIntervalMs === undefined ? {} : { heartbeatIntervalMs }),
             transport,
+            ...(schedule ? { schedule } : {}),
             ...(phoneHome ? { phoneHome } : {}),
             ...(bridges ? { bridges } : {}),
             ...contact,
@@ -121,7 +131,9 @@ export function registerLoggerCommands(program: Command): void {
           target.pings,
         );
         const ping = targetPingUrl(target.apiUrl, registration.pingUuid ?? '');
-        const warnings = [...registration.warnings, ...sweepLagWarning(eventTimeoutMs, target.sweepEveryMs)];
+        // A cron Logger's silence shows a grace after its occurrence: that is what a sweep period delays.
+        const lag = schedule?.graceMs ?? eventTimeoutMs;
+        const warnings = [...registration.warnings, ...sweepLagWarning(lag, target.sweepEveryMs)];
         const name = formatLoggerId(registration.logger);
         if (opts.json) {
           console.log(JSON.stringify({ logger: name, token: registration.token, pingUrl: ping, warnings }));
@@ -163,6 +175,7 @@ export function registerLoggerCommands(program: Command): void {
           transport: l.transport,
           lastSeenAt: l.lastSeenAt === undefined ? null : new Date(l.lastSeenAt).toISOString(),
           deadline: new Date(l.deadline).toISOString(),
+          schedule: l.schedule ? cronJson(l.schedule, l.deadline) : { kind: 'interval' },
           eventTimeoutMinutes: l.eventTimeoutMs / 60_000,
           heartbeatIntervalMinutes: l.heartbeatIntervalMs / 60_000,
         }));
@@ -181,8 +194,9 @@ export function registerLoggerCommands(program: Command): void {
         l.transport,
         when(l.lastSeenAt, now),
         l.state === 'PAUSED' || l.state === 'DOWN' ? '-' : when(l.deadline, now),
+        scheduleText(l),
       ]);
-      console.log(table(['LOGGER', 'STATE', 'TRANSPORT', 'LAST SEEN', 'DEADLINE'], rows));
+      console.log(table(['LOGGER', 'STATE', 'TRANSPORT', 'LAST SEEN', 'DEADLINE', 'SCHEDULE'], rows));
     });
   });
 

@@ -13,6 +13,7 @@ import {
   MIN_TIMEOUT_MARGIN_MS,
 } from '../../shared/domain/logger.js';
 import type { MassSilence } from '../../shared/domain/mass-silence.js';
+import { cronJson, describeCron } from '../../shared/domain/schedule.js';
 import { type CustomerStatus, fleetStatus, type Rollup } from '../../shared/domain/status.js';
 import { counted } from '../../shared/domain/words.js';
 import type { FleetCounts } from '../../shared/ports/fleet.js';
@@ -232,6 +233,9 @@ function statusJson(customers: readonly CustomerStatus[]) {
       ack: s.ack ? { ...s.ack, at: iso(s.ack.at) } : null,
       owner: s.owner ?? null,
       maintenanceUntil: iso(s.maintenanceUntil),
+      schedule: s.cron
+        ? cronJson(s.cron.schedule, s.cron.nextDueAt + s.cron.schedule.graceMs)
+        : { kind: 'interval' },
       runningSince: iso(s.runningSince),
     })),
   }));
@@ -325,6 +329,10 @@ export function renderStatus(
       const maintenance = side.maintenanceUntil
         ? `maintenance until ${when(side.maintenanceUntil, now)}`
         : '';
+      // A cron side says its schedule and the run it is due for (an interval side's rhythm is the fleet's norm).
+      const schedule = side.cron
+        ? `${describeCron(side.cron.schedule)}, next due ${when(side.cron.nextDueAt, now)}`
+        : '';
       const running = side.runningSince === undefined ? '' : `running since ${when(side.runningSince, now)}`;
       rows.push([
         i === 0 ? customer.customer : '',
@@ -334,7 +342,7 @@ export function renderStatus(
         side.lastSeenAt === undefined
           ? `never (${formatDuration(side.silentForMs)})`
           : formatDuration(side.silentForMs),
-        [owner, maintenance, running].filter(Boolean).join('; ') || '-',
+        [owner, maintenance, running, schedule].filter(Boolean).join('; ') || '-',
       ]);
       paints.push(
         side.state === 'DOWN'

@@ -23,6 +23,7 @@ import {
   twinOf,
 } from './logger.js';
 import { timeoutText } from './notification.js';
+import { type CronSchedule, describeCron } from './schedule.js';
 import { counted } from './words.js';
 
 export const FINDING_SEVERITIES = ['info', 'warning', 'error', 'critical'] as const;
@@ -97,6 +98,7 @@ function ownRemedies(logger: Logger): string[] {
  * The interval the Logger itself reported is held to the same rule.
  */
 export function checkIntervalMargin(logger: Logger): Finding[] {
+  if (logger.schedule) return checkGraceMargin(logger, logger.schedule);
   const findings: Finding[] = [];
   const check = (intervalMs: number, what: string) => {
     const margin = logger.eventTimeoutMs - intervalMs;
@@ -127,6 +129,24 @@ export function checkIntervalMargin(logger: Logger): Finding[] {
   return findings;
 }
 
+/**
+ * A cron Logger has no interval: the note's 60-minute margin is its grace, the time a run may start late or
+ * take before it pages. Under an hour is a warning, as a margin under an hour is for an interval Logger.
+ */
+function checkGraceMargin(logger: Logger, schedule: CronSchedule): Finding[] {
+  if (schedule.graceMs >= MIN_TIMEOUT_MARGIN_MS) return [];
+  const name = formatLoggerId(logger);
+  return [
+    {
+      rule: 'interval-margin',
+      severity: 'warning',
+      subject: name,
+      message: `${describeCron(schedule)}: a grace under 60 minutes pages for a run that starts late or takes longer than that`,
+      remedy: [`If its runs may take longer, give it more grace: listener logger set ${name} --grace 1h`],
+    },
+  ];
+}
+
 /** Jitter a heartbeat may show without being "late" (dialling, retries on busy lines). */
 export const OBSERVED_SLACK_MS = 2 * 60_000;
 
@@ -134,7 +154,12 @@ export const OBSERVED_SLACK_MS = 2 * 60_000;
  * Whether an observed interval between two phone-homes is longer than the Logger's heartbeat interval allows
  * (its interval plus {@link OBSERVED_SLACK_MS}): the one rule for `doctor` and `logger show`'s "(over the interval)".
  */
-export function isOverInterval(logger: Pick<Logger, 'heartbeatIntervalMs'>, intervalMs: number): boolean {
+export function isOverInterval(
+  logger: Pick<Logger, 'heartbeatIntervalMs' | 'schedule'>,
+  intervalMs: number,
+): boolean {
+  // A cron Logger's gaps follow its schedule (weekdays, month ends): its deadline alone judges it.
+  if (logger.schedule) return false;
   return intervalMs > logger.heartbeatIntervalMs + OBSERVED_SLACK_MS;
 }
 

@@ -4,6 +4,9 @@
  */
 import * as z from 'zod/mini';
 import { ValidationError } from './errors.js';
+import { type CronSchedule, deadlineAfter, lateAfter } from './schedule.js';
+
+export { deadlineAfter };
 
 export const SIDES = ['A', 'B'] as const;
 export type Side = (typeof SIDES)[number];
@@ -64,8 +67,12 @@ export interface PhoneHomeConfig {
 
 /** Settings of a Logger, fixed at registration. Durations in milliseconds. */
 export interface LoggerSettings {
+  /** A cron Logger's: its average gap between occurrences plus its grace (shared/domain/schedule.ts). */
   readonly eventTimeoutMs: number;
+  /** A cron Logger's: its average gap between occurrences (what the fleet's rhythm counts). */
   readonly heartbeatIntervalMs: number;
+  /** Present: the Logger follows a cron schedule, not its interval (shared/domain/schedule.ts). */
+  readonly schedule?: CronSchedule;
   readonly transport: Transport;
   /** Modem Loggers: what they were configured to dial, recorded at registration for `listener doctor`. */
   readonly phoneHome?: PhoneHomeConfig;
@@ -190,7 +197,10 @@ export interface Logger extends LoggerId, LoggerSettings {
   readonly state: StoredState;
   readonly registeredAt: number;
   readonly lastSeenAt?: number;
-  /** When the Logger will be declared silent if it does not phone home: last phone-home + event timeout. */
+  /**
+   * When the Logger will be declared silent if it does not phone home: last phone-home + event timeout, or
+   * for a cron Logger the next occurrence after it + grace ({@link deadlineAfter}).
+   */
   readonly deadline: number;
   /** Set while `DOWN`: when the alarm was raised. */
   readonly downSince?: number;
@@ -325,17 +335,13 @@ export const DEFAULT_EVENT_TIMEOUT_MS = 780 * 60_000;
 export const MIN_TIMEOUT_MARGIN_MS = 60 * 60_000;
 
 /**
- * The state a person should see now: `UP` past its heartbeat interval shows `LATE` — also past its deadline
- * until the next sweep declares it `DOWN`, since only the sweep pages.
+ * The state a person should see now: `UP` past its heartbeat interval (a cron Logger: past the occurrence it
+ * is due for) shows `LATE` — also past its deadline until the next sweep declares it `DOWN`, since only the
+ * sweep pages.
  */
 export function displayState(logger: Logger, now: number): LoggerState {
   if (logger.state !== 'UP' || logger.lastSeenAt === undefined) return logger.state;
-  return now > logger.lastSeenAt + logger.heartbeatIntervalMs ? 'LATE' : 'UP';
-}
-
-/** The deadline a phone-home received at `receivedAt` (Listener clock) sets. */
-export function deadlineAfter(receivedAt: number, eventTimeoutMs: number): number {
-  return receivedAt + eventTimeoutMs;
+  return now > lateAfter(logger, logger.deadline, logger.lastSeenAt) ? 'LATE' : 'UP';
 }
 
 /**
@@ -357,7 +363,7 @@ export function runDeadline(
 
 /** A brand-new Logger: it alarms at `registeredAt + eventTimeout` if it never phones home. */
 export function newLogger(id: LoggerId, settings: LoggerSettings, registeredAt: number): Logger {
-  const deadline = deadlineAfter(registeredAt, settings.eventTimeoutMs);
+  const deadline = deadlineAfter(settings, registeredAt);
   return {
     ...id,
     ...settings,

@@ -9,6 +9,7 @@ import { formatDuration, toMinutes } from './duration.js';
 import type { LoggerEvent, Severity } from './event.js';
 import { formatLoggerId, type Logger, type StateNotice } from './logger.js';
 import { CUSTOMERS_NAMED, type MassSilenceNotice } from './mass-silence.js';
+import { type CronSchedule, describeCron, dueOccurrence } from './schedule.js';
 import type { TwinNotice } from './twin-watch.js';
 import { counted } from './words.js';
 
@@ -19,6 +20,8 @@ export interface LoggerFacts {
   readonly transport: 'https' | 'modem';
   readonly eventTimeoutMs: number;
   readonly heartbeatIntervalMs: number;
+  /** A cron Logger's schedule: its page names the run it missed, not a timeout (shared/domain/schedule.ts). */
+  readonly schedule?: CronSchedule;
 }
 
 interface NotificationBase {
@@ -175,8 +178,15 @@ const SMS_MAX = 140;
 const SUBJECT_MAX = 100;
 
 function factsOf(logger: Logger): LoggerFacts {
-  const { customer, side, transport, eventTimeoutMs, heartbeatIntervalMs } = logger;
-  return { customer, side, transport, eventTimeoutMs, heartbeatIntervalMs };
+  const { customer, side, transport, eventTimeoutMs, heartbeatIntervalMs, schedule } = logger;
+  return {
+    customer,
+    side,
+    transport,
+    eventTimeoutMs,
+    heartbeatIntervalMs,
+    ...(schedule ? { schedule } : {}),
+  };
 }
 
 /** The notification for a state notice from a Logger's outbox. */
@@ -221,6 +231,8 @@ export function headline(n: Notification): string {
         return `${who} started ${clockTime(startedAt)}, did not finish: no success reached Listener ${n.listener} within its grace (${timeoutText(graceMs)}).${twinSentence(n.notice)}`;
       }
       const still = n.notice.reminder ? 'still ' : '';
+      if (n.logger.schedule)
+        return `${who} ${still}${missedRunText(n.logger.schedule, n.notice.deadline, n.listener)}.${twinSentence(n.notice)}`;
       const reminder = n.notice.reminder
         ? ` Reminder ${n.notice.reminder}: silent for ${formatDuration(n.notice.at - n.notice.deadline + n.logger.eventTimeoutMs)}, nobody has acknowledged it.`
         : '';
@@ -518,4 +530,20 @@ function truncate(text: string, max: number): string {
     kept += char;
   }
   return `${kept}…`;
+}
+
+/**
+ * A cron Logger's silence: `has not reported its run due 2026-03-29 03:00 (Europe/Berlin) to Listener
+ * GEOCSCLNRA (cron 0 2 * * * Europe/Berlin, grace 1h)` — the run's wall-clock time in its own zone, as its crontab says it.
+ */
+function missedRunText(schedule: CronSchedule, deadline: number, listener: string): string {
+  const due = new Intl.DateTimeFormat('sv-SE', {
+    timeZone: schedule.timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+  }).format(dueOccurrence(schedule, deadline));
+  return `has not reported its run due ${due} (${schedule.timeZone}) to Listener ${listener} (${describeCron(schedule)})`;
 }

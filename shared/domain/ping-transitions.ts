@@ -50,7 +50,7 @@ export function reportFailure(
     downSince: at,
     // The job phoned home to say it failed: it is not silent, so its silence deadline moves too.
     lastSeenAt: at,
-    deadline: deadlineAfter(at, logger.eventTimeoutMs),
+    deadline: deadlineAfter(logger, at),
     arrivals: withArrival(logger.arrivals, at),
     failure: { at, ...exit },
     revision: logger.revision + 1,

@@ -1,6 +1,6 @@
 /**
  * Changing a registered Logger's settings (bulk import, `logger set`). Pure: a Logger and new settings in, the Logger to
- * write out. Its token, history and state stay; a watched Logger's deadline follows the new timeout.
+ * write out. Its token, history and state stay; a watched Logger's deadline follows the new timeout or schedule.
  */
 import { formatDuration } from './duration.js';
 import {
@@ -11,12 +11,14 @@ import {
   type PhoneHomeTarget,
 } from './logger.js';
 import { watchDueAt } from './runs.js';
+import { describeCron } from './schedule.js';
 
+/** Settings as a change gives them: a `schedule` left out makes (or keeps) the Logger an interval Logger. */
 export type ChangeableSettings = Pick<
   LoggerSettings,
   'eventTimeoutMs' | 'heartbeatIntervalMs' | 'transport'
 > &
-  Pick<LoggerSettings, 'phoneHome'>;
+  Pick<LoggerSettings, 'phoneHome' | 'schedule'>;
 
 /** Whether `logger` already has `settings` (a Phone Home configuration left out of `settings` is kept). */
 export function hasSettings(logger: Logger, settings: ChangeableSettings): boolean {
@@ -24,6 +26,7 @@ export function hasSettings(logger: Logger, settings: ChangeableSettings): boole
     logger.eventTimeoutMs === settings.eventTimeoutMs &&
     logger.heartbeatIntervalMs === settings.heartbeatIntervalMs &&
     logger.transport === settings.transport &&
+    scheduleText(logger) === scheduleText(settings) &&
     (settings.phoneHome === undefined || samePhoneHome(logger.phoneHome ?? {}, settings.phoneHome))
   );
 }
@@ -37,7 +40,7 @@ function samePhoneHome(a: PhoneHomeConfig, b: PhoneHomeConfig): boolean {
 
 /** One setting a change moves, for a person: `timeout 3m → 10m`. */
 export interface SettingChange {
-  readonly setting: 'timeout' | 'interval' | 'transport' | 'phone-home' | 'owner' | 'note';
+  readonly setting: 'schedule' | 'timeout' | 'interval' | 'transport' | 'phone-home' | 'owner' | 'note';
   readonly from: string;
   readonly to: string;
 }
@@ -50,6 +53,7 @@ export function settingChanges(before: LoggerSettings, after: LoggerSettings): S
       ? 'none'
       : [p.primary, p.backup].map((t) => (t ? `${t.phone} (${t.listener})` : 'none')).join(', backup ');
   const pairs: [SettingChange['setting'], string, string][] = [
+    ['schedule', scheduleText(before), scheduleText(after)],
     ['timeout', formatDuration(before.eventTimeoutMs), formatDuration(after.eventTimeoutMs)],
     ['interval', formatDuration(before.heartbeatIntervalMs), formatDuration(after.heartbeatIntervalMs)],
     ['transport', before.transport, after.transport],
@@ -57,7 +61,17 @@ export function settingChanges(before: LoggerSettings, after: LoggerSettings): S
     ['owner', quoted(before.owner), quoted(after.owner)],
     ['note', quoted(before.note), quoted(after.note)],
   ];
-  return pairs.filter(([, from, to]) => from !== to).map(([setting, from, to]) => ({ setting, from, to }));
+  // A cron Logger's timeout and interval follow from its schedule: its schedule line says it all.
+  const derived = (setting: string) =>
+    (before.schedule || after.schedule) && (setting === 'timeout' || setting === 'interval');
+  return pairs
+    .filter(([setting, from, to]) => from !== to && !derived(setting))
+    .map(([setting, from, to]) => ({ setting, from, to }));
+}
+
+/** `interval`, or `cron 0 2 * * * Europe/Berlin, grace 1h`: the kind of schedule, for a change line. */
+function scheduleText({ schedule }: Pick<LoggerSettings, 'schedule'>): string {
+  return schedule ? describeCron(schedule) : 'interval';
 }
 
 /** Operators' free text in a change line: `"NOC team"`, or `none`. */
@@ -72,10 +86,16 @@ const quoted = (text: string | undefined) => (text === undefined ? 'none' : JSON
  */
 export function withSettings(logger: Logger, settings: ChangeableSettings): Logger | undefined {
   if (hasSettings(logger, settings)) return undefined;
-  const { phoneHome, ...rest } = settings;
-  const changed: Logger = { ...logger, ...rest, ...(phoneHome === undefined ? {} : { phoneHome }) };
+  const { phoneHome, schedule, ...rest } = settings;
+  const { schedule: _was, ...unscheduled } = logger;
+  const changed: Logger = {
+    ...unscheduled,
+    ...rest,
+    ...(phoneHome === undefined ? {} : { phoneHome }),
+    ...(schedule === undefined ? {} : { schedule }),
+  };
   if (logger.state !== 'NEW' && logger.state !== 'UP') return changed;
-  const deadline = deadlineAfter(logger.lastSeenAt ?? logger.registeredAt, settings.eventTimeoutMs);
+  const deadline = deadlineAfter(changed, logger.lastSeenAt ?? logger.registeredAt);
   // A running job's due time (its run's grace end, runs.ts) follows the new grace as the deadline does.
   const watched = logger.dueAt === watchDueAt(logger);
   const dueAt = watched ? watchDueAt({ ...changed, deadline }) : logger.dueAt;

@@ -11,6 +11,7 @@ import {
   type Side,
 } from './logger.js';
 import { runningSince } from './runs.js';
+import { type CronSchedule, dueOccurrence } from './schedule.js';
 
 export const ROLLUPS = ['Down', 'Partial Impaired', 'Late', 'Maintenance', 'OK', 'New', 'Paused'] as const;
 export type Rollup = (typeof ROLLUPS)[number];
@@ -27,6 +28,8 @@ export interface SideStatus {
   readonly owner?: string;
   /** Inside a maintenance window now: pages are suppressed until `to`. */
   readonly maintenanceUntil?: number;
+  /** A cron Logger's schedule, and the run it is due for (shared/domain/schedule.ts). */
+  readonly cron?: { readonly schedule: CronSchedule; readonly nextDueAt: number };
   /** A ping URL's job started and not finished yet: since when (its oldest open start, runs.ts). */
   readonly runningSince?: number;
 }
@@ -68,6 +71,9 @@ export function fleetStatus(loggers: readonly Logger[], now: number): CustomerSt
       ...(logger.ack ? { ack: logger.ack } : {}),
       ...(logger.owner ? { owner: logger.owner } : {}),
       ...(window ? { maintenanceUntil: window.to } : {}),
+      ...(logger.schedule
+        ? { cron: { schedule: logger.schedule, nextDueAt: dueOccurrence(logger.schedule, logger.deadline) } }
+        : {}),
       ...(since === undefined ? {} : { runningSince: since }),
     };
     byCustomer.set(logger.customer, [...(byCustomer.get(logger.customer) ?? []), side]);

@@ -120,7 +120,7 @@ export function phoneHome(
     // about the Logger, so neither its deadline nor its state moves.
     return { next: { ...heard, arrivals: withArrival(logger.arrivals, receivedAt) } };
   }
-  const deadline = deadlineAfter(receivedAt, logger.eventTimeoutMs);
+  const deadline = deadlineAfter(logger, receivedAt);
   // A success closes a ping URL's start (its run, by rid) and ends a reported failure (the recovery says so).
   const ended = closeRun(logger.runs, receivedAt, report.runId, 'success');
   const { failure, ...closed } = withRunsClosed(heard, ended);
@@ -525,7 +525,7 @@ export function pause(logger: Logger): Logger {
 /** Resumes watching: the Logger gets a full event timeout from now (a pause is not silence). */
 export function resume(logger: Logger, now: number): Logger {
   if (logger.state !== 'PAUSED') return logger;
-  const deadline = deadlineAfter(now, logger.eventTimeoutMs);
+  const deadline = deadlineAfter(logger, now);
   const state = logger.lastSeenAt === undefined ? 'NEW' : 'UP';
   const resumed: Logger = { ...logger, state, deadline, revision: logger.revision + 1 };
   return withDue(resumed, logger.outbox.length > 0 ? logger.dueAt : watchDueAt(resumed));

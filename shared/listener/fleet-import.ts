@@ -68,10 +68,21 @@ export async function planImport<R extends ImportRow>(
   for (const row of rows) {
     const before = existing.get(formatLoggerId(row.id));
     if (!before) register.push(row);
-    else if (withSettings(before, row)) update.push({ row, before });
+    else if (withSettings(before, keepingSchedule(before, row))) update.push({ row, before });
     else unchanged++;
   }
   return { register, update, unchanged };
+}
+
+/**
+ * The CSV has no cron columns: a cron Logger's exported row carries the timeout and interval derived from its
+ * schedule (shared/domain/schedule.ts `cronRhythm`), and importing that row back keeps the schedule. A row
+ * with another timeout or interval makes it an interval Logger, as `logger set --timeout` does.
+ */
+function keepingSchedule(before: Logger, row: ChangeableSettings): ChangeableSettings {
+  const same =
+    row.eventTimeoutMs === before.eventTimeoutMs && row.heartbeatIntervalMs === before.heartbeatIntervalMs;
+  return before.schedule && !row.schedule && same ? { ...row, schedule: before.schedule } : row;
 }
 
 /**
@@ -141,7 +152,7 @@ async function changeSettings(
 ): Promise<boolean> {
   let before = read ?? (await loggers.get(row.id));
   for (let attempt = 0; before && attempt < MAX_ATTEMPTS; attempt++) {
-    const after = withSettings(before, row);
+    const after = withSettings(before, keepingSchedule(before, row));
     if (!after) return false;
     if (await fleet.updateSettings(before, after)) return true;
     before = await loggers.get(row.id);

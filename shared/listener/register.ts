@@ -16,6 +16,7 @@ import {
   type PhoneHomeConfig,
   type Transport,
 } from '../domain/logger.js';
+import { type CronSchedule, cronRhythm } from '../domain/schedule.js';
 import { generateBridgeToken, generateToken, hashToken } from '../domain/token.js';
 import { counted } from '../domain/words.js';
 import type { BridgeRegistry } from '../ports/bridge-registry.js';
@@ -28,6 +29,11 @@ export interface RegisterRequest extends LoggerId {
   /** Absent: derived from the timeout (see {@link defaultInterval}). */
   readonly heartbeatIntervalMs?: number;
   readonly transport: Transport;
+  /**
+   * A cron Logger's schedule (checked by shared/domain/schedule.ts `cronSchedule`): its timeout and interval
+   * are then its rhythm (`cronRhythm`), and those given here are ignored.
+   */
+  readonly schedule?: CronSchedule;
   /** Modem Loggers: the Phone Home configuration they dial (checked by `listener doctor`). */
   readonly phoneHome?: PhoneHomeConfig;
   /** Modem Loggers: the bridge sites that may relay for it (shared/domain/bridge-binding.ts). */
@@ -98,9 +104,19 @@ export function importSweepLagWarning(
   ];
 }
 
-/** Checks settings; returns warnings for what works but breaks the reference note's advice. */
+/**
+ * Checks settings; returns warnings for what works but breaks the reference note's advice. For a cron Logger
+ * the note's 60-minute margin is its grace: a run starting or finishing later than that pages.
+ */
 export function checkSettings(settings: LoggerSettings): string[] {
-  const { eventTimeoutMs, heartbeatIntervalMs } = settings;
+  const { eventTimeoutMs, heartbeatIntervalMs, schedule } = settings;
+  if (schedule) {
+    return schedule.graceMs < MIN_TIMEOUT_MARGIN_MS
+      ? [
+          `the grace (${formatDuration(schedule.graceMs)}) is under 60 minutes: a run that starts late or takes longer than that raises an alarm`,
+        ]
+      : [];
+  }
   if (heartbeatIntervalMs >= eventTimeoutMs) {
     throw new ValidationError(
       `the heartbeat interval (${formatDuration(heartbeatIntervalMs)}) must be shorter than the event timeout (${formatDuration(eventTimeoutMs)}), or the Logger alarms between heartbeats`,
@@ -128,8 +144,12 @@ export async function registerLogger(
   pings?: PingDirectory,
 ): Promise<Registration> {
   const settings: LoggerSettings = {
-    eventTimeoutMs: request.eventTimeoutMs,
-    heartbeatIntervalMs: request.heartbeatIntervalMs ?? defaultInterval(request.eventTimeoutMs),
+    ...(request.schedule
+      ? { ...cronRhythm(request.schedule), schedule: request.schedule }
+      : {
+          eventTimeoutMs: request.eventTimeoutMs,
+          heartbeatIntervalMs: request.heartbeatIntervalMs ?? defaultInterval(request.eventTimeoutMs),
+        }),
     transport: request.transport,
     ...(request.phoneHome ? { phoneHome: request.phoneHome } : {}),
     ...(request.bridges?.length ? { bridges: request.bridges } : {}),

@@ -122,9 +122,15 @@ export class DynamoFleet implements Fleet {
 
   async updateSettings(before: Logger, after: Logger): Promise<boolean> {
     const dueSet = after.dueAt === undefined ? '' : ', #dueAt = :dueAt, #dueShard = :dueShard';
-    // The Phone Home configuration and the contact are settings too (`logger set --phone …`, `--owner ''`):
+    // The Phone Home configuration, the contact and a cron schedule are settings too (`logger set --phone …`,
+    // `--owner ''`, `--cron …`):
     // each written when present, removed when absent.
-    const optional = { phoneHome: after.phoneHome, owner: after.owner, note: after.note };
+    const optional = {
+      phoneHome: after.phoneHome,
+      owner: after.owner,
+      note: after.note,
+      schedule: after.schedule,
+    };
     const given = Object.entries(optional).filter(([, value]) => value !== undefined);
     const absent = Object.keys(optional).filter((name) => !given.some(([g]) => g === name));
     const optionalSet = given.map(([name]) => `, #${name} = :${name}`).join('');

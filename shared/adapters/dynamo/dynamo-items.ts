@@ -24,6 +24,7 @@ import {
   type StoredState,
   type Transport,
 } from '../../domain/logger.js';
+import type { CronSchedule } from '../../domain/schedule.js';
 import type { PhoneHomeReport } from '../../domain/transitions.js';
 import type { PhoneHomeProof } from '../../ports/logger-store.js';
 import { DUE_SHARDS, FLEET_INDEX } from './table-schema.js';
@@ -196,6 +197,7 @@ export function loggerItem(logger: Logger, tokenHash: string): Item {
     ...(logger.bridges && logger.bridges.length > 0 ? { bridges: [...logger.bridges] } : {}),
     ...(logger.owner ? { owner: logger.owner } : {}),
     ...(logger.note ? { note: logger.note } : {}),
+    ...(logger.schedule ? { schedule: logger.schedule } : {}),
     tokenHash,
     ...mutableAttributes(logger),
   };
@@ -233,6 +235,7 @@ export function phoneHomeUpdate(
     '#arrivals': 'arrivals',
     '#proof': proofAttribute(proof),
     '#startedAt': 'startedAt',
+    '#schedule': 'schedule',
     '#runs': 'runs',
     ...(bridgeOf(proof) !== undefined ? { '#bridges': 'bridges' } : {}),
   };
@@ -292,7 +295,10 @@ export function phoneHomeUpdate(
     // A phone-home older than the last one (a late relayed record), or older than the timeout, also
     // takes the state machine's path, which keeps the deadline from moving backwards. So does a Logger
     // with a run open (a ping URL's start): the state machine pairs the success with it (runs.ts).
-    ConditionExpression: `${proven} AND #state IN (:new, :up) AND attribute_not_exists(#outbox) AND attribute_not_exists(#runs) AND (attribute_not_exists(#arrivals) OR size(#arrivals) < :arrivalsCap) AND (attribute_not_exists(#lastSeenAt) OR #lastSeenAt <= :now)${ageCheck}`,
+    // A cron Logger's deadline (its next occurrence + grace, shared/domain/schedule.ts) is no arithmetic an
+    // UpdateExpression can do: it takes the state machine's path too, reading the item this request hands
+    // back — two requests per phone-home, where an interval Logger's is one.
+    ConditionExpression: `${proven} AND attribute_not_exists(#schedule) AND #state IN (:new, :up) AND attribute_not_exists(#outbox) AND attribute_not_exists(#runs) AND (attribute_not_exists(#arrivals) OR size(#arrivals) < :arrivalsCap) AND (attribute_not_exists(#lastSeenAt) OR #lastSeenAt <= :now)${ageCheck}`,
     ExpressionAttributeNames: names,
     ExpressionAttributeValues: values,
     ReturnValues: 'ALL_NEW',
@@ -371,6 +377,7 @@ export function loggerFromItem(item: Item): Logger {
     ...(Array.isArray(item.bridges) ? { bridges: (item.bridges as unknown[]).map(String) } : {}),
     ...(typeof item.owner === 'string' ? { owner: item.owner } : {}),
     ...(typeof item.note === 'string' ? { note: item.note } : {}),
+    ...(isObject(item.schedule) ? { schedule: item.schedule as unknown as CronSchedule } : {}),
     ...(isObject(item.held) ? { held: item.held as unknown as HeldPages } : {}),
     ...runsFromItem(item),
     ...optional('lastLogAt'),

@@ -9,6 +9,7 @@ import type { LoggerEvent } from '../../domain/event.js';
 import { arrivalIntervals, formatLoggerId, type Logger, recentArrivals } from '../../domain/logger.js';
 import { timeoutText } from '../../domain/notification.js';
 import { runningSince } from '../../domain/runs.js';
+import { describeCron, dueOccurrence } from '../../domain/schedule.js';
 import type { AuditEntry } from '../../ports/audit-log.js';
 import { consoleState, sideView } from '../fleet-view.js';
 import { type Html, html } from '../html.js';
@@ -49,8 +50,12 @@ ${actions(logger, viewer, now)}
 <section aria-labelledby="settings-h"><h2 id="settings-h">Settings</h2>
 <dl class="facts-list">
 <dt>Transport</dt><dd>${logger.transport}</dd>
-<dt>Heartbeat interval</dt><dd>${timeoutText(logger.heartbeatIntervalMs)}${logger.reportedIntervalMs !== undefined ? html` (Logger reports ${timeoutText(logger.reportedIntervalMs)})` : ''}</dd>
-<dt>Event timeout</dt><dd>${timeoutText(logger.eventTimeoutMs)}</dd>
+${
+  logger.schedule
+    ? html`<dt>Schedule</dt><dd>${describeCron(logger.schedule)}, next due ${ago(dueOccurrence(logger.schedule, logger.deadline), now)}</dd>`
+    : html`<dt>Heartbeat interval</dt><dd>${timeoutText(logger.heartbeatIntervalMs)}${logger.reportedIntervalMs !== undefined ? html` (Logger reports ${timeoutText(logger.reportedIntervalMs)})` : ''}</dd>
+<dt>Event timeout</dt><dd>${timeoutText(logger.eventTimeoutMs)}</dd>`
+}
 <dt>Registered</dt><dd>${ago(logger.registeredAt, now)}</dd>
 ${logger.agent ? html`<dt>Agent</dt><dd>${logger.agent}</dd>` : ''}
 ${logger.phoneHome?.primary ? html`<dt>Phone Home</dt><dd>${logger.phoneHome.primary.phone} → ${logger.phoneHome.primary.listener}${logger.phoneHome.backup ? html`; backup ${logger.phoneHome.backup.phone} → ${logger.phoneHome.backup.listener}` : ''}</dd>` : ''}

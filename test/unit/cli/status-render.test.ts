@@ -48,4 +48,33 @@ describe('renderStatus', () => {
     expect(text).toContain('call Acme NOC +1 919 555 0100');
     expect(text).not.toContain('Acme desk');
   });
+
+  it("says a cron side's schedule and the run it is due for", () => {
+    const schedule = {
+      kind: 'cron',
+      expression: '0 2 * * *',
+      timeZone: 'Europe/Berlin',
+      graceMs: 3_600_000,
+    } as const;
+    const text = renderStatus(
+      [
+        {
+          customer: 'backup-db',
+          rollup: 'Late',
+          sides: [
+            {
+              side: 'A',
+              state: 'LATE',
+              silentForMs: 86_400_000,
+              cron: { schedule, nextDueAt: now - 60_000 },
+            },
+          ],
+        },
+      ],
+      now,
+      'local Listener',
+      false,
+    );
+    expect(text).toContain('cron 0 2 * * * Europe/Berlin, grace 1h, next due ');
+  });
 });

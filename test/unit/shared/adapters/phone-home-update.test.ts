@@ -42,7 +42,11 @@ describe('phoneHomeUpdate, the heartbeat fast path’s one write', () => {
   it('records in one request: conditional on the proof and a plain state, answering the whole Logger', () => {
     const update = phoneHomeUpdate('table', id, proof, T0, {}, { heardBy: 'ALPHA' });
     expect(update.Key).toEqual(loggerKey(id));
-    expect(update.ConditionExpression).toMatch(/^#proof = :proof AND #state IN \(:new, :up\)/);
+    // A cron Logger's deadline needs the schedule's arithmetic: it takes the state machine's path.
+    expect(update.ConditionExpression).toMatch(
+      /^#proof = :proof AND attribute_not_exists\(#schedule\) AND #state IN \(:new, :up\)/,
+    );
+    expect(update.ExpressionAttributeNames['#schedule']).toBe('schedule');
     expect(update.ExpressionAttributeNames['#proof']).toBe('tokenHash');
     expect(update.ExpressionAttributeValues[':proof']).toBe(proof.tokenHash);
     expect(update.ReturnValues).toBe('ALL_NEW');

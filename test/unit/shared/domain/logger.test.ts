@@ -122,6 +122,6 @@ describe('newLogger', () => {
 
 describe('deadlineAfter', () => {
   it('is the receipt time plus the event timeout', () => {
-    expect(deadlineAfter(T0, 3_000)).toBe(T0 + 3_000);
+    expect(deadlineAfter({ eventTimeoutMs: 3_000, heartbeatIntervalMs: 2_000 }, T0)).toBe(T0 + 3_000);
   });
 });
