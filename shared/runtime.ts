@@ -17,7 +17,7 @@ import { LazyChannel } from './adapters/notify/lazy-channel.js';
 import { type ListenerConfig, loadConfig } from './config.js';
 import { emailLinks } from './console/auth/links.js';
 import type { Notification } from './domain/notification.js';
-import { ChannelHealthMonitor } from './listener/channel-health.js';
+import { ChannelHealthMonitor } from './listener/channel-health-monitor.js';
 import type { ListenerDeps } from './listener/deps.js';
 import { countChannelFailure, listenerLog, metricCounters } from './observability.js';
 import type { NotificationChannel } from './ports/channels.js';

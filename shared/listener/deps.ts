@@ -5,7 +5,7 @@
 import type { MassSilenceSettings } from '../domain/mass-silence.js';
 import type { NotificationChannel } from '../ports/channels.js';
 import type { StorePorts } from '../ports/stores.js';
-import type { ChannelHealthMonitor } from './channel-health.js';
+import type { ChannelHealthMonitor } from './channel-health-monitor.js';
 
 /** The subset of a structured logger the use cases write to (Powertools' Logger fits). */
 export interface Log {

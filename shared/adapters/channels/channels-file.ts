@@ -4,7 +4,7 @@
  * is refused, with the chmod that fixes it.
  */
 import { readFileSync, statSync } from 'node:fs';
-import type { ChannelHealthMonitor } from '../../listener/channel-health.js';
+import type { ChannelHealthMonitor } from '../../listener/channel-health-monitor.js';
 import { type ChannelConfig, type ChannelsFile, ChannelsFileError, parseChannels } from './channel-config.js';
 import { HttpChannel, type HttpChannelOptions } from './http-channel.js';
 import { observedFetch } from './observed-fetch.js';

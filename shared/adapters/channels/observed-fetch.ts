@@ -3,7 +3,7 @@
  * (shared/listener/channel-health.ts) — delivered, or failing and why. Refusals for good arrive through the
  * channel's `onRejected`, which knows the notice. Nothing here names the URL (often a secret).
  */
-import type { ChannelHealthMonitor } from '../../listener/channel-health.js';
+import type { ChannelHealthMonitor } from '../../listener/channel-health-monitor.js';
 import { classify } from './answer.js';
 
 export function observedFetch(
