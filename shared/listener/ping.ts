@@ -24,7 +24,7 @@ import { reportFailure } from '../domain/ping-transitions.js';
 import { sameHash } from '../domain/token.js';
 import type { PingDirectory } from '../ports/ping-directory.js';
 import type { ListenerDeps } from './deps.js';
-import { publishOutbox } from './outbox.js';
+import { publishOutbox, requestPathEnd } from './outbox.js';
 import { phoneHomeAs } from './phone-home.js';
 import type { PingRoutes } from './ping-routes.js';
 
@@ -116,7 +116,7 @@ async function recordFailure(
     if (!transition) return; // already DOWN (one page per outage), paused, or in maintenance
     if (await deps.loggers.writeTransition(current.logger, transition.next)) {
       deps.counters.count('AlarmsRaised');
-      await publishOutbox(deps, transition.next, claim.by, now);
+      await publishOutbox(deps, transition.next, claim.by, now, { endBy: requestPathEnd(deps, now) });
       return;
     }
   }
