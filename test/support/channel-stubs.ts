@@ -20,7 +20,7 @@ export interface Incident {
   opened: number;
   resolved: number;
   open: boolean;
-  /** Triggers merged into the open incident (retries, reminders, blind pages). */
+  /** Repeats merged into the incident: a trigger while open (retries, reminders, blind pages), a resolve once resolved. */
   merged: number;
 }
 
@@ -28,7 +28,7 @@ export interface ChannelStubs {
   readonly url: (receiver: Receiver) => string;
   /** Incidents by key (dedup_key, alias, Alertmanager label set), per receiver. */
   readonly incidents: Record<'pagerduty' | 'opsgenie' | 'alertmanager', Map<string, Incident>>;
-  /** Resolves (closes) for keys the tool did not know: each would leave its later trigger open forever. */
+  /** Resolves (closes) for keys the tool never saw: each would leave its later trigger open forever. */
   readonly unknownResolves: Record<'pagerduty' | 'opsgenie', string[]>;
   /** Chat messages (Slack, Teams): their text, in arrival order. */
   readonly messages: Record<'slack' | 'teams', string[]>;
@@ -84,7 +84,9 @@ export async function startChannelStubs(now: () => number = Date.now): Promise<C
   };
   const resolve = (map: Map<string, Incident>, key: string, unknown?: string[]) => {
     const incident = map.get(key);
-    if (!incident?.open) return unknown?.push(key);
+    if (!incident) return unknown?.push(key);
+    // A repeat after an ambiguous failure: the tool drops it by its key.
+    if (!incident.open) return void incident.merged++;
     Object.assign(incident, { open: false, resolved: incident.resolved + 1 });
   };
 
