@@ -31,7 +31,7 @@ const LOGGERS = 4;
  * it for an ambiguous failure, and the next sweep sent it again: the repeat the issue allows and leaves to
  * the receiver's key, which Teams and Slack do not have. Only the webhook's hang is meant to outlast the
  * timeout: it now hangs until the sender gives up (test/support/channel-stubs.ts), so this can be generous
- * and the hang costs its wait once. (Made shorter, e.g. 100 ms, the repeat shows in every run.)
+ * and the hang costs its wait once. (At 100 ms this test fails in every run here.)
  */
 const REQUEST_TIMEOUT_MS = 3_000;
 
