@@ -70,7 +70,7 @@ describe('a publication and the end of its claim', () => {
     expect(stored?.outbox[0]?.sent ?? []).toEqual([]);
   });
 
-  it('delivers what answers in time, and leaves the rest claimed for the sweep after the claim ends', async () => {
+  it('gives a request the claim’s time left when shorter than the channel’s timeout, and delivers what answers in it', async () => {
     const { deps, logger, claimId, now, requests } = silentLogger(1_000);
     expect(await publishOutbox(deps, logger, claimId, now)).toBe(true);
     expect(requests).toEqual([{ at: now, waitMs: TIMEOUT_MS - RECORDING_MARGIN_MS, answered: true }]);
