@@ -11,6 +11,8 @@
  *   records what it sent; whoever records the earlier notice then claims the later one in the same write
  *   and sends it (or the next sweep does). A notice that failed on a channel keeps its claim until `until`:
  *   the sweep after that retries it (the backoff).
+ * - A claim bounds its publication in time: no request is still waiting on a receiver when the claim ends
+ *   (less the time to record what was sent), or the next holder would send the same notice beside it.
  */
 import type { StateNotice } from './logger.js';
 
@@ -35,6 +37,17 @@ export function claimable(notice: StateNotice, now: number): boolean {
 /** The notice claimed by `claimId` until `until`. */
 export function withClaim(notice: StateNotice, claimId: string, until: number): StateNotice {
   return { ...notice, claim: { by: claimId, until } };
+}
+
+/**
+ * When the first claim `claimId` holds in `outbox` ends (Infinity if it holds none): its publication must have
+ * sent and recorded everything by then, for after it another writer may claim those notices and send them.
+ */
+export function claimsEnd(outbox: readonly StateNotice[], claimId: string): number {
+  const ends = outbox
+    .filter((n) => claimedBy(n, claimId))
+    .map((n) => n.claim?.until ?? Number.POSITIVE_INFINITY);
+  return Math.min(Number.POSITIVE_INFINITY, ...ends);
 }
 
 /** The notice with its claim given up. */

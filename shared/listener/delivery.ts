@@ -5,7 +5,7 @@
  */
 import type { Notification } from '../domain/notification.js';
 import type { ChannelDelivery } from '../domain/transitions.js';
-import { type NotificationChannel, PartialDelivery } from '../ports/channels.js';
+import { type NotificationChannel, PartialDelivery, type PublishOptions } from '../ports/channels.js';
 import type { ListenerDeps } from './deps.js';
 
 /** A notification and the channels that already delivered it. */
@@ -19,11 +19,12 @@ export async function deliver(
   deps: Pick<ListenerDeps, 'channels' | 'counters' | 'log'>,
   items: readonly Deliverable[],
   subject: string,
+  options: PublishOptions = {},
 ): Promise<ChannelDelivery[]> {
   return Promise.all(
     deps.channels.map((channel) => {
       const pending = items.filter((i) => !i.sent.includes(channel.name)).map((i) => i.notification);
-      return publishOn(deps, channel, pending, subject);
+      return publishOn(deps, channel, pending, subject, options);
     }),
   );
 }
@@ -36,12 +37,13 @@ export async function deliverInOrder(
   deps: Pick<ListenerDeps, 'channels' | 'counters' | 'log'>,
   pendingOn: (channel: string) => readonly Notification[],
   subject: string,
+  options: PublishOptions = {},
 ): Promise<ChannelDelivery[]> {
   return Promise.all(
     deps.channels.map(async (channel): Promise<ChannelDelivery> => {
       const deliveredIds: string[] = [];
       for (const notification of pendingOn(channel.name)) {
-        const { failedIds } = await publishOn(deps, channel, [notification], subject);
+        const { failedIds } = await publishOn(deps, channel, [notification], subject, options);
         if (failedIds.length > 0) return { channel: channel.name, deliveredIds, failedIds };
         deliveredIds.push(notification.id);
       }
@@ -56,11 +58,12 @@ async function publishOn(
   channel: NotificationChannel,
   pending: readonly Notification[],
   subject: string,
+  options: PublishOptions,
 ): Promise<ChannelDelivery> {
   const ids = pending.map((n) => n.id);
   if (ids.length === 0) return { channel: channel.name, deliveredIds: [], failedIds: [] };
   try {
-    await channel.publish(pending);
+    await channel.publish(pending, options);
     return { channel: channel.name, deliveredIds: ids, failedIds: [] };
   } catch (error) {
     const deliveredIds =

@@ -43,6 +43,11 @@ export interface ListenerDeps extends StorePorts {
   readonly listenerName: string;
   readonly outboxRetryMs: number;
   readonly eventRetentionMs: number;
+  /**
+   * How long a request path (heartbeat, ping, event) waits on the channels for what it publishes inline;
+   * absent = REQUEST_PATH_BUDGET_MS (shared/listener/outbox.ts). A slower receiver's notice goes on in the sweep.
+   */
+  readonly requestPathBudgetMs?: number;
   /** Remind about a DOWN, unacknowledged Logger this often; absent = never (the default). */
   readonly renotifyEveryMs?: number;
   /** The mass-silence guard's settings; absent = off (every silent Logger pages at once). */

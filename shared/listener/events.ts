@@ -7,6 +7,7 @@ import { formatLoggerId, type Logger } from '../domain/logger.js';
 import { eventNotification } from '../domain/notification.js';
 import { deliver, deliveredEverywhere, sentAfter } from './delivery.js';
 import type { ListenerDeps } from './deps.js';
+import { RECORDING_MARGIN_MS, requestPathEnd } from './outbox.js';
 import { type PhoneHomeDeps, phoneHome } from './phone-home.js';
 
 /** What ingesting events uses: a phone-home's ports, the event log and its retention. */
@@ -45,7 +46,7 @@ export async function ingestEvents(
     now: receivedAt,
   });
   deps.counters.count('Events', stored.length);
-  await publishEvents(deps, logger, stored);
+  await publishEvents(deps, logger, stored, new Map(), inlineDeadline(deps, receivedAt));
   return { logger, receivedAt, accepted: stored.map((e) => e.id), duplicates: duplicates.map((e) => e.id) };
 }
 
@@ -59,13 +60,19 @@ export async function publishEvents(
   logger: Logger,
   events: readonly LoggerEvent[],
   sent: ReadonlyMap<string, readonly string[]> = new Map(),
+  deadline?: number,
 ): Promise<boolean> {
   if (events.length === 0) return true;
   const items = events.map((event) => ({
     notification: eventNotification(logger, event, deps.listenerName),
     sent: sent.get(event.id) ?? [],
   }));
-  const deliveries = await deliver(deps, items, formatLoggerId(logger));
+  const deliveries = await deliver(
+    deps,
+    items,
+    formatLoggerId(logger),
+    deadline === undefined ? {} : { deadline },
+  );
   const channels = deps.channels.map((c) => c.name);
   await Promise.all(
     events.map((event, i) => {
@@ -79,4 +86,15 @@ export async function publishEvents(
     }),
   );
   return deliveredEverywhere(deliveries);
+}
+
+/**
+ * A request path's events are published inline until its budget ends, and before the sweeper may take them
+ * over (their retry time, less the time to record the delivery): a slow receiver's share goes on in the sweep.
+ */
+export function inlineDeadline(
+  deps: Pick<EventDeps, 'outboxRetryMs' | 'requestPathBudgetMs'>,
+  now: number,
+): number {
+  return Math.min(requestPathEnd(deps, now), now + deps.outboxRetryMs - RECORDING_MARGIN_MS);
 }

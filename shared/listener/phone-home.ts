@@ -8,7 +8,7 @@ import type { Logger, LoggerId } from '../domain/logger.js';
 import { hashToken, loggerIdOfToken, provesStored } from '../domain/token.js';
 import { type PhoneHomeReport, phoneHome as phoneHomeTransition } from '../domain/transitions.js';
 import type { PhoneHomeProof } from '../ports/logger-store.js';
-import { type OutboxDeps, publishOutbox } from './outbox.js';
+import { type OutboxDeps, publishOutbox, requestPathEnd } from './outbox.js';
 
 /** What a phone-home uses: the Logger store, and the channels for an all-clear it sends. */
 export type PhoneHomeDeps = OutboxDeps;
@@ -69,7 +69,8 @@ export async function phoneHomeAs(
     const claim = { by: randomUUID(), until: now + deps.outboxRetryMs };
     const { next, notice } = phoneHomeTransition(current, at, report, deps.outboxRetryMs, heardBy, claim);
     if (await deps.loggers.writeTransition(current, next)) {
-      if (notice) await publishOutbox(deps, next, claim.by, now);
+      // Sent inline within the request path's budget: a slow receiver's all-clear goes on in the sweep.
+      if (notice) await publishOutbox(deps, next, claim.by, now, { endBy: requestPathEnd(deps, now) });
       return { logger: next, receivedAt: at, recovered: notice !== undefined };
     }
   }

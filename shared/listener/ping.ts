@@ -28,7 +28,7 @@ import { reportFailure, startRun } from '../domain/ping-transitions.js';
 import { sameHash } from '../domain/token.js';
 import type { PingDirectory, RunSettings } from '../ports/ping-directory.js';
 import type { ListenerDeps } from './deps.js';
-import { publishOutbox } from './outbox.js';
+import { publishOutbox, requestPathEnd } from './outbox.js';
 import { phoneHomeAs } from './phone-home.js';
 import type { PingRoutes } from './ping-routes.js';
 
@@ -153,7 +153,7 @@ async function recordFailure(
     if (!transition) return current.logger; // already DOWN (one page per outage), paused, or in maintenance
     if (await deps.loggers.writeTransition(current.logger, transition.next)) {
       deps.counters.count('AlarmsRaised');
-      await publishOutbox(deps, transition.next, claim.by, now);
+      await publishOutbox(deps, transition.next, claim.by, now, { endBy: requestPathEnd(deps, now) });
       return transition.next;
     }
   }

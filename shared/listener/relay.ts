@@ -21,7 +21,7 @@ import {
   relayRecordSchema,
 } from '../relay/protocol.js';
 import type { ListenerDeps } from './deps.js';
-import { type EventDeps, publishEvents } from './events.js';
+import { type EventDeps, inlineDeadline, publishEvents } from './events.js';
 import { phoneHomeAs } from './phone-home.js';
 
 /** What relaying a bridge's records uses: an event ingest's ports and the bridge registry. */
@@ -211,7 +211,7 @@ async function applyFresh(
     now,
   });
   deps.counters.count('Events', stored.length);
-  await publishEvents(deps, logger, stored);
+  await publishEvents(deps, logger, stored, new Map(), inlineDeadline(deps, now));
 }
 
 function refuseUnlessModem(loggerId: LoggerId, transport: string | undefined): void {

@@ -100,6 +100,7 @@ export async function finishLogger(
   settled: Settled,
   now: number,
   readAfter?: TwinRead,
+  endBy?: number,
 ): Promise<Outcome> {
   const { before, written, notice, claimId } = settled;
   const looked = await lookAtTwin(deps, written, now, claimId, readAfter);
@@ -107,7 +108,8 @@ export async function finishLogger(
     await recordHeldLook(deps, written, looked);
     return 'held';
   }
-  if (!(await publishOutbox(deps, looked, claimId, now))) return 'failed';
+  if (!(await publishOutbox(deps, looked, claimId, now, endBy === undefined ? {} : { endBy })))
+    return 'failed';
   if (notice?.kind !== 'LOGGER_SILENT' || notice.reminder) return 'published';
   return before.held ? 'released' : 'raised';
 }

@@ -12,14 +12,17 @@ import { recordChannelHealth } from './channel-health.js';
 import type { ListenerDeps } from './deps.js';
 import { publishEvents } from './events.js';
 import { guardMassSilence, recordSweepOutcome } from './mass-silence.js';
-import { describe } from './outbox.js';
+import { describe, RECORDING_MARGIN_MS } from './outbox.js';
 import { finishLogger, type Outcome, type Settled, settleLogger } from './sweep-logger.js';
 import { beaconWhileSweeping, watchTwinListener } from './twin-watch.js';
 
 export type { SweepReport } from '../ports/listener-records.js';
 
 export interface SweepLimits {
-  /** Stop starting new items after this long (ms); the rest stays due for the next run. */
+  /**
+   * Stop starting new items after this long (ms), and wait on no receiver past it (a hanging one is cut
+   * off, its notice retried by a later run): the rest stays due for the next run.
+   */
   readonly budgetMs?: number;
   /** How many due items are handled at once. */
   readonly concurrency?: number;
@@ -82,6 +85,7 @@ async function sweepDue(
     silence,
     tally,
     concurrency: Math.max(1, limits.concurrency ?? DEFAULT_SWEEP_CONCURRENCY),
+    ...(limits.budgetMs === undefined ? {} : { endBy: started + limits.budgetMs }),
   };
   let due = 0;
   let oldestPendingMs = 0;
@@ -141,6 +145,8 @@ interface Page {
   readonly silence: MassSilence | undefined;
   readonly tally: Record<Outcome, number>;
   readonly concurrency: number;
+  /** The budget's end (on the sweep's clock): no publication waits on a receiver past it. */
+  readonly endBy?: number;
 }
 
 /**
@@ -149,11 +155,13 @@ interface Page {
  * the page landed, the order the blind-customer check rests on — then each alarm's look and publication.
  */
 async function sweepPage(page: Page, items: readonly DueItem[]): Promise<void> {
-  const { deps, now, silence, tally } = page;
+  const { deps, now, silence, tally, endBy } = page;
   const settled: Settled[] = [];
   await eachAtMost(page.concurrency, items, async (item) => {
     const outcome = await guarded(deps, item, () =>
-      item.type === 'logger' ? settleLogger(deps, item.logger, now, silence) : handleOther(deps, item, now),
+      item.type === 'logger'
+        ? settleLogger(deps, item.logger, now, silence)
+        : handleOther(deps, item, now, endBy),
     );
     if (typeof outcome === 'string') tally[outcome]++;
     else settled.push(outcome);
@@ -162,7 +170,7 @@ async function sweepPage(page: Page, items: readonly DueItem[]): Promise<void> {
   await eachAtMost(page.concurrency, settled, async (s) => {
     const item: DueItem = { type: 'logger', logger: s.written };
     const readAfter = twins.get(formatLoggerId(twinOf(s.written)));
-    tally[await guarded(deps, item, () => finishLogger(deps, s, now, readAfter))]++;
+    tally[await guarded(deps, item, () => finishLogger(deps, s, now, readAfter, endBy))]++;
   });
 }
 
@@ -237,8 +245,9 @@ async function handleOther(
   deps: ListenerDeps,
   item: Exclude<DueItem, { type: 'logger' }>,
   now: number,
+  endBy: number | undefined,
 ): Promise<Outcome> {
-  if (item.type === 'event') return republishEvent(deps, item, now);
+  if (item.type === 'event') return republishEvent(deps, item, now, endBy);
   // No TTL on a pair's table: expired items are deleted here, a budget's worth per sweep.
   return (await deps.watchlist.pruneExpired(item.key, now)) ? 'pruned' : 'skipped';
 }
@@ -247,6 +256,7 @@ async function republishEvent(
   deps: ListenerDeps,
   item: Extract<DueItem, { type: 'event' }>,
   now: number,
+  endBy: number | undefined,
 ): Promise<Outcome> {
   if (!(await deps.events.claimEvent(item.loggerId, item.event.id, item.dueAt, now + deps.outboxRetryMs)))
     return 'skipped';
@@ -261,7 +271,11 @@ async function republishEvent(
     return 'skipped';
   }
   const sent = new Map([[item.event.id, item.sent]]);
-  return (await publishEvents(deps, logger, [item.event], sent)) ? 'published' : 'failed';
+  const deadline = Math.min(
+    now + deps.outboxRetryMs - RECORDING_MARGIN_MS,
+    endBy ?? Number.POSITIVE_INFINITY,
+  );
+  return (await publishEvents(deps, logger, [item.event], sent, deadline)) ? 'published' : 'failed';
 }
 
 function describeItem(item: DueItem): string {

@@ -13,7 +13,19 @@ export interface NotificationChannel {
   /** Recorded on each notice and event it delivered: `sns`, `eventbridge`, `file`. Stable across deploys. */
   readonly name: string;
   /** Delivers all, or throws; a {@link PartialDelivery} says which ids did go out. */
-  publish(notifications: readonly Notification[]): Promise<void>;
+  publish(notifications: readonly Notification[], options?: PublishOptions): Promise<void>;
+}
+
+/** How long a publication may wait on its receivers. */
+export interface PublishOptions {
+  /**
+   * The time (Listener clock, epoch ms) by which every request of this call has ended: a channel waits for
+   * an answer at most until then, and starts no request it has no time left for (the notice stays pending
+   * and is retried). A publication passes the end of its claims (so that it never sends a notice another
+   * writer may hold by then), or a request path's budget (a heartbeat answers without waiting on a slow
+   * receiver). Channels bounded by their own short call deadline (SNS, EventBridge) may ignore it.
+   */
+  readonly deadline?: number;
 }
 
 /** Thrown by a channel that delivered some notifications of a call but not all. */

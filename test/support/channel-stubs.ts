@@ -4,22 +4,23 @@
  * library's) and Alertmanager's `POST /api/v2/alerts`. Each checks the request fields its vendor documents as
  * required (a missing one is answered 400, as the vendor would) and keeps incidents as the vendor does:
  * a trigger for an open key is merged, a resolve for an unknown key is dropped. Faults are scripted per
- * receiver: the next requests answer a status (with `Retry-After`), or hang — processed, then answered
- * late (the ambiguous failure: delivered, but the sender timed out).
+ * receiver: the next requests answer a status (with `Retry-After`), or hang — processed, then never
+ * answered until the sender gives up and closes the connection (the ambiguous failure: delivered, but the
+ * sender timed out). A hang lasts exactly as long as the sender waits, so no test races a timer against it.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
 
 export type Receiver = 'pagerduty' | 'opsgenie' | 'slack' | 'teams' | 'webhook' | 'alertmanager';
-export type Fault = { status: number; retryAfter?: string } | { hangMs: number };
+export type Fault = { status: number; retryAfter?: string } | { hang: true };
 
 /** One incident (PagerDuty alert, Opsgenie alert, Alertmanager alert) as its tool keeps it. */
 export interface Incident {
   opened: number;
   resolved: number;
   open: boolean;
-  /** Triggers merged into the open incident (retries, reminders, blind pages). */
+  /** Repeats merged into the incident: a trigger while open (retries, reminders, blind pages), a resolve once resolved. */
   merged: number;
   /** Acknowledgements of the open incident (PagerDuty `acknowledge`, Opsgenie acknowledge by alias). */
   acknowledged?: number;
@@ -31,14 +32,18 @@ export interface ChannelStubs {
   readonly incidents: Record<'pagerduty' | 'opsgenie' | 'alertmanager', Map<string, Incident>>;
   /** Acknowledgements for keys the tool had no open incident of (dropped, as the tools drop them). */
   readonly unknownAcks: Record<'pagerduty' | 'opsgenie', string[]>;
-  /** Resolves (closes) for keys the tool did not know: each would leave its later trigger open forever. */
+  /** Resolves (closes) for keys the tool never saw: each would leave its later trigger open forever. */
   readonly unknownResolves: Record<'pagerduty' | 'opsgenie', string[]>;
   /** Chat messages (Slack, Teams): their text, in arrival order. */
   readonly messages: Record<'slack' | 'teams', string[]>;
   /** Signed webhooks that verified, by webhook-id; `repeats` counts ids received again (dropped by the receiver). */
   readonly webhooks: { ids: string[]; repeats: number; bodies: unknown[] };
-  /** Requests each receiver answered, faults included. */
+  /** Requests each receiver received, faults included. */
   readonly requests: Record<Receiver, number>;
+  /** Requests whose sender gave up (closed the connection) before the receiver answered: the hangs. */
+  readonly abandoned: Record<Receiver, number>;
+  /** Requests received and not answered yet (hanging now). */
+  readonly hanging: () => number;
   fail(receiver: Receiver, ...faults: Fault[]): void;
   close(): Promise<void>;
 }
@@ -63,6 +68,8 @@ export async function startChannelStubs(now: () => number = Date.now): Promise<C
     webhook: 0,
     alertmanager: 0,
   };
+  const abandoned: Record<Receiver, number> = { ...requests };
+  let hanging = 0;
   const incidents = {
     pagerduty: new Map<string, Incident>(),
     opsgenie: new Map<string, Incident>(),
@@ -87,7 +94,9 @@ export async function startChannelStubs(now: () => number = Date.now): Promise<C
   };
   const resolve = (map: Map<string, Incident>, key: string, unknown?: string[]) => {
     const incident = map.get(key);
-    if (!incident?.open) return unknown?.push(key);
+    if (!incident) return unknown?.push(key);
+    // A repeat after an ambiguous failure: the tool drops it by its key.
+    if (!incident.open) return void incident.merged++;
     Object.assign(incident, { open: false, resolved: incident.resolved + 1 });
   };
 
@@ -191,11 +200,13 @@ export async function startChannelStubs(now: () => number = Date.now): Promise<C
           .end('fault');
       }
       const [status, answer] = handle(receiver, req, text);
-      const respond = () => {
-        if (!res.destroyed) res.writeHead(status).end(answer);
-      };
-      if (fault) setTimeout(respond, fault.hangMs);
-      else respond();
+      if (!fault) return void res.writeHead(status).end(answer);
+      // Processed, never answered: the sender's timeout ends the request, and the stub counts it.
+      hanging++;
+      res.on('close', () => {
+        hanging--;
+        abandoned[receiver]++;
+      });
     });
   });
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
@@ -211,6 +222,8 @@ export async function startChannelStubs(now: () => number = Date.now): Promise<C
     messages,
     webhooks,
     requests,
+    abandoned,
+    hanging: () => hanging,
     fail: (receiver, ...more) => faults[receiver].push(...more),
     close: () =>
       new Promise((done) => {

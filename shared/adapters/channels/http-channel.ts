@@ -7,18 +7,23 @@
  * - 408, 429, 5xx, no answer in time, no connection: thrown, so the notice stays pending on this channel
  *   alone and the next sweep retries it (the claim's expiry is the backoff). A 429 or 503 with `Retry-After`
  *   makes the channel send nothing before then (throwing at once, without a request).
+ * - A publication's `deadline` (the end of its claims, or a heartbeat's budget) bounds every wait: a request
+ *   waits at most until then, and none starts with less than {@link MIN_WAIT_MS} left (the notice stays
+ *   pending, as after a timeout). So no request is still in flight when another writer may hold its notice.
  * - Any other answer is permanent (a revoked key, a deleted webhook): reported loudly once through
  *   `onRejected` (the log and a counter, and in local mode a line in `channel-rejections.jsonl`), and the
  *   notice counts as done for this channel — recorded in its `sent` like a delivery — so it is not retried
  *   forever and the notices after it (its all-clear) still go out.
  */
 import type { Notification } from '../../domain/notification.js';
-import { type NotificationChannel, PartialDelivery } from '../../ports/channels.js';
+import { type NotificationChannel, PartialDelivery, type PublishOptions } from '../../ports/channels.js';
 import { printable } from '../../printable.js';
 import { classify, retryAfterMs } from './answer.js';
 import type { HttpRequest } from './http-request.js';
 
 export const DEFAULT_TIMEOUT_MS = 5_000;
+/** Below this, a request is not worth starting before the deadline: it would only time out (ambiguously). */
+export const MIN_WAIT_MS = 250;
 const EXCERPT_MAX = 200;
 
 /** A receiver's answer: its status and the start of its body (printable). */
@@ -38,6 +43,8 @@ export interface HttpChannelOptions {
   readonly now?: () => number;
   readonly fetch?: typeof fetch;
   readonly onRejected?: (rejection: Rejection) => void;
+  /** A signal that aborts after `ms` (tests read the waits; default `AbortSignal.timeout`). */
+  readonly abortAfter?: (ms: number) => AbortSignal;
 }
 
 /** Thrown when the receiver must be asked again later; its message never carries the URL (often a secret). */
@@ -62,11 +69,11 @@ export class HttpChannel implements NotificationChannel {
     this.fetch = options.fetch ?? fetch;
   }
 
-  async publish(notifications: readonly Notification[]): Promise<void> {
+  async publish(notifications: readonly Notification[], options: PublishOptions = {}): Promise<void> {
     const done: string[] = [];
     for (const n of notifications) {
       try {
-        await this.deliver(n);
+        await this.deliver(n, options.deadline);
       } catch (error) {
         if (done.length === 0) throw error;
         throw new PartialDelivery(done, (error as Error).message, { cause: error });
@@ -76,7 +83,7 @@ export class HttpChannel implements NotificationChannel {
   }
 
   /** Sends one request and returns the receiver's answer whatever it is (`listener channel test`). */
-  async send(request: HttpRequest): Promise<ReceiverAnswer> {
+  async send(request: HttpRequest, waitMs = this.timeoutMs): Promise<ReceiverAnswer> {
     let response: Response;
     try {
       response = await this.fetch(request.url, {
@@ -84,13 +91,13 @@ export class HttpChannel implements NotificationChannel {
         headers: request.headers,
         body: request.body,
         redirect: 'manual',
-        signal: AbortSignal.timeout(this.timeoutMs),
+        signal: (this.options.abortAfter ?? AbortSignal.timeout)(waitMs),
       });
     } catch (error) {
       const timedOut = error instanceof Error && error.name === 'TimeoutError';
       throw new RetryLater(
         timedOut
-          ? `channel ${this.name}: no answer within ${this.timeoutMs} ms`
+          ? `channel ${this.name}: no answer within ${waitMs} ms`
           : `channel ${this.name}: could not connect (${causeCode(error)})`,
       );
     }
@@ -99,7 +106,7 @@ export class HttpChannel implements NotificationChannel {
     return { status: response.status, excerpt: printable(text.slice(0, EXCERPT_MAX)) };
   }
 
-  private async deliver(n: Notification): Promise<void> {
+  private async deliver(n: Notification, deadline: number | undefined): Promise<void> {
     const now = this.now();
     const request = this.build(n, now);
     if (!request) return;
@@ -108,7 +115,13 @@ export class HttpChannel implements NotificationChannel {
         `channel ${this.name}: the receiver asked to wait until ${new Date(this.notBefore).toISOString()}`,
       );
     }
-    const answer = await this.send(request);
+    const waitMs = deadline === undefined ? this.timeoutMs : Math.min(this.timeoutMs, deadline - now);
+    if (waitMs < MIN_WAIT_MS) {
+      throw new RetryLater(
+        `channel ${this.name}: no time left to wait for an answer; the next sweep sends it`,
+      );
+    }
+    const answer = await this.send(request, waitMs);
     const meaning = classify(answer.status);
     if (meaning === 'delivered') return;
     if (meaning === 'retry')

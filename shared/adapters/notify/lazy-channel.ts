@@ -5,7 +5,7 @@
  * channel failure (the notice stays pending and is retried).
  */
 import type { Notification } from '../../domain/notification.js';
-import type { NotificationChannel } from '../../ports/channels.js';
+import type { NotificationChannel, PublishOptions } from '../../ports/channels.js';
 
 export class LazyChannel implements NotificationChannel {
   private loaded: Promise<NotificationChannel> | undefined;
@@ -15,14 +15,14 @@ export class LazyChannel implements NotificationChannel {
     private readonly load: () => Promise<NotificationChannel>,
   ) {}
 
-  async publish(notifications: readonly Notification[]): Promise<void> {
+  async publish(notifications: readonly Notification[], options?: PublishOptions): Promise<void> {
     this.loaded ??= this.load().then((channel) => {
       // The name is recorded on delivered notices: the loaded channel must be the one announced.
       if (channel.name !== this.name) throw new Error(`channel ${this.name} loaded as ${channel.name}`);
       return channel;
     });
     try {
-      return await (await this.loaded).publish(notifications);
+      return await (await this.loaded).publish(notifications, options);
     } catch (error) {
       if (
         !(await this.loaded.then(

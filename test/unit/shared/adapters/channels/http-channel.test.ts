@@ -1,7 +1,11 @@
 /** How the HTTP channel reads a receiver's answer (fetch faked, clock injected: no network, no waiting). */
 import { describe, expect, it } from 'vitest';
 import { classify, retryAfterMs } from '../../../../../shared/adapters/channels/answer.js';
-import { HttpChannel, type Rejection } from '../../../../../shared/adapters/channels/http-channel.js';
+import {
+  HttpChannel,
+  MIN_WAIT_MS,
+  type Rejection,
+} from '../../../../../shared/adapters/channels/http-channel.js';
 import { anOutage } from '../../../../support/outage.js';
 import { LISTENER, T0, upLogger } from '../../../fixtures.js';
 
@@ -70,5 +74,55 @@ describe('the HTTP channel', () => {
     expect(failure).toMatchObject({ name: 'PartialDelivery', deliveredIds: [outage.page.id] });
     expect(String((failure as Error).message)).toBe('channel chat: could not connect (ECONNREFUSED)');
     expect(String((failure as Error).message)).not.toContain('SECRET');
+  });
+});
+
+describe('the HTTP channel and a publication’s deadline', () => {
+  /** A receiver answering after `answerMs` on the injected clock, unless the sender stopped waiting first. */
+  function slowReceiver(answerMs: number) {
+    const clock = { now: T0 };
+    const waits: number[] = [];
+    const fetch = (async () => {
+      const waitMs = waits.at(-1) ?? 0;
+      clock.now += Math.min(answerMs, waitMs);
+      if (answerMs > waitMs) throw Object.assign(new Error('aborted'), { name: 'TimeoutError' });
+      return new Response('ok', { status: 202 });
+    }) as unknown as typeof globalThis.fetch;
+    const build = () => ({ url: SECRET_URL, headers: {}, body: '{}' });
+    const abortAfter = (ms: number) => {
+      waits.push(ms);
+      return new AbortController().signal;
+    };
+    const ch = new HttpChannel('pd', build, { fetch, now: () => clock.now, timeoutMs: 30_000, abortAfter });
+    return { ch, clock, waits };
+  }
+
+  it('waits its own timeout when the deadline is further, and no longer than the deadline when nearer', async () => {
+    const { ch, waits } = slowReceiver(100);
+    await ch.publish([outage.page], { deadline: T0 + 60_000 });
+    await ch.publish([outage.allClear], { deadline: T0 + 100 + 2_000 });
+    expect(waits).toEqual([30_000, 2_000]);
+  });
+
+  it('starts no request it has less than the minimum wait left for, and says the rest goes on later', async () => {
+    // The page takes 20 s of the 20.1 s left: the all-clear is not started (it could only time out).
+    const { ch, waits } = slowReceiver(20_000);
+    const deadline = T0 + 20_000 + MIN_WAIT_MS - 1;
+    const failure = await ch.publish([outage.page, outage.allClear], { deadline }).catch((e: Error) => e);
+    expect(failure).toMatchObject({ name: 'PartialDelivery', deliveredIds: [outage.page.id] });
+    expect(String((failure as Error).message)).toMatch(/no time left/);
+    expect(waits).toEqual([MIN_WAIT_MS - 1 + 20_000]);
+  });
+
+  it('cuts a hanging receiver off at the deadline (a real timer, 300 ms)', async () => {
+    const hanging = ((_url: string, init: RequestInit) =>
+      new Promise((_, reject) => {
+        init.signal?.addEventListener('abort', () => reject(init.signal?.reason));
+      })) as unknown as typeof globalThis.fetch;
+    const build = () => ({ url: SECRET_URL, headers: {}, body: '{}' });
+    const ch = new HttpChannel('pd', build, { fetch: hanging, now: () => T0, timeoutMs: 60_000 });
+    await expect(ch.publish([outage.page], { deadline: T0 + 300 })).rejects.toThrow(
+      /no answer within 300 ms/,
+    );
   });
 });
