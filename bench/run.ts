@@ -2,7 +2,8 @@
  * Benchmarks against a real DynamoDB Local (started here): DynamoDB requests and latency per heartbeat,
  * and what a sweep reads as the fleet grows while the overdue count stays fixed (and the reverse).
  * Prints figures; asserts nothing. Run: `npm run bench`; the fleet-scale figures (1k/10k/100k Loggers,
- * minutes): `npm run bench -- --scale` (bench/scale.ts); the heartbeat ingest figures alone: `--ingest`.
+ * minutes): `npm run bench -- --scale` (bench/scale.ts); the heartbeat ingest figures alone: `--ingest`;
+ * 1,000 Loggers paged at once through a PagerDuty channel: `--channels` (bench/channels.ts).
  */
 import { randomUUID } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -122,6 +123,11 @@ async function benchSweep(
 if (process.argv.includes('--ingest')) {
   const { runIngestBench } = await import('./scale.js');
   await runIngestBench();
+  process.exit(0);
+}
+if (process.argv.includes('--channels')) {
+  const { runChannelsBench } = await import('./channels.js');
+  await runChannelsBench();
   process.exit(0);
 }
 if (process.argv.includes('--scale')) {

@@ -8,8 +8,6 @@
  */
 import {
   type ChannelHealthRecord,
-  type ChannelObservation,
-  type ChannelRejection,
   channelRejectedNotice,
   observeChannels,
 } from '../domain/channel-health.js';

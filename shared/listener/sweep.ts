@@ -13,6 +13,7 @@ import type { ListenerDeps } from './deps.js';
 import { publishEvents } from './events.js';
 import { guardMassSilence, recordSweepOutcome } from './mass-silence.js';
 import { describe, RECORDING_MARGIN_MS } from './outbox.js';
+import { resendStandingAlarms } from './standing-alarms.js';
 import { finishLogger, type Outcome, type Settled, settleLogger } from './sweep-logger.js';
 import { beaconWhileSweeping, watchTwinListener } from './twin-watch.js';
 
@@ -52,7 +53,14 @@ export async function sweep(
   );
   const stopBeacon = beaconWhileSweeping(deps, clock);
   try {
-    return await sweepDue(deps, now, clock, limits, started);
+    const report = await sweepDue(deps, now, clock, limits, started);
+    // Alertmanager forgets a firing alert not posted again: the first sweep of each period re-sends them.
+    await resendStandingAlarms(deps, now).catch((error) =>
+      deps.log.error('re-sending standing alarms failed; the next period tries again', {
+        error: describe(error),
+      }),
+    );
+    return report;
   } finally {
     stopBeacon();
   }

@@ -2,7 +2,7 @@
  * The ways notifications leave the Listener. SNS, EventBridge and local mode's file implement them
  * (shared/adapters/notify/).
  */
-import type { Notification } from '../domain/notification.js';
+import type { Notification, StateNotification } from '../domain/notification.js';
 
 /**
  * One way notifications leave the Listener: SNS pages, the EventBridge bus, or local mode's file. Each
@@ -38,4 +38,23 @@ export class PartialDelivery extends Error {
   ) {
     super(message, options);
   }
+}
+
+/**
+ * A channel whose receiver forgets a firing alarm unless told again: Alertmanager ends an alert at its
+ * `endsAt`, and its clients re-send firing alerts periodically. The sweep posts each standing alarm to it
+ * again every {@link resendEveryMs} (shared/listener/standing-alarms.ts). Idempotent for the receiver (the
+ * same labels, one alert), so never a notice of the outbox and nothing in the other channels' accounting.
+ */
+export interface ResendingChannel extends NotificationChannel {
+  readonly resendEveryMs: number;
+  /**
+   * Posts these alarms (or all-clears) again as they stand at `now`, those the channel takes (its customers);
+   * throws unless the receiver took them all.
+   */
+  resend(notifications: readonly StateNotification[], now: number): Promise<void>;
+}
+
+export function isResending(channel: NotificationChannel): channel is ResendingChannel {
+  return typeof (channel as Partial<ResendingChannel>).resend === 'function';
 }

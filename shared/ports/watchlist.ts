@@ -56,4 +56,6 @@ export interface Watchlist {
   findHeld(until: number): Promise<Logger[]>;
   /** How many Loggers are held until `until` (counted, not read). */
   countHeld(until: number): Promise<number>;
+  /** The DOWN Loggers (standing alarms): the sparse `state` index, reads grow with them, never the fleet. */
+  findDown(): Promise<Logger[]>;
 }

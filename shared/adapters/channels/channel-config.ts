@@ -77,6 +77,8 @@ const alertmanager = z.looseObject({
   type: z.literal('alertmanager'),
   url,
   listenerLabel: z.optional(z.string().check(z.minLength(1))),
+  /** How often a standing alarm is posted again (default 300: 5 minutes); its `endsAt` is 3 periods ahead. */
+  resendEverySeconds: z.optional(z.number().check(z.gte(1), z.lte(3600))),
 });
 
 /** A channel with its secrets, as the channels file gives it (a stage's, once its secrets are read). */

@@ -4,7 +4,9 @@
  * is refused, with the chmod that fixes it.
  */
 import { readFileSync, statSync } from 'node:fs';
+import type { Notification } from '../../domain/notification.js';
 import type { ChannelHealthMonitor } from '../../listener/channel-health-monitor.js';
+import { AlertmanagerHttpChannel } from './alertmanager.js';
 import { type ChannelConfig, type ChannelsFile, ChannelsFileError, parseChannels } from './channel-config.js';
 import { HttpChannel, type HttpChannelOptions } from './http-channel.js';
 import { observedFetch } from './observed-fetch.js';
@@ -42,10 +44,12 @@ export function readChannelsFile(path: string): ChannelsFile {
 /** One HTTP channel per configured one, named as configured (the name recorded on delivered notices). */
 export function httpChannel(config: ChannelConfig, options: HttpChannelOptions = {}): HttpChannel {
   const timeoutMs = config.timeoutSeconds === undefined ? options.timeoutMs : config.timeoutSeconds * 1000;
-  return new HttpChannel(config.name, (n, now) => requestFor(config, n, now), {
-    ...options,
-    ...(timeoutMs === undefined ? {} : { timeoutMs }),
-  });
+  const settings = { ...options, ...(timeoutMs === undefined ? {} : { timeoutMs }) };
+  if (config.type === 'alertmanager') {
+    const takes = (n: Notification) => requestFor(config, n, 0) !== undefined;
+    return new AlertmanagerHttpChannel(config.name, config, takes, settings);
+  }
+  return new HttpChannel(config.name, (n, now) => requestFor(config, n, now), settings);
 }
 
 /**

@@ -29,7 +29,7 @@ export function requestFor(config: ChannelConfig, n: Notification, now: number):
     case 'opsgenie':
       return opsgenieRequest(config, n);
     case 'alertmanager':
-      return alertmanagerRequest(config, n);
+      return alertmanagerRequest(config, n, now);
   }
 }
 

@@ -1,7 +1,8 @@
 /**
  * The DynamoDB implementation of {@link Watchlist}: queries of the sparse `due` index (8 shards, by
  * `dueAt`; see table-schema.ts), so reads grow with what is due, held or missing, never with the fleet;
- * the fleet counter and the `state` index for the watched count; and the deletion of expired items.
+ * the fleet counter and the `state` index for the watched count and the DOWN Loggers; and the deletion of
+ * expired items.
  */
 import {
   DeleteCommand,
@@ -27,7 +28,7 @@ import {
   loggerFromItem,
   loggerIdOfPk,
 } from './dynamo-items.js';
-import { DUE_INDEX, DUE_SHARDS, PURGE_ATTRIBUTE, TTL_ATTRIBUTE } from './table-schema.js';
+import { DUE_INDEX, DUE_SHARDS, PURGE_ATTRIBUTE, STATE_INDEX, TTL_ATTRIBUTE } from './table-schema.js';
 
 export class DynamoWatchlist implements Watchlist {
   constructor(
@@ -198,6 +199,29 @@ export class DynamoWatchlist implements Watchlist {
     }
     return held;
   }
+
+  async findDown(): Promise<Logger[]> {
+    const shards = await Promise.all(
+      Array.from({ length: DUE_SHARDS }, async (_, shard) => {
+        const down: Logger[] = [];
+        const pages = paginateQuery({ client: this.doc }, downQuery(this.tableName, shard));
+        for await (const page of guardPages(pages)) down.push(...(page.Items ?? []).map(loggerFromItem));
+        return down;
+      }),
+    );
+    return shards.flat();
+  }
+}
+
+/** The DOWN Loggers of one shard of the sparse `state` index. */
+function downQuery(tableName: string, shard: number) {
+  return {
+    TableName: tableName,
+    IndexName: STATE_INDEX.name,
+    KeyConditionExpression: '#shard = :shard',
+    ExpressionAttributeNames: { '#shard': STATE_INDEX.partition },
+    ExpressionAttributeValues: { ':shard': `DOWN#${shard}` },
+  };
 }
 
 /** Loggers of one due shard whose pages are held until `until` (they are due exactly then). */

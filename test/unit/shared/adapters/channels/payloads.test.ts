@@ -159,8 +159,9 @@ describe('Standard Webhooks signed JSON', () => {
 describe('Alertmanager POST /api/v2/alerts', () => {
   const channel = { url: 'http://127.0.0.1:9093/' };
 
-  it('posts one alert with the stable labels, firing until well after the page', () => {
-    const request = alertmanagerRequest(channel, outage.page);
+  it('posts one alert with the stable labels, firing until three re-send periods after it was posted', () => {
+    const postedAt = outage.page.notice.at + 3_600_000; // a re-send an hour into the outage
+    const request = alertmanagerRequest(channel, outage.page, postedAt);
     expect(request.url).toBe('http://127.0.0.1:9093/api/v2/alerts');
     const [alert] = body(request) as Json[];
     expect(alert?.labels).toEqual({
@@ -171,12 +172,15 @@ describe('Alertmanager POST /api/v2/alerts', () => {
       kind: 'LOGGER_SILENT',
     });
     expect(Date.parse(alert?.startsAt)).toBe(outage.page.notice.deadline);
-    expect(Date.parse(alert?.endsAt)).toBeGreaterThan(outage.page.notice.at + 24 * 3_600_000);
+    expect(Date.parse(alert?.endsAt)).toBe(postedAt + 3 * 5 * 60_000);
+    const [often] = body(alertmanagerRequest({ ...channel, resendEverySeconds: 60 }, outage.page, postedAt));
+    expect(Date.parse((often as Json)?.endsAt)).toBe(postedAt + 3 * 60_000);
   });
 
   it('resolves with the same labels, endsAt = the all-clear, startsAt unchanged', () => {
-    const [fired] = body(alertmanagerRequest(channel, outage.page)) as Json[];
-    const [resolved] = body(alertmanagerRequest(channel, outage.allClear)) as Json[];
+    const [fired] = body(alertmanagerRequest(channel, outage.page, T0)) as Json[];
+    const later = outage.allClear.notice.at + 60_000; // posted again after the all-clear (a race's fix)
+    const [resolved] = body(alertmanagerRequest(channel, outage.allClear, later)) as Json[];
     expect(resolved?.labels).toEqual(fired?.labels);
     expect(resolved?.startsAt).toBe(fired?.startsAt);
     expect(Date.parse(resolved?.endsAt)).toBe(outage.allClear.notice.at);
@@ -184,7 +188,7 @@ describe('Alertmanager POST /api/v2/alerts', () => {
 
   it('labels both Listeners of a pair alike when given the pair’s name', () => {
     const [alert] = body(
-      alertmanagerRequest({ ...channel, listenerLabel: 'GEOCSCLN' }, outage.page),
+      alertmanagerRequest({ ...channel, listenerLabel: 'GEOCSCLN' }, outage.page, T0),
     ) as Json[];
     expect(alert?.labels.listener).toBe('GEOCSCLN');
   });
