@@ -201,14 +201,17 @@ describe('a simulated fleet of 10,000 Loggers on the note’s defaults', () => {
         const run = await simulate(fleet, { at: outageAt, silenced: () => true }, end, random);
         expect(run.raised).toHaveLength(1);
         const [notice] = run.raised;
-        expect(run.pages).toEqual([]);
+        // No page while the hold stands. (The run may outlast the hold by a minute or two: a Logger that
+        // phoned home early, within its jitter, falls due before outageAt + 60 minutes, and its hold with it.
+        // Pages after the hold has ended are the guard working, not failing: seed 20, offset 295 min.)
+        expect(run.pages.filter((at) => at < (notice?.holdUntil ?? 0))).toEqual([]);
         // Declared long before the first page would have fallen due; that page is held the whole hold.
         const firstDeadline = Math.min(...fleet.filter((l) => l.state === 'DOWN').map((l) => l.deadline));
         expect(notice?.at).toBeLessThan(outageAt + 6 * MINUTE);
         expect(notice?.holdUntil).toBeGreaterThanOrEqual(firstDeadline + settings.holdMs);
         expect(notice?.cause).toContain('dial-in bridge');
       }),
-      { numRuns: 3 },
+      { numRuns: 3, examples: [[20, 17_700_000]] },
     );
   }, 120_000);
 
