@@ -35,5 +35,6 @@ describe('printable: untrusted text on a terminal', () => {
         expect(printable(once)).toBe(once);
       }),
     );
-  });
+    // A hundred binary strings take milliseconds; the margin is for a machine busy with other suites.
+  }, 20_000);
 });
