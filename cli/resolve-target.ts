@@ -6,6 +6,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { PairSide } from '../infra/stages.js';
 import { ADMIN_LIMITS, dynamoClient } from '../shared/adapters/aws-clients.js';
+import { httpChannel, readChannelsFile } from '../shared/adapters/channels/channels-file.js';
+import { rejectionReporter } from '../shared/adapters/channels/rejections.js';
 import { DynamoAuditLog } from '../shared/adapters/dynamo/dynamo-audit-log.js';
 import { DynamoFleet } from '../shared/adapters/dynamo/dynamo-fleet.js';
 import { DynamoPingDirectory } from '../shared/adapters/dynamo/dynamo-ping-directory.js';
@@ -15,6 +17,7 @@ import { listenerPairOf } from '../shared/domain/doctor.js';
 import { parseDuration } from '../shared/domain/duration.js';
 import { DEFAULT_EVENT_RETENTION_MS } from '../shared/domain/event.js';
 import type { MassSilenceSettings } from '../shared/domain/mass-silence.js';
+import { noCounters } from '../shared/listener/deps.js';
 import type { AuditLog } from '../shared/ports/audit-log.js';
 import type { NotificationChannel } from '../shared/ports/channels.js';
 import type { Fleet } from '../shared/ports/fleet.js';
@@ -192,7 +195,12 @@ function localTarget(dir: string): Target {
     );
   }
   const client = localClient(local.dynamodbEndpoint);
-  const channels = [new FileNotifier(local.notificationsFile, (line) => process.stderr.write(`${line}\n`))];
+  const channels: NotificationChannel[] = [
+    new FileNotifier(local.notificationsFile, (line) => process.stderr.write(`${line}\n`)),
+    // The Listener's HTTP channels too: a notice a hand-run sweep delivered on the file alone would leave
+    // the outbox before PagerDuty, Slack… had it.
+    ...localHttpChannels(local),
+  ];
   return {
     ...dynamoPorts(client, local.tableName),
     pings: new DynamoPingDirectory(client, local.tableName),
@@ -220,4 +228,16 @@ function isRunning(pid: number): boolean {
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM'; // alive, someone else's
   }
+}
+
+/** The HTTP channels of the local Listener's channels file (`listener local --channels`), as it delivers. */
+function localHttpChannels(local: LocalTarget): NotificationChannel[] {
+  if (!local.channelsFile) return [];
+  const log = {
+    info() {},
+    warn: (message: string) => process.stderr.write(`warning: ${message}\n`),
+    error: (message: string) => process.stderr.write(`error: ${message}\n`),
+  };
+  const onRejected = rejectionReporter(log, noCounters, local.notificationsFile);
+  return readChannelsFile(local.channelsFile).channels.map((c) => httpChannel(c, { onRejected }));
 }

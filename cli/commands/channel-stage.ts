@@ -55,6 +55,27 @@ export async function testStageChannel(
       `see its channels with: listener channel list --stage ${opts.stage}`,
     );
   }
+  const request: ChannelTestRequest = { action: 'channel-test', channel: name };
+  const result = await invokeSweeper<ChannelTestResult>(
+    opts,
+    request,
+    `while testing channel ${name}`,
+    lambda,
+  );
+  return printTestResult(name, result);
+}
+
+/**
+ * Invokes the stage's sweeper with `payload` and returns its answer: the way the CLI acts with the stage's
+ * HTTP channels, whose secrets only the delivering functions can read. {@link UnreachableError} (exit 3)
+ * when AWS or the function fails.
+ */
+export async function invokeSweeper<T>(
+  opts: StageChannelOptions,
+  payload: unknown,
+  doing: string,
+  lambda?: LambdaClient,
+): Promise<T> {
   const side = pairSide(opts.listener);
   const target = await resolveStage(opts.stage, {
     ...(opts.region ? { region: opts.region } : {}),
@@ -70,30 +91,33 @@ export async function testStageChannel(
   const client =
     lambda ??
     new LambdaClient({ ...limited(ADMIN_LIMITS), ...(target.region ? { region: target.region } : {}) });
-  const request: ChannelTestRequest = { action: 'channel-test', channel: name };
-  let result: ChannelTestResult;
   try {
     const out = await client.send(
       new InvokeCommand({
         FunctionName: target.sweeperFunctionName,
-        Payload: new TextEncoder().encode(JSON.stringify(request)),
+        Payload: new TextEncoder().encode(JSON.stringify(payload)),
       }),
     );
     if (out.FunctionError) {
       throw new UnreachableError(
-        `the sweeper of ${opts.stage} failed while testing channel ${name} (${printable(out.FunctionError)})`,
+        `the sweeper of ${opts.stage} failed ${doing} (${printable(out.FunctionError)})`,
         'see its log group in CloudWatch Logs',
       );
     }
-    result = JSON.parse(new TextDecoder().decode(out.Payload)) as ChannelTestResult;
+    return JSON.parse(new TextDecoder().decode(out.Payload)) as T;
   } catch (error) {
     if (error instanceof UnreachableError) throw error;
+    if ((error as Error).name === 'TooManyRequestsException') {
+      throw new UnreachableError(
+        `the sweeper of ${opts.stage} is busy (it runs one at a time, and a scheduled sweep is running)`,
+        'try again in a minute',
+      );
+    }
     throw new UnreachableError(
       `AWS Lambda could not be reached to invoke the sweeper of ${opts.stage} (${printable((error as Error).name)})`,
       'check your AWS credentials, the region and lambda:InvokeFunction on the sweeper',
     );
   }
-  return printTestResult(name, result);
 }
 
 function pairSide(listener: string | undefined): PairSide | undefined {

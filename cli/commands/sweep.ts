@@ -8,7 +8,7 @@ import { DEFAULT_EVENT_RETENTION_MS } from '../../shared/domain/event.js';
 import { DEFAULT_OUTBOX_RETRY_MS } from '../../shared/domain/transitions.js';
 import { counted } from '../../shared/domain/words.js';
 import { noCounters } from '../../shared/listener/deps.js';
-import { sweep } from '../../shared/listener/sweep.js';
+import { type SweepReport, sweep } from '../../shared/listener/sweep.js';
 import { storePorts } from '../../shared/ports/stores.js';
 import { onTarget, type TargetOptions, UsageError, withTarget } from '../target.js';
 
@@ -20,6 +20,7 @@ export function registerSweepCommand(program: Command): void {
       .option('--json', 'print the sweep report as JSON')
       .addHelpText('after', '\nExample:\n  listener sweep --stage prod\n'),
   ).action(async (opts: TargetOptions & { json?: boolean }) => {
+    if (opts.stage && (await sweptBySweeper({ ...opts, stage: opts.stage }))) return;
     await onTarget(opts, async (target) => {
       if (!target.publishing) {
         throw new UsageError(
@@ -50,13 +51,31 @@ export function registerSweepCommand(program: Command): void {
         },
         Date.now(),
       );
-      if (opts.json) console.log(JSON.stringify(report));
-      else {
-        console.log(
-          `Swept ${target.description}: ${report.due} due, ${counted(report.raised, 'alarm')} raised, ${counted(report.published, 'notification')} retried, ${report.skipped} skipped, ${report.failed} failed (${report.durationMs} ms).`,
-        );
-      }
-      if (report.failed > 0) process.exitCode = 1;
+      printReport(report, target.description, opts.json);
     });
   });
+}
+
+function printReport(report: SweepReport, description: string, json: boolean | undefined): void {
+  process.stdout.write(
+    json
+      ? `${JSON.stringify(report)}\n`
+      : `Swept ${description}: ${report.due} due, ${counted(report.raised, 'alarm')} raised, ${counted(report.published, 'notification')} retried, ${report.skipped} skipped, ${report.failed} failed (${report.durationMs} ms).\n`,
+  );
+  if (report.failed > 0) process.exitCode = 1;
+}
+
+/**
+ * A stage with HTTP channels (PagerDuty, Slack, …) is swept by its own sweeper, invoked: a sweep run here
+ * could not deliver on them (their secrets are readable only by the delivering functions), and the notices it
+ * delivered on SNS and the bus would leave the outbox before those channels had them. True when it did.
+ */
+export async function sweptBySweeper(
+  opts: TargetOptions & { stage: string; json?: boolean },
+): Promise<boolean> {
+  const { stageChannelsOf, invokeSweeper } = await import('./channel-stage.js');
+  if (stageChannelsOf(opts).length === 0) return false;
+  const report = await invokeSweeper<SweepReport>(opts, {}, 'while sweeping');
+  printReport(report, `stage ${opts.stage} (by its sweeper, for its channels)`, opts.json);
+  return true;
 }

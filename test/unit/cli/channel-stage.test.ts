@@ -12,6 +12,7 @@ import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { stageChannelRows, stageChannelsOf, testStageChannel } from '../../../cli/commands/channel-stage.js';
+import { sweptBySweeper } from '../../../cli/commands/sweep.js';
 import { UnreachableError, UsageError } from '../../../cli/errors.js';
 import { OUTPUT_KEYS } from '../../../infra/stage-names.js';
 import { withChannelTest } from '../../../shared/adapters/channels/channel-test.js';
@@ -173,5 +174,32 @@ describe("the sweeper's test action", () => {
     expect(tested).toEqual(['pd']);
     const none = withChannelTest(sweep, () => ({}));
     expect(await none({ action: 'channel-test', channel: 'pd' }, {})).toMatchObject({ outcome: 'unknown' });
+  });
+});
+
+describe('listener sweep --stage, on a stage with channels', () => {
+  it('is run by the stage’s sweeper, invoked: a sweep here could not deliver on the channels it has no secrets of', async () => {
+    const report = { due: 3, raised: 2, published: 1, skipped: 0, failed: 0, durationMs: 420 };
+    lambda.on(InvokeCommand).resolves(answer(report));
+    expect(await sweptBySweeper(opts)).toBe(true);
+    const call = lambda.commandCalls(InvokeCommand)[0]?.args[0].input;
+    expect(call?.FunctionName).toBe(SWEEPER);
+    expect(JSON.parse(new TextDecoder().decode(call?.Payload as Uint8Array))).toEqual({});
+    expect(out.join('')).toContain('3 due, 2 alarms raised, 1 notification retried');
+  });
+
+  it('is run here on a stage without channels (its SNS and bus need no secret)', async () => {
+    const bare = join(dir, 'bare-stages.json');
+    writeFileSync(
+      bare,
+      JSON.stringify({ dev: { listenerName: 'GEOCSCLNRA', region: 'eu-west-1', removalPolicy: 'destroy' } }),
+    );
+    expect(await sweptBySweeper({ stage: 'dev', stages: bare })).toBe(false);
+    expect(lambda.calls()).toEqual([]);
+  });
+
+  it('says AWS could not be reached (exit 3) when the invocation fails', async () => {
+    lambda.on(InvokeCommand).rejects(Object.assign(new Error('x'), { name: 'ExpiredTokenException' }));
+    await expect(sweptBySweeper(opts)).rejects.toBeInstanceOf(UnreachableError);
   });
 });
