@@ -104,6 +104,7 @@ describe('the README tour', () => {
     expect(countLines(listenerOutput, 'ALARM geocust1/A')).toBe(1);
     expect(countLines(listenerOutput, 'CLEARED geocust1/A')).toBe(1);
     const kinds = readNotifications(join(workDir, '.listener')).map((n) => n.kind);
-    expect(kinds).toEqual(['LOGGER_SILENT', 'LOGGER_RECOVERED']);
+    // The acknowledgement is a notice too (incident tools get `acknowledge`; the bus an event), never a page.
+    expect(kinds).toEqual(['LOGGER_SILENT', 'LOGGER_ACKNOWLEDGED', 'LOGGER_RECOVERED']);
   });
 });
