@@ -218,6 +218,11 @@ export interface Logger extends LoggerId, LoggerSettings {
   readonly failure?: ReportedFailure;
   /** The latest `/log` ping (recorded only: it changes nothing else). */
   readonly lastLogAt?: number;
+  /**
+   * Pings recorded so far (any signal): numbers the slots of its ping history (shared/domain/history.ts).
+   * Only ping writes move it; a transition that counts a ping writes it conditional on the count it read.
+   */
+  readonly pingSeq?: number;
 }
 
 /** A failure a Logger reported through its ping URL: when, and the exit status if it sent one. */

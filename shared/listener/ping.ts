@@ -8,9 +8,13 @@
  * - fail (`/fail`, `/1`–`/255`): `NEW/UP → DOWN` by a read and a write conditional on the revision read
  *   (ping-transitions.ts), its page claimed in that write; a sweep or a success racing it: one wins.
  * - start, log: one conditional write each (startedAt, lastLogAt).
+ *
+ * Each of these writes also takes the ping's number in the Logger's history (`pingSeq`); the ping is then
+ * put into its slot of the history's ring (shared/domain/history.ts) by one more write, body included.
  */
 import { randomUUID } from 'node:crypto';
 import { StoreUnavailableError, UnknownLoggerError } from '../domain/errors.js';
+import { type PingRequestFacts, pingEntry } from '../domain/history.js';
 import type { LoggerId } from '../domain/logger.js';
 import {
   hashPingUuid,
@@ -22,16 +26,19 @@ import {
 } from '../domain/ping.js';
 import { reportFailure } from '../domain/ping-transitions.js';
 import { sameHash } from '../domain/token.js';
+import type { LoggerHistory } from '../ports/logger-history.js';
 import type { PingDirectory } from '../ports/ping-directory.js';
 import type { ListenerDeps } from './deps.js';
 import { publishOutbox } from './outbox.js';
 import { phoneHomeAs } from './phone-home.js';
 import type { PingRoutes } from './ping-routes.js';
 
-/** What a ping needs beside the Listener's deps: the directory and this process's warm cache. */
+/** What a ping needs beside the Listener's deps: the directory, this process's warm cache, the history. */
 export interface PingDeps {
   readonly directory: PingDirectory;
   readonly routes: PingRoutes;
+  /** Where the ping is kept; absent = not kept (some tests). */
+  readonly history?: LoggerHistory;
 }
 
 export interface PingRequest {
@@ -39,6 +46,8 @@ export interface PingRequest {
   /** The `rid` query parameter as sent (absent: none). */
   readonly rid?: string;
   readonly receivedAt: number;
+  /** Method, source address, user agent and body, as the request carried them (untrusted). */
+  readonly facts?: PingRequestFacts;
 }
 
 /** Lost races a failure may meet in a row (a sweep, a success, another failure). */
@@ -61,8 +70,12 @@ export async function receivePing(
     const id = fresh ? await pings.directory.find(pingHash) : cached;
     if (!id) break;
     try {
-      await record(deps, pings.directory, id, pingHash, ping, request.receivedAt);
+      const seq = await record(deps, pings.directory, id, pingHash, ping, request.receivedAt);
       pings.routes.set(pingHash, id);
+      if (pings.history && seq !== undefined) {
+        const entry = pingEntry(seq, request.receivedAt, ping.signal, request.facts ?? {});
+        await pings.history.recordPing(id, entry);
+      }
       return PING_ANSWERS.ok;
     } catch (error) {
       if (!(error instanceof UnknownLoggerError)) throw error;
@@ -73,7 +86,10 @@ export async function receivePing(
   return PING_ANSWERS.notFound;
 }
 
-/** Records `ping` on Logger `id`; {@link UnknownLoggerError} when its ping hash is not `pingHash`. */
+/**
+ * Records `ping` on Logger `id`: its number in the Logger's history (undefined: a Logger stored before
+ * pings were counted); {@link UnknownLoggerError} when its ping hash is not `pingHash`.
+ */
 async function record(
   deps: ListenerDeps,
   directory: PingDirectory,
@@ -81,17 +97,19 @@ async function record(
   pingHash: string,
   ping: PingPath,
   now: number,
-): Promise<void> {
+): Promise<number | undefined> {
   const { signal } = ping;
   if (signal.kind === 'success') {
-    await phoneHomeAs(deps, id, { pingHash }, now, {}, (current) => {
+    const { logger } = await phoneHomeAs(deps, id, { pingHash }, now, {}, (current) => {
       if (!current?.pingHash || !sameHash(current.pingHash, pingHash)) throw new UnknownLoggerError();
     });
     deps.counters.count('Heartbeats');
-    return;
+    return logger.pingSeq;
   }
   if (signal.kind === 'fail') return recordFailure(deps, directory, id, pingHash, signal, now);
-  if (!(await directory.mark(id, pingHash, signal.kind, now))) throw new UnknownLoggerError();
+  const seq = await directory.mark(id, pingHash, signal.kind, now);
+  if (seq === undefined) throw new UnknownLoggerError();
+  return seq;
 }
 
 async function recordFailure(
@@ -101,7 +119,7 @@ async function recordFailure(
   pingHash: string,
   failure: { readonly exitStatus?: number },
   now: number,
-): Promise<void> {
+): Promise<number | undefined> {
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const current = await directory.read(id);
     if (!current?.pingHash || !sameHash(current.pingHash, pingHash)) throw new UnknownLoggerError();
@@ -113,11 +131,18 @@ async function recordFailure(
       ...(deps.renotifyEveryMs ? { renotifyEveryMs: deps.renotifyEveryMs } : {}),
     };
     const transition = reportFailure(current.logger, now, failure, options, claim);
-    if (!transition) return; // already DOWN (one page per outage), paused, or in maintenance
-    if (await deps.loggers.writeTransition(current.logger, transition.next)) {
+    if (!transition) {
+      // Already DOWN (one page per outage), paused, or in maintenance: the ping is only counted.
+      const seq = await directory.mark(id, pingHash, 'fail', now);
+      if (seq === undefined) throw new UnknownLoggerError();
+      return seq;
+    }
+    const pingSeq = (current.logger.pingSeq ?? 0) + 1;
+    const next = { ...transition.next, pingSeq };
+    if (await deps.loggers.writeTransition(current.logger, next)) {
       deps.counters.count('AlarmsRaised');
-      await publishOutbox(deps, transition.next, claim.by, now);
-      return;
+      await publishOutbox(deps, next, claim.by, now);
+      return pingSeq;
     }
   }
   throw new StoreUnavailableError('the Logger is being updated by other requests; retry shortly');

@@ -27,8 +27,15 @@ export interface PingDirectory {
   /** The Logger with its ping hash (strongly consistent); undefined if it is not registered. */
   read(id: LoggerId): Promise<PingedLogger | undefined>;
   /**
-   * Records `/start` (`startedAt`, moving the revision: a state change other writers must see) or `/log`
-   * (`lastLogAt`) at `at` by one write conditional on the Logger's ping hash being `pingHash`; false if not.
+   * Records `/start` (`startedAt`, moving the revision: a state change other writers must see), `/log`
+   * (`lastLogAt`) or a failure that changes no state (already DOWN, paused: only counted) at `at`, by one
+   * write conditional on the Logger's ping hash being `pingHash`, which also takes the ping's history number
+   * (`pingSeq`): that number, or undefined if the hash is not the Logger's.
    */
-  mark(id: LoggerId, pingHash: string, signal: 'start' | 'log', at: number): Promise<boolean>;
+  mark(
+    id: LoggerId,
+    pingHash: string,
+    signal: 'start' | 'log' | 'fail',
+    at: number,
+  ): Promise<number | undefined>;
 }

@@ -89,33 +89,47 @@ export class DynamoPingDirectory implements PingDirectory {
     return typeof Item.pingHash === 'string' ? { logger, pingHash: Item.pingHash } : { logger };
   }
 
-  async mark(id: LoggerId, pingHash: string, signal: 'start' | 'log', at: number): Promise<boolean> {
+  async mark(
+    id: LoggerId,
+    pingHash: string,
+    signal: 'start' | 'log' | 'fail',
+    at: number,
+  ): Promise<number | undefined> {
     // A start is a state change (transitions write `startedAt` back): it moves the revision, so a writer
-    // that read the Logger before it cannot write over it. A log changes nothing a transition writes.
+    // that read the Logger before it cannot write over it. A log changes nothing a transition writes; a
+    // failure that changes nothing (already DOWN, paused) is only counted. Each takes its history number.
     const update: { UpdateExpression: string; names: Record<string, string> } =
       signal === 'start'
         ? {
-            UpdateExpression: 'SET #at = :at ADD #revision :one',
+            UpdateExpression: 'SET #at = :at ADD #revision :one, #pingSeq :one',
             names: { '#at': 'startedAt', '#revision': 'revision' },
           }
-        : { UpdateExpression: 'SET #at = :at', names: { '#at': 'lastLogAt' } };
-    return landed(
-      this.doc.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: loggerKey(id),
-          UpdateExpression: update.UpdateExpression,
-          ConditionExpression: '#pingHash = :hash',
-          ExpressionAttributeNames: { ...update.names, '#pingHash': 'pingHash' },
-          ExpressionAttributeValues: {
-            ':at': at,
-            ':hash': pingHash,
-            ...(signal === 'start' ? { ':one': 1 } : {}),
-          },
-        }),
-      ),
+        : signal === 'log'
+          ? { UpdateExpression: 'SET #at = :at ADD #pingSeq :one', names: { '#at': 'lastLogAt' } }
+          : { UpdateExpression: 'ADD #pingSeq :one', names: {} };
+    try {
+      const { Attributes } = await guardStoreCall(
+        this.doc.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: loggerKey(id),
+            UpdateExpression: update.UpdateExpression,
+            ConditionExpression: '#pingHash = :hash',
+            ExpressionAttributeNames: { ...update.names, '#pingHash': 'pingHash', '#pingSeq': 'pingSeq' },
+            ExpressionAttributeValues: {
+              ':hash': pingHash,
+              ':one': 1,
+              ...(signal === 'fail' ? {} : { ':at': at }),
+            },
+            ReturnValues: 'UPDATED_NEW',
+          }),
+        ),
+      );
+      return Number(Attributes?.pingSeq ?? 0);
+    } catch (error) {
       // Only a failed condition says "not this Logger's URL": a write conflict is retried or is a 503.
-      isConditionFailure,
-    );
+      if (isConditionFailure(error)) return undefined;
+      throw error;
+    }
   }
 }
