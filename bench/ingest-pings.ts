@@ -47,17 +47,21 @@ export async function benchPingIngest(
     routes: new PingRoutes(),
     ...(deps.history ? { history: deps.history } : {}),
   };
-  const register = (prefix: string, withPing: boolean) =>
-    Promise.all(
-      Array.from({ length: LOGGERS }, (_, i) =>
+  const register = async (prefix: string, withPing: boolean) => {
+    const registered = [];
+    for (let i = 0; i < LOGGERS; i += IN_FLIGHT) {
+      const batch = Array.from({ length: Math.min(IN_FLIGHT, LOGGERS - i) }, (_, j) =>
         registerLogger(
           deps.loggers,
-          { customer: `${prefix}${i}`, side: 'A', eventTimeoutMs: 780 * MINUTE, transport: 'https' },
+          { customer: `${prefix}${i + j}`, side: 'A', eventTimeoutMs: 780 * MINUTE, transport: 'https' },
           T0,
           withPing ? directory : undefined,
         ),
-      ),
-    );
+      );
+      registered.push(...(await Promise.all(batch)));
+    }
+    return registered;
+  };
   const beaters = (await register('hbp', false)).map((r) => r.token);
   const pingers = (await register('png', true)).map((r) => r.pingUuid ?? '');
   const bodied = (await register('pbd', true)).map((r) => r.pingUuid ?? '');

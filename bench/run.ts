@@ -2,7 +2,8 @@
  * Benchmarks against a real DynamoDB Local (started here): DynamoDB requests and latency per heartbeat,
  * ping ingest beside heartbeat ingest and the requests per ping (bench/ingest-pings.ts), and what a sweep reads as the fleet grows while the overdue count stays fixed (and the reverse).
  * Prints figures; asserts nothing. Run: `npm run bench`; the fleet-scale figures (1k/10k/100k Loggers,
- * minutes): `npm run bench -- --scale` (bench/scale.ts); the heartbeat ingest figures alone: `--ingest`.
+ * minutes): `npm run bench -- --scale` (bench/scale.ts); the heartbeat ingest figures alone: `--ingest`;
+ * pings beside heartbeats alone: `--pings`.
  */
 import { randomUUID } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -123,6 +124,16 @@ async function benchSweep(
 if (process.argv.includes('--ingest')) {
   const { runIngestBench } = await import('./scale.js');
   await runIngestBench();
+  process.exit(0);
+}
+if (process.argv.includes('--pings')) {
+  const dynamo = await startDynamoLocal();
+  try {
+    const run = await setUp(dynamo.client);
+    await benchPingIngest(run.deps, run.client, run.table, run.requests);
+  } finally {
+    await dynamo.stop();
+  }
   process.exit(0);
 }
 if (process.argv.includes('--scale')) {
