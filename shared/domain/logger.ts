@@ -243,6 +243,11 @@ export interface Logger extends LoggerId, LoggerSettings {
   readonly failure?: ReportedFailure;
   /** The latest `/log` ping (recorded only: it changes nothing else). */
   readonly lastLogAt?: number;
+  /**
+   * Pings recorded so far (any signal): numbers the slots of its ping history (shared/domain/history.ts).
+   * Only ping writes move it; a transition that counts a ping writes it conditional on the count it read.
+   */
+  readonly pingSeq?: number;
 }
 
 /** A `/start`: when (Listener clock), and the run id (`?rid=`) it was sent with, if any. */

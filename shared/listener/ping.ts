@@ -12,10 +12,14 @@
  *   stored Logger that write handed back, and a write conditional on its revision (two requests).
  * - `?rid=` pairs a start with its end (success or failure), which records the run's duration.
  * - log: one conditional write (lastLogAt).
+ *
+ * Each of these writes also takes the ping's number in the Logger's history (`pingSeq`); the ping is then
+ * put into its slot of the history's ring (shared/domain/history.ts) by one more write, body included.
  */
 import { randomUUID } from 'node:crypto';
 import { StoreUnavailableError, UnknownLoggerError } from '../domain/errors.js';
-import { type Logger, type LoggerId, runDeadline } from '../domain/logger.js';
+import { type PingRequestFacts, pingEntry } from '../domain/history.js';
+import { type FinishedRun, type Logger, type LoggerId, runDeadline } from '../domain/logger.js';
 import {
   hashPingUuid,
   PING_ANSWERS,
@@ -26,16 +30,19 @@ import {
 } from '../domain/ping.js';
 import { reportFailure, startRun } from '../domain/ping-transitions.js';
 import { sameHash } from '../domain/token.js';
+import type { LoggerHistory } from '../ports/logger-history.js';
 import type { PingDirectory, RunSettings } from '../ports/ping-directory.js';
 import type { ListenerDeps } from './deps.js';
 import { publishOutbox } from './outbox.js';
 import { phoneHomeAs } from './phone-home.js';
 import type { PingRoutes } from './ping-routes.js';
 
-/** What a ping needs beside the Listener's deps: the directory and this process's warm cache. */
+/** What a ping needs beside the Listener's deps: the directory, this process's warm cache, the history. */
 export interface PingDeps {
   readonly directory: PingDirectory;
   readonly routes: PingRoutes;
+  /** Where the ping is kept; absent = not kept (some tests). */
+  readonly history?: LoggerHistory;
 }
 
 export interface PingRequest {
@@ -43,6 +50,8 @@ export interface PingRequest {
   /** The `rid` query parameter as sent (absent: none). */
   readonly rid?: string;
   readonly receivedAt: number;
+  /** Method, source address, user agent and body, as the request carried them (untrusted). */
+  readonly facts?: PingRequestFacts;
 }
 
 /** Lost races a failure may meet in a row (a sweep, a success, another failure). */
@@ -66,8 +75,13 @@ export async function receivePing(
     if (!id) break;
     try {
       const recorded = { id, pingHash, ping, rid: request.rid, now: request.receivedAt };
-      const seen = await record(deps, pings, recorded);
+      const { seq, seen, durationMs } = await record(deps, pings, recorded);
       pings.routes.set(pingHash, id, seen && settingsOf(seen));
+      if (pings.history && seq !== undefined) {
+        const extra = durationMs === undefined ? {} : { durationMs };
+        const entry = pingEntry(seq, request.receivedAt, ping.signal, request.facts ?? {}, extra);
+        await pings.history.recordPing(id, entry);
+      }
       return PING_ANSWERS.ok;
     } catch (error) {
       if (!(error instanceof UnknownLoggerError)) throw error;
@@ -93,10 +107,24 @@ function settingsOf(logger: Logger): RunSettings {
 }
 
 /**
- * Records a ping on its Logger; {@link UnknownLoggerError} when the Logger's ping hash is not the ping's.
- * Returns the Logger as written, when the write gave it back (its settings warm the cache).
+ * A ping as recorded: its number in the Logger's history, the Logger as written or read (absent: the write
+ * gave none back), and the duration of the run it finished, if it finished one.
  */
-async function record(deps: ListenerDeps, pings: PingDeps, r: Recorded): Promise<Logger | undefined> {
+interface Recording {
+  readonly seq?: number;
+  readonly seen?: Logger;
+  readonly durationMs?: number;
+}
+
+function durationOf(run: FinishedRun | undefined): { durationMs?: number } {
+  return run === undefined ? {} : { durationMs: run.durationMs };
+}
+
+/**
+ * Records a ping on its Logger; {@link UnknownLoggerError} when the Logger's ping hash is not the ping's.
+ * Returns the Logger as written (its settings warm the cache, its `pingSeq` numbers the ping).
+ */
+async function record(deps: ListenerDeps, pings: PingDeps, r: Recorded): Promise<Recording> {
   const { signal } = r.ping;
   const runId = r.rid === undefined ? {} : { runId: r.rid.toLowerCase() };
   if (signal.kind === 'success') {
@@ -104,18 +132,23 @@ async function record(deps: ListenerDeps, pings: PingDeps, r: Recorded): Promise
       if (!current?.pingHash || !sameHash(current.pingHash, r.pingHash)) throw new UnknownLoggerError();
     });
     deps.counters.count('Heartbeats');
-    return done.logger;
+    return { seq: done.logger.pingSeq, seen: done.logger, ...durationOf(done.run) };
   }
   if (signal.kind === 'fail') return recordFailure(deps, pings.directory, r, { ...signal, ...runId });
-  if (signal.kind === 'start') return recordStart(deps, pings, r);
-  if (!(await pings.directory.mark(r.id, r.pingHash, signal.kind, r.now))) throw new UnknownLoggerError();
-  return undefined;
+  if (signal.kind === 'start') {
+    const started = await recordStart(deps, pings, r);
+    return { seq: started.pingSeq, seen: started };
+  }
+  const seq = await pings.directory.mark(r.id, r.pingHash, signal.kind, r.now);
+  if (seq === undefined) throw new UnknownLoggerError();
+  return { seq };
 }
 
 /**
  * A `/start`: one write when this process knows the Logger's settings and nothing else is open or pending;
  * without them (a cold cache) the same write makes the Logger due at once, and the sweep's look sets its
  * due time (transitions.ts `reindexed`). Otherwise the state machine on the Logger that write handed back.
+ * Either write takes the ping's history number.
  */
 async function recordStart(deps: ListenerDeps, pings: PingDeps, r: Recorded): Promise<Logger> {
   const settings = pings.routes.settings(r.pingHash);
@@ -126,7 +159,8 @@ async function recordStart(deps: ListenerDeps, pings: PingDeps, r: Recorded): Pr
   let current = fast.current;
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     if (!current?.pingHash || !sameHash(current.pingHash, r.pingHash)) throw new UnknownLoggerError();
-    const { next } = startRun(current.logger, r.now, run.rid);
+    const started = startRun(current.logger, r.now, run.rid).next;
+    const next = { ...started, pingSeq: (current.logger.pingSeq ?? 0) + 1 };
     if (await deps.loggers.writeTransition(current.logger, next)) return next;
     current = await pings.directory.read(r.id);
   }
@@ -138,7 +172,7 @@ async function recordFailure(
   directory: PingDirectory,
   { id, pingHash, now }: Recorded,
   failure: { readonly exitStatus?: number; readonly runId?: string },
-): Promise<Logger | undefined> {
+): Promise<Recording> {
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const current = await directory.read(id);
     if (!current?.pingHash || !sameHash(current.pingHash, pingHash)) throw new UnknownLoggerError();
@@ -150,11 +184,17 @@ async function recordFailure(
       ...(deps.renotifyEveryMs ? { renotifyEveryMs: deps.renotifyEveryMs } : {}),
     };
     const transition = reportFailure(current.logger, now, failure, options, claim);
-    if (!transition) return current.logger; // already DOWN (one page per outage), paused, or in maintenance
-    if (await deps.loggers.writeTransition(current.logger, transition.next)) {
+    if (!transition) {
+      // Already DOWN (one page per outage), paused, or in maintenance: the ping is only counted.
+      const seq = await directory.mark(id, pingHash, 'fail', now);
+      if (seq === undefined) throw new UnknownLoggerError();
+      return { seq, seen: current.logger };
+    }
+    const next = { ...transition.next, pingSeq: (current.logger.pingSeq ?? 0) + 1 };
+    if (await deps.loggers.writeTransition(current.logger, next)) {
       deps.counters.count('AlarmsRaised');
-      await publishOutbox(deps, transition.next, claim.by, now);
-      return transition.next;
+      await publishOutbox(deps, next, claim.by, now);
+      return { seq: next.pingSeq, seen: next, ...durationOf(transition.run) };
     }
   }
   throw new StoreUnavailableError('the Logger is being updated by other requests; retry shortly');

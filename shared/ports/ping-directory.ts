@@ -26,11 +26,15 @@ export interface PingDirectory {
   forget(pingHash: string): Promise<void>;
   /** The Logger with its ping hash (strongly consistent); undefined if it is not registered. */
   read(id: LoggerId): Promise<PingedLogger | undefined>;
-  /** Records `/log` (`lastLogAt`) at `at` by one write conditional on the Logger's ping hash; false if not. */
-  mark(id: LoggerId, pingHash: string, signal: 'log', at: number): Promise<boolean>;
   /**
-   * The one-write `/start` (shared/domain/runs.ts): opens `run` as the Logger's only run, moves the revision
-   * and sets `dueAt`, if the Logger's ping hash is `pingHash`, it is NEW or UP with no run open and no
+   * Records `/log` (`lastLogAt`) or a failure that changes no state (already DOWN, paused: only counted) at
+   * `at`, by one write conditional on the Logger's ping hash being `pingHash`, which also takes the ping's
+   * history number (`pingSeq`): that number, or undefined if the hash is not the Logger's.
+   */
+  mark(id: LoggerId, pingHash: string, signal: 'log' | 'fail', at: number): Promise<number | undefined>;
+  /**
+   * The one-write `/start` (shared/domain/runs.ts): opens `run` as the Logger's only run, moves the revision,
+   * sets `dueAt` and takes the ping's history number (`pingSeq`, in the Logger handed back), if the Logger's ping hash is `pingHash`, it is NEW or UP with no run open and no
    * notice pending, its deadline is not before `dueAt` (so `dueAt` is the earlier of the two) and — when
    * `settings` are given — its timeout and interval are still those (the grace `dueAt` was computed from).
    * Anything else is not recorded and hands back the stored Logger read by the same request.

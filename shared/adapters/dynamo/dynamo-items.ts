@@ -237,6 +237,7 @@ export function phoneHomeUpdate(
     '#startedAt': 'startedAt',
     '#schedule': 'schedule',
     '#runs': 'runs',
+    ...('pingHash' in proof ? { '#pingSeq': 'pingSeq' } : {}),
     ...(bridgeOf(proof) !== undefined ? { '#bridges': 'bridges' } : {}),
   };
   const values: Record<string, unknown> = {
@@ -247,6 +248,7 @@ export function phoneHomeUpdate(
     ':noArrivals': [],
     ':arrival': [receivedAt],
     ':arrivalsCap': ARRIVALS_CAP,
+    ...('pingHash' in proof ? { ':one': 1 } : {}),
   };
   let proven = '#proof = :proof';
   values[':proof'] =
@@ -286,8 +288,9 @@ export function phoneHomeUpdate(
   return {
     TableName: tableName,
     Key: loggerKey(id),
-    // Any phone-home is a success: it closes a ping URL's start (one recorded before runs were paired).
-    UpdateExpression: `SET ${sets.join(', ')} REMOVE #startedAt`,
+    // Any phone-home is a success: it closes a ping URL's start (one recorded before runs were paired). A
+    // ping also takes the next number of its history (ALL_NEW hands it back), in this same request.
+    UpdateExpression: `SET ${sets.join(', ')} REMOVE #startedAt${'pingHash' in proof ? ' ADD #pingSeq :one' : ''}`,
     // Only the plain case is done in one request; a DOWN, PAUSED or outbox-pending Logger needs the
     // state machine, so the condition fails and hands back the stored item in the same request.
     // The arrival history grows here until the cap; then the state machine's path trims it to the last
@@ -336,6 +339,16 @@ export function transitionUpdate(before: Logger, after: Logger) {
   }
   names['#expectedRevision'] = 'revision';
   names['#expectedDeadline'] = 'deadline';
+  let condition = '#expectedRevision = :expectedRevision AND #expectedDeadline = :expectedDeadline';
+  if (after.pingSeq !== undefined && after.pingSeq !== before.pingSeq) {
+    // The transition counts a ping (its history slot): on the count it read, or a concurrent `/log` ping
+    // (which moves neither revision nor deadline) would get the same slot.
+    names['#pingSeq'] = 'pingSeq';
+    sets.push('#pingSeq = :pingSeq');
+    values[':pingSeq'] = after.pingSeq;
+    condition += ` AND ${before.pingSeq === undefined ? 'attribute_not_exists(#pingSeq)' : '#pingSeq = :expectedPingSeq'}`;
+    if (before.pingSeq !== undefined) values[':expectedPingSeq'] = before.pingSeq;
+  }
   return {
     Key: loggerKey(after),
     UpdateExpression: [
@@ -344,7 +357,7 @@ export function transitionUpdate(before: Logger, after: Logger) {
     ]
       .join(' ')
       .trim(),
-    ConditionExpression: '#expectedRevision = :expectedRevision AND #expectedDeadline = :expectedDeadline',
+    ConditionExpression: condition,
     ExpressionAttributeNames: names,
     ExpressionAttributeValues: values,
   };
@@ -381,6 +394,7 @@ export function loggerFromItem(item: Item): Logger {
     ...(isObject(item.held) ? { held: item.held as unknown as HeldPages } : {}),
     ...runsFromItem(item),
     ...optional('lastLogAt'),
+    ...optional('pingSeq'),
     ...(isObject(item.failure) ? { failure: item.failure as unknown as ReportedFailure } : {}),
     ...hearingsFromItem(item),
   };

@@ -20,7 +20,8 @@ import { loggerFromItem, loggerIdOfPk, loggerKey, shardOf } from './dynamo-items
 
 /**
  * The one write of a `/start` in steady state (PingDirectory.startRun): the run opened, the revision moved
- * (a writer that read the Logger before cannot write over it), and the Logger due at `dueAt`.
+ * (a writer that read the Logger before cannot write over it), the Logger due at `dueAt`, and the ping's
+ * history number taken.
  */
 export function startRunUpdate(
   tableName: string,
@@ -34,13 +35,16 @@ export function startRunUpdate(
   return {
     TableName: tableName,
     Key: loggerKey(id),
-    UpdateExpression: 'SET #runs = :runs, #dueAt = :due, #dueShard = :shard ADD #revision :one',
+    // The ping also takes the next number of its history (ALL_NEW hands it back), in this same request.
+    UpdateExpression:
+      'SET #runs = :runs, #dueAt = :due, #dueShard = :shard ADD #revision :one, #pingSeq :one',
     ConditionExpression: `#pingHash = :hash AND #state IN (:new, :up) AND attribute_not_exists(#outbox) AND attribute_not_exists(#runs) AND #deadline >= :due${settled}`,
     ExpressionAttributeNames: {
       '#runs': 'runs',
       '#dueAt': 'dueAt',
       '#dueShard': 'dueShard',
       '#revision': 'revision',
+      '#pingSeq': 'pingSeq',
       '#pingHash': 'pingHash',
       '#state': 'state',
       '#outbox': 'outbox',
@@ -136,22 +140,42 @@ export class DynamoPingDirectory implements PingDirectory {
     return typeof Item.pingHash === 'string' ? { logger, pingHash: Item.pingHash } : { logger };
   }
 
-  async mark(id: LoggerId, pingHash: string, _signal: 'log', at: number): Promise<boolean> {
-    // A log changes nothing a transition writes: no revision moves.
-    return landed(
-      this.doc.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: loggerKey(id),
-          UpdateExpression: 'SET #at = :at',
-          ConditionExpression: '#pingHash = :hash',
-          ExpressionAttributeNames: { '#at': 'lastLogAt', '#pingHash': 'pingHash' },
-          ExpressionAttributeValues: { ':at': at, ':hash': pingHash },
-        }),
-      ),
+  async mark(
+    id: LoggerId,
+    pingHash: string,
+    signal: 'log' | 'fail',
+    at: number,
+  ): Promise<number | undefined> {
+    // A log changes nothing a transition writes (no revision moves); a failure that changes nothing
+    // (already DOWN, paused) is only counted. Each takes its history number.
+    const update: { UpdateExpression: string; names: Record<string, string> } =
+      signal === 'log'
+        ? { UpdateExpression: 'SET #at = :at ADD #pingSeq :one', names: { '#at': 'lastLogAt' } }
+        : { UpdateExpression: 'ADD #pingSeq :one', names: {} };
+    try {
+      const { Attributes } = await guardStoreCall(
+        this.doc.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: loggerKey(id),
+            UpdateExpression: update.UpdateExpression,
+            ConditionExpression: '#pingHash = :hash',
+            ExpressionAttributeNames: { ...update.names, '#pingHash': 'pingHash', '#pingSeq': 'pingSeq' },
+            ExpressionAttributeValues: {
+              ':hash': pingHash,
+              ':one': 1,
+              ...(signal === 'fail' ? {} : { ':at': at }),
+            },
+            ReturnValues: 'UPDATED_NEW',
+          }),
+        ),
+      );
+      return Number(Attributes?.pingSeq ?? 0);
+    } catch (error) {
       // Only a failed condition says "not this Logger's URL": a write conflict is retried or is a 503.
-      isConditionFailure,
-    );
+      if (isConditionFailure(error)) return undefined;
+      throw error;
+    }
   }
 
   async startRun(id: LoggerId, pingHash: string, run: RunStart, dueAt: number, settings?: RunSettings) {

@@ -67,7 +67,14 @@ describe('phoneHomeUpdate, the heartbeat fast path’s one write', () => {
     const update = phoneHomeUpdate('table', id, { pingHash: 'ab'.repeat(32) }, T0, {}, { now: T0 });
     expect(update.ExpressionAttributeNames['#proof']).toBe('pingHash');
     expect(update.ExpressionAttributeValues[':proof']).toBe('ab'.repeat(32));
-    expect(update.UpdateExpression).toMatch(/ REMOVE #startedAt$/);
+    // It also takes the ping's number in the Logger's history, in the same request.
+    expect(update.UpdateExpression).toMatch(/ REMOVE #startedAt ADD #pingSeq :one$/);
     expect(update.ExpressionAttributeNames['#startedAt']).toBe('startedAt');
+  });
+
+  it('counts no ping for a heartbeat: only a ping URL takes a history number', () => {
+    const update = phoneHomeUpdate('table', id, { tokenHash: 'cd'.repeat(32) }, T0, {}, { now: T0 });
+    expect(update.UpdateExpression).toMatch(/ REMOVE #startedAt$/);
+    expect(update.ExpressionAttributeNames).not.toHaveProperty('#pingSeq');
   });
 });

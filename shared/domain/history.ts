@@ -1,0 +1,127 @@
+/**
+ * A Logger's history: its recent pings and its past outages, bounded so storage never grows with every
+ * heartbeat. Pings fill a ring of {@link PING_HISTORY_SLOTS} slots numbered by the Logger's ping count
+ * (`pingSeq`); an outage is recorded once, when it ends, and expires after {@link OUTAGE_RETENTION_MS}.
+ * Pure: data in, entries out. What a ping carries from its request (source address, user agent, body) is
+ * untrusted text: it is kept truncated here, escaped in HTML and made printable on a terminal by its readers.
+ */
+import type { Logger } from './logger.js';
+import { PING_BODY_LIMIT, type PingSignal } from './ping.js';
+
+/** Pings kept per Logger: the slots of its ring (the 101st ping takes the 1st one's slot). */
+export const PING_HISTORY_SLOTS = 100;
+/** How long a past outage is kept (90 days). */
+export const OUTAGE_RETENTION_MS = 90 * 24 * 60 * 60 * 1000;
+/** Characters kept of a ping's user agent and source address. */
+export const USER_AGENT_LIMIT = 200;
+const SOURCE_LIMIT = 64;
+const METHOD_LIMIT = 8;
+
+/** What a ping's request says about who sent it (all untrusted, all optional). */
+export interface PingRequestFacts {
+  readonly method?: string;
+  readonly sourceIp?: string;
+  readonly userAgent?: string;
+  /** The POST body as received (any bytes). */
+  readonly body?: Uint8Array;
+}
+
+/** One ping as its history keeps it. */
+export interface PingEntry {
+  /** The Logger's ping count when it was recorded: its order, and (mod the slots) its slot. */
+  readonly seq: number;
+  readonly at: number;
+  readonly kind: PingSignal['kind'];
+  readonly exitStatus?: number;
+  /** A success's run time since the start it closed (filled by the start/rid pairing). */
+  readonly durationMs?: number;
+  readonly method?: string;
+  readonly source?: string;
+  readonly userAgent?: string;
+  /** The first {@link PING_BODY_LIMIT} bytes of the body, decoded as UTF-8 (invalid bytes replaced). */
+  readonly body?: string;
+  /** The body's full size in bytes (more than the excerpt when it was cut). */
+  readonly bodyBytes?: number;
+}
+
+/** Why a Logger was DOWN. */
+export type OutageCause =
+  | { readonly kind: 'silence' }
+  | { readonly kind: 'failure'; readonly exitStatus?: number };
+
+/** One past outage: from the DOWN write to the phone-home that cleared it. */
+export interface Outage {
+  readonly start: number;
+  readonly end: number;
+  readonly lengthMs: number;
+  readonly cause: OutageCause;
+  /** Who had acknowledged it when it ended (absent: nobody). */
+  readonly acknowledgedBy?: string;
+}
+
+/** What `logger show` and the console read: pings newest first, outages newest first. */
+export interface LoggerHistoryView {
+  readonly pings: readonly PingEntry[];
+  readonly outages: readonly Outage[];
+}
+
+/** The ring slot of ping number `seq` (1-based, as the Logger's count after recording it). */
+export function pingSlot(seq: number): number {
+  return (((seq - 1) % PING_HISTORY_SLOTS) + PING_HISTORY_SLOTS) % PING_HISTORY_SLOTS;
+}
+
+/** The history entry of ping number `seq` with `signal`, received at `at` by `facts` (truncated). */
+export function pingEntry(
+  seq: number,
+  at: number,
+  signal: PingSignal,
+  facts: PingRequestFacts,
+  extra: { readonly durationMs?: number } = {},
+): PingEntry {
+  const exitStatus = signal.kind === 'fail' ? signal.exitStatus : signal.kind === 'success' ? 0 : undefined;
+  const body = facts.body && facts.body.length > 0 ? facts.body : undefined;
+  return {
+    seq,
+    at,
+    kind: signal.kind,
+    ...(exitStatus === undefined ? {} : { exitStatus }),
+    ...(extra.durationMs === undefined ? {} : { durationMs: extra.durationMs }),
+    ...optionalText('method', facts.method, METHOD_LIMIT),
+    ...optionalText('source', facts.sourceIp, SOURCE_LIMIT),
+    ...optionalText('userAgent', facts.userAgent, USER_AGENT_LIMIT),
+    ...(body
+      ? {
+          body: new TextDecoder('utf-8', { fatal: false }).decode(body.subarray(0, PING_BODY_LIMIT)),
+          bodyBytes: body.length,
+        }
+      : {}),
+  };
+}
+
+/** The outage a DOWN Logger had, ended at `end` by a phone-home; undefined if it was not DOWN. */
+export function endedOutage(before: Logger, end: number): Outage | undefined {
+  if (before.state !== 'DOWN' || before.downSince === undefined) return undefined;
+  const cause: OutageCause = before.failure
+    ? {
+        kind: 'failure',
+        ...(before.failure.exitStatus === undefined ? {} : { exitStatus: before.failure.exitStatus }),
+      }
+    : { kind: 'silence' };
+  return {
+    start: before.downSince,
+    end,
+    lengthMs: Math.max(0, end - before.downSince),
+    cause,
+    ...(before.ack ? { acknowledgedBy: before.ack.by } : {}),
+  };
+}
+
+/** Newest first, one entry per ping number (a slot overwritten meanwhile shows its newer ping). */
+export function newestFirst(pings: readonly PingEntry[]): PingEntry[] {
+  return [...pings].sort((a, b) => b.seq - a.seq);
+}
+
+function optionalText<K extends string>(key: K, text: string | undefined, limit: number) {
+  if (text === undefined || text === '') return {};
+  return { [key]: [...text].slice(0, limit).join('') } as { [P in K]?: string };
+}
