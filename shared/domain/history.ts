@@ -1,20 +1,30 @@
 /**
  * A Logger's history: its recent pings and its past outages, bounded so storage never grows with every
- * heartbeat. Pings fill a ring of {@link PING_HISTORY_SLOTS} slots numbered by the Logger's ping count
- * (`pingSeq`); an outage is recorded once, when it ends, and expires after {@link OUTAGE_RETENTION_MS}.
+ * heartbeat. Pings are numbered by the Logger's ping count (`pingSeq`): the write that records a ping
+ * appends it (without its body) to the Logger's own short list of recent pings, and every
+ * {@link PING_CHUNK} of them move out into one of {@link PING_CHUNK_SLOTS} chunks, so the last
+ * {@link PING_HISTORY_SLOTS} are kept; an outage is recorded once, when it ends, and expires after
+ * {@link OUTAGE_RETENTION_MS}.
  * Pure: data in, entries out. What a ping carries from its request (source address, user agent, body) is
  * untrusted text: it is kept truncated here, escaped in HTML and made printable on a terminal by its readers.
  */
 import type { Logger } from './logger.js';
 import { PING_BODY_LIMIT, type PingSignal } from './ping.js';
 
-/** Pings kept per Logger: the slots of its ring (the 101st ping takes the 1st one's slot). */
+/** Pings kept per Logger (and bodies: the 101st ping's body takes the 1st one's place). */
 export const PING_HISTORY_SLOTS = 100;
+/**
+ * Recent pings the Logger item gathers before they move out as one chunk: one more write (and the chunk's
+ * put) per {@link PING_CHUNK} pings, so a ping costs 1 + 2/20 = 1.1 requests in steady state.
+ */
+export const PING_CHUNK = 20;
+/** Chunks kept: {@link PING_HISTORY_SLOTS} pings. */
+export const PING_CHUNK_SLOTS = PING_HISTORY_SLOTS / PING_CHUNK;
 /** How long a past outage is kept (90 days). */
 export const OUTAGE_RETENTION_MS = 90 * 24 * 60 * 60 * 1000;
 /** Characters kept of a ping's user agent and source address. */
-export const USER_AGENT_LIMIT = 200;
-const SOURCE_LIMIT = 64;
+export const USER_AGENT_LIMIT = 64;
+const SOURCE_LIMIT = 45;
 const METHOD_LIMIT = 8;
 
 /** What a ping's request says about who sent it (all untrusted, all optional). */
@@ -59,15 +69,69 @@ export interface Outage {
   readonly acknowledgedBy?: string;
 }
 
+/** A ping as the Logger item keeps it until its chunk moves out: no number (its place says it), no body. */
+export type RecentPing = Omit<PingEntry, 'seq' | 'body'>;
+
+/** The body a ping's request carried, as its history keeps it (its own item: never in the Logger's). */
+export interface PingBody {
+  readonly body: string;
+  readonly bodyBytes: number;
+}
+
 /** What `logger show` and the console read: pings newest first, outages newest first. */
 export interface LoggerHistoryView {
   readonly pings: readonly PingEntry[];
   readonly outages: readonly Outage[];
 }
 
-/** The ring slot of ping number `seq` (1-based, as the Logger's count after recording it). */
+/** The body's slot of ping number `seq` (1-based, as the Logger's count after recording it). */
 export function pingSlot(seq: number): number {
   return (((seq - 1) % PING_HISTORY_SLOTS) + PING_HISTORY_SLOTS) % PING_HISTORY_SLOTS;
+}
+
+/** The chunk slot of the chunk whose first ping follows ping number `base`. */
+export function chunkSlot(base: number): number {
+  return Math.floor(base / PING_CHUNK) % PING_CHUNK_SLOTS;
+}
+
+/** The recent pings `logger` holds, numbered: the last is its `pingSeq`th ping. */
+export function recentEntries(logger: {
+  readonly pingSeq?: number;
+  readonly recentPings?: readonly RecentPing[];
+}): PingEntry[] {
+  const recent = logger.recentPings ?? [];
+  const base = (logger.pingSeq ?? recent.length) - recent.length;
+  return recent.map((ping, i) => ({ ...ping, seq: base + i + 1 }));
+}
+
+/**
+ * `next` (a transition of `before`) counting one more ping, `ping` kept last among its recent pings: the
+ * write that records the transition appends it, conditional on the count `before` had.
+ */
+export function withPingKept<L extends Logger>(next: L, before: Logger, ping: RecentPing): L {
+  return { ...next, pingSeq: (before.pingSeq ?? 0) + 1, recentPings: [...(before.recentPings ?? []), ping] };
+}
+
+/** The ping `at` with `signal` from `facts`, as the Logger item keeps it (texts truncated, no body). */
+export function recentPing(
+  at: number,
+  signal: PingSignal,
+  facts: PingRequestFacts,
+  extra: { readonly durationMs?: number } = {},
+): RecentPing {
+  const { seq: _, body: __, ...recent } = pingEntry(0, at, signal, facts, extra);
+  return recent;
+}
+
+/** The body `facts` carry, as kept (its first {@link PING_BODY_LIMIT} bytes); undefined without one. */
+export function pingBody(facts: PingRequestFacts): PingBody | undefined {
+  const { body, bodyBytes } = pingEntry(
+    0,
+    0,
+    { kind: 'log' },
+    { ...(facts.body ? { body: facts.body } : {}) },
+  );
+  return body === undefined || bodyBytes === undefined ? undefined : { body, bodyBytes };
 }
 
 /** The history entry of ping number `seq` with `signal`, received at `at` by `facts` (truncated). */

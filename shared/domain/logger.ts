@@ -2,8 +2,10 @@
  * The Logger: a customer's ICM Logger (side A or B of a duplexed customer instance) that phones home to
  * this Listener. Plain data only; every function here is pure.
  */
+
 import * as z from 'zod/mini';
 import { ValidationError } from './errors.js';
+import type { RecentPing } from './history.js';
 import { type CronSchedule, deadlineAfter, lateAfter } from './schedule.js';
 
 export { deadlineAfter };
@@ -248,6 +250,12 @@ export interface Logger extends LoggerId, LoggerSettings {
    * Only ping writes move it; a transition that counts a ping writes it conditional on the count it read.
    */
   readonly pingSeq?: number;
+  /**
+   * Its latest pings, oldest first, the last one being ping number `pingSeq` (shared/domain/history.ts):
+   * appended by the write that records each ping, moved out a chunk (PING_CHUNK) at a time into the history.
+   * Only ping writes touch it (a heartbeat never does).
+   */
+  readonly recentPings?: readonly RecentPing[];
 }
 
 /** A `/start`: when (Listener clock), and the run id (`?rid=`) it was sent with, if any. */

@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { StoreUnavailableError, UnknownLoggerError } from '../domain/errors.js';
-import { endedOutage } from '../domain/history.js';
+import { endedOutage, withPingKept } from '../domain/history.js';
 import type { FinishedRun, Logger, LoggerId } from '../domain/logger.js';
 import { hashToken, loggerIdOfToken, provesStored } from '../domain/token.js';
 import { type PhoneHomeReport, phoneHome as phoneHomeTransition } from '../domain/transitions.js';
@@ -76,9 +76,12 @@ export async function phoneHomeAs(
     const claim = { by: randomUUID(), until: now + deps.outboxRetryMs };
     const transition = phoneHomeTransition(current, at, report, deps.outboxRetryMs, heardBy, claim);
     const { notice } = transition;
-    // A ping takes the next number of its history in this write too, as the one-request path does.
+    // A ping is numbered and kept in this write too, as the one-request path does (with its run's length).
+    const ran = transition.run ? { durationMs: transition.run.durationMs } : {};
     const next =
-      'pingHash' in proof ? { ...transition.next, pingSeq: (current.pingSeq ?? 0) + 1 } : transition.next;
+      'pingHash' in proof && proof.ping
+        ? withPingKept(transition.next, current, { ...proof.ping, ...ran })
+        : transition.next;
     if (await deps.loggers.writeTransition(current, next)) {
       if (notice) await publishOutbox(deps, next, claim.by, now);
       if (notice) await keepOutage(deps, id, current, at);

@@ -13,13 +13,14 @@
  * - `?rid=` pairs a start with its end (success or failure), which records the run's duration.
  * - log: one conditional write (lastLogAt).
  *
- * Each of these writes also takes the ping's number in the Logger's history (`pingSeq`); the ping is then
- * put into its slot of the history's ring (shared/domain/history.ts) by one more write, body included.
+ * Each of these writes also takes the ping's number in the Logger's history (`pingSeq`) and appends the
+ * ping (without its body) to the Logger's recent pings; ping-history.ts then keeps a body and moves a full
+ * chunk of recent pings out (shared/domain/history.ts).
  */
 import { randomUUID } from 'node:crypto';
 import { StoreUnavailableError, UnknownLoggerError } from '../domain/errors.js';
-import { type PingRequestFacts, pingEntry } from '../domain/history.js';
-import { type FinishedRun, type Logger, type LoggerId, runDeadline } from '../domain/logger.js';
+import { type PingRequestFacts, type RecentPing, recentPing, withPingKept } from '../domain/history.js';
+import { type Logger, type LoggerId, runDeadline } from '../domain/logger.js';
 import {
   hashPingUuid,
   PING_ANSWERS,
@@ -35,6 +36,7 @@ import type { PingDirectory, RunSettings } from '../ports/ping-directory.js';
 import type { ListenerDeps } from './deps.js';
 import { publishOutbox } from './outbox.js';
 import { phoneHomeAs } from './phone-home.js';
+import { keepPing } from './ping-history.js';
 import type { PingRoutes } from './ping-routes.js';
 
 /** What a ping needs beside the Listener's deps: the directory, this process's warm cache, the history. */
@@ -74,14 +76,12 @@ export async function receivePing(
     const id = fresh ? await pings.directory.find(pingHash) : cached;
     if (!id) break;
     try {
-      const recorded = { id, pingHash, ping, rid: request.rid, now: request.receivedAt };
-      const { seq, seen, durationMs } = await record(deps, pings, recorded);
-      pings.routes.set(pingHash, id, seen && settingsOf(seen));
-      if (pings.history && seq !== undefined) {
-        const extra = durationMs === undefined ? {} : { durationMs };
-        const entry = pingEntry(seq, request.receivedAt, ping.signal, request.facts ?? {}, extra);
-        await pings.history.recordPing(id, entry);
-      }
+      const facts = request.facts ?? {};
+      const kept = recentPing(request.receivedAt, ping.signal, facts);
+      const recorded = { id, pingHash, ping, kept, rid: request.rid, now: request.receivedAt };
+      const seen = await record(deps, pings, recorded);
+      pings.routes.set(pingHash, id, settingsOf(seen));
+      if (pings.history) await keepPing(deps, pings.history, seen, facts);
       return PING_ANSWERS.ok;
     } catch (error) {
       if (!(error instanceof UnknownLoggerError)) throw error;
@@ -97,6 +97,8 @@ interface Recorded {
   readonly id: LoggerId;
   readonly pingHash: string;
   readonly ping: PingPath;
+  /** The ping as the Logger's recent pings keep it (the write that records it appends it). */
+  readonly kept: RecentPing;
   readonly rid: string | undefined;
   readonly now: number;
 }
@@ -107,60 +109,42 @@ function settingsOf(logger: Logger): RunSettings {
 }
 
 /**
- * A ping as recorded: its number in the Logger's history, the Logger as written or read (absent: the write
- * gave none back), and the duration of the run it finished, if it finished one.
+ * Records a ping on its Logger, which numbers it (`pingSeq`) and keeps it with its recent pings;
+ * {@link UnknownLoggerError} when the Logger's ping hash is not the ping's. Returns the Logger as written.
  */
-interface Recording {
-  readonly seq?: number;
-  readonly seen?: Logger;
-  readonly durationMs?: number;
-}
-
-function durationOf(run: FinishedRun | undefined): { durationMs?: number } {
-  return run === undefined ? {} : { durationMs: run.durationMs };
-}
-
-/**
- * Records a ping on its Logger; {@link UnknownLoggerError} when the Logger's ping hash is not the ping's.
- * Returns the Logger as written (its settings warm the cache, its `pingSeq` numbers the ping).
- */
-async function record(deps: ListenerDeps, pings: PingDeps, r: Recorded): Promise<Recording> {
+async function record(deps: ListenerDeps, pings: PingDeps, r: Recorded): Promise<Logger> {
   const { signal } = r.ping;
   const runId = r.rid === undefined ? {} : { runId: r.rid.toLowerCase() };
   if (signal.kind === 'success') {
-    const done = await phoneHomeAs(deps, r.id, { pingHash: r.pingHash }, r.now, runId, (current) => {
+    const proof = { pingHash: r.pingHash, ping: r.kept };
+    const done = await phoneHomeAs(deps, r.id, proof, r.now, runId, (current) => {
       if (!current?.pingHash || !sameHash(current.pingHash, r.pingHash)) throw new UnknownLoggerError();
     });
     deps.counters.count('Heartbeats');
-    return { seq: done.logger.pingSeq, seen: done.logger, ...durationOf(done.run) };
+    return done.logger;
   }
   if (signal.kind === 'fail') return recordFailure(deps, pings.directory, r, { ...signal, ...runId });
-  if (signal.kind === 'start') {
-    const started = await recordStart(deps, pings, r);
-    return { seq: started.pingSeq, seen: started };
-  }
-  const seq = await pings.directory.mark(r.id, r.pingHash, signal.kind, r.now);
-  if (seq === undefined) throw new UnknownLoggerError();
-  return { seq };
+  if (signal.kind === 'start') return recordStart(deps, pings, r);
+  const logged = await pings.directory.mark(r.id, r.pingHash, signal.kind, r.now, r.kept);
+  if (!logged) throw new UnknownLoggerError();
+  return logged;
 }
 
 /**
  * A `/start`: one write when this process knows the Logger's settings and nothing else is open or pending;
  * without them (a cold cache) the same write makes the Logger due at once, and the sweep's look sets its
  * due time (transitions.ts `reindexed`). Otherwise the state machine on the Logger that write handed back.
- * Either write takes the ping's history number.
  */
 async function recordStart(deps: ListenerDeps, pings: PingDeps, r: Recorded): Promise<Logger> {
   const settings = pings.routes.settings(r.pingHash);
   const run = r.rid === undefined ? { at: r.now } : { at: r.now, rid: r.rid.toLowerCase() };
   const dueAt = settings ? runDeadline(settings, r.now) : r.now;
-  const fast = await pings.directory.startRun(r.id, r.pingHash, run, dueAt, settings);
+  const fast = await pings.directory.startRun(r.id, r.pingHash, { run, dueAt, ping: r.kept, settings });
   if (fast.recorded) return fast.logger;
   let current = fast.current;
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     if (!current?.pingHash || !sameHash(current.pingHash, r.pingHash)) throw new UnknownLoggerError();
-    const started = startRun(current.logger, r.now, run.rid).next;
-    const next = { ...started, pingSeq: (current.logger.pingSeq ?? 0) + 1 };
+    const next = withPingKept(startRun(current.logger, r.now, run.rid).next, current.logger, r.kept);
     if (await deps.loggers.writeTransition(current.logger, next)) return next;
     current = await pings.directory.read(r.id);
   }
@@ -170,9 +154,9 @@ async function recordStart(deps: ListenerDeps, pings: PingDeps, r: Recorded): Pr
 async function recordFailure(
   deps: ListenerDeps,
   directory: PingDirectory,
-  { id, pingHash, now }: Recorded,
+  { id, pingHash, now, kept }: Recorded,
   failure: { readonly exitStatus?: number; readonly runId?: string },
-): Promise<Recording> {
+): Promise<Logger> {
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const current = await directory.read(id);
     if (!current?.pingHash || !sameHash(current.pingHash, pingHash)) throw new UnknownLoggerError();
@@ -185,16 +169,17 @@ async function recordFailure(
     };
     const transition = reportFailure(current.logger, now, failure, options, claim);
     if (!transition) {
-      // Already DOWN (one page per outage), paused, or in maintenance: the ping is only counted.
-      const seq = await directory.mark(id, pingHash, 'fail', now);
-      if (seq === undefined) throw new UnknownLoggerError();
-      return { seq, seen: current.logger };
+      // Already DOWN (one page per outage), paused, or in maintenance: the ping is only kept.
+      const marked = await directory.mark(id, pingHash, 'fail', now, kept);
+      if (!marked) throw new UnknownLoggerError();
+      return marked;
     }
-    const next = { ...transition.next, pingSeq: (current.logger.pingSeq ?? 0) + 1 };
+    const ran = transition.run ? { durationMs: transition.run.durationMs } : {};
+    const next = withPingKept(transition.next, current.logger, { ...kept, ...ran });
     if (await deps.loggers.writeTransition(current.logger, next)) {
       deps.counters.count('AlarmsRaised');
       await publishOutbox(deps, next, claim.by, now);
-      return { seq: next.pingSeq, seen: next, ...durationOf(transition.run) };
+      return next;
     }
   }
   throw new StoreUnavailableError('the Logger is being updated by other requests; retry shortly');

@@ -4,7 +4,7 @@
  * it ends — while a heartbeat stays one request. Times are on the test Listener's injected clock.
  */
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
-import { PING_HISTORY_SLOTS } from '../../shared/domain/history.js';
+import { PING_CHUNK, PING_HISTORY_SLOTS } from '../../shared/domain/history.js';
 import { acknowledgeAlarm } from '../../shared/listener/admin.js';
 import { phoneHome } from '../../shared/listener/phone-home.js';
 import { type PingDeps, receivePing } from '../../shared/listener/ping.js';
@@ -45,16 +45,16 @@ const ping = (path: string, facts: Parameters<typeof receivePing>[2]['facts'] = 
   receivePing(listener.runtime, pings, { path, receivedAt: listener.clock.now, ...(facts ? { facts } : {}) });
 
 describe("a Logger's ping history", () => {
-  it('keeps each ping with what its request said, newest first, at 2 requests a ping, body included', async () => {
+  it('keeps each ping with what its request said, newest first, in the write that records it; a body in one more', async () => {
     const { uuid, logger } = await register('histcust1');
     await ping(`/ping/${uuid}/start`); // warms the cache
     listener.clock.now += MINUTE;
-    // The success ending the run takes the state machine's path (2, pings.test.ts), then its slot.
-    expect(await requestsOf(() => ping(`/ping/${uuid}`))).toBe(3);
-    listener.clock.now += MINUTE;
+    // The success ending the run takes the state machine's path (2, pings.test.ts): it is kept there.
     expect(await requestsOf(() => ping(`/ping/${uuid}`))).toBe(2);
     listener.clock.now += MINUTE;
-    expect(await requestsOf(() => ping(`/ping/${uuid}/log`))).toBe(2);
+    expect(await requestsOf(() => ping(`/ping/${uuid}`))).toBe(1);
+    listener.clock.now += MINUTE;
+    expect(await requestsOf(() => ping(`/ping/${uuid}/log`))).toBe(1);
     listener.clock.now += MINUTE;
     const output = Buffer.concat([
       Buffer.from('backup done\n'),
@@ -62,8 +62,8 @@ describe("a Logger's ping history", () => {
       Buffer.alloc(12_000, 'x'),
     ]);
     const post = { method: 'POST', sourceIp: '198.51.100.2', userAgent: 'runitor/1.3.0', body: output };
-    // A failure pages: it reads, writes DOWN, records the page published (3, as before), then its slot —
-    // body included: a body costs no request more.
+    // A failure pages: it reads, writes DOWN (keeping the ping), records the page published (3, as
+    // before), then its body: one write more.
     expect(await requestsOf(() => ping(`/ping/${uuid}/3`, post))).toBe(4);
     const { pings: kept } = await history.read(logger);
     expect(kept.map((p) => [p.seq, p.kind, p.exitStatus, p.durationMs])).toEqual([
@@ -78,21 +78,54 @@ describe("a Logger's ping history", () => {
     expect(kept[0]?.bodyBytes).toBe(output.length);
     expect(Buffer.byteLength(kept[0]?.body ?? '')).toBeLessThanOrEqual(10_000 + 6); // two replaced bytes
     expect(kept[0]?.body?.startsWith('backup done\n\ufffd\ufffdxxx')).toBe(true);
+    // The body is not in the Logger item (the due index projects it all): only its size.
+    const stored = await listener.runtime.loggers.get(logger);
+    expect(stored?.recentPings?.at(-1)).toEqual({
+      at: listener.clock.now,
+      kind: 'fail',
+      exitStatus: 3,
+      method: 'POST',
+      source: '198.51.100.2',
+      userAgent: 'runitor/1.3.0',
+      bodyBytes: output.length,
+    });
   });
 
-  it('holds at most the last 100 pings, whatever the number of pings', async () => {
+  it(`costs ${1 + 2 / PING_CHUNK} requests a ping in steady state: one, and two more each ${PING_CHUNK} pings to move them out`, async () => {
+    const { uuid, logger } = await register('histcust6');
+    await ping(`/ping/${uuid}`); // warms the cache
+    const pingsSent = 5 * PING_CHUNK;
+    const requests = await requestsOf(async () => {
+      for (let i = 0; i < pingsSent; i++) {
+        listener.clock.now += 1_000;
+        await ping(`/ping/${uuid}`);
+      }
+    });
+    expect(requests / pingsSent).toBe(1 + 2 / PING_CHUNK);
+    // The Logger item never gathers a chunk: what it holds moved out as soon as it was one.
+    const stored = await listener.runtime.loggers.get(logger);
+    expect(stored?.recentPings).toHaveLength(1);
+    const { pings: kept } = await history.read(logger);
+    expect(kept.map((p) => p.seq)).toEqual(
+      Array.from({ length: PING_HISTORY_SLOTS }, (_, i) => pingsSent + 1 - i),
+    );
+  });
+
+  it('holds at most the last 100 pings, whatever the number of pings, raced', async () => {
     const { uuid, logger } = await register('histcust2');
-    // Log pings, ten at a time: each still takes its own number (an atomic ADD on the Logger).
-    for (let i = 0; i < PING_HISTORY_SLOTS + 7; i += 10) {
+    // Log pings, ten at a time: each still takes its own number (an atomic ADD on the Logger), and a chunk
+    // is moved out once whichever of them sees it first.
+    for (let i = 0; i < 2 * PING_HISTORY_SLOTS + 7; i += 10) {
       listener.clock.now += 1_000;
-      const batch = Math.min(10, PING_HISTORY_SLOTS + 7 - i);
+      const batch = Math.min(10, 2 * PING_HISTORY_SLOTS + 7 - i);
       await Promise.all(Array.from({ length: batch }, () => ping(`/ping/${uuid}/log`)));
     }
     const { pings: kept } = await history.read(logger);
     expect(kept).toHaveLength(PING_HISTORY_SLOTS);
     expect(kept.map((p) => p.seq)).toEqual(
-      Array.from({ length: PING_HISTORY_SLOTS }, (_, i) => PING_HISTORY_SLOTS + 7 - i),
+      Array.from({ length: PING_HISTORY_SLOTS }, (_, i) => 2 * PING_HISTORY_SLOTS + 7 - i),
     );
+    expect((await listener.runtime.loggers.get(logger))?.recentPings?.length).toBeLessThan(PING_CHUNK);
   });
 
   it('numbers a ping that takes the state machine path (a recovery) after the ones before it', async () => {

@@ -1,34 +1,53 @@
 /**
  * The DynamoDB implementation of {@link LoggerHistory}: items under the Logger's own partition (so
- * `logger remove` takes them with it), read together by one Query.
+ * `logger remove` takes them with it), read together by one Query beside the Logger item.
  *
- * - ping slot: `sk = PING#<00–99>`, the ping's number mod 100: a bounded ring, each put overwrites the
- *   ping 100 older. No expiry needed: a Logger never holds more than 100.
+ * - recent pings: the Logger item's `recentPings` (compact entries, dynamo-items.ts), appended by the write
+ *   that records each ping; `pingBase` counts the pings moved out of it (absent: none).
+ * - ping chunk: `sk = PING#CHUNK#<0–4>`, {@link PING_CHUNK} pings moved out together (`base`: the number of
+ *   the ping before its first); each put overwrites the chunk 100 pings older. No expiry needed.
+ * - ping body: `sk = PING#BODY#<00–99>`, the ping's number mod 100 (`seq`, `body`, `bodyBytes`).
  * - outage: `sk = OUTAGE#<ISO start>`, written once when the outage ends, expiring after 90 days (TTL on a
  *   single-region table, the sweeper's purge of the `due` index on a pair's: see expiring()).
  */
-import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import {
+  chunkSlot,
   type LoggerHistoryView,
   newestFirst,
   OUTAGE_RETENTION_MS,
   type Outage,
   type OutageCause,
+  PING_CHUNK,
+  PING_HISTORY_SLOTS,
+  type PingBody,
   type PingEntry,
   pingSlot,
+  recentEntries,
 } from '../../../domain/history.js';
-import type { LoggerId } from '../../../domain/logger.js';
+import { ARRIVALS_KEPT, type Logger, type LoggerId } from '../../../domain/logger.js';
 import type { LoggerHistory } from '../../../ports/logger-history.js';
-import { guardStoreCall } from '../dynamo-errors.js';
-import { expiring, loggerKey, shardOf } from '../dynamo-items.js';
+import { guardStoreCall, isConditionFailure } from '../dynamo-errors.js';
+import {
+  expiring,
+  loggerFromItem,
+  loggerKey,
+  RECENT_PINGS,
+  recentPingFromItem,
+  recentPingItem,
+  shardOf,
+} from '../dynamo-items.js';
 
 export const PING_SK_PREFIX = 'PING#';
 export const OUTAGE_SK_PREFIX = 'OUTAGE#';
-
-/** The sort key of ping number `seq`'s slot. */
-export function pingSlotSk(seq: number): string {
-  return `${PING_SK_PREFIX}${String(pingSlot(seq)).padStart(2, '0')}`;
-}
+const CHUNK_SK_PREFIX = `${PING_SK_PREFIX}CHUNK#`;
+const BODY_SK_PREFIX = `${PING_SK_PREFIX}BODY#`;
 
 export class DynamoLoggerHistory implements LoggerHistory {
   constructor(
@@ -36,20 +55,78 @@ export class DynamoLoggerHistory implements LoggerHistory {
     private readonly tableName: string,
   ) {}
 
-  async recordPing(id: LoggerId, entry: PingEntry): Promise<void> {
+  async keepBody(id: LoggerId, seq: number, body: PingBody): Promise<void> {
+    const sk = `${BODY_SK_PREFIX}${String(pingSlot(seq)).padStart(2, '0')}`;
+    await this.putNewer({ pk: loggerKey(id).pk, sk, seq, ...body }, 'seq');
+  }
+
+  async moveOut(logger: Logger): Promise<void> {
+    const recent = logger.recentPings ?? [];
+    const before = (logger.pingSeq ?? recent.length) - recent.length;
+    let moved = 0;
+    for (; moved + PING_CHUNK <= recent.length; moved += PING_CHUNK) {
+      const base = before + moved;
+      const pings = recent.slice(moved, moved + PING_CHUNK).map(recentPingItem);
+      const sk = `${CHUNK_SK_PREFIX}${chunkSlot(base)}`;
+      await this.putNewer({ pk: loggerKey(logger).pk, sk, base, pings }, 'base');
+    }
+    if (moved === 0) return;
+    await this.removeMoved(logger, before, moved);
+  }
+
+  /**
+   * Removes the first `moved` recent pings from `logger`'s item, if the count moved out of it is still
+   * `before`: appends land after them and only this write removes, so they are the ones just put. The same
+   * write trims the arrival history as the state machine would (to the last ARRIVALS_KEPT), so a Logger fed
+   * by pings never reaches its cap: no extra request every 20 pings for it.
+   */
+  private async removeMoved(logger: Logger, before: number, moved: number): Promise<void> {
+    const removed = Array.from({ length: moved }, (_, i) => `#recent[${i}]`);
+    const arrivals = logger.arrivals?.length ?? 0;
+    const trimmed = Math.max(0, arrivals - ARRIVALS_KEPT);
+    // Arrivals too are appended after those seen; the size check keeps a state-machine trim since (which
+    // writes them whole) from losing newer ones to these indexes.
+    for (let i = 0; i < trimmed; i++) removed.push(`#arrivals[${i}]`);
+    const arrivalsSeen = trimmed > 0 ? ' AND size(#arrivals) >= :arrivalsSeen' : '';
+    await guardStoreCall(
+      this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: loggerKey(logger),
+          UpdateExpression: `REMOVE ${removed.join(', ')} SET #base = :after`,
+          ConditionExpression: `attribute_exists(pk) AND (attribute_not_exists(#base) OR #base = :before) AND size(#recent) >= :moved${arrivalsSeen}`,
+          ExpressionAttributeNames: {
+            '#recent': RECENT_PINGS,
+            '#base': 'pingBase',
+            ...(trimmed > 0 ? { '#arrivals': 'arrivals' } : {}),
+          },
+          ExpressionAttributeValues: {
+            ':before': before,
+            ':after': before + moved,
+            ':moved': moved,
+            ...(trimmed > 0 ? { ':arrivalsSeen': arrivals } : {}),
+          },
+        }),
+      ),
+    ).catch((error: unknown) => {
+      if (!isConditionFailure(error)) throw error; // another process moved them first
+    });
+  }
+
+  /** Puts `item` unless its slot holds a newer one (by `order`): a slower writer never goes back in time. */
+  private async putNewer(item: Record<string, unknown>, order: 'seq' | 'base'): Promise<void> {
     await guardStoreCall(
       this.doc.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { pk: loggerKey(id).pk, sk: pingSlotSk(entry.seq), ...entry },
-          // A slower writer of an older ping never overwrites a newer one in the same slot.
-          ConditionExpression: 'attribute_not_exists(#seq) OR #seq < :seq',
-          ExpressionAttributeNames: { '#seq': 'seq' },
-          ExpressionAttributeValues: { ':seq': entry.seq },
+          Item: item,
+          ConditionExpression: 'attribute_not_exists(#order) OR #order < :order',
+          ExpressionAttributeNames: { '#order': order },
+          ExpressionAttributeValues: { ':order': item[order] },
         }),
       ),
-    ).catch((error: Error) => {
-      if (error.name !== 'ConditionalCheckFailedException') throw error;
+    ).catch((error: unknown) => {
+      if (!isConditionFailure(error)) throw error;
     });
   }
 
@@ -70,7 +147,11 @@ export class DynamoLoggerHistory implements LoggerHistory {
   }
 
   async read(id: LoggerId): Promise<LoggerHistoryView> {
-    const pings: PingEntry[] = [];
+    const { Item } = await guardStoreCall(
+      this.doc.send(new GetCommand({ TableName: this.tableName, Key: loggerKey(id), ConsistentRead: true })),
+    );
+    const bySeq = new Map<number, PingEntry>();
+    const bodies = new Map<number, PingBody>();
     const outages: Outage[] = [];
     let start: Record<string, unknown> | undefined;
     do {
@@ -91,30 +172,30 @@ export class DynamoLoggerHistory implements LoggerHistory {
       );
       for (const item of page.Items ?? []) {
         const sk = String(item.sk);
-        if (sk.startsWith(PING_SK_PREFIX)) pings.push(pingFromItem(item));
+        if (sk.startsWith(CHUNK_SK_PREFIX)) for (const ping of chunkPings(item)) bySeq.set(ping.seq, ping);
+        else if (sk.startsWith(BODY_SK_PREFIX)) bodies.set(Number(item.seq), bodyOf(item));
         else if (sk.startsWith(OUTAGE_SK_PREFIX)) outages.push(outageFromItem(item));
       }
       start = page.LastEvaluatedKey;
     } while (start);
-    return { pings: newestFirst(pings), outages: outages.sort((a, b) => b.start - a.start) };
+    // A chunk put but not yet removed from the Logger item is in both: the same pings, by number.
+    if (Item) for (const ping of recentEntries(loggerFromItem(Item))) bySeq.set(ping.seq, ping);
+    const pings = newestFirst([...bySeq.values()])
+      .slice(0, PING_HISTORY_SLOTS)
+      .map((ping) => ({ ...ping, ...(bodies.get(ping.seq) ?? {}) }));
+    return { pings, outages: outages.sort((a, b) => b.start - a.start) };
   }
 }
 
-function pingFromItem(item: Record<string, unknown>): PingEntry {
-  const text = (name: string) => (typeof item[name] === 'string' ? { [name]: item[name] as string } : {});
-  const num = (name: string) => (typeof item[name] === 'number' ? { [name]: item[name] as number } : {});
-  return {
-    seq: Number(item.seq),
-    at: Number(item.at),
-    kind: item.kind as PingEntry['kind'],
-    ...num('exitStatus'),
-    ...num('durationMs'),
-    ...text('method'),
-    ...text('source'),
-    ...text('userAgent'),
-    ...text('body'),
-    ...num('bodyBytes'),
-  };
+/** The pings a chunk item holds, numbered from its base. */
+function chunkPings(item: Record<string, unknown>): PingEntry[] {
+  const base = Number(item.base);
+  const pings = Array.isArray(item.pings) ? (item.pings as Record<string, unknown>[]) : [];
+  return pings.map((ping, i) => ({ ...recentPingFromItem(ping), seq: base + i + 1 }));
+}
+
+function bodyOf(item: Record<string, unknown>): PingBody {
+  return { body: String(item.body ?? ''), bodyBytes: Number(item.bodyBytes ?? 0) };
 }
 
 function outageFromItem(item: Record<string, unknown>): Outage {
