@@ -128,6 +128,40 @@ describe("a Logger's ping history", () => {
     expect((await listener.runtime.loggers.get(logger))?.recentPings?.length).toBeLessThan(PING_CHUNK);
   });
 
+  it('moves a chunk out once when movers race or one stops between its two writes, and loses no ping', async () => {
+    const { uuid, logger } = await register('histcust7');
+    // Recorded without the history's move-out (a process that stopped after the ping's write): the Logger
+    // item gathers a whole chunk and more.
+    const unkept: PingDeps = { directory: pings.directory, routes: pings.routes };
+    const log = (deps: PingDeps) => {
+      listener.clock.now += 1_000;
+      return receivePing(listener.runtime, deps, {
+        path: `/ping/${uuid}/log`,
+        receivedAt: listener.clock.now,
+      });
+    };
+    for (let i = 0; i < PING_CHUNK + 3; i++) await log(unkept);
+    const seen = await listener.runtime.loggers.get(logger);
+    if (!seen) throw new Error('registered Logger not found');
+    expect(seen.recentPings).toHaveLength(PING_CHUNK + 3);
+    const numbers = Array.from({ length: PING_CHUNK + 3 }, (_, i) => PING_CHUNK + 3 - i);
+    expect((await history.read(logger)).pings.map((p) => p.seq)).toEqual(numbers);
+    // Three movers of the same view at once: one moves them out.
+    await Promise.all([history.moveOut(seen), history.moveOut(seen), history.moveOut(seen)]);
+    expect((await listener.runtime.loggers.get(logger))?.recentPings).toHaveLength(3);
+    expect((await history.read(logger)).pings.map((p) => p.seq)).toEqual(numbers);
+    // A late mover of that view, once the item holds a chunk again: the newer pings are not its to remove.
+    for (let i = 0; i < PING_CHUNK; i++) await log(unkept);
+    await history.moveOut(seen);
+    expect((await listener.runtime.loggers.get(logger))?.recentPings).toHaveLength(PING_CHUNK + 3);
+    const all = Array.from({ length: 2 * PING_CHUNK + 3 }, (_, i) => 2 * PING_CHUNK + 3 - i);
+    expect((await history.read(logger)).pings.map((p) => p.seq)).toEqual(all);
+    // The next ping's write numbers it after them all.
+    await log(pings);
+    expect((await history.read(logger)).pings[0]?.seq).toBe(2 * PING_CHUNK + 4);
+    expect((await listener.runtime.loggers.get(logger))?.recentPings).toHaveLength(4);
+  });
+
   it('numbers a ping that takes the state machine path (a recovery) after the ones before it', async () => {
     const { uuid, logger } = await register('histcust3');
     await ping(`/ping/${uuid}`);
