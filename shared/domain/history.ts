@@ -8,7 +8,10 @@
  * Pure: data in, entries out. What a ping carries from its request (source address, user agent, body) is
  * untrusted text: it is kept truncated here, escaped in HTML and made printable on a terminal by its readers.
  */
-import type { Logger } from './logger.js';
+import type { Logger, RecentPing } from './logger.js';
+
+export type { RecentPing };
+
 import { PING_BODY_LIMIT, type PingSignal } from './ping.js';
 
 /** Pings kept per Logger (and bodies: the 101st ping's body takes the 1st one's place). */
@@ -36,22 +39,12 @@ export interface PingRequestFacts {
   readonly body?: Uint8Array;
 }
 
-/** One ping as its history keeps it. */
-export interface PingEntry {
-  /** The Logger's ping count when it was recorded: its order, and (mod the slots) its slot. */
+/** One ping as its history keeps it: numbered, with its body's first bytes if it had one. */
+export interface PingEntry extends RecentPing {
+  /** The Logger's ping count when it was recorded: its order. */
   readonly seq: number;
-  readonly at: number;
-  readonly kind: PingSignal['kind'];
-  readonly exitStatus?: number;
-  /** A success's run time since the start it closed (filled by the start/rid pairing). */
-  readonly durationMs?: number;
-  readonly method?: string;
-  readonly source?: string;
-  readonly userAgent?: string;
   /** The first {@link PING_BODY_LIMIT} bytes of the body, decoded as UTF-8 (invalid bytes replaced). */
   readonly body?: string;
-  /** The body's full size in bytes (more than the excerpt when it was cut). */
-  readonly bodyBytes?: number;
 }
 
 /** Why a Logger was DOWN. */
@@ -68,9 +61,6 @@ export interface Outage {
   /** Who had acknowledged it when it ended (absent: nobody). */
   readonly acknowledgedBy?: string;
 }
-
-/** A ping as the Logger item keeps it until its chunk moves out: no number (its place says it), no body. */
-export type RecentPing = Omit<PingEntry, 'seq' | 'body'>;
 
 /** The body a ping's request carried, as its history keeps it (its own item: never in the Logger's). */
 export interface PingBody {

@@ -5,7 +5,7 @@
 
 import * as z from 'zod/mini';
 import { ValidationError } from './errors.js';
-import type { RecentPing } from './history.js';
+import type { PingSignal } from './ping.js';
 import { type CronSchedule, deadlineAfter, lateAfter } from './schedule.js';
 
 export { deadlineAfter };
@@ -256,6 +256,23 @@ export interface Logger extends LoggerId, LoggerSettings {
    * Only ping writes touch it (a heartbeat never does).
    */
   readonly recentPings?: readonly RecentPing[];
+}
+
+/**
+ * A ping as its Logger's history keeps it (shared/domain/history.ts), without its number (its place in
+ * {@link Logger.recentPings} says it) or its body (kept apart). Texts are untrusted and truncated.
+ */
+export interface RecentPing {
+  readonly at: number;
+  readonly kind: PingSignal['kind'];
+  readonly exitStatus?: number;
+  /** A success's or failure's run time since the start it closed (the start/rid pairing). */
+  readonly durationMs?: number;
+  readonly method?: string;
+  readonly source?: string;
+  readonly userAgent?: string;
+  /** The body's full size in bytes, when it had one. */
+  readonly bodyBytes?: number;
 }
 
 /** A `/start`: when (Listener clock), and the run id (`?rid=`) it was sent with, if any. */
