@@ -121,8 +121,9 @@ export const FUNCTION_SPECS: Readonly<Record<FunctionName, FunctionSpec>> = {
   },
   // Ping URLs (shared/listener/ping.ts): the directory entry of a URL not in the warm cache (GetItem), a
   // success's phone-home or a start/log mark (UpdateItem), a failure's read and transition (GetItem,
-  // UpdateItem); its page or a recovery's all-clear is published here, as a heartbeat's is. PutItem: the
-  // ping's slot in its Logger's history, and an ended outage (shared/domain/history.ts).
+  // UpdateItem); its page or a recovery's all-clear is published here, as a heartbeat's is. PutItem: a
+  // chunk of pings moved out of its Logger's item (UpdateItem removes them), a ping's body, and an ended
+  // outage, all under the Logger's key (shared/domain/history.ts).
   ping: {
     table: [
       {
