@@ -1,9 +1,10 @@
 /**
  * Benchmarks against a real DynamoDB Local (started here): DynamoDB requests and latency per heartbeat,
- * and what a sweep reads as the fleet grows while the overdue count stays fixed (and the reverse).
+ * ping ingest beside heartbeat ingest and the requests per ping (bench/ingest-pings.ts), and what a sweep reads as the fleet grows while the overdue count stays fixed (and the reverse).
  * Prints figures; asserts nothing. Run: `npm run bench`; the fleet-scale figures (1k/10k/100k Loggers,
  * minutes): `npm run bench -- --scale` (bench/scale.ts); the heartbeat ingest figures alone: `--ingest`;
- * 1,000 Loggers paged at once through a PagerDuty channel: `--channels` (bench/channels.ts).
+ * 1,000 Loggers paged at once through a PagerDuty channel: `--channels` (bench/channels.ts);
+ * pings beside heartbeats alone: `--pings`.
  */
 import { randomUUID } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -14,6 +15,7 @@ import { phoneHome } from '../shared/listener/phone-home.js';
 import { registerLogger } from '../shared/listener/register.js';
 import { sweep } from '../shared/listener/sweep.js';
 import type { NotificationChannel } from '../shared/ports/channels.js';
+import { benchPingIngest } from './ingest-pings.js';
 
 const MINUTE = 60_000;
 const T0 = Date.UTC(2026, 10, 24, 12);
@@ -48,7 +50,7 @@ async function setUp(endpointClient: () => DynamoDBClient) {
     log: quietLog,
     counters: noCounters,
   };
-  return { deps, requests };
+  return { deps, requests, client, table };
 }
 
 async function register(deps: ListenerDeps, count: number, prefix: string): Promise<string[]> {
@@ -130,6 +132,16 @@ if (process.argv.includes('--channels')) {
   await runChannelsBench();
   process.exit(0);
 }
+if (process.argv.includes('--pings')) {
+  const dynamo = await startDynamoLocal();
+  try {
+    const run = await setUp(dynamo.client);
+    await benchPingIngest(run.deps, run.client, run.table, run.requests);
+  } finally {
+    await dynamo.stop();
+  }
+  process.exit(0);
+}
 if (process.argv.includes('--scale')) {
   const { runScaleBench } = await import('./scale.js');
   await runScaleBench();
@@ -139,6 +151,8 @@ if (process.argv.includes('--scale')) {
 const dynamo = await startDynamoLocal();
 try {
   await benchHeartbeats(dynamo.client);
+  const pingRun = await setUp(dynamo.client);
+  await benchPingIngest(pingRun.deps, pingRun.client, pingRun.table, pingRun.requests);
   console.log('## One sweep: fleet size vs overdue Loggers');
   console.log('| fleet | overdue | items read (due) | alarms raised | DynamoDB requests | duration |');
   console.log('| ---: | ---: | ---: | ---: | ---: | ---: |');

@@ -24,3 +24,11 @@ export function when(ms: number | undefined, now: number): string {
   if (Math.abs(delta) < 1_000) return `${stamp} (just now)`;
   return delta >= 0 ? `${stamp} (${formatDuration(delta)} ago)` : `${stamp} (in ${formatDuration(-delta)})`;
 }
+
+/** `text` indented by two spaces, line by line (a table under its heading). */
+export function indent(text: string): string {
+  return text
+    .split('\n')
+    .map((line) => `  ${line}`)
+    .join('\n');
+}

@@ -2,6 +2,7 @@
  * Builds the {@link Target} a command talks to (cli/target.ts): its SDK clients and adapters. Loaded by
  * `onTarget` when a command runs, so that starting the CLI (`--help`, usage mistakes) does not load them.
  */
+
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { PairSide } from '../infra/stages.js';
@@ -21,6 +22,7 @@ import { noCounters } from '../shared/listener/deps.js';
 import type { AuditLog } from '../shared/ports/audit-log.js';
 import type { NotificationChannel } from '../shared/ports/channels.js';
 import type { Fleet } from '../shared/ports/fleet.js';
+import type { LoggerHistory } from '../shared/ports/logger-history.js';
 import type { PingDirectory } from '../shared/ports/ping-directory.js';
 import type { StorePorts } from '../shared/ports/stores.js';
 import { UnreachableError, UsageError } from './errors.js';
@@ -46,6 +48,8 @@ export interface Target extends StorePorts {
   readonly pings: PingDirectory;
   /** The fleet as a whole: counts, the status view, bulk import/export. */
   readonly fleet: Fleet;
+  /** Each Logger's recent pings and past outages (shared/ports/logger-history.ts). */
+  readonly history: LoggerHistory;
   /** The audit record operators' actions are written to (shared/listener/admin.ts). */
   readonly audit: AuditLog;
   /** Where heartbeats go (for the curl example); unknown for a bare `--table`. */

@@ -20,6 +20,7 @@ import { FailedError } from '../errors.js';
 import { progressBar } from '../progress.js';
 import { onTarget, type TargetOptions, UsageError, withTarget } from '../target.js';
 import { CSV_EXPORT_HEADER, csvLine, type FleetRow, parseFleetCsv } from './fleet-csv.js';
+import { targetPingUrl } from './ping-lines.js';
 
 type ImportOpts = TargetOptions & {
   tokensOut?: string;
@@ -35,7 +36,10 @@ export function registerFleetCommands(logger: Command): void {
       .description(
         'register and update Loggers from a CSV file (customer,side,timeout,interval,transport[,phone,import_system,backup_phone,backup_import_system]); all rows are checked before anything is written',
       )
-      .option('--tokens-out <file>', 'append "customer/side,token" for each new Logger here (mode 0600)')
+      .option(
+        '--tokens-out <file>',
+        'append "customer/side,token,pingUrl" for each new Logger here (mode 0600)',
+      )
       .option('--dry-run', 'check the file and list what would change, row by row; write nothing')
       .option('--concurrency <n>', 'writes in flight at once', '16')
       .option('--json', 'print the outcome as JSON')
@@ -97,8 +101,11 @@ export function registerFleetCommands(logger: Command): void {
         const counts = await applyImport(target.loggers, target.fleet, plan, {
           now: Date.now(),
           concurrency,
-          onRegistered: (row: FleetRow, token) => {
-            if (tokens !== undefined) writeSync(tokens, `${formatLoggerId(row.id)},${token}\n`);
+          pings: target.pings,
+          // Beside its token, each new Logger's ping URL, as `logger add --json` prints it (`pingUrl`).
+          onRegistered: (row: FleetRow, token, pingUuid) => {
+            const ping = pingUuid === undefined ? '' : targetPingUrl(target.apiUrl, pingUuid);
+            if (tokens !== undefined) writeSync(tokens, `${formatLoggerId(row.id)},${token},${ping}\n`);
           },
           onProgress: (done) => bar.update(done),
         });
@@ -263,6 +270,6 @@ function openTokensFile(path: string): number {
     );
   }
   fchmodSync(fd, 0o600);
-  if (fstatSync(fd).size === 0) writeSync(fd, 'logger,token\n');
+  if (fstatSync(fd).size === 0) writeSync(fd, 'logger,token,pingUrl\n');
   return fd;
 }

@@ -22,9 +22,10 @@ import { issuePingUrl, removeLoggerAndPingUrl } from '../../shared/listener/ping
 import { printable } from '../../shared/printable.js';
 import { confirm, iso, loggerArg, loggerJson, wholeNumberFlag } from '../args.js';
 import { notRegistered } from '../errors.js';
-import { table, when } from '../format.js';
+import { indent, table, when } from '../format.js';
 import { operator } from '../operator.js';
 import { onTarget, type TargetOptions, withTarget } from '../target.js';
+import { historyJson, historyText } from './history-lines.js';
 import { pingJson, pingLines, targetPingUrl } from './ping-lines.js';
 
 type Opts = TargetOptions & { json?: boolean; yes?: boolean; events?: string };
@@ -48,6 +49,7 @@ export function registerLifecycleCommands(logger: Command): void {
       if (!pinged) throw notRegistered(id);
       const found = pinged.logger;
       const events = limit > 0 ? await target.events.listEvents(id, limit) : [];
+      const history = await target.history.read(id);
       const arrivals = recentArrivals(found);
       const intervals = arrivalIntervals(arrivals);
       if (opts.json) {
@@ -56,6 +58,7 @@ export function registerLifecycleCommands(logger: Command): void {
             {
               ...loggerJson(found, now),
               ping: pingJson(pinged),
+              ...historyJson(history),
               intervalsMinutes: intervals.map((ms) => Math.round(ms / 6_000) / 10),
               events: events.map((e) => ({ ...e, receivedAt: iso(e.receivedAt) })),
             },
@@ -130,6 +133,9 @@ export function registerLifecycleCommands(logger: Command): void {
         });
         console.log(indent(table(['ARRIVED', 'INTERVAL'], rows)));
       }
+      // A Logger without a ping URL has only outages to show (pings never reach it).
+      const withPings = pinged.pingHash !== undefined || history.pings.length > 0;
+      console.log(`\n${historyText(withPings ? history : { ...history, pings: undefined }, now)}`);
       if (limit > 0) {
         console.log(`\nRecent events:`);
         if (events.length === 0) console.log('  none');
@@ -241,13 +247,6 @@ export function registerLifecycleCommands(logger: Command): void {
 function report(opts: Opts, id: LoggerId, logger: Logger, message: string) {
   if (opts.json) console.log(JSON.stringify(loggerJson(logger, Date.now())));
   else console.log(`Logger ${formatLoggerId(id)} ${message}.`);
-}
-
-function indent(text: string): string {
-  return text
-    .split('\n')
-    .map((line) => `  ${line}`)
-    .join('\n');
 }
 
 /** `Heard by: GEOCSCLNRB 5m ago (last); GEOCSCLNRA 2d ago`: which Listener of a pair recorded its phone-homes. */

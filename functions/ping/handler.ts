@@ -4,7 +4,7 @@
  */
 import { PING_PATH } from '../../shared/domain/ping.js';
 import { httpHandler } from '../../shared/http/middy.js';
-import { pingResponse, ridOf } from '../../shared/http/ping-response.js';
+import { pingFactsOf, pingResponse, ridOf } from '../../shared/http/ping-response.js';
 import { receivePing } from '../../shared/listener/ping.js';
 import { PingRoutes } from '../../shared/listener/ping-routes.js';
 import { pingDirectory } from '../../shared/ping-runtime.js';
@@ -19,8 +19,8 @@ export function createHandler(getRuntime: () => Runtime = runtime) {
     const rid = ridOf(event);
     const answer = await receivePing(
       deps,
-      { directory: pingDirectory(deps), routes },
-      { path, receivedAt: deps.now(), ...(rid === undefined ? {} : { rid }) },
+      { directory: pingDirectory(deps), routes, ...(deps.history ? { history: deps.history } : {}) },
+      { path, receivedAt: deps.now(), facts: pingFactsOf(event), ...(rid === undefined ? {} : { rid }) },
     );
     return pingResponse(answer);
   });

@@ -69,14 +69,18 @@ export interface FunctionSpec {
  * shared/http/routes.ts does not compile until it gets its line here.
  */
 export const FUNCTION_SPECS: Readonly<Record<FunctionName, FunctionSpec>> = {
-  // A heartbeat is one conditional UpdateItem; a recovering Logger's CLEARED notice is published here.
+  // A heartbeat is one conditional UpdateItem; a recovering Logger's CLEARED notice is published here, and
+  // the outage it ended is kept in the Logger's history (PutItem, under the Logger's own key).
   // GetItem: publishOutbox (shared/listener/outbox.ts) re-reads the Logger when a concurrent write beat
   // its removal of the published notices.
   // Ingest functions (heartbeat, events, relay) touch only the item families they need; GetItem of the
   // acknowledge-link key signs the console link in the pages they publish.
   heartbeat: {
     table: [
-      { actions: ['dynamodb:UpdateItem', 'dynamodb:GetItem'], leadingKeys: [ITEM_FAMILIES.loggers] },
+      {
+        actions: ['dynamodb:UpdateItem', 'dynamodb:GetItem', 'dynamodb:PutItem'],
+        leadingKeys: [ITEM_FAMILIES.loggers],
+      },
       { actions: ['dynamodb:GetItem'], leadingKeys: [ITEM_FAMILIES.ackLinkKey] },
     ],
     notifies: true,
@@ -117,10 +121,15 @@ export const FUNCTION_SPECS: Readonly<Record<FunctionName, FunctionSpec>> = {
   },
   // Ping URLs (shared/listener/ping.ts): the directory entry of a URL not in the warm cache (GetItem), a
   // success's phone-home or a start/log mark (UpdateItem), a failure's read and transition (GetItem,
-  // UpdateItem); its page or a recovery's all-clear is published here, as a heartbeat's is.
+  // UpdateItem); its page or a recovery's all-clear is published here, as a heartbeat's is. PutItem: a
+  // chunk of pings moved out of its Logger's item (UpdateItem removes them), a ping's body, and an ended
+  // outage, all under the Logger's key (shared/domain/history.ts).
   ping: {
     table: [
-      { actions: ['dynamodb:UpdateItem', 'dynamodb:GetItem'], leadingKeys: [ITEM_FAMILIES.loggers] },
+      {
+        actions: ['dynamodb:UpdateItem', 'dynamodb:GetItem', 'dynamodb:PutItem'],
+        leadingKeys: [ITEM_FAMILIES.loggers],
+      },
       { actions: ['dynamodb:GetItem'], leadingKeys: [ITEM_FAMILIES.pings, ITEM_FAMILIES.ackLinkKey] },
     ],
     notifies: true,

@@ -135,18 +135,27 @@ async function show(req: ConsoleRequest, deps: ConsoleDeps, viewer: Viewer, now:
   }
   const id = loggerOfPath(req.path, '');
   if (id) {
-    const [logger, twin, events, audit] = await Promise.all([
+    const [logger, twin, events, audit, history] = await Promise.all([
       deps.loggers.get(id),
       deps.loggers.get(twinOf(id)),
       deps.events.listEvents(id, 10),
       deps.audit.list(id, 20),
+      deps.history?.read(id),
     ]);
     if (!logger) return message(deps, 404, 'Not registered', 'No such Logger is registered.', {}, viewer);
     const findings = [
       ...diagnoseLogger(logger, twin, [], now, deps.listenerPair),
       ...(deps.extraFindings?.(formatLoggerId(id)) ?? []),
     ];
-    const data = { logger, events, audit, findings, now, ...(twin ? { twin } : {}) };
+    const data = {
+      logger,
+      events,
+      audit,
+      findings,
+      now,
+      ...(twin ? { twin } : {}),
+      ...(history ? { history } : {}),
+    };
     return frame(`Logger ${formatLoggerId(id)}`, 'logger', loggerBody(data, viewer));
   }
   return message(deps, 404, 'Not found', 'There is no such console page.', {}, viewer);

@@ -1,8 +1,10 @@
 /** What the console needs: the same ports and use cases as the CLI, its key, and how people sign in. */
+
 import type { Finding, ListenerPair } from '../domain/doctor.js';
 import type { AuditLog } from '../ports/audit-log.js';
 import type { ConsoleKeys } from '../ports/console-keys.js';
 import type { EventLog } from '../ports/event-log.js';
+import type { LoggerHistory } from '../ports/logger-history.js';
 import type { LoggerStore } from '../ports/logger-store.js';
 import type { UsedLinks } from '../ports/used-links.js';
 import type { MassSilence } from './fleet-view.js';
@@ -19,6 +21,8 @@ export interface ConsoleDeps {
   readonly loggers: LoggerStore;
   /** A Logger's recent events, on its page. */
   readonly events: Pick<EventLog, 'listEvents'>;
+  /** A Logger's outages and last pings, on its page; absent = not shown. */
+  readonly history?: Pick<LoggerHistory, 'read'>;
   readonly audit: AuditLog;
   readonly usedLinks: UsedLinks;
   /** Signs sessions, CSRF tokens and sign-in links. */

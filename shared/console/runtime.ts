@@ -45,10 +45,11 @@ export function createConsoleDeps(env: Record<string, string | undefined> = proc
   }
   const e = parsed.data;
   const client = dynamoClient();
-  const { loggers, events } = dynamoPorts(client, config.tableName);
+  const { loggers, events, history } = dynamoPorts(client, config.tableName);
   return {
     loggers,
     events,
+    history,
     audit: new DynamoAuditLog(client, config.tableName, config.eventRetentionMs),
     usedLinks: new DynamoUsedLinks(client, config.tableName),
     // Deployed: the cookie-signing key is the stack's secret (console only), and acknowledge links have

@@ -2,8 +2,10 @@
  * The Logger: a customer's ICM Logger (side A or B of a duplexed customer instance) that phones home to
  * this Listener. Plain data only; every function here is pure.
  */
+
 import * as z from 'zod/mini';
 import { ValidationError } from './errors.js';
+import type { PingSignal } from './ping.js';
 import { type CronSchedule, deadlineAfter, lateAfter } from './schedule.js';
 
 export { deadlineAfter };
@@ -243,6 +245,34 @@ export interface Logger extends LoggerId, LoggerSettings {
   readonly failure?: ReportedFailure;
   /** The latest `/log` ping (recorded only: it changes nothing else). */
   readonly lastLogAt?: number;
+  /**
+   * Pings recorded so far (any signal): numbers the slots of its ping history (shared/domain/history.ts).
+   * Only ping writes move it; a transition that counts a ping writes it conditional on the count it read.
+   */
+  readonly pingSeq?: number;
+  /**
+   * Its latest pings, oldest first, the last one being ping number `pingSeq` (shared/domain/history.ts):
+   * appended by the write that records each ping, moved out a chunk (PING_CHUNK) at a time into the history.
+   * Only ping writes touch it (a heartbeat never does).
+   */
+  readonly recentPings?: readonly RecentPing[];
+}
+
+/**
+ * A ping as its Logger's history keeps it (shared/domain/history.ts), without its number (its place in
+ * {@link Logger.recentPings} says it) or its body (kept apart). Texts are untrusted and truncated.
+ */
+export interface RecentPing {
+  readonly at: number;
+  readonly kind: PingSignal['kind'];
+  readonly exitStatus?: number;
+  /** A success's or failure's run time since the start it closed (the start/rid pairing). */
+  readonly durationMs?: number;
+  readonly method?: string;
+  readonly source?: string;
+  readonly userAgent?: string;
+  /** The body's full size in bytes, when it had one. */
+  readonly bodyBytes?: number;
 }
 
 /** A `/start`: when (Listener clock), and the run id (`?rid=`) it was sent with, if any. */

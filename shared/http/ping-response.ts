@@ -4,6 +4,7 @@
  * `never_cache`).
  */
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { PingRequestFacts } from '../domain/history.js';
 import { PING_BODY_LIMIT, type PingAnswer } from '../domain/ping.js';
 
 export const PING_HEADERS = {
@@ -21,4 +22,21 @@ export function pingResponse(answer: PingAnswer): APIGatewayProxyStructuredResul
 export function ridOf(event: APIGatewayProxyEventV2): string | undefined {
   const rids = new URLSearchParams(event.rawQueryString ?? '').getAll('rid');
   return rids.length > 0 ? rids[rids.length - 1] : undefined;
+}
+
+/** What a ping's request says about its sender, for the Logger's history (all untrusted, kept truncated). */
+export function pingFactsOf(event: APIGatewayProxyEventV2): PingRequestFacts {
+  const { method, sourceIp, userAgent } = event.requestContext.http;
+  const body =
+    event.body === undefined || event.body === ''
+      ? undefined
+      : event.isBase64Encoded
+        ? Buffer.from(event.body, 'base64')
+        : Buffer.from(event.body, 'utf8');
+  return {
+    method,
+    sourceIp,
+    ...(userAgent ? { userAgent } : {}),
+    ...(body ? { body } : {}),
+  };
 }

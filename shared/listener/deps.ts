@@ -2,8 +2,10 @@
  * What the Listener's use cases need: the ports, the Listener's name and timings, a clock-free log.
  * Built once per Lambda container (shared/runtime.ts) or per test.
  */
+
 import type { MassSilenceSettings } from '../domain/mass-silence.js';
 import type { NotificationChannel } from '../ports/channels.js';
+import type { LoggerHistory } from '../ports/logger-history.js';
 import type { StorePorts } from '../ports/stores.js';
 import type { ChannelHealthMonitor } from './channel-health-monitor.js';
 
@@ -65,6 +67,8 @@ export interface ListenerDeps extends StorePorts {
   readonly channelHealth?: ChannelHealthMonitor;
   readonly log: Log;
   readonly counters: Counters;
+  /** Where past outages and pings are kept (shared/domain/history.ts); absent = not kept (some tests). */
+  readonly history?: LoggerHistory;
 }
 
 /** A log and counters that drop everything, for tools and tests that do not care. */

@@ -9,6 +9,7 @@ import { type ChangeableSettings, withSettings } from '../domain/settings.js';
 import { counted } from '../domain/words.js';
 import type { Fleet } from '../ports/fleet.js';
 import type { LoggerStore } from '../ports/logger-store.js';
+import type { PingDirectory } from '../ports/ping-directory.js';
 import { registerLogger } from './register.js';
 
 /** One Logger of the import and the settings it should have. */
@@ -49,8 +50,13 @@ export interface ImportOptions<R extends ImportRow> {
   readonly now: number;
   /** Writes in flight at once. */
   readonly concurrency: number;
-  /** Called as soon as a new Logger is registered, with its token (before anything else is written). */
-  readonly onRegistered: (row: R, token: string) => void;
+  /**
+   * Called as soon as a new Logger is registered, with its token and its ping URL's uuid (when given the
+   * directory), before anything else is written.
+   */
+  readonly onRegistered: (row: R, token: string, pingUuid?: string) => void;
+  /** The ping URL directory: each new Logger gets a ping URL, as `logger add` gives one. */
+  readonly pings?: PingDirectory;
   readonly onProgress?: (done: number) => void;
 }
 
@@ -99,7 +105,7 @@ export async function applyImport<R extends ImportRow>(
   const tasks: (() => Promise<void>)[] = [
     ...plan.register.map((row) => async () => {
       try {
-        const { token } = await registerLogger(
+        const { token, pingUuid } = await registerLogger(
           loggers,
           {
             ...row.id,
@@ -109,8 +115,9 @@ export async function applyImport<R extends ImportRow>(
             ...(row.phoneHome ? { phoneHome: row.phoneHome } : {}),
           },
           options.now,
+          options.pings,
         );
-        options.onRegistered(row, token);
+        options.onRegistered(row, token, pingUuid);
         counts.registered++;
       } catch (error) {
         // Registered by someone else since the plan was read: it is an update now.

@@ -4,20 +4,27 @@
  */
 import { randomUUID } from 'node:crypto';
 import { StoreUnavailableError, UnknownLoggerError } from '../domain/errors.js';
-import type { Logger, LoggerId } from '../domain/logger.js';
+import { endedOutage, withPingKept } from '../domain/history.js';
+import type { FinishedRun, Logger, LoggerId } from '../domain/logger.js';
 import { hashToken, loggerIdOfToken, provesStored } from '../domain/token.js';
 import { type PhoneHomeReport, phoneHome as phoneHomeTransition } from '../domain/transitions.js';
+import type { LoggerHistory } from '../ports/logger-history.js';
 import type { PhoneHomeProof } from '../ports/logger-store.js';
 import { type OutboxDeps, publishOutbox, requestPathEnd } from './outbox.js';
 
-/** What a phone-home uses: the Logger store, and the channels for an all-clear it sends. */
-export type PhoneHomeDeps = OutboxDeps;
+/**
+ * What a phone-home uses: the Logger store, the channels for an all-clear it sends, and the history that
+ * keeps the outage it ends.
+ */
+export type PhoneHomeDeps = OutboxDeps & { readonly history?: LoggerHistory };
 
 export interface PhoneHomeResult {
   readonly logger: Logger;
   readonly receivedAt: number;
   /** The Logger was DOWN and this phone-home cleared its alarm. */
   readonly recovered: boolean;
+  /** The run (a ping URL's start) this phone-home finished, if it paired with one. */
+  readonly run?: FinishedRun;
 }
 
 /** Concurrent writers can only make the slow path lose a race a few times in a row. */
@@ -67,12 +74,36 @@ export async function phoneHomeAs(
     // A recovery's all-clear is this phone-home's to deliver: it claims it in the write that records it.
     // Its lease runs from now, not from a relayed record's (earlier) receipt time.
     const claim = { by: randomUUID(), until: now + deps.outboxRetryMs };
-    const { next, notice } = phoneHomeTransition(current, at, report, deps.outboxRetryMs, heardBy, claim);
+    const transition = phoneHomeTransition(current, at, report, deps.outboxRetryMs, heardBy, claim);
+    const { notice } = transition;
+    // A ping is numbered and kept in this write too, as the one-request path does (with its run's length).
+    const ran = transition.run ? { durationMs: transition.run.durationMs } : {};
+    const next =
+      'pingHash' in proof && proof.ping
+        ? withPingKept(transition.next, current, { ...proof.ping, ...ran })
+        : transition.next;
     if (await deps.loggers.writeTransition(current, next)) {
       // Sent inline within the request path's budget: a slow receiver's all-clear goes on in the sweep.
       if (notice) await publishOutbox(deps, next, claim.by, now, { endBy: requestPathEnd(deps, now) });
-      return { logger: next, receivedAt: at, recovered: notice !== undefined };
+      if (notice) await keepOutage(deps, id, current, at);
+      const run = transition.run ? { run: transition.run } : {};
+      return { logger: next, receivedAt: at, recovered: notice !== undefined, ...run };
     }
   }
   throw new StoreUnavailableError('the Logger is being updated by other requests; retry shortly');
+}
+
+/**
+ * Keeps the outage a recovery ended in the Logger's history: one write on this rare path (heartbeats stay
+ * one request), after the all-clear went out, which it must never hold up. A lost write loses a history
+ * line, never a notice, so a failure here is logged, not thrown.
+ */
+async function keepOutage(deps: PhoneHomeDeps, id: LoggerId, before: Logger, end: number): Promise<void> {
+  const outage = endedOutage(before, end);
+  if (!outage || !deps.history) return;
+  try {
+    await deps.history.recordOutage(id, outage);
+  } catch (error) {
+    deps.log.warn('outage not kept in the history', { error: (error as Error).name });
+  }
 }

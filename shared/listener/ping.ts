@@ -12,9 +12,14 @@
  *   stored Logger that write handed back, and a write conditional on its revision (two requests).
  * - `?rid=` pairs a start with its end (success or failure), which records the run's duration.
  * - log: one conditional write (lastLogAt).
+ *
+ * Each of these writes also takes the ping's number in the Logger's history (`pingSeq`) and appends the
+ * ping (without its body) to the Logger's recent pings; ping-history.ts then keeps a body and moves a full
+ * chunk of recent pings out (shared/domain/history.ts).
  */
 import { randomUUID } from 'node:crypto';
 import { StoreUnavailableError, UnknownLoggerError } from '../domain/errors.js';
+import { type PingRequestFacts, type RecentPing, recentPing, withPingKept } from '../domain/history.js';
 import { type Logger, type LoggerId, runDeadline } from '../domain/logger.js';
 import {
   hashPingUuid,
@@ -26,16 +31,20 @@ import {
 } from '../domain/ping.js';
 import { reportFailure, startRun } from '../domain/ping-transitions.js';
 import { sameHash } from '../domain/token.js';
+import type { LoggerHistory } from '../ports/logger-history.js';
 import type { PingDirectory, RunSettings } from '../ports/ping-directory.js';
 import type { ListenerDeps } from './deps.js';
 import { publishOutbox, requestPathEnd } from './outbox.js';
 import { phoneHomeAs } from './phone-home.js';
+import { keepPing } from './ping-history.js';
 import type { PingRoutes } from './ping-routes.js';
 
-/** What a ping needs beside the Listener's deps: the directory and this process's warm cache. */
+/** What a ping needs beside the Listener's deps: the directory, this process's warm cache, the history. */
 export interface PingDeps {
   readonly directory: PingDirectory;
   readonly routes: PingRoutes;
+  /** Where the ping is kept; absent = not kept (some tests). */
+  readonly history?: LoggerHistory;
 }
 
 export interface PingRequest {
@@ -43,6 +52,8 @@ export interface PingRequest {
   /** The `rid` query parameter as sent (absent: none). */
   readonly rid?: string;
   readonly receivedAt: number;
+  /** Method, source address, user agent and body, as the request carried them (untrusted). */
+  readonly facts?: PingRequestFacts;
 }
 
 /** Lost races a failure may meet in a row (a sweep, a success, another failure). */
@@ -65,9 +76,12 @@ export async function receivePing(
     const id = fresh ? await pings.directory.find(pingHash) : cached;
     if (!id) break;
     try {
-      const recorded = { id, pingHash, ping, rid: request.rid, now: request.receivedAt };
+      const facts = request.facts ?? {};
+      const kept = recentPing(request.receivedAt, ping.signal, facts);
+      const recorded = { id, pingHash, ping, kept, rid: request.rid, now: request.receivedAt };
       const seen = await record(deps, pings, recorded);
-      pings.routes.set(pingHash, id, seen && settingsOf(seen));
+      pings.routes.set(pingHash, id, settingsOf(seen));
+      if (pings.history) await keepPing(deps, pings.history, seen, facts);
       return PING_ANSWERS.ok;
     } catch (error) {
       if (!(error instanceof UnknownLoggerError)) throw error;
@@ -83,6 +97,8 @@ interface Recorded {
   readonly id: LoggerId;
   readonly pingHash: string;
   readonly ping: PingPath;
+  /** The ping as the Logger's recent pings keep it (the write that records it appends it). */
+  readonly kept: RecentPing;
   readonly rid: string | undefined;
   readonly now: number;
 }
@@ -93,14 +109,15 @@ function settingsOf(logger: Logger): RunSettings {
 }
 
 /**
- * Records a ping on its Logger; {@link UnknownLoggerError} when the Logger's ping hash is not the ping's.
- * Returns the Logger as written, when the write gave it back (its settings warm the cache).
+ * Records a ping on its Logger, which numbers it (`pingSeq`) and keeps it with its recent pings;
+ * {@link UnknownLoggerError} when the Logger's ping hash is not the ping's. Returns the Logger as written.
  */
-async function record(deps: ListenerDeps, pings: PingDeps, r: Recorded): Promise<Logger | undefined> {
+async function record(deps: ListenerDeps, pings: PingDeps, r: Recorded): Promise<Logger> {
   const { signal } = r.ping;
   const runId = r.rid === undefined ? {} : { runId: r.rid.toLowerCase() };
   if (signal.kind === 'success') {
-    const done = await phoneHomeAs(deps, r.id, { pingHash: r.pingHash }, r.now, runId, (current) => {
+    const proof = { pingHash: r.pingHash, ping: r.kept };
+    const done = await phoneHomeAs(deps, r.id, proof, r.now, runId, (current) => {
       if (!current?.pingHash || !sameHash(current.pingHash, r.pingHash)) throw new UnknownLoggerError();
     });
     deps.counters.count('Heartbeats');
@@ -108,8 +125,9 @@ async function record(deps: ListenerDeps, pings: PingDeps, r: Recorded): Promise
   }
   if (signal.kind === 'fail') return recordFailure(deps, pings.directory, r, { ...signal, ...runId });
   if (signal.kind === 'start') return recordStart(deps, pings, r);
-  if (!(await pings.directory.mark(r.id, r.pingHash, signal.kind, r.now))) throw new UnknownLoggerError();
-  return undefined;
+  const logged = await pings.directory.mark(r.id, r.pingHash, signal.kind, r.now, r.kept);
+  if (!logged) throw new UnknownLoggerError();
+  return logged;
 }
 
 /**
@@ -121,12 +139,12 @@ async function recordStart(deps: ListenerDeps, pings: PingDeps, r: Recorded): Pr
   const settings = pings.routes.settings(r.pingHash);
   const run = r.rid === undefined ? { at: r.now } : { at: r.now, rid: r.rid.toLowerCase() };
   const dueAt = settings ? runDeadline(settings, r.now) : r.now;
-  const fast = await pings.directory.startRun(r.id, r.pingHash, run, dueAt, settings);
+  const fast = await pings.directory.startRun(r.id, r.pingHash, { run, dueAt, ping: r.kept, settings });
   if (fast.recorded) return fast.logger;
   let current = fast.current;
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     if (!current?.pingHash || !sameHash(current.pingHash, r.pingHash)) throw new UnknownLoggerError();
-    const { next } = startRun(current.logger, r.now, run.rid);
+    const next = withPingKept(startRun(current.logger, r.now, run.rid).next, current.logger, r.kept);
     if (await deps.loggers.writeTransition(current.logger, next)) return next;
     current = await pings.directory.read(r.id);
   }
@@ -136,9 +154,9 @@ async function recordStart(deps: ListenerDeps, pings: PingDeps, r: Recorded): Pr
 async function recordFailure(
   deps: ListenerDeps,
   directory: PingDirectory,
-  { id, pingHash, now }: Recorded,
+  { id, pingHash, now, kept }: Recorded,
   failure: { readonly exitStatus?: number; readonly runId?: string },
-): Promise<Logger | undefined> {
+): Promise<Logger> {
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const current = await directory.read(id);
     if (!current?.pingHash || !sameHash(current.pingHash, pingHash)) throw new UnknownLoggerError();
@@ -150,11 +168,18 @@ async function recordFailure(
       ...(deps.renotifyEveryMs ? { renotifyEveryMs: deps.renotifyEveryMs } : {}),
     };
     const transition = reportFailure(current.logger, now, failure, options, claim);
-    if (!transition) return current.logger; // already DOWN (one page per outage), paused, or in maintenance
-    if (await deps.loggers.writeTransition(current.logger, transition.next)) {
+    if (!transition) {
+      // Already DOWN (one page per outage), paused, or in maintenance: the ping is only kept.
+      const marked = await directory.mark(id, pingHash, 'fail', now, kept);
+      if (!marked) throw new UnknownLoggerError();
+      return marked;
+    }
+    const ran = transition.run ? { durationMs: transition.run.durationMs } : {};
+    const next = withPingKept(transition.next, current.logger, { ...kept, ...ran });
+    if (await deps.loggers.writeTransition(current.logger, next)) {
       deps.counters.count('AlarmsRaised');
-      await publishOutbox(deps, transition.next, claim.by, now, { endBy: requestPathEnd(deps, now) });
-      return transition.next;
+      await publishOutbox(deps, next, claim.by, now, { endBy: requestPathEnd(deps, now) });
+      return next;
     }
   }
   throw new StoreUnavailableError('the Logger is being updated by other requests; retry shortly');

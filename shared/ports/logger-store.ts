@@ -3,6 +3,7 @@
  * outbox, and the bridge sites it is bound to — and the customer's blind record beside its two sides.
  * DynamoDB implements it (shared/adapters/dynamo/dynamo-logger-store.ts).
  */
+import type { RecentPing } from '../domain/history.js';
 import type { Logger, LoggerId, Side, Transport } from '../domain/logger.js';
 import type { PhoneHomeReport } from '../domain/transitions.js';
 
@@ -12,8 +13,11 @@ import type { PhoneHomeReport } from '../domain/transitions.js';
  */
 export type PhoneHomeProof =
   | { readonly tokenHash: string }
-  /** A ping URL (shared/domain/ping.ts): its uuid's hash, stored beside the token's. */
-  | { readonly pingHash: string }
+  /**
+   * A ping URL (shared/domain/ping.ts): its uuid's hash, stored beside the token's; `ping`: the ping as the
+   * Logger's recent pings keep it, appended (and counted in `pingSeq`) by the same write.
+   */
+  | { readonly pingHash: string; readonly ping?: RecentPing }
   /** `bridge`: the relaying bridge's site; the Logger must be bound to it or to no site (bridge-binding.ts). */
   | { readonly transport: Transport; readonly bridge?: string };
 

@@ -5,6 +5,7 @@
  * Logger). A `false` from a conditional write means "someone got there first" (or the URL is no longer
  * the Logger's).
  */
+import type { RecentPing } from '../domain/history.js';
 import type { Logger, LoggerId, RunStart } from '../domain/logger.js';
 
 /** A Logger as read for a ping: with the hash of its current ping URL (absent: it has none yet). */
@@ -26,11 +27,23 @@ export interface PingDirectory {
   forget(pingHash: string): Promise<void>;
   /** The Logger with its ping hash (strongly consistent); undefined if it is not registered. */
   read(id: LoggerId): Promise<PingedLogger | undefined>;
-  /** Records `/log` (`lastLogAt`) at `at` by one write conditional on the Logger's ping hash; false if not. */
-  mark(id: LoggerId, pingHash: string, signal: 'log', at: number): Promise<boolean>;
   /**
-   * The one-write `/start` (shared/domain/runs.ts): opens `run` as the Logger's only run, moves the revision
-   * and sets `dueAt`, if the Logger's ping hash is `pingHash`, it is NEW or UP with no run open and no
+   * Records `/log` (`lastLogAt`) or a failure that changes no state (already DOWN, paused: only kept) at
+   * `at`, by one write conditional on the Logger's ping hash being `pingHash`, which also takes the ping's
+   * history number (`pingSeq`) and appends `ping` to its recent pings: the Logger as written, or undefined
+   * if the hash is not the Logger's.
+   */
+  mark(
+    id: LoggerId,
+    pingHash: string,
+    signal: 'log' | 'fail',
+    at: number,
+    ping: RecentPing,
+  ): Promise<Logger | undefined>;
+  /**
+   * The one-write `/start` (shared/domain/runs.ts): opens `run` as the Logger's only run, moves the revision,
+   * sets `dueAt`, takes the ping's history number (`pingSeq`, in the Logger handed back) and appends `ping`
+   * to its recent pings, if the Logger's ping hash is `pingHash`, it is NEW or UP with no run open and no
    * notice pending, its deadline is not before `dueAt` (so `dueAt` is the earlier of the two) and — when
    * `settings` are given — its timeout and interval are still those (the grace `dueAt` was computed from).
    * Anything else is not recorded and hands back the stored Logger read by the same request.
@@ -38,13 +51,19 @@ export interface PingDirectory {
   startRun(
     id: LoggerId,
     pingHash: string,
-    run: RunStart,
-    dueAt: number,
-    settings?: RunSettings,
+    opening: RunOpening,
   ): Promise<
     | { readonly recorded: true; readonly logger: Logger }
     | { readonly recorded: false; readonly current?: PingedLogger }
   >;
+}
+
+/** A `/start` to record in one write: its run, the due time it sets, the ping to keep, the settings seen. */
+export interface RunOpening {
+  readonly run: RunStart;
+  readonly dueAt: number;
+  readonly ping: RecentPing;
+  readonly settings?: RunSettings | undefined;
 }
 
 /** What a run's grace is computed from (shared/domain/logger.ts `runGraceMs`). */

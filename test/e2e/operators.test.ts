@@ -640,6 +640,29 @@ describe("a job's ping URL, spoken to as Healthchecks' docs and clients do (issu
     ).toHaveLength(1);
     // The URL (a secret) appears in nothing the Listener printed.
     expect(listener.output()).not.toContain(url.split('/ping/')[1]);
+    // The history kept each ping with what curl sent, and the outage the exit status opened.
+    const history = json<{
+      pings: {
+        kind: string;
+        exitStatus?: number;
+        method: string;
+        source: string;
+        userAgent: string;
+        body?: string;
+      }[];
+      outages: { cause: { kind: string; exitStatus?: number } }[];
+    }>((await cli('logger', 'show', 'pingjob1/A', '--json')).stdout);
+    expect(history.pings.map((p) => [p.kind, p.exitStatus])).toEqual([
+      ['success', 0],
+      ['fail', 3],
+      ['start', undefined],
+      ['success', 0],
+    ]);
+    expect(history.pings[0]).toMatchObject({ method: 'POST', body: 'backup done' });
+    expect(history.pings[0]?.userAgent).toMatch(/^curl\//);
+    expect(history.pings[0]?.source).toMatch(/127\.0\.0\.1/);
+    expect(history.outages.map((o) => o.cause)).toEqual([{ kind: 'failure', exitStatus: 3 }]);
+    expect((await cli('logger', 'show', 'pingjob1/A')).stdout).toMatch(/Outages \(last 90 days\):\n\s+START/);
   });
 
   it('answers every case as Healthchecks’ server does', async () => {

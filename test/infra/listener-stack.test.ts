@@ -337,13 +337,15 @@ describe('production settings', () => {
 });
 
 describe('least privilege', () => {
-  // heartbeat: UpdateItem (and re-read) its Logger; ping: also read its directory entry (GetItem).
+  // heartbeat: UpdateItem (and re-read) its Logger, PutItem an ended outage into its history; ping: also
+  // read its directory entry (GetItem) and PutItem its history slot.
   it.each(['heartbeat', 'ping'] as const)(
-    'lets %s only read and UpdateItem what it records, publish to the alarm topic and put events',
+    'lets %s only read, UpdateItem and PutItem what it records, publish to the alarm topic and put events',
     (name) => {
       expect(actionsOf(statementsOf(dev, name))).toEqual(
         [
           'dynamodb:GetItem',
+          'dynamodb:PutItem',
           'dynamodb:UpdateItem',
           'events:PutEvents',
           'kms:Decrypt',
@@ -423,7 +425,7 @@ describe('least privilege', () => {
           ];
         });
     expect(grants('heartbeat')).toEqual([
-      ['dynamodb:GetItem dynamodb:UpdateItem', ['LOGGER#*']],
+      ['dynamodb:GetItem dynamodb:PutItem dynamodb:UpdateItem', ['LOGGER#*']],
       ['dynamodb:GetItem', ['LISTENER#CONSOLE']],
     ]);
     expect(grants('events')).toEqual([
@@ -456,6 +458,9 @@ describe('least privilege', () => {
       expect(evaluate(role(name), item('GetItem')), name).toBe('implicitly denied');
     }
     expect(evaluate(role('heartbeat'), item('GetItem', 'BRIDGE#site1'))).toBe('implicitly denied');
+    // Its history's outage, under the Logger's own key, and nothing else.
+    expect(evaluate(role('heartbeat'), item('PutItem', 'LOGGER#geocust1/A'))).toBe('allowed');
+    expect(evaluate(role('heartbeat'), item('PutItem', 'LISTENER#MASS_SILENCE'))).toBe('implicitly denied');
     expect(evaluate(role('relay'), item('GetItem', 'BRIDGE#site1'))).toBe('allowed');
     expect(evaluate(role('relay'), item('PutItem', 'BRIDGE#site1'))).toBe('implicitly denied');
     expect(evaluate(role('relay'), item('BatchGetItem', 'LOGGER#a/A', 'LOGGER#b/B'))).toBe('allowed');

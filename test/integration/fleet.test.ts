@@ -9,9 +9,12 @@ import { join } from 'node:path';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { CSV_EXPORT_HEADER, CSV_HEADER, parseFleetCsv } from '../../cli/commands/fleet-csv.js';
+import { localClient } from '../../cli/local/dynamo-local.js';
 import { LOCAL_FILE, type LocalTarget } from '../../cli/local/target-file.js';
 import { DynamoFleet } from '../../shared/adapters/dynamo/dynamo-fleet.js';
+import { DynamoPingDirectory } from '../../shared/adapters/dynamo/dynamo-ping-directory.js';
 import type { Logger, LoggerId } from '../../shared/domain/logger.js';
+import { hashPingUuid } from '../../shared/domain/ping.js';
 import { pause } from '../../shared/domain/transitions.js';
 import { applyImport, ImportInterruptedError, planImport } from '../../shared/listener/fleet-import.js';
 import { phoneHome } from '../../shared/listener/phone-home.js';
@@ -47,7 +50,8 @@ async function setUp() {
     ).token;
   const beat = (token: string) => phoneHome(listener.runtime, token, listener.clock.now);
   const { loggers, watchlist, records } = listener.runtime;
-  return { listener, fleet, register, beat, loggers, watchlist, records };
+  const pings = new DynamoPingDirectory(localClient(inject('dynamoEndpoint')), listener.tableName);
+  return { listener, fleet, register, beat, loggers, watchlist, records, pings };
 }
 
 /** Every DynamoDB command the client sends from now on, by name (`QueryCommand:state` names the index). */
@@ -391,9 +395,13 @@ describe('listener logger import | export (CLI on DynamoDB Local)', () => {
     expect(imported.stdout).toContain(`2 registered (tokens in ${tokensFile}), 0 updated, 0 unchanged`);
     expect(statSync(tokensFile).mode & 0o777).toBe(0o600);
     const lines = readFileSync(tokensFile, 'utf8').trim().split('\n');
-    expect(lines[0]).toBe('logger,token');
-    const token = lines.find((l) => l.startsWith('geocust1/B,'))?.split(',')[1] ?? '';
+    expect(lines[0]).toBe('logger,token,pingUrl');
+    const [, token = '', pingUrl = ''] = lines.find((l) => l.startsWith('geocust1/B,'))?.split(',') ?? [];
     expect((await t.beat(token)).logger.transport).toBe('modem');
+    // Beside each token, the Logger's ping URL, as `logger add --json` prints it.
+    expect(pingUrl).toMatch(/\/ping\/[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    const uuid = pingUrl.slice(pingUrl.lastIndexOf('/') + 1);
+    expect(await t.pings.find(hashPingUuid(uuid))).toEqual({ customer: 'geocust1', side: 'B' });
     const again = await cli('logger', 'import', file, '--tokens-out', tokensFile);
     expect(again.code).toBe(0);
     expect(again.stdout).toContain('Nothing to change: the 2 Loggers in');

@@ -3,10 +3,7 @@
  * once, and the one promise under races — a failure, sweeps and a success racing give exactly one page and
  * one all-clear. Times are on the test Listener's injected clock.
  */
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
-import { localClient } from '../../cli/local/dynamo-local.js';
-import { DynamoPingDirectory } from '../../shared/adapters/dynamo/dynamo-ping-directory.js';
 import type { Notification, StateNotification } from '../../shared/domain/notification.js';
 import { headline } from '../../shared/domain/notification.js';
 import type { ListenerDeps } from '../../shared/listener/deps.js';
@@ -17,44 +14,30 @@ import { registerLogger } from '../../shared/listener/register.js';
 import { sweep } from '../../shared/listener/sweep.js';
 import type { NotificationChannel } from '../../shared/ports/channels.js';
 import { createTestListener, type TestListener } from '../support/listener.js';
+import { type CountedDirectory, countedDirectory, registerPinged } from '../support/ping-directory.js';
 import { seeded } from '../support/seeded.js';
 
 const MINUTE = 60_000;
 const TIMEOUT = 10 * MINUTE;
 
 let listener: TestListener;
-let client: DynamoDBClient;
-/** The directory's own DynamoDB commands (the store's are counted by the test Listener). */
-let directoryCommands: string[];
+let counted: CountedDirectory;
 let pings: PingDeps;
 
 beforeEach(async () => {
   listener = await createTestListener(inject('dynamoEndpoint'));
-  client = localClient(inject('dynamoEndpoint'));
-  directoryCommands = [];
-  client.middlewareStack.add(
-    (next, context) => (args) => {
-      directoryCommands.push(String(context.commandName));
-      return next(args);
-    },
-    { step: 'initialize', name: 'countDirectoryCommands' },
-  );
-  pings = { directory: new DynamoPingDirectory(client, listener.tableName), routes: new PingRoutes() };
+  counted = countedDirectory(inject('dynamoEndpoint'), listener);
+  pings = { directory: counted.directory, routes: new PingRoutes() };
 });
 afterEach(async () => {
-  client.destroy();
+  counted.destroy();
   await listener.dispose();
 });
 
-async function register(customer: string, deps: ListenerDeps = listener.runtime) {
-  const registration = await registerLogger(
-    deps.loggers,
-    { customer, side: 'A', eventTimeoutMs: TIMEOUT, transport: 'https' },
-    listener.clock.now,
-    pings.directory,
-  );
-  return { ...registration, uuid: registration.pingUuid ?? '' };
-}
+const register = (customer: string, deps: ListenerDeps = listener.runtime) =>
+  registerPinged(deps.loggers, pings.directory, customer, TIMEOUT, listener.clock.now);
+/** DynamoDB requests `body` sends, the store's and the directory's together. */
+const requestsOf = (body: () => Promise<unknown>) => counted.requestsOf(body);
 
 const ping = (path: string, deps: ListenerDeps = listener.runtime, rid?: string) =>
   receivePing(deps, pings, {
@@ -62,13 +45,6 @@ const ping = (path: string, deps: ListenerDeps = listener.runtime, rid?: string)
     receivedAt: listener.clock.now,
     ...(rid === undefined ? {} : { rid }),
   });
-
-/** DynamoDB requests `body` sends, the store's and the directory's together. */
-async function requestsOf(body: () => Promise<unknown>): Promise<number> {
-  const before = listener.dynamoCommands().length + directoryCommands.length;
-  await body();
-  return listener.dynamoCommands().length + directoryCommands.length - before;
-}
 
 describe('a ping URL', () => {
   it('records a success by the one conditional write a heartbeat makes, once its Logger is in the cache', async () => {

@@ -6,6 +6,7 @@
  * the adapters (dynamo-logger-store.ts, dynamo-watchlist.ts…) only send requests.
  */
 import type { LoggerEvent, Severity } from '../../domain/event.js';
+import type { RecentPing } from '../../domain/history.js';
 import {
   type Acknowledgement,
   ARRIVALS_CAP,
@@ -216,6 +217,7 @@ export function phoneHomeUpdate(
   report: PhoneHomeReport,
   options: { readonly now?: number; readonly heardBy?: string } = {},
 ) {
+  const ping = pingOf(proof);
   const sets = [
     '#lastSeenAt = :now',
     '#deadline = :now + #eventTimeoutMs',
@@ -237,6 +239,7 @@ export function phoneHomeUpdate(
     '#startedAt': 'startedAt',
     '#schedule': 'schedule',
     '#runs': 'runs',
+    ...(ping ? { '#pingSeq': 'pingSeq', '#recentPings': RECENT_PINGS } : {}),
     ...(bridgeOf(proof) !== undefined ? { '#bridges': 'bridges' } : {}),
   };
   const values: Record<string, unknown> = {
@@ -247,6 +250,7 @@ export function phoneHomeUpdate(
     ':noArrivals': [],
     ':arrival': [receivedAt],
     ':arrivalsCap': ARRIVALS_CAP,
+    ...(ping ? { ':one': 1, ':noPings': [], ':ping': [recentPingItem(ping)] } : {}),
   };
   let proven = '#proof = :proof';
   values[':proof'] =
@@ -286,8 +290,10 @@ export function phoneHomeUpdate(
   return {
     TableName: tableName,
     Key: loggerKey(id),
-    // Any phone-home is a success: it closes a ping URL's start (one recorded before runs were paired).
-    UpdateExpression: `SET ${sets.join(', ')} REMOVE #startedAt`,
+    // Any phone-home is a success: it closes a ping URL's start (one recorded before runs were paired). A
+    // ping also takes the next number of its history and joins the recent pings (ALL_NEW hands both back),
+    // in this same request; a heartbeat never touches them.
+    UpdateExpression: `SET ${sets.join(', ')}${ping ? `, ${APPEND_PING}` : ''} REMOVE #startedAt${ping ? ' ADD #pingSeq :one' : ''}`,
     // Only the plain case is done in one request; a DOWN, PAUSED or outbox-pending Logger needs the
     // state machine, so the condition fails and hands back the stored item in the same request.
     // The arrival history grows here until the cap; then the state machine's path trims it to the last
@@ -304,6 +310,49 @@ export function phoneHomeUpdate(
     ReturnValues: 'ALL_NEW',
     ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
   } as const;
+}
+
+/** The Logger item's attribute of its recent pings (shared/domain/history.ts), compact entries. */
+export const RECENT_PINGS = 'recentPings';
+/** Appends `:ping` (a one-entry list) to the recent pings: with `#recentPings` and `:noPings` ([]). */
+export const APPEND_PING = '#recentPings = list_append(if_not_exists(#recentPings, :noPings), :ping)';
+
+/** The ping a proof carries to be kept, if any. */
+function pingOf(proof: PhoneHomeProof): RecentPing | undefined {
+  return 'pingHash' in proof ? proof.ping : undefined;
+}
+
+/**
+ * A recent ping as the Logger item keeps it: one-letter names, since the `due` index projects every
+ * attribute and an item's size is what its writes cost (1 WCU a KB, on the table and on the index).
+ */
+export function recentPingItem(ping: RecentPing): Item {
+  return {
+    t: ping.at,
+    k: ping.kind,
+    ...(ping.exitStatus === undefined ? {} : { x: ping.exitStatus }),
+    ...(ping.durationMs === undefined ? {} : { d: ping.durationMs }),
+    ...(ping.method === undefined ? {} : { m: ping.method }),
+    ...(ping.source === undefined ? {} : { s: ping.source }),
+    ...(ping.userAgent === undefined ? {} : { u: ping.userAgent }),
+    ...(ping.bodyBytes === undefined ? {} : { b: ping.bodyBytes }),
+  };
+}
+
+/** The recent ping an item's entry holds (what {@link recentPingItem} wrote). */
+export function recentPingFromItem(entry: Item): RecentPing {
+  const text = (key: string, name: string) => (typeof entry[key] === 'string' ? { [name]: entry[key] } : {});
+  const num = (key: string, name: string) => (typeof entry[key] === 'number' ? { [name]: entry[key] } : {});
+  return {
+    at: Number(entry.t),
+    kind: String(entry.k) as RecentPing['kind'],
+    ...num('x', 'exitStatus'),
+    ...num('d', 'durationMs'),
+    ...text('m', 'method'),
+    ...text('s', 'source'),
+    ...text('u', 'userAgent'),
+    ...num('b', 'bodyBytes'),
+  } as RecentPing;
 }
 
 /** The attribute a proof is checked against: the token's hash, the ping URL's hash, or the transport. */
@@ -336,6 +385,25 @@ export function transitionUpdate(before: Logger, after: Logger) {
   }
   names['#expectedRevision'] = 'revision';
   names['#expectedDeadline'] = 'deadline';
+  let condition = '#expectedRevision = :expectedRevision AND #expectedDeadline = :expectedDeadline';
+  const counted = after.pingSeq !== undefined && after.pingSeq !== before.pingSeq;
+  const added = counted ? (after.recentPings ?? []).slice((before.recentPings ?? []).length) : [];
+  if (added.length > 0) {
+    // Appended, never written whole: a chunk moved out meanwhile (which moves no count) stays moved out.
+    names['#recentPings'] = RECENT_PINGS;
+    sets.push(APPEND_PING);
+    values[':noPings'] = [];
+    values[':ping'] = added.map(recentPingItem);
+  }
+  if (counted) {
+    // The transition counts a ping (its number in the history): on the count it read, or a concurrent `/log`
+    // ping (which moves neither revision nor deadline) would get the same number.
+    names['#pingSeq'] = 'pingSeq';
+    sets.push('#pingSeq = :pingSeq');
+    values[':pingSeq'] = after.pingSeq;
+    condition += ` AND ${before.pingSeq === undefined ? 'attribute_not_exists(#pingSeq)' : '#pingSeq = :expectedPingSeq'}`;
+    if (before.pingSeq !== undefined) values[':expectedPingSeq'] = before.pingSeq;
+  }
   return {
     Key: loggerKey(after),
     UpdateExpression: [
@@ -344,7 +412,7 @@ export function transitionUpdate(before: Logger, after: Logger) {
     ]
       .join(' ')
       .trim(),
-    ConditionExpression: '#expectedRevision = :expectedRevision AND #expectedDeadline = :expectedDeadline',
+    ConditionExpression: condition,
     ExpressionAttributeNames: names,
     ExpressionAttributeValues: values,
   };
@@ -381,6 +449,10 @@ export function loggerFromItem(item: Item): Logger {
     ...(isObject(item.held) ? { held: item.held as unknown as HeldPages } : {}),
     ...runsFromItem(item),
     ...optional('lastLogAt'),
+    ...optional('pingSeq'),
+    ...(Array.isArray(item[RECENT_PINGS])
+      ? { recentPings: (item[RECENT_PINGS] as Item[]).filter(isObject).map(recentPingFromItem) }
+      : {}),
     ...(isObject(item.failure) ? { failure: item.failure as unknown as ReportedFailure } : {}),
     ...hearingsFromItem(item),
   };

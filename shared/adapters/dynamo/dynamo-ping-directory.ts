@@ -13,34 +13,45 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import type { LoggerId, RunStart } from '../../domain/logger.js';
-import type { PingDirectory, PingedLogger, RunSettings } from '../../ports/ping-directory.js';
+import type { RecentPing } from '../../domain/history.js';
+import type { Logger, LoggerId } from '../../domain/logger.js';
+import type { PingDirectory, PingedLogger, RunOpening } from '../../ports/ping-directory.js';
 import { guardStoreCall, isConditionFailure, landed } from './dynamo-errors.js';
-import { loggerFromItem, loggerIdOfPk, loggerKey, shardOf } from './dynamo-items.js';
+import {
+  APPEND_PING,
+  loggerFromItem,
+  loggerIdOfPk,
+  loggerKey,
+  RECENT_PINGS,
+  recentPingItem,
+  shardOf,
+} from './dynamo-items.js';
 
 /**
  * The one write of a `/start` in steady state (PingDirectory.startRun): the run opened, the revision moved
- * (a writer that read the Logger before cannot write over it), and the Logger due at `dueAt`.
+ * (a writer that read the Logger before cannot write over it), the Logger due at `dueAt`, and the ping's
+ * history number taken.
  */
 export function startRunUpdate(
   tableName: string,
   id: LoggerId,
   pingHash: string,
-  run: RunStart,
-  dueAt: number,
-  settings?: RunSettings,
+  { run, dueAt, ping, settings }: RunOpening,
 ) {
   const settled = settings ? ' AND #eventTimeoutMs = :timeout AND #heartbeatIntervalMs = :interval' : '';
   return {
     TableName: tableName,
     Key: loggerKey(id),
-    UpdateExpression: 'SET #runs = :runs, #dueAt = :due, #dueShard = :shard ADD #revision :one',
+    // The ping also takes the next number of its history (ALL_NEW hands it back), in this same request.
+    UpdateExpression: `SET #runs = :runs, #dueAt = :due, #dueShard = :shard, ${APPEND_PING} ADD #revision :one, #pingSeq :one`,
     ConditionExpression: `#pingHash = :hash AND #state IN (:new, :up) AND attribute_not_exists(#outbox) AND attribute_not_exists(#runs) AND #deadline >= :due${settled}`,
     ExpressionAttributeNames: {
       '#runs': 'runs',
       '#dueAt': 'dueAt',
       '#dueShard': 'dueShard',
       '#revision': 'revision',
+      '#pingSeq': 'pingSeq',
+      '#recentPings': RECENT_PINGS,
       '#pingHash': 'pingHash',
       '#state': 'state',
       '#outbox': 'outbox',
@@ -54,6 +65,8 @@ export function startRunUpdate(
       ':due': dueAt,
       ':shard': shardOf(id),
       ':one': 1,
+      ':noPings': [],
+      ':ping': [recentPingItem(ping)],
       ':hash': pingHash,
       ':new': 'NEW',
       ':up': 'UP',
@@ -136,29 +149,59 @@ export class DynamoPingDirectory implements PingDirectory {
     return typeof Item.pingHash === 'string' ? { logger, pingHash: Item.pingHash } : { logger };
   }
 
-  async mark(id: LoggerId, pingHash: string, _signal: 'log', at: number): Promise<boolean> {
-    // A log changes nothing a transition writes: no revision moves.
-    return landed(
-      this.doc.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: loggerKey(id),
-          UpdateExpression: 'SET #at = :at',
-          ConditionExpression: '#pingHash = :hash',
-          ExpressionAttributeNames: { '#at': 'lastLogAt', '#pingHash': 'pingHash' },
-          ExpressionAttributeValues: { ':at': at, ':hash': pingHash },
-        }),
-      ),
-      // Only a failed condition says "not this Logger's URL": a write conflict is retried or is a 503.
-      isConditionFailure,
-    );
-  }
-
-  async startRun(id: LoggerId, pingHash: string, run: RunStart, dueAt: number, settings?: RunSettings) {
+  async mark(
+    id: LoggerId,
+    pingHash: string,
+    signal: 'log' | 'fail',
+    at: number,
+    ping: RecentPing,
+  ): Promise<Logger | undefined> {
+    // A log changes nothing a transition writes (no revision moves); a failure that changes nothing
+    // (already DOWN, paused) is only kept. Each takes its history number and joins the recent pings.
+    const update: { UpdateExpression: string; names: Record<string, string> } =
+      signal === 'log'
+        ? {
+            UpdateExpression: `SET #at = :at, ${APPEND_PING} ADD #pingSeq :one`,
+            names: { '#at': 'lastLogAt' },
+          }
+        : { UpdateExpression: `SET ${APPEND_PING} ADD #pingSeq :one`, names: {} };
     try {
       const { Attributes } = await guardStoreCall(
-        this.doc.send(new UpdateCommand(startRunUpdate(this.tableName, id, pingHash, run, dueAt, settings))),
+        this.doc.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: loggerKey(id),
+            UpdateExpression: update.UpdateExpression,
+            ConditionExpression: '#pingHash = :hash',
+            ExpressionAttributeNames: {
+              ...update.names,
+              '#pingHash': 'pingHash',
+              '#pingSeq': 'pingSeq',
+              '#recentPings': RECENT_PINGS,
+            },
+            ExpressionAttributeValues: {
+              ':hash': pingHash,
+              ':one': 1,
+              ':noPings': [],
+              ':ping': [recentPingItem(ping)],
+              ...(signal === 'fail' ? {} : { ':at': at }),
+            },
+            ReturnValues: 'ALL_NEW',
+          }),
+        ),
       );
+      return loggerFromItem(Attributes ?? {});
+    } catch (error) {
+      // Only a failed condition says "not this Logger's URL": a write conflict is retried or is a 503.
+      if (isConditionFailure(error)) return undefined;
+      throw error;
+    }
+  }
+
+  async startRun(id: LoggerId, pingHash: string, opening: RunOpening) {
+    const update = startRunUpdate(this.tableName, id, pingHash, opening);
+    try {
+      const { Attributes } = await guardStoreCall(this.doc.send(new UpdateCommand(update)));
       return { recorded: true as const, logger: loggerFromItem(Attributes ?? {}) };
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;

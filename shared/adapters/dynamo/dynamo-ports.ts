@@ -6,14 +6,19 @@
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { LoggerHistory } from '../../ports/logger-history.js';
 import type { StorePorts } from '../../ports/stores.js';
 import { DynamoBridgeRegistry } from './dynamo-bridge-registry.js';
 import { DynamoEventLog } from './dynamo-event-log.js';
 import { DynamoListenerRecords } from './dynamo-listener-records.js';
 import { DynamoLoggerStore } from './dynamo-logger-store.js';
 import { DynamoWatchlist } from './dynamo-watchlist.js';
+import { DynamoLoggerHistory } from './history/dynamo-logger-history.js';
 
-export function dynamoPorts(client: DynamoDBClient, tableName: string): StorePorts {
+export function dynamoPorts(
+  client: DynamoDBClient,
+  tableName: string,
+): StorePorts & { readonly history: LoggerHistory } {
   const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
   return {
     loggers: new DynamoLoggerStore(doc, tableName),
@@ -21,5 +26,6 @@ export function dynamoPorts(client: DynamoDBClient, tableName: string): StorePor
     events: new DynamoEventLog(doc, tableName),
     bridges: new DynamoBridgeRegistry(doc, tableName),
     records: new DynamoListenerRecords(doc, tableName),
+    history: new DynamoLoggerHistory(doc, tableName),
   };
 }

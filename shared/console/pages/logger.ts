@@ -1,11 +1,12 @@
 /**
- * One Logger: settings, state and since when, deadline, phone-home intervals, recent events, the audit
- * record (who acknowledged, paused, …), doctor findings, and the actions on it.
+ * One Logger: settings, state and since when, deadline, phone-home intervals, its outages and last pings,
+ * recent events, the audit record (who acknowledged, paused, …), doctor findings, and the actions on it.
  */
 
 import type { Finding } from '../../domain/doctor.js';
 import { formatDuration } from '../../domain/duration.js';
 import type { LoggerEvent } from '../../domain/event.js';
+import type { LoggerHistoryView } from '../../domain/history.js';
 import { arrivalIntervals, formatLoggerId, type Logger, recentArrivals } from '../../domain/logger.js';
 import { timeoutText } from '../../domain/notification.js';
 import { runningSince } from '../../domain/runs.js';
@@ -15,6 +16,7 @@ import { consoleState, sideView } from '../fleet-view.js';
 import { type Html, html } from '../html.js';
 import { CONSOLE_PATH, loggerPath } from '../routes.js';
 import { intervalChart } from './chart.js';
+import { outagesSection, pingsSection } from './history.js';
 import { ago, badge, csrfField, type Viewer } from './layout.js';
 
 export interface LoggerPageData {
@@ -23,6 +25,8 @@ export interface LoggerPageData {
   readonly events: readonly LoggerEvent[];
   readonly audit: readonly AuditEntry[];
   readonly findings: readonly Finding[];
+  /** Its pings and past outages (absent: not kept by this console's store). */
+  readonly history?: LoggerHistoryView;
   readonly now: number;
 }
 
@@ -65,6 +69,7 @@ ${logger.phoneHome?.primary ? html`<dt>Phone Home</dt><dd>${logger.phoneHome.pri
 ${intervalChart({ intervals: arrivalIntervals(arrivals), heartbeatIntervalMs: logger.heartbeatIntervalMs, eventTimeoutMs: logger.eventTimeoutMs, silentForMs: now - (logger.lastSeenAt ?? logger.registeredAt) })}
 ${arrivals.length > 0 ? html`<details><summary>${arrivals.length} phone-home times</summary><ol class="arrivals">${[...arrivals].reverse().map((at) => html`<li>${ago(at, now)}</li>`)}</ol></details>` : ''}
 </section>
+${data.history ? html`${outagesSection(data.history, now)}${pingsSection(data.history, now)}` : ''}
 <section aria-labelledby="audit-h"><h2 id="audit-h">Actions taken</h2>
 ${data.audit.length === 0 ? html`<p class="muted">Nobody has acted on this Logger yet.</p>` : html`<ul class="audit">${data.audit.map((e) => html`<li class="audit-line">${ago(e.at, now)}: <strong>${e.actor}</strong> ${actionText(e)} <span class="muted">(${e.via})</span></li>`)}</ul>`}
 </section>

@@ -64,10 +64,25 @@ describe('phoneHomeUpdate, the heartbeat fast path’s one write', () => {
   });
 
   it("is proven by a ping URL's hash instead of the token's, and any phone-home closes a start", () => {
-    const update = phoneHomeUpdate('table', id, { pingHash: 'ab'.repeat(32) }, T0, {}, { now: T0 });
+    const ping = { at: T0, kind: 'success' as const, exitStatus: 0, method: 'GET', userAgent: 'curl/8.5.0' };
+    const update = phoneHomeUpdate('table', id, { pingHash: 'ab'.repeat(32), ping }, T0, {}, { now: T0 });
     expect(update.ExpressionAttributeNames['#proof']).toBe('pingHash');
     expect(update.ExpressionAttributeValues[':proof']).toBe('ab'.repeat(32));
-    expect(update.UpdateExpression).toMatch(/ REMOVE #startedAt$/);
+    // It also takes the ping's number in the Logger's history and keeps the ping, in the same request,
+    // compact (the due index projects every attribute: its size is what each write costs).
+    expect(update.UpdateExpression).toMatch(
+      /, #recentPings = list_append\(if_not_exists\(#recentPings, :noPings\), :ping\) REMOVE #startedAt ADD #pingSeq :one$/,
+    );
+    expect(update.ExpressionAttributeValues[':ping']).toEqual([
+      { t: T0, k: 'success', x: 0, m: 'GET', u: 'curl/8.5.0' },
+    ]);
     expect(update.ExpressionAttributeNames['#startedAt']).toBe('startedAt');
+  });
+
+  it('counts and keeps no ping for a heartbeat: the item does not grow with heartbeats', () => {
+    const update = phoneHomeUpdate('table', id, { tokenHash: 'cd'.repeat(32) }, T0, {}, { now: T0 });
+    expect(update.UpdateExpression).toMatch(/ REMOVE #startedAt$/);
+    expect(update.ExpressionAttributeNames).not.toHaveProperty('#pingSeq');
+    expect(update.ExpressionAttributeNames).not.toHaveProperty('#recentPings');
   });
 });
