@@ -265,7 +265,7 @@ describe('the deployed bundles, run from their zips under Node 24', () => {
     expect(made.map((c) => c.operation)).toEqual(expect.arrayContaining(['Publish', 'PutEvents']));
   });
 
-  it('ping: a success is OK, a failure pages on SNS and EventBridge, an unknown uuid is 404', async () => {
+  it('ping: a success is OK, a log keeps its body, a failure pages on SNS and EventBridge, an unknown uuid is 404', async () => {
     const { pingUuid } = await registerLogger(
       ports().loggers,
       { customer: 'artcust5', side: 'A', eventTimeoutMs: 780 * MINUTE, transport: 'https' },
@@ -276,6 +276,12 @@ describe('the deployed bundles, run from their zips under Node 24', () => {
     const ok = await get(`/ping/${pingUuid}`);
     expect(ok).toMatchObject({ statusCode: 200, body: 'OK' });
     expect(ok.headers).toMatchObject({ 'access-control-allow-origin': '*', 'ping-body-limit': '10000' });
+    // A body is kept in its own history item (PutItem under the Logger's key).
+    const logged = await invoke(
+      'ping',
+      httpEvent({ path: `/ping/${pingUuid}/log`, body: 'backup done', contentType: 'text/plain' }),
+    );
+    expect(logged).toMatchObject({ statusCode: 200, body: 'OK' });
     const before = stubs.calls.length;
     expect(await get(`/ping/${pingUuid}/3`)).toMatchObject({ statusCode: 200, body: 'OK' });
     const made = stubs.calls.slice(before).filter((c) => c.caller === callerOf('ping'));
