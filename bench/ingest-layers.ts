@@ -15,7 +15,7 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { ensureTable, startDynamoLocal } from '../cli/local/dynamo-local.js';
 import { DYNAMODB_LIMITS, dynamoClient } from '../shared/adapters/aws-clients.js';
-import { loggerItem, phoneHomeUpdate } from '../shared/adapters/dynamo/dynamo-items.js';
+import { loggerItem, phoneHomeUpdate } from '../shared/adapters/dynamo/logger/dynamo-items.js';
 import { type LoggerId, newLogger } from '../shared/domain/logger.js';
 import { generateToken, hashToken } from '../shared/domain/token.js';
 import { phoneHome } from '../shared/listener/phone-home.js';

@@ -6,7 +6,7 @@
  */
 import { loadavg } from 'node:os';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoPingDirectory } from '../shared/adapters/dynamo/dynamo-ping-directory.js';
+import { DynamoPingDirectory } from '../shared/adapters/dynamo/logger/dynamo-ping-directory.js';
 import type { PingRequestFacts } from '../shared/domain/history.js';
 import type { ListenerDeps } from '../shared/listener/deps.js';
 import { phoneHome } from '../shared/listener/phone-home.js';

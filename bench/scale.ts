@@ -28,15 +28,15 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import { ensureTable, startDynamoLocal } from '../cli/local/dynamo-local.js';
 import { LOCAL_FILE } from '../cli/local/target-file.js';
 import { ADMIN_LIMITS, type CallLimits, dynamoClient } from '../shared/adapters/aws-clients.js';
-import { DynamoFleet } from '../shared/adapters/dynamo/dynamo-fleet.js';
-import { addToFleetCount, countFleetIndex } from '../shared/adapters/dynamo/dynamo-fleet-counter.js';
+import { dynamoPorts } from '../shared/adapters/dynamo/dynamo-ports.js';
+import { DynamoFleet } from '../shared/adapters/dynamo/fleet/dynamo-fleet.js';
+import { addToFleetCount, countFleetIndex } from '../shared/adapters/dynamo/fleet/dynamo-fleet-counter.js';
 import {
   LOGGER_SK,
   loggerFromItem,
   loggerItem,
   phoneHomeUpdate,
-} from '../shared/adapters/dynamo/dynamo-items.js';
-import { dynamoPorts } from '../shared/adapters/dynamo/dynamo-ports.js';
+} from '../shared/adapters/dynamo/logger/dynamo-items.js';
 import { type Logger, type LoggerId, newLogger } from '../shared/domain/logger.js';
 import type { Notification } from '../shared/domain/notification.js';
 import { generateToken, hashToken } from '../shared/domain/token.js';

@@ -5,7 +5,7 @@
  * written as operators write them (`780m`) because they reach the Lambdas as env vars in that form.
  */
 import { z } from 'zod';
-import { stageChannelsSchema } from '../shared/adapters/channels/stage-channels.js';
+import { stageChannelsSchema } from '../shared/adapters/channels/stage/stage-channels.js';
 import { DURATION_FORMS, parseDuration } from '../shared/domain/duration.js';
 import { SEVERITIES, type Severity } from '../shared/domain/event.js';
 import { customerSchema, MIN_TIMEOUT_MARGIN_MS } from '../shared/domain/logger.js';

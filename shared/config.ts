@@ -3,7 +3,7 @@
  * missing value fails naming the variable.
  */
 import * as z from 'zod/mini';
-import { type StageChannel, stageChannelsSchema } from './adapters/channels/stage-channels.js';
+import { type StageChannel, stageChannelsSchema } from './adapters/channels/stage/stage-channels.js';
 import { parseDuration } from './domain/duration.js';
 import { DEFAULT_MASS_SILENCE, type MassSilenceSettings } from './domain/mass-silence.js';
 import { durationSchema as duration } from './duration-schema.js';

@@ -4,7 +4,7 @@
  */
 import { Logger as PowertoolsLogger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { CHANNEL_DIMENSION, CHANNEL_FAILURE_METRIC } from './adapters/channels/channel-metric.js';
+import { CHANNEL_DIMENSION, CHANNEL_FAILURE_METRIC } from './adapters/channels/stage/channel-metric.js';
 import type { Counters, Log } from './listener/deps.js';
 
 export const SERVICE_NAME = 'phone-home-listener';

@@ -1,6 +1,6 @@
 /** The ping URL directory over the runtime's table, built once per Lambda container (as runtime.ts builds the store). */
 import { dynamoClient } from './adapters/aws-clients.js';
-import { DynamoPingDirectory } from './adapters/dynamo/dynamo-ping-directory.js';
+import { DynamoPingDirectory } from './adapters/dynamo/logger/dynamo-ping-directory.js';
 import type { PingDirectory } from './ports/ping-directory.js';
 import type { Runtime } from './runtime.js';
 

@@ -4,12 +4,12 @@
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { dynamoClient } from './adapters/aws-clients.js';
-import { type ChannelTestResult, testStageChannel } from './adapters/channels/channel-test.js';
 import { readChannelsFile, watchedHttpChannel } from './adapters/channels/channels-file.js';
 import { observedFetch } from './adapters/channels/observed-fetch.js';
 import { rejectionReporter } from './adapters/channels/rejections.js';
-import { StageHttpChannel } from './adapters/channels/stage-channel.js';
-import type { StageChannel } from './adapters/channels/stage-channels.js';
+import { type ChannelTestResult, testStageChannel } from './adapters/channels/stage/channel-test.js';
+import { StageHttpChannel } from './adapters/channels/stage/stage-channel.js';
+import type { StageChannel } from './adapters/channels/stage/stage-channels.js';
 import { DynamoConsoleKeys } from './adapters/dynamo/dynamo-console-items.js';
 import { dynamoPorts } from './adapters/dynamo/dynamo-ports.js';
 import { FileNotifier } from './adapters/notify/file-notifier.js';

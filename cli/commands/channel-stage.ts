@@ -1,18 +1,21 @@
 /**
  * `listener channel list|test --stage S`: a deployed stage's channels. The list comes from the stage's
  * settings (stages.json), secrets shown by reference only. The test never reads a secret here: it invokes
- * the stage's sweeper with a test action (shared/adapters/channels/channel-test.ts), the sweeper sends the
+ * the stage's sweeper with a test action (shared/adapters/channels/stage/channel-test.ts), the sweeper sends the
  * TEST notice with the secrets only the delivering functions can read, and answers what the receiver said.
  */
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { PairSide } from '../../infra/stages.js';
 import { ADMIN_LIMITS, limited } from '../../shared/adapters/aws-clients.js';
-import type { ChannelTestRequest, ChannelTestResult } from '../../shared/adapters/channels/channel-test.js';
+import type {
+  ChannelTestRequest,
+  ChannelTestResult,
+} from '../../shared/adapters/channels/stage/channel-test.js';
 import {
   channelSecrets,
   describeReference,
   type StageChannel,
-} from '../../shared/adapters/channels/stage-channels.js';
+} from '../../shared/adapters/channels/stage/stage-channels.js';
 import { printable } from '../../shared/printable.js';
 import { FailedError, UnreachableError, UsageError } from '../errors.js';
 import { cliStages, requireStage } from '../stage-settings.js';

@@ -81,7 +81,7 @@ export function registerChannelCommands(program: Command): void {
 async function testChannel(config: ChannelConfig): Promise<number> {
   const [{ httpChannel }, { sendTestNotices }, { printTestResult }] = await Promise.all([
     import('../../shared/adapters/channels/channels-file.js'),
-    import('../../shared/adapters/channels/channel-test.js'),
+    import('../../shared/adapters/channels/stage/channel-test.js'),
     import('./channel-stage.js'),
   ]);
   return printTestResult(config.name, await sendTestNotices(config, httpChannel(config), Date.now()));

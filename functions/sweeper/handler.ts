@@ -3,7 +3,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { withChannelTest } from '../../shared/adapters/channels/channel-test.js';
+import { withChannelTest } from '../../shared/adapters/channels/stage/channel-test.js';
 import { type SweepReport, sweep } from '../../shared/listener/sweep.js';
 import { log, MetricUnit, metrics } from '../../shared/observability.js';
 import { type Runtime, runtime } from '../../shared/runtime.js';

@@ -10,7 +10,7 @@ import {
   channelSecrets,
   type SecretReference,
   type StageChannel,
-} from '../../shared/adapters/channels/stage-channels.js';
+} from '../../shared/adapters/channels/stage/stage-channels.js';
 
 /** AWS's Parameters and Secrets extension: functions read secrets through it, with no SDK client in the bundle. */
 export function secretsExtension(): ParamsAndSecretsLayerVersion {

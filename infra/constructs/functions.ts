@@ -7,8 +7,8 @@ import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Topic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { KEY_ITEM as ACK_LINK_KEY_ITEM } from '../../shared/adapters/dynamo/dynamo-console-items.js';
-import { bridgeKey, PK_PREFIX } from '../../shared/adapters/dynamo/dynamo-items.js';
-import { pingEntryKey } from '../../shared/adapters/dynamo/dynamo-ping-directory.js';
+import { bridgeKey, PK_PREFIX } from '../../shared/adapters/dynamo/logger/dynamo-items.js';
+import { pingEntryKey } from '../../shared/adapters/dynamo/logger/dynamo-ping-directory.js';
 import { FLEET_INDEX, STATE_INDEX } from '../../shared/adapters/dynamo/table-schema.js';
 import { FUNCTION_NAMES, type FunctionName } from '../../shared/http/routes.js';
 import type { StageConfig } from '../stages.js';
@@ -33,7 +33,7 @@ export type ItemAction =
 export const ITEM_FAMILIES = {
   /** A Logger, its events and its relayed-record markers: `LOGGER#<customer>/<side>`. */
   loggers: `${PK_PREFIX}*`,
-  /** Ping URL directory entries: `PING#<hash of the uuid>` (shared/adapters/dynamo/dynamo-ping-directory.ts). */
+  /** Ping URL directory entries: `PING#<hash of the uuid>` (shared/adapters/dynamo/logger/dynamo-ping-directory.ts). */
   pings: pingEntryKey('*').pk,
   /** Dial-in bridges' credentials: `BRIDGE#<site>`. */
   bridges: bridgeKey('*').pk,

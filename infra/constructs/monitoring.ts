@@ -15,7 +15,10 @@ import { FilterPattern, type LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { CHANNEL_DIMENSION, CHANNEL_FAILURE_METRIC } from '../../shared/adapters/channels/channel-metric.js';
+import {
+  CHANNEL_DIMENSION,
+  CHANNEL_FAILURE_METRIC,
+} from '../../shared/adapters/channels/stage/channel-metric.js';
 import { DUE_INDEX } from '../../shared/adapters/dynamo/table-schema.js';
 import { METRICS_NAMESPACE } from './functions.js';
 import { alarmNamePrefix } from './notifications.js';

@@ -1,6 +1,6 @@
 /**
  * The fleet as a whole: its counts, what needs attention, and the bulk reads and settings writes of
- * import/export. DynamoDB implements it (shared/adapters/dynamo/dynamo-fleet.ts).
+ * import/export. DynamoDB implements it (shared/adapters/dynamo/fleet/dynamo-fleet.ts).
  */
 import type { Logger, LoggerId } from '../domain/logger.js';
 

@@ -1,7 +1,7 @@
 /**
  * The Logger store: each registered Logger's own item — its settings, token hash, state, deadline and
  * outbox, and the bridge sites it is bound to — and the customer's blind record beside its two sides.
- * DynamoDB implements it (shared/adapters/dynamo/dynamo-logger-store.ts).
+ * DynamoDB implements it (shared/adapters/dynamo/logger/dynamo-logger-store.ts).
  */
 import type { RecentPing } from '../domain/history.js';
 import type { Logger, LoggerId, Side, Transport } from '../domain/logger.js';

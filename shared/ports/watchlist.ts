@@ -2,7 +2,7 @@
  * The watchlist: what the sweeper and the mass-silence guard look for by deadline — the items due now, the
  * Loggers missing in a range of deadlines, the pages held until a time, how many Loggers are watched —
  * and the expired items it deletes. Reads grow with what they find, never with the fleet. DynamoDB
- * implements it over the `due` index (shared/adapters/dynamo/dynamo-watchlist.ts).
+ * implements it over the `due` index (shared/adapters/dynamo/logger/dynamo-watchlist.ts).
  */
 import type { LoggerEvent } from '../domain/event.js';
 import type { Logger, LoggerId } from '../domain/logger.js';

@@ -18,8 +18,8 @@ import {
   startDynamoLocal,
 } from '../../cli/local/dynamo-local.js';
 import { BUILT_IN_STAGES } from '../../infra/stages.js';
-import { DynamoPingDirectory } from '../../shared/adapters/dynamo/dynamo-ping-directory.js';
 import { dynamoPorts } from '../../shared/adapters/dynamo/dynamo-ports.js';
+import { DynamoPingDirectory } from '../../shared/adapters/dynamo/logger/dynamo-ping-directory.js';
 import { FUNCTION_NAMES, type FunctionName } from '../../shared/http/routes.js';
 import { registerBridge, registerLogger } from '../../shared/listener/register.js';
 import { type AwsStubs, startAwsStubs } from '../support/aws-stubs.js';

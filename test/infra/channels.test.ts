@@ -8,7 +8,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseStage } from '../../infra/stages.js';
-import { stageChannelsSchema } from '../../shared/adapters/channels/stage-channels.js';
+import { stageChannelsSchema } from '../../shared/adapters/channels/stage/stage-channels.js';
 import { FUNCTION_NAMES, type FunctionName } from '../../shared/http/routes.js';
 import { evaluate, resolvedStatements, type Statement, TemplateNames } from '../support/iam.js';
 import { removeAssemblies, STAGES, synthStage } from './synth.js';

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import { localClient } from '../../cli/local/dynamo-local.js';
 import { LOCAL_FILE, type LocalTarget } from '../../cli/local/target-file.js';
-import { DynamoPingDirectory } from '../../shared/adapters/dynamo/dynamo-ping-directory.js';
+import { DynamoPingDirectory } from '../../shared/adapters/dynamo/logger/dynamo-ping-directory.js';
 import { cronSchedule } from '../../shared/domain/schedule.js';
 import { type PingDeps, receivePing } from '../../shared/listener/ping.js';
 import { PingRoutes } from '../../shared/listener/ping-routes.js';

@@ -11,8 +11,8 @@ import { afterEach, describe, expect, inject, it } from 'vitest';
 import { CSV_EXPORT_HEADER, CSV_HEADER, parseFleetCsv } from '../../cli/commands/fleet-csv.js';
 import { localClient } from '../../cli/local/dynamo-local.js';
 import { LOCAL_FILE, type LocalTarget } from '../../cli/local/target-file.js';
-import { DynamoFleet } from '../../shared/adapters/dynamo/dynamo-fleet.js';
-import { DynamoPingDirectory } from '../../shared/adapters/dynamo/dynamo-ping-directory.js';
+import { DynamoFleet } from '../../shared/adapters/dynamo/fleet/dynamo-fleet.js';
+import { DynamoPingDirectory } from '../../shared/adapters/dynamo/logger/dynamo-ping-directory.js';
 import type { Logger, LoggerId } from '../../shared/domain/logger.js';
 import { hashPingUuid } from '../../shared/domain/ping.js';
 import { pause } from '../../shared/domain/transitions.js';
@@ -167,7 +167,7 @@ describe('the fleet counter (no transactions: write, then count; recount repairs
     // A registration whose process died after its Put, before its ADD: the Logger is there, uncounted.
     const doc = (t.loggers as unknown as { doc: { send(c: unknown): Promise<unknown> } }).doc;
     const { PutCommand } = await import('@aws-sdk/lib-dynamodb');
-    const { loggerItem } = await import('../../shared/adapters/dynamo/dynamo-items.js');
+    const { loggerItem } = await import('../../shared/adapters/dynamo/logger/dynamo-items.js');
     const { newLogger } = await import('../../shared/domain/logger.js');
     const orphan = newLogger(
       { customer: 'crashco', side: 'A' },
@@ -207,7 +207,7 @@ describe('the fleet counter (no transactions: write, then count; recount repairs
     await t.register('c2', 'A');
     const doc = (t.loggers as unknown as { doc: { send(c: unknown): Promise<unknown> } }).doc;
     const { DeleteCommand } = await import('@aws-sdk/lib-dynamodb');
-    const { COUNTS_KEY } = await import('../../shared/adapters/dynamo/dynamo-fleet-counter.js');
+    const { COUNTS_KEY } = await import('../../shared/adapters/dynamo/fleet/dynamo-fleet-counter.js');
     await doc.send(new DeleteCommand({ TableName: t.listener.tableName, Key: COUNTS_KEY }));
     expect(await t.fleet.counter()).toBeUndefined();
     expect((await t.fleet.counts(t.listener.clock.now)).total).toBe(2);
@@ -469,7 +469,7 @@ describe('listener logger import | export (CLI on DynamoDB Local)', () => {
     const { cli } = await cliOn(t);
     await t.register('c1', 'A');
     await t.register('c1', 'B');
-    const { addToFleetCount } = await import('../../shared/adapters/dynamo/dynamo-fleet-counter.js');
+    const { addToFleetCount } = await import('../../shared/adapters/dynamo/fleet/dynamo-fleet-counter.js');
     const doc = (t.fleet as unknown as { doc: Parameters<typeof addToFleetCount>[0] }).doc;
     await addToFleetCount(doc, t.listener.tableName, 5); // as if removals had crashed before counting out
     const drift = JSON.parse((await cli('doctor', '--all', '--json')).stdout) as {

@@ -6,7 +6,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { localClient } from '../../cli/local/dynamo-local.js';
 import { DynamoAuditLog } from '../../shared/adapters/dynamo/dynamo-audit-log.js';
-import { DynamoFleet } from '../../shared/adapters/dynamo/dynamo-fleet.js';
+import { DynamoFleet } from '../../shared/adapters/dynamo/fleet/dynamo-fleet.js';
 import type { LoggerId } from '../../shared/domain/logger.js';
 import type { Operator } from '../../shared/listener/admin.js';
 import { changeSettings } from '../../shared/listener/change-settings.js';

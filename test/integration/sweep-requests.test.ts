@@ -9,9 +9,9 @@ import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import { localClient } from '../../cli/local/dynamo-local.js';
 import { createHandler as createSweeper } from '../../functions/sweeper/handler.js';
-import { recountFleet } from '../../shared/adapters/dynamo/dynamo-fleet-counter.js';
-import { loggerItem } from '../../shared/adapters/dynamo/dynamo-items.js';
 import { dynamoPorts } from '../../shared/adapters/dynamo/dynamo-ports.js';
+import { recountFleet } from '../../shared/adapters/dynamo/fleet/dynamo-fleet-counter.js';
+import { loggerItem } from '../../shared/adapters/dynamo/logger/dynamo-items.js';
 import { newLogger } from '../../shared/domain/logger.js';
 import type { Runtime } from '../../shared/runtime.js';
 import { lambdaContext } from '../support/http.js';

@@ -6,7 +6,7 @@
  */
 import * as crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
-import * as items from '../../shared/adapters/dynamo/dynamo-items.js';
+import * as items from '../../shared/adapters/dynamo/logger/dynamo-items.js';
 import { UnknownLoggerError } from '../../shared/domain/errors.js';
 import { authenticateLogger } from '../../shared/listener/authenticate.js';
 import { phoneHome } from '../../shared/listener/phone-home.js';
@@ -17,8 +17,8 @@ vi.mock('node:crypto', async (importOriginal) => {
   const actual = await importOriginal<typeof import('node:crypto')>();
   return { ...actual, timingSafeEqual: vi.fn(actual.timingSafeEqual) };
 });
-vi.mock('../../shared/adapters/dynamo/dynamo-items.js', async (importOriginal) => {
-  const actual = await importOriginal<typeof import('../../shared/adapters/dynamo/dynamo-items.js')>();
+vi.mock('../../shared/adapters/dynamo/logger/dynamo-items.js', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('../../shared/adapters/dynamo/logger/dynamo-items.js')>();
   return { ...actual, loggerFromItem: vi.fn(actual.loggerFromItem) };
 });
 

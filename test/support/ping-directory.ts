@@ -3,7 +3,7 @@
  * counts the store's), and a Logger registered with a ping URL.
  */
 import { localClient } from '../../cli/local/dynamo-local.js';
-import { DynamoPingDirectory } from '../../shared/adapters/dynamo/dynamo-ping-directory.js';
+import { DynamoPingDirectory } from '../../shared/adapters/dynamo/logger/dynamo-ping-directory.js';
 import { registerLogger } from '../../shared/listener/register.js';
 import type { LoggerStore } from '../../shared/ports/logger-store.js';
 import type { PingDirectory } from '../../shared/ports/ping-directory.js';

@@ -6,11 +6,11 @@
 import { readFileSync, statSync } from 'node:fs';
 import type { Notification } from '../../domain/notification.js';
 import type { ChannelHealthMonitor } from '../../listener/channel-health-monitor.js';
-import { AlertmanagerHttpChannel } from './alertmanager.js';
 import { type ChannelConfig, type ChannelsFile, ChannelsFileError, parseChannels } from './channel-config.js';
 import { HttpChannel, type HttpChannelOptions } from './http-channel.js';
 import { observedFetch } from './observed-fetch.js';
 import { requestFor } from './payload.js';
+import { AlertmanagerHttpChannel } from './receivers/alertmanager.js';
 
 /** The validated channels file at `path`; throws {@link ChannelsFileError}. */
 export function readChannelsFile(path: string): ChannelsFile {

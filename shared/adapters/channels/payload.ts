@@ -1,14 +1,14 @@
 /** Which payload builder a configured channel uses, and the notifications it routes there. */
 import { isChannelHealth, type Notification, type StateNotification } from '../../domain/notification.js';
 import { outageId } from '../../domain/outage.js';
-import { alertmanagerRequest } from './alertmanager.js';
 import { type ChannelConfig, routes } from './channel-config.js';
 import type { HttpRequest } from './http-request.js';
-import { opsgenieAcknowledge, opsgenieRequest } from './opsgenie.js';
-import { pagerDutyAcknowledge, pagerDutyRequest } from './pagerduty.js';
-import { slackRequest } from './slack.js';
-import { teamsRequest } from './teams.js';
-import { webhookRequest } from './webhook.js';
+import { alertmanagerRequest } from './receivers/alertmanager.js';
+import { opsgenieAcknowledge, opsgenieRequest } from './receivers/opsgenie.js';
+import { pagerDutyAcknowledge, pagerDutyRequest } from './receivers/pagerduty.js';
+import { slackRequest } from './receivers/slack.js';
+import { teamsRequest } from './receivers/teams.js';
+import { webhookRequest } from './receivers/webhook.js';
 
 /** The request that tells `config`'s receiver about `n`; undefined when the channel does not take it. */
 export function requestFor(config: ChannelConfig, n: Notification, now: number): HttpRequest | undefined {

@@ -8,7 +8,7 @@ import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-d
 import { formatLoggerId, type LoggerId, parseLoggerId } from '../../domain/logger.js';
 import { AUDIT_ACTIONS, type AuditAction, type AuditEntry, type AuditLog } from '../../ports/audit-log.js';
 import { guardStoreCall } from './dynamo-errors.js';
-import { expiring, shardOf } from './dynamo-items.js';
+import { expiring, shardOf } from './logger/dynamo-items.js';
 
 export const AUDIT_SK_PREFIX = 'AUDIT#';
 

@@ -18,7 +18,7 @@ import { BridgeExistsError } from '../../domain/errors.js';
 import type { LoggerId } from '../../domain/logger.js';
 import type { Bridge, BridgeRegistry } from '../../ports/bridge-registry.js';
 import { guardPages, guardStoreCall, isConditionFailure, landed } from './dynamo-errors.js';
-import { fleetQuery } from './dynamo-fleet-index.js';
+import { fleetQuery } from './fleet/dynamo-fleet-index.js';
 import {
   bridgeKey,
   expiring,
@@ -26,7 +26,7 @@ import {
   RELAYED_SK_PREFIX,
   relayedRecordKey,
   shardOf,
-} from './dynamo-items.js';
+} from './logger/dynamo-items.js';
 import { FLEET_INDEX, PURGE_ATTRIBUTE, TTL_ATTRIBUTE } from './table-schema.js';
 
 type Item = Record<string, unknown>;

@@ -13,7 +13,7 @@ import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dyn
 import type { ConsoleKeys } from '../../ports/console-keys.js';
 import type { UsedLinks } from '../../ports/used-links.js';
 import { guardStoreCall, isConditionFailure, landed } from './dynamo-errors.js';
-import { expiring, shardOfText } from './dynamo-items.js';
+import { expiring, shardOfText } from './logger/dynamo-items.js';
 
 /** The acknowledge-link key's item (deployed; local mode's one console key). */
 export const KEY_ITEM = { pk: 'LISTENER#CONSOLE', sk: 'KEY' } as const;

@@ -8,7 +8,7 @@ import type { LoggerEvent } from '../../domain/event.js';
 import type { LoggerId } from '../../domain/logger.js';
 import type { EventLog, StoredEvents } from '../../ports/event-log.js';
 import { guardStoreCall, isConditionFailure, isLostRace, landed } from './dynamo-errors.js';
-import { EVENT_SK_PREFIX, eventFromItem, eventItem, eventKey, loggerKey } from './dynamo-items.js';
+import { EVENT_SK_PREFIX, eventFromItem, eventItem, eventKey, loggerKey } from './logger/dynamo-items.js';
 import { PURGE_ATTRIBUTE, TTL_ATTRIBUTE } from './table-schema.js';
 
 export class DynamoEventLog implements EventLog {

@@ -17,8 +17,14 @@ import { type FleetRhythm, type MassSilence, NO_MASS_SILENCE } from '../../domai
 import { newWatch, type SweepBeacon, type TwinWatch } from '../../domain/twin-watch.js';
 import type { ListenerRecords, SweeperStatus } from '../../ports/listener-records.js';
 import { guardStoreCall, isLostRace, landed } from './dynamo-errors.js';
-import { COUNTS_KEY, rhythmOf } from './dynamo-fleet-counter.js';
-import { beaconKey, channelHealthKey, MASS_SILENCE_KEY, sweeperKey, twinWatchKey } from './dynamo-items.js';
+import { COUNTS_KEY, rhythmOf } from './fleet/dynamo-fleet-counter.js';
+import {
+  beaconKey,
+  channelHealthKey,
+  MASS_SILENCE_KEY,
+  sweeperKey,
+  twinWatchKey,
+} from './logger/dynamo-items.js';
 import { BATCH_GET_ATTEMPTS } from './table-schema.js';
 
 export class DynamoListenerRecords implements ListenerRecords {

@@ -11,9 +11,9 @@ import type { StorePorts } from '../../ports/stores.js';
 import { DynamoBridgeRegistry } from './dynamo-bridge-registry.js';
 import { DynamoEventLog } from './dynamo-event-log.js';
 import { DynamoListenerRecords } from './dynamo-listener-records.js';
-import { DynamoLoggerStore } from './dynamo-logger-store.js';
-import { DynamoWatchlist } from './dynamo-watchlist.js';
 import { DynamoLoggerHistory } from './history/dynamo-logger-history.js';
+import { DynamoLoggerStore } from './logger/dynamo-logger-store.js';
+import { DynamoWatchlist } from './logger/dynamo-watchlist.js';
 
 export function dynamoPorts(
   client: DynamoDBClient,

@@ -15,7 +15,7 @@ import { stageChannelRows, stageChannelsOf, testStageChannel } from '../../../cl
 import { sweptBySweeper } from '../../../cli/commands/sweep.js';
 import { UnreachableError, UsageError } from '../../../cli/errors.js';
 import { OUTPUT_KEYS } from '../../../infra/stage-names.js';
-import { withChannelTest } from '../../../shared/adapters/channels/channel-test.js';
+import { withChannelTest } from '../../../shared/adapters/channels/stage/channel-test.js';
 
 const lambda = mockClient(LambdaClient);
 const cfn = mockClient(CloudFormationClient);

@@ -42,7 +42,7 @@ import {
   recentPingFromItem,
   recentPingItem,
   shardOf,
-} from '../dynamo-items.js';
+} from '../logger/dynamo-items.js';
 
 export const PING_SK_PREFIX = 'PING#';
 export const OUTAGE_SK_PREFIX = 'OUTAGE#';

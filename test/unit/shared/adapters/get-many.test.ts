@@ -7,8 +7,8 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { loggerItem, loggerKey } from '../../../../shared/adapters/dynamo/dynamo-items.js';
 import { dynamoPorts } from '../../../../shared/adapters/dynamo/dynamo-ports.js';
+import { loggerItem, loggerKey } from '../../../../shared/adapters/dynamo/logger/dynamo-items.js';
 import { type LoggerId, newLogger } from '../../../../shared/domain/logger.js';
 import { T0 } from '../../fixtures.js';
 

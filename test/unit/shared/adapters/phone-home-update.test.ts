@@ -7,8 +7,12 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loggerItem, loggerKey, phoneHomeUpdate } from '../../../../shared/adapters/dynamo/dynamo-items.js';
 import { dynamoPorts } from '../../../../shared/adapters/dynamo/dynamo-ports.js';
+import {
+  loggerItem,
+  loggerKey,
+  phoneHomeUpdate,
+} from '../../../../shared/adapters/dynamo/logger/dynamo-items.js';
 import { newLogger } from '../../../../shared/domain/logger.js';
 import { T0 } from '../../fixtures.js';
 

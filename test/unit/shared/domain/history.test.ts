@@ -1,6 +1,6 @@
 /** A Logger's history (shared/domain/history.ts): the ring's slots, what a ping keeps, an ended outage. */
 import { describe, expect, it } from 'vitest';
-import { transitionUpdate } from '../../../../shared/adapters/dynamo/dynamo-items.js';
+import { transitionUpdate } from '../../../../shared/adapters/dynamo/logger/dynamo-items.js';
 import {
   endedOutage,
   newestFirst,

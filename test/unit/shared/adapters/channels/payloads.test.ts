@@ -4,17 +4,20 @@
  */
 import { Webhook } from 'standardwebhooks';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { alertmanagerRequest } from '../../../../../shared/adapters/channels/alertmanager.js';
 import type { HttpRequest } from '../../../../../shared/adapters/channels/http-request.js';
-import { opsgenieAcknowledge, opsgenieRequest } from '../../../../../shared/adapters/channels/opsgenie.js';
+import { alertmanagerRequest } from '../../../../../shared/adapters/channels/receivers/alertmanager.js';
+import {
+  opsgenieAcknowledge,
+  opsgenieRequest,
+} from '../../../../../shared/adapters/channels/receivers/opsgenie.js';
 import {
   PAGERDUTY_URL,
   pagerDutyAcknowledge,
   pagerDutyRequest,
-} from '../../../../../shared/adapters/channels/pagerduty.js';
-import { slackRequest } from '../../../../../shared/adapters/channels/slack.js';
-import { teamsRequest } from '../../../../../shared/adapters/channels/teams.js';
-import { webhookRequest } from '../../../../../shared/adapters/channels/webhook.js';
+} from '../../../../../shared/adapters/channels/receivers/pagerduty.js';
+import { slackRequest } from '../../../../../shared/adapters/channels/receivers/slack.js';
+import { teamsRequest } from '../../../../../shared/adapters/channels/receivers/teams.js';
+import { webhookRequest } from '../../../../../shared/adapters/channels/receivers/webhook.js';
 import { eventNotification } from '../../../../../shared/domain/notification.js';
 import { anOutage } from '../../../../support/outage.js';
 import { LISTENER, T0, upLogger } from '../../../fixtures.js';

@@ -5,14 +5,14 @@
  * clock injected: no network, no waiting.
  */
 import { describe, expect, it } from 'vitest';
-import { testStageChannel } from '../../../../../shared/adapters/channels/channel-test.js';
 import { RetryLater } from '../../../../../shared/adapters/channels/http-channel.js';
+import { testStageChannel } from '../../../../../shared/adapters/channels/stage/channel-test.js';
 import {
   REFRESH_MS,
   RETRY_READ_MS,
   StageHttpChannel,
-} from '../../../../../shared/adapters/channels/stage-channel.js';
-import type { StageChannel } from '../../../../../shared/adapters/channels/stage-channels.js';
+} from '../../../../../shared/adapters/channels/stage/stage-channel.js';
+import type { StageChannel } from '../../../../../shared/adapters/channels/stage/stage-channels.js';
 import {
   readSecret,
   type SecretSource,

@@ -15,17 +15,17 @@ import {
   isTwinWatch,
   type Notification,
   type StateNotification,
-} from '../../domain/notification.js';
+} from '../../../domain/notification.js';
 import {
   type IncidentNotification,
   incidentAction,
   incidentOf,
   type OpsIncidentNotification,
   outageId,
-} from '../../domain/outage.js';
-import type { ResendingChannel } from '../../ports/channels.js';
-import { HttpChannel, type HttpChannelOptions, RetryLater } from './http-channel.js';
-import { type HttpRequest, iso, jsonRequest } from './http-request.js';
+} from '../../../domain/outage.js';
+import type { ResendingChannel } from '../../../ports/channels.js';
+import { HttpChannel, type HttpChannelOptions, RetryLater } from '../http-channel.js';
+import { type HttpRequest, iso, jsonRequest } from '../http-request.js';
 
 /** How often a standing alarm is posted again, unless the channel says (`resendEverySeconds`). */
 export const DEFAULT_RESEND_EVERY_MS = 5 * 60_000;

@@ -15,13 +15,18 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { LoggerExistsError } from '../../domain/errors.js';
-import { formatLoggerId, type Logger, type LoggerId, type Side } from '../../domain/logger.js';
-import type { PhoneHomeReport } from '../../domain/transitions.js';
-import type { FastPhoneHome, LoggerStore, PhoneHomeProof } from '../../ports/logger-store.js';
-import { guardPages, guardStoreCall, isConditionFailure, isLostRace, landed } from './dynamo-errors.js';
-import { countMembershipChange, membershipChange, type RhythmSettings } from './dynamo-fleet-counter.js';
-import { fleetPages } from './dynamo-fleet-index.js';
+import { LoggerExistsError } from '../../../domain/errors.js';
+import { formatLoggerId, type Logger, type LoggerId, type Side } from '../../../domain/logger.js';
+import type { PhoneHomeReport } from '../../../domain/transitions.js';
+import type { FastPhoneHome, LoggerStore, PhoneHomeProof } from '../../../ports/logger-store.js';
+import { guardPages, guardStoreCall, isConditionFailure, isLostRace, landed } from '../dynamo-errors.js';
+import {
+  countMembershipChange,
+  membershipChange,
+  type RhythmSettings,
+} from '../fleet/dynamo-fleet-counter.js';
+import { fleetPages } from '../fleet/dynamo-fleet-index.js';
+import { BATCH_GET_ATTEMPTS, BATCH_GET_MAX } from '../table-schema.js';
 import {
   blindRecordKey,
   LOGGER_SK,
@@ -32,7 +37,6 @@ import {
   phoneHomeUpdate,
   transitionUpdate,
 } from './dynamo-items.js';
-import { BATCH_GET_ATTEMPTS, BATCH_GET_MAX } from './table-schema.js';
 
 export class DynamoLoggerStore implements LoggerStore {
   constructor(

@@ -3,9 +3,9 @@
  * listing or counting the fleet reads Logger keys only — never a Scan of the table.
  */
 import { type DynamoDBDocumentClient, paginateQuery, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import { guardPages } from './dynamo-errors.js';
-import { LOGGER_SK } from './dynamo-items.js';
-import { FLEET_INDEX } from './table-schema.js';
+import { guardPages } from '../dynamo-errors.js';
+import { LOGGER_SK } from '../logger/dynamo-items.js';
+import { FLEET_INDEX } from '../table-schema.js';
 
 /** A Logger item's key, as the `fleet` index projects it. */
 export type LoggerItemKey = { pk: string; sk: string };

@@ -3,11 +3,11 @@
  * what the receiver answered. Local mode sends it from the CLI; on a stage the sweeper sends it (the only
  * place the stage's secrets are readable) when invoked with a {@link ChannelTestRequest}.
  */
-import type { ChannelConfig } from './channel-config.js';
-import { type HttpChannel, RetryLater } from './http-channel.js';
-import { requestFor } from './payload.js';
+import type { ChannelConfig } from '../channel-config.js';
+import { type HttpChannel, RetryLater } from '../http-channel.js';
+import { requestFor } from '../payload.js';
+import { testOutage } from '../test-outage.js';
 import type { StageHttpChannel } from './stage-channel.js';
-import { testOutage } from './test-outage.js';
 
 /** The sweeper's test action (`listener channel test <name> --stage S` invokes it with this payload). */
 export interface ChannelTestRequest {

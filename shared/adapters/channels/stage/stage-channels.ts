@@ -9,14 +9,14 @@
  * names, not secrets: they may appear in the template and in logs; the values never do.
  */
 import * as z from 'zod/mini';
-import type { SecretSource } from '../secrets/extension.js';
+import type { SecretSource } from '../../secrets/extension.js';
 import {
   type ChannelConfig,
   channelSchema,
   checkRouting,
   commonChannelFields,
   uniqueNames,
-} from './channel-config.js';
+} from '../channel-config.js';
 
 const REFERENCE_HINT =
   'must name where the secret is kept, never the secret: { "secret": "<Secrets Manager name or ARN>" } or { "parameter": "<SSM SecureString name>" }';

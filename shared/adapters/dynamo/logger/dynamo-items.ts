@@ -5,8 +5,8 @@
  * transition write, events, expiry) live here, so the table's layout is read and changed in one place and
  * the adapters (dynamo-logger-store.ts, dynamo-watchlist.ts…) only send requests.
  */
-import type { LoggerEvent, Severity } from '../../domain/event.js';
-import type { RecentPing } from '../../domain/history.js';
+import type { LoggerEvent, Severity } from '../../../domain/event.js';
+import type { RecentPing } from '../../../domain/history.js';
 import {
   type Acknowledgement,
   ARRIVALS_CAP,
@@ -24,11 +24,11 @@ import {
   type StateNotice,
   type StoredState,
   type Transport,
-} from '../../domain/logger.js';
-import type { CronSchedule } from '../../domain/schedule.js';
-import type { PhoneHomeReport } from '../../domain/transitions.js';
-import type { PhoneHomeProof } from '../../ports/logger-store.js';
-import { DUE_SHARDS, FLEET_INDEX } from './table-schema.js';
+} from '../../../domain/logger.js';
+import type { CronSchedule } from '../../../domain/schedule.js';
+import type { PhoneHomeReport } from '../../../domain/transitions.js';
+import type { PhoneHomeProof } from '../../../ports/logger-store.js';
+import { DUE_SHARDS, FLEET_INDEX } from '../table-schema.js';
 
 export const LOGGER_SK = 'LOGGER';
 export const EVENT_SK_PREFIX = 'EVENT#';

@@ -19,13 +19,13 @@ import {
   type QueryCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { StoreUnavailableError } from '../../domain/errors.js';
-import type { LoggerSettings } from '../../domain/logger.js';
-import { DAY_MS, type FleetRhythm } from '../../domain/mass-silence.js';
-import type { FleetRecount } from '../../ports/fleet.js';
-import { guardPages, guardStoreCall, isConditionFailure } from './dynamo-errors.js';
+import { StoreUnavailableError } from '../../../domain/errors.js';
+import type { LoggerSettings } from '../../../domain/logger.js';
+import { DAY_MS, type FleetRhythm } from '../../../domain/mass-silence.js';
+import type { FleetRecount } from '../../../ports/fleet.js';
+import { guardPages, guardStoreCall, isConditionFailure } from '../dynamo-errors.js';
+import { DUE_SHARDS, STATE_INDEX } from '../table-schema.js';
 import { fleetPages, fleetQuery } from './dynamo-fleet-index.js';
-import { DUE_SHARDS, STATE_INDEX } from './table-schema.js';
 
 export const COUNTS_KEY = { pk: 'LISTENER#COUNTS', sk: 'COUNTS' } as const;
 

@@ -10,16 +10,17 @@ import {
   paginateQuery,
   QueryCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { Logger, Transport } from '../../domain/logger.js';
+import type { Logger, Transport } from '../../../domain/logger.js';
 import {
   commonSites,
   type DeadlineRange,
   isMissing,
   type OverdueSighting,
-} from '../../domain/mass-silence.js';
-import type { DueItem, Watchlist } from '../../ports/watchlist.js';
-import { guardPages, guardStoreCall, isLostRace, landed } from './dynamo-errors.js';
-import { countInState, fleetTotal } from './dynamo-fleet-counter.js';
+} from '../../../domain/mass-silence.js';
+import type { DueItem, Watchlist } from '../../../ports/watchlist.js';
+import { guardPages, guardStoreCall, isLostRace, landed } from '../dynamo-errors.js';
+import { countInState, fleetTotal } from '../fleet/dynamo-fleet-counter.js';
+import { DUE_INDEX, DUE_SHARDS, PURGE_ATTRIBUTE, STATE_INDEX, TTL_ATTRIBUTE } from '../table-schema.js';
 import {
   EVENT_SK_PREFIX,
   eventFromItem,
@@ -28,7 +29,6 @@ import {
   loggerFromItem,
   loggerIdOfPk,
 } from './dynamo-items.js';
-import { DUE_INDEX, DUE_SHARDS, PURGE_ATTRIBUTE, STATE_INDEX, TTL_ATTRIBUTE } from './table-schema.js';
 
 export class DynamoWatchlist implements Watchlist {
   constructor(

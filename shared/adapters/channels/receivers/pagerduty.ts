@@ -3,10 +3,10 @@
  * Listener) is one alert, keyed by `dedup_key` = the outage's id (shared/domain/outage.ts), so a retried trigger is merged into the open alert and the all-clear's
  * `resolve` closes exactly that alert.
  */
-import { formatLoggerId } from '../../domain/logger.js';
-import { headline, isAboutListener } from '../../domain/notification.js';
-import { type IncidentNotification, incidentOf } from '../../domain/outage.js';
-import { clip, type HttpRequest, iso, jsonRequest, opsFacts, outageFacts } from './http-request.js';
+import { formatLoggerId } from '../../../domain/logger.js';
+import { headline, isAboutListener } from '../../../domain/notification.js';
+import { type IncidentNotification, incidentOf } from '../../../domain/outage.js';
+import { clip, type HttpRequest, iso, jsonRequest, opsFacts, outageFacts } from '../http-request.js';
 
 export const PAGERDUTY_URL = 'https://events.pagerduty.com/v2/enqueue';
 /** PagerDuty truncates longer summaries; cut here so the cut is ours. */

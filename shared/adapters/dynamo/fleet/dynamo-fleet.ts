@@ -13,10 +13,12 @@ import {
   type QueryCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { displayState, type Logger, type LoggerId, twinOf } from '../../domain/logger.js';
-import { counted } from '../../domain/words.js';
-import type { Fleet, FleetCounts } from '../../ports/fleet.js';
-import { guardPages, guardStoreCall, isConditionFailure, landed } from './dynamo-errors.js';
+import { displayState, type Logger, type LoggerId, twinOf } from '../../../domain/logger.js';
+import { counted } from '../../../domain/words.js';
+import type { Fleet, FleetCounts } from '../../../ports/fleet.js';
+import { guardPages, guardStoreCall, isConditionFailure, landed } from '../dynamo-errors.js';
+import { LOGGER_SK, loggerFromItem, loggerIdOfPk, loggerKey, shardOf } from '../logger/dynamo-items.js';
+import { DUE_INDEX, DUE_SHARDS, STATE_INDEX } from '../table-schema.js';
 import {
   countInState,
   countMembershipChange,
@@ -27,8 +29,6 @@ import {
   settingsChange,
 } from './dynamo-fleet-counter.js';
 import { fleetPages } from './dynamo-fleet-index.js';
-import { LOGGER_SK, loggerFromItem, loggerIdOfPk, loggerKey, shardOf } from './dynamo-items.js';
-import { DUE_INDEX, DUE_SHARDS, STATE_INDEX } from './table-schema.js';
 
 /** BatchGetItem takes at most 100 keys. */
 const BATCH_GET_MAX = 100;

@@ -2,10 +2,10 @@
  * A Slack incoming webhook: one Block Kit message per notice. Text from Loggers (an event's message) is
  * escaped as Slack's mrkdwn requires (`&`, `<`, `>`), so it can neither mention `@channel` nor forge a link.
  */
-import { headline, type LoggerNotification, subject } from '../../domain/notification.js';
-import type { OpsIncidentNotification } from '../../domain/outage.js';
-import { printable } from '../../printable.js';
-import { chatFacts, clip, type HttpRequest, jsonRequest } from './http-request.js';
+import { headline, type LoggerNotification, subject } from '../../../domain/notification.js';
+import type { OpsIncidentNotification } from '../../../domain/outage.js';
+import { printable } from '../../../printable.js';
+import { chatFacts, clip, type HttpRequest, jsonRequest } from '../http-request.js';
 
 /** Slack's limits: a header's text 150 characters, a section's 3,000. */
 const HEADER_MAX = 150;
