@@ -10,7 +10,7 @@ import { ensureTable, startDynamoLocal } from '../cli/local/dynamo-local.js';
 import { httpChannel } from '../shared/adapters/channels/channels-file.js';
 import type { ListenerDeps } from '../shared/listener/deps.js';
 import { registerLogger } from '../shared/listener/register.js';
-import { sweep } from '../shared/listener/sweep.js';
+import { sweep } from '../shared/listener/sweep/sweep.js';
 import { startChannelStubs } from '../test/support/channel-stubs.js';
 import { benchRuntime } from './bench-runtime.js';
 

@@ -7,17 +7,17 @@
 import { loadavg } from 'node:os';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoPingDirectory } from '../shared/adapters/dynamo/logger/dynamo-ping-directory.js';
-import type { PingRequestFacts } from '../shared/domain/history.js';
+import type { PingRequestFacts } from '../shared/domain/pings/history.js';
 import type { ListenerDeps } from '../shared/listener/deps.js';
 import { phoneHome } from '../shared/listener/phone-home.js';
-import { type PingDeps, receivePing } from '../shared/listener/ping.js';
-import { PingRoutes } from '../shared/listener/ping-routes.js';
+import { type PingDeps, receivePing } from '../shared/listener/pings/ping.js';
+import { PingRoutes } from '../shared/listener/pings/ping-routes.js';
 import { registerLogger } from '../shared/listener/register.js';
 
 const MINUTE = 60_000;
 const T0 = Date.UTC(2026, 10, 24, 12);
 const LOGGERS = 100;
-// A multiple of PING_CHUNK (shared/domain/history.ts), so the requests a ping costs are the steady state.
+// A multiple of PING_CHUNK (shared/domain/pings/history.ts), so the requests a ping costs are the steady state.
 const ROUNDS = 60;
 const IN_FLIGHT = 20;
 const CURL: PingRequestFacts = { method: 'GET', sourceIp: '203.0.113.7', userAgent: 'curl/8.5.0' };

@@ -13,7 +13,7 @@ import { dynamoPorts } from '../shared/adapters/dynamo/dynamo-ports.js';
 import { type ListenerDeps, noCounters, quietLog } from '../shared/listener/deps.js';
 import { phoneHome } from '../shared/listener/phone-home.js';
 import { registerLogger } from '../shared/listener/register.js';
-import { sweep } from '../shared/listener/sweep.js';
+import { sweep } from '../shared/listener/sweep/sweep.js';
 import type { NotificationChannel } from '../shared/ports/channels.js';
 import { benchPingIngest } from './ingest-pings.js';
 

@@ -38,10 +38,10 @@ import {
   phoneHomeUpdate,
 } from '../shared/adapters/dynamo/logger/dynamo-items.js';
 import { type Logger, type LoggerId, newLogger } from '../shared/domain/logger.js';
-import type { Notification } from '../shared/domain/notification.js';
+import type { Notification } from '../shared/domain/notices/notification.js';
 import { generateToken, hashToken } from '../shared/domain/token.js';
 import { type ListenerDeps, noCounters, quietLog } from '../shared/listener/deps.js';
-import { sweep } from '../shared/listener/sweep.js';
+import { sweep } from '../shared/listener/sweep/sweep.js';
 import type { NotificationChannel } from '../shared/ports/channels.js';
 import type { StorePorts } from '../shared/ports/stores.js';
 import type { DueItem } from '../shared/ports/watchlist.js';

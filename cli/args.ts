@@ -13,7 +13,7 @@ import {
   parseLoggerId,
   recentArrivals,
 } from '../shared/domain/logger.js';
-import { cronJson } from '../shared/domain/schedule.js';
+import { cronJson } from '../shared/domain/pings/schedule.js';
 import { UsageError } from './target.js';
 
 /** `geocust1/A` as a command argument (usage error naming the form otherwise). */
@@ -196,7 +196,7 @@ export function loggerJson(logger: Logger, now: number) {
     side: logger.side,
     state: displayState(logger, now),
     transport: logger.transport,
-    /** A cron Logger's schedule (its timeout and interval below are derived: shared/domain/schedule.ts). */
+    /** A cron Logger's schedule (its timeout and interval below are derived: shared/domain/pings/schedule.ts). */
     schedule: logger.schedule ? cronJson(logger.schedule, logger.deadline) : { kind: 'interval' },
     eventTimeoutMinutes: logger.eventTimeoutMs / 60_000,
     heartbeatIntervalMinutes: logger.heartbeatIntervalMs / 60_000,

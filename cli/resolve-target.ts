@@ -17,7 +17,7 @@ import { FileNotifier } from '../shared/adapters/notify/file-notifier.js';
 import { listenerPairOf } from '../shared/domain/doctor.js';
 import { parseDuration } from '../shared/domain/duration.js';
 import { DEFAULT_EVENT_RETENTION_MS } from '../shared/domain/event.js';
-import type { MassSilenceSettings } from '../shared/domain/mass-silence.js';
+import type { MassSilenceSettings } from '../shared/domain/guards/mass-silence.js';
 import { noCounters } from '../shared/listener/deps.js';
 import type { AuditLog } from '../shared/ports/audit-log.js';
 import type { NotificationChannel } from '../shared/ports/channels.js';

@@ -66,7 +66,7 @@ export class ListenerStack extends Stack {
         fn.addEnvironment('TWIN_LISTENER_NAME', config.pairing.twin.listenerName);
       }
     }
-    // The sweeper knows its own period: a pair's twin watch pages after two of them (shared/domain/twin-watch.ts).
+    // The sweeper knows its own period: a pair's twin watch pages after two of them (shared/domain/guards/twin-watch.ts).
     this.functions.byName.sweeper.addEnvironment('SWEEP_EVERY', config.sweepRate);
     this.sweeper = new SweeperSchedule(this, 'Sweeper', {
       sweeper: this.functions.byName.sweeper,

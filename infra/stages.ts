@@ -9,7 +9,7 @@ import { stageChannelsSchema } from '../shared/adapters/channels/stage/stage-cha
 import { DURATION_FORMS, parseDuration } from '../shared/domain/duration.js';
 import { SEVERITIES, type Severity } from '../shared/domain/event.js';
 import { customerSchema, MIN_TIMEOUT_MARGIN_MS } from '../shared/domain/logger.js';
-import { DETAIL_TYPES } from '../shared/domain/notification.js';
+import { DETAIL_TYPES } from '../shared/domain/notices/notification.js';
 
 /** Notification kinds, as sent in the `kind` SNS message attribute. */
 export type NotificationKind = keyof typeof DETAIL_TYPES;

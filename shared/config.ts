@@ -5,7 +5,7 @@
 import * as z from 'zod/mini';
 import { type StageChannel, stageChannelsSchema } from './adapters/channels/stage/stage-channels.js';
 import { parseDuration } from './domain/duration.js';
-import { DEFAULT_MASS_SILENCE, type MassSilenceSettings } from './domain/mass-silence.js';
+import { DEFAULT_MASS_SILENCE, type MassSilenceSettings } from './domain/guards/mass-silence.js';
 import { durationSchema as duration } from './duration-schema.js';
 
 // zod/mini (see shared/strict-schema.ts): every schema and check says in words what is wrong.

@@ -16,9 +16,9 @@ import { FileNotifier } from './adapters/notify/file-notifier.js';
 import { LazyChannel } from './adapters/notify/lazy-channel.js';
 import { type ListenerConfig, loadConfig } from './config.js';
 import { emailLinks } from './console/auth/links.js';
-import type { Notification } from './domain/notification.js';
-import { ChannelHealthMonitor } from './listener/channel-health-monitor.js';
+import type { Notification } from './domain/notices/notification.js';
 import type { ListenerDeps } from './listener/deps.js';
+import { ChannelHealthMonitor } from './listener/notices/channel-health-monitor.js';
 import { countChannelFailure, listenerLog, metricCounters } from './observability.js';
 import type { NotificationChannel } from './ports/channels.js';
 
@@ -33,7 +33,7 @@ export interface Runtime extends ListenerDeps {
 /** Builds the runtime for `config`. DynamoDB's endpoint follows the SDK's AWS_ENDPOINT_URL_DYNAMODB (local mode). */
 export function createRuntime(config: ListenerConfig = loadConfig()): Runtime {
   const dynamo = dynamoClient();
-  // Each channel delivers on its own (see shared/listener/delivery.ts): order does not matter.
+  // Each channel delivers on its own (see shared/listener/notices/delivery.ts): order does not matter.
   const channels: NotificationChannel[] = [];
   const opsChannels: NotificationChannel[] = [];
   const channelHealth = new ChannelHealthMonitor();

@@ -21,7 +21,7 @@ import {
   unacknowledgeAlarm,
 } from '../../shared/listener/admin.js';
 import { noCounters, quietLog } from '../../shared/listener/deps.js';
-import { releaseHold } from '../../shared/listener/mass-silence.js';
+import { releaseHold } from '../../shared/listener/sweep/mass-silence.js';
 import { storePorts } from '../../shared/ports/stores.js';
 import { iso, loggerArg, loggerOrCustomerArg, timeArg } from '../args.js';
 import { FailedError } from '../errors.js';

@@ -1,10 +1,10 @@
 /**
- * What `listener logger show` says about a Logger's history (shared/domain/history.ts): its last pings and
+ * What `listener logger show` says about a Logger's history (shared/domain/pings/history.ts): its last pings and
  * its past outages, as tables on a terminal and as `--json` members. What a ping's request said (method,
  * source, user agent, body) is untrusted: made printable on a terminal, carried as data in JSON.
  */
 import { formatDuration } from '../../shared/domain/duration.js';
-import type { LoggerHistoryView, Outage, PingEntry } from '../../shared/domain/history.js';
+import type { LoggerHistoryView, Outage, PingEntry } from '../../shared/domain/pings/history.js';
 import { counted } from '../../shared/domain/words.js';
 import { printable } from '../../shared/printable.js';
 import { iso } from '../args.js';

@@ -14,11 +14,11 @@ import {
   type LoggerId,
   recentArrivals,
 } from '../../shared/domain/logger.js';
-import { timeoutText } from '../../shared/domain/notification.js';
-import { describeCron, dueOccurrence } from '../../shared/domain/schedule.js';
+import { timeoutText } from '../../shared/domain/notices/notification.js';
+import { describeCron, dueOccurrence } from '../../shared/domain/pings/schedule.js';
 import { counted } from '../../shared/domain/words.js';
 import { pauseLogger, resumeLogger, rotateToken } from '../../shared/listener/admin.js';
-import { issuePingUrl, removeLoggerAndPingUrl } from '../../shared/listener/ping-url.js';
+import { issuePingUrl, removeLoggerAndPingUrl } from '../../shared/listener/pings/ping-url.js';
 import { printable } from '../../shared/printable.js';
 import { confirm, iso, loggerArg, loggerJson, wholeNumberFlag } from '../args.js';
 import { notRegistered } from '../errors.js';

@@ -19,7 +19,7 @@ import {
   TRANSPORTS,
   type Transport,
 } from '../../shared/domain/logger.js';
-import { type CronSchedule, cronSchedule } from '../../shared/domain/schedule.js';
+import { type CronSchedule, cronSchedule } from '../../shared/domain/pings/schedule.js';
 import { type CronPatch, DEFAULT_GRACE_MS } from '../../shared/listener/change-settings.js';
 import { DEFAULT_INTERVAL_TEXT, defaultInterval } from '../../shared/listener/register.js';
 import { durationArg } from '../args.js';
@@ -169,7 +169,7 @@ export function timeoutAndInterval(
   return { eventTimeoutMs, ...(heartbeatIntervalMs === undefined ? {} : { heartbeatIntervalMs }) };
 }
 
-/** Adds `--cron`, `--tz` and `--grace`: a cron Logger's schedule (shared/domain/schedule.ts). */
+/** Adds `--cron`, `--tz` and `--grace`: a cron Logger's schedule (shared/domain/pings/schedule.ts). */
 export function withScheduleFlags(command: Command): Command {
   return command
     .option(

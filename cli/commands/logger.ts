@@ -9,7 +9,7 @@ import {
   sideSchema,
   TRANSPORTS,
 } from '../../shared/domain/logger.js';
-import { cronJson, cronRhythm, scheduleText } from '../../shared/domain/schedule.js';
+import { cronJson, cronRhythm, scheduleText } from '../../shared/domain/pings/schedule.js';
 import { registerLogger, sweepLagWarning } from '../../shared/listener/register.js';
 import { customerArg, loggerArg } from '../args.js';
 import { table, when } from '../format.js';

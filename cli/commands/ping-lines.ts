@@ -1,13 +1,13 @@
 /**
- * What `listener logger add|show|rotate-token` say about a Logger's ping URL (shared/domain/ping.ts). The
+ * What `listener logger add|show|rotate-token` say about a Logger's ping URL (shared/domain/pings/ping.ts). The
  * URL is a secret shown once, like the token: `show` says whether the Logger has one, and what its pings
  * last said (a start not yet closed, a reported failure, the latest log).
  */
 
 import { formatDuration } from '../../shared/domain/duration.js';
 import { formatLoggerId } from '../../shared/domain/logger.js';
-import { pingUrl } from '../../shared/domain/ping.js';
-import { runningSince } from '../../shared/domain/runs.js';
+import { pingUrl } from '../../shared/domain/pings/ping.js';
+import { runningSince } from '../../shared/domain/pings/runs.js';
 import type { PingedLogger } from '../../shared/ports/ping-directory.js';
 import { iso } from '../args.js';
 import { when } from '../format.js';

@@ -3,17 +3,17 @@
  */
 
 import type { Command } from 'commander';
-import { type ChannelHealthRecord, channelTroubles } from '../../shared/domain/channel-health.js';
 import { formatDuration } from '../../shared/domain/duration.js';
 import { type LoggerEvent, SEVERITIES, type Severity } from '../../shared/domain/event.js';
+import type { MassSilence } from '../../shared/domain/guards/mass-silence.js';
 import {
   formatLoggerId,
   type Logger,
   type LoggerId,
   MIN_TIMEOUT_MARGIN_MS,
 } from '../../shared/domain/logger.js';
-import type { MassSilence } from '../../shared/domain/mass-silence.js';
-import { cronJson, describeCron } from '../../shared/domain/schedule.js';
+import { type ChannelHealthRecord, channelTroubles } from '../../shared/domain/notices/channel-health.js';
+import { cronJson, describeCron } from '../../shared/domain/pings/schedule.js';
 import { type CustomerStatus, fleetStatus, type Rollup } from '../../shared/domain/status.js';
 import { counted } from '../../shared/domain/words.js';
 import type { FleetCounts } from '../../shared/ports/fleet.js';
@@ -261,7 +261,7 @@ async function channelLines(target: Target, now: number): Promise<string[]> {
 
 /**
  * `! channel pd failing since … (3 sweeps): the receiver answered 503`, one line per channel failing for more
- * than two sweep periods or refusing notices for good (shared/domain/channel-health.ts).
+ * than two sweep periods or refusing notices for good (shared/domain/notices/channel-health.ts).
  */
 export function channelStatusLines(record: ChannelHealthRecord, now: number, sweepEveryMs: number): string[] {
   return channelTroubles(record, now, sweepEveryMs).flatMap((t) => {

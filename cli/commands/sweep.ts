@@ -8,7 +8,7 @@ import { DEFAULT_EVENT_RETENTION_MS } from '../../shared/domain/event.js';
 import { DEFAULT_OUTBOX_RETRY_MS } from '../../shared/domain/transitions.js';
 import { counted } from '../../shared/domain/words.js';
 import { noCounters } from '../../shared/listener/deps.js';
-import { type SweepReport, sweep } from '../../shared/listener/sweep.js';
+import { type SweepReport, sweep } from '../../shared/listener/sweep/sweep.js';
 import { storePorts } from '../../shared/ports/stores.js';
 import { onTarget, type TargetOptions, UsageError, withTarget } from '../target.js';
 

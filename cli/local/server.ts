@@ -19,7 +19,7 @@ import {
   PING_ROUTE,
   ROUTES,
 } from '../../shared/http/routes.js';
-import { describe } from '../../shared/listener/outbox.js';
+import { describe } from '../../shared/listener/notices/outbox.js';
 
 export type LambdaHandler = (
   event: APIGatewayProxyEventV2,

@@ -2,7 +2,7 @@
  * The running local Listener's address file (`<dir>/local.json`): written by local mode, read by every
  * command that targets it. Apart from local mode so that readers need not load it.
  */
-import type { MassSilenceSettings } from '../../shared/domain/mass-silence.js';
+import type { MassSilenceSettings } from '../../shared/domain/guards/mass-silence.js';
 
 /** What `.listener/local.json` holds, so the CLI finds the running local Listener. */
 export interface LocalTarget {

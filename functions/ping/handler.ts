@@ -1,12 +1,12 @@
 /**
  * `HEAD|GET|POST /ping/<uuid>[/<suffix>]`: any job phones home through a Healthchecks-compatible ping URL
- * (shared/domain/ping.ts). The path holds a secret: it is never logged (only the route is).
+ * (shared/domain/pings/ping.ts). The path holds a secret: it is never logged (only the route is).
  */
-import { PING_PATH } from '../../shared/domain/ping.js';
+import { PING_PATH } from '../../shared/domain/pings/ping.js';
 import { httpHandler } from '../../shared/http/middy.js';
 import { pingFactsOf, pingResponse, ridOf } from '../../shared/http/ping-response.js';
-import { receivePing } from '../../shared/listener/ping.js';
-import { PingRoutes } from '../../shared/listener/ping-routes.js';
+import { receivePing } from '../../shared/listener/pings/ping.js';
+import { PingRoutes } from '../../shared/listener/pings/ping-routes.js';
 import { pingDirectory } from '../../shared/ping-runtime.js';
 import { type Runtime, runtime } from '../../shared/runtime.js';
 

@@ -4,7 +4,7 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { withChannelTest } from '../../shared/adapters/channels/stage/channel-test.js';
-import { type SweepReport, sweep } from '../../shared/listener/sweep.js';
+import { type SweepReport, sweep } from '../../shared/listener/sweep/sweep.js';
 import { log, MetricUnit, metrics } from '../../shared/observability.js';
 import { type Runtime, runtime } from '../../shared/runtime.js';
 

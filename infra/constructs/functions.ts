@@ -71,7 +71,7 @@ export interface FunctionSpec {
 export const FUNCTION_SPECS: Readonly<Record<FunctionName, FunctionSpec>> = {
   // A heartbeat is one conditional UpdateItem; a recovering Logger's CLEARED notice is published here, and
   // the outage it ended is kept in the Logger's history (PutItem, under the Logger's own key).
-  // GetItem: publishOutbox (shared/listener/outbox.ts) re-reads the Logger when a concurrent write beat
+  // GetItem: publishOutbox (shared/listener/notices/outbox.ts) re-reads the Logger when a concurrent write beat
   // its removal of the published notices.
   // Ingest functions (heartbeat, events, relay) touch only the item families they need; GetItem of the
   // acknowledge-link key signs the console link in the pages they publish.
@@ -119,11 +119,11 @@ export const FUNCTION_SPECS: Readonly<Record<FunctionName, FunctionSpec>> = {
     timeout: Duration.seconds(29),
     concurrency: 'ingest',
   },
-  // Ping URLs (shared/listener/ping.ts): the directory entry of a URL not in the warm cache (GetItem), a
+  // Ping URLs (shared/listener/pings/ping.ts): the directory entry of a URL not in the warm cache (GetItem), a
   // success's phone-home or a start/log mark (UpdateItem), a failure's read and transition (GetItem,
   // UpdateItem); its page or a recovery's all-clear is published here, as a heartbeat's is. PutItem: a
   // chunk of pings moved out of its Logger's item (UpdateItem removes them), a ping's body, and an ended
-  // outage, all under the Logger's key (shared/domain/history.ts).
+  // outage, all under the Logger's key (shared/domain/pings/history.ts).
   ping: {
     table: [
       {
@@ -142,11 +142,11 @@ export const FUNCTION_SPECS: Readonly<Record<FunctionName, FunctionSpec>> = {
   // Below the 1-minute schedule so that one sweep ends before the next begins. UpdateItem also records
   // the sweep's last run (LISTENER#SWEEPER). No transactions (a multi-Region strongly consistent table has
   // none): a blind customer (both sides DOWN) is claimed by a conditional PutItem on the customer's blind
-  // record (CUSTOMER#<customer>), so it is never missed nor paged twice (shared/listener/blind-customer.ts).
+  // record (CUSTOMER#<customer>), so it is never missed nor paged twice (shared/listener/sweep/blind-customer.ts).
   // PutItem: also the mass-silence record (LISTENER#MASS_SILENCE), replaced whole by a write conditional on
   // its revision, so concurrent sweeps raise and clear a mass silence once. DeleteItem: expired items found
   // in the due index (a pair's MRSC table has no TTL; docs/architecture.md#expiring-items-without-ttl).
-  // BatchGetItem: the twins of a page of new alarms, in one strongly consistent read (shared/listener/sweep.ts).
+  // BatchGetItem: the twins of a page of new alarms, in one strongly consistent read (shared/listener/sweep/sweep.ts).
   // No dynamodb:LeadingKeys: the sweeper reaches every family the key design has (Loggers, blind records,
   // its own LISTENER# records, and any expiring item the due index names, used links included), so a
   // list would be the whole table and narrow nothing.

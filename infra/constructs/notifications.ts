@@ -5,7 +5,7 @@ import { Key } from 'aws-cdk-lib/aws-kms';
 import { type CfnSubscription, type ITopicSubscription, Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription, SmsSubscription, UrlSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
-import { DETAIL_TYPES } from '../../shared/domain/notification.js';
+import { DETAIL_TYPES } from '../../shared/domain/notices/notification.js';
 import {
   type NotificationKind,
   type StageConfig,

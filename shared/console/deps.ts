@@ -9,7 +9,7 @@ import type { LoggerStore } from '../ports/logger-store.js';
 import type { UsedLinks } from '../ports/used-links.js';
 import type { MassSilence } from './fleet-view.js';
 
-/** Signing in through Cognito's managed login (AWS); see shared/console/cognito.ts. */
+/** Signing in through Cognito's managed login (AWS); see shared/console/auth/cognito.ts. */
 export interface CognitoSignIn {
   /** Where to send the browser to sign in (state and PKCE challenge included). */
   authorizeUrl(redirectUri: string, state: string, codeChallenge: string): string;

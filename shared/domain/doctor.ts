@@ -8,7 +8,6 @@
  * further.)
  */
 
-import { CHANNEL_REMEDY, type ChannelHealthRecord, channelTroubles, failingText } from './channel-health.js';
 import { formatDuration } from './duration.js';
 import {
   activeWindow,
@@ -22,8 +21,14 @@ import {
   type Side,
   twinOf,
 } from './logger.js';
-import { timeoutText } from './notification.js';
-import { type CronSchedule, describeCron } from './schedule.js';
+import {
+  CHANNEL_REMEDY,
+  type ChannelHealthRecord,
+  channelTroubles,
+  failingText,
+} from './notices/channel-health.js';
+import { timeoutText } from './notices/notification.js';
+import { type CronSchedule, describeCron } from './pings/schedule.js';
 import { counted } from './words.js';
 
 export const FINDING_SEVERITIES = ['info', 'warning', 'error', 'critical'] as const;

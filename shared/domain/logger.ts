@@ -5,8 +5,8 @@
 
 import * as z from 'zod/mini';
 import { ValidationError } from './errors.js';
-import type { PingSignal } from './ping.js';
-import { type CronSchedule, deadlineAfter, lateAfter } from './schedule.js';
+import type { PingSignal } from './pings/ping.js';
+import { type CronSchedule, deadlineAfter, lateAfter } from './pings/schedule.js';
 
 export { deadlineAfter };
 
@@ -69,11 +69,11 @@ export interface PhoneHomeConfig {
 
 /** Settings of a Logger, fixed at registration. Durations in milliseconds. */
 export interface LoggerSettings {
-  /** A cron Logger's: its average gap between occurrences plus its grace (shared/domain/schedule.ts). */
+  /** A cron Logger's: its average gap between occurrences plus its grace (shared/domain/pings/schedule.ts). */
   readonly eventTimeoutMs: number;
   /** A cron Logger's: its average gap between occurrences (what the fleet's rhythm counts). */
   readonly heartbeatIntervalMs: number;
-  /** Present: the Logger follows a cron schedule, not its interval (shared/domain/schedule.ts). */
+  /** Present: the Logger follows a cron schedule, not its interval (shared/domain/pings/schedule.ts). */
   readonly schedule?: CronSchedule;
   readonly transport: Transport;
   /** Modem Loggers: what they were configured to dial, recorded at registration for `listener doctor`. */
@@ -108,7 +108,7 @@ export interface StateNotice {
   readonly silentForMs?: number;
   /**
    * For `LOGGER_RECOVERED` and reminders: the id of the outage's `LOGGER_SILENT` alarm it belongs to. Paging
-   * tools key an incident by it (PagerDuty's `dedup_key`, Opsgenie's `alias`: shared/domain/outage.ts).
+   * tools key an incident by it (PagerDuty's `dedup_key`, Opsgenie's `alias`: shared/domain/notices/outage.ts).
    */
   readonly outage?: string;
   /** The other side of the duplexed pair as the transition saw it (absent: no twin registered). */
@@ -119,7 +119,7 @@ export interface StateNotice {
    */
   readonly failure?: { readonly exitStatus?: number };
   /**
-   * A ping URL's start not followed by a success within its grace (shared/domain/runs.ts): on the
+   * A ping URL's start not followed by a success within its grace (shared/domain/pings/runs.ts): on the
    * `LOGGER_SILENT` it raised, when the run started and the grace it had.
    */
   readonly didNotFinish?: { readonly startedAt: number; readonly graceMs: number };
@@ -132,12 +132,12 @@ export interface StateNotice {
   readonly reminder?: number;
   /**
    * Set on the `LOGGER_SILENT` alarm of a DOWN transition until the sweeper has looked at the twin after
-   * writing DOWN (the blind-customer check, shared/listener/blind-customer.ts). The notice stays in the
+   * writing DOWN (the blind-customer check, shared/listener/sweep/blind-customer.ts). The notice stays in the
    * outbox until then, even once delivered, so a check cut short by a crash is retried by the next sweep.
    */
   readonly awaitingTwin?: true;
   /**
-   * Who may deliver this notice now (shared/domain/notice-claims.ts): the writer whose conditional write
+   * Who may deliver this notice now (shared/domain/notices/notice-claims.ts): the writer whose conditional write
    * set the claim, until `until`. Absent or expired: the next publisher may claim it in its own write.
    */
   readonly claim?: NoticeClaim;
@@ -177,7 +177,7 @@ export interface MaintenanceWindow {
 }
 
 /**
- * A Logger's pages held by a mass silence (shared/domain/mass-silence.ts): kept aside until `until`, then
+ * A Logger's pages held by a mass silence (shared/domain/guards/mass-silence.ts): kept aside until `until`, then
  * moved to the outbox; `dropped` when an operator discarded them (`release-mass-silence --drop`).
  */
 export interface HeldPages {
@@ -235,7 +235,7 @@ export interface Logger extends LoggerId, LoggerSettings {
   /** The Listener that recorded the latest phone-home. */
   readonly lastHeardBy?: string;
   /**
-   * A ping URL's `/start`s not yet closed by a success or a failure, oldest first (shared/domain/runs.ts):
+   * A ping URL's `/start`s not yet closed by a success or a failure, oldest first (shared/domain/pings/runs.ts):
    * at most {@link MAX_OPEN_RUNS}. Each must end within {@link runGraceMs} or the Logger pages "did not finish".
    */
   readonly runs?: readonly RunStart[];
@@ -246,12 +246,12 @@ export interface Logger extends LoggerId, LoggerSettings {
   /** The latest `/log` ping (recorded only: it changes nothing else). */
   readonly lastLogAt?: number;
   /**
-   * Pings recorded so far (any signal): numbers the slots of its ping history (shared/domain/history.ts).
+   * Pings recorded so far (any signal): numbers the slots of its ping history (shared/domain/pings/history.ts).
    * Only ping writes move it; a transition that counts a ping writes it conditional on the count it read.
    */
   readonly pingSeq?: number;
   /**
-   * Its latest pings, oldest first, the last one being ping number `pingSeq` (shared/domain/history.ts):
+   * Its latest pings, oldest first, the last one being ping number `pingSeq` (shared/domain/pings/history.ts):
    * appended by the write that records each ping, moved out a chunk (PING_CHUNK) at a time into the history.
    * Only ping writes touch it (a heartbeat never does).
    */
@@ -259,7 +259,7 @@ export interface Logger extends LoggerId, LoggerSettings {
 }
 
 /**
- * A ping as its Logger's history keeps it (shared/domain/history.ts), without its number (its place in
+ * A ping as its Logger's history keeps it (shared/domain/pings/history.ts), without its number (its place in
  * {@link Logger.recentPings} says it) or its body (kept apart). Texts are untrusted and truncated.
  */
 export interface RecentPing {

@@ -10,8 +10,8 @@ import {
   type PhoneHomeConfig,
   type PhoneHomeTarget,
 } from './logger.js';
-import { watchDueAt } from './runs.js';
-import { describeCron } from './schedule.js';
+import { watchDueAt } from './pings/runs.js';
+import { describeCron } from './pings/schedule.js';
 
 /** Settings as a change gives them: a `schedule` left out makes (or keeps) the Logger an interval Logger. */
 export type ChangeableSettings = Pick<

@@ -10,8 +10,8 @@ import {
   type LoggerState,
   type Side,
 } from './logger.js';
-import { runningSince } from './runs.js';
-import { type CronSchedule, dueOccurrence } from './schedule.js';
+import { runningSince } from './pings/runs.js';
+import { type CronSchedule, dueOccurrence } from './pings/schedule.js';
 
 export const ROLLUPS = ['Down', 'Partial Impaired', 'Late', 'Maintenance', 'OK', 'New', 'Paused'] as const;
 export type Rollup = (typeof ROLLUPS)[number];
@@ -28,7 +28,7 @@ export interface SideStatus {
   readonly owner?: string;
   /** Inside a maintenance window now: pages are suppressed until `to`. */
   readonly maintenanceUntil?: number;
-  /** A cron Logger's schedule, and the run it is due for (shared/domain/schedule.ts). */
+  /** A cron Logger's schedule, and the run it is due for (shared/domain/pings/schedule.ts). */
   readonly cron?: { readonly schedule: CronSchedule; readonly nextDueAt: number };
   /** A ping URL's job started and not finished yet: since when (its oldest open start, runs.ts). */
   readonly runningSince?: number;

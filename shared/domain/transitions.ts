@@ -20,16 +20,22 @@ import {
   type StateNotice,
   type TwinFacts,
 } from './logger.js';
-import { claimable, type Publisher, pendingChannels, settleClaims, withClaim } from './notice-claims.js';
-import { closeRun, overdueRun, runsWithinGrace, watchDueAt, withRunsClosed } from './runs.js';
+import {
+  claimable,
+  type Publisher,
+  pendingChannels,
+  settleClaims,
+  withClaim,
+} from './notices/notice-claims.js';
+import { closeRun, overdueRun, runsWithinGrace, watchDueAt, withRunsClosed } from './pings/runs.js';
 
-export { pendingChannels } from './notice-claims.js';
+export { pendingChannels } from './notices/notice-claims.js';
 
 /** What a Logger reported about itself in a heartbeat (kept for diagnosis; never used for deadlines). */
 export interface PhoneHomeReport {
   readonly intervalMs?: number;
   readonly agent?: string;
-  /** A ping URL's `?rid=`: the run this success ends (shared/domain/runs.ts); absent: the latest start. */
+  /** A ping URL's `?rid=`: the run this success ends (shared/domain/pings/runs.ts); absent: the latest start. */
   readonly runId?: string;
 }
 
@@ -49,7 +55,7 @@ export interface SweepOptions {
   readonly outboxRetryMs?: number;
   /** Remind while DOWN and unacknowledged this often; absent = no reminders. */
   readonly renotifyEveryMs?: number;
-  /** A mass silence holds this Logger's pages until then (shared/domain/mass-silence.ts). */
+  /** A mass silence holds this Logger's pages until then (shared/domain/guards/mass-silence.ts). */
   readonly holdUntil?: number;
   /** The sweep's claim id: the notices this look puts in the outbox are its to deliver (notice-claims.ts). */
   readonly claimBy?: string;
@@ -196,7 +202,7 @@ export function silenceEndedAt(logger: Logger, receivedAt: number): number {
  * The sweeper's look at a Logger it found due.
  *
  * - `NEW/UP` past its deadline → `DOWN`, recording a `LOGGER_SILENT` notice that awaits the twin: once
- *   the DOWN write is stored, the sweeper looks at the twin (shared/domain/blind-customer.ts), which says
+ *   the DOWN write is stored, the sweeper looks at the twin (shared/domain/guards/blind-customer.ts), which says
  *   how the twin is and raises the critical `CUSTOMER_BLIND` when both sides are DOWN.
  * - Inside a maintenance window nothing is raised: the Logger is looked at again when the window ends.
  * - `DOWN`, unacknowledged, with reminders on and the reminder due → a `LOGGER_SILENT` reminder.
@@ -480,7 +486,7 @@ export function outboxDelivered(
 
 /**
  * The write recording a publication's deliveries: {@link outboxDelivered}, then the publisher's claims
- * settled (shared/domain/notice-claims.ts): it gives up what waits behind another writer's notice, keeps
+ * settled (shared/domain/notices/notice-claims.ts): it gives up what waits behind another writer's notice, keeps
  * what failed, and claims until `until` what nobody holds and it can now send.
  */
 export function outboxRecorded(

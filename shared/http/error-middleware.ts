@@ -13,7 +13,7 @@ import {
   ValidationError,
 } from '../domain/errors.js';
 import type { Log } from '../listener/deps.js';
-import { describe } from '../listener/outbox.js';
+import { describe } from '../listener/notices/outbox.js';
 import { HttpError } from './http-error.js';
 import { errorResponse } from './responses.js';
 import { type StoreOutageReport, storeOutage } from './store-outage.js';

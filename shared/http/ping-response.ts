@@ -4,8 +4,8 @@
  * `never_cache`).
  */
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import type { PingRequestFacts } from '../domain/history.js';
-import { PING_BODY_LIMIT, type PingAnswer } from '../domain/ping.js';
+import type { PingRequestFacts } from '../domain/pings/history.js';
+import { PING_BODY_LIMIT, type PingAnswer } from '../domain/pings/ping.js';
 
 export const PING_HEADERS = {
   'content-type': 'text/plain; charset=utf-8',

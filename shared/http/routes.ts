@@ -20,7 +20,7 @@ export const ROUTES: readonly Route[] = [
 ];
 
 /**
- * Healthchecks-compatible ping URLs (`/ping/<uuid>[/<suffix>]`, shared/domain/ping.ts): every path under
+ * Healthchecks-compatible ping URLs (`/ping/<uuid>[/<suffix>]`, shared/domain/pings/ping.ts): every path under
  * `/ping/` goes to the `ping` function, by these methods (the ones Healthchecks documents).
  */
 export const PING_ROUTE = {

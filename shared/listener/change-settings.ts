@@ -16,7 +16,7 @@ import {
   type PhoneHomeConfig,
   type Transport,
 } from '../domain/logger.js';
-import { cronRhythm, cronSchedule } from '../domain/schedule.js';
+import { cronRhythm, cronSchedule } from '../domain/pings/schedule.js';
 import { type SettingChange, settingChanges, withSettings } from '../domain/settings.js';
 import type { Fleet } from '../ports/fleet.js';
 import { type Operator, record } from './admin.js';
@@ -36,7 +36,7 @@ export interface SettingsPatch extends ContactPatch {
   readonly cron?: CronPatch;
 }
 
-/** Parts of a cron schedule to change (shared/domain/schedule.ts). */
+/** Parts of a cron schedule to change (shared/domain/pings/schedule.ts). */
 export interface CronPatch {
   readonly expression?: string;
   readonly timeZone?: string;

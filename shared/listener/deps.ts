@@ -3,11 +3,11 @@
  * Built once per Lambda container (shared/runtime.ts) or per test.
  */
 
-import type { MassSilenceSettings } from '../domain/mass-silence.js';
+import type { MassSilenceSettings } from '../domain/guards/mass-silence.js';
 import type { NotificationChannel } from '../ports/channels.js';
 import type { LoggerHistory } from '../ports/logger-history.js';
 import type { StorePorts } from '../ports/stores.js';
-import type { ChannelHealthMonitor } from './channel-health-monitor.js';
+import type { ChannelHealthMonitor } from './notices/channel-health-monitor.js';
 
 /** The subset of a structured logger the use cases write to (Powertools' Logger fits). */
 export interface Log {
@@ -47,7 +47,7 @@ export interface ListenerDeps extends StorePorts {
   readonly eventRetentionMs: number;
   /**
    * How long a request path (heartbeat, ping, event) waits on the channels for what it publishes inline;
-   * absent = REQUEST_PATH_BUDGET_MS (shared/listener/outbox.ts). A slower receiver's notice goes on in the sweep.
+   * absent = REQUEST_PATH_BUDGET_MS (shared/listener/notices/outbox.ts). A slower receiver's notice goes on in the sweep.
    */
   readonly requestPathBudgetMs?: number;
   /** Remind about a DOWN, unacknowledged Logger this often; absent = never (the default). */
@@ -56,18 +56,18 @@ export interface ListenerDeps extends StorePorts {
   readonly massSilence?: MassSilenceSettings;
   /**
    * How often the scheduled sweeper runs. Present only in the sweeper's runtime: each sweep then leaves a
-   * beacon and watches the twin (shared/listener/twin-watch.ts); a sweep run by hand does neither.
+   * beacon and watches the twin (shared/listener/sweep/twin-watch.ts); a sweep run by hand does neither.
    */
   readonly sweepEveryMs?: number;
   /** The other Listener of a pair (`TWIN_LISTENER_NAME`); absent = none, or the one paired on the beacon. */
   readonly twinListenerName?: string;
   /** Where ops hear about the Listener's own side (MASS_SILENCE, LISTENER_SILENT): never the reps' alarm topic. */
   readonly opsChannels?: readonly NotificationChannel[];
-  /** What the HTTP channels' receivers answered, recorded by each sweep (shared/listener/channel-health.ts). */
+  /** What the HTTP channels' receivers answered, recorded by each sweep (shared/listener/notices/channel-health.ts). */
   readonly channelHealth?: ChannelHealthMonitor;
   readonly log: Log;
   readonly counters: Counters;
-  /** Where past outages and pings are kept (shared/domain/history.ts); absent = not kept (some tests). */
+  /** Where past outages and pings are kept (shared/domain/pings/history.ts); absent = not kept (some tests). */
   readonly history?: LoggerHistory;
 }
 

@@ -4,10 +4,10 @@
  */
 import type { LoggerEvent } from '../domain/event.js';
 import { formatLoggerId, type Logger } from '../domain/logger.js';
-import { eventNotification } from '../domain/notification.js';
-import { deliver, deliveredEverywhere, sentAfter } from './delivery.js';
+import { eventNotification } from '../domain/notices/notification.js';
 import type { ListenerDeps } from './deps.js';
-import { RECORDING_MARGIN_MS, requestPathEnd } from './outbox.js';
+import { deliver, deliveredEverywhere, sentAfter } from './notices/delivery.js';
+import { RECORDING_MARGIN_MS, requestPathEnd } from './notices/outbox.js';
 import { type PhoneHomeDeps, phoneHome } from './phone-home.js';
 
 /** What ingesting events uses: a phone-home's ports, the event log and its retention. */

@@ -82,7 +82,7 @@ export async function planImport<R extends ImportRow>(
 
 /**
  * The CSV has no cron columns: a cron Logger's exported row carries the timeout and interval derived from its
- * schedule (shared/domain/schedule.ts `cronRhythm`), and importing that row back keeps the schedule. A row
+ * schedule (shared/domain/pings/schedule.ts `cronRhythm`), and importing that row back keeps the schedule. A row
  * with another timeout or interval makes it an interval Logger, as `logger set --timeout` does.
  */
 function keepingSchedule(before: Logger, row: ChangeableSettings): ChangeableSettings {

@@ -4,13 +4,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import { StoreUnavailableError, UnknownLoggerError } from '../domain/errors.js';
-import { endedOutage, withPingKept } from '../domain/history.js';
 import type { FinishedRun, Logger, LoggerId } from '../domain/logger.js';
+import { endedOutage, withPingKept } from '../domain/pings/history.js';
 import { hashToken, loggerIdOfToken, provesStored } from '../domain/token.js';
 import { type PhoneHomeReport, phoneHome as phoneHomeTransition } from '../domain/transitions.js';
 import type { LoggerHistory } from '../ports/logger-history.js';
 import type { PhoneHomeProof } from '../ports/logger-store.js';
-import { type OutboxDeps, publishOutbox, requestPathEnd } from './outbox.js';
+import { type OutboxDeps, publishOutbox, requestPathEnd } from './notices/outbox.js';
 
 /**
  * What a phone-home uses: the Logger store, the channels for an all-clear it sends, and the history that

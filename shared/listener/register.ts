@@ -16,13 +16,13 @@ import {
   type PhoneHomeConfig,
   type Transport,
 } from '../domain/logger.js';
-import { type CronSchedule, cronRhythm } from '../domain/schedule.js';
+import { type CronSchedule, cronRhythm } from '../domain/pings/schedule.js';
 import { generateBridgeToken, generateToken, hashToken } from '../domain/token.js';
 import { counted } from '../domain/words.js';
 import type { BridgeRegistry } from '../ports/bridge-registry.js';
 import type { LoggerStore } from '../ports/logger-store.js';
 import type { PingDirectory } from '../ports/ping-directory.js';
-import { issuePingUrl } from './ping-url.js';
+import { issuePingUrl } from './pings/ping-url.js';
 
 export interface RegisterRequest extends LoggerId {
   readonly eventTimeoutMs: number;
@@ -30,7 +30,7 @@ export interface RegisterRequest extends LoggerId {
   readonly heartbeatIntervalMs?: number;
   readonly transport: Transport;
   /**
-   * A cron Logger's schedule (checked by shared/domain/schedule.ts `cronSchedule`): its timeout and interval
+   * A cron Logger's schedule (checked by shared/domain/pings/schedule.ts `cronSchedule`): its timeout and interval
    * are then its rhythm (`cronRhythm`), and those given here are ignored.
    */
   readonly schedule?: CronSchedule;
@@ -49,7 +49,7 @@ export interface Registration {
   readonly token: string;
   /** Advice a person should see (e.g. the interval breaks the note's 60-minute rule). */
   readonly warnings: readonly string[];
-  /** Its ping URL's uuid (shared/domain/ping.ts), shown once like the token; absent when none was asked for. */
+  /** Its ping URL's uuid (shared/domain/pings/ping.ts), shown once like the token; absent when none was asked for. */
   readonly pingUuid?: string;
 }
 

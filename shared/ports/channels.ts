@@ -2,7 +2,7 @@
  * The ways notifications leave the Listener. SNS, EventBridge and local mode's file implement them
  * (shared/adapters/notify/).
  */
-import type { Notification, StateNotification } from '../domain/notification.js';
+import type { Notification, StateNotification } from '../domain/notices/notification.js';
 
 /**
  * One way notifications leave the Listener: SNS pages, the EventBridge bus, or local mode's file. Each
@@ -43,7 +43,7 @@ export class PartialDelivery extends Error {
 /**
  * A channel whose receiver forgets a firing alarm unless told again: Alertmanager ends an alert at its
  * `endsAt`, and its clients re-send firing alerts periodically. The sweep posts each standing alarm to it
- * again every {@link resendEveryMs} (shared/listener/standing-alarms.ts). Idempotent for the receiver (the
+ * again every {@link resendEveryMs} (shared/listener/notices/standing-alarms.ts). Idempotent for the receiver (the
  * same labels, one alert), so never a notice of the outbox and nothing in the other channels' accounting.
  */
 export interface ResendingChannel extends NotificationChannel {

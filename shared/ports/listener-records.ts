@@ -3,9 +3,10 @@
  * Listener's sweep beacon and what it last judged of its twin, and how its notification channels are doing. DynamoDB implements it
  * (shared/adapters/dynamo/dynamo-listener-records.ts).
  */
-import type { ChannelHealthRecord } from '../domain/channel-health.js';
-import type { FleetRhythm, MassSilence } from '../domain/mass-silence.js';
-import type { SweepBeacon, TwinWatch } from '../domain/twin-watch.js';
+
+import type { FleetRhythm, MassSilence } from '../domain/guards/mass-silence.js';
+import type { SweepBeacon, TwinWatch } from '../domain/guards/twin-watch.js';
+import type { ChannelHealthRecord } from '../domain/notices/channel-health.js';
 
 /** What one sweep did. */
 export interface SweepReport {

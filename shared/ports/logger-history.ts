@@ -1,11 +1,12 @@
 /**
- * The port that keeps a Logger's history (shared/domain/history.ts): its recent pings (gathered in the
+ * The port that keeps a Logger's history (shared/domain/pings/history.ts): its recent pings (gathered in the
  * Logger item by the writes that record them, moved out here a chunk at a time), their bodies, and its past
  * outages, each written once, expiring after 90 days. Writes here never decide a state: they keep what a
  * conditional write on the Logger already decided.
  */
-import type { LoggerHistoryView, Outage, PingBody } from '../domain/history.js';
+
 import type { Logger, LoggerId } from '../domain/logger.js';
+import type { LoggerHistoryView, Outage, PingBody } from '../domain/pings/history.js';
 
 export interface LoggerHistory {
   /** Keeps the body of Logger `id`'s ping number `seq` (one write; the body 100 pings older goes). */

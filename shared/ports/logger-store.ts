@@ -3,8 +3,9 @@
  * outbox, and the bridge sites it is bound to — and the customer's blind record beside its two sides.
  * DynamoDB implements it (shared/adapters/dynamo/logger/dynamo-logger-store.ts).
  */
-import type { RecentPing } from '../domain/history.js';
+
 import type { Logger, LoggerId, Side, Transport } from '../domain/logger.js';
+import type { RecentPing } from '../domain/pings/history.js';
 import type { PhoneHomeReport } from '../domain/transitions.js';
 
 /**
@@ -14,7 +15,7 @@ import type { PhoneHomeReport } from '../domain/transitions.js';
 export type PhoneHomeProof =
   | { readonly tokenHash: string }
   /**
-   * A ping URL (shared/domain/ping.ts): its uuid's hash, stored beside the token's; `ping`: the ping as the
+   * A ping URL (shared/domain/pings/ping.ts): its uuid's hash, stored beside the token's; `ping`: the ping as the
    * Logger's recent pings keep it, appended (and counted in `pingSeq`) by the same write.
    */
   | { readonly pingHash: string; readonly ping?: RecentPing }
@@ -66,7 +67,7 @@ export interface LoggerStore {
    */
   writeTransition(before: Logger, after: Logger): Promise<boolean>;
   /**
-   * The customer's blind record: `side` raises the page of blind `episode` (shared/domain/blind-customer.ts)
+   * The customer's blind record: `side` raises the page of blind `episode` (shared/domain/guards/blind-customer.ts)
    * unless a side already claimed that episode; returns the side that raises it (idempotent for that side).
    */
   claimBlindEpisode(customer: string, episode: string, side: Side, now: number): Promise<Side>;

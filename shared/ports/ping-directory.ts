@@ -1,12 +1,13 @@
 /**
- * The port that finds a Logger by its ping URL (shared/domain/ping.ts) and keeps that URL. A ping URL's
+ * The port that finds a Logger by its ping URL (shared/domain/pings/ping.ts) and keeps that URL. A ping URL's
  * uuid is stored only as a hash: on the Logger (`pingHash`, checked by the very write that records a ping,
  * so a rotated URL is refused at once) and in a directory entry keyed by that hash (how a ping finds its
  * Logger). A `false` from a conditional write means "someone got there first" (or the URL is no longer
  * the Logger's).
  */
-import type { RecentPing } from '../domain/history.js';
+
 import type { Logger, LoggerId, RunStart } from '../domain/logger.js';
+import type { RecentPing } from '../domain/pings/history.js';
 
 /** A Logger as read for a ping: with the hash of its current ping URL (absent: it has none yet). */
 export interface PingedLogger {
@@ -41,7 +42,7 @@ export interface PingDirectory {
     ping: RecentPing,
   ): Promise<Logger | undefined>;
   /**
-   * The one-write `/start` (shared/domain/runs.ts): opens `run` as the Logger's only run, moves the revision,
+   * The one-write `/start` (shared/domain/pings/runs.ts): opens `run` as the Logger's only run, moves the revision,
    * sets `dueAt`, takes the ping's history number (`pingSeq`, in the Logger handed back) and appends `ping`
    * to its recent pings, if the Logger's ping hash is `pingHash`, it is NEW or UP with no run open and no
    * notice pending, its deadline is not before `dueAt` (so `dueAt` is the earlier of the two) and — when

@@ -5,8 +5,8 @@
  * implements it over the `due` index (shared/adapters/dynamo/logger/dynamo-watchlist.ts).
  */
 import type { LoggerEvent } from '../domain/event.js';
+import type { DeadlineRange, OverdueSighting } from '../domain/guards/mass-silence.js';
 import type { Logger, LoggerId } from '../domain/logger.js';
-import type { DeadlineRange, OverdueSighting } from '../domain/mass-silence.js';
 
 /**
  * Something the sweeper found due: a Logger, an event whose publication was not confirmed, or an item
@@ -33,7 +33,7 @@ export interface Watchlist {
    */
   pruneExpired(key: Readonly<Record<string, string>>, now: number): Promise<boolean>;
   /**
-   * Watched Loggers missing at `now` (shared/domain/mass-silence.ts `isMissing`), looked for in the deadline
+   * Watched Loggers missing at `now` (shared/domain/guards/mass-silence.ts `isMissing`), looked for in the deadline
    * `ranges` of the due index only (`sightingRanges`): reads grow with the missing, never with the fleet.
    */
   sightMissing(

@@ -43,7 +43,7 @@ const MINUTE = 60_000;
  * unused and not listed fails as over-broad, one listed but used (or not granted) fails as stale.
  */
 const OUTBOX_REREAD =
-  'GetItem of a LOGGER# item: publishOutbox (shared/listener/outbox.ts) re-reads the Logger when a concurrent ' +
+  'GetItem of a LOGGER# item: publishOutbox (shared/listener/notices/outbox.ts) re-reads the Logger when a concurrent ' +
   'write beat its removal of the published notices, a race these scenarios do not make (GetItem of the ' +
   'acknowledge-link key, a grant of its own, is exercised)';
 const NEEDED_BUT_NOT_EXERCISED: Partial<Record<FunctionName, Record<string, string>>> = {

@@ -680,7 +680,7 @@ describe('notifications', () => {
       expect(sub, endpoint).toBeDefined();
       return sub?.Properties.FilterPolicy as FilterPolicy | undefined;
     };
-    /** The attributes the Listener publishes (shared/domain/notification.ts messageAttributes). */
+    /** The attributes the Listener publishes (shared/domain/notices/notification.ts messageAttributes). */
     const page = (kind: string, customer: string, severity?: string) => {
       const states: Record<string, string> = {
         LOGGER_SILENT: 'error',

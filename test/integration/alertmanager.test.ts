@@ -12,7 +12,7 @@ import { testOutage } from '../../shared/adapters/channels/test-outage.js';
 import type { ListenerDeps } from '../../shared/listener/deps.js';
 import { phoneHome } from '../../shared/listener/phone-home.js';
 import { registerLogger } from '../../shared/listener/register.js';
-import { sweep } from '../../shared/listener/sweep.js';
+import { sweep } from '../../shared/listener/sweep/sweep.js';
 import { type RealAlertmanager, startAlertmanager, until } from '../support/alertmanager.js';
 import { createTestListener } from '../support/listener.js';
 

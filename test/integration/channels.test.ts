@@ -13,7 +13,7 @@ import type { Rejection } from '../../shared/adapters/channels/http-channel.js';
 import type { ListenerDeps } from '../../shared/listener/deps.js';
 import { phoneHome } from '../../shared/listener/phone-home.js';
 import { registerLogger } from '../../shared/listener/register.js';
-import { sweep } from '../../shared/listener/sweep.js';
+import { sweep } from '../../shared/listener/sweep/sweep.js';
 import { type ChannelStubs, startChannelStubs, WEBHOOK_SECRET } from '../support/channel-stubs.js';
 import { createTestListener, type TestListener } from '../support/listener.js';
 

@@ -12,11 +12,11 @@ import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import { localClient } from '../../cli/local/dynamo-local.js';
 import { LOCAL_FILE, type LocalTarget } from '../../cli/local/target-file.js';
 import { DynamoPingDirectory } from '../../shared/adapters/dynamo/logger/dynamo-ping-directory.js';
-import { cronSchedule } from '../../shared/domain/schedule.js';
-import { type PingDeps, receivePing } from '../../shared/listener/ping.js';
-import { PingRoutes } from '../../shared/listener/ping-routes.js';
+import { cronSchedule } from '../../shared/domain/pings/schedule.js';
+import { type PingDeps, receivePing } from '../../shared/listener/pings/ping.js';
+import { PingRoutes } from '../../shared/listener/pings/ping-routes.js';
 import { registerLogger } from '../../shared/listener/register.js';
-import { sweep } from '../../shared/listener/sweep.js';
+import { sweep } from '../../shared/listener/sweep/sweep.js';
 import { runCli } from '../support/cli.js';
 import { createTestListener, type TestListener } from '../support/listener.js';
 

@@ -11,7 +11,7 @@ import { createHandler as createEvents } from '../../functions/events/handler.js
 import { createHandler as createRelay } from '../../functions/relay/handler.js';
 import { DynamoAuditLog } from '../../shared/adapters/dynamo/dynamo-audit-log.js';
 import { registerBridge, registerLogger } from '../../shared/listener/register.js';
-import { sweep } from '../../shared/listener/sweep.js';
+import { sweep } from '../../shared/listener/sweep/sweep.js';
 import { httpEvent, lambdaContext, parsed } from '../support/http.js';
 import { createTestListener, type TestListener } from '../support/listener.js';
 

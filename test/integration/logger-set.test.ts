@@ -12,7 +12,7 @@ import type { Operator } from '../../shared/listener/admin.js';
 import { changeSettings } from '../../shared/listener/change-settings.js';
 import { phoneHome } from '../../shared/listener/phone-home.js';
 import { registerLogger } from '../../shared/listener/register.js';
-import { sweep } from '../../shared/listener/sweep.js';
+import { sweep } from '../../shared/listener/sweep/sweep.js';
 import type { LoggerStore } from '../../shared/ports/logger-store.js';
 import { createTestListener, type TestListener } from '../support/listener.js';
 

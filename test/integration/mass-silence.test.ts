@@ -5,9 +5,9 @@
  */
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import { createHandler as createHeartbeat } from '../../functions/heartbeat/handler.js';
-import { releaseHold } from '../../shared/listener/mass-silence.js';
 import { registerLogger } from '../../shared/listener/register.js';
-import { sweep } from '../../shared/listener/sweep.js';
+import { releaseHold } from '../../shared/listener/sweep/mass-silence.js';
+import { sweep } from '../../shared/listener/sweep/sweep.js';
 import { httpEvent, lambdaContext, parsed } from '../support/http.js';
 import { createTestListener, OPS_TOPIC_ARN, type TestListener, TOPIC_ARN } from '../support/listener.js';
 

@@ -7,11 +7,11 @@
  */
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import type { Logger } from '../../shared/domain/logger.js';
-import type { Notification, StateNotification } from '../../shared/domain/notification.js';
+import type { Notification, StateNotification } from '../../shared/domain/notices/notification.js';
 import type { ListenerDeps } from '../../shared/listener/deps.js';
 import { phoneHome } from '../../shared/listener/phone-home.js';
 import { registerLogger } from '../../shared/listener/register.js';
-import { sweep } from '../../shared/listener/sweep.js';
+import { sweep } from '../../shared/listener/sweep/sweep.js';
 import type { NotificationChannel } from '../../shared/ports/channels.js';
 import type { LoggerStore } from '../../shared/ports/logger-store.js';
 import { createTestListener, type TestListener } from '../support/listener.js';

@@ -5,7 +5,7 @@
  */
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import { httpChannel } from '../../shared/adapters/channels/channels-file.js';
-import { sweep } from '../../shared/listener/sweep.js';
+import { sweep } from '../../shared/listener/sweep/sweep.js';
 import type { Runtime } from '../../shared/runtime.js';
 import { type ChannelStubs, startChannelStubs } from '../support/channel-stubs.js';
 import { createTestListener, type TestListener } from '../support/listener.js';

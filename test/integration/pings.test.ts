@@ -4,14 +4,14 @@
  * one all-clear. Times are on the test Listener's injected clock.
  */
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
-import type { Notification, StateNotification } from '../../shared/domain/notification.js';
-import { headline } from '../../shared/domain/notification.js';
+import type { Notification, StateNotification } from '../../shared/domain/notices/notification.js';
+import { headline } from '../../shared/domain/notices/notification.js';
 import type { ListenerDeps } from '../../shared/listener/deps.js';
-import { type PingDeps, receivePing } from '../../shared/listener/ping.js';
-import { PingRoutes } from '../../shared/listener/ping-routes.js';
-import { issuePingUrl, removeLoggerAndPingUrl } from '../../shared/listener/ping-url.js';
+import { type PingDeps, receivePing } from '../../shared/listener/pings/ping.js';
+import { PingRoutes } from '../../shared/listener/pings/ping-routes.js';
+import { issuePingUrl, removeLoggerAndPingUrl } from '../../shared/listener/pings/ping-url.js';
 import { registerLogger } from '../../shared/listener/register.js';
-import { sweep } from '../../shared/listener/sweep.js';
+import { sweep } from '../../shared/listener/sweep/sweep.js';
 import type { NotificationChannel } from '../../shared/ports/channels.js';
 import { createTestListener, type TestListener } from '../support/listener.js';
 import { type CountedDirectory, countedDirectory, registerPinged } from '../support/ping-directory.js';

@@ -10,7 +10,7 @@ import { createHandler as createEvents } from '../../functions/events/handler.js
 import { createHandler as createHeartbeat } from '../../functions/heartbeat/handler.js';
 import { createHandler as createRelay } from '../../functions/relay/handler.js';
 import { createHandler as createSweeper } from '../../functions/sweeper/handler.js';
-import { DETAIL_TYPES } from '../../shared/domain/notification.js';
+import { DETAIL_TYPES } from '../../shared/domain/notices/notification.js';
 import { registerBridge, registerLogger } from '../../shared/listener/register.js';
 import { httpEvent, lambdaContext, parsed } from '../support/http.js';
 import { createTestListener, type TestListener } from '../support/listener.js';

@@ -4,8 +4,8 @@
  * return exactly one LISTENER_RECOVERED — with several overlapping sweeps of the watcher at every tick.
  */
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
-import type { Notification } from '../../shared/domain/notification.js';
-import { sweep } from '../../shared/listener/sweep.js';
+import type { Notification } from '../../shared/domain/notices/notification.js';
+import { sweep } from '../../shared/listener/sweep/sweep.js';
 import type { NotificationChannel } from '../../shared/ports/channels.js';
 import type { Runtime } from '../../shared/runtime.js';
 import { createTestListener, type TestListener } from '../support/listener.js';

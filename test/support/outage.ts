@@ -3,7 +3,7 @@
  * and its all-clear (`LOGGER_RECOVERED`), as the notifications the channels receive. Pure, fixed clock.
  */
 import type { Logger } from '../../shared/domain/logger.js';
-import { type StateNotification, stateNotification } from '../../shared/domain/notification.js';
+import { type StateNotification, stateNotification } from '../../shared/domain/notices/notification.js';
 import { phoneHome, sweepLogger } from '../../shared/domain/transitions.js';
 
 export interface Outage {

@@ -4,7 +4,7 @@
  * inline only here. Routing is per channel: `kinds` (default: pages and their all-clears) and `customers`.
  */
 import * as z from 'zod/mini';
-import type { Notification } from '../../domain/notification.js';
+import type { Notification } from '../../domain/notices/notification.js';
 
 /**
  * The notification kinds a channel may take. Forwarded events only go to the chat and webhook channels. The

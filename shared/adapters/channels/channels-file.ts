@@ -4,8 +4,8 @@
  * is refused, with the chmod that fixes it.
  */
 import { readFileSync, statSync } from 'node:fs';
-import type { Notification } from '../../domain/notification.js';
-import type { ChannelHealthMonitor } from '../../listener/channel-health-monitor.js';
+import type { Notification } from '../../domain/notices/notification.js';
+import type { ChannelHealthMonitor } from '../../listener/notices/channel-health-monitor.js';
 import { type ChannelConfig, type ChannelsFile, ChannelsFileError, parseChannels } from './channel-config.js';
 import { HttpChannel, type HttpChannelOptions } from './http-channel.js';
 import { observedFetch } from './observed-fetch.js';
@@ -54,7 +54,7 @@ export function httpChannel(config: ChannelConfig, options: HttpChannelOptions =
 
 /**
  * {@link httpChannel} whose receiver's answers also go to `monitor` (delivered, failing and why, refused for
- * good), which each sweep records (shared/listener/channel-health.ts).
+ * good), which each sweep records (shared/listener/notices/channel-health.ts).
  */
 export function watchedHttpChannel(
   config: ChannelConfig,

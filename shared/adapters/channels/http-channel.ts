@@ -1,6 +1,6 @@
 /**
  * A notification channel that POSTs to a receiver over HTTP (PagerDuty, Opsgenie, Slack, Teams, a signed
- * webhook, Alertmanager), one notice at a time in the order given (shared/listener/delivery.ts keeps outbox
+ * webhook, Alertmanager), one notice at a time in the order given (shared/listener/notices/delivery.ts keeps outbox
  * order per channel), each request bounded by a timeout.
  *
  * - 2xx: delivered.
@@ -15,7 +15,7 @@
  *   notice counts as done for this channel — recorded in its `sent` like a delivery — so it is not retried
  *   forever and the notices after it (its all-clear) still go out.
  */
-import type { Notification } from '../../domain/notification.js';
+import type { Notification } from '../../domain/notices/notification.js';
 import { type NotificationChannel, PartialDelivery, type PublishOptions } from '../../ports/channels.js';
 import { printable } from '../../printable.js';
 import { classify, retryAfterMs } from './answer.js';

@@ -10,8 +10,8 @@ import {
   isTwinWatch,
   type LoggerNotification,
   type StateNotification,
-} from '../../domain/notification.js';
-import type { OpsIncidentNotification } from '../../domain/outage.js';
+} from '../../domain/notices/notification.js';
+import type { OpsIncidentNotification } from '../../domain/notices/outage.js';
 
 export interface HttpRequest {
   readonly url: string;

@@ -1,9 +1,9 @@
 /**
  * A channel's `fetch`, watched: what its receiver answered goes to the channel-health monitor
- * (shared/listener/channel-health.ts) — delivered, or failing and why. Refusals for good arrive through the
+ * (shared/listener/notices/channel-health.ts) — delivered, or failing and why. Refusals for good arrive through the
  * channel's `onRejected`, which knows the notice. Nothing here names the URL (often a secret).
  */
-import type { ChannelHealthMonitor } from '../../listener/channel-health-monitor.js';
+import type { ChannelHealthMonitor } from '../../listener/notices/channel-health-monitor.js';
 import { classify } from './answer.js';
 
 export function observedFetch(

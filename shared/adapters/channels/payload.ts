@@ -1,6 +1,10 @@
 /** Which payload builder a configured channel uses, and the notifications it routes there. */
-import { isChannelHealth, type Notification, type StateNotification } from '../../domain/notification.js';
-import { outageId } from '../../domain/outage.js';
+import {
+  isChannelHealth,
+  type Notification,
+  type StateNotification,
+} from '../../domain/notices/notification.js';
+import { outageId } from '../../domain/notices/outage.js';
 import { type ChannelConfig, routes } from './channel-config.js';
 import type { HttpRequest } from './http-request.js';
 import { alertmanagerRequest } from './receivers/alertmanager.js';

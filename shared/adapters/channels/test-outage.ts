@@ -1,6 +1,6 @@
 /** The outage `listener channel test` sends: a TEST Logger's page and its all-clear, a minute apart. */
 import { newLogger } from '../../domain/logger.js';
-import { type StateNotification, stateNotification } from '../../domain/notification.js';
+import { type StateNotification, stateNotification } from '../../domain/notices/notification.js';
 import { phoneHome, sweepLogger } from '../../domain/transitions.js';
 
 export function testOutage(

@@ -11,10 +11,10 @@ import {
   PutCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { type ChannelHealthRecord, emptyHealth } from '../../domain/channel-health.js';
 import { StoreUnavailableError } from '../../domain/errors.js';
-import { type FleetRhythm, type MassSilence, NO_MASS_SILENCE } from '../../domain/mass-silence.js';
-import { newWatch, type SweepBeacon, type TwinWatch } from '../../domain/twin-watch.js';
+import { type FleetRhythm, type MassSilence, NO_MASS_SILENCE } from '../../domain/guards/mass-silence.js';
+import { newWatch, type SweepBeacon, type TwinWatch } from '../../domain/guards/twin-watch.js';
+import { type ChannelHealthRecord, emptyHealth } from '../../domain/notices/channel-health.js';
 import type { ListenerRecords, SweeperStatus } from '../../ports/listener-records.js';
 import { guardStoreCall, isLostRace, landed } from './dynamo-errors.js';
 import { COUNTS_KEY, rhythmOf } from './fleet/dynamo-fleet-counter.js';

@@ -7,16 +7,16 @@
  * - Relayed-record marker: `pk = LOGGER#<customer>/<side>`, `sk = RELAYED#<record id>`, expiring.
  * - Bridge item: `pk = BRIDGE#<site>`, `sk = BRIDGE`: a dial-in bridge's token hash.
  * - Blind record: `pk = CUSTOMER#<customer>`, `sk = BLIND`: the customer's last blind episode and the side
- *   that raised its page (claimed by one conditional write; see shared/domain/blind-customer.ts).
+ *   that raised its page (claimed by one conditional write; see shared/domain/guards/blind-customer.ts).
  * - Sweeper item: `pk = LISTENER#SWEEPER`, `sk = SWEEPER` (a side of a pair: `SWEEPER#<its name>`): the
  *   sweeper's last run and report (one write per sweep), read by `listener doctor`.
  * - Sweep beacon: `pk = LISTENER#SWEEP#<listener name>`, `sk = SWEEP`: one per Listener of a pair, its last
  *   sweep and period (one write per sweep), read by its twin; twin watch: `pk =
  *   LISTENER#TWIN_WATCH#<watcher>#<twin>`, `sk = TWIN_WATCH`, replaced whole by a write conditional on its
- *   revision (shared/domain/twin-watch.ts).
+ *   revision (shared/domain/guards/twin-watch.ts).
  * - Channel health: `pk = LISTENER#CHANNELS#<listener name>`, `sk = CHANNELS`: how each notification
  *   channel is doing, written by a sweep only on a change, conditional on its revision
- *   (shared/domain/channel-health.ts).
+ *   (shared/domain/notices/channel-health.ts).
  * - A Logger item also carries its arrival history (`arrivals`), acknowledgement (`ack`), maintenance
  *   windows (`maintenance`) and reminder state (`remindAt`, `reminders`).
  * - `due` GSI (sparse): `dueShard` + `dueAt`; only items the sweeper must look at some day are in it

@@ -7,7 +7,7 @@
  */
 import { EventBridgeClient, type EventBridgeClientConfig } from '@aws-sdk/client-eventbridge';
 import { SNSClient, type SNSClientConfig } from '@aws-sdk/client-sns';
-import type { Notification } from '../../domain/notification.js';
+import type { Notification } from '../../domain/notices/notification.js';
 import type { NotificationChannel } from '../../ports/channels.js';
 import { limited, NOTIFIER_LIMITS, withDeadline } from '../aws-clients.js';
 import { EventBridgeNotifier } from './eventbridge-notifier.js';

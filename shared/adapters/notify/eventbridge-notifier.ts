@@ -7,7 +7,12 @@ import {
   PutEventsCommand,
   type PutEventsCommandOutput,
 } from '@aws-sdk/client-eventbridge';
-import { DETAIL_TYPES, EVENT_SOURCE, eventDetail, type Notification } from '../../domain/notification.js';
+import {
+  DETAIL_TYPES,
+  EVENT_SOURCE,
+  eventDetail,
+  type Notification,
+} from '../../domain/notices/notification.js';
 import { counted } from '../../domain/words.js';
 import { type NotificationChannel, PartialDelivery } from '../../ports/channels.js';
 

@@ -10,7 +10,7 @@ import {
   pagesOnCall,
   smsText,
   subject,
-} from '../../domain/notification.js';
+} from '../../domain/notices/notification.js';
 import type { NotificationChannel } from '../../ports/channels.js';
 import { printable } from '../../printable.js';
 

@@ -4,7 +4,7 @@
  * the SNS and EventBridge clients at every cold start; a failed load fails that publish like any other
  * channel failure (the notice stays pending and is retried).
  */
-import type { Notification } from '../../domain/notification.js';
+import type { Notification } from '../../domain/notices/notification.js';
 import type { NotificationChannel, PublishOptions } from '../../ports/channels.js';
 
 export class LazyChannel implements NotificationChannel {

@@ -11,7 +11,7 @@ import {
   pagesOnCall,
   smsText,
   subject,
-} from '../../domain/notification.js';
+} from '../../domain/notices/notification.js';
 import { counted } from '../../domain/words.js';
 import { type NotificationChannel, PartialDelivery } from '../../ports/channels.js';
 

@@ -4,7 +4,7 @@
  * acknowledge link only opens a confirmation page: a mail scanner following it acknowledges nothing.
  */
 import { formatLoggerId, type LoggerId, parseLoggerId } from '../../domain/logger.js';
-import { isAboutListener, type Notification } from '../../domain/notification.js';
+import { isAboutListener, type Notification } from '../../domain/notices/notification.js';
 import { CONSOLE_PATH, loggerPath } from '../routes.js';
 import { randomId, signToken, verifyToken } from './signing.js';
 

@@ -1,10 +1,10 @@
 /**
- * A Logger's history on its console page (shared/domain/history.ts): its outages as a timeline, newest
+ * A Logger's history on its console page (shared/domain/pings/history.ts): its outages as a timeline, newest
  * first, and its last pings as a table. What a ping's request said (method, source, user agent, body) is
  * untrusted: `html` escapes every value; a body shows only its first line, cut.
  */
 import { formatDuration } from '../../domain/duration.js';
-import type { LoggerHistoryView, Outage, PingEntry } from '../../domain/history.js';
+import type { LoggerHistoryView, Outage, PingEntry } from '../../domain/pings/history.js';
 import { type Html, html } from '../html.js';
 import { ago } from './layout.js';
 

@@ -6,11 +6,11 @@
 import type { Finding } from '../../domain/doctor.js';
 import { formatDuration } from '../../domain/duration.js';
 import type { LoggerEvent } from '../../domain/event.js';
-import type { LoggerHistoryView } from '../../domain/history.js';
 import { arrivalIntervals, formatLoggerId, type Logger, recentArrivals } from '../../domain/logger.js';
-import { timeoutText } from '../../domain/notification.js';
-import { runningSince } from '../../domain/runs.js';
-import { describeCron, dueOccurrence } from '../../domain/schedule.js';
+import { timeoutText } from '../../domain/notices/notification.js';
+import type { LoggerHistoryView } from '../../domain/pings/history.js';
+import { runningSince } from '../../domain/pings/runs.js';
+import { describeCron, dueOccurrence } from '../../domain/pings/schedule.js';
 import type { AuditEntry } from '../../ports/audit-log.js';
 import { consoleState, sideView } from '../fleet-view.js';
 import { type Html, html } from '../html.js';

@@ -1,7 +1,7 @@
 /** `listener logger show`'s history (cli/commands/history-lines.ts): the pings and outages tables, and --json. */
 import { describe, expect, it } from 'vitest';
 import { historyJson, historyText, PINGS_SHOWN } from '../../../cli/commands/history-lines.js';
-import { type LoggerHistoryView, pingEntry } from '../../../shared/domain/history.js';
+import { type LoggerHistoryView, pingEntry } from '../../../shared/domain/pings/history.js';
 import { MINUTE, T0 } from '../fixtures.js';
 
 const NOW = T0 + 60 * MINUTE;

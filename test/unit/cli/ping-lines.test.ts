@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { pingJson, pingLines } from '../../../cli/commands/ping-lines.js';
 import { renderStatus } from '../../../cli/commands/status.js';
-import { startRun } from '../../../shared/domain/ping-transitions.js';
+import { startRun } from '../../../shared/domain/pings/ping-transitions.js';
 import { phoneHome } from '../../../shared/domain/transitions.js';
 import { MINUTE, T0, upLogger } from '../fixtures.js';
 

@@ -5,7 +5,7 @@
  *
  * Alertmanager's contract: a client re-sends a firing alert periodically, and an alert not heard of again by
  * its `endsAt` resolves by itself. A firing alert carries an `endsAt` {@link HOLD_PERIODS} re-send periods
- * ahead, and the sweep posts every standing alarm again each period (shared/listener/standing-alarms.ts):
+ * ahead, and the sweep posts every standing alarm again each period (shared/listener/notices/standing-alarms.ts):
  * a long outage stays firing, and an alarm the Listener forgot (a removed Logger) ends within three periods
  * instead of standing for days. A missed re-send or two (a slow sweep) does not resolve it.
  */
@@ -15,14 +15,14 @@ import {
   isTwinWatch,
   type Notification,
   type StateNotification,
-} from '../../../domain/notification.js';
+} from '../../../domain/notices/notification.js';
 import {
   type IncidentNotification,
   incidentAction,
   incidentOf,
   type OpsIncidentNotification,
   outageId,
-} from '../../../domain/outage.js';
+} from '../../../domain/notices/outage.js';
 import type { ResendingChannel } from '../../../ports/channels.js';
 import { HttpChannel, type HttpChannelOptions, RetryLater } from '../http-channel.js';
 import { type HttpRequest, iso, jsonRequest } from '../http-request.js';

@@ -1,10 +1,10 @@
 /**
  * Opsgenie (Jira Service Management) Alert API: an outage is one alert with `alias` = the outage's id
- * (shared/domain/outage.ts): a retried create is deduplicated by Opsgenie, the all-clear closes it by alias.
+ * (shared/domain/notices/outage.ts): a retried create is deduplicated by Opsgenie, the all-clear closes it by alias.
  */
 import { formatLoggerId } from '../../../domain/logger.js';
-import { headline, isAboutListener } from '../../../domain/notification.js';
-import { type IncidentNotification, incidentOf } from '../../../domain/outage.js';
+import { headline, isAboutListener } from '../../../domain/notices/notification.js';
+import { type IncidentNotification, incidentOf } from '../../../domain/notices/outage.js';
 import { clip, type HttpRequest, jsonRequest, opsFacts, outageFacts } from '../http-request.js';
 
 export const OPSGENIE_URLS = { us: 'https://api.opsgenie.com', eu: 'https://api.eu.opsgenie.com' } as const;

@@ -1,11 +1,11 @@
 /**
  * PagerDuty Events API v2 (`POST /v2/enqueue`): an outage (a Logger's, a mass silence, a silent twin
- * Listener) is one alert, keyed by `dedup_key` = the outage's id (shared/domain/outage.ts), so a retried trigger is merged into the open alert and the all-clear's
+ * Listener) is one alert, keyed by `dedup_key` = the outage's id (shared/domain/notices/outage.ts), so a retried trigger is merged into the open alert and the all-clear's
  * `resolve` closes exactly that alert.
  */
 import { formatLoggerId } from '../../../domain/logger.js';
-import { headline, isAboutListener } from '../../../domain/notification.js';
-import { type IncidentNotification, incidentOf } from '../../../domain/outage.js';
+import { headline, isAboutListener } from '../../../domain/notices/notification.js';
+import { type IncidentNotification, incidentOf } from '../../../domain/notices/outage.js';
 import { clip, type HttpRequest, iso, jsonRequest, opsFacts, outageFacts } from '../http-request.js';
 
 export const PAGERDUTY_URL = 'https://events.pagerduty.com/v2/enqueue';

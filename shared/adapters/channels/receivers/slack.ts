@@ -2,8 +2,8 @@
  * A Slack incoming webhook: one Block Kit message per notice. Text from Loggers (an event's message) is
  * escaped as Slack's mrkdwn requires (`&`, `<`, `>`), so it can neither mention `@channel` nor forge a link.
  */
-import { headline, type LoggerNotification, subject } from '../../../domain/notification.js';
-import type { OpsIncidentNotification } from '../../../domain/outage.js';
+import { headline, type LoggerNotification, subject } from '../../../domain/notices/notification.js';
+import type { OpsIncidentNotification } from '../../../domain/notices/outage.js';
 import { printable } from '../../../printable.js';
 import { chatFacts, clip, type HttpRequest, jsonRequest } from '../http-request.js';
 

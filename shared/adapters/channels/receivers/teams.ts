@@ -2,8 +2,8 @@
  * Microsoft Teams through a Workflows webhook ("Post to a channel when a webhook request is received"): a
  * message whose one attachment is an Adaptive Card with the headline and the facts.
  */
-import { headline, type LoggerNotification, subject } from '../../../domain/notification.js';
-import type { OpsIncidentNotification } from '../../../domain/outage.js';
+import { headline, type LoggerNotification, subject } from '../../../domain/notices/notification.js';
+import type { OpsIncidentNotification } from '../../../domain/notices/outage.js';
 import { printable } from '../../../printable.js';
 import { chatFacts, type HttpRequest, jsonRequest } from '../http-request.js';
 

@@ -4,8 +4,8 @@
  * `v1,<base64 HMAC-SHA256 of "id.timestamp.body">` keyed by the base64 secret after `whsec_`.
  */
 import { createHmac } from 'node:crypto';
-import { eventDetail, type LoggerNotification } from '../../../domain/notification.js';
-import { incidentOf, type OpsIncidentNotification } from '../../../domain/outage.js';
+import { eventDetail, type LoggerNotification } from '../../../domain/notices/notification.js';
+import { incidentOf, type OpsIncidentNotification } from '../../../domain/notices/outage.js';
 import { type HttpRequest, iso } from '../http-request.js';
 
 export interface WebhookChannel {

@@ -8,7 +8,7 @@
  * channels deliver as usual. The read is not retried for {@link RETRY_READ_MS}, so a missing secret does not
  * add the extension's timeouts to every heartbeat that publishes.
  */
-import type { Notification } from '../../../domain/notification.js';
+import type { Notification } from '../../../domain/notices/notification.js';
 import type { Log } from '../../../listener/deps.js';
 import type { NotificationChannel } from '../../../ports/channels.js';
 import { readSecret, type SecretSource, SecretUnreadable } from '../../secrets/extension.js';

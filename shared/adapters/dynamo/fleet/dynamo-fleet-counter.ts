@@ -20,8 +20,8 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { StoreUnavailableError } from '../../../domain/errors.js';
+import { DAY_MS, type FleetRhythm } from '../../../domain/guards/mass-silence.js';
 import type { LoggerSettings } from '../../../domain/logger.js';
-import { DAY_MS, type FleetRhythm } from '../../../domain/mass-silence.js';
 import type { FleetRecount } from '../../../ports/fleet.js';
 import { guardPages, guardStoreCall, isConditionFailure } from '../dynamo-errors.js';
 import { DUE_SHARDS, STATE_INDEX } from '../table-schema.js';
@@ -29,7 +29,7 @@ import { fleetPages, fleetQuery } from './dynamo-fleet-index.js';
 
 export const COUNTS_KEY = { pk: 'LISTENER#COUNTS', sk: 'COUNTS' } as const;
 
-/** The settings of a Logger that make the fleet's rhythm (shared/domain/mass-silence.ts `FleetRhythm`). */
+/** The settings of a Logger that make the fleet's rhythm (shared/domain/guards/mass-silence.ts `FleetRhythm`). */
 export type RhythmSettings = Pick<LoggerSettings, 'eventTimeoutMs' | 'heartbeatIntervalMs'>;
 
 /** What a Logger adds to the counter item: one Logger, its phone-homes a day, its margin. */

@@ -17,6 +17,7 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { ARRIVALS_KEPT, type Logger, type LoggerId } from '../../../domain/logger.js';
 import {
   chunkSlot,
   type LoggerHistoryView,
@@ -30,8 +31,7 @@ import {
   type PingEntry,
   pingSlot,
   recentEntries,
-} from '../../../domain/history.js';
-import { ARRIVALS_KEPT, type Logger, type LoggerId } from '../../../domain/logger.js';
+} from '../../../domain/pings/history.js';
 import type { LoggerHistory } from '../../../ports/logger-history.js';
 import { guardStoreCall, isConditionFailure } from '../dynamo-errors.js';
 import {

@@ -6,7 +6,6 @@
  * the adapters (dynamo-logger-store.ts, dynamo-watchlist.ts…) only send requests.
  */
 import type { LoggerEvent, Severity } from '../../../domain/event.js';
-import type { RecentPing } from '../../../domain/history.js';
 import {
   type Acknowledgement,
   ARRIVALS_CAP,
@@ -25,7 +24,8 @@ import {
   type StoredState,
   type Transport,
 } from '../../../domain/logger.js';
-import type { CronSchedule } from '../../../domain/schedule.js';
+import type { RecentPing } from '../../../domain/pings/history.js';
+import type { CronSchedule } from '../../../domain/pings/schedule.js';
 import type { PhoneHomeReport } from '../../../domain/transitions.js';
 import type { PhoneHomeProof } from '../../../ports/logger-store.js';
 import { DUE_SHARDS, FLEET_INDEX } from '../table-schema.js';
@@ -301,7 +301,7 @@ export function phoneHomeUpdate(
     // A phone-home older than the last one (a late relayed record), or older than the timeout, also
     // takes the state machine's path, which keeps the deadline from moving backwards. So does a Logger
     // with a run open (a ping URL's start): the state machine pairs the success with it (runs.ts).
-    // A cron Logger's deadline (its next occurrence + grace, shared/domain/schedule.ts) is no arithmetic an
+    // A cron Logger's deadline (its next occurrence + grace, shared/domain/pings/schedule.ts) is no arithmetic an
     // UpdateExpression can do: it takes the state machine's path too, reading the item this request hands
     // back — two requests per phone-home, where an interval Logger's is one.
     ConditionExpression: `${proven} AND attribute_not_exists(#schedule) AND #state IN (:new, :up) AND attribute_not_exists(#outbox) AND attribute_not_exists(#runs) AND (attribute_not_exists(#arrivals) OR size(#arrivals) < :arrivalsCap) AND (attribute_not_exists(#lastSeenAt) OR #lastSeenAt <= :now)${ageCheck}`,
@@ -312,7 +312,7 @@ export function phoneHomeUpdate(
   } as const;
 }
 
-/** The Logger item's attribute of its recent pings (shared/domain/history.ts), compact entries. */
+/** The Logger item's attribute of its recent pings (shared/domain/pings/history.ts), compact entries. */
 export const RECENT_PINGS = 'recentPings';
 /** Appends `:ping` (a one-entry list) to the recent pings: with `#recentPings` and `:noPings` ([]). */
 export const APPEND_PING = '#recentPings = list_append(if_not_exists(#recentPings, :noPings), :ping)';

@@ -149,7 +149,7 @@ export class DynamoLoggerStore implements LoggerStore {
     // One item, one conditional write: nothing here may need a transaction (a multi-Region strongly
     // consistent table has none). What once needed the twin in the same transaction — the blind customer —
     // is now a write, then a read of the twin, then a conditional write on the customer's blind record
-    // (shared/domain/blind-customer.ts explains why that is as sound).
+    // (shared/domain/guards/blind-customer.ts explains why that is as sound).
     return landed(
       this.doc.send(new UpdateCommand({ TableName: this.tableName, ...transitionUpdate(before, after) })),
       isLostRace,

@@ -13,8 +13,8 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import type { RecentPing } from '../../../domain/history.js';
 import type { Logger, LoggerId } from '../../../domain/logger.js';
+import type { RecentPing } from '../../../domain/pings/history.js';
 import type { PingDirectory, PingedLogger, RunOpening } from '../../../ports/ping-directory.js';
 import { guardStoreCall, isConditionFailure, landed } from '../dynamo-errors.js';
 import {

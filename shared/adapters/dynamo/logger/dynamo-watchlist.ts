@@ -10,13 +10,13 @@ import {
   paginateQuery,
   QueryCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { Logger, Transport } from '../../../domain/logger.js';
 import {
   commonSites,
   type DeadlineRange,
   isMissing,
   type OverdueSighting,
-} from '../../../domain/mass-silence.js';
+} from '../../../domain/guards/mass-silence.js';
+import type { Logger, Transport } from '../../../domain/logger.js';
 import type { DueItem, Watchlist } from '../../../ports/watchlist.js';
 import { guardPages, guardStoreCall, isLostRace, landed } from '../dynamo-errors.js';
 import { countInState, fleetTotal } from '../fleet/dynamo-fleet-counter.js';

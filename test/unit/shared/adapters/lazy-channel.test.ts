@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LazyChannel } from '../../../../shared/adapters/notify/lazy-channel.js';
-import type { Notification } from '../../../../shared/domain/notification.js';
+import type { Notification } from '../../../../shared/domain/notices/notification.js';
 import type { NotificationChannel } from '../../../../shared/ports/channels.js';
 
 const none: readonly Notification[] = [];

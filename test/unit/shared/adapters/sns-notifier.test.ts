@@ -2,7 +2,7 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SnsNotifier } from '../../../../shared/adapters/notify/sns-notifier.js';
-import { stateNotification } from '../../../../shared/domain/notification.js';
+import { stateNotification } from '../../../../shared/domain/notices/notification.js';
 import { aLogger, T0 } from '../../fixtures.js';
 
 const TOPIC = 'arn:aws:sns:eu-west-1:123456789012:alarms';

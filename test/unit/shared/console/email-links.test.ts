@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { snsPublishInput } from '../../../../shared/adapters/notify/sns-notifier.js';
 import { emailLinks } from '../../../../shared/console/auth/links.js';
-import { stateNotification } from '../../../../shared/domain/notification.js';
+import { stateNotification } from '../../../../shared/domain/notices/notification.js';
 import { aLogger, T0 } from '../../fixtures.js';
 import { KEY } from './fakes.js';
 

@@ -1,7 +1,7 @@
 /** The Logger page's history (shared/console/pages/history.ts): outages on a timeline, pings in a table, escaped. */
 import { describe, expect, it } from 'vitest';
 import { loggerBody } from '../../../../shared/console/pages/logger.js';
-import { type LoggerHistoryView, pingEntry } from '../../../../shared/domain/history.js';
+import { type LoggerHistoryView, pingEntry } from '../../../../shared/domain/pings/history.js';
 import { aLogger, HOUR, T0 } from '../../fixtures.js';
 
 const MINUTE = 60_000;

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { loggerBody } from '../../../../shared/console/pages/logger.js';
 import { newLogger } from '../../../../shared/domain/logger.js';
-import { cronRhythm, cronSchedule } from '../../../../shared/domain/schedule.js';
+import { cronRhythm, cronSchedule } from '../../../../shared/domain/pings/schedule.js';
 
 const now = Date.UTC(2026, 11, 7, 12);
 const viewer = { user: 'alice', csrf: 'token' };

@@ -16,7 +16,7 @@ import {
   validCsrf,
 } from '../../../../shared/console/auth/session.js';
 import { signToken, verifyToken } from '../../../../shared/console/auth/signing.js';
-import { type Notification, stateNotification } from '../../../../shared/domain/notification.js';
+import { type Notification, stateNotification } from '../../../../shared/domain/notices/notification.js';
 import { aLogger, GEOCUST1_A, MINUTE, T0 } from '../../fixtures.js';
 import { KEY } from './fakes.js';
 

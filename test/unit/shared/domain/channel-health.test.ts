@@ -1,14 +1,14 @@
-/** How the Listener records its notification channels' health (shared/domain/channel-health.ts). */
+/** How the Listener records its notification channels' health (shared/domain/notices/channel-health.ts). */
 import { describe, expect, it } from 'vitest';
 import { channelStatusLines } from '../../../../cli/commands/status.js';
+import { checkChannels } from '../../../../shared/domain/doctor.js';
 import {
   type ChannelHealthRecord,
   type ChannelObservation,
   channelTroubles,
   emptyHealth,
   observeChannels,
-} from '../../../../shared/domain/channel-health.js';
-import { checkChannels } from '../../../../shared/domain/doctor.js';
+} from '../../../../shared/domain/notices/channel-health.js';
 
 const MINUTE = 60_000;
 const t0 = Date.UTC(2026, 11, 7, 14, 2);

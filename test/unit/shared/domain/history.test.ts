@@ -1,4 +1,4 @@
-/** A Logger's history (shared/domain/history.ts): the ring's slots, what a ping keeps, an ended outage. */
+/** A Logger's history (shared/domain/pings/history.ts): the ring's slots, what a ping keeps, an ended outage. */
 import { describe, expect, it } from 'vitest';
 import { transitionUpdate } from '../../../../shared/adapters/dynamo/logger/dynamo-items.js';
 import {
@@ -8,8 +8,8 @@ import {
   pingEntry,
   pingSlot,
   USER_AGENT_LIMIT,
-} from '../../../../shared/domain/history.js';
-import { PING_BODY_LIMIT } from '../../../../shared/domain/ping.js';
+} from '../../../../shared/domain/pings/history.js';
+import { PING_BODY_LIMIT } from '../../../../shared/domain/pings/ping.js';
 import { MINUTE, T0, upLogger } from '../../fixtures.js';
 
 describe('the ping ring', () => {

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import type { Logger } from '../../../../shared/domain/logger.js';
 import {
   clearMassSilence,
   commonSites,
@@ -18,13 +17,14 @@ import {
   releaseMassSilence,
   sightingRanges,
   withSweep,
-} from '../../../../shared/domain/mass-silence.js';
+} from '../../../../shared/domain/guards/mass-silence.js';
+import type { Logger } from '../../../../shared/domain/logger.js';
 import {
   consoleLine,
   massSilenceNotification,
   messageAttributes,
   subject,
-} from '../../../../shared/domain/notification.js';
+} from '../../../../shared/domain/notices/notification.js';
 import {
   dropHeld,
   outboxPublished,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Logger, StateNotice } from '../../../../shared/domain/logger.js';
-import { claimable, sendable, settleClaims } from '../../../../shared/domain/notice-claims.js';
+import { claimable, sendable, settleClaims } from '../../../../shared/domain/notices/notice-claims.js';
 import { outboxRecorded, phoneHome, sweepLogger } from '../../../../shared/domain/transitions.js';
 import { MINUTE, T0, upLogger } from '../../fixtures.js';
 

@@ -17,7 +17,7 @@ import {
   stateNotification,
   subject,
   timeoutText,
-} from '../../../../shared/domain/notification.js';
+} from '../../../../shared/domain/notices/notification.js';
 import { phoneHome, sweepLogger } from '../../../../shared/domain/transitions.js';
 import { aLogger, LISTENER, MINUTE, T0 } from '../../fixtures.js';
 

@@ -8,7 +8,7 @@ import {
   blindEpisode,
   customerBlind,
   twinSeen,
-} from '../../../../shared/domain/blind-customer.js';
+} from '../../../../shared/domain/guards/blind-customer.js';
 import {
   ARRIVALS_KEPT,
   arrivalIntervals,
@@ -16,7 +16,7 @@ import {
   recentArrivals,
   twinOf,
 } from '../../../../shared/domain/logger.js';
-import { headline, stateNotification } from '../../../../shared/domain/notification.js';
+import { headline, stateNotification } from '../../../../shared/domain/notices/notification.js';
 import {
   acknowledge,
   addMaintenance,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { incidentAction, outageId } from '../../../../shared/domain/outage.js';
+import { incidentAction, outageId } from '../../../../shared/domain/notices/outage.js';
 import { anOutage } from '../../../support/outage.js';
 import { LISTENER, T0, upLogger } from '../../fixtures.js';
 

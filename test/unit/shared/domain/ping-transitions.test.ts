@@ -4,8 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Logger } from '../../../../shared/domain/logger.js';
-import { headline, stateNotification } from '../../../../shared/domain/notification.js';
-import { reportFailure } from '../../../../shared/domain/ping-transitions.js';
+import { headline, stateNotification } from '../../../../shared/domain/notices/notification.js';
+import { reportFailure } from '../../../../shared/domain/pings/ping-transitions.js';
 import { pause, phoneHome, sweepLogger } from '../../../../shared/domain/transitions.js';
 import { aLogger, LISTENER, MINUTE, T0, upLogger } from '../../fixtures.js';
 

@@ -11,7 +11,7 @@ import {
   pingUrl,
   refusal,
   validRid,
-} from '../../../../shared/domain/ping.js';
+} from '../../../../shared/domain/pings/ping.js';
 
 const UUID = '0b7f3c1e-2d4a-4f5b-8c6d-7e8f9a0b1c2d';
 

@@ -6,10 +6,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type Logger, MAX_OPEN_RUNS, runGraceMs } from '../../../../shared/domain/logger.js';
-import { headline, stateNotification, subject } from '../../../../shared/domain/notification.js';
-import { outageId } from '../../../../shared/domain/outage.js';
-import { reportFailure, startRun } from '../../../../shared/domain/ping-transitions.js';
-import { closeRun, runningSince, watchDueAt } from '../../../../shared/domain/runs.js';
+import { headline, stateNotification, subject } from '../../../../shared/domain/notices/notification.js';
+import { outageId } from '../../../../shared/domain/notices/outage.js';
+import { reportFailure, startRun } from '../../../../shared/domain/pings/ping-transitions.js';
+import { closeRun, runningSince, watchDueAt } from '../../../../shared/domain/pings/runs.js';
 import { withSettings } from '../../../../shared/domain/settings.js';
 import { fleetStatus } from '../../../../shared/domain/status.js';
 import { outboxPublished, phoneHome, sweepLogger } from '../../../../shared/domain/transitions.js';

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { checkIntervalMargin, checkObservedIntervals } from '../../../../shared/domain/doctor.js';
+import { isMissing } from '../../../../shared/domain/guards/mass-silence.js';
 import { displayState, newLogger } from '../../../../shared/domain/logger.js';
-import { isMissing } from '../../../../shared/domain/mass-silence.js';
 import {
   type CronSchedule,
   canonicalZone,
@@ -10,7 +10,7 @@ import {
   cronSchedule,
   deadlineAfter,
   nextOccurrence,
-} from '../../../../shared/domain/schedule.js';
+} from '../../../../shared/domain/pings/schedule.js';
 import { withSettings } from '../../../../shared/domain/settings.js';
 import { phoneHome } from '../../../../shared/domain/transitions.js';
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { twinSeen } from '../../../../shared/domain/blind-customer.js';
+import { twinSeen } from '../../../../shared/domain/guards/blind-customer.js';
 import type { Logger, StateNotice } from '../../../../shared/domain/logger.js';
 import {
   claimOutbox,

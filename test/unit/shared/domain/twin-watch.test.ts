@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import {
+  claimTwinOutbox,
+  isTwinSilent,
+  newWatch,
+  type SweepBeacon,
+  type TwinWatch,
+  twinOutboxDelivered,
+  watchTwin,
+} from '../../../../shared/domain/guards/twin-watch.js';
+import {
   consoleLine,
   emailText,
   eventDetail,
@@ -8,16 +17,7 @@ import {
   smsText,
   subject,
   twinNotification,
-} from '../../../../shared/domain/notification.js';
-import {
-  claimTwinOutbox,
-  isTwinSilent,
-  newWatch,
-  type SweepBeacon,
-  type TwinWatch,
-  twinOutboxDelivered,
-  watchTwin,
-} from '../../../../shared/domain/twin-watch.js';
+} from '../../../../shared/domain/notices/notification.js';
 import { T0 } from '../../fixtures.js';
 
 const SECOND = 1_000;

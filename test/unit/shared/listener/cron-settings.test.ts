@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type Logger, newLogger } from '../../../../shared/domain/logger.js';
-import { cronRhythm, cronSchedule } from '../../../../shared/domain/schedule.js';
+import { cronRhythm, cronSchedule } from '../../../../shared/domain/pings/schedule.js';
 import { patchedSettings } from '../../../../shared/listener/change-settings.js';
 import { planImport } from '../../../../shared/listener/fleet-import.js';
 import { checkSettings } from '../../../../shared/listener/register.js';

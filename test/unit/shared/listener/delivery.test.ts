@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { newLogger } from '../../../../shared/domain/logger.js';
-import { type Notification, stateNotification } from '../../../../shared/domain/notification.js';
+import { type Notification, stateNotification } from '../../../../shared/domain/notices/notification.js';
+import { noCounters, quietLog } from '../../../../shared/listener/deps.js';
 import {
   deliver,
   deliveredEverywhere,
   deliverInOrder,
   sentAfter,
-} from '../../../../shared/listener/delivery.js';
-import { noCounters, quietLog } from '../../../../shared/listener/deps.js';
+} from '../../../../shared/listener/notices/delivery.js';
 import { type NotificationChannel, PartialDelivery } from '../../../../shared/ports/channels.js';
 import { T0 } from '../../fixtures.js';
 

@@ -1,7 +1,7 @@
 /**
  * The mass-silence guard on a simulated fleet, on an injected clock: 10,000 Loggers with the reference
  * note's defaults (interval 720 min, timeout 780 min) whose heartbeats are spread over the interval, swept
- * every minute by the real guard (shared/listener/mass-silence.ts) over an in-memory store that answers its
+ * every minute by the real guard (shared/listener/sweep/mass-silence.ts) over an in-memory store that answers its
  * due-index reads as DynamoDB would — only the deadline ranges asked for, so a range that misses a witness
  * makes the simulation fail.
  *
@@ -11,7 +11,6 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Transport } from '../../../../shared/domain/logger.js';
 import {
   commonSites,
   DAY_MS,
@@ -23,10 +22,11 @@ import {
   type MassSilenceNotice,
   NO_MASS_SILENCE,
   type OverdueSighting,
-} from '../../../../shared/domain/mass-silence.js';
-import type { Notification } from '../../../../shared/domain/notification.js';
+} from '../../../../shared/domain/guards/mass-silence.js';
+import type { Transport } from '../../../../shared/domain/logger.js';
+import type { Notification } from '../../../../shared/domain/notices/notification.js';
 import type { ListenerDeps } from '../../../../shared/listener/deps.js';
-import { guardMassSilence, recordSweepOutcome } from '../../../../shared/listener/mass-silence.js';
+import { guardMassSilence, recordSweepOutcome } from '../../../../shared/listener/sweep/mass-silence.js';
 import { seeded } from '../../../support/seeded.js';
 import { MINUTE, T0 } from '../../fixtures.js';
 

@@ -1,6 +1,6 @@
 /**
  * A publication is bounded in time by its claims: it never waits on a receiver when another writer may hold
- * the notice (shared/domain/notice-claims.ts), nor past a request path's budget. The receiver is an
+ * the notice (shared/domain/notices/notice-claims.ts), nor past a request path's budget. The receiver is an
  * HttpChannel over a faked fetch that takes its time on the injected clock; the store is in memory.
  */
 import { describe, expect, it } from 'vitest';
@@ -8,7 +8,7 @@ import { HttpChannel } from '../../../../shared/adapters/channels/http-channel.j
 import type { Logger } from '../../../../shared/domain/logger.js';
 import { sweepLogger } from '../../../../shared/domain/transitions.js';
 import { noCounters, quietLog } from '../../../../shared/listener/deps.js';
-import { publishOutbox, RECORDING_MARGIN_MS } from '../../../../shared/listener/outbox.js';
+import { publishOutbox, RECORDING_MARGIN_MS } from '../../../../shared/listener/notices/outbox.js';
 import { MINUTE, T0, upLogger } from '../../fixtures.js';
 import { memoryStore } from '../console/fakes.js';
 

@@ -1,18 +1,18 @@
 /**
- * Standing alarms re-sent to Alertmanager-like channels (shared/listener/standing-alarms.ts): only the first
+ * Standing alarms re-sent to Alertmanager-like channels (shared/listener/notices/standing-alarms.ts): only the first
  * sweep of each re-send period reads and posts anything, held alarms are left alone, a channel that does not
  * forget (PagerDuty, SNS…) costs no read at all, and an alarm that ended while its re-send was on the way
  * gets its all-clear posted again after it (the race that would fire the alert anew).
  */
 import { describe, expect, it } from 'vitest';
 import { formatLoggerId, type Logger } from '../../../../shared/domain/logger.js';
-import type { StateNotification } from '../../../../shared/domain/notification.js';
+import type { StateNotification } from '../../../../shared/domain/notices/notification.js';
 import { quietLog } from '../../../../shared/listener/deps.js';
 import {
   firstSweepOfPeriod,
   resendStandingAlarms,
   type StandingAlarmDeps,
-} from '../../../../shared/listener/standing-alarms.js';
+} from '../../../../shared/listener/notices/standing-alarms.js';
 import type { NotificationChannel, ResendingChannel } from '../../../../shared/ports/channels.js';
 import { LISTENER, MINUTE, T0, upLogger } from '../../fixtures.js';
 

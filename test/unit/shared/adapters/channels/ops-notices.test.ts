@@ -9,15 +9,15 @@ import {
   routes,
 } from '../../../../../shared/adapters/channels/channel-config.js';
 import { requestFor } from '../../../../../shared/adapters/channels/payload.js';
-import { channelRejectedNotice } from '../../../../../shared/domain/channel-health.js';
-import type { MassSilenceNotice } from '../../../../../shared/domain/mass-silence.js';
+import type { MassSilenceNotice } from '../../../../../shared/domain/guards/mass-silence.js';
+import { newWatch, watchTwin } from '../../../../../shared/domain/guards/twin-watch.js';
+import { channelRejectedNotice } from '../../../../../shared/domain/notices/channel-health.js';
 import {
   channelNotification,
   massSilenceNotification,
   type Notification,
   twinNotification,
-} from '../../../../../shared/domain/notification.js';
-import { newWatch, watchTwin } from '../../../../../shared/domain/twin-watch.js';
+} from '../../../../../shared/domain/notices/notification.js';
 import { anOutage } from '../../../../support/outage.js';
 import { LISTENER, T0, upLogger } from '../../../fixtures.js';
 

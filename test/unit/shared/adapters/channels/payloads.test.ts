@@ -18,7 +18,7 @@ import {
 import { slackRequest } from '../../../../../shared/adapters/channels/receivers/slack.js';
 import { teamsRequest } from '../../../../../shared/adapters/channels/receivers/teams.js';
 import { webhookRequest } from '../../../../../shared/adapters/channels/receivers/webhook.js';
-import { eventNotification } from '../../../../../shared/domain/notification.js';
+import { eventNotification } from '../../../../../shared/domain/notices/notification.js';
 import { anOutage } from '../../../../support/outage.js';
 import { LISTENER, T0, upLogger } from '../../../fixtures.js';
 

@@ -1,12 +1,13 @@
 /**
- * What a ping leaves in its Logger's history beyond the write that recorded it (shared/domain/history.ts):
+ * What a ping leaves in its Logger's history beyond the write that recorded it (shared/domain/pings/history.ts):
  * its body, in an item of its own (one write, only when it has one), and — when the Logger's recent pings
  * reach a chunk — that chunk moved out (two writes, once every PING_CHUNK pings: 1.1 requests a ping).
  */
-import { PING_CHUNK, type PingRequestFacts, pingBody } from '../domain/history.js';
-import type { Logger } from '../domain/logger.js';
-import type { LoggerHistory } from '../ports/logger-history.js';
-import type { Log } from './deps.js';
+
+import type { Logger } from '../../domain/logger.js';
+import { PING_CHUNK, type PingRequestFacts, pingBody } from '../../domain/pings/history.js';
+import type { LoggerHistory } from '../../ports/logger-history.js';
+import type { Log } from '../deps.js';
 
 /**
  * Keeps `facts`' body and moves a full chunk out of `written` (the Logger as the ping's write left it). The

@@ -1,17 +1,17 @@
 /**
  * Publishing a Logger's outbox: the notices recorded atomically with its state changes. A publication
  * delivers only the notices it holds the claim of (set by its own conditional write that landed; see
- * shared/domain/notice-claims.ts), on each channel in outbox order, and records what each channel
+ * shared/domain/notices/notice-claims.ts), on each channel in outbox order, and records what each channel
  * delivered on the notice, so a failing channel is retried alone (by the next sweep) and never repeats or
  * holds back the others. Two writers never deliver the same notice: only a crash between a channel's
  * delivery and the write recording it can repeat that channel.
  */
-import { formatLoggerId, type Logger } from '../domain/logger.js';
-import { claimsEnd, newlyClaimed, type Publisher, sendable } from '../domain/notice-claims.js';
-import { stateNotification } from '../domain/notification.js';
-import { type ChannelDelivery, outboxRecorded, withDeliveries } from '../domain/transitions.js';
+import { formatLoggerId, type Logger } from '../../domain/logger.js';
+import { claimsEnd, newlyClaimed, type Publisher, sendable } from '../../domain/notices/notice-claims.js';
+import { stateNotification } from '../../domain/notices/notification.js';
+import { type ChannelDelivery, outboxRecorded, withDeliveries } from '../../domain/transitions.js';
+import type { ListenerDeps } from '../deps.js';
 import { deliveredEverywhere, deliverInOrder } from './delivery.js';
-import type { ListenerDeps } from './deps.js';
 
 /** What publishing a Logger's outbox uses: the Logger store and the channels. */
 export type OutboxDeps = Pick<

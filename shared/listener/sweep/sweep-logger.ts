@@ -2,15 +2,15 @@
  * One due Logger, in two steps so that a page of them can share one read of their twins:
  * `settleLogger` makes its transition (one conditional write, or the claim of a pending outbox), and
  * `finishLogger` looks at the twin and publishes what that write put in the outbox. The sweep runs the
- * first step for a whole page, then reads the page's twins, then the second step (shared/listener/sweep.ts).
+ * first step for a whole page, then reads the page's twins, then the second step (shared/listener/sweep/sweep.ts).
  */
 import { randomUUID } from 'node:crypto';
-import type { Logger } from '../domain/logger.js';
-import { holdFor, type MassSilence } from '../domain/mass-silence.js';
-import { claimOutbox, sweepLogger, type Transition } from '../domain/transitions.js';
+import { holdFor, type MassSilence } from '../../domain/guards/mass-silence.js';
+import type { Logger } from '../../domain/logger.js';
+import { claimOutbox, sweepLogger, type Transition } from '../../domain/transitions.js';
+import type { ListenerDeps } from '../deps.js';
+import { type OutboxDeps, publishOutbox } from '../notices/outbox.js';
 import { lookAtTwin, type TwinRead } from './blind-customer.js';
-import type { ListenerDeps } from './deps.js';
-import { type OutboxDeps, publishOutbox } from './outbox.js';
 
 /** What settling one due Logger uses: the Logger store, the channels and the guard's settings. */
 export type SweepLoggerDeps = OutboxDeps & Pick<ListenerDeps, 'massSilence' | 'renotifyEveryMs'>;
@@ -26,7 +26,7 @@ export interface Settled {
   readonly written: Logger;
   /** The transition's notice; absent when the write only claimed a pending outbox to retry it. */
   readonly notice?: Transition['notice'];
-  /** This look's claim id: the notices its write claimed are its to publish (shared/domain/notice-claims.ts). */
+  /** This look's claim id: the notices its write claimed are its to publish (shared/domain/notices/notice-claims.ts). */
   readonly claimId: string;
 }
 
@@ -91,7 +91,7 @@ async function settleOnce(
 }
 
 /**
- * Step two: the look at the twin (shared/listener/blind-customer.ts; `readAfter` is the twin read after
+ * Step two: the look at the twin (shared/listener/sweep/blind-customer.ts; `readAfter` is the twin read after
  * the write of step one), then the outbox published. An alarm counts as raised only once delivered on
  * every channel; otherwise the next sweep retries what is missing.
  */

@@ -1,13 +1,13 @@
 /**
- * Giving a Logger its ping URL (shared/domain/ping.ts), replacing it, and forgetting it with the Logger.
+ * Giving a Logger its ping URL (shared/domain/pings/ping.ts), replacing it, and forgetting it with the Logger.
  * The uuid is shown once, like the token; only its hash is stored.
  */
-import { LoggerNotFoundError, StoreUnavailableError } from '../domain/errors.js';
-import { formatLoggerId, type LoggerId } from '../domain/logger.js';
-import { hashPingUuid, newPingUuid } from '../domain/ping.js';
-import type { LoggerStore } from '../ports/logger-store.js';
-import type { PingDirectory } from '../ports/ping-directory.js';
-import { removeLogger } from './admin.js';
+import { LoggerNotFoundError, StoreUnavailableError } from '../../domain/errors.js';
+import { formatLoggerId, type LoggerId } from '../../domain/logger.js';
+import { hashPingUuid, newPingUuid } from '../../domain/pings/ping.js';
+import type { LoggerStore } from '../../ports/logger-store.js';
+import type { PingDirectory } from '../../ports/ping-directory.js';
+import { removeLogger } from '../admin.js';
 
 /**
  * A new ping URL uuid for Logger `id` (its first, or one replacing the current one, which stops working at

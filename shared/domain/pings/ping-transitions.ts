@@ -2,10 +2,10 @@
  * What a ping URL's signals do to a Logger, beside the phone-home every success is (transitions.ts
  * `phoneHome`). Pure: a Logger and `now` in, the next Logger and the notice to publish out.
  */
-import { activeWindow, deadlineAfter, type Logger, type NoticeClaim, type StateNotice } from './logger.js';
-import { withClaim } from './notice-claims.js';
+import { activeWindow, deadlineAfter, type Logger, type NoticeClaim, type StateNotice } from '../logger.js';
+import { withClaim } from '../notices/notice-claims.js';
+import { noticeId, type Transition, withArrival, withHearing } from '../transitions.js';
 import { closeRun, watchDueAt, withRunStarted, withRunsClosed } from './runs.js';
-import { noticeId, type Transition, withArrival, withHearing } from './transitions.js';
 
 /**
  * The Logger reported a failure at `at` (`/fail`, or exit status 1–255): `NEW/UP → DOWN` at once, recording
@@ -63,7 +63,7 @@ export function reportFailure(
 
 /**
  * The Logger's job started at `at` (`/start`, with the run's `?rid=` if sent): it is running until a
- * success or failure closes the run (shared/domain/runs.ts). A watched Logger becomes due at the run's
+ * success or failure closes the run (shared/domain/pings/runs.ts). A watched Logger becomes due at the run's
  * grace end if that comes before its deadline, so the sweeper pages "did not finish" then. The revision
  * moves: a start is a state change other writers must not write over.
  */

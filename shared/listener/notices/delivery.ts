@@ -3,10 +3,10 @@
  * counted, and never holds back or repeats another. What each channel delivered is returned so that the
  * caller records it (on the notice or the event) and a retry goes only to the channels still missing.
  */
-import type { Notification } from '../domain/notification.js';
-import type { ChannelDelivery } from '../domain/transitions.js';
-import { type NotificationChannel, PartialDelivery, type PublishOptions } from '../ports/channels.js';
-import type { ListenerDeps } from './deps.js';
+import type { Notification } from '../../domain/notices/notification.js';
+import type { ChannelDelivery } from '../../domain/transitions.js';
+import { type NotificationChannel, PartialDelivery, type PublishOptions } from '../../ports/channels.js';
+import type { ListenerDeps } from '../deps.js';
 
 /** A notification and the channels that already delivered it. */
 export interface Deliverable {

@@ -13,12 +13,12 @@
  * all-clear that could have landed before them — and one no longer DOWN has its all-clear posted again:
  * idempotent too, and within Alertmanager's group interval, so its receivers never see the blip.
  */
-import { formatLoggerId, type Logger } from '../domain/logger.js';
-import { type StateNotification, stateNotification } from '../domain/notification.js';
-import { noticeId } from '../domain/transitions.js';
-import { isResending, type ResendingChannel } from '../ports/channels.js';
+import { formatLoggerId, type Logger } from '../../domain/logger.js';
+import { type StateNotification, stateNotification } from '../../domain/notices/notification.js';
+import { noticeId } from '../../domain/transitions.js';
+import { isResending, type ResendingChannel } from '../../ports/channels.js';
+import type { ListenerDeps } from '../deps.js';
 import { describe } from './delivery.js';
-import type { ListenerDeps } from './deps.js';
 
 export type StandingAlarmDeps = Pick<
   ListenerDeps,

@@ -1,5 +1,5 @@
 /**
- * A ping to a Logger's ping URL (`/ping/<uuid>[/<suffix>]`, shared/domain/ping.ts): found by its uuid's
+ * A ping to a Logger's ping URL (`/ping/<uuid>[/<suffix>]`, shared/domain/pings/ping.ts): found by its uuid's
  * hash (the warm cache, else the directory), then recorded by a write conditional on that hash. Answers as
  * Healthchecks' open-source server does.
  *
@@ -7,7 +7,7 @@
  *   one conditional write in steady state; a DOWN Logger's all-clear is claimed in the write that records it.
  * - fail (`/fail`, `/1`–`/255`): `NEW/UP → DOWN` by a read and a write conditional on the revision read
  *   (ping-transitions.ts), its page claimed in that write; a sweep or a success racing it: one wins.
- * - start: opens a run (shared/domain/runs.ts) due at its grace end: one conditional write in steady state
+ * - start: opens a run (shared/domain/pings/runs.ts) due at its grace end: one conditional write in steady state
  *   (the grace from the timeout and interval this process last saw, checked by that write); otherwise the
  *   stored Logger that write handed back, and a write conditional on its revision (two requests).
  * - `?rid=` pairs a start with its end (success or failure), which records the run's duration.
@@ -15,12 +15,17 @@
  *
  * Each of these writes also takes the ping's number in the Logger's history (`pingSeq`) and appends the
  * ping (without its body) to the Logger's recent pings; ping-history.ts then keeps a body and moves a full
- * chunk of recent pings out (shared/domain/history.ts).
+ * chunk of recent pings out (shared/domain/pings/history.ts).
  */
 import { randomUUID } from 'node:crypto';
-import { StoreUnavailableError, UnknownLoggerError } from '../domain/errors.js';
-import { type PingRequestFacts, type RecentPing, recentPing, withPingKept } from '../domain/history.js';
-import { type Logger, type LoggerId, runDeadline } from '../domain/logger.js';
+import { StoreUnavailableError, UnknownLoggerError } from '../../domain/errors.js';
+import { type Logger, type LoggerId, runDeadline } from '../../domain/logger.js';
+import {
+  type PingRequestFacts,
+  type RecentPing,
+  recentPing,
+  withPingKept,
+} from '../../domain/pings/history.js';
 import {
   hashPingUuid,
   PING_ANSWERS,
@@ -28,14 +33,14 @@ import {
   type PingPath,
   parsePingPath,
   refusal,
-} from '../domain/ping.js';
-import { reportFailure, startRun } from '../domain/ping-transitions.js';
-import { sameHash } from '../domain/token.js';
-import type { LoggerHistory } from '../ports/logger-history.js';
-import type { PingDirectory, RunSettings } from '../ports/ping-directory.js';
-import type { ListenerDeps } from './deps.js';
-import { publishOutbox, requestPathEnd } from './outbox.js';
-import { phoneHomeAs } from './phone-home.js';
+} from '../../domain/pings/ping.js';
+import { reportFailure, startRun } from '../../domain/pings/ping-transitions.js';
+import { sameHash } from '../../domain/token.js';
+import type { LoggerHistory } from '../../ports/logger-history.js';
+import type { PingDirectory, RunSettings } from '../../ports/ping-directory.js';
+import type { ListenerDeps } from '../deps.js';
+import { publishOutbox, requestPathEnd } from '../notices/outbox.js';
+import { phoneHomeAs } from '../phone-home.js';
 import { keepPing } from './ping-history.js';
 import type { PingRoutes } from './ping-routes.js';
 

@@ -1,9 +1,13 @@
 /**
  * What the HTTP channels' receivers answered since the last sweep, kept in memory for the sweep to record
- * (shared/listener/channel-health.ts). Its own file: the Listener's deps hold one, and the recording use case
+ * (shared/listener/notices/channel-health.ts). Its own file: the Listener's deps hold one, and the recording use case
  * needs the deps — one file would make an import cycle.
  */
-import type { ChannelHealthRecord, ChannelObservation, ChannelRejection } from '../domain/channel-health.js';
+import type {
+  ChannelHealthRecord,
+  ChannelObservation,
+  ChannelRejection,
+} from '../../domain/notices/channel-health.js';
 
 /** The record read or written this recently is trusted without reading it again. */
 export const HEALTH_TRUSTED_MS = 5 * 60_000;

@@ -5,8 +5,8 @@
  * the Logger's timeout and interval as last seen, from which a `/start` computes its grace; the start's
  * write checks them too.
  */
-import type { LoggerId } from '../domain/logger.js';
-import type { RunSettings } from '../ports/ping-directory.js';
+import type { LoggerId } from '../../domain/logger.js';
+import type { RunSettings } from '../../ports/ping-directory.js';
 
 interface Route {
   readonly id: LoggerId;

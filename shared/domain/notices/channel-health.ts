@@ -6,8 +6,8 @@
  * The record changes only when a channel starts failing, recovers, or refuses a new notice, so a sweep whose
  * channels are healthy writes nothing. It is what `listener status` prints at its top and `doctor` reports.
  */
-import { formatDuration } from './duration.js';
-import { SILENT_AFTER_PERIODS } from './twin-watch.js';
+import { formatDuration } from '../duration.js';
+import { SILENT_AFTER_PERIODS } from '../guards/twin-watch.js';
 
 /** A notice a receiver refused for good (any 4xx but 408 and 429): not retried. */
 export interface ChannelRejection {

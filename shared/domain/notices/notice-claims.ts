@@ -14,7 +14,7 @@
  * - A claim bounds its publication in time: no request is still waiting on a receiver when the claim ends
  *   (less the time to record what was sent), or the next holder would send the same notice beside it.
  */
-import type { StateNotice } from './logger.js';
+import type { StateNotice } from '../logger.js';
 
 /** What one publication knows: its claim id, and the notices (by id) each channel failed in it. */
 export interface Publisher {

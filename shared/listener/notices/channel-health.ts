@@ -1,5 +1,5 @@
 /**
- * Channel health in the sweep (see shared/domain/channel-health.ts): the HTTP channels tell a
+ * Channel health in the sweep (see shared/domain/notices/channel-health.ts): the HTTP channels tell a
  * {@link ChannelHealthMonitor} what their receivers answered, and each sweep records what changed on the
  * Listener's channel-health record — one conditional write, only when a channel starts failing, recovers or
  * refuses a new notice; a sweep whose channels are healthy writes (and, with the record in memory, reads)
@@ -10,10 +10,10 @@ import {
   type ChannelHealthRecord,
   channelRejectedNotice,
   observeChannels,
-} from '../domain/channel-health.js';
-import { channelNotification } from '../domain/notification.js';
+} from '../../domain/notices/channel-health.js';
+import { channelNotification } from '../../domain/notices/notification.js';
+import type { ListenerDeps } from '../deps.js';
 import { deliver, describe } from './delivery.js';
-import type { ListenerDeps } from './deps.js';
 
 export { ChannelHealthMonitor, HEALTH_TRUSTED_MS } from './channel-health-monitor.js';
 

@@ -1,6 +1,6 @@
 /**
  * The blind customer: both sides (A and B) of a customer DOWN at once, so none of its alarms reach
- * support — the most urgent page. Pure: the sweeper (shared/listener/blind-customer.ts) supplies what it
+ * support — the most urgent page. Pure: the sweeper (shared/listener/sweep/blind-customer.ts) supplies what it
  * read from the store, in the order that makes the check sound.
  *
  * Why the check comes after the DOWN write, not before it: the store is linearizable (one region, or a
@@ -11,9 +11,9 @@
  * least one sees the customer blind. When both do, a conditional write on the customer's blind record,
  * keyed by the {@link blindEpisode}, lets exactly one of them raise the page.
  */
-import type { Logger, StateNotice, TwinFacts } from './logger.js';
-import { withClaim } from './notice-claims.js';
-import { noticeId, twinFacts } from './transitions.js';
+import type { Logger, StateNotice, TwinFacts } from '../logger.js';
+import { withClaim } from '../notices/notice-claims.js';
+import { noticeId, twinFacts } from '../transitions.js';
 
 /** The Logger's DOWN alarm has not yet been told how its twin is (its outbox or held pages). */
 export function awaitsTwin(logger: Logger): boolean {

@@ -4,7 +4,7 @@
  * whose twin's beacon is older than two sweep periods raises one LISTENER_SILENT to ops, and one
  * LISTENER_RECOVERED when the twin sweeps again. Pure: a watch state, the twin's beacon and `now` in, the
  * next state out. The store writes each change conditionally on `revision`, so concurrent sweeps of the
- * same watcher raise and clear it exactly once (see shared/listener/twin-watch.ts).
+ * same watcher raise and clear it exactly once (see shared/listener/sweep/twin-watch.ts).
  */
 
 /** A twin is silent after this many of its sweep periods without a sweep. */

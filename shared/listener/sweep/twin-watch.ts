@@ -1,20 +1,21 @@
 /**
- * Twin watch in the sweep (see shared/domain/twin-watch.ts): every scheduled sweep leaves this Listener's
+ * Twin watch in the sweep (see shared/domain/guards/twin-watch.ts): every scheduled sweep leaves this Listener's
  * beacon and, when it has a twin, looks at the twin's. A twin silent for two sweep periods raises one
  * LISTENER_SILENT to ops; its first sweep after that, one LISTENER_RECOVERED. Every change of the watch is a
  * conditional write on its revision, so overlapping sweeps of this Listener raise and clear it once; the
  * twin watches this Listener with its own item.
  */
-import { twinNotification } from '../domain/notification.js';
+
 import {
   claimTwinOutbox,
   type SweepBeacon,
   type TwinWatch,
   twinOutboxDelivered,
   watchTwin,
-} from '../domain/twin-watch.js';
-import { deliver, describe } from './delivery.js';
-import type { ListenerDeps } from './deps.js';
+} from '../../domain/guards/twin-watch.js';
+import { twinNotification } from '../../domain/notices/notification.js';
+import type { ListenerDeps } from '../deps.js';
+import { deliver, describe } from '../notices/delivery.js';
 
 /** What watching the twin Listener uses: the Listener's records (beacons, twin watch) and the ops channels. */
 export type TwinWatchDeps = Pick<

@@ -4,7 +4,7 @@
  * until the hold ends. Pure: a state, facts and `now` in, the next state out. The store writes each change
  * conditionally on `revision`, so concurrent sweepers raise and clear it exactly once.
  */
-import type { Transport } from './logger.js';
+import type { Transport } from '../logger.js';
 
 /** Stage settings (`massSilence` in infra/stages.ts). Durations in milliseconds. */
 export interface MassSilenceSettings {

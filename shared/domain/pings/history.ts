@@ -8,7 +8,7 @@
  * Pure: data in, entries out. What a ping carries from its request (source address, user agent, body) is
  * untrusted text: it is kept truncated here, escaped in HTML and made printable on a terminal by its readers.
  */
-import type { Logger, RecentPing } from './logger.js';
+import type { Logger, RecentPing } from '../logger.js';
 
 export type { RecentPing };
 

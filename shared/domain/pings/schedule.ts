@@ -6,8 +6,8 @@
  * sweeper and its due index only ever see a deadline. The cron arithmetic, DST included, is croner's.
  */
 import { Cron } from 'croner';
-import { formatDuration } from './duration.js';
-import { ValidationError } from './errors.js';
+import { formatDuration } from '../duration.js';
+import { ValidationError } from '../errors.js';
 
 /** Interval Loggers as before cron existed: a heartbeat every interval, silent after the timeout. */
 export interface IntervalSchedule {
@@ -150,7 +150,7 @@ export function cronSchedule(expression: string, timeZone: string, graceMs: numb
 
 /**
  * The interval and timeout a cron Logger is stored with, for what counts a fleet's rhythm (the mass-silence
- * guard's expected phone-homes, shared/domain/mass-silence.ts): its average gap between occurrences, and
+ * guard's expected phone-homes, shared/domain/guards/mass-silence.ts): its average gap between occurrences, and
  * that plus its grace — so timeout − interval is the grace, and its "interval mark" is its occurrence.
  */
 export function cronRhythm(schedule: CronSchedule): { eventTimeoutMs: number; heartbeatIntervalMs: number } {

@@ -2,22 +2,22 @@
  * The sweep: find what is due (overdue Loggers, pending notices, unpublished events) through the `due`
  * index — never a Scan — and act on each. One bad item never stops a sweep.
  */
-import { awaitsTwin } from '../domain/blind-customer.js';
-import { formatLoggerId, twinOf } from '../domain/logger.js';
-import type { MassSilence } from '../domain/mass-silence.js';
-import type { SweepReport } from '../ports/listener-records.js';
-import type { DueItem } from '../ports/watchlist.js';
+import { awaitsTwin } from '../../domain/guards/blind-customer.js';
+import type { MassSilence } from '../../domain/guards/mass-silence.js';
+import { formatLoggerId, twinOf } from '../../domain/logger.js';
+import type { SweepReport } from '../../ports/listener-records.js';
+import type { DueItem } from '../../ports/watchlist.js';
+import type { ListenerDeps } from '../deps.js';
+import { publishEvents } from '../events.js';
+import { recordChannelHealth } from '../notices/channel-health.js';
+import { describe, RECORDING_MARGIN_MS } from '../notices/outbox.js';
+import { resendStandingAlarms } from '../notices/standing-alarms.js';
 import type { TwinRead } from './blind-customer.js';
-import { recordChannelHealth } from './channel-health.js';
-import type { ListenerDeps } from './deps.js';
-import { publishEvents } from './events.js';
 import { guardMassSilence, recordSweepOutcome } from './mass-silence.js';
-import { describe, RECORDING_MARGIN_MS } from './outbox.js';
-import { resendStandingAlarms } from './standing-alarms.js';
 import { finishLogger, type Outcome, type Settled, settleLogger } from './sweep-logger.js';
 import { beaconWhileSweeping, watchTwinListener } from './twin-watch.js';
 
-export type { SweepReport } from '../ports/listener-records.js';
+export type { SweepReport } from '../../ports/listener-records.js';
 
 export interface SweepLimits {
   /**

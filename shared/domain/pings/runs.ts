@@ -8,7 +8,7 @@
  * that start had no rid either); an end with an unknown rid is still a success or failure, and closes
  * nothing. Unlike Healthchecks, which keeps one start, up to {@link MAX_OPEN_RUNS} are kept, one per rid.
  */
-import { type FinishedRun, type Logger, MAX_OPEN_RUNS, type RunStart, runDeadline } from './logger.js';
+import { type FinishedRun, type Logger, MAX_OPEN_RUNS, type RunStart, runDeadline } from '../logger.js';
 
 /** The open runs after a start at `at` (with `rid`): it replaces an open start with the same rid (or none). */
 export function withRunStarted(runs: readonly RunStart[] | undefined, start: RunStart): RunStart[] {

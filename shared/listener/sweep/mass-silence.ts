@@ -1,5 +1,5 @@
 /**
- * The mass-silence guard in the sweep (see shared/domain/mass-silence.ts and docs/mass-silence.md). Before a
+ * The mass-silence guard in the sweep (see shared/domain/guards/mass-silence.ts and docs/mass-silence.md). Before a
  * sweep pages anyone it looks at how many watched Loggers expected to phone home within the window did not
  * (LATE witnesses, and the overdue); at the threshold
  * it raises one MASS_SILENCE to ops, and the sweep holds the pages of the Loggers in it. Every change of the
@@ -7,8 +7,7 @@
  */
 
 import { randomBytes, randomUUID } from 'node:crypto';
-import { StoreUnavailableError } from '../domain/errors.js';
-import { formatLoggerId } from '../domain/logger.js';
+import { StoreUnavailableError } from '../../domain/errors.js';
 import {
   clearMassSilence,
   expectedInWindow,
@@ -23,14 +22,15 @@ import {
   releaseMassSilence,
   sightingRanges,
   withSweep,
-} from '../domain/mass-silence.js';
-import { massSilenceNotification } from '../domain/notification.js';
-import { dropHeld, releaseHeld } from '../domain/transitions.js';
-import type { AuditLog } from '../ports/audit-log.js';
-import { updateLogger } from './admin.js';
-import { deliver, describe } from './delivery.js';
-import type { ListenerDeps } from './deps.js';
-import { type OutboxDeps, publishOutbox } from './outbox.js';
+} from '../../domain/guards/mass-silence.js';
+import { formatLoggerId } from '../../domain/logger.js';
+import { massSilenceNotification } from '../../domain/notices/notification.js';
+import { dropHeld, releaseHeld } from '../../domain/transitions.js';
+import type { AuditLog } from '../../ports/audit-log.js';
+import { updateLogger } from '../admin.js';
+import type { ListenerDeps } from '../deps.js';
+import { deliver, describe } from '../notices/delivery.js';
+import { type OutboxDeps, publishOutbox } from '../notices/outbox.js';
 
 /**
  * What the mass-silence guard uses: the Listener's records (the mass-silence record), the watchlist (the

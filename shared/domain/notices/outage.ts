@@ -4,7 +4,7 @@
  * the same from every retry, every sweeper and both Listeners of a pair (they share the table and so the
  * notice), which is what PagerDuty's `dedup_key`, Opsgenie's `alias` and Alertmanager's labels need. Pure.
  */
-import { formatLoggerId } from './logger.js';
+import { formatLoggerId } from '../logger.js';
 import type { MassSilenceNotification, StateNotification, TwinNotification } from './notification.js';
 
 /** What a notice does to its outage's incident in a paging tool. */

@@ -4,14 +4,15 @@
  * Over 400 lines on purpose: every notification (pages, all-clears, events, ops notices) and its wording
  * in SMS, email and on the bus stay in one file, so they read alike and change together.
  */
+
+import { formatDuration, toMinutes } from '../duration.js';
+import type { LoggerEvent, Severity } from '../event.js';
+import { CUSTOMERS_NAMED, type MassSilenceNotice } from '../guards/mass-silence.js';
+import type { TwinNotice } from '../guards/twin-watch.js';
+import { formatLoggerId, type Logger, type StateNotice } from '../logger.js';
+import { type CronSchedule, describeCron, dueOccurrence } from '../pings/schedule.js';
+import { counted } from '../words.js';
 import type { ChannelRejectedNotice } from './channel-health.js';
-import { formatDuration, toMinutes } from './duration.js';
-import type { LoggerEvent, Severity } from './event.js';
-import { formatLoggerId, type Logger, type StateNotice } from './logger.js';
-import { CUSTOMERS_NAMED, type MassSilenceNotice } from './mass-silence.js';
-import { type CronSchedule, describeCron, dueOccurrence } from './schedule.js';
-import type { TwinNotice } from './twin-watch.js';
-import { counted } from './words.js';
 
 /** The facts about a Logger a notification carries. */
 export interface LoggerFacts {
@@ -20,7 +21,7 @@ export interface LoggerFacts {
   readonly transport: 'https' | 'modem';
   readonly eventTimeoutMs: number;
   readonly heartbeatIntervalMs: number;
-  /** A cron Logger's schedule: its page names the run it missed, not a timeout (shared/domain/schedule.ts). */
+  /** A cron Logger's schedule: its page names the run it missed, not a timeout (shared/domain/pings/schedule.ts). */
   readonly schedule?: CronSchedule;
 }
 

@@ -2,7 +2,7 @@
  * The sweeper's look at a DOWN Logger's twin, after its DOWN write is stored: how the twin is goes into the
  * alarm, and a customer with both sides DOWN gets exactly one critical CUSTOMER_BLIND page.
  *
- * Why it is exactly one, with single-item conditional writes only (shared/domain/blind-customer.ts has the
+ * Why it is exactly one, with single-item conditional writes only (shared/domain/guards/blind-customer.ts has the
  * store-then-load argument for "never missed"):
  * - Both sweepers may see the customer blind; both then claim the episode on the customer's blind record
  *   with one conditional write, and only the side that won raises the page.
@@ -14,10 +14,10 @@
  * - A winner that finds its Logger or the twin back before it could write raises nothing: the customer is
  *   no longer blind, and each side's own LOGGER_SILENT and LOGGER_RECOVERED pages have gone out.
  */
-import { awaitsTwin, blindEpisode, customerBlind, twinSeen } from '../domain/blind-customer.js';
-import { formatLoggerId, type Logger, twinOf } from '../domain/logger.js';
-import type { ListenerDeps } from './deps.js';
-import { describe } from './outbox.js';
+import { awaitsTwin, blindEpisode, customerBlind, twinSeen } from '../../domain/guards/blind-customer.js';
+import { formatLoggerId, type Logger, twinOf } from '../../domain/logger.js';
+import type { ListenerDeps } from '../deps.js';
+import { describe } from '../notices/outbox.js';
 
 /** What looking at the twin uses: the Logger store (both sides and the customer's blind record). */
 export type BlindCustomerDeps = Pick<ListenerDeps, 'loggers' | 'outboxRetryMs' | 'log'>;
