@@ -3,6 +3,7 @@
  * (started once: each start costs seconds), checking what they print, their --json and their exit codes.
  */
 import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -704,6 +705,33 @@ describe("a job's ping URL, spoken to as Healthchecks' docs and clients do (issu
     const head = await fetch(url, { method: 'HEAD' });
     expect(head.status).toBe(200);
     expect(await head.text()).toBe('');
+  });
+
+  it('takes runitor’s runs: a fresh rid per run, the output POSTed as text/plain, each run’s duration kept', async () => {
+    const url = await addJob('pingjob4');
+    // runitor's contract: /start?rid=R, then the command's output as text/plain to /?rid=R or /<exit>?rid=R;
+    // 200 and 201 are success to it (this Listener answers 200).
+    const post = (target: string, body: string) =>
+      fetch(target, {
+        method: 'POST',
+        headers: { 'content-type': 'text/plain', 'user-agent': 'runitor/v1.3.0-build.4' },
+        body,
+      });
+    const lastRun = async () =>
+      json<{ ping: { lastRun: { outcome: string; rid: string | null; durationMs: number } } }>(
+        (await cli('logger', 'show', 'pingjob4/A', '--json')).stdout,
+      ).ping.lastRun;
+    const first = randomUUID();
+    expect((await post(`${url}/start?rid=${first}`, '')).status).toBe(200);
+    expect((await post(`${url}?rid=${first}`, 'backup done\n')).status).toBe(200);
+    expect(await lastRun()).toMatchObject({ outcome: 'success', rid: first });
+    expect((await lastRun()).durationMs).toBeGreaterThanOrEqual(0);
+    const second = randomUUID();
+    expect((await post(`${url}/start?rid=${second}`, '')).status).toBe(200);
+    expect((await post(`${url}/2?rid=${second}`, 'disk full\n')).status).toBe(200);
+    expect(await lastRun()).toMatchObject({ outcome: 'fail', rid: second });
+    await listener.waitFor((out) => out.includes('ALARM pingjob4/A'), 15_000);
+    expect(listener.output()).toContain('reported a failure to Listener GEOCSCLNRA (exit status 2).');
   });
 
   it('dies at once on rotate-token; the new URL works', async () => {
