@@ -36,20 +36,16 @@ export function registerDeployCommands(program: Command): void {
       .addHelpText('after', '\nExample:\n  listener deploy check --stage prod\n'),
   ).action(async (opts: DeployOptions) => {
     const config = await stageOf(opts);
-    const [{ deployCheck }, { regionClients }, { formatFinding }] = await Promise.all([
+    const [{ deployCheck }, { regionClients }, { formatFinding, verdict }] = await Promise.all([
       import('../deploy/deploy-check.js'),
       import('../deploy/checks.js'),
       import('../deploy/finding.js'),
     ]);
     const findings = await deployCheck(config, regionClients, opts.region ?? process.env.AWS_REGION);
     for (const finding of findings) console.log(formatFinding(finding));
-    if (findings.length === 0) console.log(`Stage ${config.stage} is ready: no findings.`);
-    else {
-      console.log(
-        `${counted(findings.length, 'finding')} for stage ${config.stage}: fix them, then run this again.`,
-      );
-      process.exitCode = 1;
-    }
+    const { line, exitCode } = verdict(findings, config.stage);
+    console.log(line);
+    process.exitCode = exitCode;
   });
 
   stageOptions(

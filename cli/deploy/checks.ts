@@ -1,11 +1,13 @@
 /**
  * The read-only AWS checks of `listener deploy check`, one region at a time: what would make a first
  * deploy fail (concurrency quota, bootstrap, a table left by a failed pair create) or a page not arrive
- * (the SMS sandbox and spend limit, the account's default SMS type, unconfirmed subscriptions).
+ * (the SMS sandbox and spend limit, the account's default SMS type, unconfirmed subscriptions; a channel's
+ * secret missing is channel-secrets.ts).
  */
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetAccountSettingsCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import {
   GetSMSAttributesCommand,
   GetSMSSandboxAccountStatusCommand,
@@ -13,6 +15,7 @@ import {
   ListSubscriptionsByTopicCommand,
   SNSClient,
 } from '@aws-sdk/client-sns';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import { ADMIN_LIMITS, limited } from '../../shared/adapters/aws-clients.js';
 import type { Finding } from './finding.js';
 
@@ -26,6 +29,8 @@ export interface RegionClients {
   readonly sns: SNSClient;
   readonly cloudFormation: CloudFormationClient;
   readonly dynamo: DynamoDBClient;
+  readonly secretsManager: SecretsManagerClient;
+  readonly ssm: SSMClient;
 }
 
 export function regionClients(region: string): RegionClients {
@@ -36,6 +41,8 @@ export function regionClients(region: string): RegionClients {
     sns: new SNSClient(config),
     cloudFormation: new CloudFormationClient(config),
     dynamo: new DynamoDBClient(config),
+    secretsManager: new SecretsManagerClient(config),
+    ssm: new SSMClient(config),
   };
 }
 

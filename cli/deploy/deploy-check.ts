@@ -5,6 +5,7 @@
 import { OUTPUT_KEYS, stackNameFor } from '../../infra/stage-names.js';
 import { listenersOf, type StageConfig } from '../../infra/stages.js';
 import { UsageError } from '../errors.js';
+import { channelSecretFindings } from './channel-secrets.js';
 import {
   bootstrapFindings,
   concurrencyFindings,
@@ -68,6 +69,8 @@ export async function deployCheck(
       findings.push(...(await pairTableFindings(clients, listener.pairing.tableName, outputs !== undefined)));
     }
     if (outputs) findings.push(...(await subscriptionFindings(clients, topicsOf(outputs))));
+    // Each Listener of a pair delivers, so each region must hold the secrets.
+    findings.push(...(await channelSecretFindings(clients, listener.channels)));
   }
   return findings;
 }

@@ -5,6 +5,7 @@
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetAccountSettingsCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { DescribeSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import {
   GetSMSAttributesCommand,
   GetSMSSandboxAccountStatusCommand,
@@ -12,11 +13,12 @@ import {
   ListSubscriptionsByTopicCommand,
   SNSClient,
 } from '@aws-sdk/client-sns';
+import { DescribeParametersCommand, GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { regionClients } from '../../../../cli/deploy/checks.js';
 import { deployCheck } from '../../../../cli/deploy/deploy-check.js';
-import { type Finding, formatFinding } from '../../../../cli/deploy/finding.js';
+import { type Finding, formatFinding, isError, verdict } from '../../../../cli/deploy/finding.js';
 import { placeholderFindings } from '../../../../cli/deploy/placeholders.js';
 import { explain } from '../../../../cli/errors.js';
 import { readStages } from '../../../../infra/stage-file.js';
@@ -27,6 +29,8 @@ const lambda = mockClient(LambdaClient);
 const sns = mockClient(SNSClient);
 const cfn = mockClient(CloudFormationClient);
 const dynamo = mockClient(DynamoDBClient);
+const secrets = mockClient(SecretsManagerClient);
+const ssm = mockClient(SSMClient);
 
 const examples = readStages(new URL('../../../../stages.example.json', import.meta.url).pathname).stages;
 
@@ -43,6 +47,7 @@ const real: StageInput = {
 };
 const stage = (overrides: Partial<StageInput> = {}) => parseStage('live', { ...real, ...overrides });
 
+const awsError = (name: string, message = `${name}: no`) => Object.assign(new Error(message), { name });
 const notFound = (what: string) =>
   Object.assign(new Error(`Stack with id ${what} does not exist`), { name: 'ValidationError' });
 const stack = (outputs: Record<string, string> = {}) => ({
@@ -67,9 +72,11 @@ beforeEach(() => {
   sns.on(GetSMSAttributesCommand).resolves({
     attributes: { MonthlySpendLimit: '20', DefaultSMSType: 'Transactional' },
   });
+  secrets.on(DescribeSecretCommand).rejects(awsError('ResourceNotFoundException'));
+  ssm.on(DescribeParametersCommand).resolves({ Parameters: [] });
 });
 afterEach(() => {
-  for (const mock of [lambda, sns, cfn, dynamo]) mock.reset();
+  for (const mock of [lambda, sns, cfn, dynamo, secrets, ssm]) mock.reset();
 });
 
 const check = (config = stage()) => deployCheck(config, regionClients);
@@ -210,6 +217,111 @@ describe('listener deploy check', () => {
     const failure = await check().catch((error: unknown) => error);
     expect(explain(failure)).toEqual({
       line: expect.stringMatching(/^listener: no AWS credentials found — sign in/),
+      exitCode: 3,
+    });
+  });
+});
+
+describe('listener deploy check: channel secrets', () => {
+  const pd = { name: 'pd', type: 'pagerduty', routingKey: { secret: 'phone-home/live/pd' } };
+  const chat = { name: 'chat', type: 'slack', url: { parameter: '/phone-home/live/slack' } };
+  const am = { name: 'am', type: 'alertmanager', url: 'https://am.customer.net' };
+  const withChannels = (channels: object[] = [pd, chat, am]) => stage({ channels } as Partial<StageInput>);
+  const secretPresent = () =>
+    secrets
+      .on(DescribeSecretCommand, { SecretId: 'phone-home/live/pd' })
+      .resolves({ Name: 'phone-home/live/pd' });
+  const parameterIs = (Type: 'SecureString' | 'String') =>
+    ssm
+      .on(DescribeParametersCommand, {
+        ParameterFilters: [{ Key: 'Name', Option: 'Equals', Values: ['/phone-home/live/slack'] }],
+      })
+      .resolves({ Parameters: [{ Name: '/phone-home/live/slack', Type }] });
+
+  it('finds nothing when every secret exists, and only ever describes: never reads a value', async () => {
+    secretPresent();
+    parameterIs('SecureString');
+    await expect(check(withChannels())).resolves.toEqual([]);
+    expect(secrets.calls().map((c) => c.args[0].constructor.name)).toEqual(['DescribeSecretCommand']);
+    expect(ssm.calls().map((c) => c.args[0].constructor.name)).toEqual(['DescribeParametersCommand']);
+    expect(ssm.commandCalls(GetParameterCommand)).toHaveLength(0);
+  });
+
+  it('names the channel, the field and the reference of a missing secret, with the command to create it', async () => {
+    const findings = only(await check(withChannels()), 'channel-secrets');
+    expect(findings.map(formatFinding)).toEqual([
+      "✗ channel-secrets (eu-west-1): channel pd's routingKey (secret phone-home/live/pd) does not exist: the channel delivers nothing — create it: aws secretsmanager create-secret --region eu-west-1 --name phone-home/live/pd --secret-string '<the routingKey>'",
+      "✗ channel-secrets (eu-west-1): channel chat's url (parameter /phone-home/live/slack) does not exist: the channel delivers nothing — create it: aws ssm put-parameter --region eu-west-1 --type SecureString --name /phone-home/live/slack --value '<the url>'",
+    ]);
+  });
+
+  it('flags a plain String parameter: it must be a SecureString', async () => {
+    secretPresent();
+    parameterIs('String');
+    const [finding, ...rest] = only(await check(withChannels()), 'channel-secrets');
+    expect(rest).toEqual([]);
+    expect(finding?.what).toBe(
+      "channel chat's url (parameter /phone-home/live/slack) is a String parameter: it must be a SecureString: the channel delivers nothing",
+    );
+    expect(finding?.todo).toMatch(/--type SecureString/);
+  });
+
+  it("reads on past an empty page of SSM's filtered answer before calling a parameter missing", async () => {
+    secretPresent();
+    ssm
+      .on(DescribeParametersCommand)
+      .resolvesOnce({ Parameters: [], NextToken: 'more' })
+      .resolvesOnce({ Parameters: [{ Name: '/phone-home/live/slack', Type: 'SecureString' }] });
+    await expect(check(withChannels())).resolves.toEqual([]);
+    expect(ssm.commandCalls(DescribeParametersCommand).map((c) => c.args[0].input.NextToken)).toEqual([
+      undefined,
+      'more',
+    ]);
+  });
+
+  it('flags a secret scheduled for deletion (it still describes, but cannot be read)', async () => {
+    secrets.on(DescribeSecretCommand).resolves({ Name: 'phone-home/live/pd', DeletedDate: new Date() });
+    parameterIs('SecureString');
+    const [finding] = only(await check(withChannels()), 'channel-secrets');
+    expect(finding?.what).toMatch(/is scheduled for deletion/);
+    expect(finding?.todo).toMatch(/aws secretsmanager restore-secret/);
+  });
+
+  it('warns, without failing the check, where the credentials may not describe a secret', async () => {
+    secrets.on(DescribeSecretCommand).rejects(awsError('AccessDeniedException'));
+    ssm.on(DescribeParametersCommand).rejects(awsError('AccessDeniedException'));
+    const findings = only(await check(withChannels()), 'channel-secrets');
+    expect(findings.map((f) => [f.severity, isError(f)])).toEqual([
+      ['warning', false],
+      ['warning', false],
+    ]);
+    expect(formatFinding(findings[0] as Finding)).toMatch(
+      /^! channel-secrets \(eu-west-1\): cannot verify channel pd's routingKey \(secret phone-home\/live\/pd\)/,
+    );
+    expect(verdict(findings, 'live')).toEqual({
+      line: 'Stage live is ready: no findings (2 warnings: checks that could not tell).',
+      exitCode: 0,
+    });
+    const missing: Finding = { check: 'placeholders', what: 'x', todo: 'y' };
+    expect(verdict([missing, ...findings], 'live')).toEqual({
+      line: '1 finding for stage live (2 warnings: checks that could not tell): fix them, then run this again.',
+      exitCode: 1,
+    });
+  });
+
+  it('checks both regions of a pair: each Listener delivers', async () => {
+    const pair = loadStage('prod-pair', examples);
+    const findings = only(await check({ ...pair, channels: withChannels([pd]).channels }), 'channel-secrets');
+    expect(findings.map((f) => f.region)).toEqual(['us-east-1', 'us-east-2']);
+  });
+
+  it('stops with exit 3 on any other AWS failure, naming the service and the reference', async () => {
+    secrets.on(DescribeSecretCommand).rejects(awsError('InternalServiceError', 'boom'));
+    const failure = await check(withChannels([pd])).catch((error: unknown) => error);
+    expect(explain(failure)).toEqual({
+      line: expect.stringMatching(
+        /^listener: Secrets Manager did not describe secret phone-home\/live\/pd \(InternalServiceError\) — /,
+      ),
       exitCode: 3,
     });
   });
