@@ -1,7 +1,7 @@
 /**
  * A Listener pair's table is a multi-Region strongly consistent global table, which has no transactions
  * (docs/architecture.md#two-regions-why-mrsc): no product code may build one. The integration suites also
- * check the requests actually sent (test/integration/races.test.ts, blind-customer.test.ts).
+ * check the requests actually sent (test/integration/sweep/races.test.ts, blind-customer.test.ts).
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';

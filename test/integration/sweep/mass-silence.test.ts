@@ -4,12 +4,12 @@
  * those still silent page; concurrent sweepers raise and clear it exactly once.
  */
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
-import { createHandler as createHeartbeat } from '../../functions/heartbeat/handler.js';
-import { registerLogger } from '../../shared/listener/register.js';
-import { releaseHold } from '../../shared/listener/sweep/mass-silence.js';
-import { sweep } from '../../shared/listener/sweep/sweep.js';
-import { httpEvent, lambdaContext, parsed } from '../support/http.js';
-import { createTestListener, OPS_TOPIC_ARN, type TestListener, TOPIC_ARN } from '../support/listener.js';
+import { createHandler as createHeartbeat } from '../../../functions/heartbeat/handler.js';
+import { registerLogger } from '../../../shared/listener/register.js';
+import { releaseHold } from '../../../shared/listener/sweep/mass-silence.js';
+import { sweep } from '../../../shared/listener/sweep/sweep.js';
+import { httpEvent, lambdaContext, parsed } from '../../support/http.js';
+import { createTestListener, OPS_TOPIC_ARN, type TestListener, TOPIC_ARN } from '../../support/listener.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;

@@ -11,11 +11,11 @@ vi.hoisted(() => {
   process.env.POWERTOOLS_LOG_LEVEL = 'INFO';
 });
 
-import { freePort } from '../../cli/local/dynamo-local.js';
-import { startLocalServer } from '../../cli/local/server.js';
-import { createHandler as createHeartbeat } from '../../functions/heartbeat/handler.js';
-import { registerLogger } from '../../shared/listener/register.js';
-import { createTestListener, type TestListener } from '../support/listener.js';
+import { freePort } from '../../../cli/local/dynamo-local.js';
+import { startLocalServer } from '../../../cli/local/server.js';
+import { createHandler as createHeartbeat } from '../../../functions/heartbeat/handler.js';
+import { registerLogger } from '../../../shared/listener/register.js';
+import { createTestListener, type TestListener } from '../../support/listener.js';
 
 let listener: TestListener;
 let server: Server;

@@ -3,18 +3,18 @@
  * (or bound to none: a legacy Logger, which doctor flags). Real handlers on DynamoDB Local.
  */
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
-import { localClient } from '../../cli/local/dynamo-local.js';
-import { createHandler as createRelay } from '../../functions/relay/handler.js';
-import { createHandler as createSweeper } from '../../functions/sweeper/handler.js';
-import { DynamoAuditLog } from '../../shared/adapters/dynamo/dynamo-audit-log.js';
-import { diagnoseFleet } from '../../shared/domain/doctor.js';
-import type { LoggerId } from '../../shared/domain/logger.js';
-import type { Operator } from '../../shared/listener/admin.js';
-import { bindLogger, removeBridge, rotateBridgeToken } from '../../shared/listener/bridge-admin.js';
-import { registerBridge, registerLogger } from '../../shared/listener/register.js';
-import type { BridgeRegistry } from '../../shared/ports/bridge-registry.js';
-import { httpEvent, lambdaContext, parsed } from '../support/http.js';
-import { createTestListener, type TestListener } from '../support/listener.js';
+import { localClient } from '../../../cli/local/dynamo-local.js';
+import { createHandler as createRelay } from '../../../functions/relay/handler.js';
+import { createHandler as createSweeper } from '../../../functions/sweeper/handler.js';
+import { DynamoAuditLog } from '../../../shared/adapters/dynamo/dynamo-audit-log.js';
+import { diagnoseFleet } from '../../../shared/domain/doctor.js';
+import type { LoggerId } from '../../../shared/domain/logger.js';
+import type { Operator } from '../../../shared/listener/admin.js';
+import { bindLogger, removeBridge, rotateBridgeToken } from '../../../shared/listener/bridge-admin.js';
+import { registerBridge, registerLogger } from '../../../shared/listener/register.js';
+import type { BridgeRegistry } from '../../../shared/ports/bridge-registry.js';
+import { httpEvent, lambdaContext, parsed } from '../../support/http.js';
+import { createTestListener, type TestListener } from '../../support/listener.js';
 
 const MINUTE = 60_000;
 const BOUND: LoggerId = { customer: 'geocust3', side: 'A' }; // bound to site2

@@ -10,14 +10,14 @@
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
-import { httpChannel } from '../../shared/adapters/channels/channels-file.js';
-import { acknowledgeAlarm } from '../../shared/listener/admin.js';
-import type { ListenerDeps } from '../../shared/listener/deps.js';
-import { phoneHome } from '../../shared/listener/phone-home.js';
-import { registerLogger } from '../../shared/listener/register.js';
-import { sweep } from '../../shared/listener/sweep/sweep.js';
-import { type ChannelStubs, startChannelStubs } from '../support/channel-stubs.js';
-import { createTestListener, type TestListener } from '../support/listener.js';
+import { httpChannel } from '../../../shared/adapters/channels/channels-file.js';
+import { acknowledgeAlarm } from '../../../shared/listener/admin.js';
+import type { ListenerDeps } from '../../../shared/listener/deps.js';
+import { phoneHome } from '../../../shared/listener/phone-home.js';
+import { registerLogger } from '../../../shared/listener/register.js';
+import { sweep } from '../../../shared/listener/sweep/sweep.js';
+import { type ChannelStubs, startChannelStubs } from '../../support/channel-stubs.js';
+import { createTestListener, type TestListener } from '../../support/listener.js';
 
 const TIMEOUT = 600_000;
 const RETRY = 5_000;

@@ -5,13 +5,13 @@
  */
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
-import { createHandler as createHeartbeat } from '../../functions/heartbeat/handler.js';
-import { DYNAMODB_LIMITS, dynamoClient } from '../../shared/adapters/aws-clients.js';
-import { dynamoPorts } from '../../shared/adapters/dynamo/dynamo-ports.js';
-import { registerLogger } from '../../shared/listener/register.js';
-import { httpEvent, lambdaContext, parsed } from '../support/http.js';
-import { createTestListener, type TestListener } from '../support/listener.js';
-import { type StalledServer, startStalledServer } from '../support/stalled.js';
+import { createHandler as createHeartbeat } from '../../../functions/heartbeat/handler.js';
+import { DYNAMODB_LIMITS, dynamoClient } from '../../../shared/adapters/aws-clients.js';
+import { dynamoPorts } from '../../../shared/adapters/dynamo/dynamo-ports.js';
+import { registerLogger } from '../../../shared/listener/register.js';
+import { httpEvent, lambdaContext, parsed } from '../../support/http.js';
+import { createTestListener, type TestListener } from '../../support/listener.js';
+import { type StalledServer, startStalledServer } from '../../support/stalled.js';
 
 let stalled: StalledServer;
 let listener: TestListener;

@@ -6,11 +6,11 @@
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
-import { localClient } from '../../cli/local/dynamo-local.js';
-import { loggerItem } from '../../shared/adapters/dynamo/logger/dynamo-items.js';
-import { newLogger } from '../../shared/domain/logger.js';
-import { sweep } from '../../shared/listener/sweep/sweep.js';
-import { createTestListener, type TestListener } from '../support/listener.js';
+import { localClient } from '../../../cli/local/dynamo-local.js';
+import { loggerItem } from '../../../shared/adapters/dynamo/logger/dynamo-items.js';
+import { newLogger } from '../../../shared/domain/logger.js';
+import { sweep } from '../../../shared/listener/sweep/sweep.js';
+import { createTestListener, type TestListener } from '../../support/listener.js';
 
 const MINUTE = 60_000;
 const TIMEOUT = 780 * MINUTE;

@@ -4,11 +4,11 @@
  * incident keyed by its LISTENER_SILENT id, and its return resolves that incident once.
  */
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
-import { httpChannel } from '../../shared/adapters/channels/channels-file.js';
-import { sweep } from '../../shared/listener/sweep/sweep.js';
-import type { Runtime } from '../../shared/runtime.js';
-import { type ChannelStubs, startChannelStubs } from '../support/channel-stubs.js';
-import { createTestListener, type TestListener } from '../support/listener.js';
+import { httpChannel } from '../../../shared/adapters/channels/channels-file.js';
+import { sweep } from '../../../shared/listener/sweep/sweep.js';
+import type { Runtime } from '../../../shared/runtime.js';
+import { type ChannelStubs, startChannelStubs } from '../../support/channel-stubs.js';
+import { createTestListener, type TestListener } from '../../support/listener.js';
 
 const EVERY = 60_000;
 const A = 'GEOCSCLNRA';

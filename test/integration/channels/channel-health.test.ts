@@ -6,14 +6,19 @@
  */
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { afterEach, beforeEach, describe, expect, inject, it, vi } from 'vitest';
-import { watchedHttpChannel } from '../../shared/adapters/channels/channels-file.js';
-import type { ListenerDeps } from '../../shared/listener/deps.js';
-import { ChannelHealthMonitor } from '../../shared/listener/notices/channel-health.js';
-import { phoneHome } from '../../shared/listener/phone-home.js';
-import { registerLogger } from '../../shared/listener/register.js';
-import { sweep } from '../../shared/listener/sweep/sweep.js';
-import { type ChannelStubs, startChannelStubs } from '../support/channel-stubs.js';
-import { createTestListener, LISTENER_NAME, OPS_TOPIC_ARN, type TestListener } from '../support/listener.js';
+import { watchedHttpChannel } from '../../../shared/adapters/channels/channels-file.js';
+import type { ListenerDeps } from '../../../shared/listener/deps.js';
+import { ChannelHealthMonitor } from '../../../shared/listener/notices/channel-health.js';
+import { phoneHome } from '../../../shared/listener/phone-home.js';
+import { registerLogger } from '../../../shared/listener/register.js';
+import { sweep } from '../../../shared/listener/sweep/sweep.js';
+import { type ChannelStubs, startChannelStubs } from '../../support/channel-stubs.js';
+import {
+  createTestListener,
+  LISTENER_NAME,
+  OPS_TOPIC_ARN,
+  type TestListener,
+} from '../../support/listener.js';
 
 const TIMEOUT = 600_000;
 const RETRY = 5_000;

@@ -7,15 +7,15 @@
  * before its trigger; the fault-free channels got every page in the first sweep. Times on an injected clock.
  */
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
-import type { ChannelConfig } from '../../shared/adapters/channels/channel-config.js';
-import { httpChannel } from '../../shared/adapters/channels/channels-file.js';
-import type { Rejection } from '../../shared/adapters/channels/http-channel.js';
-import type { ListenerDeps } from '../../shared/listener/deps.js';
-import { phoneHome } from '../../shared/listener/phone-home.js';
-import { registerLogger } from '../../shared/listener/register.js';
-import { sweep } from '../../shared/listener/sweep/sweep.js';
-import { type ChannelStubs, startChannelStubs, WEBHOOK_SECRET } from '../support/channel-stubs.js';
-import { createTestListener, type TestListener } from '../support/listener.js';
+import type { ChannelConfig } from '../../../shared/adapters/channels/channel-config.js';
+import { httpChannel } from '../../../shared/adapters/channels/channels-file.js';
+import type { Rejection } from '../../../shared/adapters/channels/http-channel.js';
+import type { ListenerDeps } from '../../../shared/listener/deps.js';
+import { phoneHome } from '../../../shared/listener/phone-home.js';
+import { registerLogger } from '../../../shared/listener/register.js';
+import { sweep } from '../../../shared/listener/sweep/sweep.js';
+import { type ChannelStubs, startChannelStubs, WEBHOOK_SECRET } from '../../support/channel-stubs.js';
+import { createTestListener, type TestListener } from '../../support/listener.js';
 
 /** Far beyond what the drains advance the clock (12 × RETRY): a recovered Logger never goes silent again here. */
 const TIMEOUT = 600_000;
@@ -65,7 +65,7 @@ describe('pages where on-call lives, under receiver faults (issue 22)', () => {
       httpChannel(c, { now, timeoutMs: REQUEST_TIMEOUT_MS, onRejected: (r) => rejections.push(r) }),
     );
     // The heartbeats' inline publication waits as long as a sweep's (the default budget would cut a slow
-    // answer short and make the same ambiguous repeat; test/integration/hanging-receiver.test.ts holds it).
+    // answer short and make the same ambiguous repeat; test/integration/channels/hanging-receiver.test.ts holds it).
     const deps: ListenerDeps = {
       ...listener.runtime,
       channels,

@@ -3,11 +3,11 @@
  * heartbeats and events, on DynamoDB Local.
  */
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
-import { createHandler as createRelay } from '../../functions/relay/handler.js';
-import { createHandler as createSweeper } from '../../functions/sweeper/handler.js';
-import { registerBridge, registerLogger } from '../../shared/listener/register.js';
-import { httpEvent, lambdaContext, parsed } from '../support/http.js';
-import { createTestListener, type TestListener } from '../support/listener.js';
+import { createHandler as createRelay } from '../../../functions/relay/handler.js';
+import { createHandler as createSweeper } from '../../../functions/sweeper/handler.js';
+import { registerBridge, registerLogger } from '../../../shared/listener/register.js';
+import { httpEvent, lambdaContext, parsed } from '../../support/http.js';
+import { createTestListener, type TestListener } from '../../support/listener.js';
 
 const MINUTE = 60_000;
 let listener: TestListener;

@@ -7,14 +7,14 @@
  * and the Listener's injected clock moves one sweep at a time, never ahead of Alertmanager's.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { httpChannel } from '../../shared/adapters/channels/channels-file.js';
-import { testOutage } from '../../shared/adapters/channels/test-outage.js';
-import type { ListenerDeps } from '../../shared/listener/deps.js';
-import { phoneHome } from '../../shared/listener/phone-home.js';
-import { registerLogger } from '../../shared/listener/register.js';
-import { sweep } from '../../shared/listener/sweep/sweep.js';
-import { type RealAlertmanager, startAlertmanager, until } from '../support/alertmanager.js';
-import { createTestListener } from '../support/listener.js';
+import { httpChannel } from '../../../shared/adapters/channels/channels-file.js';
+import { testOutage } from '../../../shared/adapters/channels/test-outage.js';
+import type { ListenerDeps } from '../../../shared/listener/deps.js';
+import { phoneHome } from '../../../shared/listener/phone-home.js';
+import { registerLogger } from '../../../shared/listener/register.js';
+import { sweep } from '../../../shared/listener/sweep/sweep.js';
+import { type RealAlertmanager, startAlertmanager, until } from '../../support/alertmanager.js';
+import { createTestListener } from '../../support/listener.js';
 
 let am: RealAlertmanager;
 beforeAll(async () => {

@@ -4,11 +4,11 @@
  * return exactly one LISTENER_RECOVERED — with several overlapping sweeps of the watcher at every tick.
  */
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
-import type { Notification } from '../../shared/domain/notices/notification.js';
-import { sweep } from '../../shared/listener/sweep/sweep.js';
-import type { NotificationChannel } from '../../shared/ports/channels.js';
-import type { Runtime } from '../../shared/runtime.js';
-import { createTestListener, type TestListener } from '../support/listener.js';
+import type { Notification } from '../../../shared/domain/notices/notification.js';
+import { sweep } from '../../../shared/listener/sweep/sweep.js';
+import type { NotificationChannel } from '../../../shared/ports/channels.js';
+import type { Runtime } from '../../../shared/runtime.js';
+import { createTestListener, type TestListener } from '../../support/listener.js';
 
 const EVERY = 60_000;
 const A = 'GEOCSCLNRA';

@@ -7,14 +7,14 @@
  * tells which one bounded the wait. Times of the Listener on an injected clock.
  */
 import { afterEach, beforeEach, describe, expect, inject, it, vi } from 'vitest';
-import { httpChannel } from '../../shared/adapters/channels/channels-file.js';
-import type { ListenerDeps, Log } from '../../shared/listener/deps.js';
-import { REQUEST_PATH_BUDGET_MS } from '../../shared/listener/notices/outbox.js';
-import { phoneHome } from '../../shared/listener/phone-home.js';
-import { registerLogger } from '../../shared/listener/register.js';
-import { sweep } from '../../shared/listener/sweep/sweep.js';
-import { type ChannelStubs, startChannelStubs, WEBHOOK_SECRET } from '../support/channel-stubs.js';
-import { createTestListener, type TestListener } from '../support/listener.js';
+import { httpChannel } from '../../../shared/adapters/channels/channels-file.js';
+import type { ListenerDeps, Log } from '../../../shared/listener/deps.js';
+import { REQUEST_PATH_BUDGET_MS } from '../../../shared/listener/notices/outbox.js';
+import { phoneHome } from '../../../shared/listener/phone-home.js';
+import { registerLogger } from '../../../shared/listener/register.js';
+import { sweep } from '../../../shared/listener/sweep/sweep.js';
+import { type ChannelStubs, startChannelStubs, WEBHOOK_SECRET } from '../../support/channel-stubs.js';
+import { createTestListener, type TestListener } from '../../support/listener.js';
 
 const TIMEOUT = 600_000;
 const RETRY = 10_000;

@@ -6,14 +6,14 @@
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
-import { createHandler as createEvents } from '../../functions/events/handler.js';
-import { createHandler as createHeartbeat } from '../../functions/heartbeat/handler.js';
-import { createHandler as createRelay } from '../../functions/relay/handler.js';
-import { createHandler as createSweeper } from '../../functions/sweeper/handler.js';
-import { DETAIL_TYPES } from '../../shared/domain/notices/notification.js';
-import { registerBridge, registerLogger } from '../../shared/listener/register.js';
-import { httpEvent, lambdaContext, parsed } from '../support/http.js';
-import { createTestListener, type TestListener } from '../support/listener.js';
+import { createHandler as createEvents } from '../../../functions/events/handler.js';
+import { createHandler as createHeartbeat } from '../../../functions/heartbeat/handler.js';
+import { createHandler as createRelay } from '../../../functions/relay/handler.js';
+import { createHandler as createSweeper } from '../../../functions/sweeper/handler.js';
+import { DETAIL_TYPES } from '../../../shared/domain/notices/notification.js';
+import { registerBridge, registerLogger } from '../../../shared/listener/register.js';
+import { httpEvent, lambdaContext, parsed } from '../../support/http.js';
+import { createTestListener, type TestListener } from '../../support/listener.js';
 
 const MINUTE = 60_000;
 const TIMEOUT = 780 * MINUTE;

@@ -5,15 +5,15 @@
 import type { Server } from 'node:http';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { freePort } from '../../cli/local/dynamo-local.js';
-import { startLocalServer } from '../../cli/local/server.js';
-import { createHandler as createEvents } from '../../functions/events/handler.js';
-import { handler as health } from '../../functions/health/handler.js';
-import { createHandler as createHeartbeat } from '../../functions/heartbeat/handler.js';
-import { createHandler as createRelay } from '../../functions/relay/handler.js';
-import { registerBridge, registerLogger } from '../../shared/listener/register.js';
-import { createTestListener, type TestListener } from '../support/listener.js';
-import { rawRequest } from '../support/raw-http.js';
+import { freePort } from '../../../cli/local/dynamo-local.js';
+import { startLocalServer } from '../../../cli/local/server.js';
+import { createHandler as createEvents } from '../../../functions/events/handler.js';
+import { handler as health } from '../../../functions/health/handler.js';
+import { createHandler as createHeartbeat } from '../../../functions/heartbeat/handler.js';
+import { createHandler as createRelay } from '../../../functions/relay/handler.js';
+import { registerBridge, registerLogger } from '../../../shared/listener/register.js';
+import { createTestListener, type TestListener } from '../../support/listener.js';
+import { rawRequest } from '../../support/raw-http.js';
 
 let listener: TestListener;
 let server: Server;

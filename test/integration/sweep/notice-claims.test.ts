@@ -6,16 +6,16 @@
  * silence never shorter than the timeout its page spoke of. Times are on an injected clock.
  */
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
-import type { Logger } from '../../shared/domain/logger.js';
-import type { Notification, StateNotification } from '../../shared/domain/notices/notification.js';
-import type { ListenerDeps } from '../../shared/listener/deps.js';
-import { phoneHome } from '../../shared/listener/phone-home.js';
-import { registerLogger } from '../../shared/listener/register.js';
-import { sweep } from '../../shared/listener/sweep/sweep.js';
-import type { NotificationChannel } from '../../shared/ports/channels.js';
-import type { LoggerStore } from '../../shared/ports/logger-store.js';
-import { createTestListener, type TestListener } from '../support/listener.js';
-import { seeded } from '../support/seeded.js';
+import type { Logger } from '../../../shared/domain/logger.js';
+import type { Notification, StateNotification } from '../../../shared/domain/notices/notification.js';
+import type { ListenerDeps } from '../../../shared/listener/deps.js';
+import { phoneHome } from '../../../shared/listener/phone-home.js';
+import { registerLogger } from '../../../shared/listener/register.js';
+import { sweep } from '../../../shared/listener/sweep/sweep.js';
+import type { NotificationChannel } from '../../../shared/ports/channels.js';
+import type { LoggerStore } from '../../../shared/ports/logger-store.js';
+import { createTestListener, type TestListener } from '../../support/listener.js';
+import { seeded } from '../../support/seeded.js';
 
 const TIMEOUT = 60_000;
 const RETRY = 5_000;

@@ -4,18 +4,18 @@
  * one all-clear. Times are on the test Listener's injected clock.
  */
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
-import type { Notification, StateNotification } from '../../shared/domain/notices/notification.js';
-import { headline } from '../../shared/domain/notices/notification.js';
-import type { ListenerDeps } from '../../shared/listener/deps.js';
-import { type PingDeps, receivePing } from '../../shared/listener/pings/ping.js';
-import { PingRoutes } from '../../shared/listener/pings/ping-routes.js';
-import { issuePingUrl, removeLoggerAndPingUrl } from '../../shared/listener/pings/ping-url.js';
-import { registerLogger } from '../../shared/listener/register.js';
-import { sweep } from '../../shared/listener/sweep/sweep.js';
-import type { NotificationChannel } from '../../shared/ports/channels.js';
-import { createTestListener, type TestListener } from '../support/listener.js';
-import { type CountedDirectory, countedDirectory, registerPinged } from '../support/ping-directory.js';
-import { seeded } from '../support/seeded.js';
+import type { Notification, StateNotification } from '../../../shared/domain/notices/notification.js';
+import { headline } from '../../../shared/domain/notices/notification.js';
+import type { ListenerDeps } from '../../../shared/listener/deps.js';
+import { type PingDeps, receivePing } from '../../../shared/listener/pings/ping.js';
+import { PingRoutes } from '../../../shared/listener/pings/ping-routes.js';
+import { issuePingUrl, removeLoggerAndPingUrl } from '../../../shared/listener/pings/ping-url.js';
+import { registerLogger } from '../../../shared/listener/register.js';
+import { sweep } from '../../../shared/listener/sweep/sweep.js';
+import type { NotificationChannel } from '../../../shared/ports/channels.js';
+import { createTestListener, type TestListener } from '../../support/listener.js';
+import { type CountedDirectory, countedDirectory, registerPinged } from '../../support/ping-directory.js';
+import { seeded } from '../../support/seeded.js';
 
 const MINUTE = 60_000;
 const TIMEOUT = 10 * MINUTE;

@@ -4,15 +4,15 @@
  * it ends — while a heartbeat stays one request. Times are on the test Listener's injected clock.
  */
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
-import { PING_CHUNK, PING_HISTORY_SLOTS } from '../../shared/domain/pings/history.js';
-import { acknowledgeAlarm } from '../../shared/listener/admin.js';
-import { phoneHome } from '../../shared/listener/phone-home.js';
-import { type PingDeps, receivePing } from '../../shared/listener/pings/ping.js';
-import { PingRoutes } from '../../shared/listener/pings/ping-routes.js';
-import { sweep } from '../../shared/listener/sweep/sweep.js';
-import type { LoggerHistory } from '../../shared/ports/logger-history.js';
-import { createTestListener, type TestListener } from '../support/listener.js';
-import { type CountedDirectory, countedDirectory, registerPinged } from '../support/ping-directory.js';
+import { PING_CHUNK, PING_HISTORY_SLOTS } from '../../../shared/domain/pings/history.js';
+import { acknowledgeAlarm } from '../../../shared/listener/admin.js';
+import { phoneHome } from '../../../shared/listener/phone-home.js';
+import { type PingDeps, receivePing } from '../../../shared/listener/pings/ping.js';
+import { PingRoutes } from '../../../shared/listener/pings/ping-routes.js';
+import { sweep } from '../../../shared/listener/sweep/sweep.js';
+import type { LoggerHistory } from '../../../shared/ports/logger-history.js';
+import { createTestListener, type TestListener } from '../../support/listener.js';
+import { type CountedDirectory, countedDirectory, registerPinged } from '../../support/ping-directory.js';
 
 const MINUTE = 60_000;
 const TIMEOUT = 10 * MINUTE;
